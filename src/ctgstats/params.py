@@ -1,0 +1,250 @@
+"""Typed parameters of a run, validated before any notebook kernel starts.
+
+A params file (``params/*.yaml``) describes one territory to portray. The model refuses
+unknown keys, wrong types and malformed codes, naming the field and the value. Whether a
+well-formed code *exists* is checked against the composition table of the stated COG year
+by :func:`ctgstats.territories.resolve` (also before any kernel starts).
+
+Relative paths (``data_dirs``, ``output_dir``) are resolved against the current working
+directory, as for every command-line tool; the special data dir ``ctgstats:demo`` is the
+fictional demo territory shipped with the package.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from ctgstats.codes import CODE_SHAPES, Level, is_valid_code
+
+DEMO_DATA_DIR = "ctgstats:demo"
+NOTEBOOKS = ("01_demographie", "02_familles_menages")
+
+
+class ParamsError(ValueError):
+    """Invalid parameters: the message names the file, the field and the value."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Territory(_Strict):
+    """The territory portrayed.
+
+    ``level`` is one of commune, epci, departement, region, groupe. A ``groupe`` is a named
+    list of communes (e.g. the communes of a syndicat or a CTG perimeter).
+    """
+
+    level: Level = Field(description="commune, epci, departement, region ou groupe")
+    code: str = Field(description="Code officiel (chaîne) : commune '31471', EPCI '200072635', "
+                                  "département '31' ; identifiant libre pour un groupe")
+    name: str | None = Field(default=None, description="Libellé affiché (par défaut celui du COG)")
+    communes: tuple[str, ...] | None = Field(
+        default=None, description="Codes des communes d'un groupe (niveau 'groupe' seulement)")
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_is_string(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(
+                f"code {value!r} must be written as a quoted string in YAML "
+                "(e.g. \"01001\"), otherwise leading zeros are lost")
+        return value
+
+    @field_validator("communes", mode="before")
+    @classmethod
+    def _communes_are_strings(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("communes must be a list of commune codes")
+        for item in value:
+            if not isinstance(item, str):
+                raise ValueError(f"commune code {item!r} must be a quoted string")
+        return value
+
+    @field_validator("level")
+    @classmethod
+    def _not_france(cls, value: Level) -> Level:
+        if value is Level.FRANCE:
+            raise ValueError("level 'france' cannot be the portrayed territory; "
+                             "it is a comparator")
+        return value
+
+    @field_validator("code")
+    @classmethod
+    def _check_code_shape(cls, value: str, info: ValidationInfo) -> str:
+        level = info.data.get("level")
+        if level is not None and not is_valid_code(level, value):
+            shape = CODE_SHAPES.get(level, "identifiant de 1 à 64 lettres, chiffres, - ou _")
+            raise ValueError(f"{value!r} is not a valid {level.value} code (expected {shape})")
+        return value
+
+    @model_validator(mode="after")
+    def _check_group(self) -> Territory:
+        if self.level is Level.GROUPE:
+            if not self.communes:
+                raise ValueError("a territory of level 'groupe' needs a non-empty 'communes' list")
+            if not self.name:
+                raise ValueError("a territory of level 'groupe' needs a 'name'")
+            bad = [c for c in self.communes if not is_valid_code(Level.COMMUNE, c)]
+            if bad:
+                raise ValueError(f"communes: invalid commune codes {bad}")
+            if len(set(self.communes)) != len(self.communes):
+                raise ValueError("communes: the list contains duplicates")
+        elif self.communes is not None:
+            raise ValueError("'communes' is only allowed for level 'groupe'")
+        return self
+
+    @property
+    def id(self) -> str:
+        """Territory id used in figure tables: ``'epci:200072635'``."""
+        return f"{self.level.value}:{self.code}"
+
+
+class Comparator(_Strict):
+    """A comparison territory; ``code`` is inferred from the territory when omitted."""
+
+    level: Literal["departement", "region", "france", "epci", "commune"]
+    code: str | None = None
+
+    @model_validator(mode="after")
+    def _check_code(self) -> Comparator:
+        if self.code is not None and not is_valid_code(Level(self.level), self.code):
+            raise ValueError(f"code {self.code!r} is not a valid {self.level} code "
+                             f"(expected {CODE_SHAPES[Level(self.level)]})")
+        return self
+
+
+class Census(_Strict):
+    """Census vintages to compare (RP N pools the surveys N-2 … N+2)."""
+
+    vintages: tuple[Annotated[int, Field(ge=1968, le=2100)], ...] | None = Field(
+        default=None, description="Millésimes du recensement, ex. [2011, 2016, 2022] ; "
+                                  "par défaut tous ceux présents dans les fichiers")
+
+    @field_validator("vintages")
+    @classmethod
+    def _sorted_unique(cls, value: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        if value is None:
+            return value
+        if len(value) < 1:
+            raise ValueError("give at least one census vintage")
+        if len(set(value)) != len(value):
+            raise ValueError(f"duplicate census vintages in {list(value)}")
+        return tuple(sorted(value))
+
+
+class Income(_Strict):
+    """Filosofi vintage (disposable income)."""
+
+    year: Annotated[int, Field(ge=2012, le=2100)] | None = Field(
+        default=None, description="Millésime Filosofi ; par défaut le plus récent disponible")
+
+
+class Options(_Strict):
+    """Conventions with variants (methodology: make the variant a parameter)."""
+
+    small_count_threshold: Annotated[float, Field(gt=0)] = Field(
+        default=200, description="Seuil des petits effectifs (variables C, règle 4)")
+    ageing_index: Literal["65", "60"] = Field(
+        default="65", description="Indice de vieillissement : 65+/<20 (défaut) ou 60+/<20")
+
+
+class Download(_Strict):
+    """Downloading INSEE files into the cache (pinned vintages, checksummed)."""
+
+    enabled: bool = False
+    offline: bool = True
+
+
+class Params(_Strict):
+    """Parameters of one portrait run (the content of a ``params/*.yaml`` file)."""
+
+    territory: Territory
+    cog_year: Annotated[int, Field(ge=2000, le=2100)] | None = Field(
+        default=None, description="Année du COG (géographie au 1er janvier) ; par défaut la "
+                                  "table de composition la plus récente trouvée")
+    comparators: tuple[Comparator, ...] | None = Field(
+        default=None, description="Territoires de comparaison ; par défaut le département et "
+                                  "la France (et la région quand les données la donnent)")
+    census: Census = Census()
+    income: Income = Income()
+    data_dirs: tuple[str, ...] = Field(
+        default=(DEMO_DATA_DIR,), min_length=1,
+        description="Dossiers de fichiers Insee ; 'ctgstats:demo' = données fictives")
+    output_dir: str = Field(default="outputs", description="Dossier de sortie")
+    notebooks: tuple[Literal["01_demographie", "02_familles_menages"], ...] = Field(
+        default=NOTEBOOKS, min_length=1, description="Carnets à exécuter")
+    options: Options = Options()
+    download: Download = Download()
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,80}$",
+                             description="Nom du sous-dossier de sortie")
+
+    def to_jsonable(self) -> dict[str, Any]:
+        """Plain JSON-serialisable dict (the form injected into notebooks)."""
+        return json.loads(self.model_dump_json())
+
+
+def _format_validation_error(error: ValidationError, source: str) -> str:
+    lines = [f"{source}: invalid parameters"]
+    for item in error.errors():
+        location = ".".join(str(part) for part in item["loc"]) or "(root)"
+        message = item["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (not a parameter of ctgstats; check its spelling)"
+        value = item.get("input")
+        shown = "" if isinstance(value, dict) else f" (value: {value!r})"
+        lines.append(f"  - {location}: {message}{shown}")
+    return "\n".join(lines)
+
+
+def parse_params(data: Any, *, source: str = "<params>") -> Params:
+    """Validate a mapping into :class:`Params`, raising :class:`ParamsError` on any problem."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"{source}: the parameters must be a mapping (key: value), "
+                          f"got {type(data).__name__}")
+    try:
+        return Params.model_validate(data)
+    except ValidationError as error:
+        raise ParamsError(_format_validation_error(error, source)) from None
+
+
+def load_params(path: Path | str) -> Params:
+    """Read and validate a params YAML file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: params file not found") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ParamsError(f"{path}: not valid YAML: {error}") from None
+    return parse_params(data, source=str(path))
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of the params file, exported from the model."""
+    schema = Params.model_json_schema()
+    schema["title"] = "ctgstats params file"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

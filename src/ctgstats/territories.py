@@ -1,0 +1,401 @@
+"""Territories and geography: composition tables, resolution, harmonisation, aggregation.
+
+Every geography reference carries its COG year (methodology rule 9). A territory is
+resolved to its communes with the composition table *of the stated COG year*; sources
+published in another geography are harmonised to that year first (merged communes are
+summed; a split commune is shared by population; both are recorded), then communes are
+aggregated by summing numerators and denominators (rule 11).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ctgstats.codes import LEVEL_LABELS, Level
+
+COMPOSITION_COLUMNS = ["commune", "nom_commune", "epci", "nom_epci", "departement", "region"]
+NO_EPCI = "ZZZZZZZZZ"  # INSEE's code for communes outside any EPCI (islands)
+NATIONAL_MIN_DEPARTEMENTS = 96
+
+
+class TerritoryError(ValueError):
+    """A territory that does not exist in the composition table, or cannot be resolved."""
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Communes with their EPCI, département and région, at one COG year.
+
+    Attributes
+    ----------
+    table
+        One row per commune, columns :data:`COMPOSITION_COLUMNS` (+ ``population`` when the
+        source gives it), all codes as strings.
+    cog_year
+        The COG year (geography on 1 January of that year).
+    source
+        File the table was read from, for messages and the report.
+    """
+
+    table: pd.DataFrame
+    cog_year: int
+    source: str
+
+    @property
+    def is_national(self) -> bool:
+        """True when the table covers (nearly) every département of France."""
+        return self.table["departement"].nunique() >= NATIONAL_MIN_DEPARTEMENTS
+
+    def communes_of(self, level: Level, code: str) -> list[str]:
+        """Commune codes of a territory of ``level`` (commune, epci, departement, region)."""
+        column = {Level.COMMUNE: "commune", Level.EPCI: "epci",
+                  Level.DEPARTEMENT: "departement", Level.REGION: "region"}[level]
+        return sorted(self.table.loc[self.table[column] == code, "commune"].tolist())
+
+    def name_of(self, level: Level, code: str) -> str | None:
+        """Name of a commune or EPCI from the table (None for other levels)."""
+        if level is Level.COMMUNE:
+            rows = self.table.loc[self.table["commune"] == code, "nom_commune"]
+        elif level is Level.EPCI:
+            rows = self.table.loc[self.table["epci"] == code, "nom_epci"]
+        else:
+            return None
+        return str(rows.iloc[0]) if len(rows) else None
+
+
+def composition_from_frame(frame: pd.DataFrame, *, cog_year: int, source: str) -> Composition:
+    """Normalise an INSEE or etalab composition table into a :class:`Composition`.
+
+    Accepts INSEE's *Composition_communale* columns (``CODGEO, LIBGEO, EPCI, LIBEPCI, DEP,
+    REG``) or the etalab ``communes-epci`` columns (``code, nom, departement, region,
+    epci_code, epci_nom`` [, ``population``]).
+    """
+    if "CODGEO" in frame.columns:
+        mapping = {"CODGEO": "commune", "LIBGEO": "nom_commune", "EPCI": "epci",
+                   "LIBEPCI": "nom_epci", "DEP": "departement", "REG": "region"}
+    else:
+        mapping = {"code": "commune", "nom": "nom_commune", "epci_code": "epci",
+                   "epci_nom": "nom_epci", "departement": "departement", "region": "region",
+                   "population": "population"}
+    missing = [c for c in mapping if c not in frame.columns and c != "population"]
+    if missing:
+        raise TerritoryError(f"{source}: composition table lacks columns {missing}")
+    table = frame[[c for c in mapping if c in frame.columns]].rename(columns=mapping)
+    table = table.reset_index(drop=True)
+    for column in COMPOSITION_COLUMNS:
+        table[column] = table[column].astype("string").fillna("").astype(str)
+    duplicated = table.loc[table["commune"].duplicated(), "commune"].tolist()
+    if duplicated:
+        raise TerritoryError(f"{source}: communes listed twice in the composition: {duplicated}")
+    return Composition(table=table, cog_year=cog_year, source=source)
+
+
+@dataclass(frozen=True)
+class ResolvedTerritory:
+    """A territory with its communes at the composition's COG year.
+
+    ``communes`` is None when the composition table cannot give them (e.g. France from a
+    table covering one département): sums of communes are then "non disponible".
+    """
+
+    level: Level
+    code: str
+    name: str
+    communes: tuple[str, ...] | None
+    cog_year: int
+    note: str = ""
+
+    @property
+    def id(self) -> str:
+        """Territory id used in figure tables: ``'epci:200072635'``."""
+        return f"{self.level.value}:{self.code}"
+
+    @property
+    def label(self) -> str:
+        """French display label."""
+        return self.name
+
+
+def _not_found(kind: str, code: str, known: Iterable[str], composition: Composition,
+               field_name: str) -> TerritoryError:
+    known = sorted(set(known))
+    close = difflib.get_close_matches(code, known, n=3, cutoff=0.6)
+    hint = f" Closest codes: {', '.join(close)}." if close else ""
+    return TerritoryError(
+        f"{field_name}: {kind} {code!r} does not exist in the composition table of COG "
+        f"{composition.cog_year} ({composition.source}).{hint}")
+
+
+def resolve(level: Level | str, code: str, *, composition: Composition,
+            name: str | None = None, communes: Sequence[str] | None = None,
+            field_name: str = "territory.code") -> ResolvedTerritory:
+    """Resolve a territory to its communes with the composition of its COG year.
+
+    Raises
+    ------
+    TerritoryError
+        When the code (or a commune of a group) is not in the composition table; the
+        message names ``field_name``, the value and the composition file.
+    """
+    level = Level(level)
+    table = composition.table
+    if level is Level.FRANCE:
+        label = name or "France"
+        if composition.is_national:
+            return ResolvedTerritory(level, code, label, tuple(sorted(table["commune"])),
+                                     composition.cog_year)
+        return ResolvedTerritory(
+            level, code, label, None, composition.cog_year,
+            note="la table de composition ne couvre pas toute la France : les totaux "
+                 "nationaux ne peuvent pas être calculés à partir des communes")
+    if level is Level.GROUPE:
+        unknown = [c for c in communes or () if c not in set(table["commune"])]
+        if unknown:
+            raise TerritoryError(
+                f"territory.communes: communes {unknown} do not exist in the composition "
+                f"table of COG {composition.cog_year} ({composition.source})")
+        return ResolvedTerritory(level, code, name or code, tuple(sorted(communes or ())),
+                                 composition.cog_year)
+    column = {Level.COMMUNE: "commune", Level.EPCI: "epci",
+              Level.DEPARTEMENT: "departement", Level.REGION: "region"}[level]
+    members = composition.communes_of(level, code)
+    if not members:
+        raise _not_found(LEVEL_LABELS[level].lower(), code, table[column], composition,
+                         field_name)
+    label = name or composition.name_of(level, code) or f"{LEVEL_LABELS[level]} {code}"
+    return ResolvedTerritory(level, code, label, tuple(members), composition.cog_year)
+
+
+def main_code_of(members: Sequence[str], *, composition: Composition, column: str) -> str:
+    """Most frequent ``column`` value (departement, region) among ``members``.
+
+    An EPCI may straddle two départements: the comparator is the one holding most of its
+    communes (ties broken by code), and the caller says so in the report.
+    """
+    rows = composition.table.loc[composition.table["commune"].isin(members), column]
+    counts = rows.value_counts()
+    best = counts[counts == counts.max()].index
+    return sorted(best)[0]
+
+
+# --------------------------------------------------------------------------- movements
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One commune change from INSEE's movements file (old code → new code)."""
+
+    date: str
+    mod: str
+    old: str
+    new: str
+    old_name: str
+    new_name: str
+
+
+@dataclass
+class HarmonisationRecord:
+    """What was done to one source to bring it to the COG year (shown in the report)."""
+
+    source: str
+    action: str  # "fusion" or "scission"
+    old_codes: tuple[str, ...]
+    new_code: str
+    detail: str = ""
+
+
+MERGE_MODS = {"31", "32", "33", "34", "35", "50"}  # fusions, communes nouvelles, changes of code
+SPLIT_MODS = {"21"}  # rétablissement
+
+
+@dataclass(frozen=True)
+class Movements:
+    """Commune movements up to a COG year, from INSEE's ``v_mvt_commune`` format."""
+
+    moves: tuple[Movement, ...] = field(default_factory=tuple)
+    source: str = ""
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, *, source: str) -> Movements:
+        """Keep commune-to-commune rows (``TYPECOM_AV == TYPECOM_AP == 'COM'``)."""
+        required = ["MOD", "DATE_EFF", "TYPECOM_AV", "COM_AV", "TYPECOM_AP", "COM_AP"]
+        missing = [c for c in required if c not in frame.columns]
+        if missing:
+            raise TerritoryError(f"{source}: movements file lacks columns {missing}")
+        rows = frame[(frame["TYPECOM_AV"] == "COM") & (frame["TYPECOM_AP"] == "COM")]
+        moves = []
+        for row in rows.itertuples(index=False):
+            get = row._asdict()
+            moves.append(Movement(
+                date=str(get["DATE_EFF"]), mod=str(get["MOD"]), old=str(get["COM_AV"]),
+                new=str(get["COM_AP"]), old_name=str(get.get("LIBELLE_AV", "")),
+                new_name=str(get.get("LIBELLE_AP", ""))))
+        moves.sort(key=lambda m: (m.date, m.old, m.new))
+        return cls(tuple(moves), source)
+
+    def successors(self, code: str, *, until_year: int) -> dict[str, str]:
+        """Codes a commune became by 1 January ``until_year``: {new code: MOD}.
+
+        Follows chains (A → B in 2016, B → C in 2019). A split gives several codes.
+        """
+        limit = f"{until_year}-01-01"
+        current = {code: ""}
+        for move in self.moves:
+            if move.date > limit or move.old not in current or move.old == move.new:
+                continue
+            same_event = [m for m in self.moves
+                          if m.old == move.old and m.date == move.date and m.mod == move.mod]
+            targets = {m.new for m in same_event}
+            if move.mod in SPLIT_MODS:
+                targets.add(move.old)
+            mod = current.pop(move.old)
+            for target in targets:
+                current[target] = move.mod or mod
+        return current
+
+    def name_of(self, code: str) -> str:
+        """Latest known name of a commune code in the movements (or '')."""
+        for move in reversed(self.moves):
+            if move.new == code:
+                return move.new_name
+            if move.old == code:
+                return move.old_name
+        return ""
+
+
+def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Movements,
+              cog_year: int, source: str, non_additive: Sequence[str] = (),
+              weights: Mapping[str, float] | None = None,
+              departements: Iterable[str] | None = None,
+              ) -> tuple[pd.DataFrame, list[HarmonisationRecord], list[str]]:
+    """Bring a commune-indexed table to the geography of ``cog_year``.
+
+    Parameters
+    ----------
+    frame
+        Indexed by commune code (strings), numeric columns.
+    target_codes
+        Commune codes of the composition table of ``cog_year``.
+    movements
+        Commune movements; codes absent from ``target_codes`` are followed to their
+        successors at ``cog_year``.
+    non_additive
+        Columns that cannot be summed (medians, deciles, rates): a merged commune gets NaN
+        there, and the record says so.
+    weights
+        Population by commune code at ``cog_year`` (to share a split commune); required
+        only when a split is met.
+    departements
+        Départements covered by the composition; unknown codes outside them are ignored
+        (a national file read for one département), unknown codes inside them are returned.
+
+    Returns
+    -------
+    harmonised frame, records of what was done, unknown codes (inside the covered
+    départements, neither in the composition nor in the movements).
+    """
+    targets = set(target_codes)
+    covered = set(departements) if departements is not None else None
+    records: list[HarmonisationRecord] = []
+    unknown: list[str] = []
+    pieces: dict[str, list[pd.Series]] = {}
+    contributors: dict[str, list[str]] = {}
+    for code, row in frame.iterrows():
+        code = str(code)
+        if code in targets:
+            pieces.setdefault(code, []).append(row)
+            contributors.setdefault(code, []).append(code)
+            continue
+        successors = movements.successors(code, until_year=cog_year)
+        successors = {c: m for c, m in successors.items() if c in targets and c != code}
+        if not successors:
+            if covered is None or _departement(code) in covered:
+                unknown.append(code)
+            continue
+        if len(successors) == 1:
+            new = next(iter(successors))
+            pieces.setdefault(new, []).append(row)
+            contributors.setdefault(new, []).append(code)
+            continue
+        shares = _split_shares(code, successors, weights, source)
+        for new, share in shares.items():
+            part = row * share
+            part[[c for c in non_additive if c in part.index]] = np.nan
+            pieces.setdefault(new, []).append(part)
+            contributors.setdefault(new, []).append(code)
+        records.append(HarmonisationRecord(
+            source, "scission", (code,), ", ".join(sorted(shares)),
+            "répartie au prorata de la population : " + ", ".join(
+                f"{c} {s:.1%}".replace(".", ",") for c, s in sorted(shares.items()))))
+    rows = {}
+    non_additive_present = [c for c in non_additive if c in frame.columns]
+    for new, parts in pieces.items():
+        olds = contributors[new]
+        total = pd.concat(parts, axis=1).T.sum(axis=0, min_count=1)
+        if len(parts) > 1 or olds != [new]:
+            if non_additive_present:
+                total[non_additive_present] = np.nan
+            if olds != [new]:
+                detail = f"{len(olds)} communes additionnées"
+                if non_additive_present:
+                    detail += " ; indicateurs non additifs (médianes, déciles) non calculables"
+                records.append(HarmonisationRecord(source, "fusion", tuple(sorted(olds)),
+                                                   new, detail))
+        rows[new] = total
+    result = pd.DataFrame.from_dict(rows, orient="index")
+    result = result.reindex(columns=frame.columns)
+    result.index.name = frame.index.name
+    return result.sort_index(), records, sorted(unknown)
+
+
+def _departement(code: str) -> str:
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def _split_shares(code: str, successors: Mapping[str, str],
+                  weights: Mapping[str, float] | None, source: str) -> dict[str, float]:
+    if not weights or any(c not in weights for c in successors):
+        raise TerritoryError(
+            f"{source}: commune {code} was split into {sorted(successors)}; sharing its values "
+            "needs the population of each new commune (give a composition table with a "
+            "'population' column or a census file of the target year)")
+    total = sum(float(weights[c]) for c in successors)
+    return {c: float(weights[c]) / total for c in successors}
+
+
+# ------------------------------------------------------------------------- aggregation
+
+
+def aggregate(frame: pd.DataFrame, territories: Sequence[ResolvedTerritory]
+              ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Sum the communes of each territory (numerators and denominators, never ratios).
+
+    Returns the totals (index = territory ids, same columns) and, per territory id, a
+    French note when it could not be computed (communes missing from the source, or no
+    commune list). A value missing for one commune makes that territory's total missing
+    (never a partial sum presented as complete).
+    """
+    rows: dict[str, pd.Series] = {}
+    notes: dict[str, str] = {}
+    for territory in territories:
+        if territory.communes is None:
+            rows[territory.id] = pd.Series(np.nan, index=frame.columns)
+            notes[territory.id] = territory.note or "liste des communes non disponible"
+            continue
+        missing = [c for c in territory.communes if c not in frame.index]
+        if missing:
+            rows[territory.id] = pd.Series(np.nan, index=frame.columns)
+            shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+            notes[territory.id] = (f"{len(missing)} commune(s) absente(s) du fichier "
+                                   f"({shown})")
+            continue
+        block = frame.loc[list(territory.communes)]
+        rows[territory.id] = block.sum(axis=0, skipna=False, min_count=1)
+    totals = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=frame.columns)
+    totals.index.name = "territoire"
+    return totals.astype("float64"), notes
