@@ -1,0 +1,319 @@
+"""The runner: plan → execute → export → manifest.
+
+* **plan** (:func:`plan_run`) is pure: from validated params to the list of notebooks, the
+  output folders and file names. It is tested without any kernel.
+* **execute** runs each notebook with papermill into a *staging* folder, after the
+  portrait has been computed once in-process (so bad data fail before any kernel starts)
+  and the tables written.
+* **export** turns each executed notebook into a self-contained offline HTML, and writes
+  the territory's ``index.html``.
+* **manifest**: ``manifest.json`` records the parameters, every data file with its
+  sha256, versions, timings and status.
+
+Only a complete, successful run replaces the previous output folder (an atomic rename of
+the staging folder). A failed run leaves the previous good output untouched and keeps the
+failed notebook, with its error, in ``<output-dir>/<slug>.echec/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ctgstats import __version__
+from ctgstats.catalog import resolve_data_dir
+from ctgstats.params import DEMO_DATA_DIR, Params
+
+NOTEBOOK_TITLES = {
+    "01_demographie": "Démographie : population, âges, vieillissement",
+    "02_familles_menages": "Familles, ménages et revenus",
+}
+KERNEL_NAME = "python3"
+VERSIONED_PACKAGES = ("pandas", "numpy", "pyarrow", "papermill", "nbconvert", "nbclient",
+                      "matplotlib", "seaborn", "scipy", "pydantic", "openpyxl")
+
+
+class RunError(RuntimeError):
+    """A run that failed; ``notebook`` and ``cell`` say where when a notebook failed."""
+
+    def __init__(self, message: str, *, notebook: str | None = None,
+                 cell: int | None = None, kept: Path | None = None) -> None:
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell = cell
+        self.kept = kept
+
+
+@dataclass(frozen=True)
+class NotebookTask:
+    """One notebook to execute and export."""
+
+    name: str
+    title: str
+    template: Path
+    executed: str  # file name in the output folder
+    html: str
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """Everything a run will do, decided before anything runs."""
+
+    params: Params
+    injected: dict[str, Any]
+    slug: str
+    output_root: Path
+    final_dir: Path
+    staging_dir: Path
+    failed_dir: Path
+    tasks: tuple[NotebookTask, ...]
+    params_source: str | None = None
+
+
+def notebooks_dir() -> Path:
+    """Folder of the notebook templates (``$CTGSTATS_NOTEBOOKS_DIR`` or the repo's)."""
+    env = os.environ.get("CTGSTATS_NOTEBOOKS_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def slugify(text: str) -> str:
+    """ASCII, lowercase, dash-separated: ``'CC du Haut-Val fictif' -> 'cc-du-haut-val-fictif'``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80] or "territoire"
+
+
+def default_slug(params: Params) -> str:
+    """Output sub-folder of a territory: ``epci-200072635``."""
+    return params.slug or slugify(f"{params.territory.level.value}-{params.territory.code}")
+
+
+def injected_params(params: Params) -> dict[str, Any]:
+    """The params as injected into notebooks: data folders made absolute."""
+    data = params.to_jsonable()
+    data["data_dirs"] = [entry if entry == DEMO_DATA_DIR else str(resolve_data_dir(entry))
+                         for entry in params.data_dirs]
+    return data
+
+
+def plan_run(params: Params, *, output_dir: Path | str | None = None,
+             params_source: str | None = None, token: str | None = None,
+             templates: Path | None = None) -> RunPlan:
+    """Decide what a run does (pure: reads and writes nothing)."""
+    root = Path(output_dir if output_dir is not None else params.output_dir)
+    slug = default_slug(params)
+    token = token or f"{os.getpid()}"
+    folder = templates or notebooks_dir()
+    tasks = tuple(
+        NotebookTask(name=name, title=NOTEBOOK_TITLES[name], template=folder / f"{name}.ipynb",
+                     executed=f"{name}.ipynb", html=f"{name}.html")
+        for name in params.notebooks)
+    return RunPlan(params=params, injected=injected_params(params), slug=slug,
+                   output_root=root, final_dir=root / slug,
+                   staging_dir=root / f".{slug}.en-cours-{token}",
+                   failed_dir=root / f"{slug}.echec", tasks=tasks,
+                   params_source=params_source)
+
+
+# ------------------------------------------------------------------------ manifest
+
+
+def sha256_of(path: Path) -> str:
+    """sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python, ctgstats and the libraries that shape the numbers."""
+    result = {"python": platform.python_version(), "ctgstats": __version__}
+    for name in VERSIONED_PACKAGES:
+        try:
+            result[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            result[name] = "absent"
+    return result
+
+
+@dataclass
+class Manifest:
+    """``manifest.json`` of a run."""
+
+    plan: RunPlan
+    started_at: str = field(default_factory=lambda: _now())
+    status: str = "running"
+    timings: dict[str, float] = field(default_factory=dict)
+    data_files: list[dict[str, Any]] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+    territory: dict[str, Any] = field(default_factory=dict)
+    fictional: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        plan = self.plan
+        params_file = None
+        if plan.params_source and Path(plan.params_source).is_file():
+            params_file = {"path": str(Path(plan.params_source).resolve()),
+                           "sha256": sha256_of(Path(plan.params_source))}
+        return {
+            "tool": "ctgstats",
+            "status": self.status,
+            "started_at": self.started_at,
+            "finished_at": _now(),
+            "territory": self.territory,
+            "fictional_data": self.fictional,
+            "params": plan.injected,
+            "params_file": params_file,
+            "data_files": self.data_files,
+            "versions": versions(),
+            "timings_seconds": {k: round(v, 3) for k, v in self.timings.items()},
+            "notebooks": [t.name for t in plan.tasks],
+            "outputs": sorted(self.outputs),
+            "error": self.error,
+        }
+
+    def write(self, folder: Path) -> Path:
+        path = folder / "manifest.json"
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(text + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+# ------------------------------------------------------------------------- execute
+
+
+Progress = Callable[[str], None]
+
+
+def execute_notebook(task: NotebookTask, plan: RunPlan, *, folder: Path) -> None:
+    """Execute one notebook with papermill into ``folder`` (raises RunError on failure)."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    if not task.template.is_file():
+        raise RunError(f"notebook template {task.template} not found", notebook=task.name)
+    output = folder / task.executed
+    try:
+        pm.execute_notebook(
+            str(task.template), str(output), parameters={"params": plan.injected},
+            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+            cwd=str(folder), report_mode=False)
+    except PapermillExecutionError as error:
+        raise RunError(
+            f"notebook {task.name} failed in cell {error.exec_count} "
+            f"(index {error.cell_index}): {error.ename}: {error.evalue}",
+            notebook=task.name, cell=error.cell_index) from error
+
+
+def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
+    """Carry out a plan; returns the final output folder.
+
+    Raises
+    ------
+    RunError
+        When a notebook fails (the failed notebook is kept in ``plan.failed_dir``).
+    Exception
+        Data and parameter errors from :func:`ctgstats.portrait.build_portrait`, raised
+        before any kernel starts; nothing is written then.
+    """
+    from ctgstats import export, report
+    from ctgstats.portrait import build_portrait
+
+    say = progress or (lambda message: None)
+    manifest = Manifest(plan=plan)
+    clock = time.perf_counter()
+    say("calcul du portrait")
+    portrait = build_portrait(plan.params)
+    manifest.timings["portrait"] = time.perf_counter() - clock
+    manifest.territory = {"level": portrait.territory.level.value,
+                          "code": portrait.territory.code, "name": portrait.territory.label,
+                          "cog_year": portrait.cog_year}
+    manifest.fictional = portrait.fictional
+    manifest.data_files = [
+        {"source": u.source_id, "vintage": u.vintage, "level": u.level,
+         "path": str(u.path), "sha256": u.sha256} for u in portrait.files]
+
+    staging = plan.staging_dir
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        manifest.outputs.extend(report.write_tables(portrait, staging / "tables"))
+        for task in plan.tasks:
+            say(f"exécution de {task.name}")
+            start = time.perf_counter()
+            execute_notebook(task, plan, folder=staging)
+            manifest.timings[f"notebook:{task.name}"] = time.perf_counter() - start
+            manifest.outputs.append(task.executed)
+        start = time.perf_counter()
+        for task in plan.tasks:
+            say(f"export HTML de {task.name}")
+            export.notebook_to_html(staging / task.executed, staging / task.html,
+                                    title=f"{task.title} — {portrait.territory.label}",
+                                    fictional=portrait.fictional)
+            manifest.outputs.append(task.html)
+        report.write_index(portrait, staging, tasks=[(t.title, t.html) for t in plan.tasks])
+        manifest.outputs.append("index.html")
+        manifest.timings["export"] = time.perf_counter() - start
+    except BaseException as error:
+        manifest.status = "failed"
+        manifest.error = {"type": type(error).__name__, "message": str(error),
+                          "notebook": getattr(error, "notebook", None),
+                          "cell": getattr(error, "cell", None)}
+        manifest.timings["total"] = time.perf_counter() - clock
+        manifest.write(staging)
+        kept = _keep_failed(plan)
+        if isinstance(error, RunError):
+            error.kept = kept
+            raise
+        raise RunError(f"{type(error).__name__}: {error}", kept=kept) from error
+    manifest.status = "success"
+    manifest.outputs.append("manifest.json")
+    manifest.timings["total"] = time.perf_counter() - clock
+    manifest.write(staging)
+    _publish(plan)
+    say(f"rapport écrit dans {plan.final_dir}")
+    return plan.final_dir
+
+
+def _keep_failed(plan: RunPlan) -> Path:
+    if plan.failed_dir.exists():
+        shutil.rmtree(plan.failed_dir)
+    os.replace(plan.staging_dir, plan.failed_dir)
+    return plan.failed_dir
+
+
+def _publish(plan: RunPlan) -> None:
+    """Replace the previous output by the staging folder (renames only)."""
+    old = None
+    if plan.final_dir.exists():
+        old = plan.output_root / f".{plan.slug}.ancien-{os.getpid()}"
+        os.replace(plan.final_dir, old)
+    os.replace(plan.staging_dir, plan.final_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    if plan.failed_dir.exists():
+        shutil.rmtree(plan.failed_dir, ignore_errors=True)
