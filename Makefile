@@ -1,0 +1,49 @@
+# ctgstats — two commands on a fresh machine: `make demo` and `make test`.
+# Needs only Python >= 3.11 and make: everything else goes into .venv/.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.ctgstats-installed
+PYTEST_WORKERS ?= 2
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test test-fast demo-data schema lab clean clean-outputs
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ctgstats needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ctgstats)" >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv, install ctgstats and register the notebook kernel
+
+demo: $(STAMP) ## Run the fictional demo territory and print where its HTML report is
+	$(BIN)/ctgstats run params/demo.yaml
+
+test: $(STAMP) ## Run the whole test suite (creates the environment if needed)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+test-fast: $(STAMP) ## Tests without notebook execution
+	$(BIN)/python -m pytest -m "not notebooks" -n $(PYTEST_WORKERS)
+
+demo-data: $(STAMP) ## Regenerate the fictional demo files (seeded, byte-identical)
+	$(BIN)/python -m ctgstats.demo.generate
+
+schema: $(STAMP) ## Write the JSON Schema of params files to params/schema.json
+	$(BIN)/ctgstats schema --output params/schema.json
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+clean-outputs: ## Delete generated reports (outputs/ is disposable)
+	find outputs -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +
+
+clean: clean-outputs ## Delete the environment and caches
+	rm -rf $(VENV) .pytest_cache build src/*.egg-info

@@ -1,0 +1,192 @@
+"""Command line: ``ctgstats run``, ``validate``, ``schema``, ``data``.
+
+Exit codes: 0 success; 1 a notebook or export failed (the failed notebook is kept);
+2 invalid parameters or input data (nothing was executed or written).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ctgstats import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Reproducible statistical diagnostics of French territories "
+                       "(CTG, ABS, Pacte local des solidarités).")
+data_app = typer.Typer(no_args_is_help=True, help="Inspect and download INSEE source files.")
+app.add_typer(data_app, name="data")
+
+EXIT_RUN_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def _error(message: str, code: int) -> typer.Exit:
+    typer.secho(f"Erreur : {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+def _input_errors() -> tuple[type[BaseException], ...]:
+    from ctgstats.catalog import DataNotFoundError
+    from ctgstats.params import ParamsError
+    from ctgstats.readers import DataFileError
+    from ctgstats.territories import TerritoryError
+
+    return (ParamsError, TerritoryError, DataNotFoundError, DataFileError, ValueError,
+            FileNotFoundError)
+
+
+def _params_from_options(params_file: Path | None, territory: str | None,
+                         data_dirs: list[Path] | None, cog_year: int | None,
+                         notebooks: list[str] | None):
+    from ctgstats.params import ParamsError, load_params, parse_params
+
+    if params_file is not None and territory is not None:
+        raise ParamsError("give either a params file or --territory, not both")
+    if params_file is not None:
+        params = load_params(params_file)
+        updates = {}
+        if data_dirs:
+            updates["data_dirs"] = [str(d) for d in data_dirs]
+        if cog_year is not None:
+            updates["cog_year"] = cog_year
+        if notebooks:
+            updates["notebooks"] = notebooks
+        if updates:
+            data = params.to_jsonable() | updates
+            params = parse_params(data, source=str(params_file))
+        return params, str(params_file)
+    if territory is None:
+        raise ParamsError("give a params file (e.g. params/demo.yaml) or --territory LEVEL:CODE")
+    if ":" not in territory:
+        raise ParamsError(f"--territory: expected LEVEL:CODE (e.g. epci:200072635), "
+                          f"got {territory!r}")
+    level, code = territory.split(":", 1)
+    if not data_dirs:
+        raise ParamsError("--territory needs at least one --data-dir")
+    data = {"territory": {"level": level, "code": code},
+            "data_dirs": [str(d) for d in data_dirs]}
+    if cog_year is not None:
+        data["cog_year"] = cog_year
+    if notebooks:
+        data["notebooks"] = notebooks
+    return parse_params(data, source="--territory"), None
+
+
+@app.command()
+def run(
+    params_file: Annotated[Optional[Path], typer.Argument(
+        help="Params YAML file (e.g. params/demo.yaml).")] = None,
+    territory: Annotated[Optional[str], typer.Option(
+        "--territory", "-t", help="LEVEL:CODE without a params file, e.g. epci:200072635.")] = None,
+    data_dir: Annotated[Optional[list[Path]], typer.Option(
+        "--data-dir", "-d", help="Folder of INSEE files (repeatable).")] = None,
+    output_dir: Annotated[Optional[Path], typer.Option(
+        "--output-dir", "-o", help="Output folder (default: outputs/).")] = None,
+    cog_year: Annotated[Optional[int], typer.Option(help="COG year of the geography.")] = None,
+    notebook: Annotated[Optional[list[str]], typer.Option(
+        "--notebook", "-n", help="Only this notebook (repeatable).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Compute the portrait of a territory and write its offline HTML report."""
+    from ctgstats import runner
+
+    try:
+        params, source = _params_from_options(params_file, territory, data_dir, cog_year,
+                                              notebook)
+        plan = runner.plan_run(params, output_dir=output_dir, params_source=source)
+    except _input_errors() as error:
+        raise _error(str(error), EXIT_BAD_INPUT) from None
+    say = (lambda message: None) if quiet else (lambda message: typer.echo(f"· {message}"))
+    try:
+        folder = runner.run(plan, progress=say)
+    except runner.RunError as error:
+        cause = error.__cause__
+        if cause is not None and isinstance(cause, _input_errors()) and error.notebook is None:
+            raise _error(str(cause), EXIT_BAD_INPUT) from None
+        detail = f"\nNotebook conservé pour inspection : {error.kept}" if error.kept else ""
+        raise _error(f"{error}{detail}", EXIT_RUN_FAILED) from None
+    except _input_errors() as error:
+        raise _error(str(error), EXIT_BAD_INPUT) from None
+    index = folder / "index.html"
+    typer.echo(f"Rapport : {index.resolve()}")
+
+
+@app.command()
+def validate(
+    params_file: Annotated[Path, typer.Argument(help="Params YAML file.")],
+) -> None:
+    """Check a params file and its territory codes against the data (no kernel started)."""
+    from ctgstats.portrait import build_portrait
+
+    try:
+        params, _ = _params_from_options(params_file, None, None, None, None)
+        portrait = build_portrait(params)
+    except _input_errors() as error:
+        raise _error(str(error), EXIT_BAD_INPUT) from None
+    names = ", ".join(t.label for t in portrait.comparators)
+    typer.echo(f"OK : {portrait.territory.label} ({portrait.territory.id}), COG "
+               f"{portrait.cog_year}, recensements {portrait.vintages}, comparateurs : {names}")
+
+
+@app.command()
+def schema(
+    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+) -> None:
+    """Print (or write) the JSON Schema of params files."""
+    from ctgstats.params import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@data_app.command("list")
+def data_list(
+    data_dir: Annotated[list[Path], typer.Argument(help="Folders of INSEE files.")],
+) -> None:
+    """List the INSEE files recognised in folders (source, vintage, level)."""
+    from ctgstats import sources
+
+    for found in sources.discover([Path(d) for d in data_dir]):
+        level = f" {found.level}" if found.level else ""
+        typer.echo(f"{found.source.id}{level} {found.vintage}\t{found.path}")
+
+
+@data_app.command("fetch")
+def data_fetch(
+    source_id: Annotated[str, typer.Argument(help="Source id, e.g. rp_evol_struct_pop.")],
+    vintage: Annotated[int, typer.Option(help="Vintage (never 'latest').")],
+    level: Annotated[Optional[str], typer.Option(help="Level for Filosofi (COM, EPCI …).")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option()] = None,
+    offline: Annotated[bool, typer.Option(help="Never use the network.")] = False,
+) -> None:
+    """Download a pinned INSEE file into the cache (checksum verified)."""
+    from ctgstats import download, sources
+
+    try:
+        spec = sources.get_source(source_id, vintage, level=level)
+        path = download.fetch(spec, cache_dir=cache_dir, offline=offline)
+    except Exception as error:  # noqa: BLE001 - shown to the user with its type
+        raise _error(f"{type(error).__name__}: {error}", EXIT_BAD_INPUT) from None
+    typer.echo(str(path))
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
