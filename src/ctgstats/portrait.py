@@ -212,7 +212,8 @@ def load_census(catalog: Catalog, territories: Sequence[ResolvedTerritory],
         numeric = table.select_dtypes("number")
         harmonised, recs, unk = harmonise(
             numeric, target_codes=targets, movements=movements, cog_year=composition.cog_year,
-            source=label, departements=departements)
+            source=label, departements=departements,
+            source_year=rp_geography_year(found.vintage))
         records.extend(recs)
         if unk:
             unknown[label] = unk

@@ -238,15 +238,21 @@ class Movements:
         moves.sort(key=lambda m: (m.date, m.old, m.new))
         return cls(tuple(moves), source)
 
-    def successors(self, code: str, *, until_year: int) -> dict[str, str]:
+    def successors(self, code: str, *, until_year: int,
+                   since_year: int | None = None) -> dict[str, str]:
         """Codes a commune became by 1 January ``until_year``: {new code: MOD}.
 
-        Follows chains (A → B in 2016, B → C in 2019). A split gives several codes.
+        Only movements after 1 January ``since_year`` (the geography of the source) and up
+        to 1 January ``until_year`` count. Follows chains (A → B in 2016, B → C in 2019).
+        A split gives several codes (the restored commune and the one it came from).
         """
         limit = f"{until_year}-01-01"
+        start = f"{since_year}-01-01" if since_year is not None else ""
         current = {code: ""}
         for move in self.moves:
-            if move.date > limit or move.old not in current or move.old == move.new:
+            if move.date > limit or move.date <= start or move.old not in current:
+                continue
+            if move.old == move.new and move.mod not in SPLIT_MODS:
                 continue
             same_event = [m for m in self.moves
                           if m.old == move.old and m.date == move.date and m.mod == move.mod]
@@ -272,6 +278,7 @@ def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Mo
               cog_year: int, source: str, non_additive: Sequence[str] = (),
               weights: Mapping[str, float] | None = None,
               departements: Iterable[str] | None = None,
+              source_year: int | None = None,
               ) -> tuple[pd.DataFrame, list[HarmonisationRecord], list[str]]:
     """Bring a commune-indexed table to the geography of ``cog_year``.
 
@@ -290,6 +297,9 @@ def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Mo
     weights
         Population by commune code at ``cog_year`` (to share a split commune); required
         only when a split is met.
+    source_year
+        COG year of the source's geography: only later movements apply (without it,
+        every movement up to ``cog_year`` is applied, which is wrong for splits).
     departements
         Départements covered by the composition; unknown codes outside them are ignored
         (a national file read for one département), unknown codes inside them are returned.
@@ -307,12 +317,8 @@ def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Mo
     contributors: dict[str, list[str]] = {}
     for code, row in frame.iterrows():
         code = str(code)
-        if code in targets:
-            pieces.setdefault(code, []).append(row)
-            contributors.setdefault(code, []).append(code)
-            continue
-        successors = movements.successors(code, until_year=cog_year)
-        successors = {c: m for c, m in successors.items() if c in targets and c != code}
+        successors = movements.successors(code, until_year=cog_year, since_year=source_year)
+        successors = {c: m for c, m in successors.items() if c in targets}
         if not successors:
             if covered is None or _departement(code) in covered:
                 unknown.append(code)

@@ -1,0 +1,729 @@
+"""Charts of the report, in one consistent French style.
+
+Every chart function returns a :class:`matplotlib.figure.Figure` with a French title, a
+caption under the chart (``Source : Insee, RP2022, exploitation principale``) and axes
+formatted the French way (decimal comma, no-break space between thousands) through
+:func:`french_formatter`, which uses :mod:`ctgstats.formatting`.
+
+Colours: the studied territory is always :data:`TERRITORY_COLOR` (strong orange);
+comparators take the muted greys and blues of :data:`COMPARATOR_COLORS`, in the order of
+``labels``. When a function has no ``territory`` argument, the studied territory is
+``territory=`` if given, else the first key of ``labels``.
+
+Figures are created with pyplot (so that the notebook's inline backend knows how to
+display them) and immediately detached from pyplot: a notebook cell that ends with a
+chart call shows it exactly once and no figure accumulates in memory. Closing them with
+``plt.close(fig)`` is harmless.
+
+A value that is not available is written ``n.d.`` on the chart, never drawn as a zero.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from cycler import cycler
+from matplotlib import ticker
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ctgstats.display import format_value, indicator_label
+from ctgstats.formatting import NBSP, NOT_AVAILABLE, fr_int, fr_number, fr_signed
+
+__all__ = [
+    "TERRITORY_COLOR",
+    "TERRITORY_LIGHT",
+    "COMPARATOR_COLORS",
+    "style_rc",
+    "apply_style",
+    "french_formatter",
+    "territory_colors",
+    "population_trend",
+    "age_structure",
+    "pyramid",
+    "indicator_comparison",
+    "change_bars",
+    "deciles",
+    "fictional_watermark",
+]
+
+#: Colour of the studied territory, on every chart.
+TERRITORY_COLOR = "#C2410C"
+#: Lighter tint of the territory colour (second series of the same territory).
+TERRITORY_LIGHT = "#EE9A6B"
+#: Colours of the comparators, in the order of ``labels``.
+COMPARATOR_COLORS = ("#4B6A88", "#9AA5B1", "#7C9CBF", "#5E6770", "#C3CCD5", "#2F4A63")
+TEXT_COLOR = "#262626"
+MUTED_COLOR = "#5F5F5F"
+GRID_COLOR = "#E3E3E3"
+
+WIDTH = 8.0  # inches; the HTML report column is about this wide
+CAPTION_SIZE = 8.0
+VALUE_SIZE = 8.0
+
+
+# --------------------------------------------------------------------------------------
+# Style
+# --------------------------------------------------------------------------------------
+
+def style_rc() -> dict[str, Any]:
+    """The rcParams of the ctgstats style (seaborn "white" theme, 10 pt text)."""
+    rc: dict[str, Any] = {}
+    rc.update(sns.axes_style("white"))
+    rc.update(sns.plotting_context("notebook"))
+    rc.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "sans-serif"],
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 9,
+        "legend.title_fontsize": 9,
+        "figure.titlesize": 12,
+        "figure.titleweight": "bold",
+        "axes.titleweight": "bold",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#9A9A9A",
+        "axes.linewidth": 0.8,
+        "axes.labelcolor": TEXT_COLOR,
+        "axes.grid": False,
+        "axes.axisbelow": True,
+        "axes.prop_cycle": cycler(color=[TERRITORY_COLOR, *COMPARATOR_COLORS]),
+        "grid.color": GRID_COLOR,
+        "grid.linewidth": 0.8,
+        "text.color": TEXT_COLOR,
+        "xtick.color": MUTED_COLOR,
+        "ytick.color": MUTED_COLOR,
+        "xtick.bottom": True,
+        "ytick.left": True,
+        "legend.frameon": False,
+        "axes.unicode_minus": True,
+        "figure.dpi": 110,
+        "savefig.dpi": 150,
+        "figure.facecolor": "white",
+        "axes.facecolor": "white",
+        "savefig.facecolor": "white",
+    })
+    return rc
+
+
+def apply_style() -> None:
+    """Apply the ctgstats style globally (for ad hoc charts drawn in a notebook).
+
+    The chart functions of this module do not need it: they draw inside the same style.
+    """
+    sns.set_theme(style="white", context="notebook")
+    mpl.rcParams.update(style_rc())
+
+
+@contextmanager
+def _styled() -> Iterator[None]:
+    with mpl.rc_context(style_rc()):
+        yield
+
+
+def _decimals_for(locs: Sequence[float]) -> int:
+    """Fewest decimals (0-3) that write every tick location exactly."""
+    values = [float(v) for v in locs if np.isfinite(v)]
+    for decimals in range(4):
+        if all(abs(round(v, decimals) - v) < 1e-9 * max(1.0, abs(v)) for v in values):
+            return decimals
+    return 3
+
+
+def french_formatter(*, decimals: int | None = None, unit: str = "", signed: bool = False,
+                     absolute: bool = False) -> ticker.FuncFormatter:
+    """Tick formatter writing numbers the French way (``12 345,6``, ``12,5 %``).
+
+    Parameters
+    ----------
+    decimals
+        Fixed number of decimals; ``None`` uses the fewest that write every tick exactly.
+    unit
+        Text appended after a no-break space (``"%"``, ``"€"``).
+    signed
+        Explicit ``+`` on positive values (changes).
+    absolute
+        Write absolute values (left half of a population pyramid).
+    """
+    formatter: ticker.FuncFormatter
+
+    def _format(x: float, pos: int | None = None) -> str:
+        value = abs(x) if absolute else x
+        digits = decimals if decimals is not None else _decimals_for(formatter.locs)
+        text = fr_signed(value, digits) if signed else fr_number(value, digits,
+                                                                 typographic_minus=True)
+        return f"{text}{NBSP}{unit}" if unit else text
+
+    formatter = ticker.FuncFormatter(_format)
+    return formatter
+
+
+def territory_colors(labels: Mapping[str, str], territory: str | None = None) -> dict[str, str]:
+    """Colour of each territory: the studied one strong, the comparators muted."""
+    studied = _studied(labels, territory)
+    colors: dict[str, str] = {}
+    others = iter(COMPARATOR_COLORS * (1 + len(labels) // len(COMPARATOR_COLORS)))
+    for key in labels:
+        colors[str(key)] = TERRITORY_COLOR if str(key) == studied else next(others)
+    if studied not in colors:
+        colors[studied] = TERRITORY_COLOR
+    return colors
+
+
+def _studied(labels: Mapping[str, str], territory: str | None) -> str:
+    if territory is not None:
+        return str(territory)
+    if not labels:
+        raise ValueError("labels must name at least one territory")
+    return str(next(iter(labels)))
+
+
+def _name(labels: Mapping[str, str], territory: str) -> str:
+    return str(labels.get(territory, territory))
+
+
+# --------------------------------------------------------------------------------------
+# Figure scaffolding
+# --------------------------------------------------------------------------------------
+
+def _new_figure(height: float, *, width: float = WIDTH) -> tuple[Figure, Axes]:
+    fig = plt.figure(figsize=(width, height), layout="constrained")
+    plt.close(fig)  # detached from pyplot: displayed once, by the cell's value
+    ax = fig.add_subplot()
+    ax.tick_params(labelsize=9, colors=MUTED_COLOR, labelcolor=TEXT_COLOR)
+    return fig, ax
+
+
+def _source_text(source: str) -> str:
+    text = " ".join(str(source).split())
+    if text.lower().startswith("source"):
+        return text
+    return f"Source{NBSP}: {text}"
+
+
+def _finish(fig: Figure, *, title: str, source: str, note: str | None = None) -> Figure:
+    """Add the title (top left) and the caption (note and source, bottom left)."""
+    fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold", color=TEXT_COLOR)
+    width_chars = int(fig.get_figwidth() * 15)
+    lines: list[str] = []
+    for paragraph in ([note] if note else []) + [_source_text(source)]:
+        lines.extend(textwrap.wrap(paragraph, width=width_chars) or [""])
+    fig.text(0.01, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=CAPTION_SIZE,
+             color=MUTED_COLOR, in_layout=False)
+    caption_inches = (len(lines) * CAPTION_SIZE * 1.35 + 8) / 72
+    bottom = min(0.4, caption_inches / fig.get_figheight())
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
+    return fig
+
+
+def _no_data(ax: Axes, message: str = "Données non disponibles pour ce graphique.") -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
+            fontsize=11, color=MUTED_COLOR)
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def _wrap(text: str, width: int = 30) -> str:
+    return "\n".join(textwrap.wrap(str(text), width=width)) or str(text)
+
+
+def _legend_above(ax: Axes, handles: Sequence[Any], *, ncols: int | None = None) -> None:
+    if not handles:
+        return
+    ax.legend(handles=list(handles), loc="lower left", bbox_to_anchor=(0, 1.01),
+              ncols=ncols or min(len(handles), 4), frameon=False, borderaxespad=0,
+              handlelength=1.2, columnspacing=1.2)
+
+
+def _figure_value(figures: pd.DataFrame, *, territory: str, indicator: str,
+                  annee: str | None) -> tuple[float, str, str]:
+    """(value, unit, year) of one figure; NaN value when absent or unavailable."""
+    rows = figures[(figures["territoire"].astype(str) == territory)
+                   & (figures["indicateur"] == indicator)]
+    if annee is not None:
+        rows = rows[rows["annee"].astype(str) == str(annee)]
+    if rows.empty:
+        return math.nan, "", "" if annee is None else str(annee)
+    row = rows.iloc[-1]
+    value = float(row["valeur"]) if bool(row["disponible"]) else math.nan
+    return value, str(row["unite"]), str(row["annee"])
+
+
+# --------------------------------------------------------------------------------------
+# Grouped horizontal bars (age structure, indicator comparison)
+# --------------------------------------------------------------------------------------
+
+def _grouped_hbars(ax: Axes, categories: Sequence[str],
+                   series: Sequence[tuple[str, str, Sequence[float]]],
+                   colors: Mapping[str, str], fmt: Callable[[float], str]) -> None:
+    """One group of horizontal bars per category, one bar per territory.
+
+    ``series`` holds (territory id, display name, values aligned on ``categories``); a
+    missing value is written ``n.d.`` at the base line instead of a bar.
+    """
+    count = max(1, len(series))
+    height = 0.8 / count
+    finite = [v for _, _, values in series for v in values if not _missing(v)]
+    high = max([0.0, *finite])
+    low = min([0.0, *finite])
+    span = (high - low) or 1.0
+    for index, (territory, _name_, values) in enumerate(series):
+        for position, value in enumerate(values):
+            y = position + (index - (count - 1) / 2) * height
+            if _missing(value):
+                ax.text(0, y, f" {NOT_AVAILABLE}", ha="left", va="center", fontsize=VALUE_SIZE,
+                        color=MUTED_COLOR, style="italic")
+                continue
+            ax.barh(y, value, height=height * 0.88, color=colors[territory])
+            ax.annotate(fmt(value), xy=(value, y), xytext=(3 if value >= 0 else -3, 0),
+                        textcoords="offset points", ha="left" if value >= 0 else "right",
+                        va="center", fontsize=VALUE_SIZE, color=TEXT_COLOR)
+    ax.set_yticks(range(len(categories)), [_wrap(c) for c in categories])
+    ax.set_ylim(len(categories) - 0.5, -0.5)  # first category on top
+    ax.set_xlim(low - (0.2 * span if low < 0 else 0), high + 0.2 * span)
+    ax.axvline(0, color="#9A9A9A", linewidth=0.8)
+    ax.grid(axis="x")
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    handles = [Patch(color=colors[t], label=name) for t, name, _ in series]
+    _legend_above(ax, handles)
+
+
+def _series(table: pd.DataFrame, *, labels: Mapping[str, str], category: str, value: str,
+            categories: Sequence[str]) -> list[tuple[str, str, list[float]]]:
+    series = []
+    for territory, name in labels.items():
+        rows = table[table["territoire"].astype(str) == str(territory)]
+        by_category = rows.groupby(category, sort=False)[value].sum(min_count=1)
+        values = [float(by_category.get(c, math.nan)) for c in categories]
+        series.append((str(territory), str(name), values))
+    return series
+
+
+# --------------------------------------------------------------------------------------
+# Charts
+# --------------------------------------------------------------------------------------
+
+def population_trend(figures: pd.DataFrame, *, territory: str, labels: Mapping[str, str],
+                     source: str, indicator: str = "population", title: str | None = None,
+                     note: str | None = None) -> Figure:
+    """Population of the territory at each census vintage (bars with values).
+
+    Bars sit at their real year on the time axis, so unequal gaps between vintages show.
+
+    Parameters
+    ----------
+    figures
+        Long figures table; rows ``indicateur == indicator`` with a 4-digit ``annee``.
+    territory, labels
+        Territory id and the id → French name mapping.
+    source
+        Source and vintage written under the chart.
+    indicator
+        Indicator id to draw (default ``"population"``).
+    title, note
+        Override the French title; add a line (e.g. "Lecture : …") above the source.
+    """
+    territory = str(territory)
+    rows = figures[(figures["territoire"].astype(str) == territory)
+                   & (figures["indicateur"] == indicator)
+                   & figures["annee"].astype(str).str.fullmatch(r"\d{4}")]
+    rows = rows.assign(_year=rows["annee"].astype(int)).sort_values("_year")
+    with _styled():
+        fig, ax = _new_figure(4.2)
+        if rows.empty:
+            _no_data(ax)
+        else:
+            _draw_trend(ax, rows)
+        name = _name(labels, territory)
+        return _finish(fig, title=title or f"Population de {name} aux recensements",
+                       source=source, note=note)
+
+
+def _draw_trend(ax: Axes, rows: pd.DataFrame) -> None:
+    years = rows["_year"].tolist()
+    values = [v if bool(ok) else math.nan for v, ok in zip(rows["valeur"], rows["disponible"])]
+    finite = [v for v in values if not _missing(v)]
+    top = max(finite) if finite else 1.0
+    for year, value in zip(years, values):
+        if _missing(value):
+            ax.text(year, 0, NOT_AVAILABLE, ha="center", va="bottom", fontsize=VALUE_SIZE,
+                    color=MUTED_COLOR, style="italic")
+            continue
+        ax.bar(year, value, width=1.6, color=TERRITORY_COLOR)
+        ax.annotate(fr_int(value), xy=(year, value), xytext=(0, 3), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=VALUE_SIZE + 1, color=TEXT_COLOR)
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(min(years) - 2, max(years) + 2)
+    ax.set_ylim(0, top * 1.15)
+    ax.yaxis.set_major_formatter(french_formatter())
+    ax.set_ylabel("Habitants")
+    ax.grid(axis="y")
+    ax.tick_params(axis="x", length=0)
+
+
+def age_structure(table: pd.DataFrame, *, labels: Mapping[str, str], source: str,
+                  territory: str | None = None, title: str | None = None,
+                  note: str | None = None) -> Figure:
+    """Share of each age group, territory versus comparators (grouped horizontal bars).
+
+    Parameters
+    ----------
+    table
+        Tidy table with columns ``territoire``, ``tranche``, ``effectif``, ``part``
+        (percent, 0-100). Age groups are shown in their order of appearance. Without a
+        ``part`` column the shares are computed from ``effectif``.
+    labels
+        Territory id → French name; the territories drawn, in this order.
+    source
+        Source and vintage written under the chart.
+    territory
+        Studied territory (strong colour); default the first key of ``labels``.
+    """
+    table = table.assign(territoire=table["territoire"].astype(str))
+    if "part" not in table.columns:
+        totals = table.groupby("territoire")["effectif"].transform("sum")
+        table = table.assign(part=table["effectif"] / totals * 100)
+    categories = [str(c) for c in dict.fromkeys(table["tranche"])]
+    table = table.assign(tranche=table["tranche"].astype(str))
+    series = _series(table, labels=labels, category="tranche", value="part",
+                     categories=categories)
+    with _styled():
+        fig, ax = _new_figure(1.6 + 0.22 * max(1, len(categories) * len(series)))
+        if not categories:
+            _no_data(ax)
+        else:
+            _grouped_hbars(ax, categories, series, territory_colors(labels, territory),
+                           lambda v: format_value(v, "%"))
+            ax.xaxis.set_major_formatter(french_formatter(unit="%"))
+            ax.set_xlabel("Part de la population (%)")
+        return _finish(fig, title=title or "Structure par âge de la population",
+                       source=source, note=note)
+
+
+def pyramid(table: pd.DataFrame, *, territory: str, labels: Mapping[str, str], source: str,
+            comparator: str | None = None, title: str | None = None,
+            note: str | None = None) -> Figure:
+    """Population pyramid: men on the left, women on the right, shares of the total.
+
+    Parameters
+    ----------
+    table
+        Tidy table with columns ``territoire``, ``tranche`` (youngest first), ``sexe``
+        (``"Hommes"`` / ``"Femmes"``) and ``effectif``.
+    territory, labels
+        Territory drawn and the id → French name mapping.
+    source
+        Source and vintage written under the chart.
+    comparator
+        Optional territory drawn as an outline over the bars (same shares of its total).
+    """
+    table = table.assign(territoire=table["territoire"].astype(str),
+                         tranche=table["tranche"].astype(str))
+    tranches = list(dict.fromkeys(table["tranche"]))
+    shares = _pyramid_shares(table, str(territory), tranches)
+    with _styled():
+        fig, ax = _new_figure(max(3.8, 1.8 + 0.24 * len(tranches)))
+        if shares is None:
+            _no_data(ax)
+        else:
+            reference = (_pyramid_shares(table, str(comparator), tranches)
+                         if comparator is not None else None)
+            _draw_pyramid(ax, tranches, shares, reference,
+                          _name(labels, str(comparator)) if comparator is not None else "")
+        name = _name(labels, str(territory))
+        return _finish(fig, title=title or f"Pyramide des âges — {name}", source=source,
+                       note=note)
+
+
+def _pyramid_shares(table: pd.DataFrame, territory: str,
+                    tranches: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    rows = table[table["territoire"] == territory]
+    total = rows["effectif"].sum(min_count=1)
+    if _missing(total) or total <= 0:
+        return None
+    by_sex = rows.pivot_table(index="tranche", columns="sexe", values="effectif",
+                              aggfunc="sum").reindex(tranches)
+    men = by_sex.get("Hommes", pd.Series(math.nan, index=by_sex.index))
+    women = by_sex.get("Femmes", pd.Series(math.nan, index=by_sex.index))
+    return (men.to_numpy(dtype=float) / total * 100, women.to_numpy(dtype=float) / total * 100)
+
+
+def _draw_pyramid(ax: Axes, tranches: Sequence[str], shares: tuple[np.ndarray, np.ndarray],
+                  reference: tuple[np.ndarray, np.ndarray] | None, reference_name: str) -> None:
+    men, women = shares
+    y = np.arange(len(tranches))
+    ax.barh(y, -np.nan_to_num(men), height=0.86, color=TERRITORY_COLOR, label="Hommes")
+    ax.barh(y, np.nan_to_num(women), height=0.86, color=TERRITORY_LIGHT, label="Femmes")
+    for position, (m, w) in enumerate(zip(men, women)):
+        for value, side in ((m, -1), (w, 1)):
+            if _missing(value):
+                ax.text(side * 0.05, position, NOT_AVAILABLE, ha="left" if side > 0 else "right",
+                        va="center", fontsize=VALUE_SIZE, color=MUTED_COLOR, style="italic")
+    values = [*np.nan_to_num(men), *np.nan_to_num(women)]
+    handles: list[Any] = []
+    if reference is not None:
+        ref_men, ref_women = reference
+        values += [*np.nan_to_num(ref_men), *np.nan_to_num(ref_women)]
+        ax.barh(y, -np.nan_to_num(ref_men), height=0.86, fill=False, edgecolor="#2F2F2F",
+                linewidth=1.0)
+        ax.barh(y, np.nan_to_num(ref_women), height=0.86, fill=False, edgecolor="#2F2F2F",
+                linewidth=1.0)
+        handles = [Patch(facecolor="none", edgecolor="#2F2F2F", label=reference_name)]
+    limit = max(values) * 1.12 if max(values) > 0 else 1.0
+    ax.set_xlim(-limit, limit)
+    ax.set_yticks(y, tranches)
+    ax.set_ylim(-0.6, len(tranches) - 0.4 + 0.8)
+    ax.axvline(0, color="white", linewidth=1.5)
+    ax.xaxis.set_major_formatter(french_formatter(unit="%", absolute=True))
+    ax.set_xlabel("Part de la population totale (%)")
+    ax.grid(axis="x")
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    top = len(tranches) - 0.2
+    ax.text(-limit * 0.5, top, "Hommes", ha="center", va="bottom", fontweight="bold",
+            color=TERRITORY_COLOR)
+    ax.text(limit * 0.5, top, "Femmes", ha="center", va="bottom", fontweight="bold",
+            color="#B4612F")
+    if handles:
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), frameon=False,
+                  borderaxespad=0)
+
+
+def indicator_comparison(figures: pd.DataFrame, *, indicators: Mapping[str, str],
+                         annee: str | int, labels: Mapping[str, str], source: str,
+                         territory: str | None = None, title: str | None = None,
+                         note: str | None = None) -> Figure:
+    """A few indicators of one unit (usually %), territory versus comparators.
+
+    Grouped horizontal bars, one group per indicator; an unavailable value is written
+    ``n.d.`` instead of a bar (never a zero bar).
+
+    Parameters
+    ----------
+    figures
+        Long figures table.
+    indicators
+        Indicator id → short French label, in display order. All must share a unit.
+    annee
+        Year (or period) of the figures.
+    labels
+        Territory id → French name; the territories drawn, in this order.
+    source
+        Source and vintage written under the chart.
+    territory
+        Studied territory (strong colour); default the first key of ``labels``.
+
+    Raises
+    ------
+    ValueError
+        If the indicators have different units (one axis cannot show % and €).
+    """
+    categories = list(indicators)
+    units: set[str] = set()
+    series = []
+    for key, name in labels.items():
+        values = []
+        for indicator in categories:
+            value, unit, _ = _figure_value(figures, territory=str(key), indicator=indicator,
+                                           annee=str(annee))
+            units.update({unit} if unit else set())
+            values.append(value)
+        series.append((str(key), str(name), values))
+    if len(units) > 1:
+        raise ValueError(f"indicators with different units cannot share an axis: {sorted(units)}")
+    unit = units.pop() if units else "%"
+    with _styled():
+        fig, ax = _new_figure(1.6 + 0.24 * max(1, len(categories) * len(series)))
+        _grouped_hbars(ax, [indicators[c] for c in categories], series,
+                       territory_colors(labels, territory),
+                       lambda v: format_value(v, unit))
+        ax.xaxis.set_major_formatter(_axis_formatter(unit))
+        ax.set_xlabel(_axis_label(unit))
+        return _finish(fig, title=title or f"Comparaison des territoires, {annee}",
+                       source=source, note=note)
+
+
+def _axis_formatter(unit: str, *, signed: bool = False) -> ticker.FuncFormatter:
+    if unit in ("%", "%/an"):
+        return french_formatter(unit="%", signed=signed)
+    if unit == "€":
+        return french_formatter(unit="€", signed=signed)
+    if unit in ("points", "pt"):
+        return french_formatter(unit="pt", signed=signed)
+    return french_formatter(signed=signed)
+
+
+def _axis_label(unit: str) -> str:
+    return {"%": "%", "%/an": "% par an", "€": "euros", "points": "points de pourcentage",
+            "indice": "indice"}.get(unit, unit)
+
+
+def change_bars(figures: pd.DataFrame, *, indicator: str, labels: Mapping[str, str],
+                source: str, annee: str | None = None, territory: str | None = None,
+                title: str | None = None, note: str | None = None) -> Figure:
+    """Relative change over a period, one horizontal bar per territory, with its sign.
+
+    Parameters
+    ----------
+    figures
+        Long figures table; rows ``indicateur == indicator`` (e.g.
+        ``population_evolution_pct`` in ``%`` or ``population_tcam`` in ``%/an``).
+    indicator
+        Indicator id.
+    labels
+        Territory id → French name; the territories drawn, top to bottom.
+    source
+        Source and vintage written under the chart.
+    annee
+        Period (``"2011-2022"``); required when the table holds several periods.
+    territory
+        Studied territory (strong colour); default the first key of ``labels``.
+
+    Raises
+    ------
+    ValueError
+        If ``annee`` is None and the territories' rows have several periods.
+    """
+    rows = figures[(figures["indicateur"] == indicator)
+                   & figures["territoire"].astype(str).isin([str(k) for k in labels])]
+    periods = sorted(set(rows["annee"].astype(str)))
+    if annee is None and len(periods) > 1:
+        raise ValueError(f"several periods for {indicator!r}: {periods}; pass annee=")
+    period = str(annee) if annee is not None else (periods[0] if periods else "")
+    colors = territory_colors(labels, territory)
+    entries = []
+    unit = ""
+    for key, name in labels.items():
+        value, row_unit, _ = _figure_value(figures, territory=str(key), indicator=indicator,
+                                           annee=period or None)
+        unit = unit or row_unit
+        entries.append((str(key), str(name), value))
+    with _styled():
+        fig, ax = _new_figure(1.5 + 0.42 * max(1, len(entries)))
+        _draw_changes(ax, entries, colors, unit=unit or "%", indicator=indicator)
+        default = f"{indicator_label(indicator)}, {period}" if period else indicator_label(indicator)
+        return _finish(fig, title=title or default, source=source, note=note)
+
+
+def _draw_changes(ax: Axes, entries: Sequence[tuple[str, str, float]], colors: Mapping[str, str],
+                  *, unit: str, indicator: str) -> None:
+    finite = [v for _, _, v in entries if not _missing(v)]
+    high, low = max([0.0, *finite]), min([0.0, *finite])
+    span = (high - low) or 1.0
+    for position, (territory, _name_, value) in enumerate(entries):
+        if _missing(value):
+            ax.text(0, position, f" {NOT_AVAILABLE}", ha="left", va="center",
+                    fontsize=VALUE_SIZE, color=MUTED_COLOR, style="italic")
+            continue
+        ax.barh(position, value, height=0.62, color=colors[territory])
+        text = format_value(value, unit, indicateur=indicator)
+        if unit == "%":
+            text = f"{fr_signed(value, 1)}{NBSP}%"
+        ax.annotate(text, xy=(value, position), xytext=(4 if value >= 0 else -4, 0),
+                    textcoords="offset points", ha="left" if value >= 0 else "right",
+                    va="center", fontsize=VALUE_SIZE + 1, color=TEXT_COLOR)
+    ax.set_yticks(range(len(entries)), [_wrap(name) for _, name, _ in entries])
+    ax.set_ylim(len(entries) - 0.5, -0.5)
+    ax.set_xlim(low - 0.25 * span if low < 0 else 0 - 0.05 * span, high + 0.25 * span)
+    ax.axvline(0, color="#6F6F6F", linewidth=1.0)
+    ax.xaxis.set_major_formatter(_axis_formatter(unit, signed=True))
+    ax.set_xlabel(_axis_label(unit))
+    ax.grid(axis="x")
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+
+
+def _decile_label(value: object) -> str:
+    text = str(value).strip().upper()
+    return text if text.startswith("D") else f"D{int(float(text))}"
+
+
+def deciles(table: pd.DataFrame, *, labels: Mapping[str, str], source: str,
+            territory: str | None = None, title: str | None = None,
+            note: str | None = None) -> Figure:
+    """Income deciles D1 … D9 by territory, lines with markers.
+
+    Parameters
+    ----------
+    table
+        Tidy table with columns ``territoire``, ``decile`` (``"D1"`` … ``"D9"`` or 1 … 9)
+        and ``valeur`` (euros per consumption unit); NaN when not published (secret).
+    labels
+        Territory id → French name; the territories drawn.
+    source
+        Source and vintage written under the chart.
+    territory
+        Studied territory (strong colour, thicker line, values written); default the
+        first key of ``labels``.
+    """
+    table = table.assign(territoire=table["territoire"].astype(str),
+                         decile=table["decile"].map(_decile_label))
+    order = [f"D{i}" for i in range(1, 10)]
+    studied = _studied(labels, territory)
+    colors = territory_colors(labels, territory)
+    with _styled():
+        fig, ax = _new_figure(4.4)
+        handles = []
+        for key, name in labels.items():
+            rows = table[table["territoire"] == str(key)]
+            values = rows.groupby("decile")["valeur"].mean().reindex(order).to_numpy(dtype=float)
+            is_studied = str(key) == studied
+            label = str(name) if np.isfinite(values).any() else f"{name} ({NOT_AVAILABLE})"
+            (line,) = ax.plot(range(1, 10), values, marker="o", color=colors[str(key)],
+                              linewidth=2.4 if is_studied else 1.4,
+                              markersize=6 if is_studied else 4, label=label,
+                              zorder=3 if is_studied else 2)
+            handles.append(line)
+            if is_studied:
+                _label_deciles(ax, values)
+        ax.set_xticks(range(1, 10), order)
+        ax.set_xlim(0.6, 9.4)
+        ax.yaxis.set_major_formatter(french_formatter(decimals=0, unit="€"))
+        ax.set_ylabel("Revenu disponible annuel par UC")
+        ax.set_xlabel("Décile")
+        ax.grid(axis="y")
+        _legend_above(ax, handles)
+        return _finish(fig, title=title or "Déciles du revenu disponible par unité de "
+                       "consommation", source=source, note=note)
+
+
+def _label_deciles(ax: Axes, values: np.ndarray) -> None:
+    for position in (1, 5, 9):
+        value = values[position - 1]
+        if np.isfinite(value):
+            ax.annotate(f"{fr_int(value)}{NBSP}€", xy=(position, value), xytext=(0, 7),
+                        textcoords="offset points", ha="center", fontsize=VALUE_SIZE,
+                        color=TERRITORY_COLOR, fontweight="bold")
+
+
+def fictional_watermark(fig: Figure, *, text: str = "DONNÉES FICTIVES") -> Figure:
+    """Write a light diagonal "DONNÉES FICTIVES" across the figure; returns it."""
+    size = max(24.0, fig.get_figwidth() * 6.5)
+    fig.text(0.5, 0.5, text, ha="center", va="center", rotation=22, fontsize=size,
+             fontweight="bold", color="#B22222", alpha=0.16, zorder=100, in_layout=False)
+    return fig

@@ -1,0 +1,172 @@
+"""Territory resolution, commune movements, harmonisation and aggregation (hand-made)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from ctgstats.codes import Level
+from ctgstats.territories import (
+    Movements,
+    TerritoryError,
+    aggregate,
+    composition_from_frame,
+    harmonise,
+    main_code_of,
+    resolve,
+)
+
+MVT_COLUMNS = ["MOD", "DATE_EFF", "TYPECOM_AV", "COM_AV", "TNCC_AV", "NCC_AV", "NCCENR_AV",
+               "LIBELLE_AV", "TYPECOM_AP", "COM_AP", "TNCC_AP", "NCC_AP", "NCCENR_AP",
+               "LIBELLE_AP"]
+
+
+@pytest.fixture
+def composition():
+    frame = pd.DataFrame({
+        "CODGEO": ["31471", "31001", "31002", "09001", "31003"],
+        "LIBGEO": ["Saint-Béat-Lez", "Agassac", "Aignes", "Ariège-1", "Trois"],
+        "EPCI": ["200072635", "200072635", "200071298", "200072635", "200071298"],
+        "LIBEPCI": ["CC PHG", "CC PHG", "CC TL", "CC PHG", "CC TL"],
+        "DEP": ["31", "31", "31", "09", "31"],
+        "REG": ["76"] * 5,
+    })
+    return composition_from_frame(frame, cog_year=2026, source="compo.csv")
+
+
+def _movements(rows):
+    frame = pd.DataFrame([dict(zip(MVT_COLUMNS, r)) for r in rows], columns=MVT_COLUMNS)
+    return Movements.from_frame(frame.fillna(""), source="mvt.csv")
+
+
+MERGE = [
+    ("32", "2019-01-01", "COM", "31438", "0", "LEZ", "Lez", "Lez", "COM", "31471", "0",
+     "SAINT BEAT LEZ", "Saint-Béat-Lez", "Saint-Béat-Lez"),
+    ("32", "2019-01-01", "COM", "31471", "0", "SAINT BEAT", "Saint-Béat", "Saint-Béat", "COM",
+     "31471", "0", "SAINT BEAT LEZ", "Saint-Béat-Lez", "Saint-Béat-Lez"),
+    ("32", "2019-01-01", "COM", "31438", "0", "LEZ", "Lez", "Lez", "COMD", "31438", "0", "LEZ",
+     "Lez", "Lez"),
+]
+
+
+def test_resolve_levels(composition):
+    epci = resolve(Level.EPCI, "200072635", composition=composition)
+    assert epci.communes == ("09001", "31001", "31471")
+    assert epci.name == "CC PHG"
+    assert epci.id == "epci:200072635"
+    dep = resolve("departement", "31", composition=composition)
+    assert dep.communes == ("31001", "31002", "31003", "31471")
+    group = resolve("groupe", "vallee", composition=composition, name="Vallée",
+                    communes=["31471", "31001"])
+    assert group.communes == ("31001", "31471")
+
+
+def test_unknown_codes_are_refused_naming_field_and_file(composition):
+    with pytest.raises(TerritoryError) as caught:
+        resolve("epci", "200072636", composition=composition)
+    message = str(caught.value)
+    assert "territory.code" in message and "'200072636'" in message
+    assert "COG 2026" in message and "compo.csv" in message
+    assert "200072635" in message  # closest code suggested
+    with pytest.raises(TerritoryError, match="31999"):
+        resolve("groupe", "g", composition=composition, name="G", communes=["31001", "31999"])
+
+
+def test_france_from_a_partial_table_is_not_available(composition):
+    france = resolve("france", "FR", composition=composition)
+    assert france.communes is None
+    assert "ne couvre pas toute la France" in france.note
+
+
+def test_straddling_epci_takes_the_departement_with_most_communes(composition):
+    members = ["09001", "31001", "31471"]
+    assert main_code_of(members, composition=composition, column="departement") == "31"
+
+
+def test_codes_stay_strings(composition):
+    assert composition.table["commune"].tolist()[3] == "09001"
+
+
+def test_merge_chain_and_dates():
+    moves = _movements(MERGE + [
+        ("31", "2022-01-01", "COM", "31471", "0", "X", "X", "X", "COM", "31999", "0", "Y", "Y",
+         "Y")])
+    assert moves.successors("31438", until_year=2018) == {"31438": ""}
+    assert set(moves.successors("31438", until_year=2019)) == {"31471"}
+    assert set(moves.successors("31438", until_year=2023)) == {"31999"}
+
+
+def test_harmonise_sums_merged_communes_and_blanks_medians(composition):
+    source = pd.DataFrame(
+        {"NBMEN16": [120.0, 30.5, 80.0], "Q216": [19000.0, 17000.0, 21000.0]},
+        index=pd.Index(["31471", "31438", "31001"], name="CODGEO"))
+    result, records, unknown = harmonise(
+        source, target_codes=composition.table["commune"], movements=_movements(MERGE),
+        cog_year=2026, source="FILO2016_DISP_COM.csv", non_additive=["Q216"],
+        departements=["31", "09"])
+    assert result.loc["31471", "NBMEN16"] == pytest.approx(150.5)
+    assert math.isnan(result.loc["31471", "Q216"])  # a median is not additive
+    assert result.loc["31001", "Q216"] == 21000.0
+    assert unknown == []
+    assert len(records) == 1
+    assert records[0].old_codes == ("31438", "31471") and records[0].new_code == "31471"
+    assert "non additifs" in records[0].detail
+
+
+def test_harmonise_reports_unknown_codes_of_covered_departements_only(composition):
+    source = pd.DataFrame({"P22_POP": [10.0, 20.0, 5.0]},
+                          index=pd.Index(["31001", "31777", "75056"], name="CODGEO"))
+    result, _, unknown = harmonise(source, target_codes=composition.table["commune"],
+                                   movements=_movements(MERGE), cog_year=2026, source="rp",
+                                   departements=["31", "09"])
+    assert unknown == ["31777"]  # 75056 is outside the composition's départements
+    assert list(result.index) == ["31001"]
+
+
+def test_split_commune_is_shared_by_population():
+    frame = pd.DataFrame({"CODGEO": ["50001", "50002"], "LIBGEO": ["A", "B"],
+                          "EPCI": ["200000001"] * 2, "LIBEPCI": ["E"] * 2, "DEP": ["50"] * 2,
+                          "REG": ["28"] * 2})
+    comp = composition_from_frame(frame, cog_year=2024, source="c")
+    split = _movements([
+        ("21", "2023-01-01", "COM", "50001", "0", "A", "A", "A", "COM", "50002", "0", "B", "B",
+         "B")])
+    source = pd.DataFrame({"P19_POP": [1000.0]}, index=pd.Index(["50001"], name="CODGEO"))
+    result, records, _ = harmonise(source, target_codes=comp.table["commune"], movements=split,
+                                   cog_year=2024, source="rp", source_year=2022,
+                                   weights={"50001": 300.0, "50002": 100.0})
+    assert result.loc["50001", "P19_POP"] == pytest.approx(750.0)
+    assert result.loc["50002", "P19_POP"] == pytest.approx(250.0)
+    assert records[0].action == "scission"
+    with pytest.raises(TerritoryError, match="was split"):
+        harmonise(source, target_codes=comp.table["commune"], movements=split, cog_year=2024,
+                  source="rp", source_year=2022)
+    # a source already in the 2024 geography is left as it is
+    same, records, _ = harmonise(source, target_codes=comp.table["commune"], movements=split,
+                                 cog_year=2024, source="rp", source_year=2024)
+    assert same.loc["50001", "P19_POP"] == 1000.0 and records == []
+
+
+def test_aggregate_sums_numerators_and_denominators(composition):
+    communes = pd.DataFrame({"C22_FAMMONO": [10.0, 30.0, 5.0],
+                             "C22_FAM": [100.0, 100.0, 50.0]},
+                            index=pd.Index(["31001", "31471", "09001"], name="CODGEO"))
+    epci = resolve("epci", "200072635", composition=composition)
+    totals, notes = aggregate(communes, [epci])
+    assert totals.loc["epci:200072635", "C22_FAMMONO"] == 45.0
+    assert totals.loc["epci:200072635", "C22_FAM"] == 250.0
+    # ratio of sums 45/250 = 18 %, not the mean of ratios (10+30+10)/3 = 16.7 %
+    assert notes == {}
+
+
+def test_aggregate_never_presents_a_partial_sum(composition):
+    communes = pd.DataFrame({"P22_POP": [10.0, 30.0]},
+                            index=pd.Index(["31001", "31471"], name="CODGEO"))
+    epci = resolve("epci", "200072635", composition=composition)
+    france = resolve("france", "FR", composition=composition)
+    totals, notes = aggregate(communes, [epci, france])
+    assert math.isnan(totals.loc["epci:200072635", "P22_POP"])
+    assert "09001" in notes["epci:200072635"]
+    assert math.isnan(totals.loc["france:FR", "P22_POP"])
