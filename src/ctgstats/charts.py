@@ -37,7 +37,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ctgstats.display import format_value, indicator_label
+from ctgstats.display import format_value, indicator_label, year_key
 from ctgstats.formatting import NBSP, NOT_AVAILABLE, fr_int, fr_number, fr_signed
 
 __all__ = [
@@ -144,6 +144,33 @@ def _decimals_for(locs: Sequence[float]) -> int:
     return 3
 
 
+class _FrenchFormatter(ticker.FuncFormatter):
+    """FuncFormatter that remembers the tick locations (to choose the decimals)."""
+
+    def __init__(self, *, decimals: int | None, unit: str, signed: bool,
+                 absolute: bool) -> None:
+        self.decimals = decimals
+        self.unit = unit
+        self.signed = signed
+        self.absolute = absolute
+        self.tick_locations: list[float] = []
+        super().__init__(self._format)
+
+    def set_locs(self, locs: Sequence[float]) -> None:
+        super().set_locs(locs)
+        self.tick_locations = [float(v) for v in locs]
+
+    def _format(self, x: float, pos: int | None = None) -> str:
+        value = abs(x) if self.absolute else x
+        digits = self.decimals if self.decimals is not None else _decimals_for(
+            self.tick_locations or [x])
+        if self.signed:
+            text = fr_signed(value, digits)
+        else:
+            text = fr_number(value, digits, typographic_minus=True)
+        return f"{text}{NBSP}{self.unit}" if self.unit else text
+
+
 def french_formatter(*, decimals: int | None = None, unit: str = "", signed: bool = False,
                      absolute: bool = False) -> ticker.FuncFormatter:
     """Tick formatter writing numbers the French way (``12 345,6``, ``12,5 %``).
@@ -159,17 +186,7 @@ def french_formatter(*, decimals: int | None = None, unit: str = "", signed: boo
     absolute
         Write absolute values (left half of a population pyramid).
     """
-    formatter: ticker.FuncFormatter
-
-    def _format(x: float, pos: int | None = None) -> str:
-        value = abs(x) if absolute else x
-        digits = decimals if decimals is not None else _decimals_for(formatter.locs)
-        text = fr_signed(value, digits) if signed else fr_number(value, digits,
-                                                                 typographic_minus=True)
-        return f"{text}{NBSP}{unit}" if unit else text
-
-    formatter = ticker.FuncFormatter(_format)
-    return formatter
+    return _FrenchFormatter(decimals=decimals, unit=unit, signed=signed, absolute=absolute)
 
 
 def territory_colors(labels: Mapping[str, str], territory: str | None = None) -> dict[str, str]:
@@ -247,8 +264,11 @@ def _missing(value: object) -> bool:
         return True
 
 
-def _wrap(text: str, width: int = 30) -> str:
-    return "\n".join(textwrap.wrap(str(text), width=width)) or str(text)
+def _wrap(text: str, width: int = 34) -> str:
+    """Wrap a category label, keeping the line breaks it already has."""
+    lines = [wrapped for line in str(text).splitlines()
+             for wrapped in (textwrap.wrap(line, width=width) or [""])]
+    return "\n".join(lines) or str(text)
 
 
 def _legend_above(ax: Axes, handles: Sequence[Any], *, ncols: int | None = None) -> None:
@@ -579,8 +599,9 @@ def _axis_formatter(unit: str, *, signed: bool = False) -> ticker.FuncFormatter:
 
 
 def _axis_label(unit: str) -> str:
-    return {"%": "%", "%/an": "% par an", "€": "euros", "points": "points de pourcentage",
-            "indice": "indice"}.get(unit, unit)
+    """Axis title for a unit; empty when the tick labels already carry it."""
+    return {"%": "", "€": "", "%/an": "Variation annuelle moyenne (%)",
+            "points": "Points de pourcentage", "indice": "Indice"}.get(unit, unit)
 
 
 def change_bars(figures: pd.DataFrame, *, indicator: str, labels: Mapping[str, str],
@@ -600,21 +621,16 @@ def change_bars(figures: pd.DataFrame, *, indicator: str, labels: Mapping[str, s
     source
         Source and vintage written under the chart.
     annee
-        Period (``"2011-2022"``); required when the table holds several periods.
+        Period (``"2011-2022"``); by default the latest one, and among periods ending
+        that year the longest (:func:`ctgstats.display.year_key`). The period is written
+        in the title.
     territory
         Studied territory (strong colour); default the first key of ``labels``.
-
-    Raises
-    ------
-    ValueError
-        If ``annee`` is None and the territories' rows have several periods.
     """
     rows = figures[(figures["indicateur"] == indicator)
                    & figures["territoire"].astype(str).isin([str(k) for k in labels])]
-    periods = sorted(set(rows["annee"].astype(str)))
-    if annee is None and len(periods) > 1:
-        raise ValueError(f"several periods for {indicator!r}: {periods}; pass annee=")
-    period = str(annee) if annee is not None else (periods[0] if periods else "")
+    periods = sorted(set(rows["annee"].astype(str)), key=year_key)
+    period = str(annee) if annee is not None else (periods[-1] if periods else "")
     colors = territory_colors(labels, territory)
     entries = []
     unit = ""
@@ -626,7 +642,7 @@ def change_bars(figures: pd.DataFrame, *, indicator: str, labels: Mapping[str, s
     with _styled():
         fig, ax = _new_figure(1.5 + 0.42 * max(1, len(entries)))
         _draw_changes(ax, entries, colors, unit=unit or "%", indicator=indicator)
-        default = f"{indicator_label(indicator)}, {period}" if period else indicator_label(indicator)
+        default = indicator_label(indicator) + (f", {period}" if period else "")
         return _finish(fig, title=title or default, source=source, note=note)
 
 
@@ -706,6 +722,7 @@ def deciles(table: pd.DataFrame, *, labels: Mapping[str, str], source: str,
         ax.yaxis.set_major_formatter(french_formatter(decimals=0, unit="€"))
         ax.set_ylabel("Revenu disponible annuel par UC")
         ax.set_xlabel("Décile")
+        ax.margins(y=0.12)
         ax.grid(axis="y")
         _legend_above(ax, handles)
         return _finish(fig, title=title or "Déciles du revenu disponible par unité de "
@@ -716,9 +733,11 @@ def _label_deciles(ax: Axes, values: np.ndarray) -> None:
     for position in (1, 5, 9):
         value = values[position - 1]
         if np.isfinite(value):
-            ax.annotate(f"{fr_int(value)}{NBSP}€", xy=(position, value), xytext=(0, 7),
-                        textcoords="offset points", ha="center", fontsize=VALUE_SIZE,
-                        color=TERRITORY_COLOR, fontweight="bold")
+            ax.annotate(f"{fr_int(value)}{NBSP}€", xy=(position, value), xytext=(0, -9),
+                        textcoords="offset points", ha="center", va="top",
+                        fontsize=VALUE_SIZE, color=TERRITORY_COLOR, fontweight="bold",
+                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                              "edgecolor": "none", "alpha": 0.85}, zorder=5)
 
 
 def fictional_watermark(fig: Figure, *, text: str = "DONNÉES FICTIVES") -> Figure:

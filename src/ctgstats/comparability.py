@@ -117,8 +117,9 @@ def check_vintages(start: int, end: int) -> list[str]:
     overlap = (f" ; les deux millésimes ont {shared} enquête(s) annuelle(s) en commun"
                if shared else "")
     return [f"Les millésimes {start} et {end} ne sont distants que de {_years(gap)} : {why} "
-            f"(un millésime N du recensement regroupe les enquêtes annuelles N-2 à N+2{overlap}). "
-            f"L'évolution entre ces deux millésimes est à interpréter avec prudence."]
+            f"(un millésime N du recensement regroupe les enquêtes annuelles N-2 à "
+            f"N+2{overlap}). L'évolution entre ces deux millésimes est à interpréter avec "
+            f"prudence."]
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,9 @@ CONCEPT_BREAKS = (
     ConceptBreak(
         topic="etat_matrimonial",
         first_vintage=2017,
-        description="la question sur l'état matrimonial a changé à partir de l'enquête annuelle "
-                    "de 2015 ; les millésimes RP2017 et suivants reposent entièrement sur la "
-                    "nouvelle question"),
+        description="la question sur l'état matrimonial a changé à partir de l'enquête "
+                    "annuelle de 2015 ; les millésimes RP2017 et suivants reposent entièrement "
+                    "sur la nouvelle question"),
 )
 
 

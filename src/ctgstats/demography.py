@@ -30,7 +30,7 @@ import pandas as pd
 
 from ctgstats.comparability import check_vintages
 from ctgstats.figures import figure, to_frame
-from ctgstats.formatting import fr_number, fr_period
+from ctgstats.formatting import fr_number, fr_percent, fr_period
 from ctgstats.variables import births, deaths, rp, yy
 
 __all__ = [
@@ -357,7 +357,7 @@ def natural_balance(totals: pd.DataFrame, *, start: int, end: int,
                     stable_share=stable_share, stable_count=stable_count)
                 if stable:
                     guard = (f"variation de population quasi nulle (moins de "
-                             f"{fr_number(stable_share * 100, 1)} % de la population de {start} "
+                             f"{fr_percent(stable_share * 100, 1)} de la population de {start} "
                              f"ou moins de {fr_number(stable_count, 0)} habitant) : taux dû au "
                              f"solde naturel calculé comme solde naturel / ({n} × population "
                              f"moyenne) × 100, taux dû au solde migratoire apparent par "
@@ -572,8 +572,8 @@ def _band_rows(totals: pd.DataFrame, territory: object, *, year: int, suffix: st
     phrase = _age_phrase(low, high)
     source = census_source(year)
     pop = rp("P", year, "POP")
-    count_def = f"Population âgée de {phrase} au recensement de {year}"
-    share_def = f"Part des personnes âgées de {phrase} dans la population municipale ({year})"
+    count_def = f"Population âgée de {phrase}"
+    share_def = f"Part des personnes âgées de {phrase} dans la population municipale"
     if cover is None:
         note = _no_cover_note(low, high, year, groups)
         return [figure(territory, f"population_{suffix}", year, None, unite="habitants",
@@ -605,7 +605,7 @@ def _ageing_row(totals: pd.DataFrame, territory: object, *, year: int, variant: 
                 groups: Sequence[AgeGroup], threshold: float | None) -> dict[str, object]:
     old_age = int(variant)
     definition = (f"Indice de vieillissement (variante {variant} ans) : population de "
-                  f"{old_age} ans ou plus pour 100 personnes de moins de 20 ans ({year})")
+                  f"{old_age} ans ou plus pour 100 personnes de moins de 20 ans")
     source = census_source(year)
     missing = [_no_cover_note(low, None if low else 20, year, groups)
                for low, cover in ((old_age, old), (0, young)) if cover is None]
@@ -725,9 +725,10 @@ def age_groups_table(totals: pd.DataFrame, *, year: int) -> pd.DataFrame | None:
     -------
     pandas.DataFrame or None
         Columns ``territoire``, ``annee``, ``tranche`` (``"0 à 14 ans"`` …
-        ``"90 ans ou plus"``), ``age_min``, ``effectif`` and ``part`` (% of the sum of the
-        partition, which is the population in INSEE files, so the parts add up to 100);
-        rows in territory then age order. None when no partition of all ages is published.
+        ``"90 ans ou plus"``), ``age_min``, ``effectif`` and ``part`` (% of ``P{yy}_POP``,
+        the denominator of :func:`age_structure`; of the sum of the partition when
+        ``P{yy}_POP`` is absent or NaN); rows in territory then age order. None when no
+        partition of all ages is published.
     """
     _check_totals(totals)
     bounds = _partition(list(totals.columns), year=year, sexes=[None])
@@ -736,6 +737,9 @@ def age_groups_table(totals: pd.DataFrame, *, year: int) -> pd.DataFrame | None:
     columns = [_group_column(year, "POP", low, high) for low, high in bounds]
     values = totals[columns].astype("float64")
     total = values.sum(axis=1, skipna=False)
+    pop = rp("P", year, "POP")
+    if pop in totals.columns:
+        total = totals[pop].astype("float64").fillna(total)
     rows = []
     for territory in totals.index:
         for (low, high), column in zip(bounds, columns):

@@ -28,6 +28,7 @@ __all__ = [
     "FICTIONAL_TEXT",
     "indicator_label",
     "format_value",
+    "year_key",
     "key_figures_table",
     "key_figures_html",
     "definitions_table",
@@ -190,12 +191,16 @@ def format_value(value: float | None, unite: str, *, indicateur: str | None = No
 # Tables
 # --------------------------------------------------------------------------------------
 
-def _year_key(annee: str) -> tuple[int, int, str]:
-    """Sort key of a year ``"2022"`` or a period ``"2011-2022"`` (by end year, then start)."""
+def year_key(annee: str) -> tuple[int, int, str]:
+    """Sort key of a year ``"2022"`` or a period ``"2011-2022"``: the last sorts best.
+
+    Latest end year first; among periods ending the same year, the longest one (the
+    most robust comparison of census vintages, methodology rule 1).
+    """
     numbers = [int(part) for part in re.findall(r"\d{4}", str(annee))]
     if not numbers:
         return (0, 0, str(annee))
-    return (numbers[-1], numbers[0], str(annee))
+    return (numbers[-1], -numbers[0], str(annee))
 
 
 def _matches_year(annee: str, wanted: str) -> bool:
@@ -212,7 +217,7 @@ def _select_rows(figures: pd.DataFrame, *, indicators: Sequence[str],
     frame["territoire"] = frame["territoire"].astype(str)
     if annee is not None:
         frame = frame[frame["annee"].map(lambda a: _matches_year(a, str(annee)))]
-    frame["_key"] = frame["annee"].map(_year_key)
+    frame["_key"] = frame["annee"].map(year_key)
     frame = frame.sort_values("_key", kind="stable")
     return frame.drop_duplicates(["indicateur", "territoire"], keep="last").drop(columns="_key")
 
@@ -273,11 +278,12 @@ def key_figures_html(figures: pd.DataFrame, *, indicators: Sequence[str],
                      labels: Mapping[str, str], annee: str | int | None = None,
                      caption: str | None = None) -> str:
     """HTML string of :func:`key_figures_table` (for the index page)."""
-    territories = [str(t) for t in labels]
+    names = {str(key): str(name) for key, name in labels.items()}
+    territories = list(names)
     rows = _select_rows(figures, indicators=indicators, territories=territories, annee=annee)
     lookup = {(r["indicateur"], r["territoire"]): r for _, r in rows.iterrows()}
     notes = _Footnotes()
-    head = "".join(f'<th scope="col">{escape(str(labels[t]))}</th>' for t in labels)
+    head = "".join(f'<th scope="col">{escape(name)}</th>' for name in names.values())
     body = []
     for indicator in indicators:
         cells = [_cell(lookup.get((indicator, t)), indicator, notes) for t in territories]
@@ -308,7 +314,8 @@ def key_figures_table(figures: pd.DataFrame, *, indicators: Sequence[str],
         Territory id → French name; gives the columns and their order.
     annee
         Year to show (``"2022"``); a period ending that year (``"2011-2022"``) also
-        matches. ``None`` takes the latest year of each indicator and territory.
+        matches. ``None`` takes the latest year of each indicator and territory, and
+        for periods the longest one ending that year (see :func:`year_key`).
     caption
         Caption of the table; by default the distinct sources of the values shown.
 

@@ -196,7 +196,12 @@ def _figure_row(totals: pd.DataFrame, territory: object, spec: _Figure, *, year:
         counts, threshold, sampled=spec.exploitation == "C")
     return figure(territory, spec.ident, year, value, unite=spec.unite,
                   source=census_source(year, exploitation=spec.exploitation),
-                  definition=f"{spec.definition} ({year})", note=figure_note(reason, caution))
+                  definition=spec.definition, note=figure_note(reason, caution))
+
+
+def _check_totals(totals: pd.DataFrame) -> None:
+    if not totals.index.is_unique:
+        raise ValueError("totals: duplicated territory ids")
 
 
 def households_and_families(totals: pd.DataFrame, *, year: int,
@@ -228,6 +233,7 @@ def households_and_families(totals: pd.DataFrame, *, year: int,
         ``couples_avec_enfants``, ``couples_sans_enfant`` (couples),
         ``part_couples_sans_enfant`` (%).
     """
+    _check_totals(totals)
     formulas = quantities(year)
     rows = [_figure_row(totals, territory, spec, year=year, formulas=formulas,
                         threshold=small_count_threshold)
@@ -293,8 +299,8 @@ def _change_rows(totals: pd.DataFrame, territory: object, change: _Change, *, st
     v1, r1 = evaluate(totals, territory, formulas[1][change.base])
     reason = join_notes(r0, r1)
     if reason and change.base == "familles_avec_enfants_moins_25":
-        reason += (" ; la définition « moins de 25 ans » n'est pas remplacée par la définition "
-                   "« sans limite d'âge » pour calculer une évolution")
+        reason += (" ; la définition « moins de 25 ans » n'est pas remplacée par la "
+                   "définition « sans limite d'âge » pour calculer une évolution")
     absolute = pct = None
     caution = pct_reason = ""
     if v0 is not None and v1 is not None:
@@ -382,6 +388,7 @@ def families_change(totals: pd.DataFrame, *, start: int, end: int,
     """
     if end <= start:
         raise ValueError(f"end ({end}) must be after start ({start})")
+    _check_totals(totals)
     formulas = (quantities(start), quantities(end))
     gap = tuple(check_vintages(start, end))
     breaks = tuple(concept_breaks(start, end, topics=("couples",)))

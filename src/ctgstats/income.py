@@ -135,7 +135,7 @@ def income_figures(rows: pd.DataFrame, *, year: int) -> pd.DataFrame:
         for spec in INCOME_FIGURES:
             value, note = _cell(rows, territory, filosofi(spec.name, year), year)
             result.append(figure(territory, spec.ident, year, value, unite=spec.unite,
-                                 source=source, definition=f"{spec.definition} ({year})",
+                                 source=source, definition=spec.definition,
                                  note=note))
     return to_frame(result)
 
@@ -163,7 +163,7 @@ def deciles_table(rows: pd.DataFrame, *, year: int) -> pd.DataFrame:
     for territory in rows.index:
         for decile in DECILES:
             column = filosofi("Q2" if decile == "D5" else decile, year)
-            value, note = _cell(rows, territory, column, year)
+            value, _ = _cell(rows, territory, column, year)
             if value is not None:
                 records.append({"territoire": str(territory), "annee": str(year),
                                 "decile": decile, "valeur": value})

@@ -1,0 +1,195 @@
+"""Tests of ctgstats.download against a local HTTP server on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import socket
+import threading
+from dataclasses import replace
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from ctgstats.download import (
+    ChecksumError,
+    DownloadError,
+    OfflineError,
+    download_path,
+    fetch,
+    lock_path,
+)
+from ctgstats.sources import get_source
+
+FILE_NAME = "base-cc-evol-struct-pop-2022_csv.zip"
+CONTENT = b"PK fake archive bytes, version 1"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serve files without logging each request to stderr."""
+
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+
+class LocalServer:
+    """A ThreadingHTTPServer on 127.0.0.1, on a free port, serving one directory."""
+
+    def __init__(self, directory: Path) -> None:
+        handler = functools.partial(QuietHandler, directory=str(directory))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.timeout = 5
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+        self.running = True
+
+    def url(self, name: str) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/{name}"
+
+    def stop(self) -> None:
+        if self.running:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.thread.join(timeout=5)
+            self.running = False
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Clear proxies and refuse any connection that is not to 127.0.0.1."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                 "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    monkeypatch.delenv("CTGSTATS_OFFLINE", raising=False)
+    original = socket.socket.connect
+
+    def guarded(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            assert address[0] == "127.0.0.1", f"test tried to reach {address!r}"
+        return original(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A directory served over HTTP on 127.0.0.1, with the test file in it."""
+    root = tmp_path / "remote"
+    root.mkdir()
+    (root / FILE_NAME).write_bytes(CONTENT)
+    server = LocalServer(root)
+    try:
+        yield root, server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def spec():
+    return get_source("rp_evol_struct_pop", 2022)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_first_fetch_downloads_and_records_the_hash(tmp_path, served, spec):
+    _, server = served
+    cache_dir = tmp_path / "cache"
+    path = fetch(spec, cache_dir=cache_dir, url=server.url(FILE_NAME))
+    assert path == cache_dir / "downloads" / "rp_evol_struct_pop" / "2022" / FILE_NAME
+    assert path.read_bytes() == CONTENT
+    lock = json.loads(lock_path(cache_dir).read_text())
+    entry = lock["files"][f"rp_evol_struct_pop/2022/{FILE_NAME}"]
+    assert entry["sha256"] == sha256(CONTENT)
+    assert entry["url"] == server.url(FILE_NAME)
+
+
+def test_second_fetch_uses_the_cache_when_the_server_is_gone(tmp_path, served, spec):
+    _, server = served
+    cache_dir = tmp_path / "cache"
+    url = server.url(FILE_NAME)
+    first = fetch(spec, cache_dir=cache_dir, url=url)
+    server.stop()
+    assert fetch(spec, cache_dir=cache_dir, url=url) == first
+    assert fetch(spec, cache_dir=cache_dir, url=url, offline=True) == first
+
+
+def test_offline_fetch_of_a_missing_file_says_what_and_how(tmp_path, spec, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    with pytest.raises(OfflineError) as caught:
+        fetch(spec, cache_dir=cache_dir, offline=True)
+    message = str(caught.value)
+    assert str(download_path(spec, cache_dir=cache_dir)) in message
+    assert "get_source('rp_evol_struct_pop', 2022)" in message and "fetch(" in message
+    monkeypatch.setenv("CTGSTATS_OFFLINE", "1")
+    with pytest.raises(OfflineError):
+        fetch(spec, cache_dir=cache_dir)
+
+
+def test_wrong_pinned_sha256_raises_and_keeps_nothing(tmp_path, served, spec):
+    _, server = served
+    cache_dir = tmp_path / "cache"
+    pinned = replace(spec, sha256="0" * 64)
+    url = server.url(FILE_NAME)
+    with pytest.raises(ChecksumError) as caught:
+        fetch(pinned, cache_dir=cache_dir, url=url)
+    error = caught.value
+    assert (error.url, error.expected, error.actual) == (url, "0" * 64, sha256(CONTENT))
+    assert url in str(error) and "0" * 64 in str(error) and sha256(CONTENT) in str(error)
+    folder = download_path(pinned, cache_dir=cache_dir, url=url).parent
+    assert not folder.exists() or not any(folder.iterdir())
+    assert not lock_path(cache_dir).exists()
+
+
+def test_right_pinned_sha256_is_accepted_without_lock_entry(tmp_path, served, spec):
+    _, server = served
+    cache_dir = tmp_path / "cache"
+    pinned = replace(spec, sha256=sha256(CONTENT))
+    path = fetch(pinned, cache_dir=cache_dir, url=server.url(FILE_NAME))
+    assert path.read_bytes() == CONTENT
+    assert not lock_path(cache_dir).exists()
+
+
+def test_changed_remote_file_under_trust_on_first_use_raises(tmp_path, served, spec):
+    root, server = served
+    cache_dir = tmp_path / "cache"
+    url = server.url(FILE_NAME)
+    first = fetch(spec, cache_dir=cache_dir, url=url)
+    (root / FILE_NAME).write_bytes(b"PK revised by the producer")
+    first.unlink()  # e.g. a fresh machine that kept the lock file
+    with pytest.raises(ChecksumError) as caught:
+        fetch(spec, cache_dir=cache_dir, url=url)
+    assert caught.value.expected == sha256(CONTENT)
+    assert caught.value.actual == sha256(b"PK revised by the producer")
+    assert not first.exists()
+
+
+def test_altered_cached_file_is_reported_offline(tmp_path, served, spec):
+    _, server = served
+    cache_dir = tmp_path / "cache"
+    path = fetch(spec, cache_dir=cache_dir, url=server.url(FILE_NAME))
+    path.write_bytes(b"tampered")
+    with pytest.raises(ChecksumError, match="delete it"):
+        fetch(spec, cache_dir=cache_dir, offline=True, url=server.url(FILE_NAME))
+
+
+def test_latest_and_missing_urls_are_refused(tmp_path, spec):
+    with pytest.raises(DownloadError, match="latest"):
+        fetch(spec, cache_dir=tmp_path, url="http://127.0.0.1:9/data/latest/file.zip")
+    with pytest.raises(DownloadError, match="no download URL"):
+        fetch(replace(spec, url=None), cache_dir=tmp_path)
+
+
+def test_http_error_is_a_download_error(tmp_path, served, spec):
+    _, server = served
+    with pytest.raises(DownloadError) as caught:
+        fetch(spec, cache_dir=tmp_path / "cache", url=server.url("missing.zip"))
+    assert not isinstance(caught.value, (ChecksumError, OfflineError))
+    assert "missing.zip" in str(caught.value)

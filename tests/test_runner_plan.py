@@ -1,0 +1,39 @@
+"""Planning a run is pure: no kernel, no file written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ctgstats.params import parse_params
+from ctgstats.runner import plan_run, slugify
+
+
+def test_plan_of_the_demo(tmp_path):
+    params = parse_params({"territory": {"level": "epci", "code": "000000101"}})
+    plan = plan_run(params, output_dir=tmp_path / "out", token="t1",
+                    templates=Path("/templates"))
+    assert plan.slug == "epci-000000101"
+    assert plan.final_dir == tmp_path / "out" / "epci-000000101"
+    assert plan.staging_dir == tmp_path / "out" / ".epci-000000101.en-cours-t1"
+    assert plan.failed_dir == tmp_path / "out" / "epci-000000101.echec"
+    assert [t.name for t in plan.tasks] == ["01_demographie", "02_familles_menages"]
+    assert plan.tasks[0].template == Path("/templates/01_demographie.ipynb")
+    assert plan.tasks[1].html == "02_familles_menages.html"
+    assert not (tmp_path / "out").exists()  # planning writes nothing
+
+
+def test_plan_makes_data_dirs_absolute_for_the_kernel(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    params = parse_params({"territory": {"level": "commune", "code": "31471"},
+                           "data_dirs": ["data", "ctgstats:demo"],
+                           "notebooks": ["02_familles_menages"], "slug": "saint-beat"})
+    plan = plan_run(params)
+    assert plan.injected["data_dirs"] == [str(tmp_path / "data"), "ctgstats:demo"]
+    assert plan.final_dir == Path("outputs") / "saint-beat"
+    assert [t.name for t in plan.tasks] == ["02_familles_menages"]
+
+
+def test_slugify_is_ascii():
+    assert slugify("CC du Haut-Val fictif") == "cc-du-haut-val-fictif"
+    assert slugify("Saint-Béat-Lez") == "saint-beat-lez"
