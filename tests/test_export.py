@@ -319,3 +319,15 @@ def test_write_text_atomic(tmp_path):
     export.write_text_atomic(target, "nouveau")
     assert target.read_text(encoding="utf-8") == "nouveau"
     assert sorted(p.name for p in target.parent.iterdir()) == ["page.html"]
+
+
+def test_write_text_atomic_keeps_files_readable(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        target = export.write_text_atomic(tmp_path / "page.html", "x")
+        assert target.stat().st_mode & 0o777 == 0o644
+        target.chmod(0o640)
+        export.write_text_atomic(target, "y")
+        assert target.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(mask)

@@ -66,7 +66,15 @@ class Catalog:
 
     @classmethod
     def from_dirs(cls, entries: Sequence[str], *, cache_dir: Path | None = None) -> Catalog:
-        """Discover the INSEE files in ``entries`` (folders, or ``ctgstats:demo``)."""
+        """Discover the INSEE files in ``entries`` (folders, or ``ctgstats:demo``).
+
+        ``cache_dir`` defaults to :func:`ctgstats.cache.default_cache_dir`
+        (``$CTGSTATS_CACHE_DIR`` or ``~/.cache/ctgstats``).
+        """
+        if cache_dir is None:
+            from ctgstats.cache import default_cache_dir
+
+            cache_dir = default_cache_dir()
         dirs = []
         for entry in entries:
             folder = resolve_data_dir(entry)
@@ -100,7 +108,7 @@ class Catalog:
     def read(self, found: sources.FoundFile, **options) -> pd.DataFrame:
         """Read a discovered file through the data layer and record its use."""
         frame = readers.read_table(found.path, cache_dir=self.cache_dir,
-                                   sheet=found.source.sheet, **options)
+                                   member=found.member, sheet=found.sheet, **options)
         if found.path not in self.used:
             self.used[found.path] = FileUse(found.source.id, found.vintage, found.level,
                                             found.path, readers.file_sha256(found.path))

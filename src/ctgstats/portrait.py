@@ -128,9 +128,10 @@ def resolve_territories(params: Params, composition: Composition, catalog: Catal
             code, note = _infer_code(level, territory, composition)
             if note:
                 notes.append(note)
+        france = "France" if composition.is_national else "France métropolitaine"
         resolved = resolve(level, code, composition=composition,
                            field_name=f"comparators.{index}.code",
-                           name="France" if level is Level.FRANCE else None)
+                           name=france if level is Level.FRANCE else None)
         if resolved.level is Level.DEPARTEMENT or resolved.level is Level.REGION:
             resolved = _name_from_filosofi(resolved, catalog)
         if resolved.id != territory.id and resolved.id not in {c.id for c in comparators}:
@@ -242,6 +243,27 @@ def census_vintages(params: Params, totals: pd.DataFrame) -> list[int]:
     return list(params.census.vintages)
 
 
+def derive_period_columns(totals: pd.DataFrame, vintages: Sequence[int]) -> pd.DataFrame:
+    """Births and deaths over a period made of published sub-periods.
+
+    ``NAIS1122`` (2011 → 2022) is not published, but ``NAIS1116 + NAIS1622`` is exactly
+    the births of 1 January 2011 to 1 January 2022. Only exact chains are summed.
+    """
+    from ctgstats.variables import births, deaths
+
+    result = totals.copy()
+    for start, end in _pairs(vintages):
+        for name in (births, deaths):
+            target = name(start, end)
+            if target in result.columns:
+                continue
+            chain = [v for v in vintages if start <= v <= end]
+            parts = [name(a, b) for a, b in zip(chain, chain[1:])]
+            if len(parts) > 1 and all(p in result.columns for p in parts):
+                result[target] = result[parts].sum(axis=1, skipna=False)
+    return result
+
+
 # --------------------------------------------------------------------------- income
 
 
@@ -262,8 +284,11 @@ def load_income(catalog: Catalog, territories: Sequence[ResolvedTerritory],
     for territory in territories:
         level = FILOSOFI_LEVEL.get(territory.level)
         table = catalog.filosofi_table(year=year, level=level) if level else None
-        if table is not None and territory.code in table.index:
-            row = table.loc[territory.code].drop(labels=["LIBGEO"], errors="ignore")
+        code = territory.code
+        if territory.level is Level.FRANCE and table is not None and len(table) == 1:
+            code = table.index[0]  # METROPOLE file: a single row, CODGEO "1"
+        if table is not None and code in table.index:
+            row = table.loc[code].drop(labels=["LIBGEO"], errors="ignore")
             row = pd.to_numeric(row, errors="coerce")
             row["_absent"] = False
         else:
@@ -389,6 +414,7 @@ def build_portrait(params: Params | Mapping[str, Any], *, cache_dir: Path | None
     territories = [territory, *comparators]
     census = load_census(catalog, territories, composition)
     vintages = census_vintages(params, census.totals)
+    census.totals = derive_period_columns(census.totals, vintages)
     notes.extend(_geography_notes(catalog, composition))
     income_year, income_rows, income_notes = load_income(
         catalog, territories, params.income.year, census.records, composition)

@@ -317,7 +317,11 @@ def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Mo
     contributors: dict[str, list[str]] = {}
     for code, row in frame.iterrows():
         code = str(code)
-        successors = movements.successors(code, until_year=cog_year, since_year=source_year)
+        # A code of the target geography only changes through a later split; any other
+        # code is followed through every movement up to the COG year (the geography a
+        # file is published in is not always the one its vintage suggests).
+        since = source_year if code in targets else None
+        successors = movements.successors(code, until_year=cog_year, since_year=since)
         successors = {c: m for c, m in successors.items() if c in targets}
         if not successors:
             if covered is None or _departement(code) in covered:
