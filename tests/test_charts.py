@@ -61,9 +61,14 @@ def _render(fig: Figure) -> None:
 def _check_common(fig: Figure, source: str = SOURCE) -> None:
     assert isinstance(fig, Figure)
     assert fig._suptitle is not None and fig._suptitle.get_text()
-    captions = [t.get_text() for t in fig.texts]
-    assert any(f"Source{NBSP}: {source}" in c for c in captions), captions
+    captions = [t for t in fig.texts if f"Source{NBSP}: {source}" in t.get_text()]
+    assert len(captions) == 1, [t.get_text() for t in fig.texts]
     _render(fig)
+    # the notebook saves with bbox_inches="tight": the caption must survive the crop
+    renderer = fig._get_renderer()
+    tight = fig.get_tightbbox(renderer)  # inches
+    caption = captions[0].get_window_extent(renderer).transformed(fig.dpi_scale_trans.inverted())
+    assert tight.y0 <= caption.y0 + 1e-6 and tight.x0 <= caption.x0 + 1e-6
 
 
 def _figures() -> pd.DataFrame:

@@ -72,6 +72,8 @@ def _row(soup: BeautifulSoup, label: str) -> list[str]:
     (21450.4, "€", "revenu_median_uc", f"21{NBSP}450{NBSP}€"),
     (87.44, "indice", "indice_vieillissement", "87,4"),
     (233.0, "habitants", "solde_naturel", "+233"),
+    (-20.83, "%", "familles_avec_enfants_evolution_pct", f"{MINUS}20,8{NBSP}%"),
+    (3.0, "%", "population_evolution_pct", f"+3,0{NBSP}%"),
     (-1200.0, "habitants", "population_evolution", f"{MINUS}1{NBSP}200"),
     (2.1349, "personnes", "taille_moyenne_menages", "2,13"),
     (3.51, "rapport", "rapport_interdecile", "3,5"),
@@ -200,7 +202,7 @@ def test_definitions_table():
     rows = soup.find("tbody").find_all("tr")
     assert rows[0].find("th").get_text() == "Population municipale"
     cells = [td.get_text() for td in rows[0].find_all("td")]
-    assert cells[0] == "Population municipale."
+    assert cells[0] == "Population municipale."  # one definition, not one per year
     assert "Insee, RP2016" in cells[1] and SOURCE in cells[1]
     assert rows[1].find_all("td")[0].get_text() == "Définition non renseignée."
 
@@ -266,4 +268,17 @@ def test_key_figures_default_period_is_latest_and_longest():
     soup = _soup(display.key_figures_table(frame, indicators=["population_evolution_pct"],
                                            labels={"01001": "Commune A"}))
     row = _row(soup, "Évolution de la population (%)")
-    assert row == ["2011-2022", f"3,0{NBSP}%"]
+    assert row == ["2011-2022", f"+3,0{NBSP}%"]
+
+
+def test_definitions_table_uses_latest_definition_and_all_sources():
+    frame = to_frame([
+        figure("01001", "population", 2022, 2.0, unite="habitants", source="Insee, RP2022",
+               definition="Population municipale au recensement de 2022."),
+        figure("01001", "population", 2011, 1.0, unite="habitants", source="Insee, RP2011",
+               definition="Population municipale au recensement de 2011."),
+    ])
+    soup = _soup(display.definitions_table(frame, indicators=["population"]))
+    cells = [td.get_text() for td in soup.find("tbody").find_all("td")]
+    assert cells == ["Population municipale au recensement de 2022.",
+                     "Insee, RP2022 ; Insee, RP2011"]

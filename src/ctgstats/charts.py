@@ -239,8 +239,10 @@ def _finish(fig: Figure, *, title: str, source: str, note: str | None = None) ->
     lines: list[str] = []
     for paragraph in ([note] if note else []) + [_source_text(source)]:
         lines.extend(textwrap.wrap(paragraph, width=width_chars) or [""])
+    # in_layout stays True: the notebook saves with bbox_inches="tight", which drops
+    # artists out of layout (the caption would be cut off).
     fig.text(0.01, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=CAPTION_SIZE,
-             color=MUTED_COLOR, in_layout=False)
+             color=MUTED_COLOR)
     caption_inches = (len(lines) * CAPTION_SIZE * 1.35 + 8) / 72
     bottom = min(0.4, caption_inches / fig.get_figheight())
     engine = fig.get_layout_engine()
@@ -329,7 +331,8 @@ def _grouped_hbars(ax: Axes, categories: Sequence[str],
     ax.grid(axis="x")
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(color=colors[t], label=name) for t, name, _ in series]
+    handles = [Patch(color=colors[t], label=name if any(not _missing(v) for v in values)
+                     else f"{name} ({NOT_AVAILABLE})") for t, name, values in series]
     _legend_above(ax, handles)
 
 
@@ -658,7 +661,7 @@ def _draw_changes(ax: Axes, entries: Sequence[tuple[str, str, float]], colors: M
             continue
         ax.barh(position, value, height=0.62, color=colors[territory])
         text = format_value(value, unit, indicateur=indicator)
-        if unit == "%":
+        if unit == "%":  # a change: always signed, whatever the indicator id
             text = f"{fr_signed(value, 1)}{NBSP}%"
         ax.annotate(text, xy=(value, position), xytext=(4 if value >= 0 else -4, 0),
                     textcoords="offset points", ha="left" if value >= 0 else "right",
@@ -744,5 +747,5 @@ def fictional_watermark(fig: Figure, *, text: str = "DONNÉES FICTIVES") -> Figu
     """Write a light diagonal "DONNÉES FICTIVES" across the figure; returns it."""
     size = max(24.0, fig.get_figwidth() * 6.5)
     fig.text(0.5, 0.5, text, ha="center", va="center", rotation=22, fontsize=size,
-             fontweight="bold", color="#B22222", alpha=0.16, zorder=100, in_layout=False)
+             fontweight="bold", color="#B22222", alpha=0.13, zorder=100, in_layout=False)
     return fig

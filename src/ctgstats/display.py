@@ -21,7 +21,8 @@ from html import escape
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from ctgstats.formatting import NBSP, NOT_AVAILABLE, fr_int, fr_number, fr_percent, fr_signed
+from ctgstats.formatting import (NBSP, NOT_AVAILABLE, fr_int, fr_number, fr_percent, fr_signed,
+                                 fr_signed_percent)
 
 __all__ = [
     "INDICATOR_LABELS",
@@ -85,10 +86,13 @@ INDICATOR_LABELS: dict[str, str] = {
     "part_prestations_sociales": "Part des prestations sociales dans le revenu disponible",
 }
 
-#: Indicators that are changes or balances: counts shown with an explicit sign.
+#: Indicators that are changes or balances: shown with an explicit sign (``+233``,
+#: ``−20,8 %``). Any indicator id ending with ``_evolution`` or ``_evolution_pct`` too.
 SIGNED_INDICATORS: frozenset[str] = frozenset({
     "population_evolution",
+    "population_evolution_pct",
     "familles_avec_enfants_evolution",
+    "familles_avec_enfants_evolution_pct",
     "solde_naturel",
     "solde_migratoire_apparent",
 })
@@ -142,6 +146,13 @@ def _is_missing(value: object) -> bool:
         return True
 
 
+def _is_signed(indicateur: str | None) -> bool:
+    if not indicateur:
+        return False
+    return indicateur in SIGNED_INDICATORS or indicateur.endswith(("_evolution",
+                                                                   "_evolution_pct"))
+
+
 def format_value(value: float | None, unite: str, *, indicateur: str | None = None,
                  disponible: bool = True) -> str:
     """Format one figure for a reader, according to its unit.
@@ -156,8 +167,8 @@ def format_value(value: float | None, unite: str, *, indicateur: str | None = No
         counts (``"habitants"``, ``"ménages"`` …) → ``12 346``. Any other unit gives one
         decimal followed by the unit.
     indicateur
-        Indicator id: balances and changes (:data:`SIGNED_INDICATORS`) get a sign, some
-        indicators get more decimals (:data:`INDICATOR_DECIMALS`).
+        Indicator id: balances and changes (:data:`SIGNED_INDICATORS`) get a sign
+        (``−20,8 %``, ``+233``), some indicators more decimals (:data:`INDICATOR_DECIMALS`).
     disponible
         ``False`` gives ``"n.d."`` whatever the value.
 
@@ -170,8 +181,9 @@ def format_value(value: float | None, unite: str, *, indicateur: str | None = No
         return NOT_AVAILABLE
     number = float(value)  # type: ignore[arg-type]
     unit = (unite or "").strip()
+    signed = _is_signed(indicateur)
     if unit == "%":
-        return fr_percent(number, 1)
+        return fr_signed_percent(number, 1) if signed else fr_percent(number, 1)
     if unit == "%/an":
         return f"{fr_signed(number, 1)}{NBSP}% par an"
     if unit in ("points", "point", "pt", "pts"):
@@ -183,7 +195,7 @@ def format_value(value: float | None, unite: str, *, indicateur: str | None = No
     if indicateur in INDICATOR_DECIMALS:
         return fr_number(number, INDICATOR_DECIMALS[indicateur])
     if unit in COUNT_UNITS:
-        return fr_signed(number, 0) if indicateur in SIGNED_INDICATORS else fr_int(number)
+        return fr_signed(number, 0) if signed else fr_int(number)
     return f"{fr_number(number, 1)}{NBSP}{unit}"
 
 
@@ -333,13 +345,17 @@ def key_figures_table(figures: pd.DataFrame, *, indicators: Sequence[str],
 def definitions_table(figures: pd.DataFrame, *, indicators: Sequence[str]) -> HTML:
     """Table "Indicateur / Définition / Source" for the given indicators.
 
-    Definitions and sources come from the figures table (distinct values joined); an
+    The definition is the one of the latest year of the indicator (definitions often
+    only differ by their vintage); sources are the distinct sources of every year. An
     indicator absent from the table reads "Définition non renseignée".
     """
     rows = []
     for indicator in indicators:
         subset = figures[figures["indicateur"] == indicator]
-        definitions = _distinct_text(subset["definition"]) or "Définition non renseignée."
+        latest = subset.assign(_key=subset["annee"].astype(str).map(year_key)).sort_values(
+            "_key", kind="stable")
+        definitions = (_distinct_text(latest["definition"].iloc[::-1].head(1))
+                       or _distinct_text(subset["definition"]) or "Définition non renseignée.")
         sources = _distinct_text(subset["source"]) or "—"
         rows.append(f'<tr><th scope="row">{escape(indicator_label(indicator))}</th>'
                     f"<td>{escape(definitions)}</td><td>{escape(sources)}</td></tr>")

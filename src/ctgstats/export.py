@@ -286,7 +286,8 @@ def _toc(soup: BeautifulSoup, headings: Sequence[Tag]) -> Tag:
     return nav
 
 
-def _fragment(soup: BeautifulSoup, html: str) -> Tag:
+def _fragment(html: str) -> Tag:
+    """First element of an HTML snippet, ready to insert into another page."""
     element = BeautifulSoup(html, "html.parser").find(True)
     assert element is not None
     return element
@@ -316,12 +317,12 @@ def _postprocess(html: str, *, title: str, fictional: bool, index_href: str | No
     if fictional:  # exactly one banner, at the top (one displayed by the notebook moves)
         for banner in main.find_all("div", class_="ctg-fictional-banner"):
             banner.decompose()
-        main.insert(0, _fragment(soup, fictional_banner_html()))
+        main.insert(0, _fragment(fictional_banner_html()))
     if index_href:
-        main.insert(0, _fragment(soup, f'<p class="ctg-back"><a href="{_href(index_href)}">'
+        main.insert(0, _fragment(f'<p class="ctg-back"><a href="{_href(index_href)}">'
                                        "← Retour à l'accueil du diagnostic</a></p>"))
     if footer:
-        main.append(_fragment(soup, f'<footer class="ctg-footer"><p>{escape(footer)}</p>'
+        main.append(_fragment(f'<footer class="ctg-footer"><p>{escape(footer)}</p>'
                                     "</footer>"))
     return str(soup)
 

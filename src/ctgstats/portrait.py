@@ -98,9 +98,11 @@ class Portrait:
         frame["niveau"] = frame["territoire"].map(lambda t: levels[t][0])
         frame["code"] = frame["territoire"].map(lambda t: levels[t][1])
         unavailable = ~frame["disponible"]
+        reasons = frame.loc[unavailable, "note"].astype(str).str.replace(
+            r"^non disponible\s*:\s*", "", regex=True)
         frame.loc[unavailable, "source"] = (
-            "non disponible : " + frame.loc[unavailable, "note"].astype(str)
-            + " (" + frame.loc[unavailable, "source"].astype(str) + ")")
+            "non disponible : " + reasons + " (" + frame.loc[unavailable, "source"].astype(str)
+            + ")")
         frame.loc[unavailable, "valeur"] = np.nan
         return frame[KEY_FIGURE_COLUMNS].reset_index(drop=True)
 
@@ -288,9 +290,9 @@ def load_income(catalog: Catalog, territories: Sequence[ResolvedTerritory],
         if territory.level is Level.FRANCE and table is not None and len(table) == 1:
             code = table.index[0]  # METROPOLE file: a single row, CODGEO "1"
         if table is not None and code in table.index:
-            row = table.loc[code].drop(labels=["LIBGEO"], errors="ignore")
-            row = pd.to_numeric(row, errors="coerce")
-            row["_absent"] = False
+            values = table.loc[code].drop(labels=["LIBGEO"], errors="ignore")
+            row = pd.Series({**pd.to_numeric(values).to_dict(),
+                             "_absent": False}, dtype=object)
         else:
             row = pd.Series({"_absent": True})
             if territory.level is Level.GROUPE:
@@ -331,8 +333,7 @@ def compute_figures(totals: pd.DataFrame, *, vintages: Sequence[int], options: A
     for territory, note in notes.items():
         mask = (result["territoire"] == territory) & ~result["disponible"] & (
             result["source"].str.contains("RP"))
-        result.loc[mask, "note"] = result.loc[mask, "note"].where(
-            result.loc[mask, "note"] != "", note)
+        result.loc[mask, "note"] = f"non disponible : {note}"
     order = {t: i for i, t in enumerate(totals.index)}
     result["_order"] = result["territoire"].map(order).fillna(len(order))
     result = result.sort_values(["_order"], kind="stable").drop(columns="_order")
@@ -362,7 +363,9 @@ def vigilance_points(*, vintages: Sequence[int], figures: pd.DataFrame,
     for start, end in _pairs(vintages):
         points.extend(comparability.check_vintages(start, end))
     if len(vintages) >= 2:
-        points.extend(comparability.concept_breaks(vintages[0], vintages[-1]))
+        # the portrait shows couples and families, not marital status
+        points.extend(comparability.concept_breaks(vintages[0], vintages[-1],
+                                                   topics=("couples",)))
     points.append(
         "Ménages et familles (variables « C ») proviennent de l'exploitation complémentaire "
         "du recensement (un échantillon) ; population et âges (variables « P ») de "
