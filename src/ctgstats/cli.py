@@ -32,12 +32,14 @@ def _error(message: str, code: int) -> typer.Exit:
 
 def _input_errors() -> tuple[type[BaseException], ...]:
     from ctgstats.catalog import DataNotFoundError
+    from ctgstats.download import DownloadError
     from ctgstats.params import ParamsError
+    from ctgstats.sources import UnknownSourceError
     from ctgstats.readers import DataFileError
     from ctgstats.territories import TerritoryError
 
     return (ParamsError, TerritoryError, DataNotFoundError, DataFileError, ValueError,
-            FileNotFoundError)
+            FileNotFoundError, DownloadError, UnknownSourceError)
 
 
 def _params_from_options(params_file: Path | None, territory: str | None,

@@ -165,11 +165,29 @@ class Options(_Strict):
         default="65", description="Indice de vieillissement : 65+/<20 (défaut) ou 60+/<20")
 
 
-class Download(_Strict):
-    """Downloading INSEE files into the cache (pinned vintages, checksummed)."""
+class DownloadSource(_Strict):
+    """One INSEE file to download, pinned to its vintage (never "latest")."""
 
-    enabled: bool = False
-    offline: bool = True
+    id: str = Field(description="Identifiant de source, ex. rp_evol_struct_pop, filosofi_disp")
+    vintage: Annotated[int, Field(ge=1990, le=2100)]
+    level: Literal["COM", "EPCI", "DEP", "REG", "METROPOLE"] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _known_id(cls, value: str) -> str:
+        from ctgstats.sources import SOURCE_IDS
+
+        if value not in SOURCE_IDS:
+            raise ValueError(f"unknown source id {value!r} (known: {', '.join(SOURCE_IDS)})")
+        return value
+
+
+class Download(_Strict):
+    """INSEE files to download into the cache (checksummed) before reading the data dirs."""
+
+    sources: tuple[DownloadSource, ...] = ()
+    offline: bool = Field(default=False, description="Ne jamais utiliser le réseau : "
+                                                     "seuls les fichiers déjà en cache servent")
 
 
 class Params(_Strict):

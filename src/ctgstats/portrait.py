@@ -411,7 +411,8 @@ def build_portrait(params: Params | Mapping[str, Any], *, cache_dir: Path | None
     """
     if not isinstance(params, Params):
         params = parse_params(dict(params))
-    catalog = Catalog.from_dirs(params.data_dirs, cache_dir=cache_dir)
+    extra_dirs = fetch_sources(params, cache_dir=cache_dir)
+    catalog = Catalog.from_dirs([*params.data_dirs, *extra_dirs], cache_dir=cache_dir)
     composition = catalog.load_composition(params.cog_year)
     territory, comparators, notes = resolve_territories(params, composition, catalog)
     territories = [territory, *comparators]
@@ -441,6 +442,22 @@ def build_portrait(params: Params | Mapping[str, Any], *, cache_dir: Path | None
 
     portrait.findings = findings.findings_table(portrait)
     return portrait
+
+
+def fetch_sources(params: Params, *, cache_dir: Path | None = None) -> list[str]:
+    """Download (or find in the cache, offline) the sources listed in ``params.download``.
+
+    Returns the folders holding them, to be searched like the data dirs.
+    """
+    from ctgstats import download, sources
+
+    folders: list[str] = []
+    for item in params.download.sources:
+        spec = sources.get_source(item.id, item.vintage, level=item.level)
+        path = download.fetch(spec, cache_dir=cache_dir, offline=params.download.offline)
+        if str(path.parent) not in folders:
+            folders.append(str(path.parent))
+    return folders
 
 
 def _geography_notes(catalog: Catalog, composition: Composition) -> list[str]:
