@@ -90,7 +90,7 @@ def test_format_value_unavailable_is_nd_whatever_the_value():
 
 
 def test_format_value_unknown_unit_keeps_the_unit():
-    assert display.format_value(3.25, "km²") == f"3,2{NBSP}km²"
+    assert display.format_value(3.25, "km²") == f"3,3{NBSP}km²"  # half away from zero
 
 
 # --- labels ----------------------------------------------------------------------------

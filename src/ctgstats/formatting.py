@@ -9,6 +9,7 @@ mark is a comma, and a percent sign is preceded by a no-break space: ``12 345,6`
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from numbers import Real
 
 NBSP = "\u00a0"
@@ -45,8 +46,7 @@ def fr_number(value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAIL
     value
         The number; ``None`` or NaN gives ``missing``.
     decimals
-        Number of decimals shown (rounding half away from zero is not attempted:
-        Python's round-half-even on the binary value is used, as in ``format``).
+        Number of decimals shown, rounding half away from zero (``31.25 -> '31,3'``).
     missing
         Text shown for a missing value.
     typographic_minus
@@ -54,8 +54,12 @@ def fr_number(value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAIL
     """
     if _is_missing(value):
         return missing
-    text = f"{float(value):,.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
+    # French statistical practice rounds half away from zero (31,25 -> 31,3); the shortest
+    # decimal representation of the float is rounded, not its binary expansion.
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals),
+                                                 rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{decimals}f}"
+    if text.startswith("-") and exact == 0:
         text = text[1:]  # no "-0,0"
     text = text.replace(",", "\x00").replace(".", ",").replace("\x00", NBSP)
     if typographic_minus and text.startswith("-"):

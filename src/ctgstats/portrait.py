@@ -488,7 +488,12 @@ def _tables(census: CensusData, territory: ResolvedTerritory,
         tables["pyramide"] = pyramid
     if income_year is not None:
         tables["deciles"] = income.deciles_table(income_rows, year=income_year)
-    tables["communes"] = _communes_table(census, territory, vintages, composition)
+    communes = _communes_table(census, territory, vintages, composition)
+    if income_year is not None:
+        communes, records = _communes_income(communes, catalog=catalog, year=income_year,
+                                             composition=composition)
+        census.records.extend(records)
+    tables["communes"] = communes
     tables["harmonisation"] = pd.DataFrame(
         [{"fichier": r.source, "operation": r.action, "anciens_codes": ", ".join(r.old_codes),
           "code_cog": r.new_code, "detail": r.detail} for r in census.records],
@@ -507,6 +512,49 @@ def _communes_table(census: CensusData, territory: ResolvedTerritory,
         values = census.communes[column] if column in census.communes else pd.Series(dtype=float)
         frame[f"population_{year}"] = [values.get(c, np.nan) for c in members]
     return frame.sort_values("commune", kind="stable").reset_index(drop=True)
+
+
+def _communes_income(table: pd.DataFrame, *, catalog: Catalog, year: int,
+                     composition: Composition
+                     ) -> tuple[pd.DataFrame, list[HarmonisationRecord]]:
+    """Add each commune's median income (Filosofi COM file, harmonised to the COG year).
+
+    A commune absent from the file or with a blank cell is "secret statistique"; a commune
+    made of several communes of the file's geography has no median (medians do not add).
+    """
+    from ctgstats.variables import filosofi
+
+    column = filosofi("Q2", year)
+    label = f"revenu_median_uc_{year}"
+    source = catalog.filosofi_table(year=year, level="COM")
+    result = table.copy()
+    if source is None or column not in source.columns:
+        result[label] = np.nan
+        result[f"statut_revenu_{year}"] = "non disponible : pas de fichier Filosofi communal"
+        return result, []
+    files = catalog.files("filosofi_disp", vintage=year, level="COM")
+    numeric = source.select_dtypes("number")
+    harmonised, records, _ = harmonise(
+        numeric, target_codes=composition.table["commune"],
+        movements=catalog.load_movements(), cog_year=composition.cog_year,
+        source=files[0].path.name, non_additive=[c for c in numeric.columns
+                                                 if not c.startswith("NB")],
+        departements=set(composition.table["departement"]))
+    merged = {r.new_code for r in records if r.action == "fusion"}
+    values, status = [], []
+    for code in result["code"]:
+        value = harmonised[column].get(code, np.nan) if column in harmonised else np.nan
+        values.append(value)
+        if code in merged:
+            status.append("non calculable : commune fusionnée (les médianes ne s'additionnent pas)")
+        elif pd.isna(value):
+            status.append("secret statistique : non publié par l'Insee")
+        else:
+            status.append("publié")
+    result[label] = values
+    result[f"statut_revenu_{year}"] = status
+    relevant = [r for r in records if r.new_code in set(result["code"])]
+    return result, relevant
 
 
 def is_rp_column(column: str) -> bool:

@@ -273,7 +273,8 @@ def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
             say(f"export HTML de {task.name}")
             export.notebook_to_html(staging / task.executed, staging / task.html,
                                     title=f"{task.title} — {portrait.territory.label}",
-                                    fictional=portrait.fictional)
+                                    fictional=portrait.fictional, index_href="index.html",
+                                    footer=_footer(portrait))
             manifest.outputs.append(task.html)
         report.write_index(portrait, staging, tasks=[(t.title, t.html) for t in plan.tasks])
         manifest.outputs.append("index.html")
@@ -297,6 +298,12 @@ def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
     _publish(plan)
     say(f"rapport écrit dans {plan.final_dir}")
     return plan.final_dir
+
+
+def _footer(portrait: Any) -> str:
+    sources = ", ".join(sorted({u.path.name for u in portrait.files}))
+    return (f"Généré le {datetime.now().strftime('%d/%m/%Y à %H:%M')} avec ctgstats "
+            f"{__version__} — géographie COG {portrait.cog_year} — fichiers : {sources}.")
 
 
 def _keep_failed(plan: RunPlan) -> Path:

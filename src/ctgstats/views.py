@@ -165,11 +165,24 @@ def income_chart(portrait: Portrait) -> Figure | HTML:
 def communes_table(portrait: Portrait) -> HTML:
     """Population of each commune (alphabetical: communes are not ranked)."""
     table = portrait.tables["communes"].copy()
-    columns = [c for c in table.columns if c.startswith("population_")]
-    for column in columns:
-        table[column] = table[column].map(fr_int)
-    table.columns = ["Code", "Commune", *[f"Population {c.split('_')[1]}" for c in columns]]
-    return HTML(table.to_html(index=False, escape=True, classes="ctg-table"))
+    renamed = {"code": "Code", "commune": "Commune"}
+    for column in list(table.columns):
+        if column.startswith("population_"):
+            table[column] = table[column].map(fr_int)
+            renamed[column] = f"Population {column.rsplit('_', 1)[1]}"
+        elif column.startswith("revenu_median_uc_"):
+            year = column.rsplit("_", 1)[1]
+            status = table[f"statut_revenu_{year}"]
+            table[column] = [fr_int(v) + "\u00a0€" if s == "publié" else
+                             ("s" if s.startswith("secret") else "n.c.")
+                             for v, s in zip(table[column], status)]
+            renamed[column] = f"Revenu médian par UC {year}"
+    table = table[[c for c in table.columns if c in renamed]].rename(columns=renamed)
+    note = ("<p class='ctg-note'>Communes par ordre alphabétique (elles ne sont pas classées : "
+            "les écarts entre petites communes sont souvent dans la marge d'erreur). "
+            "« s » : secret statistique (non publié par l'Insee) ; « n.c. » : non calculable "
+            "(commune issue d'une fusion, les médianes ne s'additionnent pas).</p>")
+    return HTML(table.to_html(index=False, escape=True, classes="ctg-table") + note)
 
 
 def harmonisation_table(portrait: Portrait) -> HTML:
