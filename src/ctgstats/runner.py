@@ -220,7 +220,8 @@ def execute_notebook(task: NotebookTask, plan: RunPlan, *, folder: Path) -> None
         pm.execute_notebook(
             str(task.template), str(output), parameters={"params": plan.injected},
             kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-            cwd=str(folder), report_mode=False)
+            cwd=str(folder), report_mode=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as error:
         raise RunError(
             f"notebook {task.name} failed in cell {error.exec_count} "
