@@ -170,3 +170,28 @@ def test_aggregate_never_presents_a_partial_sum(composition):
     assert math.isnan(totals.loc["epci:200072635", "P22_POP"])
     assert "09001" in notes["epci:200072635"]
     assert math.isnan(totals.loc["france:FR", "P22_POP"])
+
+
+def test_merge_with_a_missing_part_is_not_a_partial_sum(composition):
+    # Filosofi 2016 (geography 2017): Lez (31438) is secret, hence absent from the file.
+    source = pd.DataFrame({"NBMEN16": [120.0, 80.0], "Q216": [19000.0, 21000.0]},
+                          index=pd.Index(["31471", "31001"], name="CODGEO"))
+    result, records, _ = harmonise(
+        source, target_codes=composition.table["commune"], movements=_movements(MERGE),
+        cog_year=2026, source="FILO2016_DISP_COM.csv", non_additive=["Q216"],
+        departements=["31", "09"], source_year=2017)
+    assert result.loc["31471"].isna().all()  # not Saint-Béat alone posing as Saint-Béat-Lez
+    assert result.loc["31001", "NBMEN16"] == 80.0
+    assert records[0].action == "fusion incomplète" and "31438" in records[0].detail
+    # the same file published after the merge (geography 2019) is complete as it is
+    after, records, _ = harmonise(
+        source, target_codes=composition.table["commune"], movements=_movements(MERGE),
+        cog_year=2026, source="FILO2018_DISP_COM.csv", non_additive=["Q216"],
+        departements=["31", "09"], source_year=2019)
+    assert after.loc["31471", "Q216"] == 19000.0 and records == []
+
+
+def test_predecessors(composition):
+    moves = _movements(MERGE)
+    assert moves.predecessors("31471", since_year=2017, until_year=2026) == {"31438"}
+    assert moves.predecessors("31471", since_year=2019, until_year=2026) == set()

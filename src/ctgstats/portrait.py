@@ -514,6 +514,11 @@ def _communes_table(census: CensusData, territory: ResolvedTerritory,
     return frame.sort_values("commune", kind="stable").reset_index(drop=True)
 
 
+def filosofi_geography_year(year: int) -> int:
+    """COG year of the geography a Filosofi vintage is published in (N → 1 Jan N+1)."""
+    return year + 1
+
+
 def _communes_income(table: pd.DataFrame, *, catalog: Catalog, year: int,
                      composition: Composition
                      ) -> tuple[pd.DataFrame, list[HarmonisationRecord]]:
@@ -539,8 +544,9 @@ def _communes_income(table: pd.DataFrame, *, catalog: Catalog, year: int,
         movements=catalog.load_movements(), cog_year=composition.cog_year,
         source=files[0].path.name, non_additive=[c for c in numeric.columns
                                                  if not c.startswith("NB")],
-        departements=set(composition.table["departement"]))
-    merged = {r.new_code for r in records if r.action == "fusion"}
+        departements=set(composition.table["departement"]),
+        source_year=filosofi_geography_year(year))
+    merged = {r.new_code for r in records if r.action.startswith("fusion")}
     values, status = [], []
     for code in result["code"]:
         value = harmonised[column].get(code, np.nan) if column in harmonised else np.nan

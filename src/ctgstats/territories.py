@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -238,6 +239,27 @@ class Movements:
         moves.sort(key=lambda m: (m.date, m.old, m.new))
         return cls(tuple(moves), source)
 
+    @cached_property
+    def _by_old(self) -> dict[str, tuple[Movement, ...]]:
+        index: dict[str, list[Movement]] = {}
+        for move in self.moves:
+            index.setdefault(move.old, []).append(move)
+        return {code: tuple(moves) for code, moves in index.items()}
+
+    def predecessors(self, code: str, *, since_year: int, until_year: int) -> set[str]:
+        """Codes that existed after 1 January ``since_year`` and became ``code`` by
+        1 January ``until_year`` (merges only; ``code`` itself excluded)."""
+        found: set[str] = set()
+        for move in self.moves:
+            if move.old != move.new and move.mod not in SPLIT_MODS \
+                    and f"{since_year}-01-01" < move.date <= f"{until_year}-01-01":
+                successors = self.successors(move.old, until_year=until_year,
+                                             since_year=since_year)
+                if set(successors) == {code}:
+                    found.add(move.old)
+        found.discard(code)
+        return found
+
     def successors(self, code: str, *, until_year: int,
                    since_year: int | None = None) -> dict[str, str]:
         """Codes a commune became by 1 January ``until_year``: {new code: MOD}.
@@ -248,21 +270,25 @@ class Movements:
         """
         limit = f"{until_year}-01-01"
         start = f"{since_year}-01-01" if since_year is not None else ""
-        current = {code: ""}
-        for move in self.moves:
-            if move.date > limit or move.date <= start or move.old not in current:
-                continue
-            if move.old == move.new and move.mod not in SPLIT_MODS:
-                continue
-            same_event = [m for m in self.moves
-                          if m.old == move.old and m.date == move.date and m.mod == move.mod]
-            targets = {m.new for m in same_event}
-            if move.mod in SPLIT_MODS:
-                targets.add(move.old)
-            mod = current.pop(move.old)
-            for target in targets:
-                current[target] = move.mod or mod
-        return current
+        return self._follow(code, start, limit, mod="", depth=0)
+
+    def _follow(self, code: str, after: str, limit: str, *, mod: str,
+                depth: int) -> dict[str, str]:
+        events = [m for m in self._by_old.get(code, ())
+                  if after < m.date <= limit
+                  and not (m.old == m.new and m.mod not in SPLIT_MODS)]
+        if not events or depth > 50:
+            return {code: mod}
+        date = min(m.date for m in events)
+        event = [m for m in events if m.date == date]
+        event_mod = event[0].mod
+        targets = {m.new for m in event}
+        if event_mod in SPLIT_MODS:
+            targets.add(code)
+        result: dict[str, str] = {}
+        for target in sorted(targets):
+            result.update(self._follow(target, date, limit, mod=event_mod, depth=depth + 1))
+        return result
 
     def name_of(self, code: str) -> str:
         """Latest known name of a commune code in the movements (or '')."""
@@ -311,12 +337,15 @@ def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Mo
     """
     targets = set(target_codes)
     covered = set(departements) if departements is not None else None
+    non_additive_present = [c for c in non_additive if c in frame.columns]
     records: list[HarmonisationRecord] = []
     unknown: list[str] = []
-    pieces: dict[str, list[pd.Series]] = {}
-    contributors: dict[str, list[str]] = {}
-    for code, row in frame.iterrows():
-        code = str(code)
+    mapping: dict[str, str] = {}
+    split_parts: list[pd.DataFrame] = []
+    for code in map(str, frame.index):
+        if code in targets and code not in movements._by_old:
+            mapping[code] = code  # the common case, without looking at movements
+            continue
         # A code of the target geography only changes through a later split; any other
         # code is followed through every movement up to the COG year (the geography a
         # file is published in is not always the one its vintage suggests).
@@ -328,36 +357,52 @@ def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Mo
                 unknown.append(code)
             continue
         if len(successors) == 1:
-            new = next(iter(successors))
-            pieces.setdefault(new, []).append(row)
-            contributors.setdefault(new, []).append(code)
+            mapping[code] = next(iter(successors))
             continue
         shares = _split_shares(code, successors, weights, source)
+        row = frame.loc[[code]]
         for new, share in shares.items():
             part = row * share
-            part[[c for c in non_additive if c in part.index]] = np.nan
-            pieces.setdefault(new, []).append(part)
-            contributors.setdefault(new, []).append(code)
+            part[non_additive_present] = np.nan
+            part.index = pd.Index([new], name=frame.index.name)
+            split_parts.append(part)
         records.append(HarmonisationRecord(
             source, "scission", (code,), ", ".join(sorted(shares)),
             "répartie au prorata de la population : " + ", ".join(
                 f"{c} {s:.1%}".replace(".", ",") for c, s in sorted(shares.items()))))
-    rows = {}
-    non_additive_present = [c for c in non_additive if c in frame.columns]
-    for new, parts in pieces.items():
-        olds = contributors[new]
-        total = pd.concat(parts, axis=1).T.sum(axis=0, min_count=1)
-        if len(parts) > 1 or olds != [new]:
-            if non_additive_present:
-                total[non_additive_present] = np.nan
-            if olds != [new]:
-                detail = f"{len(olds)} communes additionnées"
-                if non_additive_present:
-                    detail += " ; indicateurs non additifs (médianes, déciles) non calculables"
-                records.append(HarmonisationRecord(source, "fusion", tuple(sorted(olds)),
-                                                   new, detail))
-        rows[new] = total
-    result = pd.DataFrame.from_dict(rows, orient="index")
+    kept = frame.loc[[c for c in map(str, frame.index) if c in mapping]]
+    new_codes = pd.Index([mapping[str(c)] for c in kept.index], name=frame.index.name)
+    grouped = kept.set_axis(new_codes).groupby(level=0, sort=True)
+    result = grouped.sum(min_count=1)
+    contributors = pd.Series(list(map(str, kept.index)), index=new_codes).groupby(level=0)
+    for new, olds in contributors:
+        olds = sorted(olds)
+        if olds == [new]:
+            continue
+        if non_additive_present and len(olds) > 1:
+            result.loc[new, non_additive_present] = np.nan
+        detail = f"{len(olds)} communes additionnées"
+        if non_additive_present and len(olds) > 1:
+            detail += " ; indicateurs non additifs (médianes, déciles) non calculables"
+        action = "fusion" if len(olds) > 1 else "changement de code"
+        records.append(HarmonisationRecord(source, action, tuple(olds), str(new), detail))
+    if source_year is not None:
+        present = set(map(str, frame.index))
+        for new in list(result.index):
+            expected = movements.predecessors(str(new), since_year=source_year,
+                                              until_year=cog_year)
+            missing = sorted(expected - present)
+            if expected and missing:
+                result.loc[new] = np.nan
+                records.append(HarmonisationRecord(
+                    source, "fusion incomplète", tuple(sorted(expected | {str(new)})),
+                    str(new), f"commune(s) {', '.join(missing)} absente(s) du fichier "
+                              "(secret statistique ou non publiée) : valeurs non calculables"))
+    if split_parts:
+        combined = pd.concat([result, *split_parts])
+        result = combined.groupby(level=0, sort=True).sum(min_count=1)
+        for new in {p.index[0] for p in split_parts}:
+            result.loc[new, non_additive_present] = np.nan
     result = result.reindex(columns=frame.columns)
     result.index.name = frame.index.name
     return result.sort_index(), records, sorted(unknown)
