@@ -62,13 +62,13 @@ def test_demo_outputs(demo_run):
         rows = list(reader)
     population = [r for r in rows if r[0] == "population" and r[1] == "epci" and r[3] == "2022"]
     assert len(population) == 1 and "." in population[0][4]  # full precision, decimal point
-    assert (folder / "tables" / "portrait_epci-000000101.xlsx").is_file()
+    assert (folder / "tables" / "diagnostic_epci-000000101.xlsx").is_file()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "success"
     assert manifest["fictional_data"] is True
     assert all(len(f["sha256"]) == 64 for f in manifest["data_files"])
     assert {"pandas", "papermill", "ctgstats"} <= set(manifest["versions"])
-    assert "notebook:01_demographie" in manifest["timings_seconds"]
+    assert "notebook:01_demographie.ipynb" in manifest["timings_seconds"]
 
 
 def test_bad_params_are_refused_before_any_kernel(tmp_path):

@@ -22,7 +22,12 @@ def test_minimal_params_get_documented_defaults():
     params = parse_params({"territory": {"level": "commune", "code": "31471"}})
     assert params.options.small_count_threshold == 200
     assert params.options.ageing_index == "65"
-    assert params.notebooks == ("01_demographie", "02_familles_menages")
+    assert params.notebook_names == ("01_demographie", "02_familles_menages")
+    with_survey = parse_params({"territory": {"level": "commune", "code": "31471"},
+                                "surveys": [{"id": "habitants", "export": "e.csv",
+                                             "codebook": "c.yaml"}]})
+    assert with_survey.notebook_names[-1] == "03_enquete"
+    assert with_survey.surveys[0].weighting.margins == ("age", "sexe")
     assert params.comparators is None  # resolved later: département + France
 
 
@@ -48,6 +53,13 @@ def test_minimal_params_get_documented_defaults():
      "needs a 'name'"),
     ({"territory": {"level": "epci", "code": "200072635"}, "notebooks": ["99_autre"]},
      "notebooks.0"),
+    ({"territory": {"level": "epci", "code": "200072635"}, "notebooks": ["03_enquete"]},
+     "'03_enquete' needs at least one entry in 'surveys'"),
+    ({"territory": {"level": "epci", "code": "200072635"},
+      "surveys": [{"id": "h", "export": "e.csv", "codebook": "c.yaml",
+                   "weighting": {"margins": ["revenu"]}}]}, "cannot be taken from the census"),
+    ({"territory": {"level": "epci", "code": "200072635"},
+      "surveys": [{"export": "e.csv", "codebook": "c.yaml"}]}, "surveys.0.id"),
 ])
 def test_bad_params_are_refused_with_field_and_value(data, fragment):
     with pytest.raises(ParamsError) as caught:

@@ -28,10 +28,11 @@ portrait = build_portrait(params)
 views.header(portrait)'''
 
 
-def _notebook(title: str, blocks: list[tuple[str, str]]) -> nbformat.NotebookNode:
-    cells = [new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+def _notebook(title: str, blocks: list[tuple[str, str]], *, parameters: str = PARAMETERS,
+              setup: str = SETUP) -> nbformat.NotebookNode:
+    cells = [new_code_cell(parameters, metadata={"tags": ["parameters"]}),
              new_markdown_cell(f"# {title}"),
-             new_code_cell(SETUP)]
+             new_code_cell(setup)]
     for kind, text in blocks:
         cells.append(new_markdown_cell(text) if kind == "md" else new_code_cell(text))
     notebook = new_notebook(cells=cells)
@@ -83,6 +84,46 @@ FAMILLES = [
 ]
 
 
+SURVEY_PARAMETERS = '''# Paramètres (remplacés par le runner ; par défaut : l'enquête fictive auprès des habitants)
+params = {
+    "territory": {"level": "epci", "code": "000000101"},
+    "cog_year": 2025,
+    "data_dirs": ["ctgstats:demo"],
+    "surveys": [{"id": "habitants",
+                 "export": "ctgstats:demo/enquetes/habitants_limesurvey.csv",
+                 "codebook": "ctgstats:demo/enquetes/codebook_habitants.yaml"}],
+}
+survey_id = "habitants"
+survey = None  # analyse d'une enquête seule (sans territoire) : sa description'''
+SURVEY_SETUP = '''from ctgstats.charts import apply_style
+from ctgstats.surveys import views
+from ctgstats.surveys.analysis import analyse_from_params
+
+apply_style()
+analysis = analyse_from_params(params, survey_id=survey_id, survey=survey)
+views.header(analysis)'''
+ENQUETE = [
+    ("md", "## Constats"),
+    ("code", "views.findings(analysis)"),
+    ("md", "## Qualité des données"),
+    ("code", "views.quality(analysis)"),
+    ("md", "## Pondération"),
+    ("code", "views.weighting(analysis)"),
+    ("md", "## Résultats par question"),
+    ("code", "views.results(analysis)"),
+    ("md", "## Questions à échelle"),
+    ("code", "views.likert(analysis)"),
+    ("md", "## Questions numériques"),
+    ("code", "views.numeric(analysis)"),
+    ("md", "## Résultats selon le profil des répondants"),
+    ("code", "views.crosstabs(analysis)"),
+    ("md", "## Expression libre"),
+    ("code", "views.verbatims(analysis)"),
+    ("md", "## Méthode et précautions de lecture"),
+    ("code", "views.method(analysis)"),
+]
+
+
 def main() -> None:
     target = ROOT / "notebooks"
     target.mkdir(exist_ok=True)
@@ -90,6 +131,8 @@ def main() -> None:
                    target / "01_demographie.ipynb")
     nbformat.write(_notebook("Familles, ménages et revenus", FAMILLES),
                    target / "02_familles_menages.ipynb")
+    nbformat.write(_notebook("Enquête", ENQUETE, parameters=SURVEY_PARAMETERS,
+                             setup=SURVEY_SETUP), target / "03_enquete.ipynb")
 
 
 if __name__ == "__main__":

@@ -32,11 +32,26 @@ class DataNotFoundError(FileNotFoundError):
 
 def resolve_data_dir(entry: str) -> Path:
     """Turn a ``data_dirs`` entry into a folder (``ctgstats:demo`` → the demo data)."""
-    if entry == DEMO_DATA_DIR:
+    return resolve_path(entry)
+
+
+def resolve_path(entry: str) -> Path:
+    """Turn a path of a params file into an absolute path.
+
+    ``ctgstats:demo`` is the folder of the fictional demo data shipped with the package and
+    ``ctgstats:demo/enquetes/x.csv`` a file in it; other paths are resolved against the
+    current working directory.
+    """
+    if entry == DEMO_DATA_DIR or entry.startswith(DEMO_DATA_DIR + "/"):
         from ctgstats.demo import DATA_DIR
 
-        return Path(DATA_DIR)
+        return Path(DATA_DIR).joinpath(*entry[len(DEMO_DATA_DIR):].strip("/").split("/"))
     return Path(entry).expanduser().resolve()
+
+
+def is_demo_path(entry: str) -> bool:
+    """True for paths inside the fictional demo data."""
+    return entry == DEMO_DATA_DIR or entry.startswith(DEMO_DATA_DIR + "/")
 
 
 def rp_geography_year(vintage: int) -> int:

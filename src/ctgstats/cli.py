@@ -35,11 +35,15 @@ def _input_errors() -> tuple[type[BaseException], ...]:
     from ctgstats.download import DownloadError
     from ctgstats.params import ParamsError
     from ctgstats.sources import UnknownSourceError
+    from ctgstats.surveys.adapters import SurveyInputError
+    from ctgstats.surveys.codebook import CodebookError
+    from ctgstats.surveys.weighting import WeightingError
     from ctgstats.readers import DataFileError
     from ctgstats.territories import TerritoryError
 
     return (ParamsError, TerritoryError, DataNotFoundError, DataFileError, ValueError,
-            FileNotFoundError, DownloadError, UnknownSourceError)
+            FileNotFoundError, DownloadError, UnknownSourceError, CodebookError,
+            SurveyInputError, WeightingError)
 
 
 def _params_from_options(params_file: Path | None, territory: str | None,
@@ -103,6 +107,12 @@ def run(
         plan = runner.plan_run(params, output_dir=output_dir, params_source=source)
     except _input_errors() as error:
         raise _error(str(error), EXIT_BAD_INPUT) from None
+    _execute(plan, quiet=quiet)
+
+
+def _execute(plan, *, quiet: bool) -> None:
+    from ctgstats import runner
+
     say = (lambda message: None) if quiet else (lambda message: typer.echo(f"· {message}"))
     try:
         folder = runner.run(plan, progress=say)
@@ -116,6 +126,61 @@ def run(
         raise _error(str(error), EXIT_BAD_INPUT) from None
     index = folder / "index.html"
     typer.echo(f"Rapport : {index.resolve()}")
+
+
+@app.command()
+def survey(
+    export: Annotated[Path, typer.Argument(help="Survey export (CSV or XLSX).")],
+    codebook: Annotated[Path, typer.Option("--codebook", "-c", help="Codebook YAML.")],
+    format: Annotated[Optional[str], typer.Option(
+        "--format", "-f", help="limesurvey, googleforms, kobo or csv (detected if omitted).")
+    ] = None,
+    output_dir: Annotated[Path, typer.Option("--output-dir", "-o")] = Path("outputs"),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Analyse one survey without a params file (unweighted): tables and HTML summary."""
+    from ctgstats import runner
+    from ctgstats.params import ParamsError, Survey, Weighting
+    from ctgstats.surveys.codebook import load_codebook
+
+    try:
+        book = load_codebook(codebook)
+        if format is not None and format not in ("limesurvey", "googleforms", "kobo", "csv"):
+            raise ParamsError(f"--format: unknown format {format!r} (expected limesurvey, "
+                              "googleforms, kobo or csv)")
+        if not export.is_file():
+            raise ParamsError(f"{export}: survey export not found")
+        spec = Survey(id=book.survey.id, export=str(export.resolve()),
+                      codebook=str(codebook.resolve()), format=format,
+                      weighting=Weighting(method="none"))
+        plan = runner.plan_survey_run(spec, output_dir=output_dir)
+    except _input_errors() as error:
+        raise _error(str(error), EXIT_BAD_INPUT) from None
+    _execute(plan, quiet=quiet)
+
+
+@app.command("survey-draft")
+def survey_draft(
+    export: Annotated[Path, typer.Argument(help="Survey export (CSV or XLSX).")],
+    survey_id: Annotated[str, typer.Option("--id", help="Survey id, e.g. habitants.")],
+    format: Annotated[Optional[str], typer.Option("--format", "-f")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+) -> None:
+    """Draft a codebook from an export, for the analyst to edit."""
+    from ctgstats.surveys.draft import draft_codebook
+
+    try:
+        text = draft_codebook(export, format=format, survey_id=survey_id)
+    except _input_errors() as error:
+        raise _error(str(error), EXIT_BAD_INPUT) from None
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        if output.exists():
+            raise _error(f"{output} exists: not overwritten (choose another --output)",
+                         EXIT_BAD_INPUT)
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"Codebook à compléter : {output}")
 
 
 @app.command()

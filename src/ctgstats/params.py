@@ -190,6 +190,44 @@ class Download(_Strict):
                                                      "seuls les fichiers déjà en cache servent")
 
 
+class Weighting(_Strict):
+    """How survey respondents are weighted (rule 13)."""
+
+    method: Literal["raking", "none"] = Field(
+        default="raking", description="'raking' : calage sur les marges du recensement du "
+                                      "territoire ; 'none' : résultats non pondérés")
+    margins: tuple[str, ...] = Field(
+        default=("age", "sexe"), min_length=1,
+        description="Descripteurs du répondant calés (age, sexe, commune)")
+    bounds: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
+        default=(0.25, 4.0), description="Bornes des poids rapportés au poids moyen")
+
+    @model_validator(mode="after")
+    def _check(self) -> Weighting:
+        low, high = self.bounds
+        if not low < 1 < high:
+            raise ValueError(f"bounds must satisfy low < 1 < high, got {list(self.bounds)}")
+        unknown = [m for m in self.margins if m not in ("age", "sexe", "commune")]
+        if unknown:
+            raise ValueError(f"margins {unknown} cannot be taken from the census "
+                             "(allowed: age, sexe, commune)")
+        return self
+
+
+class Survey(_Strict):
+    """A survey export with its codebook (residents, elected officials …)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$",
+                    description="Identifiant de l'enquête, utilisé dans les noms de fichiers "
+                                "(tables/enquete_<id>_frequences.csv)")
+    export: str = Field(description="Fichier exporté (LimeSurvey, Google Forms, Kobo, CSV) ; "
+                                    "'ctgstats:demo/…' pour les enquêtes fictives")
+    codebook: str = Field(description="Codebook YAML de l'enquête")
+    format: Literal["limesurvey", "googleforms", "kobo", "csv"] | None = Field(
+        default=None, description="Format de l'export (détecté par défaut)")
+    weighting: Weighting = Weighting()
+
+
 class Params(_Strict):
     """Parameters of one portrait run (the content of a ``params/*.yaml`` file)."""
 
@@ -206,12 +244,28 @@ class Params(_Strict):
         default=(DEMO_DATA_DIR,), min_length=1,
         description="Dossiers de fichiers Insee ; 'ctgstats:demo' = données fictives")
     output_dir: str = Field(default="outputs", description="Dossier de sortie")
-    notebooks: tuple[Literal["01_demographie", "02_familles_menages"], ...] = Field(
-        default=NOTEBOOKS, min_length=1, description="Carnets à exécuter")
+    notebooks: tuple[Literal["01_demographie", "02_familles_menages", "03_enquete"], ...] | None = Field(
+        default=None, min_length=1,
+        description="Carnets à exécuter ; par défaut 01 et 02, et 03 (une fois par enquête) "
+                    "quand des enquêtes sont déclarées")
+    surveys: tuple[Survey, ...] = Field(default=(), description="Enquêtes à analyser")
     options: Options = Options()
     download: Download = Download()
     slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,80}$",
                              description="Nom du sous-dossier de sortie")
+
+    @model_validator(mode="after")
+    def _surveys_and_notebooks(self) -> Params:
+        if self.notebooks and "03_enquete" in self.notebooks and not self.surveys:
+            raise ValueError("notebooks: '03_enquete' needs at least one entry in 'surveys'")
+        return self
+
+    @property
+    def notebook_names(self) -> tuple[str, ...]:
+        """Notebooks to run (the defaults filled in)."""
+        if self.notebooks is not None:
+            return self.notebooks
+        return NOTEBOOKS + (("03_enquete",) if self.surveys else ())
 
     def to_jsonable(self) -> dict[str, Any]:
         """Plain JSON-serialisable dict (the form injected into notebooks)."""

@@ -64,6 +64,8 @@ class Portrait:
     fictional: bool
     composition_source: str
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    census_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    census_communes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def territories(self) -> list[ResolvedTerritory]:
@@ -437,7 +439,8 @@ def build_portrait(params: Params | Mapping[str, Any], *, cache_dir: Path | None
         cog_year=composition.cog_year, vintages=vintages, filosofi_year=income_year,
         figures=figures, tables=tables, vigilance=vigilance, harmonisation=census.records,
         files=list(catalog.used.values()), fictional=catalog.is_demo,
-        composition_source=composition.source)
+        composition_source=composition.source, census_totals=census.totals,
+        census_communes=census.communes)
     from ctgstats import findings
 
     portrait.findings = findings.findings_table(portrait)

@@ -1,17 +1,19 @@
-"""Report outputs outside the notebooks: tables (CSV, XLSX) and the territory index page.
+"""Report outputs outside the notebooks: tables (CSV, XLSX) and the index page.
 
 ``tables/chiffres_cles.csv`` has exactly the columns
 ``indicateur,niveau,code,annee,valeur,unite,source`` (comma-separated, decimal point, full
-precision). Every other table is written as CSV too, and all of them as sheets of one
-workbook ``tables/<slug>.xlsx``.
+precision), and ``tables/enquete_<id>_frequences.csv`` exactly
+``question,modalite,effectif,pourcentage,ic_bas,ic_haut,base,pondere``. Every table is
+written as CSV, and all of them as sheets of one workbook ``tables/<stem>.xlsx``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -32,7 +34,7 @@ def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def table_frames(portrait: Portrait) -> dict[str, pd.DataFrame]:
+def portrait_tables(portrait: Portrait) -> dict[str, pd.DataFrame]:
     """Every table of the portrait by file stem (``chiffres_cles`` first)."""
     frames = {
         "chiffres_cles": portrait.key_figures(),
@@ -43,59 +45,83 @@ def table_frames(portrait: Portrait) -> dict[str, pd.DataFrame]:
     }
     for name, table in portrait.tables.items():
         frames[name] = table.reset_index(drop=True)
-    labels = pd.DataFrame([{"territoire": t.id, "niveau": t.level.value, "code": t.code,
-                            "libelle": t.label} for t in portrait.territories])
-    frames["territoires"] = labels
+    frames["territoires"] = pd.DataFrame(
+        [{"territoire": t.id, "niveau": t.level.value, "code": t.code, "libelle": t.label}
+         for t in portrait.territories])
     return frames
 
 
-def write_tables(portrait: Portrait, folder: Path) -> list[str]:
+def all_tables(portrait: Portrait | None, surveys: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """Portrait tables then each survey's tables (``enquete_<id>_…``)."""
+    frames = portrait_tables(portrait) if portrait is not None else {}
+    for analysis in surveys.values():
+        frames.update(analysis.tables())
+    return frames
+
+
+def write_tables(portrait: Portrait | None, folder: Path, *,
+                 surveys: Mapping[str, Any] | None = None, stem: str) -> list[str]:
     """Write the CSV tables and the XLSX workbook; returns paths relative to the parent."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    frames = table_frames(portrait)
+    frames = all_tables(portrait, surveys or {})
     for name, frame in frames.items():
         _atomic_csv(frame, folder / f"{name}.csv")
         written.append(f"{folder.name}/{name}.csv")
-    workbook = folder / f"{_workbook_stem(portrait)}.xlsx"
+    workbook = folder / f"{stem}.xlsx"
     tmp = workbook.with_name(workbook.name + ".tmp")
+    fictional = (portrait is not None and portrait.fictional) or any(
+        a.fictional for a in (surveys or {}).values())
     with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        about = [f"Portrait statistique : {portrait.territory.label}",
-                 f"Géographie : COG {portrait.cog_year}",
-                 f"Généré par ctgstats {__version__}"]
-        if portrait.fictional:
+        about = [f"Généré par ctgstats {__version__}"]
+        if portrait is not None:
+            about[:0] = [f"Portrait statistique : {portrait.territory.label}",
+                         f"Géographie : COG {portrait.cog_year}"]
+        if fictional:
             about.insert(0, FICTIONAL_NOTICE)
         pd.DataFrame({"a_propos": about}).to_excel(writer, sheet_name="a_propos", index=False)
         for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            frame.to_excel(writer, sheet_name=_sheet_name(name), index=False)
     os.replace(tmp, workbook)
     written.append(f"{folder.name}/{workbook.name}")
     return written
 
 
-def _workbook_stem(portrait: Portrait) -> str:
-    from ctgstats.runner import default_slug
+def _sheet_name(name: str) -> str:
+    """Excel sheet names are at most 31 characters."""
+    return name if len(name) <= 31 else name[:14] + "…" + name[-16:]
 
-    return f"portrait_{default_slug(portrait.params)}"
 
-
-def write_index(portrait: Portrait, folder: Path, *, tasks: Sequence[tuple[str, str]]) -> Path:
-    """Write the territory's ``index.html`` linking the notebooks, with the key figures."""
+def write_index(portrait: Portrait | None, folder: Path, *, tasks: Sequence[tuple[str, str]],
+                surveys: Mapping[str, Any] | None = None, stem: str) -> Path:
+    """Write ``index.html`` linking the notebooks, with the key figures."""
     from ctgstats import display, export
 
-    key_html = display.key_figures_table(
-        portrait.figures, indicators=KEY_INDICATORS, labels=portrait.labels).data
-    table_links = [(f"{name}.csv", f"tables/{name}.csv") for name in table_frames(portrait)]
-    table_links.append(("Classeur Excel (toutes les tables)",
-                        f"tables/{_workbook_stem(portrait)}.xlsx"))
-    notes = list(portrait.vigilance)
+    surveys = surveys or {}
+    blocks = []
+    notes: list[str] = []
+    if portrait is not None:
+        blocks.append(display.key_figures_table(
+            portrait.figures, indicators=KEY_INDICATORS, labels=portrait.labels).data)
+        notes.extend(portrait.vigilance)
+        title = f"Diagnostic de territoire — {portrait.territory.label}"
+        subtitle = (f"{portrait.territory.level.value.upper()} {portrait.territory.code} · "
+                    f"COG {portrait.cog_year} · recensements "
+                    f"{', '.join(str(v) for v in portrait.vintages)}")
+    else:
+        title = "Enquête — " + ", ".join(a.codebook.survey.title for a in surveys.values())
+        subtitle = "Analyse d'enquête sans portrait de territoire"
+    for analysis in surveys.values():
+        blocks.append(analysis.summary_html())
+        notes.extend(analysis.notes)
+    table_links = [(f"{name}.csv", f"tables/{name}.csv")
+                   for name in all_tables(portrait, surveys)]
+    table_links.append(("Classeur Excel (toutes les tables)", f"tables/{stem}.xlsx"))
+    fictional = (portrait is not None and portrait.fictional) or any(
+        a.fictional for a in surveys.values())
     html = export.render_index(
-        title=f"Portrait de territoire — {portrait.territory.label}",
-        subtitle=(f"{portrait.territory.level.value.upper()} {portrait.territory.code} · "
-                  f"COG {portrait.cog_year} · recensements "
-                  f"{', '.join(str(v) for v in portrait.vintages)}"),
-        notebooks=list(tasks), key_figures_html=key_html, tables=table_links,
-        fictional=portrait.fictional,
+        title=title, subtitle=subtitle, notebooks=list(tasks),
+        key_figures_html="\n".join(blocks), tables=table_links, fictional=fictional,
         generated_at=datetime.now().strftime("%d/%m/%Y %H:%M"),
         ctgstats_version=__version__, notes=notes)
     path = folder / "index.html"

@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from ctgstats import __version__
-from ctgstats.catalog import resolve_data_dir
-from ctgstats.params import DEMO_DATA_DIR, Params
+from ctgstats.catalog import is_demo_path, resolve_data_dir, resolve_path
+from ctgstats.params import Params, Survey
 
 NOTEBOOK_TITLES = {
     "01_demographie": "Démographie : population, âges, vieillissement",
     "02_familles_menages": "Familles, ménages et revenus",
+    "03_enquete": "Enquête",
 }
 KERNEL_NAME = "python3"
 VERSIONED_PACKAGES = ("pandas", "numpy", "pyarrow", "papermill", "nbconvert", "nbclient",
@@ -58,27 +59,34 @@ class RunError(RuntimeError):
 
 @dataclass(frozen=True)
 class NotebookTask:
-    """One notebook to execute and export."""
+    """One notebook to execute and export, with the parameters injected into it."""
 
     name: str
     title: str
     template: Path
     executed: str  # file name in the output folder
     html: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+    survey_id: str | None = None
 
 
 @dataclass(frozen=True)
 class RunPlan:
-    """Everything a run will do, decided before anything runs."""
+    """Everything a run will do, decided before anything runs.
 
-    params: Params
-    injected: dict[str, Any]
+    ``params`` is None for a survey analysed on its own (``ctgstats survey``): there is no
+    territory portrait then, and ``surveys`` holds the survey.
+    """
+
+    params: Params | None
+    injected: dict[str, Any] | None
     slug: str
     output_root: Path
     final_dir: Path
     staging_dir: Path
     failed_dir: Path
     tasks: tuple[NotebookTask, ...]
+    surveys: tuple[Survey, ...] = ()
     params_source: str | None = None
 
 
@@ -102,12 +110,30 @@ def default_slug(params: Params) -> str:
     return params.slug or slugify(f"{params.territory.level.value}-{params.territory.code}")
 
 
-def injected_params(params: Params) -> dict[str, Any]:
-    """The params as injected into notebooks: data folders made absolute."""
-    data = params.to_jsonable()
-    data["data_dirs"] = [entry if entry == DEMO_DATA_DIR else str(resolve_data_dir(entry))
-                         for entry in params.data_dirs]
+def injected_survey(survey: Survey) -> dict[str, Any]:
+    """A survey as injected into notebooks: its files made absolute."""
+    data = json.loads(survey.model_dump_json())
+    for key in ("export", "codebook"):
+        if not is_demo_path(data[key]):
+            data[key] = str(resolve_path(data[key]))
     return data
+
+
+def injected_params(params: Params) -> dict[str, Any]:
+    """The params as injected into notebooks: data folders and files made absolute."""
+    data = params.to_jsonable()
+    data["data_dirs"] = [entry if is_demo_path(entry) else str(resolve_data_dir(entry))
+                         for entry in params.data_dirs]
+    data["surveys"] = [injected_survey(s) for s in params.surveys]
+    return data
+
+
+def _task(name: str, folder: Path, *, suffix: str = "", parameters: dict[str, Any],
+          survey_id: str | None = None) -> NotebookTask:
+    title = NOTEBOOK_TITLES[name] + (f" « {survey_id} »" if survey_id else "")
+    return NotebookTask(name=name, title=title, template=folder / f"{name}.ipynb",
+                        executed=f"{name}{suffix}.ipynb", html=f"{name}{suffix}.html",
+                        parameters=parameters, survey_id=survey_id)
 
 
 def plan_run(params: Params, *, output_dir: Path | str | None = None,
@@ -118,15 +144,35 @@ def plan_run(params: Params, *, output_dir: Path | str | None = None,
     slug = default_slug(params)
     token = token or f"{os.getpid()}"
     folder = templates or notebooks_dir()
-    tasks = tuple(
-        NotebookTask(name=name, title=NOTEBOOK_TITLES[name], template=folder / f"{name}.ipynb",
-                     executed=f"{name}.ipynb", html=f"{name}.html")
-        for name in params.notebooks)
-    return RunPlan(params=params, injected=injected_params(params), slug=slug,
+    injected = injected_params(params)
+    tasks = []
+    for name in params.notebook_names:
+        if name == "03_enquete":
+            tasks.extend(_task(name, folder, suffix=f"_{survey.id}", survey_id=survey.id,
+                               parameters={"params": injected, "survey_id": survey.id})
+                         for survey in params.surveys)
+        else:
+            tasks.append(_task(name, folder, parameters={"params": injected}))
+    return RunPlan(params=params, injected=injected, slug=slug,
                    output_root=root, final_dir=root / slug,
                    staging_dir=root / f".{slug}.en-cours-{token}",
-                   failed_dir=root / f"{slug}.echec", tasks=tasks,
-                   params_source=params_source)
+                   failed_dir=root / f"{slug}.echec", tasks=tuple(tasks),
+                   surveys=params.surveys, params_source=params_source)
+
+
+def plan_survey_run(survey: Survey, *, output_dir: Path | str = "outputs",
+                    token: str | None = None, templates: Path | None = None) -> RunPlan:
+    """Plan the analysis of one survey on its own, without a territory (pure)."""
+    root = Path(output_dir)
+    slug = f"enquete-{survey.id}"
+    token = token or f"{os.getpid()}"
+    folder = templates or notebooks_dir()
+    task = _task("03_enquete", folder, suffix=f"_{survey.id}", survey_id=survey.id,
+                 parameters={"params": None, "survey_id": survey.id,
+                             "survey": injected_survey(survey)})
+    return RunPlan(params=None, injected=None, slug=slug, output_root=root,
+                   final_dir=root / slug, staging_dir=root / f".{slug}.en-cours-{token}",
+                   failed_dir=root / f"{slug}.echec", tasks=(task,), surveys=(survey,))
 
 
 # ------------------------------------------------------------------------ manifest
@@ -218,7 +264,7 @@ def execute_notebook(task: NotebookTask, plan: RunPlan, *, folder: Path) -> None
     output = folder / task.executed
     try:
         pm.execute_notebook(
-            str(task.template), str(output), parameters={"params": plan.injected},
+            str(task.template), str(output), parameters=task.parameters,
             kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
             cwd=str(folder), report_mode=False,
             extra_arguments=["--IPKernelApp.log_level=ERROR"])
@@ -229,55 +275,106 @@ def execute_notebook(task: NotebookTask, plan: RunPlan, *, folder: Path) -> None
             notebook=task.name, cell=error.cell_index) from error
 
 
+@dataclass
+class Prepared:
+    """What a run computes in-process before any kernel starts."""
+
+    portrait: Any = None  # ctgstats.portrait.Portrait | None
+    surveys: dict[str, Any] = field(default_factory=dict)  # id -> SurveyAnalysis
+
+    @property
+    def fictional(self) -> bool:
+        if self.portrait is not None:
+            return bool(self.portrait.fictional)
+        return any(a.fictional for a in self.surveys.values())
+
+    @property
+    def label(self) -> str:
+        if self.portrait is not None:
+            return self.portrait.territory.label
+        return ", ".join(a.codebook.survey.title for a in self.surveys.values())
+
+    def data_files(self) -> list[dict[str, Any]]:
+        files = []
+        if self.portrait is not None:
+            files.extend({"source": u.source_id, "vintage": u.vintage, "level": u.level,
+                          "path": str(u.path), "sha256": u.sha256} for u in self.portrait.files)
+        for analysis in self.surveys.values():
+            for kind, path in (("enquete_export", analysis.export_path),
+                               ("enquete_codebook", analysis.codebook_path)):
+                files.append({"source": kind, "vintage": None, "level": analysis.survey_id,
+                              "path": str(path), "sha256": sha256_of(Path(path))})
+        return files
+
+
+def prepare(plan: RunPlan, *, say: Progress) -> Prepared:
+    """Compute the portrait and analyse the surveys (raises on bad data, before kernels)."""
+    from ctgstats.portrait import build_portrait
+    from ctgstats.surveys.analysis import analyse
+
+    prepared = Prepared()
+    if plan.params is not None:
+        say("calcul du portrait")
+        prepared.portrait = build_portrait(plan.params)
+    wanted = {t.survey_id for t in plan.tasks if t.survey_id}
+    for survey in plan.surveys:
+        if survey.id in wanted:
+            say(f"analyse de l'enquête {survey.id}")
+            prepared.surveys[survey.id] = analyse(survey, portrait=prepared.portrait)
+    return prepared
+
+
 def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
     """Carry out a plan; returns the final output folder.
 
     Raises
     ------
     RunError
-        When a notebook fails (the failed notebook is kept in ``plan.failed_dir``).
+        When a notebook or the export fails (the failed run is kept in ``plan.failed_dir``).
     Exception
-        Data and parameter errors from :func:`ctgstats.portrait.build_portrait`, raised
-        before any kernel starts; nothing is written then.
+        Data and parameter errors from the portrait or the survey analysis, raised before
+        any kernel starts; nothing is written then.
     """
     from ctgstats import export, report
-    from ctgstats.portrait import build_portrait
 
     say = progress or (lambda message: None)
     manifest = Manifest(plan=plan)
     clock = time.perf_counter()
-    say("calcul du portrait")
-    portrait = build_portrait(plan.params)
-    manifest.timings["portrait"] = time.perf_counter() - clock
-    manifest.territory = {"level": portrait.territory.level.value,
-                          "code": portrait.territory.code, "name": portrait.territory.label,
-                          "cog_year": portrait.cog_year}
-    manifest.fictional = portrait.fictional
-    manifest.data_files = [
-        {"source": u.source_id, "vintage": u.vintage, "level": u.level,
-         "path": str(u.path), "sha256": u.sha256} for u in portrait.files]
+    prepared = prepare(plan, say=say)
+    manifest.timings["preparation"] = time.perf_counter() - clock
+    if prepared.portrait is not None:
+        portrait = prepared.portrait
+        manifest.territory = {"level": portrait.territory.level.value,
+                              "code": portrait.territory.code,
+                              "name": portrait.territory.label, "cog_year": portrait.cog_year}
+    manifest.fictional = prepared.fictional
+    manifest.data_files = prepared.data_files()
 
     staging = plan.staging_dir
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        manifest.outputs.extend(report.write_tables(portrait, staging / "tables"))
+        manifest.outputs.extend(report.write_tables(
+            prepared.portrait, staging / "tables", surveys=prepared.surveys,
+            stem=f"diagnostic_{plan.slug}"))
         for task in plan.tasks:
-            say(f"exécution de {task.name}")
+            say(f"exécution de {task.executed}")
             start = time.perf_counter()
             execute_notebook(task, plan, folder=staging)
-            manifest.timings[f"notebook:{task.name}"] = time.perf_counter() - start
+            manifest.timings[f"notebook:{task.executed}"] = time.perf_counter() - start
             manifest.outputs.append(task.executed)
         start = time.perf_counter()
         for task in plan.tasks:
-            say(f"export HTML de {task.name}")
+            say(f"export HTML de {task.executed}")
             export.notebook_to_html(staging / task.executed, staging / task.html,
-                                    title=f"{task.title} — {portrait.territory.label}",
-                                    fictional=portrait.fictional, index_href="index.html",
-                                    footer=_footer(portrait))
+                                    title=f"{task.title} — {prepared.label}",
+                                    fictional=prepared.fictional, index_href="index.html",
+                                    footer=_footer(prepared))
             manifest.outputs.append(task.html)
-        report.write_index(portrait, staging, tasks=[(t.title, t.html) for t in plan.tasks])
+        report.write_index(prepared.portrait, staging, surveys=prepared.surveys,
+                           tasks=[(t.title, t.html) for t in plan.tasks],
+                           stem=f"diagnostic_{plan.slug}")
         manifest.outputs.append("index.html")
         manifest.timings["export"] = time.perf_counter() - start
     except BaseException as error:
@@ -301,10 +398,12 @@ def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
     return plan.final_dir
 
 
-def _footer(portrait: Any) -> str:
-    sources = ", ".join(sorted({u.path.name for u in portrait.files}))
+def _footer(prepared: Prepared) -> str:
+    names = {Path(f["path"]).name for f in prepared.data_files()}
+    geography = (f" — géographie COG {prepared.portrait.cog_year}"
+                 if prepared.portrait is not None else "")
     return (f"Généré le {datetime.now().strftime('%d/%m/%Y à %H:%M')} avec ctgstats "
-            f"{__version__} — géographie COG {portrait.cog_year} — fichiers : {sources}.")
+            f"{__version__}{geography} — fichiers : {', '.join(sorted(names))}.")
 
 
 def _keep_failed(plan: RunPlan) -> Path:

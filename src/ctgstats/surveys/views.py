@@ -1,0 +1,184 @@
+"""What ``notebooks/03_enquete.ipynb`` displays, one call per block."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from ctgstats import charts, display as ctg_display
+from ctgstats.formatting import NBSP, fr_int, fr_number, fr_percent
+from ctgstats.surveys import charts as survey_charts
+from ctgstats.surveys.analysis import SurveyAnalysis
+from ctgstats.surveys.model import NON_RESPONSE
+
+
+def _source(analysis: SurveyAnalysis) -> str:
+    return f"Source{NBSP}: {analysis.codebook.survey.title} ({analysis.data.format})"
+
+
+def _figure(analysis: SurveyAnalysis, figure):
+    if analysis.fictional:
+        charts.fictional_watermark(figure)
+    return figure
+
+
+def header(analysis: SurveyAnalysis) -> HTML:
+    """Banner (fictional data), survey, universe, sizes and weighting."""
+    parts = [ctg_display.fictional_banner().data] if analysis.fictional else []
+    survey = analysis.codebook.survey
+    parts.append(
+        f"<p><strong>{html.escape(survey.title)}</strong><br>"
+        f"Population visée : {html.escape(survey.universe)}.<br>"
+        f"{fr_int(len(analysis.data.respondents))} questionnaires reçus, "
+        f"{fr_int(analysis.n_included)} analysés.</p>"
+        f"<p>{html.escape(analysis.weighting_note)}</p>")
+    return HTML("\n".join(parts))
+
+
+def quality(analysis: SurveyAnalysis) -> HTML:
+    """Data-quality table: what was received, excluded and why (nothing silently dropped)."""
+    summary = analysis.quality_summary()
+    table = ctg_display.simple_table(summary, caption="Qualité des données").data
+    problems = analysis.data.quality
+    if len(problems):
+        counts = (problems.groupby(["probleme", "traitement"]).size()
+                  .rename("nombre").reset_index()
+                  .rename(columns={"probleme": "Problème", "traitement": "Traitement",
+                                   "nombre": "Nombre"}))
+        table += ctg_display.simple_table(counts, caption="Problèmes relevés").data
+    return HTML(table)
+
+
+def weighting(analysis: SurveyAnalysis) -> HTML:
+    """Margins before and after raking, n, Kish n_eff and design effect."""
+    if analysis.raking is None:
+        return HTML(f"<p>{html.escape(analysis.weighting_note)}</p>")
+    margins = analysis.raking.margins.copy()
+    for column in ("part_population", "part_echantillon", "part_ponderee"):
+        if column in margins:
+            margins[column] = margins[column].map(
+                lambda v: fr_percent(100 * v if v <= 1 else v))
+    if "population" in margins:
+        margins["population"] = margins["population"].map(fr_int)
+    margins = margins.rename(columns={
+        "variable": "Variable", "modalite": "Modalité", "population": "Population",
+        "part_population": "Part dans la population", "part_echantillon":
+        "Part parmi les répondants", "part_ponderee": "Part après calage"})
+    lo, hi = analysis.raking.bounds
+    sizes = (f"<p>n = {fr_int(analysis.n_included)} répondants ; taille effective de Kish "
+             f"n<sub>eff</sub> = (Σw)²/Σw² = {fr_number(analysis.n_eff, 1)} ; effet de plan dû à "
+             f"la pondération = {fr_number(analysis.design_effect, 2)}. Poids bornés entre "
+             f"{fr_number(lo, 2)} et {fr_number(hi, 2)} fois le poids moyen "
+             f"({fr_int(analysis.raking.trimmed)} poids aux bornes).</p>")
+    return HTML(ctg_display.simple_table(margins, caption="Marges avant et après calage").data
+                + sizes + f"<p>{html.escape(analysis.weighting_note)}</p>")
+
+
+def _frequency_table(rows: pd.DataFrame) -> str:
+    shown = pd.DataFrame({
+        "Modalité": rows["modalite"],
+        "Effectif": rows["effectif"].map(fr_int),
+        "Pourcentage": rows["pourcentage"].map(fr_percent),
+        "IC 95 %": [f"{fr_number(a, 1)}–{fr_number(b, 1)}{NBSP}%"
+                    for a, b in zip(rows["ic_bas"], rows["ic_haut"])],
+    })
+    return ctg_display.simple_table(shown).data
+
+
+def results(analysis: SurveyAnalysis) -> None:
+    """Every choice question: a chart with intervals and its table (displayed in order)."""
+    freq = analysis.frequencies
+    for question in analysis.codebook.questions:
+        rows = freq[freq["question"] == question.id]
+        if rows.empty:
+            continue
+        display(ctg_display.markdown_title(question.label, level=3))
+        kind = ("Plusieurs réponses possibles : les pourcentages ne s'additionnent pas."
+                if question.type == "multiple" else "")
+        display(_figure(analysis, survey_charts.question_bars(
+            rows, title=question.label, source=_source(analysis))))
+        display(HTML(_frequency_table(rows) + (f"<p class='ctg-note'>{kind}</p>" if kind
+                                                else "")))
+
+
+def likert(analysis: SurveyAnalysis):
+    """Diverging bars of the Likert questions (grouped by identical scales)."""
+    groups: dict[tuple, list] = {}
+    for question in analysis.codebook.questions:
+        if question.type == "likert":
+            scale = tuple((o.code, o.label) for o in question.options if not o.dont_know)
+            groups.setdefault(scale, []).append(question)
+    if not groups:
+        return HTML("<p>Pas de question à échelle dans ce questionnaire.</p>")
+    for scale, questions in groups.items():
+        display(_figure(analysis, survey_charts.likert_diverging(
+            analysis.frequencies, questions=[q.id for q in questions],
+            labels={q.id: q.label for q in questions}, scale=list(scale),
+            title="Questions à échelle", source=_source(analysis))))
+    if not analysis.likert.empty:
+        display(ctg_display.simple_table(analysis.likert, caption="Scores moyens"))
+    return None
+
+
+def numeric(analysis: SurveyAnalysis) -> HTML:
+    """Numeric questions: mean, median, quartiles."""
+    if analysis.numeric.empty:
+        return HTML("<p>Pas de question numérique dans ce questionnaire.</p>")
+    return ctg_display.simple_table(analysis.numeric, caption="Questions numériques")
+
+
+def crosstabs(analysis: SurveyAnalysis) -> None:
+    """Cross-tabs of the key questions by respondent group, with the chi-square test."""
+    if not analysis.crosstabs:
+        display(HTML("<p>Aucun tableau croisé demandé.</p>"))
+        return
+    for (question_id, by), crosstab in analysis.crosstabs.items():
+        question = analysis.codebook.question(question_id)
+        group = analysis.codebook.descriptors[by]
+        display(ctg_display.markdown_title(f"{question.label} — selon : {group.label}",
+                                           level=3))
+        table = crosstab.table.copy()
+        shown = table.map(lambda v: "s" if pd.isna(v) else fr_percent(v))
+        display(HTML(shown.to_html(escape=True, classes="ctg-table")
+                     + f"<p class='ctg-note'>{html.escape(crosstab.note)}</p>"))
+
+
+def verbatims(analysis: SurveyAnalysis) -> None:
+    """Free-text answers, redacted, with keyword themes."""
+    if not analysis.verbatims:
+        display(HTML("<p>Pas de question ouverte.</p>"))
+        return
+    for question_id, table in analysis.verbatims.items():
+        question = analysis.codebook.question(question_id)
+        display(ctg_display.markdown_title(question.label, level=3))
+        if question_id in analysis.themes:
+            display(ctg_display.simple_table(analysis.themes[question_id],
+                                             caption="Thèmes (mots-clés du codebook)"))
+        items = "".join(f"<li>{html.escape(str(v))}</li>" for v in table["verbatim"])
+        display(HTML(f"<ul class='ctg-verbatims'>{items}</ul><p class='ctg-note'>Verbatims "
+                     "anonymisés : courriels, téléphones, adresses et noms sont masqués.</p>"))
+
+
+def findings(analysis: SurveyAnalysis) -> HTML:
+    """Findings of the survey as French sentences."""
+    return ctg_display.findings_list(analysis.findings)
+
+
+def method(analysis: SurveyAnalysis) -> HTML:
+    """Definitions used for the survey's figures."""
+    text = [
+        "Base des pourcentages : ensemble des répondants retenus pour l'analyse ; les « ne "
+        "sait pas » et les non-réponses sont des modalités à part entière (ils sont "
+        "affichés, jamais retirés).",
+        "Questions à choix multiples : part des répondants ayant coché chaque réponse ; "
+        "le total dépasse 100 %.",
+        "Intervalles de confiance à 95 % de Wilson, calculés sur la taille effective de Kish "
+        "quand les résultats sont pondérés.",
+        "Estimations sur moins de 30 répondants signalées ; dans les tableaux croisés, les "
+        "cases de moins de 5 répondants sont masquées (« s »).",
+        "Une enquête en ligne à participation volontaire n'est pas un échantillon aléatoire : "
+        "le calage ne corrige que les variables de calage.",
+    ]
+    return ctg_display.vigilance_box([*text, *analysis.notes])
