@@ -13,7 +13,6 @@ fictional demo territory shipped with the package.
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from ctgstats import comparability, demography, families, income
-from ctgstats import figures as fig
 from ctgstats.catalog import Catalog, FileUse, rp_geography_year
 from ctgstats.codes import Level
 from ctgstats.params import Params, parse_params

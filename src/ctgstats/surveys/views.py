@@ -11,7 +11,6 @@ from ctgstats import charts, display as ctg_display
 from ctgstats.formatting import NBSP, fr_int, fr_number, fr_percent
 from ctgstats.surveys import charts as survey_charts
 from ctgstats.surveys.analysis import SurveyAnalysis
-from ctgstats.surveys.model import NON_RESPONSE
 
 
 def _source(analysis: SurveyAnalysis) -> str:
