@@ -5,7 +5,9 @@ Modules
 model
     The tidy data every adapter produces and every estimate consumes (the contract).
 codebook
-    The YAML codebook (validated like params) and the drafting of one from an export.
+    The YAML codebook (validated like params).
+draft
+    Drafting a codebook from an export, for the analyst to edit.
 adapters
     Readers of LimeSurvey, Google Forms, KoboToolbox and plain CSV/XLSX exports.
 quality

@@ -133,8 +133,12 @@ def _weights(data: SurveyData, codebook: Codebook, spec: Survey, portrait
     for descriptor, margin in margins.margins.items():
         codes = included[descriptor].astype(str)
         sample[descriptor] = codes.where(codes.isin(margin.index), "")
-    result = weighting.rake(sample, margins.margins, bounds=spec.weighting.bounds,
-                            missing="keep_weight_1")
+    try:
+        result = weighting.rake(sample, margins.margins, bounds=spec.weighting.bounds,
+                                missing="keep_weight_1")
+    except weighting.WeightingError as error:
+        return None, None, (f"Résultats non pondérés : le calage a échoué ({error}). "
+                            "Regrouper des modalités ou retirer une marge."), []
     names = ", ".join({"age": "âge", "sexe": "sexe", "commune": "commune"}[d]
                       for d in margins.margins)
     note = (f"Résultats pondérés par calage (raking) sur les marges {names} de la "

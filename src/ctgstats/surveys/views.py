@@ -38,7 +38,8 @@ def header(analysis: SurveyAnalysis) -> HTML:
 
 def quality(analysis: SurveyAnalysis) -> HTML:
     """Data-quality table: what was received, excluded and why (nothing silently dropped)."""
-    summary = analysis.quality_summary()
+    summary = analysis.quality_summary().rename(columns={"indicateur": "Questionnaires",
+                                                         "effectif": "Nombre"})
     table = ctg_display.simple_table(summary, caption="Qualité des données").data
     problems = analysis.data.quality
     if len(problems):
@@ -55,10 +56,16 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
     if analysis.raking is None:
         return HTML(f"<p>{html.escape(analysis.weighting_note)}</p>")
     margins = analysis.raking.margins.copy()
+    names = {"age": "Âge", "sexe": "Sexe", "commune": "Commune"}
+    margins["modalite"] = [
+        (analysis.codebook.descriptors[v].option(str(m)).label
+         if analysis.codebook.descriptors[v].option(str(m)) else str(m))
+        for v, m in zip(margins["variable"], margins["modalite"])]
+    margins["variable"] = margins["variable"].map(lambda v: names.get(v, v))
+    margins = margins.drop(columns=["effectif"], errors="ignore")
     for column in ("part_population", "part_echantillon", "part_ponderee"):
         if column in margins:
-            margins[column] = margins[column].map(
-                lambda v: fr_percent(100 * v if v <= 1 else v))
+            margins[column] = margins[column].map(fr_percent)  # already in percent
     if "population" in margins:
         margins["population"] = margins["population"].map(fr_int)
     margins = margins.rename(columns={
@@ -97,7 +104,7 @@ def results(analysis: SurveyAnalysis) -> None:
         kind = ("Plusieurs réponses possibles : les pourcentages ne s'additionnent pas."
                 if question.type == "multiple" else "")
         display(_figure(analysis, survey_charts.question_bars(
-            rows, title=question.label, source=_source(analysis))))
+            rows, title="Répartition des réponses", source=_source(analysis))))
         display(HTML(_frequency_table(rows) + (f"<p class='ctg-note'>{kind}</p>" if kind
                                                 else "")))
 
