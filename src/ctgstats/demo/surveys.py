@@ -824,10 +824,9 @@ def limesurvey_bytes(items: Sequence[Item], subs: Sequence[Submission], *,
             header.append(item.column)
     rows = [header]
     for number, sub in enumerate(subs, start=1):
-        last = sub.end
         row = [str(number), _iso_seconds(sub.end) if sub.complete else "",
                str(sub.lastpage), "fr", str(sub.seed), _iso_seconds(sub.start),
-               _iso_seconds(last)]
+               _iso_seconds(sub.end)]
         for item in items:
             value = sub.answers.get(item.id)
             if item.type == "multiple":

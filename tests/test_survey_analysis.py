@@ -1,0 +1,95 @@
+"""Surveys end to end on the fictional demo: the three export formats agree, weighting."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ctgstats.params import Survey, Weighting
+from ctgstats.portrait import build_portrait
+from ctgstats.surveys.analysis import analyse, analyse_from_params
+from ctgstats.surveys.model import FREQUENCY_COLUMNS
+
+DEMO = "ctgstats:demo/enquetes"
+CODEBOOK = f"{DEMO}/codebook_habitants.yaml"
+EXPORTS = {
+    "limesurvey": f"{DEMO}/habitants_limesurvey.csv",
+    "googleforms": f"{DEMO}/habitants_googleforms.csv",
+    "kobo": f"{DEMO}/habitants_kobo.csv",
+    "kobo-xlsx": f"{DEMO}/habitants_kobo.xlsx",
+}
+PARAMS = {"territory": {"level": "epci", "code": "000000101"}, "cog_year": 2025,
+          "data_dirs": ["ctgstats:demo"],
+          "surveys": [{"id": "habitants", "export": EXPORTS["limesurvey"],
+                       "codebook": CODEBOOK}]}
+
+
+@pytest.fixture(scope="module")
+def portrait():
+    return build_portrait({k: v for k, v in PARAMS.items() if k != "surveys"})
+
+
+def _unweighted(name: str):
+    spec = Survey(id="habitants", export=EXPORTS[name], codebook=CODEBOOK,
+                  format=None if name == "kobo-xlsx" else name.split("-")[0],
+                  weighting=Weighting(method="none"))
+    return analyse(spec, portrait=None)
+
+
+def test_the_export_formats_give_identical_frequency_tables():
+    tables = {name: _unweighted(name).frequencies[FREQUENCY_COLUMNS] for name in EXPORTS}
+    reference = tables.pop("limesurvey")
+    assert len(reference) > 30
+    for name, table in tables.items():
+        pd.testing.assert_frame_equal(table, reference, obj=name)
+
+
+def test_weighting_on_census_margins(portrait):
+    spec = Survey(id="habitants", export=EXPORTS["limesurvey"], codebook=CODEBOOK)
+    weighted = analyse(spec, portrait=portrait)
+    assert weighted.weighted and weighted.raking.converged
+    assert weighted.n_eff < weighted.n_included
+    assert weighted.design_effect == pytest.approx(weighted.n_included / weighted.n_eff)
+    assert weighted.frequencies["pondere"].all()
+    margins = weighted.raking.margins
+    # after raking, the weighted shares of the respondents raked on both margins (age
+    # and sex known and mapped to the census) reproduce the census shares
+    people = weighted.data.included.set_index("respondent_id")
+    raked = people[people["age"].isin(["A1", "A2", "A3", "A4", "A5"])
+                   & people["sexe"].isin(["A1", "A2"])]
+    w = weighted.weights.loc[raked.index]
+    for variable in ("age", "sexe"):
+        rows = margins[margins["variable"] == variable].set_index("modalite")
+        shares = w.groupby(raked[variable]).sum() / w.sum() * 100
+        assert shares.to_numpy() == pytest.approx(
+            rows.loc[shares.index, "part_population"].to_numpy(), abs=0.05)
+    # the opt-in sample over-represents women: the census brings them back
+    women = margins[(margins["variable"] == "sexe")].iloc[0]
+    assert women["part_echantillon"] > women["part_ponderee"]
+
+
+def test_respondents_outside_the_territory_are_excluded_and_counted(portrait):
+    spec = Survey(id="habitants", export=EXPORTS["limesurvey"], codebook=CODEBOOK)
+    analysis = analyse(spec, portrait=portrait)
+    summary = analysis.quality_summary().set_index("indicateur")["effectif"]
+    assert summary["Hors territoire exclus"] > 0
+    assert summary["Questionnaires analysés"] == analysis.n_included
+    assert (summary["Questionnaires reçus"] == summary["Questionnaires analysés"]
+            + summary["Doublons exclus"] + summary["Incomplets exclus"]
+            + summary["Hors territoire exclus"])
+
+
+def test_published_tables_have_no_respondent_rows_and_no_personal_data(portrait):
+    analysis = analyse_from_params(PARAMS, survey_id="habitants")
+    tables = analysis.tables()
+    assert list(tables["enquete_habitants_frequences"].columns) == FREQUENCY_COLUMNS
+    for name, table in tables.items():
+        assert "respondent_id" not in table.columns, name
+    verbatims = " ".join(tables["enquete_habitants_verbatims"]["verbatim"])
+    assert "@" not in verbatims
+    assert "[courriel]" in verbatims or "[téléphone]" in verbatims
+
+
+def test_unknown_survey_id_is_refused():
+    with pytest.raises(ValueError, match="survey_id"):
+        analyse_from_params(PARAMS, survey_id="autre")
