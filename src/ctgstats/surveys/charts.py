@@ -7,6 +7,8 @@ non-response are never hidden: they are given in the labels.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -45,11 +47,13 @@ def base_note(rows: pd.DataFrame) -> str:
     return text
 
 
-def question_bars(rows: pd.DataFrame, *, title: str, source: str) -> Figure:
+def question_bars(rows: pd.DataFrame, *, title: str, source: str,
+                  muted: Collection[str] = ()) -> Figure:
     """Horizontal bars of one question's modalities with their 95 % intervals.
 
     ``rows``: the rows of the frequencies table for one question (columns modalite,
-    pourcentage, ic_bas, ic_haut, base, pondere, n_eff, alerte).
+    pourcentage, ic_bas, ic_haut, base, pondere, n_eff, alerte). Non-response and the
+    ``muted`` codes ("ne sait pas") are drawn in grey.
     """
     rows = rows.reset_index(drop=True)
     height = 1.2 + 0.42 * len(rows)
@@ -59,7 +63,8 @@ def question_bars(rows: pd.DataFrame, *, title: str, source: str) -> Figure:
         values = rows["pourcentage"].to_numpy(dtype=float)
         low = values - rows["ic_bas"].to_numpy(dtype=float)
         high = rows["ic_haut"].to_numpy(dtype=float) - values
-        colors = [MUTED_COLOR if code == NON_RESPONSE else TERRITORY_COLOR
+        grey = {NON_RESPONSE, *muted}
+        colors = [MUTED_COLOR if code in grey else TERRITORY_COLOR
                   for code in rows.get("code", [""] * len(rows))]
         ax.barh(positions, values, color=colors, height=0.62)
         ax.errorbar(values, positions, xerr=[low, high], fmt="none", ecolor=TEXT_COLOR,

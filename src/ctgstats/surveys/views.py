@@ -103,8 +103,9 @@ def results(analysis: SurveyAnalysis) -> None:
         display(ctg_display.markdown_title(question.label, level=3))
         kind = ("Plusieurs réponses possibles : les pourcentages ne s'additionnent pas."
                 if question.type == "multiple" else "")
+        muted = {o.code for o in question.options if o.dont_know}
         display(_figure(analysis, survey_charts.question_bars(
-            rows, title="Répartition des réponses", source=_source(analysis))))
+            rows, title="Répartition des réponses", source=_source(analysis), muted=muted)))
         display(HTML(_frequency_table(rows) + (f"<p class='ctg-note'>{kind}</p>" if kind
                                                 else "")))
 
@@ -124,15 +125,28 @@ def likert(analysis: SurveyAnalysis):
             labels={q.id: q.label for q in questions}, scale=list(scale),
             title="Questions à échelle", source=_source(analysis))))
     if not analysis.likert.empty:
-        display(ctg_display.simple_table(analysis.likert, caption="Scores moyens"))
+        table = analysis.likert.drop(columns=["question"], errors="ignore").rename(
+            columns=LIKERT_HEADERS)
+        display(ctg_display.simple_table(table, caption="Scores moyens"))
     return None
+
+
+LIKERT_HEADERS = {"libelle": "Question", "n": "Répondants notés", "score_moyen": "Score moyen",
+                  "echelle": "Échelle", "pondere": "Pondéré",
+                  "exclus": "Exclus du score", "note": "Note"}
+NUMERIC_HEADERS = {"libelle": "Question", "n": "Répondants", "moyenne": "Moyenne",
+                   "mediane": "Médiane", "q1": "1er quartile", "q3": "3e quartile",
+                   "min": "Minimum", "max": "Maximum", "pondere": "Pondéré",
+                   "non_reponse": "Non-réponses", "n_eff": "Taille effective"}
 
 
 def numeric(analysis: SurveyAnalysis) -> HTML:
     """Numeric questions: mean, median, quartiles."""
     if analysis.numeric.empty:
         return HTML("<p>Pas de question numérique dans ce questionnaire.</p>")
-    return ctg_display.simple_table(analysis.numeric, caption="Questions numériques")
+    table = analysis.numeric.drop(columns=["question"], errors="ignore").rename(
+        columns=NUMERIC_HEADERS)
+    return ctg_display.simple_table(table, caption="Questions numériques")
 
 
 def crosstabs(analysis: SurveyAnalysis) -> None:
@@ -145,8 +159,9 @@ def crosstabs(analysis: SurveyAnalysis) -> None:
         group = analysis.codebook.descriptors[by]
         display(ctg_display.markdown_title(f"{question.label} — selon : {group.label}",
                                            level=3))
-        table = crosstab.table.copy()
-        shown = table.map(lambda v: "s" if pd.isna(v) else fr_percent(v))
+        shown = crosstab.table.map(lambda v: "s" if pd.isna(v) else fr_percent(v))
+        shown.columns.name = None
+        shown.index.name = group.label
         display(HTML(shown.to_html(escape=True, classes="ctg-table")
                      + f"<p class='ctg-note'>{html.escape(crosstab.note)}</p>"))
 
