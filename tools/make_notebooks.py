@@ -124,6 +124,44 @@ ENQUETE = [
 ]
 
 
+INDICATOR_PARAMETERS = '''# Paramètres (remplacés par le runner ; par défaut : le suivi fictif de démonstration)
+params = {
+    "territory": {"level": "epci", "code": "000000101"},
+    "cog_year": 2025,
+    "data_dirs": ["ctgstats:demo"],
+    "surveys": [
+        {"id": "habitants", "year": 2026,
+         "export": "ctgstats:demo/enquetes/habitants_limesurvey.csv",
+         "codebook": "ctgstats:demo/enquetes/codebook_habitants.yaml"},
+        {"id": "habitants_2029", "series": "habitants", "year": 2029,
+         "export": "ctgstats:demo/suivi/habitants_vague2_limesurvey.csv",
+         "codebook": "ctgstats:demo/enquetes/codebook_habitants.yaml"},
+    ],
+    "indicators": {
+        "user_tables": ["ctgstats:demo/suivi/donnees_locales.csv"],
+        "baseline": "ctgstats:demo/suivi/t0_baseline.json",
+        "action_plan_file": "ctgstats:demo/suivi/plan_action.yaml",
+    },
+}'''
+INDICATOR_SETUP = '''from ctgstats.charts import apply_style
+from ctgstats.indicators import views
+from ctgstats.indicators.followup import followup_from_params
+
+apply_style()
+portrait, followup = followup_from_params(params)
+views.header(followup, portrait)'''
+INDICATEURS = [
+    ("md", "## Tableau de bord par fiche action"),
+    ("code", "views.dashboard(followup)"),
+    ("md", "## Évolution des indicateurs"),
+    ("code", "views.evolution_charts(followup, portrait)"),
+    ("md", "## Constats"),
+    ("code", "views.findings(followup)"),
+    ("md", "## Définitions des indicateurs"),
+    ("code", "views.glossary(followup)"),
+]
+
+
 def main() -> None:
     target = ROOT / "notebooks"
     target.mkdir(exist_ok=True)
@@ -133,6 +171,9 @@ def main() -> None:
                    target / "02_familles_menages.ipynb")
     nbformat.write(_notebook("Enquête", ENQUETE, parameters=SURVEY_PARAMETERS,
                              setup=SURVEY_SETUP), target / "03_enquete.ipynb")
+    nbformat.write(_notebook("Suivi des indicateurs du plan d'action", INDICATEURS,
+                             parameters=INDICATOR_PARAMETERS, setup=INDICATOR_SETUP),
+                   target / "04_indicateurs.ipynb")
 
 
 if __name__ == "__main__":

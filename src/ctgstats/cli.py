@@ -20,6 +20,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                        "(CTG, ABS, Pacte local des solidarités).")
 data_app = typer.Typer(no_args_is_help=True, help="Inspect and download INSEE source files.")
 app.add_typer(data_app, name="data")
+baseline_app = typer.Typer(no_args_is_help=True,
+                           help="Freeze the T0 of the indicators of an action plan.")
+app.add_typer(baseline_app, name="baseline")
 
 EXIT_RUN_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -38,12 +41,15 @@ def _input_errors() -> tuple[type[BaseException], ...]:
     from ctgstats.surveys.adapters import SurveyInputError
     from ctgstats.surveys.codebook import CodebookError
     from ctgstats.surveys.weighting import WeightingError
+    from ctgstats.indicators.baseline import BaselineError
+    from ctgstats.indicators.registry import RegistryError
+    from ctgstats.indicators.usertables import UserTableError
     from ctgstats.readers import DataFileError
     from ctgstats.territories import TerritoryError
 
     return (ParamsError, TerritoryError, DataNotFoundError, DataFileError, ValueError,
             FileNotFoundError, DownloadError, UnknownSourceError, CodebookError,
-            SurveyInputError, WeightingError)
+            SurveyInputError, WeightingError, BaselineError, RegistryError, UserTableError)
 
 
 def _params_from_options(params_file: Path | None, territory: str | None,
@@ -212,6 +218,27 @@ def schema(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@baseline_app.command("freeze")
+def baseline_freeze(
+    params_file: Annotated[Path, typer.Argument(help="Params YAML file of the T0 diagnostic.")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="T0 file (default: indicators.baseline of the params).")] = None,
+    force: Annotated[bool, typer.Option(
+        help="Freeze again over an existing T0 (the old file is kept as a backup).")] = False,
+) -> None:
+    """Write the frozen T0: every value with its source, vintage and input checksums."""
+    from ctgstats.indicators.followup import freeze_baseline
+    from ctgstats.runner import sha256_of
+
+    try:
+        params, _ = _params_from_options(params_file, None, None, None, None)
+        path = freeze_baseline(params, path=output, force=force,
+                               params_sha256=sha256_of(params_file))
+    except _input_errors() as error:
+        raise _error(str(error), EXIT_BAD_INPUT) from None
+    typer.echo(f"T0 figé : {path}")
 
 
 @data_app.command("list")

@@ -214,7 +214,11 @@ class Weighting(_Strict):
 
 
 class Survey(_Strict):
-    """A survey export with its codebook (residents, elected officials …)."""
+    """A survey export with its codebook (residents, elected officials …).
+
+    Repeated waves of the same questionnaire share a ``series`` (default: the id) and
+    differ by ``year``: survey-based indicators compare the waves.
+    """
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$",
                     description="Identifiant de l'enquête, utilisé dans les noms de fichiers "
@@ -225,6 +229,90 @@ class Survey(_Strict):
     format: Literal["limesurvey", "googleforms", "kobo", "csv"] | None = Field(
         default=None, description="Format de l'export (détecté par défaut)")
     weighting: Weighting = Weighting()
+    series: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$",
+                               description="Série d'enquêtes (vagues successives) ; "
+                                           "par défaut l'identifiant")
+    year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(
+        default=None, description="Année de la vague (pour le suivi des indicateurs)")
+
+    @property
+    def series_id(self) -> str:
+        """The series this wave belongs to."""
+        return self.series or self.id
+
+
+class TargetSpec(_Strict):
+    """The target of an indicator in an action sheet."""
+
+    kind: Literal["level", "rate", "change", "direction"] = Field(
+        description="level : atteindre une valeur ; rate : taux annuel moyen (%) ; "
+                    "change : variation absolue ; direction : hausse ou baisse")
+    value: float | None = None
+    direction: Literal["up", "down"] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TargetSpec:
+        if self.kind == "direction":
+            if self.direction is None:
+                raise ValueError("a 'direction' target needs direction: up or down")
+        elif self.value is None:
+            raise ValueError(f"a '{self.kind}' target needs a value")
+        return self
+
+
+class IndicatorTarget(_Strict):
+    """One indicator of an action sheet, with its target (optional)."""
+
+    indicator: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    target: TargetSpec | None = None
+
+
+class ActionSheet(_Strict):
+    """A fiche action of the CTG (or an axis of a Pacte local des solidarités)."""
+
+    fiche: str
+    theme: str | None = None
+    targets: tuple[IndicatorTarget, ...] = Field(min_length=1)
+
+
+class Indicators(_Strict):
+    """Indicators over time: registry, local data, frozen T0 and action plan."""
+
+    registry: tuple[str, ...] = Field(default=(), description="Registres YAML "
+                                      "complémentaires (ajoutent ou remplacent des indicateurs)")
+    user_tables: tuple[str, ...] = Field(default=(), description="Tables de données locales "
+                                         "(modèle : src/ctgstats/data/modele_table_indicateurs.csv)")
+    baseline: str | None = Field(default=None, description="Fichier T0 figé "
+                                 "(ctgstats baseline freeze)")
+    t0_year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(
+        default=None, description="Année T0 des données locales (par défaut la plus récente)")
+    stability_threshold: Annotated[float, Field(gt=0)] = Field(
+        default=1.0, description="Variation relative (%) en deçà de laquelle une donnée "
+                                 "administrative est jugée stable")
+    action_plan: tuple[ActionSheet, ...] = ()
+    action_plan_file: str | None = Field(
+        default=None, description="Plan d'action dans un fichier YAML à part (liste de "
+                                  "fiches) ; 'ctgstats:demo/suivi/plan_action.yaml' pour la démo")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_plan_file(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not data.get("action_plan_file"):
+            return data
+        if data.get("action_plan"):
+            raise ValueError("give either action_plan or action_plan_file, not both")
+        from ctgstats.catalog import resolve_path
+
+        path = resolve_path(str(data["action_plan_file"]))
+        try:
+            plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ValueError(f"action_plan_file: {path} not found") from None
+        except yaml.YAMLError as error:
+            raise ValueError(f"action_plan_file: {path} is not valid YAML: {error}") from None
+        if not isinstance(plan, list):
+            raise ValueError(f"action_plan_file: {path} must hold a list of action sheets")
+        return {**data, "action_plan": plan}
 
 
 class Params(_Strict):
@@ -243,11 +331,14 @@ class Params(_Strict):
         default=(DEMO_DATA_DIR,), min_length=1,
         description="Dossiers de fichiers Insee ; 'ctgstats:demo' = données fictives")
     output_dir: str = Field(default="outputs", description="Dossier de sortie")
-    notebooks: tuple[Literal["01_demographie", "02_familles_menages", "03_enquete"], ...] | None = Field(
+    notebooks: tuple[Literal["01_demographie", "02_familles_menages", "03_enquete",
+                             "04_indicateurs"], ...] | None = Field(
         default=None, min_length=1,
         description="Carnets à exécuter ; par défaut 01 et 02, et 03 (une fois par enquête) "
-                    "quand des enquêtes sont déclarées")
+                    "quand des enquêtes sont déclarées, 04 quand un plan d'action l'est")
     surveys: tuple[Survey, ...] = Field(default=(), description="Enquêtes à analyser")
+    indicators: Indicators = Field(default_factory=Indicators,
+                                   description="Suivi des indicateurs (T0, cibles, T+n)")
     options: Options = Options()
     download: Download = Download()
     slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,80}$",
@@ -257,6 +348,13 @@ class Params(_Strict):
     def _surveys_and_notebooks(self) -> Params:
         if self.notebooks and "03_enquete" in self.notebooks and not self.surveys:
             raise ValueError("notebooks: '03_enquete' needs at least one entry in 'surveys'")
+        if self.notebooks and "04_indicateurs" in self.notebooks \
+                and not self.indicators.action_plan:
+            raise ValueError("notebooks: '04_indicateurs' needs indicators.action_plan")
+        ids = [s.id for s in self.surveys]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"surveys: the ids {twice} are used twice")
         return self
 
     @property
@@ -264,7 +362,8 @@ class Params(_Strict):
         """Notebooks to run (the defaults filled in)."""
         if self.notebooks is not None:
             return self.notebooks
-        return NOTEBOOKS + (("03_enquete",) if self.surveys else ())
+        return (NOTEBOOKS + (("03_enquete",) if self.surveys else ())
+                + (("04_indicateurs",) if self.indicators.action_plan else ()))
 
     def to_jsonable(self) -> dict[str, Any]:
         """Plain JSON-serialisable dict (the form injected into notebooks)."""

@@ -51,20 +51,24 @@ def portrait_tables(portrait: Portrait) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def all_tables(portrait: Portrait | None, surveys: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """Portrait tables then each survey's tables (``enquete_<id>_…``)."""
+def all_tables(portrait: Portrait | None, surveys: Mapping[str, Any],
+               followup: Any = None) -> dict[str, pd.DataFrame]:
+    """Portrait tables, each survey's tables (``enquete_<id>_…``), then the indicators."""
     frames = portrait_tables(portrait) if portrait is not None else {}
     for analysis in surveys.values():
         frames.update(analysis.tables())
+    if followup is not None:
+        frames.update(followup.tables())
     return frames
 
 
 def write_tables(portrait: Portrait | None, folder: Path, *,
-                 surveys: Mapping[str, Any] | None = None, stem: str) -> list[str]:
+                 surveys: Mapping[str, Any] | None = None, followup: Any = None,
+                 stem: str) -> list[str]:
     """Write the CSV tables and the XLSX workbook; returns paths relative to the parent."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    frames = all_tables(portrait, surveys or {})
+    frames = all_tables(portrait, surveys or {}, followup)
     for name, frame in frames.items():
         _atomic_csv(frame, folder / f"{name}.csv")
         written.append(f"{folder.name}/{name}.csv")
@@ -93,7 +97,8 @@ def _sheet_name(name: str) -> str:
 
 
 def write_index(portrait: Portrait | None, folder: Path, *, tasks: Sequence[tuple[str, str]],
-                surveys: Mapping[str, Any] | None = None, stem: str) -> Path:
+                surveys: Mapping[str, Any] | None = None, followup: Any = None,
+                stem: str) -> Path:
     """Write ``index.html`` linking the notebooks, with the key figures."""
     from ctgstats import display, export
 
@@ -114,8 +119,13 @@ def write_index(portrait: Portrait | None, folder: Path, *, tasks: Sequence[tupl
     for analysis in surveys.values():
         blocks.append(analysis.summary_html())
         notes.extend(analysis.notes)
+    if followup is not None:
+        from ctgstats.indicators.views import status_summary_html
+
+        blocks.append(status_summary_html(followup))
+        notes.extend(followup.notes)
     table_links = [(f"{name}.csv", f"tables/{name}.csv")
-                   for name in all_tables(portrait, surveys)]
+                   for name in all_tables(portrait, surveys, followup)]
     table_links.append(("Classeur Excel (toutes les tables)", f"tables/{stem}.xlsx"))
     fictional = (portrait is not None and portrait.fictional) or any(
         a.fictional for a in surveys.values())

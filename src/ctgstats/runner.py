@@ -40,6 +40,7 @@ NOTEBOOK_TITLES = {
     "01_demographie": "Démographie : population, âges, vieillissement",
     "02_familles_menages": "Familles, ménages et revenus",
     "03_enquete": "Enquête",
+    "04_indicateurs": "Suivi des indicateurs du plan d'action",
 }
 KERNEL_NAME = "python3"
 VERSIONED_PACKAGES = ("pandas", "numpy", "pyarrow", "papermill", "nbconvert", "nbclient",
@@ -281,6 +282,7 @@ class Prepared:
 
     portrait: Any = None  # ctgstats.portrait.Portrait | None
     surveys: dict[str, Any] = field(default_factory=dict)  # id -> SurveyAnalysis
+    followup: Any = None  # ctgstats.indicators.followup.FollowUp | None
 
     @property
     def fictional(self) -> bool:
@@ -299,6 +301,17 @@ class Prepared:
         if self.portrait is not None:
             files.extend({"source": u.source_id, "vintage": u.vintage, "level": u.level,
                           "path": str(u.path), "sha256": u.sha256} for u in self.portrait.files)
+        if self.followup is not None:
+            from ctgstats.catalog import resolve_path
+
+            params = self.portrait.params.indicators
+            extra = [("indicateurs_table_locale", p) for p in params.user_tables]
+            extra += [("indicateurs_t0", params.baseline)] if params.baseline else []
+            extra += [("indicateurs_registre", p) for p in params.registry]
+            for kind, entry in extra:
+                path = resolve_path(entry)
+                files.append({"source": kind, "vintage": None, "level": None,
+                              "path": str(path), "sha256": sha256_of(path)})
         for analysis in self.surveys.values():
             for kind, path in (("enquete_export", analysis.export_path),
                                ("enquete_codebook", analysis.codebook_path)):
@@ -317,10 +330,17 @@ def prepare(plan: RunPlan, *, say: Progress) -> Prepared:
         say("calcul du portrait")
         prepared.portrait = build_portrait(plan.params)
     wanted = {t.survey_id for t in plan.tasks if t.survey_id}
+    indicators = any(t.name == "04_indicateurs" for t in plan.tasks)
     for survey in plan.surveys:
-        if survey.id in wanted:
+        if survey.id in wanted or (indicators and survey.year is not None):
             say(f"analyse de l'enquête {survey.id}")
             prepared.surveys[survey.id] = analyse(survey, portrait=prepared.portrait)
+    if indicators:
+        from ctgstats.indicators.followup import build_followup
+
+        say("suivi des indicateurs")
+        prepared.followup = build_followup(plan.params, portrait=prepared.portrait,
+                                           analyses=prepared.surveys)
     return prepared
 
 
@@ -357,7 +377,7 @@ def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
     try:
         manifest.outputs.extend(report.write_tables(
             prepared.portrait, staging / "tables", surveys=prepared.surveys,
-            stem=f"diagnostic_{plan.slug}"))
+            followup=prepared.followup, stem=f"diagnostic_{plan.slug}"))
         for task in plan.tasks:
             say(f"exécution de {task.executed}")
             start = time.perf_counter()
@@ -373,6 +393,7 @@ def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
                                     footer=_footer(prepared))
             manifest.outputs.append(task.html)
         report.write_index(prepared.portrait, staging, surveys=prepared.surveys,
+                           followup=prepared.followup,
                            tasks=[(t.title, t.html) for t in plan.tasks],
                            stem=f"diagnostic_{plan.slug}")
         manifest.outputs.append("index.html")

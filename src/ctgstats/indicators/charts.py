@@ -1,0 +1,74 @@
+"""Small multiples of the indicators of an action plan, in the ctgstats style."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from ctgstats.charts import (
+    COMPARATOR_COLORS,
+    MUTED_COLOR,
+    TERRITORY_COLOR,
+    _finish,
+    _styled,
+    _wrap,
+    french_formatter,
+)
+
+
+def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) -> Figure | None:
+    """One panel per indicator: the territory and its comparators over the years.
+
+    The T0 value is circled; a level target is drawn as a dashed line.
+    """
+    rows = followup.dashboard.drop_duplicates("indicateur")
+    if rows.empty:
+        return None
+    n = len(rows)
+    lines = math.ceil(n / columns)
+    with _styled():
+        fig, axes = plt.subplots(lines, columns, figsize=(8.0, 2.6 * lines + 0.8),
+                                 layout="constrained", squeeze=False)
+        plt.close(fig)
+        for ax, row in zip(axes.flat, rows.itertuples()):
+            _panel(ax, followup, row, labels)
+        for ax in list(axes.flat)[n:]:
+            ax.set_axis_off()
+        handles = [plt.Line2D([], [], color=TERRITORY_COLOR, marker="o", label=labels[t])
+                   if i == 0 else plt.Line2D([], [], color=COMPARATOR_COLORS[(i - 1) % 6],
+                                             marker="o", label=labels[t])
+                   for i, t in enumerate(labels)]
+        fig.legend(handles=handles, loc="outside upper center", ncols=min(3, len(handles)),
+                   frameon=False, fontsize=8)
+        return _finish(fig, title="Évolution des indicateurs du plan d'action",
+                       source="Sources : voir le glossaire des indicateurs",
+                       note="Cercle : valeur T0 figée ; tirets : cible de niveau.")
+
+
+def _panel(ax, followup, row, labels: Mapping[str, str]) -> None:
+    measures = followup.measures[followup.measures["indicateur"] == row.indicateur]
+    for index, territory in enumerate(labels):
+        series = measures[measures["territoire"] == territory].sort_values("annee")
+        if series.empty:
+            continue
+        colour = TERRITORY_COLOR if index == 0 else COMPARATOR_COLORS[(index - 1) % 6]
+        ax.plot(series["annee"], series["valeur"], marker="o", color=colour,
+                linewidth=1.6 if index == 0 else 1.0, markersize=3.5)
+    if not math.isnan(row.t0_valeur):
+        ax.scatter([row.t0_annee], [row.t0_valeur], s=90, facecolors="none",
+                   edgecolors=TERRITORY_COLOR, linewidths=1.4, zorder=5)
+    if isinstance(row.cible, (int, float)) and not isinstance(row.cible, bool) \
+            and "atteindre" in row.cible_libelle:
+        ax.axhline(float(row.cible), color=MUTED_COLOR, linestyle="--", linewidth=1)
+    ax.set_title(_wrap(row.libelle, 42), fontsize=9, loc="left")
+    years = sorted(set(measures["annee"]))
+    if years:
+        ax.set_xticks(years if len(years) <= 6 else np.linspace(years[0], years[-1], 5)
+                      .round().astype(int))
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{int(v)}"))
+    ax.yaxis.set_major_formatter(french_formatter())
+    ax.tick_params(labelsize=8)

@@ -1,0 +1,185 @@
+"""The follow-up of an action plan: T0 (frozen), target, latest value, status.
+
+``tables/indicateurs.csv`` has exactly the columns
+``indicateur,code,t0_annee,t0_valeur,cible,derniere_annee,derniere_valeur,evolution,statut``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ctgstats.catalog import resolve_path
+from ctgstats.indicators import evaluation
+from ctgstats.indicators.baseline import Baseline, load_baseline, revision_notes
+from ctgstats.indicators.measures import current_measures
+from ctgstats.indicators.registry import Registry, load_registry
+
+INDICATOR_COLUMNS = ["indicateur", "code", "t0_annee", "t0_valeur", "cible", "derniere_annee",
+                     "derniere_valeur", "evolution", "statut"]
+
+
+@dataclass
+class FollowUp:
+    """Everything ``notebooks/04_indicateurs.ipynb`` shows and the runner writes."""
+
+    registry: Registry
+    measures: pd.DataFrame
+    baseline: Baseline | None
+    dashboard: pd.DataFrame
+    territory: Any
+    notes: list[str] = field(default_factory=list)
+
+    def indicators_table(self) -> pd.DataFrame:
+        """The public table, exact columns."""
+        return self.dashboard[INDICATOR_COLUMNS].reset_index(drop=True)
+
+    def glossary(self) -> pd.DataFrame:
+        """Glossary of the indicators of the action plan (from the registry)."""
+        glossary = self.registry.glossary()
+        return glossary[glossary["indicateur"].isin(self.dashboard["indicateur"])]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {"indicateurs": self.indicators_table(),
+                "indicateurs_detail": self.dashboard,
+                "indicateurs_mesures": self.measures,
+                "glossaire_indicateurs": self.glossary()}
+
+
+def _target(spec) -> evaluation.Target | None:
+    if spec is None:
+        return None
+    return evaluation.Target(kind=spec.kind, value=spec.value, direction=spec.direction)
+
+
+def _target_text(spec) -> object:
+    if spec is None:
+        return ""
+    if spec.kind == "direction":
+        return "hausse" if spec.direction == "up" else "baisse"
+    return spec.value
+
+
+def _target_label(spec, unit: str) -> str:
+    from ctgstats.formatting import fr_number, fr_signed
+
+    if spec is None:
+        return "pas de cible"
+    if spec.kind == "level":
+        return f"atteindre {fr_number(spec.value, 1)} {unit}"
+    if spec.kind == "rate":
+        return f"évolution annuelle d'au moins {fr_signed(spec.value, 1)} % par an"
+    if spec.kind == "change":
+        return f"variation de {fr_signed(spec.value, 0)} {unit}"
+    return "hausse" if spec.direction == "up" else "baisse"
+
+
+def _measure(row) -> evaluation.Measure | None:
+    if row is None:
+        return None
+    n_eff = row["n_eff"]
+    return evaluation.Measure(year=int(row["annee"]), value=float(row["valeur"]),
+                              n_eff=None if n_eff is None or math.isnan(n_eff) else n_eff)
+
+
+def build_followup(params, *, portrait, analyses: Mapping[str, Any]) -> FollowUp:
+    """Measures now, frozen T0, and the status of every target of the action plan."""
+    spec = params.indicators
+    registry = load_registry(*[resolve_path(p) for p in spec.registry])
+    measures = current_measures(registry, portrait=portrait,
+                                user_tables=[resolve_path(p) for p in spec.user_tables],
+                                analyses=analyses)
+    baseline = load_baseline(resolve_path(spec.baseline)) if spec.baseline else None
+    notes = []
+    if baseline is None:
+        notes.append("Aucun T0 figé : les valeurs T0 sont les plus anciennes mesures "
+                     "disponibles. Figer le T0 avec « ctgstats baseline freeze ».")
+    territory = portrait.territory.id
+    rows = []
+    for sheet in spec.action_plan:
+        for item in sheet.targets:
+            indicator = registry.get(item.indicator)
+            current = measures[(measures["indicateur"] == indicator.id)
+                               & (measures["territoire"] == territory)]
+            latest = current.sort_values("annee").iloc[-1] if len(current) else None
+            if baseline is not None:
+                t0 = baseline.value_for(indicator.id, territory)
+                cautions = revision_notes(t0, measures, registry) if t0 is not None else []
+            else:
+                t0 = current.sort_values("annee").iloc[0] if len(current) else None
+                cautions = []
+            result = evaluation.evaluate(indicator, t0=_measure(t0), latest=_measure(latest),
+                                         target=_target(item.target),
+                                         stability_threshold=spec.stability_threshold)
+            rows.append({
+                "fiche": sheet.fiche, "theme": sheet.theme or ", ".join(indicator.themes),
+                "indicateur": indicator.id, "libelle": indicator.label, "unite": indicator.unit,
+                "code": portrait.territory.code,
+                "t0_annee": int(t0["annee"]) if t0 is not None else None,
+                "t0_valeur": float(t0["valeur"]) if t0 is not None else math.nan,
+                "cible": _target_text(item.target),
+                "cible_libelle": _target_label(item.target, indicator.unit),
+                "derniere_annee": int(latest["annee"]) if latest is not None else None,
+                "derniere_valeur": float(latest["valeur"]) if latest is not None else math.nan,
+                "evolution": result.evolution, "evolution_pct": result.evolution_pct,
+                "tcam": result.tcam, "statut": result.status, "explication": result.label,
+                "alertes": " ; ".join(cautions + ([result.note] if result.note else [])),
+                "source": indicator.source.name,
+            })
+    dashboard = pd.DataFrame(rows)
+    for column in ("t0_annee", "derniere_annee"):
+        dashboard[column] = dashboard[column].astype("Int64")
+    return FollowUp(registry=registry, measures=measures, baseline=baseline,
+                    dashboard=dashboard, territory=portrait.territory, notes=notes)
+
+
+def freeze_baseline(params, *, path=None, force: bool = False,
+                    params_sha256: str | None = None):
+    """Compute every measure of the T0 data and write the frozen baseline file.
+
+    Returns the path written. Raises :class:`BaselineError` when a baseline exists and
+    ``force`` is False (nothing is computed or written then).
+    """
+    from pathlib import Path
+
+    from ctgstats.indicators.baseline import BaselineError, t0_values, write_baseline
+    from ctgstats.portrait import build_portrait
+    from ctgstats.surveys.analysis import analyse
+
+    spec = params.indicators
+    target = Path(path) if path is not None else (
+        resolve_path(spec.baseline) if spec.baseline else None)
+    if target is None:
+        raise BaselineError("indicators.baseline: give the T0 file to write (or --output)")
+    if target.exists() and not force:
+        raise BaselineError(
+            f"{target}: a T0 baseline is already frozen here; it is never rewritten "
+            "silently. Use --force to freeze again (the current file is kept as a backup).")
+    portrait = build_portrait(params)
+    analyses = {s.id: analyse(s, portrait=portrait) for s in params.surveys}
+    registry = load_registry(*[resolve_path(p) for p in spec.registry])
+    measures = current_measures(registry, portrait=portrait,
+                                user_tables=[resolve_path(p) for p in spec.user_tables],
+                                analyses=analyses)
+    values = t0_values(measures, registry, t0_year=spec.t0_year)
+    territory = {"level": portrait.territory.level.value, "code": portrait.territory.code,
+                 "name": portrait.territory.label, "cog_year": portrait.cog_year}
+    return write_baseline(target, values, territory=territory, force=force,
+                          params_sha256=params_sha256)
+
+
+def followup_from_params(params: Mapping[str, Any]):
+    """What the indicators notebook calls: (portrait, follow-up) of ``params``."""
+    from ctgstats.params import parse_params
+    from ctgstats.portrait import build_portrait
+    from ctgstats.surveys.analysis import analyse
+
+    validated = parse_params(dict(params))
+    portrait = build_portrait(validated)
+    analyses = {s.id: analyse(s, portrait=portrait) for s in validated.surveys
+                if s.year is not None}
+    return portrait, build_followup(validated, portrait=portrait, analyses=analyses)

@@ -1,0 +1,104 @@
+"""Current measures of every registry indicator, from every kind of source.
+
+One long table (:data:`MEASURE_COLUMNS`): census and Filosofi values come from the
+portrait's figures (same computation, same definitions), user-table values from the
+analyst's local data files, survey values from each wave of a survey series (share of
+the respondents choosing the indicator's options, weighted when the wave is weighted,
+with its Kish n_eff for significance tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ctgstats.indicators.registry import Registry
+from ctgstats.indicators.usertables import read_user_table
+
+MEASURE_COLUMNS = ["indicateur", "territoire", "niveau", "code", "annee", "valeur", "n_eff",
+                   "source", "fichiers"]
+
+
+def _row(indicator: str, territory, year, value, *, source: str, n_eff=None,
+         files: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    return {"indicateur": indicator, "territoire": territory.id,
+            "niveau": territory.level.value, "code": territory.code, "annee": int(year),
+            "valeur": float(value), "n_eff": n_eff, "source": source,
+            "fichiers": ";".join(f"{name}={sha}" for name, sha in files)}
+
+
+def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
+    """Census and Filosofi indicators, taken from the portrait's figures."""
+    rows = []
+    figures = portrait.figures[portrait.figures["disponible"]]
+    files = [(u.path.name, u.sha256) for u in portrait.files]
+    for indicator in registry.indicators:
+        if indicator.source.kind not in ("census", "filosofi"):
+            continue
+        figure_id = indicator.formula.figure or indicator.id
+        chosen = figures[(figures["indicateur"] == figure_id)
+                         & ~figures["annee"].str.contains("-")]
+        for territory in portrait.territories:
+            for item in chosen[chosen["territoire"] == territory.id].itertuples():
+                rows.append(_row(indicator.id, territory, item.annee, item.valeur,
+                                 source=item.source, files=files))
+    return rows
+
+
+def user_table_measures(registry: Registry, paths: Sequence[Path],
+                        territories: Sequence[Any]) -> list[dict[str, Any]]:
+    """Indicators of the analyst's local data files, for the portrayed territories."""
+    from ctgstats.runner import sha256_of
+
+    by_key = {(t.level.value, t.code): t for t in territories}
+    rows = []
+    for path in paths:
+        table = read_user_table(path, registry=registry)
+        sha = sha256_of(Path(path))
+        for item in table.values.itertuples():
+            territory = by_key.get((item.niveau, item.code))
+            if territory is None:
+                continue
+            rows.append(_row(item.indicateur, territory, item.annee, item.valeur,
+                             source=item.source, files=[(Path(path).name, sha)]))
+    return rows
+
+
+def survey_measures(registry: Registry, analyses: Mapping[str, Any], territory
+                    ) -> list[dict[str, Any]]:
+    """Survey-based indicators: share (%) choosing the codes, for each wave."""
+    from ctgstats.runner import sha256_of
+    from ctgstats.surveys.sentences import chosen_share
+
+    rows = []
+    for indicator in registry.indicators:
+        formula = indicator.formula
+        if indicator.source.kind != "survey":
+            continue
+        for analysis in analyses.values():
+            if analysis.spec.series_id != formula.survey or analysis.spec.year is None:
+                continue
+            question = analysis.codebook.question(formula.question)
+            share = chosen_share(analysis.data, question, list(formula.codes),
+                                 weights=analysis.weights)
+            source = (f"{analysis.codebook.survey.title} ({analysis.spec.year}, "
+                      f"{'pondéré' if analysis.weighted else 'non pondéré'})")
+            files = [(analysis.export_path.name, sha256_of(analysis.export_path))]
+            rows.append(_row(indicator.id, territory, analysis.spec.year, 100 * share.share,
+                             source=source, n_eff=share.n_eff, files=files))
+    return rows
+
+
+def current_measures(registry: Registry, *, portrait, user_tables: Sequence[Path],
+                     analyses: Mapping[str, Any]) -> pd.DataFrame:
+    """Every measure available now, for the territory and its comparators."""
+    rows = portrait_measures(registry, portrait)
+    rows += user_table_measures(registry, user_tables, portrait.territories)
+    rows += survey_measures(registry, analyses, portrait.territory)
+    frame = pd.DataFrame(rows, columns=MEASURE_COLUMNS)
+    frame["n_eff"] = frame["n_eff"].astype("float64")
+    return frame.sort_values(["indicateur", "territoire", "annee"], kind="stable",
+                             ignore_index=True)

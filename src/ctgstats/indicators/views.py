@@ -1,0 +1,111 @@
+"""What ``notebooks/04_indicateurs.ipynb`` displays: dashboard, charts, glossary."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+from IPython.display import HTML
+
+from ctgstats import display as ctg_display
+from ctgstats.formatting import NBSP, fr_number, fr_signed
+from ctgstats.indicators.evaluation import STATUSES, status_colour
+from ctgstats.indicators.followup import FollowUp
+
+
+def _value(value: float, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n.d."
+    decimals = 0 if unit in ("nombre", "habitants", "familles", "ménages", "allocataires",
+                             "€") and abs(value) >= 100 else 1
+    return f"{fr_number(value, decimals)}{NBSP}{unit}" if unit != "nombre" else \
+        fr_number(value, decimals)
+
+
+def _badge(status: str) -> str:
+    colour = status_colour(status)
+    text_colour = "#FFFFFF" if status in ("atteint", "en recul") else "#1A1A1A"
+    return (f'<span class="ctg-status" style="background:{colour};color:{text_colour};'
+            f'padding:2px 8px;border-radius:10px;white-space:nowrap">{html.escape(status)}</span>')
+
+
+def header(followup: FollowUp, portrait) -> HTML:
+    """Banner (fictional data), territory, T0 file and the legend of statuses."""
+    parts = [ctg_display.fictional_banner().data] if portrait.fictional else []
+    if followup.baseline is not None:
+        meta = followup.baseline.meta
+        parts.append(f"<p>T0 figé le {html.escape(str(meta.get('frozen_at', ''))[:10])} "
+                     f"(fichier {html.escape(followup.baseline.path.name)}, ctgstats "
+                     f"{html.escape(str(meta.get('ctgstats_version', '')))}).</p>")
+    for note in followup.notes:
+        parts.append(f"<p><em>{html.escape(note)}</em></p>")
+    legend = " ".join(_badge(s) for s in STATUSES)
+    parts.append(f"<p>Statuts : {legend}</p>")
+    return HTML("\n".join(parts))
+
+
+def dashboard(followup: FollowUp) -> HTML:
+    """One table per action sheet: T0, target, latest value, change and status."""
+    blocks = []
+    for (fiche, theme), rows in followup.dashboard.groupby(["fiche", "theme"], sort=False):
+        body = []
+        for row in rows.itertuples():
+            t0 = f"{_value(row.t0_valeur, row.unite)} ({row.t0_annee})" \
+                if not pd.isna(row.t0_annee) else "n.d."
+            latest = f"{_value(row.derniere_valeur, row.unite)} ({row.derniere_annee})" \
+                if not pd.isna(row.derniere_annee) else "n.d."
+            change = "—" if pd.isna(row.evolution) else fr_signed(row.evolution, 1)
+            alert = f"<br><small>{html.escape(row.alertes)}</small>" if row.alertes else ""
+            body.append(
+                f"<tr><td>{html.escape(row.libelle)}</td><td>{t0}</td>"
+                f"<td>{html.escape(row.cible_libelle)}</td><td>{latest}</td>"
+                f"<td style='text-align:right'>{change}</td><td>{_badge(row.statut)}"
+                f"<br><small>{html.escape(row.explication)}</small>{alert}</td></tr>")
+        blocks.append(
+            f"<h3>{html.escape(fiche)}</h3><p class='ctg-note'>Thème : "
+            f"{html.escape(str(theme))}</p><table class='ctg-table'><thead><tr>"
+            "<th>Indicateur</th><th>T0</th><th>Cible</th><th>Dernière valeur</th>"
+            "<th>Évolution</th><th>Statut</th></tr></thead><tbody>"
+            + "".join(body) + "</tbody></table>")
+    return HTML("\n".join(blocks))
+
+
+def status_summary_html(followup: FollowUp) -> str:
+    """Count of targets by status (for the index page)."""
+    counts = followup.dashboard["statut"].value_counts()
+    items = "".join(f"<li>{_badge(s)} {int(counts.get(s, 0))}</li>" for s in STATUSES)
+    return f"<h3>Suivi du plan d'action</h3><ul class='ctg-status-list'>{items}</ul>"
+
+
+def findings(followup: FollowUp) -> HTML:
+    """One French sentence per target."""
+    sentences = []
+    for row in followup.dashboard.itertuples():
+        if row.statut == "non mesurable":
+            sentences.append(f"{row.libelle} : {row.explication}")
+            continue
+        sentences.append(
+            f"{row.libelle} : {_value(row.t0_valeur, row.unite)} en {row.t0_annee}, "
+            f"{_value(row.derniere_valeur, row.unite)} en {row.derniere_annee} "
+            f"({row.cible_libelle}) — {row.statut}.")
+    return ctg_display.findings_list(sentences)
+
+
+def evolution_charts(followup: FollowUp, portrait):
+    """Small multiples: each indicator of the plan over time, with the comparators."""
+    from ctgstats import charts
+    from ctgstats.indicators.charts import small_multiples
+
+    figure = small_multiples(followup, labels=portrait.labels)
+    if figure is None:
+        return HTML("<p>Pas de série à représenter.</p>")
+    if portrait.fictional:
+        charts.fictional_watermark(figure)
+    return figure
+
+
+def glossary(followup: FollowUp) -> HTML:
+    """Methodology appendix: definitions of the indicators, from the registry."""
+    table = followup.glossary().drop(columns=["indicateur"], errors="ignore")
+    return ctg_display.simple_table(table, caption="Définitions des indicateurs")
