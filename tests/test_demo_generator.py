@@ -63,7 +63,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _files(root: Path) -> list[str]:
     """Files of the census/COG demo (the surveys have their own generator and test)."""
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if p.is_file() and "enquetes" not in p.relative_to(root).parts)
+                  if p.is_file() and not {"enquetes", "suivi"} & set(p.relative_to(root).parts))
 
 
 def _sha256(path: Path) -> str:
