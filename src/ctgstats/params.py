@@ -366,8 +366,14 @@ class Params(_Strict):
                 + (("04_indicateurs",) if self.indicators.action_plan else ()))
 
     def to_jsonable(self) -> dict[str, Any]:
-        """Plain JSON-serialisable dict (the form injected into notebooks)."""
-        return json.loads(self.model_dump_json())
+        """Plain JSON-serialisable dict (the form injected into notebooks).
+
+        An action plan read from ``action_plan_file`` stays a reference to that file.
+        """
+        data = json.loads(self.model_dump_json())
+        if data["indicators"].get("action_plan_file"):
+            data["indicators"]["action_plan"] = []
+        return data
 
 
 def _format_validation_error(error: ValidationError, source: str) -> str:

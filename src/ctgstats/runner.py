@@ -126,6 +126,13 @@ def injected_params(params: Params) -> dict[str, Any]:
     data["data_dirs"] = [entry if is_demo_path(entry) else str(resolve_data_dir(entry))
                          for entry in params.data_dirs]
     data["surveys"] = [injected_survey(s) for s in params.surveys]
+    indicators = data["indicators"]
+    for key in ("user_tables", "registry"):
+        indicators[key] = [p if is_demo_path(p) else str(resolve_path(p))
+                           for p in indicators[key]]
+    for key in ("baseline", "action_plan_file"):
+        if indicators.get(key) and not is_demo_path(indicators[key]):
+            indicators[key] = str(resolve_path(indicators[key]))
     return data
 
 

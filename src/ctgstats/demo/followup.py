@@ -438,7 +438,7 @@ ACTION_PLAN: tuple[Sheet, ...] = (
             "184 allocataires en 2022, 183 en 2025 (−0,5 %) : variation inférieure au "
             "seuil de stabilité de 1 %"),
         PlannedTarget(
-            "part_renoncement_droits", {"kind": "direction", "direction": "down"},
+            "enquete_renoncement_droits", {"kind": "direction", "direction": "down"},
             "pas d'évolution significative",
             "enquête habitants (pondéré) : environ 12 % en 2026, 11 % en 2029 ; l'écart "
             "est bien plus petit que l'incertitude de deux enquêtes d'environ 200 "
@@ -446,13 +446,13 @@ ACTION_PLAN: tuple[Sheet, ...] = (
     )),
     Sheet("4. Animer la vie sociale et soutenir les familles", "animation_vie_sociale", (
         PlannedTarget(
-            "part_lieux_echanges_insuffisants", {"kind": "direction", "direction": "down"},
+            "enquete_lieux_echanges_insuffisants", {"kind": "direction", "direction": "down"},
             "atteint",
             "enquête habitants (pondéré) : environ 62 % en 2026, 49 % en 2029 ; baisse "
             "significative (environ 2,7 erreurs-types, calculées sur les tailles "
             "effectives de Kish)"),
         PlannedTarget(
-            "part_satisfaits_lieux_echanges", {"kind": "direction", "direction": "up"},
+            "enquete_satisfaction_lieux_echanges", {"kind": "direction", "direction": "up"},
             "atteint",
             "enquête habitants (pondéré) : environ 20 % en 2026, 32 % en 2029 ; hausse "
             "significative (environ 3 erreurs-types)"),

@@ -1,0 +1,361 @@
+"""Status of an indicator at T+n against T0 and its target (hand-computed cases)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from ctgstats.indicators.evaluation import (
+    ALL_STATUSES,
+    CONTEXT_STATUS,
+    STATUS_LABELS,
+    STATUSES,
+    Measure,
+    Target,
+    evaluate,
+    newcombe_interval,
+    status_colour,
+    status_definitions,
+    tcam,
+    year_of,
+)
+from ctgstats.indicators.registry import Indicator, load_registry
+
+Z = 1.959963984540054  # 97.5 % normal quantile
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+def _indicator(kind: str = "user_table", *, polarity: str = "up", unit: str = "personnes",
+               min_gap_years: int | None = 1, exploitation: str | None = None) -> Indicator:
+    formula = {"user_table": {}, "census": {"figure": "part_60_plus"},
+               "filosofi": {"figure": "revenu_median_uc"},
+               "survey": {"survey": "habitants", "question": "q", "codes": ["A1"]}}[kind]
+    source = {"kind": kind, "name": "Source de test", "frequency": "annuelle"}
+    if exploitation:
+        source["exploitation"] = exploitation
+    return Indicator.model_validate({
+        "id": "test", "label": "Test", "definition": "Indicateur de test.", "unit": unit,
+        "source": source, "formula": formula, "min_gap_years": min_gap_years,
+        "polarity": polarity, "themes": ["acces_aux_droits"]})
+
+
+def _wilson(p: float, n: float) -> tuple[float, float]:
+    """Wilson score interval written out by hand (not the library's)."""
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    half = Z / (1 + Z * Z / n) * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def _run(target, t0=100.0, latest=110.0, *, polarity="up", years=(2022, 2025), **kw):
+    return evaluate(_indicator(polarity=polarity), t0=Measure(years[0], t0),
+                    latest=Measure(years[1], latest), target=target, **kw)
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def test_tcam_hand_values():
+    # 610 -> 890 in 3 years: (890 / 610) ** (1 / 3) = 1.134192… -> +13.42 % a year
+    assert tcam(610, 890, 3) == pytest.approx(13.41923766, abs=1e-6)
+    # 142 -> 121 in 3 years: -5.19 % a year
+    assert tcam(142, 121, 3) == pytest.approx(-5.19476, abs=1e-4)
+    assert tcam(100, 121, 2) == pytest.approx(10.0)
+    assert tcam(100, 110, 0) is None
+    assert tcam(0, 110, 3) is None
+    assert tcam(100, -1, 3) is None
+
+
+def test_tcam_in_evaluation_uses_the_real_gap(registry):
+    result = evaluate(registry.get("personnes_accompagnees_france_services"),
+                      t0=Measure(2022, 610), latest=Measure(2025, 890),
+                      target=Target("rate", 10))
+    assert result.tcam == pytest.approx(13.41923766, abs=1e-6)
+    assert result.evolution == 280
+    assert result.evolution_pct == pytest.approx(280 / 610 * 100)
+    assert result.status == "atteint"
+
+
+def test_year_of():
+    assert year_of(2022) == 2022
+    assert year_of("2022") == 2022
+    assert year_of("2022-2023") == 2023
+    with pytest.raises(ValueError):
+        year_of("deux mille")
+
+
+# --------------------------------------------------------------------------- census (rule 16)
+
+
+def test_census_three_years_is_not_measurable(registry):
+    result = evaluate(registry.get("part_familles_monoparentales"),
+                      t0=Measure(2022, 25.0), latest=Measure(2025, 27.0),
+                      target=Target("direction", direction="down"))
+    assert result.status == "non mesurable"
+    assert math.isnan(result.evolution) and math.isnan(result.evolution_pct)
+    assert result.tcam is None and result.significant is None
+    assert result.comparable is False
+    assert result.label.startswith("non mesurable à cette échéance : deux recensements "
+                                   "distants de 3 ans partagent")
+    assert "(écart minimal 6 ans)" in result.label
+    assert "RP2028" in result.label
+
+
+def test_census_same_vintage_is_not_measurable(registry):
+    result = evaluate(registry.get("part_60_plus"), t0=Measure(2022, 30.0),
+                      latest=Measure(2022, 30.0), target=None)
+    assert result.status == "non mesurable"
+    assert math.isnan(result.evolution)
+    assert "RP2022" in result.label
+
+
+def test_census_2016_2022_is_measurable(registry):
+    # gap 6 = minimum (2022 is in 2019-2023): measurable
+    result = evaluate(registry.get("part_60_plus"), t0=Measure(2016, 30.0),
+                      latest=Measure(2022, 33.0), target=None)
+    assert result.comparable is True
+    assert result.evolution == pytest.approx(3.0)
+    assert result.status == CONTEXT_STATUS  # neutral, no target: significant, not judged
+
+
+def test_census_minimum_gap_five_or_six(registry):
+    population = registry.get("population")
+    five = evaluate(population, t0=Measure(2011, 300), latest=Measure(2016, 330), target=None)
+    assert five.comparable is True
+    six_needed = evaluate(population, t0=Measure(2017, 300), latest=Measure(2022, 330),
+                          target=None)
+    assert six_needed.status == "non mesurable"
+    assert "(écart minimal 6 ans)" in six_needed.label
+
+
+def test_census_min_gap_years_of_the_registry_wins():
+    indicator = _indicator("census", polarity="neutral", unit="%", min_gap_years=8,
+                           exploitation="P")
+    result = evaluate(indicator, t0=Measure(2011, 30), latest=Measure(2017, 31), target=None)
+    assert result.status == "non mesurable"
+    assert "(écart minimal 8 ans)" in result.label
+
+
+def test_census_complementary_exploitation_note():
+    indicator = _indicator("census", polarity="down", unit="%", min_gap_years=None,
+                           exploitation="C")
+    result = evaluate(indicator, t0=Measure(2011, 20), latest=Measure(2016, 18), target=None)
+    assert result.status == "en bonne voie"
+    assert "exploitation complémentaire" in result.note
+
+
+# --------------------------------------------------------------------------- surveys
+
+
+def test_survey_newcombe_interval_by_hand(registry):
+    p0, n0, p1, n1 = 0.62, 230, 0.54, 250
+    l0, u0 = _wilson(p0, n0)
+    l1, u1 = _wilson(p1, n1)
+    d = p1 - p0
+    lower = d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2)
+    upper = d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
+    # written-out values: Wilson 0.5558–0.6803 and 0.4781–0.6007
+    assert (l0, u0) == pytest.approx((0.555785, 0.680272), abs=1e-6)
+    assert (l1, u1) == pytest.approx((0.478080, 0.600709), abs=1e-6)
+    assert (lower, upper) == pytest.approx((-0.166411, 0.008369), abs=1e-6)
+    assert newcombe_interval(p0, n0, p1, n1) == pytest.approx((lower, upper), abs=1e-12)
+
+    result = evaluate(registry.get("enquete_lieux_echanges_insuffisants"),
+                      t0=Measure(2026, 62.0, n_eff=230), latest=Measure(2029, 54.0, n_eff=250),
+                      target=Target("direction", direction="down"))
+    assert result.interval == pytest.approx((100 * lower, 100 * upper), abs=1e-9)
+    assert result.evolution == pytest.approx(-8.0)
+    # the interval (−16.6 to +0.8 points) contains 0: a drop of 8 points on ~240
+    # effective respondents per wave is not significant
+    assert result.significant is False
+    assert result.status == "pas d'évolution significative"
+    assert "Newcombe" in result.label
+
+
+def test_survey_significant_drop_by_hand(registry):
+    p0, p1, n = 0.62, 0.49, 210
+    l0, _u0 = _wilson(p0, n)
+    _l1, u1 = _wilson(p1, n)
+    upper = (p1 - p0) + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2)
+    assert upper < 0
+    indicator = registry.get("enquete_lieux_echanges_insuffisants")  # polarity down
+    t0, latest = Measure(2026, 62.0, n_eff=n), Measure(2029, 49.0, n_eff=n)
+    attained = evaluate(indicator, t0=t0, latest=latest,
+                        target=Target("direction", direction="down"))
+    assert attained.significant is True
+    assert attained.interval[1] == pytest.approx(100 * upper)
+    assert attained.status == "atteint"
+    assert evaluate(indicator, t0=t0, latest=latest, target=None).status == "en bonne voie"
+    against = evaluate(indicator, t0=t0, latest=latest,
+                       target=Target("direction", direction="up"))
+    assert against.status == "en recul"
+    assert "va à l'encontre" in against.note
+
+
+def test_survey_non_significant_change(registry):
+    result = evaluate(registry.get("enquete_renoncement_droits"),
+                      t0=Measure(2026, 12.0, n_eff=200), latest=Measure(2029, 11.0, n_eff=200),
+                      target=Target("direction", direction="down"))
+    assert result.significant is False
+    assert result.interval[0] < 0 < result.interval[1]
+    assert result.status == "pas d'évolution significative"
+    assert "non significatif" in result.label
+
+
+def test_survey_without_effective_size_is_not_measurable(registry):
+    result = evaluate(registry.get("enquete_renoncement_droits"),
+                      t0=Measure(2026, 12.0), latest=Measure(2029, 5.0, n_eff=200),
+                      target=None)
+    assert result.status == "non mesurable"
+    assert math.isnan(result.evolution)
+
+
+def test_survey_share_out_of_range(registry):
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        evaluate(registry.get("enquete_renoncement_droits"), t0=Measure(2026, 0.12, n_eff=9),
+                 latest=Measure(2029, 120.0, n_eff=9), target=None)
+
+
+# --------------------------------------------------------------------------- statuses
+
+
+@pytest.mark.parametrize(("target", "latest", "status"), [
+    (Target("level", 120), 125, "atteint"),
+    (Target("level", 120), 110, "en bonne voie"),
+    (Target("level", 120), 100.5, "pas d'évolution significative"),  # +0.5 % < 1 %
+    (Target("level", 120), 90, "en recul"),
+    (Target("rate", 3), 110, "atteint"),          # TCAM 3.23 % >= 3 %
+    (Target("rate", 5), 110, "en bonne voie"),    # 3.23 % < 5 %, rising
+    (Target("rate", 5), 100.5, "pas d'évolution significative"),
+    (Target("rate", 5), 95, "en recul"),
+    (Target("change", 10), 110, "atteint"),
+    (Target("change", 20), 110, "en bonne voie"),
+    (Target("change", 20), 100.9, "pas d'évolution significative"),
+    (Target("change", 20), 80, "en recul"),
+    (Target("direction", direction="up"), 110, "atteint"),
+    (Target("direction", direction="up"), 100.5, "pas d'évolution significative"),
+    (Target("direction", direction="up"), 90, "en recul"),
+])
+def test_every_status_for_each_target_kind(target, latest, status):
+    result = _run(target, 100.0, latest)
+    assert result.status == status
+    assert result.comparable is True
+
+
+def test_missing_measures_are_not_measurable():
+    indicator = _indicator()
+    for t0, latest in ((None, Measure(2025, 1.0)), (Measure(2022, 1.0), None)):
+        result = evaluate(indicator, t0=t0, latest=latest, target=Target("level", 2))
+        assert result.status == "non mesurable"
+        assert math.isnan(result.evolution)
+    same_year = evaluate(indicator, t0=Measure(2025, 1.0), latest=Measure(2025, 2.0),
+                         target=None)
+    assert same_year.status == "non mesurable"
+
+
+def test_every_status_is_reached():
+    seen = {
+        _run(Target("level", 105)).status,
+        _run(Target("level", 200)).status,
+        _run(Target("level", 200), latest=100).status,
+        _run(Target("level", 200), latest=50).status,
+        evaluate(_indicator(), t0=None, latest=None, target=None).status,
+        _run(None, polarity="neutral").status,
+    }
+    assert seen == set(STATUSES) | {CONTEXT_STATUS}
+
+
+def test_down_polarity_targets():
+    # fewer is better: level reached from above, change written negative
+    assert _run(Target("level", 95), 100, 90, polarity="down").status == "atteint"
+    assert _run(Target("level", 80), 100, 90, polarity="down").status == "en bonne voie"
+    assert _run(Target("level", 80), 100, 110, polarity="down").status == "en recul"
+    assert _run(Target("change", -20), 184, 183, polarity="down").status == \
+        "pas d'évolution significative"
+    assert _run(Target("rate", -3), 100, 90, polarity="down").status == "atteint"
+
+
+def test_neutral_polarity_takes_the_direction_of_the_target():
+    # level 155 above T0 141 means "up": 158 reaches it
+    assert _run(Target("level", 155), 141, 158, polarity="neutral").status == "atteint"
+    # negative change aimed at: a drop of 10 is on the way to −20
+    assert _run(Target("change", -20), 200, 190, polarity="neutral").status == "en bonne voie"
+    assert _run(Target("change", -20), 200, 220, polarity="neutral").status == "en recul"
+
+
+def test_without_target():
+    assert _run(None, 100, 110, polarity="up").status == "en bonne voie"
+    assert _run(None, 100, 90, polarity="up").status == "en recul"
+    assert _run(None, 100, 100.4, polarity="up").status == "pas d'évolution significative"
+    assert _run(None, 100, 110, polarity="neutral").status == CONTEXT_STATUS
+    assert _run(None, 100, 100.4, polarity="neutral").status == \
+        "pas d'évolution significative"
+
+
+def test_stability_threshold_is_a_parameter():
+    assert _run(None, 100, 102, stability_threshold=1.0).status == "en bonne voie"
+    result = _run(None, 100, 102, stability_threshold=5.0)
+    assert result.status == "pas d'évolution significative"
+    assert result.significant is False
+    assert "seuil de stabilité de 5,0" in result.label
+    with pytest.raises(ValueError):
+        _run(None, stability_threshold=0)
+
+
+def test_zero_at_t0():
+    result = _run(None, 0.0, 3.0)
+    assert math.isnan(result.evolution_pct)
+    assert result.tcam is None
+    assert result.significant is True
+    assert result.status == "en bonne voie"
+    assert _run(Target("rate", 5), 0.0, 3.0).status == "non mesurable"
+
+
+def test_user_table_gap_of_one_year_is_enough(registry):
+    result = evaluate(registry.get("allocataires_rsa"), t0=Measure(2024, 184),
+                      latest=Measure(2025, 150), target=Target("change", -20))
+    assert result.status == "atteint"
+    assert result.evolution == -34
+
+
+def test_labels_are_french_sentences():
+    result = _run(Target("level", 120), 100, 110)
+    assert "hausse de 10" in result.label
+    assert "niveau visé" in result.label
+    assert "2022" in result.label and "2025" in result.label
+
+
+# --------------------------------------------------------------------------- legend
+
+
+def test_status_colours_and_labels():
+    assert set(STATUS_LABELS) == set(ALL_STATUSES)
+    assert set(ALL_STATUSES) == set(STATUSES) | {CONTEXT_STATUS}
+    for status in ALL_STATUSES:
+        assert re.fullmatch(r"#[0-9A-F]{6}", status_colour(status))
+    assert len({status_colour(s) for s in ALL_STATUSES}) == len(ALL_STATUSES)
+    with pytest.raises(KeyError, match="unknown status"):
+        status_colour("réussi")
+
+
+def test_status_definitions():
+    table = status_definitions(stability_threshold=2.0)
+    assert list(table.columns) == ["statut", "definition"]
+    assert list(table["statut"]) == list(ALL_STATUSES)
+    assert table["definition"].str.len().min() > 40
+    assert any("2,0" in text for text in table["definition"])
+    assert any("Newcombe" in text for text in table["definition"])
+
+
+def test_target_validation():
+    with pytest.raises(ValueError, match="needs direction"):
+        Target("direction")
+    with pytest.raises(ValueError, match="needs a finite value"):
+        Target("level")
+    with pytest.raises(ValueError, match="not one of"):
+        Target("cap", 3)
