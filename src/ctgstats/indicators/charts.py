@@ -42,16 +42,21 @@ def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) ->
                    if i == 0 else plt.Line2D([], [], color=COMPARATOR_COLORS[(i - 1) % 6],
                                              marker="o", label=labels[t])
                    for i, t in enumerate(labels)]
-        fig.legend(handles=handles, loc="outside upper center", ncols=min(3, len(handles)),
-                   frameon=False, fontsize=8)
+        axes.flat[0].legend(handles=handles, fontsize=7, frameon=False, loc="best")
         return _finish(fig, title="Évolution des indicateurs du plan d'action",
                        source="Sources : voir le glossaire des indicateurs",
-                       note="Cercle : valeur T0 figée ; tirets : cible de niveau.")
+                       note="Cercle : valeur T0 figée ; tirets : cible de niveau. Les effectifs "
+                            "(nombres) ne sont tracés que pour le territoire ; les taux et "
+                            "parts le sont aussi pour les territoires de comparaison.")
 
 
 def _panel(ax, followup, row, labels: Mapping[str, str]) -> None:
     measures = followup.measures[followup.measures["indicateur"] == row.indicateur]
+    comparable = row.unite == "%" or str(row.unite).startswith("pour ") or \
+        row.unite in ("indice", "€", "personnes par ménage")
     for index, territory in enumerate(labels):
+        if index > 0 and not comparable:
+            break
         series = measures[measures["territoire"] == territory].sort_values("annee")
         if series.empty:
             continue

@@ -12,13 +12,13 @@ from ctgstats import display as ctg_display
 from ctgstats.formatting import NBSP, fr_number, fr_signed
 from ctgstats.indicators.evaluation import STATUSES, status_colour
 from ctgstats.indicators.followup import FollowUp
+from ctgstats.indicators.registry import THEMES
 
 
 def _value(value: float, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n.d."
-    decimals = 0 if unit in ("nombre", "habitants", "familles", "ménages", "allocataires",
-                             "€") and abs(value) >= 100 else 1
+    decimals = 0 if float(value).is_integer() or (unit == "€" and abs(value) >= 100) else 1
     return f"{fr_number(value, decimals)}{NBSP}{unit}" if unit != "nombre" else \
         fr_number(value, decimals)
 
@@ -64,7 +64,8 @@ def dashboard(followup: FollowUp) -> HTML:
                 f"<br><small>{html.escape(row.explication)}</small>{alert}</td></tr>")
         blocks.append(
             f"<h3>{html.escape(fiche)}</h3><p class='ctg-note'>Thème : "
-            f"{html.escape(str(theme))}</p><table class='ctg-table'><thead><tr>"
+            f"{html.escape(THEMES.get(str(theme), str(theme)))}</p>"
+            "<table class='ctg-table'><thead><tr>"
             "<th>Indicateur</th><th>T0</th><th>Cible</th><th>Dernière valeur</th>"
             "<th>Évolution</th><th>Statut</th></tr></thead><tbody>"
             + "".join(body) + "</tbody></table>")
@@ -108,4 +109,12 @@ def evolution_charts(followup: FollowUp, portrait):
 def glossary(followup: FollowUp) -> HTML:
     """Methodology appendix: definitions of the indicators, from the registry."""
     table = followup.glossary().drop(columns=["indicateur"], errors="ignore")
+    table = table.rename(columns={c: GLOSSARY_HEADERS.get(c, c) for c in table.columns})
     return ctg_display.simple_table(table, caption="Définitions des indicateurs")
+
+
+GLOSSARY_HEADERS = {"libelle": "Indicateur", "definition": "Définition", "unite": "Unité",
+                    "source": "Source", "frequence": "Fréquence",
+                    "exploitation": "Exploitation du recensement",
+                    "ecart_minimal": "Écart minimal comparable", "polarite": "Sens souhaité",
+                    "themes": "Thèmes"}

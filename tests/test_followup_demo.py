@@ -1,0 +1,85 @@
+"""The fictional CTG follow-up of the demo: frozen T0, targets, statuses, CLI freeze."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+
+import pytest
+import yaml
+
+from ctgstats.demo import DATA_DIR
+from ctgstats.indicators.followup import INDICATOR_COLUMNS, followup_from_params
+from tests.test_cli import REPO, _run
+
+SUIVI = DATA_DIR / "suivi"
+
+
+@pytest.fixture(scope="module")
+def followup():
+    params = yaml.safe_load((REPO / "params" / "demo.yaml").read_text(encoding="utf-8"))
+    return followup_from_params(params)[1]
+
+
+def _local(indicator: str, year: str) -> dict[str, str]:
+    with open(SUIVI / "donnees_locales.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if (row["indicateur"], row["code"], row["periode"]) == (indicator, "000000101",
+                                                                    year):
+                return row
+    raise KeyError(indicator)
+
+
+def test_every_status_is_reached(followup):
+    statuses = set(followup.dashboard["statut"])
+    assert statuses == {"atteint", "en bonne voie", "pas d'évolution significative",
+                        "en recul", "non mesurable"}
+
+
+def test_local_indicator_against_the_raw_file(followup):
+    row = followup.dashboard.set_index("indicateur").loc["places_eaje_pour_100_enfants_moins_3"]
+    t0, later = _local(row.name, "2022"), _local(row.name, "2025")
+    t0_value = 100 * float(t0["numerateur"]) / float(t0["denominateur"])
+    later_value = 100 * float(later["numerateur"]) / float(later["denominateur"])
+    assert row["t0_valeur"] == pytest.approx(t0_value, rel=1e-9)
+    assert row["derniere_valeur"] == pytest.approx(later_value, rel=1e-9)
+    assert row["evolution"] == pytest.approx(later_value - t0_value, rel=1e-9)
+    assert later_value < 25 and row["statut"] == "en bonne voie"  # target 25 not reached
+
+
+def test_census_indicator_is_not_measurable_at_three_years(followup):
+    row = followup.dashboard.set_index("indicateur").loc["part_familles_monoparentales"]
+    assert row["statut"] == "non mesurable"
+    assert math.isnan(row["evolution"])
+
+
+def test_survey_indicator_uses_both_waves(followup):
+    row = followup.dashboard.set_index("indicateur").loc["enquete_lieux_echanges_insuffisants"]
+    assert (row["t0_annee"], row["derniere_annee"]) == (2026, 2029)
+    assert row["statut"] == "atteint" and "Newcombe" in row["explication"]
+
+
+def test_public_table_columns(followup):
+    assert list(followup.indicators_table().columns) == INDICATOR_COLUMNS
+
+
+def test_committed_t0_matches_a_fresh_freeze(tmp_path):
+    params = yaml.safe_load((REPO / "params" / "demo_t0.yaml").read_text(encoding="utf-8"))
+    params["indicators"]["baseline"] = str(tmp_path / "t0.json")
+    path = tmp_path / "demo_t0.yaml"
+    path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    first = _run("baseline", "freeze", path)
+    assert first.returncode == 0, first.stderr
+    fresh = json.loads((tmp_path / "t0.json").read_text(encoding="utf-8"))
+    committed = json.loads((SUIVI / "t0_baseline.json").read_text(encoding="utf-8"))
+    assert fresh["values"] == committed["values"]
+    assert fresh["territory"] == committed["territory"]
+
+    again = _run("baseline", "freeze", path)
+    assert again.returncode == 2
+    assert "never rewritten silently" in again.stderr and "--force" in again.stderr
+    forced = _run("baseline", "freeze", path, "--force")
+    assert forced.returncode == 0, forced.stderr
+    backups = list(tmp_path.glob("t0.*.bak.json"))
+    assert len(backups) == 1
