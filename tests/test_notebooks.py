@@ -18,7 +18,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 
 def test_there_are_notebooks():
     assert [p.stem for p in NOTEBOOKS] == ["01_demographie", "02_familles_menages",
-                                           "03_enquete"]
+                                           "03_enquete", "04_indicateurs"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -46,4 +46,5 @@ def test_notebook_runs_on_the_demo(path, tmp_path):
     assert "Données fictives" in text or "DONNÉES FICTIVES" in text
     assert "image/png" in text
     assert '"output_type": "error"' not in text
-    assert "Points de vigilance" in text
+    expected = {"04_indicateurs": "en bonne voie"}.get(path.stem, "Points de vigilance")
+    assert expected in text

@@ -10,7 +10,7 @@ from IPython.display import HTML
 
 from ctgstats import display as ctg_display
 from ctgstats.formatting import NBSP, fr_number, fr_signed
-from ctgstats.indicators.evaluation import STATUSES, status_colour
+from ctgstats.indicators.evaluation import ALL_STATUSES, STATUSES, status_colour
 from ctgstats.indicators.followup import FollowUp
 from ctgstats.indicators.registry import THEMES
 
@@ -40,7 +40,8 @@ def header(followup: FollowUp, portrait) -> HTML:
                      f"{html.escape(str(meta.get('ctgstats_version', '')))}).</p>")
     for note in followup.notes:
         parts.append(f"<p><em>{html.escape(note)}</em></p>")
-    legend = " ".join(_badge(s) for s in STATUSES)
+    present = set(followup.dashboard["statut"])
+    legend = " ".join(_badge(s) for s in ALL_STATUSES if s in STATUSES or s in present)
     parts.append(f"<p>Statuts : {legend}</p>")
     return HTML("\n".join(parts))
 
