@@ -17,19 +17,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CCPHG = SHARED / "insee" / "rp2022-ccphg"
 
 
-def one(frame: pd.DataFrame, territoire: str, indicateur: str, annee: str) -> pd.Series:
-    rows = frame[(frame["territoire"] == territoire) & (frame["indicateur"] == indicateur)
-                 & (frame["annee"] == annee)]
-    assert len(rows) == 1, (territoire, indicateur, annee, len(rows))
-    return rows.iloc[0]
-
-
-def assert_not_available(row: pd.Series, *fragments: str) -> None:
-    assert not row["disponible"]
-    assert math.isnan(row["valeur"])
-    assert row["note"].startswith("non disponible")
-    for fragment in fragments:
-        assert fragment in row["note"], (fragment, row["note"])
+from tests.helpers import assert_not_available, one  # noqa: E402
 
 
 # ------------------------------------------------------------------ population

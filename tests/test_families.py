@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pandas as pd
@@ -15,19 +14,7 @@ SMALL = "effectif faible (< 200) : estimation par sondage, à interpréter avec 
 NOISE = "évolution faible au regard de la précision de l'estimation"
 
 
-def one(frame: pd.DataFrame, territoire: str, indicateur: str, annee: str) -> pd.Series:
-    rows = frame[(frame["territoire"] == territoire) & (frame["indicateur"] == indicateur)
-                 & (frame["annee"] == annee)]
-    assert len(rows) == 1, (territoire, indicateur, annee, len(rows))
-    return rows.iloc[0]
-
-
-def assert_not_available(row: pd.Series, *fragments: str) -> None:
-    assert not row["disponible"]
-    assert math.isnan(row["valeur"])
-    assert row["note"].startswith("non disponible")
-    for fragment in fragments:
-        assert fragment in row["note"], (fragment, row["note"])
+from tests.helpers import assert_not_available, one  # noqa: E402
 
 
 def totals() -> pd.DataFrame:

@@ -55,6 +55,7 @@ from openpyxl import Workbook
 
 from ctgstats.demo.generate import COMMUNES, DEP_CODE, fmt_decimal, new_code, xlsx_bytes
 from ctgstats.demo.surveys import DEFAULT_SEED as SURVEYS_SEED
+from ctgstats.demo import generator_main, write_files
 from ctgstats.demo.surveys import (
     FAMILY_BY_AGE,
     HABITANTS,
@@ -697,29 +698,16 @@ def generate_followup(output_dir: Path | str, *, seed: int = DEFAULT_SEED) -> li
     list of Path
         The written files.
     """
-    output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, content in followup_files(seed).items():
-        path = output_dir / name
-        path.write_bytes(content)
-        paths.append(path)
-    return paths
+    return write_files(output_dir, followup_files(seed))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line: ``python -m ctgstats.demo.followup [--output DIR] [--seed N]``."""
     from ctgstats.demo import DATA_DIR
 
-    parser = argparse.ArgumentParser(
-        description="Génère les données fictives du suivi de la CTG de démonstration "
-                    "(données locales 2022-2025, enquête habitants vague 2, plan d'action).")
-    parser.add_argument("--output", type=Path, default=DATA_DIR / "suivi",
-                        help="dossier de sortie (défaut : demo/data/suivi du paquet)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="graine aléatoire")
-    args = parser.parse_args(argv)
-    for path in generate_followup(args.output, seed=args.seed):
-        print(path)
+    generator_main(argv, description="Génère les données fictives du suivi de la CTG de démonstration "
+                    "(données locales 2022-2025, enquête habitants vague 2, plan d'action).", default_dir=DATA_DIR / "suivi",
+                   default_seed=DEFAULT_SEED, generate=generate_followup)
 
 
 if __name__ == "__main__":

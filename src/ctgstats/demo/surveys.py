@@ -44,7 +44,6 @@ dates). Running the generator twice gives byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -58,6 +57,7 @@ from typing import Any
 import numpy as np
 from openpyxl import Workbook
 
+from ctgstats.demo import generator_main, write_files
 from ctgstats.demo.generate import COMMUNES, new_code, new_communes, xlsx_bytes
 
 DEFAULT_SEED = 20261125
@@ -1100,29 +1100,16 @@ def generate_surveys(output_dir: Path | str, *, seed: int = DEFAULT_SEED) -> lis
     list of Path
         The written files.
     """
-    output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, content in survey_files(seed).items():
-        path = output_dir / name
-        path.write_bytes(content)
-        paths.append(path)
-    return paths
+    return write_files(output_dir, survey_files(seed))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line: ``python -m ctgstats.demo.surveys [--output DIR] [--seed N]``."""
     from ctgstats.demo import DATA_DIR
 
-    parser = argparse.ArgumentParser(
-        description="Génère les enquêtes fictives (habitants, élus) du territoire de "
-                    "démonstration.")
-    parser.add_argument("--output", type=Path, default=DATA_DIR / "enquetes",
-                        help="dossier de sortie (défaut : demo/data/enquetes du paquet)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="graine aléatoire")
-    args = parser.parse_args(argv)
-    for path in generate_surveys(args.output, seed=args.seed):
-        print(path)
+    generator_main(argv, description="Génère les enquêtes fictives (habitants, élus) du territoire de "
+                    "démonstration.", default_dir=DATA_DIR / "enquetes",
+                   default_seed=DEFAULT_SEED, generate=generate_surveys)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,24 @@
+"""Small assertions shared by the tests of the computation modules."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+
+def one(frame: pd.DataFrame, territoire: str, indicateur: str, annee: str) -> pd.Series:
+    """The single figure row of (territoire, indicateur, annee)."""
+    rows = frame[(frame["territoire"] == territoire) & (frame["indicateur"] == indicateur)
+                 & (frame["annee"] == annee)]
+    assert len(rows) == 1, (territoire, indicateur, annee, len(rows))
+    return rows.iloc[0]
+
+
+def assert_not_available(row: pd.Series, *fragments: str) -> None:
+    """A figure kept as a row, not available, with its reason in ``note``."""
+    assert not row["disponible"]
+    assert math.isnan(row["valeur"])
+    assert row["note"].startswith("non disponible")
+    for fragment in fragments:
+        assert fragment in row["note"], (fragment, row["note"])
