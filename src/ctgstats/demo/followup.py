@@ -41,7 +41,6 @@ generator twice gives byte-identical files.
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 from collections.abc import Sequence

@@ -101,7 +101,8 @@ class SurveyAnalysis:
                      ("Effet de plan dû à la pondération", fr_number(self.design_effect, 2))]
         body = "".join(f"<tr><th scope='row'>{html.escape(a)}</th><td>{html.escape(b)}</td></tr>"
                        for a, b in rows)
-        return (f"<h3>{html.escape(self.codebook.survey.title)}</h3>"
+        year = f" — vague {self.spec.year}" if self.spec.year else ""
+        return (f"<h3>{html.escape(self.codebook.survey.title)}{year}</h3>"
                 f"<table class='ctg-table'><tbody>{body}</tbody></table>")
 
 
