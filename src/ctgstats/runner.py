@@ -283,6 +283,81 @@ def execute_notebook(task: NotebookTask, plan: RunPlan, *, folder: Path) -> None
             notebook=task.name, cell=error.cell_index) from error
 
 
+class KernelSession:
+    """One kernel kept alive across notebooks (batch workers).
+
+    Starting a kernel and importing pandas, matplotlib and ctgstats costs seconds; a
+    batch over many territories pays it once per worker instead of once per notebook.
+    Each notebook is parameterised with papermill's own function and executed with
+    nbclient on the running kernel, after the user namespace is reset (``%reset -f``),
+    so no variable leaks from one territory to the next.
+    """
+
+    def __init__(self, *, kernel_name: str = KERNEL_NAME, timeout: int = 1800) -> None:
+        self.kernel_name = kernel_name
+        self.timeout = timeout
+        self.km = None
+
+    def __enter__(self) -> KernelSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        from jupyter_client.manager import start_new_kernel
+
+        if self.km is None or not self.km.is_alive():
+            self.km, client = start_new_kernel(
+                kernel_name=self.kernel_name,
+                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            client.stop_channels()
+
+    def close(self) -> None:
+        if self.km is not None:
+            self.km.shutdown_kernel(now=True)
+            self.km = None
+
+    def _reset(self) -> None:
+        client = self.km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive("%reset -f\nimport matplotlib.pyplot as _plt\n"
+                                       "_plt.close('all')\ndel _plt", timeout=60)
+        finally:
+            client.stop_channels()
+
+    def execute(self, task: NotebookTask, *, folder: Path) -> None:
+        """Execute ``task`` into ``folder`` (RunError naming the cell on failure)."""
+        import nbformat
+        from nbclient import NotebookClient
+        from nbclient.exceptions import CellExecutionError
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
+
+        if not task.template.is_file():
+            raise RunError(f"notebook template {task.template} not found", notebook=task.name)
+        self.start()
+        self._reset()
+        notebook = parameterize_notebook(load_notebook_node(str(task.template)),
+                                         task.parameters)
+        client = NotebookClient(notebook, km=self.km, timeout=self.timeout,
+                                kernel_name=self.kernel_name)
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            index = next((i for i, cell in enumerate(notebook.cells)
+                          if any(o.get("output_type") == "error"
+                                 for o in cell.get("outputs", []))), None)
+            raise RunError(f"notebook {task.name} failed in cell (index {index}): "
+                           f"{error.ename}: {error.evalue}", notebook=task.name,
+                           cell=index) from error
+        finally:
+            nbformat.write(notebook, str(folder / task.executed))
+
+
 @dataclass
 class Prepared:
     """What a run computes in-process before any kernel starts."""
@@ -351,7 +426,8 @@ def prepare(plan: RunPlan, *, say: Progress) -> Prepared:
     return prepared
 
 
-def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
+def run(plan: RunPlan, *, progress: Progress | None = None,
+        session: KernelSession | None = None) -> Path:
     """Carry out a plan; returns the final output folder.
 
     Raises
@@ -361,6 +437,9 @@ def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
     Exception
         Data and parameter errors from the portrait or the survey analysis, raised before
         any kernel starts; nothing is written then.
+
+    With a :class:`KernelSession`, the notebooks run on its kernel (batch workers);
+    otherwise each notebook is executed by papermill with a kernel of its own.
     """
     from ctgstats import export, report
 
@@ -388,7 +467,10 @@ def run(plan: RunPlan, *, progress: Progress | None = None) -> Path:
         for task in plan.tasks:
             say(f"exécution de {task.executed}")
             start = time.perf_counter()
-            execute_notebook(task, plan, folder=staging)
+            if session is not None:
+                session.execute(task, folder=staging)
+            else:
+                execute_notebook(task, plan, folder=staging)
             manifest.timings[f"notebook:{task.executed}"] = time.perf_counter() - start
             manifest.outputs.append(task.executed)
         start = time.perf_counter()

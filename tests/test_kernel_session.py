@@ -1,0 +1,40 @@
+"""A kernel reused across runs gives the same outputs and keeps failures attributed."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from ctgstats.params import parse_params
+from ctgstats.runner import KernelSession, RunError, plan_run, run
+
+pytestmark = pytest.mark.notebooks
+
+
+def _params(code: str):
+    return parse_params({"territory": {"level": "epci", "code": code}, "cog_year": 2025,
+                         "data_dirs": ["ctgstats:demo"], "notebooks": ["01_demographie"]})
+
+
+def test_one_kernel_for_several_territories(tmp_path):
+    with KernelSession() as session:
+        first = run(plan_run(_params("000000101"), output_dir=tmp_path), session=session)
+        second = run(plan_run(_params("000000104"), output_dir=tmp_path), session=session)
+    text = (second / "01_demographie.html").read_text(encoding="utf-8")
+    assert "Vallée d" in text and "Haut-Val" not in text  # nothing leaked from the first
+    assert (first / "01_demographie.html").is_file()
+
+
+def test_failure_on_a_session_names_the_cell(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    from ctgstats.runner import notebooks_dir
+
+    notebook = nbformat.read(notebooks_dir() / "01_demographie.ipynb", as_version=4)
+    notebook.cells.insert(4, nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(notebook, templates / "01_demographie.ipynb")
+    with KernelSession() as session, pytest.raises(RunError) as caught:
+        run(plan_run(_params("000000101"), output_dir=tmp_path / "out", templates=templates),
+            session=session)
+    assert caught.value.notebook == "01_demographie" and caught.value.cell == 5
+    assert "ZeroDivisionError" in str(caught.value)
