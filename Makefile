@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.ctgstats-installed
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast demo-data schema lab clean clean-outputs
+.PHONY: help install demo demo-batch test test-fast demo-data schema lab clean clean-outputs bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -26,6 +26,9 @@ install: $(STAMP) ## Create .venv, install ctgstats and register the notebook ke
 
 demo: $(STAMP) ## Run the fictional demo territory and print where its HTML report is
 	$(BIN)/ctgstats run params/demo.yaml
+
+demo-batch: $(STAMP) ## Every EPCI of the fictional demo département (00), in parallel, into outputs/
+	$(BIN)/ctgstats batch --departement 00 --base params/demo.yaml --output-dir outputs
 
 test: $(STAMP) ## Run the whole test suite (creates the environment if needed)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup

@@ -1,4 +1,5 @@
-"""Command line: ``ctgstats run``, ``validate``, ``schema``, ``data``.
+"""Command line: ``ctgstats run``, ``batch``, ``survey``, ``survey-draft``, ``baseline``,
+``validate``, ``schema``, ``data``.
 
 Exit codes: 0 success; 1 a notebook or export failed (the failed notebook is kept);
 2 invalid parameters or input data (nothing was executed or written).
@@ -270,6 +271,11 @@ def data_fetch(
     except Exception as error:  # noqa: BLE001 - shown to the user with its type
         raise _error(f"{type(error).__name__}: {error}", EXIT_BAD_INPUT) from None
     typer.echo(str(path))
+
+
+from ctgstats.batch import batch_command  # noqa: E402 - after the app and sub-apps
+
+app.command("batch")(batch_command)
 
 
 @app.command()

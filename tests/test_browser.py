@@ -1,0 +1,381 @@
+"""The HTML pages in a real headless browser (Chromium through the DevTools protocol).
+
+The demo report of one notebook is generated as a user does (``ctgstats run``), then
+the portal and the single-file report are built, and each page is opened from
+``file://`` in Chromium: it must render (title, French text, every image decoded), log no
+error, and make no request other than ``file://`` and ``data:`` URLs (every request is
+listened to). The protocol is spoken over a WebSocket with ``websocket-client``.
+
+Chromium is Debian's (``scripts/install-browser.sh``); ``$CHROMIUM`` names another
+binary. Without it the tests are skipped, with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ctgstats.portal import single_file_report, write_portal
+
+REPO = Path(__file__).resolve().parents[1]
+CTGSTATS = Path(sys.executable).parent / "ctgstats"
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+SLUG = "epci-000000101"
+NOTEBOOK = "01_demographie"
+
+pytestmark = [
+    pytest.mark.notebooks,  # runs the demo notebook with a kernel
+    pytest.mark.skipif(not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)),
+                       reason=f"no Chromium at {CHROMIUM} (run scripts/install-browser.sh, "
+                              "or set CHROMIUM to a Chromium binary): browser tests skipped"),
+]
+
+websocket = pytest.importorskip(
+    "websocket", reason="websocket-client is not installed (pip install -e '.[test]')")
+
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-default-apps", "--disable-extensions", "--mute-audio",
+    "--no-default-browser-check", "--hide-scrollbars", "--window-size=1280,900",
+)
+TIMEOUT = 60.0
+
+
+# --------------------------------------------------------------------------------------
+# A minimal DevTools client
+# --------------------------------------------------------------------------------------
+
+class Browser:
+    """Headless Chromium driven over its DevTools WebSocket (one page at a time)."""
+
+    def __init__(self, executable: str, workdir: Path) -> None:
+        self.profile = workdir / "profile"
+        self.profile.mkdir(parents=True)
+        self.log_path = workdir / "chromium.log"
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [executable, *CHROMIUM_FLAGS, "--remote-debugging-port=0",
+             f"--user-data-dir={self.profile}", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self._next_id = 0
+        self.events: list[dict[str, Any]] = []
+        try:
+            port, path = self._devtools_address()
+            self.socket = websocket.create_connection(f"ws://127.0.0.1:{port}{path}",
+                                                      timeout=TIMEOUT, suppress_origin=True)
+        except BaseException:
+            self.close()
+            raise
+
+    def _devtools_address(self) -> tuple[str, str]:
+        """Port and browser path Chromium writes in DevToolsActivePort once listening."""
+        marker = self.profile / "DevToolsActivePort"
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Chromium exited ({self.process.returncode}): "
+                                   f"{self.log_path.read_text(errors='replace')[-2000:]}")
+            if marker.is_file():
+                lines = marker.read_text().split()
+                if len(lines) >= 2:
+                    return lines[0], lines[1]
+            time.sleep(0.1)
+        raise TimeoutError(f"Chromium did not open its DevTools port within {TIMEOUT} s")
+
+    def send(self, method: str, params: dict[str, Any] | None = None, *,
+             session: str | None = None) -> dict[str, Any]:
+        """Send a command and wait for its answer (events received meanwhile are kept)."""
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method,
+                                   "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        self.socket.send(json.dumps(message))
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            reply = json.loads(self.socket.recv())
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            if "method" in reply:
+                self.events.append(reply)
+        raise TimeoutError(f"{method}: no answer within {TIMEOUT} s")
+
+    def wait_for(self, method: str, *, session: str) -> dict[str, Any]:
+        """Wait for an event of the session (already received, or to come)."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            for event in self.events:
+                if event.get("method") == method and event.get("sessionId") == session:
+                    return event
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {method} within {TIMEOUT} s")
+            reply = json.loads(self.socket.recv())
+            if "method" in reply:
+                self.events.append(reply)
+
+    def open(self, url: str, *, javascript: bool = True) -> Page:
+        """Load ``url`` in a new tab, listening to every request and log entry."""
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.send("Target.attachToTarget",
+                            {"targetId": target, "flatten": True})["sessionId"]
+        for domain in ("Page", "Network", "Runtime", "Log"):
+            self.send(f"{domain}.enable", session=session)
+        if not javascript:
+            self.send("Emulation.setScriptExecutionDisabled", {"value": True}, session=session)
+        self.events = [e for e in self.events if e.get("sessionId") != session]
+        self.send("Page.navigate", {"url": url}, session=session)
+        self.wait_for("Page.loadEventFired", session=session)
+        return Page(self, target, session)
+
+    def close(self) -> None:
+        try:
+            if getattr(self, "socket", None) is not None:
+                self.socket.close()
+        finally:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.process.pid, signal.SIGKILL)  # the group we started
+                    self.process.wait(timeout=10)
+            self._log.close()
+
+
+class Page:
+    """One loaded tab: evaluate JavaScript, read what it requested and logged."""
+
+    def __init__(self, browser: Browser, target: str, session: str) -> None:
+        self.browser, self.target, self.session = browser, target, session
+
+    def evaluate(self, expression: str) -> Any:
+        result = self.browser.send("Runtime.evaluate",
+                                   {"expression": expression, "returnByValue": True,
+                                    "awaitPromise": True}, session=self.session)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"JavaScript error: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def settle(self) -> None:
+        """Let images decode and pending events arrive (a no-op round trip)."""
+        self.browser.send("Runtime.evaluate", {
+            "expression": "Promise.all(Array.from(document.images).map("
+                          "function (i) { return i.decode().catch(function () {}); }))",
+            "awaitPromise": True}, session=self.session)
+
+    def _events(self, method: str) -> list[dict[str, Any]]:
+        return [e["params"] for e in self.browser.events
+                if e.get("method") == method and e.get("sessionId") == self.session]
+
+    @property
+    def requests(self) -> list[str]:
+        return [p["request"]["url"] for p in self._events("Network.requestWillBeSent")]
+
+    @property
+    def failed_requests(self) -> list[str]:
+        return [p.get("errorText", "") for p in self._events("Network.loadingFailed")]
+
+    @property
+    def errors(self) -> list[str]:
+        """Console errors and warnings, uncaught exceptions, browser log errors."""
+        found = []
+        for params in self._events("Runtime.consoleAPICalled"):
+            if params.get("type") in ("error", "warning", "assert"):
+                texts = [str(a.get("value", a.get("description", ""))) for a in params["args"]]
+                found.append(f"console.{params['type']}: {' '.join(texts)}")
+        for params in self._events("Runtime.exceptionThrown"):
+            details = params.get("exceptionDetails", {})
+            found.append(f"exception: {details.get('text')} "
+                         f"{details.get('exception', {}).get('description', '')}")
+        for params in self._events("Log.entryAdded"):
+            entry = params.get("entry", {})
+            if entry.get("level") == "error":
+                found.append(f"log ({entry.get('source')}): {entry.get('text')} "
+                             f"{entry.get('url', '')}")
+        return found
+
+    def close(self) -> None:
+        self.browser.send("Target.closeTarget", {"targetId": self.target})
+
+
+def _external(urls: list[str]) -> list[str]:
+    return [url for url in urls if not url.startswith(("file://", "data:"))]
+
+
+# --------------------------------------------------------------------------------------
+# Fixtures
+# --------------------------------------------------------------------------------------
+
+def _run(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(CTGSTATS), *map(str, args)], capture_output=True, text=True,
+                          cwd=REPO, env=dict(os.environ), timeout=600)
+
+
+def _fake_territory(root: Path, slug: str, name: str, code: str, population: float) -> None:
+    """A second (hand-made) territory next to the demo one, to sort the portal on."""
+    folder = root / slug
+    (folder / "tables").mkdir(parents=True)
+    manifest = {"status": "success", "finished_at": "2026-01-01T00:00:00+00:00",
+                "territory": {"level": "epci", "code": code, "name": name},
+                "fictional_data": True, "outputs": []}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / "tables" / "chiffres_cles.csv").write_text(
+        "indicateur,niveau,code,annee,valeur,unite,source\n"
+        f"population,epci,{code},2022,{population},habitants,Insee\n", encoding="utf-8")
+    (folder / "index.html").write_text(
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>x</title>'
+        "</head><body><p>Rapport</p></body></html>", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The demo report of one notebook, its single-file report and the portal."""
+    out = tmp_path_factory.mktemp("browser") / "outputs"
+    result = _run("run", "params/demo.yaml", "--output-dir", out, "-n", NOTEBOOK)
+    assert result.returncode == 0, result.stderr
+    folder = out / SLUG
+    single_file_report(folder)
+    _fake_territory(out, "epci-000000901", "Alpha fictif", "000000901", 120000.5)
+    _fake_territory(out, "epci-000000902", "Zêta fictif", "000000902", 900.25)
+    write_portal(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("chromium")
+    instance = Browser(CHROMIUM, workdir)
+    yield instance
+    instance.close()
+
+
+PAGES = {
+    "index": (f"{SLUG}/index.html", ["CC du Haut-Val fictif", "Chiffres clés",
+                                     "Données fictives"], 0),
+    "notebook": (f"{SLUG}/{NOTEBOOK}.html", ["Sommaire", "Évolution de la population",
+                                             "Données fictives"], 1),
+    "rapport_complet": (f"{SLUG}/rapport_complet.html",
+                        ["Sommaire", "Démographie : population, âges, vieillissement",
+                         "Données fictives"], 1),
+    "portal": ("index.html", ["Diagnostics de territoire", "CC du Haut-Val fictif",
+                              "réussi", "Population"], 0),
+}
+
+
+# --------------------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page_name", list(PAGES))
+def test_page_renders_offline_without_errors(demo, browser, page_name):
+    relative, texts, min_images = PAGES[page_name]
+    path = demo / relative
+    assert path.is_file()
+    page = browser.open(path.resolve().as_uri())
+    try:
+        page.settle()
+        state = page.evaluate(
+            "({title: document.title, lang: document.documentElement.lang,"
+            " text: document.body.innerText,"
+            " images: Array.from(document.images).map(function (i) {"
+            "   return {width: i.naturalWidth, complete: i.complete,"
+            "           src: i.getAttribute('src').slice(0, 30)}; })})")
+        assert state["title"].strip()
+        assert state["lang"] == "fr"
+        for text in texts:
+            assert text in state["text"], f"{text!r} not shown in {relative}"
+        assert len(state["images"]) >= min_images
+        undecoded = [i for i in state["images"] if not (i["complete"] and i["width"] > 0)]
+        assert undecoded == [], f"images not decoded in {relative}: {undecoded}"
+        assert page.requests, "no request seen: the listener is broken"
+        assert page.requests[0].startswith("file://")
+        assert _external(page.requests) == [], f"network requests from {relative}"
+        assert page.failed_requests == []
+        assert page.errors == [], f"console errors in {relative}"
+    finally:
+        page.close()
+
+
+def test_portal_sorts_on_raw_numbers_when_clicked(demo, browser):
+    page = browser.open((demo / "index.html").resolve().as_uri())
+    try:
+        slugs = ("Array.from(document.querySelectorAll('#ctg-portal-table tbody tr'))"
+                 ".map(function (r) { return r.getAttribute('data-slug'); })")
+        assert page.evaluate(slugs) == ["epci-000000901", SLUG, "epci-000000902"]  # by name
+        assert page.evaluate("!document.getElementById('ctg-sort-help').hidden")
+        click = ("document.querySelector('th[data-indicator=\"population\"] button')"
+                 ".click(); true")
+        page.evaluate(click)
+        assert page.evaluate(slugs) == ["epci-000000902", SLUG, "epci-000000901"]  # 900 < …
+        assert page.evaluate("document.querySelector('th[data-indicator=\"population\"]')"
+                             ".getAttribute('aria-sort')") == "ascending"
+        page.evaluate(click)
+        assert page.evaluate(slugs) == ["epci-000000901", SLUG, "epci-000000902"]
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_portal_reads_the_same_without_javascript(demo, browser):
+    page = browser.open((demo / "index.html").resolve().as_uri(), javascript=False)
+    try:
+        state = page.evaluate(
+            "({rows: document.querySelectorAll('#ctg-portal-table tbody tr').length,"
+            " buttons: document.querySelectorAll('button').length,"
+            " text: document.body.innerText})")
+        assert state == {"rows": 3, "buttons": 0, "text": state["text"]}
+        assert "Cliquer sur un en-tête" not in state["text"]  # the hint needs the script
+        assert "Alpha fictif" in state["text"] and "120\u00a0001" in state["text"]
+        assert _external(page.requests) == []
+    finally:
+        page.close()
+
+
+def test_the_listener_sees_a_network_request(tmp_path, browser):
+    """The harness itself: a page asking the network is caught (loopback, refused)."""
+    html = tmp_path / "leak.html"
+    html.write_text('<!DOCTYPE html><html lang="fr"><head><title>fuite</title></head><body>'
+                    '<img src="http://127.0.0.1:9/absent.png" alt=""></body></html>',
+                    encoding="utf-8")
+    page = browser.open(html.resolve().as_uri())
+    try:
+        page.settle()
+        assert _external(page.requests) == ["http://127.0.0.1:9/absent.png"]
+        assert page.errors  # "Failed to load resource" is logged as an error
+    finally:
+        page.close()
+
+
+def test_screenshot_of_the_single_file_report(demo, browser, tmp_path):
+    """A screenshot can be taken (PNG) — what a person would see."""
+    page = browser.open((demo / SLUG / "rapport_complet.html").resolve().as_uri())
+    try:
+        shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=page.session)
+        import base64
+
+        data = base64.b64decode(shot["data"])
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+        keep = os.environ.get("CTGSTATS_SCREENSHOTS")
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            (Path(keep) / "rapport_complet.png").write_bytes(data)
+    finally:
+        page.close()
+
+
+def test_chromium_is_not_left_running(tmp_path):
+    instance = Browser(CHROMIUM, tmp_path)
+    instance.close()
+    assert instance.process.poll() is not None
