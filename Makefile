@@ -36,6 +36,11 @@ test: $(STAMP) ## Run the whole test suite (creates the environment if needed)
 test-fast: $(STAMP) ## Tests without notebook execution
 	$(BIN)/python -m pytest -m "not notebooks" -n $(PYTEST_WORKERS)
 
+bench: $(STAMP) ## Benchmarks (loaders, one run, batch vs naive loop); last line: the ratio
+	$(BIN)/python benchmarks/bench_loaders.py
+	$(BIN)/python benchmarks/bench_run.py
+	$(BIN)/python benchmarks/bench_batch.py --scaling
+
 demo-data: $(STAMP) ## Regenerate the fictional demo files (seeded, byte-identical)
 	$(BIN)/python -m ctgstats.demo.generate
 

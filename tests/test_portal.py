@@ -382,3 +382,26 @@ def test_long_or_bare_error_messages(tmp_path):
     assert len(long.find("p", class_="ctg-error").get_text()) < 250
     assert "KeyError: 'P22_POP' (notebook 01_demographie, cellule 4)" in \
         rows["commune-00002"].get_text()
+
+
+def test_failures_of_a_batch_without_folder_are_listed(outputs):
+    batch = {"tool": "ctgstats batch", "finished_at": "2026-04-01T10:00:00+02:00",
+             "items": [
+                 {"territoire": "commune-31555", "nom": "Toulouse fictive",
+                  "statut": "échec", "message": "ValueError: fichier RP2022 illisible",
+                  "notebook_en_echec": None, "cellule": None},
+                 {"territoire": "epci-200072635", "nom": None, "statut": "échec",
+                  "message": "DataError: colonne P22_POP absente",
+                  "notebook_en_echec": None, "cellule": None},
+                 {"territoire": "commune-00009", "nom": "Ok", "statut": "réussi"}]}
+    (outputs / "batch-manifest.json").write_text(json.dumps(batch, ensure_ascii=False),
+                                                 encoding="utf-8")
+    entries = {e.slug: e for e in collect_entries(outputs)}
+    assert set(entries) == {"commune-31555", "epci-000000101", "epci-200072635"}
+    new = entries["epci-200072635"]
+    assert new.failed and (new.level, new.code) == ("epci", "200072635")
+    assert new.error == "DataError: colonne P22_POP absente" and new.report_dir is None
+    older = entries["commune-31555"]  # its report (March) is older than the batch (April)
+    assert older.failed and older.previous_success
+    assert older.report_dir == "commune-31555" and "RP2022 illisible" in older.error
+    assert "population" in older.figures  # figures of the previous report

@@ -960,6 +960,9 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
                          interrupted=interrupted)
     _write_manifest(result, force=force, only=only, limit=limit, cache_dir=cache_dir)
     echo(format_summary(result))
+    from ctgstats import portal
+
+    echo(f"Portail : {portal.write_portal(output_dir)}")
     return result
 
 

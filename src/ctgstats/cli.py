@@ -117,12 +117,37 @@ def run(
     _execute(plan, quiet=quiet)
 
 
+def _run_and_portal(plan, say):
+    """Run, then refresh the portal of the output folder whatever happened."""
+    from ctgstats import portal, runner
+
+    try:
+        return runner.run(plan, progress=say)
+    finally:
+        if plan.output_root.is_dir():
+            portal.write_portal(plan.output_root)
+
+
+@app.command("portal")
+def portal_command(
+    output_dir: Annotated[Path, typer.Argument(help="Output folder of runs or batches.")],
+    title: Annotated[str, typer.Option(help="Title of the portal page.")] =
+        "Diagnostics de territoire",
+) -> None:
+    """Write OUTPUT_DIR/index.html: every territory, its status and key figures."""
+    from ctgstats import portal
+
+    if not output_dir.is_dir():
+        raise _error(f"{output_dir}: output folder not found", EXIT_BAD_INPUT)
+    typer.echo(f"Portail : {portal.write_portal(output_dir, title=title)}")
+
+
 def _execute(plan, *, quiet: bool) -> None:
     from ctgstats import runner
 
     say = (lambda message: None) if quiet else (lambda message: typer.echo(f"· {message}"))
     try:
-        folder = runner.run(plan, progress=say)
+        folder = _run_and_portal(plan, say)
     except runner.RunError as error:
         cause = error.__cause__
         if cause is not None and isinstance(cause, _input_errors()) and error.notebook is None:

@@ -246,7 +246,9 @@ def collect_entries(output_dir: Path) -> list[PortalEntry]:
     ``<slug>/manifest.json`` is a successful report, ``<slug>.echec/manifest.json`` a
     failed run (the runner keeps the previous good report in ``<slug>/`` then). When both
     exist, the entry takes the status of the latest run and still links the previous
-    report. Hidden folders (runs in progress) are ignored.
+    report. Failures recorded by ``ctgstats batch`` in ``batch-manifest.json`` are added
+    (a territory whose data were refused leaves no folder). Hidden folders (runs in
+    progress) are ignored.
     """
     root = Path(output_dir)
     found: dict[str, dict[str, tuple[Path, dict[str, Any]]]] = {}
@@ -283,7 +285,49 @@ def collect_entries(output_dir: Path) -> list[PortalEntry]:
             folder, manifest = success or failure  # type: ignore[misc]
             entry = _entry(slug, manifest, folder, root)
         entries.append(entry)
+    entries.extend(_batch_failures(root, {e.slug: e for e in entries}))
     return sorted(entries, key=lambda e: (e.name.casefold(), e.slug))
+
+
+_BATCH_FAILED = {"échec", "interrompu"}
+_DEFAULT_SLUG = re.compile(r"^(commune|epci|departement|region|france|groupe)-(.+)$")
+
+
+def _batch_failures(root: Path, known: Mapping[str, PortalEntry]) -> list[PortalEntry]:
+    """Failures that ``ctgstats batch`` recorded in ``batch-manifest.json``.
+
+    A territory that failed before any notebook ran (bad data) leaves no folder: it is
+    added from the batch manifest. A territory whose report is older than a failed batch
+    is shown failed, its previous report still linked.
+    """
+    path = root / "batch-manifest.json"
+    batch = _read_manifest(path) if path.is_file() else None
+    if not batch or not isinstance(batch.get("items"), list):
+        return []
+    finished = _when(batch)
+    added = []
+    for item in batch["items"]:
+        if not isinstance(item, Mapping) or item.get("statut") not in _BATCH_FAILED:
+            continue
+        slug = str(item.get("territoire") or "")
+        if not slug:
+            continue
+        message = str(item.get("message") or f"lot {item.get('statut')}")
+        message = _error_text({"error": {"message": message,
+                                         "notebook": item.get("notebook_en_echec"),
+                                         "cell": item.get("cellule")}})
+        entry = known.get(slug)
+        if entry is None:
+            match = _DEFAULT_SLUG.match(slug)
+            added.append(PortalEntry(slug=slug, status="failed",
+                                     name=str(item.get("nom") or slug),
+                                     level=match.group(1) if match else "",
+                                     code=match.group(2) if match else "", error=message,
+                                     finished_at=str(batch.get("finished_at") or "")))
+        elif not entry.failed and finished > _when({"finished_at": entry.finished_at}):
+            entry.status, entry.error, entry.previous_success = "failed", message, True
+            entry.finished_at = str(batch.get("finished_at") or "")
+    return added
 
 
 # --------------------------------------------------------------------------------------

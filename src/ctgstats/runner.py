@@ -481,9 +481,10 @@ def run(plan: RunPlan, *, progress: Progress | None = None,
                                     fictional=prepared.fictional, index_href="index.html",
                                     footer=_footer(prepared))
             manifest.outputs.append(task.html)
+        links = [(t.title, t.html) for t in plan.tasks]
+        links += _single_file(plan, prepared, staging, manifest, say=say)
         report.write_index(prepared.portrait, staging, surveys=prepared.surveys,
-                           followup=prepared.followup,
-                           tasks=[(t.title, t.html) for t in plan.tasks],
+                           followup=prepared.followup, tasks=links,
                            stem=f"diagnostic_{plan.slug}")
         manifest.outputs.append("index.html")
         manifest.timings["export"] = time.perf_counter() - start
@@ -506,6 +507,22 @@ def run(plan: RunPlan, *, progress: Progress | None = None,
     _publish(plan)
     say(f"rapport écrit dans {plan.final_dir}")
     return plan.final_dir
+
+
+def _single_file(plan: RunPlan, prepared: Prepared, staging: Path, manifest: Manifest, *,
+                 say: Progress) -> list[tuple[str, str]]:
+    """Gather the notebooks into ``rapport_complet.html`` (within its size budget)."""
+    from ctgstats import portal
+
+    try:
+        portal.single_file_report(staging, parts=[t.html for t in plan.tasks],
+                                  title=prepared.label)
+    except portal.ReportTooLargeError as error:
+        say(f"rapport complet non écrit : {error}")
+        return []
+    manifest.outputs.append(portal.SINGLE_FILE_NAME)
+    return [("Rapport complet (un seul fichier, à imprimer ou envoyer)",
+             portal.SINGLE_FILE_NAME)]
 
 
 def _footer(prepared: Prepared) -> str:
