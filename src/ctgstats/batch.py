@@ -590,6 +590,14 @@ def register_executor(name: str, factory: Callable[..., Executor]) -> None:
     EXECUTORS[name] = factory
 
 
+def use_dask(scheduler: str) -> None:
+    """Register ``executor="dask"`` for the Dask cluster whose scheduler is ``scheduler``."""
+    from ctgstats.dask_executor import DaskExecutor
+
+    register_executor("dask", lambda jobs, environment: DaskExecutor(
+        scheduler, jobs, environment))
+
+
 # ----------------------------------------------------------------------------- batch
 
 
@@ -1037,7 +1045,11 @@ def batch_command(
     no_progress: Annotated[bool, typer.Option(
         "--no-progress", help="No progress bar nor line per territory.")] = False,
     executor: Annotated[str, typer.Option(
-        "--executor", help="process (default) or serial (debugging).")] = "process",
+        "--executor", help="process (default), serial (debugging) or dask (an existing "
+                           "Dask cluster, with --scheduler).")] = "process",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Address of the Dask scheduler, e.g. tcp://127.0.0.1:8786 "
+                            "(with --executor dask).")] = None,
 ) -> None:
     """Run the diagnostic over many territories in parallel (skipping unchanged ones)."""
     from ctgstats.cli import _input_errors
@@ -1054,6 +1066,12 @@ def batch_command(
         raise fail(str(error)) from None
     if not selected:
         raise fail("aucun territoire à traiter")
+    if executor == "dask":
+        if not scheduler:
+            raise fail("--executor dask demande --scheduler ADRESSE (ex. tcp://127.0.0.1:8786)")
+        use_dask(scheduler)
+    elif scheduler:
+        raise fail("--scheduler ne s'utilise qu'avec --executor dask")
     typer.echo(f"Lot : {len(selected)} territoire(s) sur {len(items)}, sorties dans "
                f"{output_dir}")
     try:
