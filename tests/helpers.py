@@ -22,3 +22,23 @@ def assert_not_available(row: pd.Series, *fragments: str) -> None:
     assert row["note"].startswith("non disponible")
     for fragment in fragments:
         assert fragment in row["note"], (fragment, row["note"])
+
+
+def sha256(path) -> str:
+    """sha256 of a file's bytes."""
+    import hashlib
+    from pathlib import Path
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def xlsx_cells(path) -> list[tuple[str, tuple[tuple[object, ...], ...]]]:
+    """Every sheet's cell values (to compare workbooks whatever openpyxl's XML)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return [(sheet.title, tuple(sheet.iter_rows(values_only=True)))
+                for sheet in workbook.worksheets]
+    finally:
+        workbook.close()

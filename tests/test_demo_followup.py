@@ -10,7 +10,6 @@ formats and the story the demo tells: EAJE coverage up, RSA stable, a significan
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from pathlib import Path
 
@@ -30,6 +29,8 @@ from ctgstats.demo.followup import (
     haut_val_communes,
 )
 from ctgstats.surveys.codebook import load_codebook
+from tests.helpers import sha256 as _sha256
+from tests.helpers import xlsx_cells as _xlsx_cells
 
 SUIVI = DATA_DIR / "suivi"
 ENQUETES = DATA_DIR / "enquetes"
@@ -97,17 +98,8 @@ def _share(rows: list[dict[str, str]], column: str, codes: set[str]) -> tuple[fl
     return 100 * sum(r[column] in codes for r in answered) / len(answered), len(answered)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _xlsx_cells(path: Path) -> list[tuple[str, tuple[tuple[object, ...], ...]]]:
-    workbook = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return [(sheet.title, tuple(sheet.iter_rows(values_only=True)))
-                for sheet in workbook.worksheets]
-    finally:
-        workbook.close()
 
 
 # --------------------------------------------------------------------------------------

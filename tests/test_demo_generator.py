@@ -8,7 +8,6 @@ project's loaders) so that these tests pin the formats themselves.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zipfile
 from pathlib import Path
@@ -20,6 +19,8 @@ import pytest
 
 from ctgstats.demo import DATA_DIR
 from ctgstats.demo.generate import DEFAULT_SEED, generate
+from tests.helpers import sha256 as _sha256
+from tests.helpers import xlsx_cells as _xlsx_cells
 
 TOL = 1e-6
 HAUT_VAL = "000000101"
@@ -66,8 +67,6 @@ def _files(root: Path) -> list[str]:
                   if p.is_file() and not {"enquetes", "suivi"} & set(p.relative_to(root).parts))
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def read_rp_zip(root: Path, name: str) -> pd.DataFrame:
@@ -140,15 +139,6 @@ def test_same_files_as_committed(generated: Path) -> None:
     assert _files(generated) == _files(DATA_DIR), REGENERATE
 
 
-def _xlsx_cells(path: Path) -> list[tuple[str, tuple[tuple[object, ...], ...]]]:
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return [(sheet.title, tuple(sheet.iter_rows(values_only=True)))
-                for sheet in workbook.worksheets]
-    finally:
-        workbook.close()
 
 
 def _same_content(a: Path, b: Path) -> bool:

@@ -9,7 +9,6 @@ the formats themselves and prove that the three habitants exports carry the same
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from collections import Counter
@@ -34,6 +33,8 @@ from ctgstats.demo.surveys import (
     territory_communes,
 )
 from ctgstats.surveys.codebook import Codebook, Question, load_codebook
+from tests.helpers import sha256 as _sha256
+from tests.helpers import xlsx_cells as _xlsx_cells
 
 ENQUETES = DATA_DIR / "enquetes"
 REGENERATE = "regenerate with `python -m ctgstats.demo.surveys` and commit"
@@ -151,17 +152,8 @@ def canonical(rows: list[dict[str, Any]], codebook: Codebook, fmt: str, time_col
 # --------------------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _xlsx_cells(path: Path) -> list[tuple[str, tuple[tuple[object, ...], ...]]]:
-    workbook = openpyxl.load_workbook(path, read_only=True)
-    try:
-        return [(sheet.title, tuple(sheet.iter_rows(values_only=True)))
-                for sheet in workbook.worksheets]
-    finally:
-        workbook.close()
 
 
 def test_same_files_as_committed(generated: Path) -> None:

@@ -19,7 +19,6 @@ CCPHG = SHARED / "insee" / "rp2022-ccphg"
 
 from tests.helpers import assert_not_available, one  # noqa: E402
 
-
 # ------------------------------------------------------------------ population
 
 

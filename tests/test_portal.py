@@ -16,8 +16,14 @@ from bs4 import BeautifulSoup
 
 from ctgstats.display import FICTIONAL_TEXT
 from ctgstats.export import check_offline
-from ctgstats.portal import (SINGLE_FILE_NAME, ReportTooLargeError, collect_entries,
-                             render_portal, single_file_report, write_portal)
+from ctgstats.portal import (
+    SINGLE_FILE_NAME,
+    ReportTooLargeError,
+    collect_entries,
+    render_portal,
+    single_file_report,
+    write_portal,
+)
 
 NBSP = "\u00a0"
 

@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 
 from ctgstats.surveys.codebook import parse_codebook
-from ctgstats.surveys.model import ANSWER_COLUMNS, NON_RESPONSE, RESPONDENT_COLUMNS, SurveyData
+from ctgstats.surveys.model import (
+    ANSWER_COLUMNS,
+    NON_RESPONSE,
+    RESPONDENT_COLUMNS,
+    SurveyData,
+)
 from ctgstats.surveys.redact import (
     NO_THEME,
     THEMES_COLUMNS,

@@ -8,7 +8,12 @@ import pytest
 
 from ctgstats.formatting import NBSP
 from ctgstats.surveys.codebook import parse_codebook
-from ctgstats.surveys.model import ANSWER_COLUMNS, NON_RESPONSE, RESPONDENT_COLUMNS, SurveyData
+from ctgstats.surveys.model import (
+    ANSWER_COLUMNS,
+    NON_RESPONSE,
+    RESPONDENT_COLUMNS,
+    SurveyData,
+)
 from ctgstats.surveys.sentences import CAUTION, chosen_share, survey_findings
 
 CODEBOOK = parse_codebook({

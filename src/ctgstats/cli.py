@@ -37,15 +37,15 @@ def _error(message: str, code: int) -> typer.Exit:
 def _input_errors() -> tuple[type[BaseException], ...]:
     from ctgstats.catalog import DataNotFoundError
     from ctgstats.download import DownloadError
+    from ctgstats.indicators.baseline import BaselineError
+    from ctgstats.indicators.registry import RegistryError
+    from ctgstats.indicators.usertables import UserTableError
     from ctgstats.params import ParamsError
+    from ctgstats.readers import DataFileError
     from ctgstats.sources import UnknownSourceError
     from ctgstats.surveys.adapters import SurveyInputError
     from ctgstats.surveys.codebook import CodebookError
     from ctgstats.surveys.weighting import WeightingError
-    from ctgstats.indicators.baseline import BaselineError
-    from ctgstats.indicators.registry import RegistryError
-    from ctgstats.indicators.usertables import UserTableError
-    from ctgstats.readers import DataFileError
     from ctgstats.territories import TerritoryError
 
     return (ParamsError, TerritoryError, DataNotFoundError, DataFileError, ValueError,

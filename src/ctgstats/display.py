@@ -21,8 +21,15 @@ from html import escape
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from ctgstats.formatting import (NBSP, NOT_AVAILABLE, fr_int, fr_number, fr_percent, fr_signed,
-                                 fr_signed_percent)
+from ctgstats.formatting import (
+    NBSP,
+    NOT_AVAILABLE,
+    fr_int,
+    fr_number,
+    fr_percent,
+    fr_signed,
+    fr_signed_percent,
+)
 
 __all__ = [
     "INDICATOR_LABELS",

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ctgstats.formatting import fr_int, fr_number, fr_percent, fr_signed, fr_signed_percent
+from ctgstats.formatting import (
+    fr_int,
+    fr_number,
+    fr_percent,
+    fr_signed,
+    fr_signed_percent,
+)
 
 if TYPE_CHECKING:
     from ctgstats.portrait import Portrait

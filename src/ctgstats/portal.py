@@ -35,10 +35,21 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup, Tag
 
 from ctgstats import __version__
-from ctgstats.display import (FICTIONAL_TEXT, fictional_banner_html, format_value,
-                              indicator_label, year_key)
-from ctgstats.export import (OfflineError, _slug, _toc, check_offline, report_css,
-                             write_text_atomic)
+from ctgstats.display import (
+    FICTIONAL_TEXT,
+    fictional_banner_html,
+    format_value,
+    indicator_label,
+    year_key,
+)
+from ctgstats.export import (
+    OfflineError,
+    _slug,
+    _toc,
+    check_offline,
+    report_css,
+    write_text_atomic,
+)
 from ctgstats.formatting import NOT_AVAILABLE
 
 __all__ = [

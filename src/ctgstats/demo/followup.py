@@ -52,9 +52,9 @@ from typing import Any
 import numpy as np
 from openpyxl import Workbook
 
+from ctgstats.demo import generator_main, write_files
 from ctgstats.demo.generate import COMMUNES, DEP_CODE, fmt_decimal, new_code, xlsx_bytes
 from ctgstats.demo.surveys import DEFAULT_SEED as SURVEYS_SEED
-from ctgstats.demo import generator_main, write_files
 from ctgstats.demo.surveys import (
     FAMILY_BY_AGE,
     HABITANTS,
@@ -704,8 +704,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Command line: ``python -m ctgstats.demo.followup [--output DIR] [--seed N]``."""
     from ctgstats.demo import DATA_DIR
 
-    generator_main(argv, description="Génère les données fictives du suivi de la CTG de démonstration "
-                    "(données locales 2022-2025, enquête habitants vague 2, plan d'action).", default_dir=DATA_DIR / "suivi",
+    generator_main(argv, description="Génère les données fictives du suivi de la CTG de "
+                   "démonstration (données locales 2022-2025, enquête habitants vague 2, "
+                   "plan d'action).", default_dir=DATA_DIR / "suivi",
                    default_seed=DEFAULT_SEED, generate=generate_followup)
 
 

@@ -1107,8 +1107,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Command line: ``python -m ctgstats.demo.surveys [--output DIR] [--seed N]``."""
     from ctgstats.demo import DATA_DIR
 
-    generator_main(argv, description="Génère les enquêtes fictives (habitants, élus) du territoire de "
-                    "démonstration.", default_dir=DATA_DIR / "enquetes",
+    generator_main(argv, description="Génère les enquêtes fictives (habitants, élus) du "
+                   "territoire de démonstration.", default_dir=DATA_DIR / "enquetes",
                    default_seed=DEFAULT_SEED, generate=generate_surveys)
 
 

@@ -39,8 +39,13 @@ def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
         if indicator.source.kind not in ("census", "filosofi"):
             continue
         figure_id = indicator.formula.figure or indicator.id
-        chosen = figures[(figures["indicateur"] == figure_id)
-                         & ~figures["annee"].str.contains("-")]
+        rows_of = figures[figures["indicateur"] == figure_id]
+        chosen = rows_of[~rows_of["annee"].str.contains("-")]
+        if chosen.empty and len(rows_of):
+            # a period figure (e.g. TCAM 2011-2022): the portrait's main period, dated by
+            # its end year
+            main = f"{portrait.first_year}-{portrait.last_year}"
+            chosen = rows_of[rows_of["annee"] == main].assign(annee=str(portrait.last_year))
         for territory in portrait.territories:
             for item in chosen[chosen["territoire"] == territory.id].itertuples():
                 rows.append(_row(indicator.id, territory, item.annee, item.valeur,

@@ -38,7 +38,12 @@ from scipy.stats.contingency import expected_freq
 
 from ctgstats.formatting import fr_int, fr_number
 from ctgstats.surveys.codebook import Codebook, Question
-from ctgstats.surveys.model import FREQUENCY_COLUMNS, NON_RESPONSE, NON_RESPONSE_LABEL, SurveyData
+from ctgstats.surveys.model import (
+    FREQUENCY_COLUMNS,
+    NON_RESPONSE,
+    NON_RESPONSE_LABEL,
+    SurveyData,
+)
 from ctgstats.surveys.weighting import kish_effective_size
 
 __all__ = [
