@@ -455,15 +455,23 @@ def render_index(*, title: str, subtitle: str, notebooks: Sequence[tuple[str, st
                     f"avec ctgstats {escape(ctgstats_version)}.</p>"
                     + (f"<p>{escape(FICTIONAL_TEXT)}</p>" if fictional else "")
                     + "</footer>")
+    return html_page(title=title, sections=sections, fictional=fictional,
+                     version=ctgstats_version, body_class="ctg-index", where="index.html")
+
+
+def html_page(*, title: str, sections: Sequence[str], fictional: bool, version: str,
+              body_class: str, where: str, extra_css: str = "", script: str = "") -> str:
+    """A self-contained French page with the report CSS (raises if it would go online)."""
     page_title = (_FICTIONAL_TITLE_PREFIX if fictional else "") + title
     page = ('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-            f'<meta name="generator" content="ctgstats {escape(ctgstats_version)}">\n'
+            f'<meta name="generator" content="ctgstats {escape(version)}">\n'
             f"<title>{escape(page_title)}</title>\n"
-            f'<style type="text/css">\n{report_css()}</style>\n</head>\n'
-            f'<body class="ctg-report ctg-index">\n<main>\n{"".join(sections)}\n</main>\n'
-            "</body>\n</html>\n")
+            f'<style type="text/css">\n{report_css()}{extra_css}</style>\n</head>\n'
+            f'<body class="ctg-report {body_class}">\n<main>\n{"".join(sections)}\n</main>\n'
+            + (f"<script>{script}</script>\n" if script else "")
+            + "</body>\n</html>\n")
     external = check_offline(page)
     if external:
-        raise OfflineError(external, where="index.html")
+        raise OfflineError(external, where=where)
     return page

@@ -47,6 +47,7 @@ from ctgstats.export import (
     _slug,
     _toc,
     check_offline,
+    html_page,
     report_css,
     write_text_atomic,
 )
@@ -597,19 +598,10 @@ def render_portal(entries: Sequence[PortalEntry], *, title: str = "Diagnostics d
                     f"avec ctgstats {escape(__version__)}.</p>"
                     + (f"<p>{escape(FICTIONAL_TEXT)}</p>" if all_fictional else "")
                     + "</footer>")
-    page_title = (_FICTIONAL_TITLE_PREFIX if all_fictional else "") + title
-    page = ('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-            f'<meta name="generator" content="ctgstats {escape(__version__)}">\n'
-            f"<title>{escape(page_title)}</title>\n"
-            f'<style type="text/css">\n{report_css()}{_PORTAL_CSS}</style>\n</head>\n'
-            f'<body class="ctg-report ctg-portal">\n<main>\n{"".join(sections)}\n</main>\n'
-            + (f"<script>{_SORT_SCRIPT}</script>\n" if entries else "")
-            + "</body>\n</html>\n")
-    external = check_offline(page)
-    if external:
-        raise OfflineError(external, where="index.html (portail)")
-    return page
+    return html_page(title=title, sections=sections, fictional=all_fictional,
+                     version=__version__, body_class="ctg-portal",
+                     where="index.html (portail)", extra_css=_PORTAL_CSS,
+                     script=_SORT_SCRIPT if entries else "")
 
 
 def write_portal(output_dir: Path, *, title: str = "Diagnostics de territoire") -> Path:
