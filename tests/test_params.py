@@ -91,3 +91,8 @@ def test_json_schema_documents_every_field():
     assert {"territory", "cog_year", "comparators", "census", "data_dirs", "output_dir",
             "notebooks", "options"} <= set(schema["properties"])
     assert schema["additionalProperties"] is False
+
+
+def test_committed_json_schema_is_up_to_date():
+    committed = json.loads((REPO_PARAMS / "schema.json").read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(json_schema())), "run `make schema`"

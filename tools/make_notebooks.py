@@ -63,6 +63,7 @@ DEMOGRAPHIE = [
     ("code", "views.vigilance(portrait)"),
     ("md", "## Définitions et sources"),
     ("code", 'views.definitions(portrait, ["population", "ages"])'),
+    ("code", 'views.glossary(["population", "ages"])'),
     ("code", "views.harmonisation_table(portrait)"),
 ]
 FAMILLES = [
@@ -81,6 +82,7 @@ FAMILLES = [
     ("code", "views.vigilance(portrait)"),
     ("md", "## Définitions et sources"),
     ("code", 'views.definitions(portrait, ["menages", "familles", "revenus"])'),
+    ("code", 'views.glossary(["menages", "familles", "revenus"])'),
 ]
 
 

@@ -196,3 +196,19 @@ def harmonisation_table(portrait: Portrait) -> HTML:
                                   "code_cog": f"Code COG {portrait.cog_year}",
                                   "detail": "Détail"})
     return HTML(shown.to_html(index=False, escape=True, classes="ctg-table"))
+
+
+def glossary(themes: Sequence[str]) -> HTML:
+    """Methodology appendix from the indicator registry, for the indicators of ``themes``.
+
+    The registry (``src/ctgstats/data/indicateurs.yaml``) is the single source of the
+    definitions, formulas, sources, update frequencies and comparable gaps of every report.
+    """
+    from ctgstats.indicators.registry import load_registry
+    from ctgstats.indicators.views import GLOSSARY_HEADERS
+
+    wanted = [i for theme in themes for i in THEMES[theme]]
+    table = load_registry().glossary()
+    table = table[table["indicateur"].isin(wanted)].drop(columns=["indicateur"])
+    table = table.rename(columns={c: GLOSSARY_HEADERS.get(c, c) for c in table.columns})
+    return display.simple_table(table, caption="Glossaire des indicateurs (registre ctgstats)")
