@@ -315,3 +315,14 @@ def test_a_broken_territory_never_stops_the_others(tmp_path, monkeypatch):
     assert manifest["exit_code"] == 1
     failed = {i["territoire"]: i for i in manifest["items"]}["epci-000000102"]
     assert failed["notebook_en_echec"] == "01_demographie" and failed["cellule"] == 5
+
+
+def test_the_base_territory_keeps_its_surveys_and_follow_up():
+    from ctgstats.batch import expand_departement
+    from ctgstats.params import load_params
+
+    base = load_params(Path(__file__).resolve().parents[1] / "params" / "demo.yaml")
+    items = {item.slug: item for item in expand_departement(base, "00")}
+    assert items["epci-000000101"].params.surveys == base.surveys
+    assert items["epci-000000101"].params.indicators == base.indicators
+    assert items["epci-000000102"].params.surveys == ()

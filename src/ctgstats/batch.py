@@ -107,7 +107,11 @@ def _territory_params(base: Params, level: str, code: str, *, source: str) -> Pa
     Kept: COG year, census and income vintages, data folders, downloads, comparators,
     options and the notebooks 01/02. Dropped: the slug, surveys, indicators (T0, action
     plan, local data) and the notebooks 03/04 that need them — they describe one territory.
+    The base's own territory keeps everything (its surveys and follow-up included), so a
+    batch never replaces its full report by a reduced one.
     """
+    if (base.territory.level.value, base.territory.code) == (level, code):
+        return base.model_copy(update={"slug": None})
     data = base.to_jsonable()
     data["territory"] = {"level": level, "code": code}
     data["slug"] = None
