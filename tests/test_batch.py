@@ -326,3 +326,11 @@ def test_the_base_territory_keeps_its_surveys_and_follow_up():
     assert items["epci-000000101"].params.surveys == base.surveys
     assert items["epci-000000101"].params.indicators == base.indicators
     assert items["epci-000000102"].params.surveys == ()
+
+
+def test_workers_report_the_current_notebook(tmp_path):
+    from ctgstats.batch import current_steps, note_progress
+
+    note_progress(tmp_path, "epci-000000101", "exécution de 02_familles_menages.ipynb")
+    assert current_steps(tmp_path, ["epci-000000101", "epci-000000102"]) == {
+        "epci-000000101": "exécution de 02_familles_menages.ipynb", "epci-000000102": ""}

@@ -25,6 +25,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -414,6 +415,34 @@ def worker_session():
     return _SESSION
 
 
+PROGRESS_DIR = ".ctgstats-progression"
+
+
+def _progress_file(output_dir: str | Path, slug: str) -> Path:
+    return Path(output_dir) / PROGRESS_DIR / slug
+
+
+def note_progress(output_dir: str | Path, slug: str, message: str) -> None:
+    """Record what a worker is doing for ``slug`` (read by the parent's progress bar)."""
+    path = _progress_file(output_dir, slug)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(message, encoding="utf-8")
+    except OSError:  # progress is best effort: never fail a territory for it
+        pass
+
+
+def current_steps(output_dir: str | Path, slugs: Iterable[str]) -> dict[str, str]:
+    """What each running territory is doing (e.g. "exécution de 02_….ipynb")."""
+    steps = {}
+    for slug in slugs:
+        try:
+            steps[slug] = _progress_file(output_dir, slug).read_text(encoding="utf-8")
+        except OSError:
+            steps[slug] = ""
+    return steps
+
+
 def run_task(task: Task) -> ItemResult:
     """Run one territory (in a worker); never raises on a failed territory.
 
@@ -435,7 +464,9 @@ def run_task(task: Task) -> ItemResult:
     try:
         plan = runner.plan_run(item.params, output_dir=task.output_dir,
                                params_source=item.params_file, token=f"lot-{os.getpid()}")
-        folder = runner.run(plan, session=worker_session())
+        folder = runner.run(plan, session=worker_session(),
+                            progress=lambda message: note_progress(task.output_dir,
+                                                                   item.slug, message))
     except runner.RunError as error:
         cause = error.__cause__
         message = str(error) if error.notebook or cause is None else _message(cause)
@@ -480,7 +511,8 @@ class Executor(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
     def map(self, fn: Callable[[Task], ItemResult], tasks: Sequence[Task], *,
-            started: Callable[[Task], None] | None = None) -> Iterator[tuple[Task, Outcome]]:
+            started: Callable[[Task], None] | None = None,
+            tick: Callable[[], None] | None = None) -> Iterator[tuple[Task, Outcome]]:
         ...
 
 
@@ -505,7 +537,7 @@ class SerialExecutor:
             else:
                 os.environ[key] = value
 
-    def map(self, fn, tasks, *, started=None):
+    def map(self, fn, tasks, *, started=None, tick=None):
         for task in tasks:
             if started:
                 started(task)
@@ -549,7 +581,7 @@ class ProcessExecutor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def map(self, fn, tasks, *, started=None):
+    def map(self, fn, tasks, *, started=None, tick=None):
         pool = self._pool or self._new_pool()
         waiting = deque(tasks)
         running: dict[Any, Task] = {}
@@ -564,7 +596,11 @@ class ProcessExecutor:
                 running[future] = task
                 if started:
                     started(task)
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            done, _ = wait(running, return_when=FIRST_COMPLETED,
+                           timeout=1.0 if tick else None)
+            if not done and tick:
+                tick()
+                continue
             broken = False
             for future in done:
                 task = running.pop(future)
@@ -926,10 +962,20 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
 
     running: set[str] = set()
 
+    def describe() -> str:
+        steps = current_steps(output_dir, sorted(running))
+        return "en cours : " + ", ".join(
+            f"{slug} ({step.removeprefix('exécution de ')})" if step else slug
+            for slug, step in steps.items())
+
     def started(task: Task) -> None:
         running.add(task.item.slug)
         if bar is not None:
-            bar.set_postfix_str(f"en cours : {', '.join(sorted(running))}", refresh=True)
+            bar.set_postfix_str(describe(), refresh=True)
+
+    def tick() -> None:
+        if bar is not None and running:
+            bar.set_postfix_str(describe(), refresh=True)
 
     interrupted = False
     try:
@@ -942,7 +988,8 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
             runner_ = (EXECUTORS[kind](workers, environment) if isinstance(executor, str)
                        else executor)
             with runner_ as pool:
-                for task, outcome in pool.map(run_task, tasks, started=started):
+                for task, outcome in pool.map(run_task, tasks, started=started,
+                                              tick=tick if bar is not None else None):
                     if isinstance(outcome, BaseException):
                         outcome = ItemResult(
                             slug=task.item.slug, source=task.item.source,
@@ -951,9 +998,8 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
                     results[task.index] = outcome
                     running.discard(task.item.slug)
                     if bar is not None:
-                        bar.set_postfix_str(
-                            f"en cours : {', '.join(sorted(running))}" if running
-                            else f"dernier : {outcome.slug}", refresh=False)
+                        bar.set_postfix_str(describe() if running
+                                            else f"dernier : {outcome.slug}", refresh=False)
                         bar.update(1)
                     say(_line(outcome))
     except KeyboardInterrupt:
@@ -961,6 +1007,7 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
     finally:
         if bar is not None:
             bar.close()
+        shutil.rmtree(Path(output_dir) / PROGRESS_DIR, ignore_errors=True)
     for n, item in enumerate(selected):
         if n not in results:  # only after an interruption
             results[n] = ItemResult(slug=item.slug, source=item.source,

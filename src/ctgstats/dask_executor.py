@@ -70,7 +70,8 @@ class DaskExecutor:
         return len(info.get("workers", {})) or 1
 
     def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any], *,
-            started: Callable[[Any], None] | None = None) -> Iterator[tuple[Any, Any]]:
+            started: Callable[[Any], None] | None = None,
+            tick: Callable[[], None] | None = None) -> Iterator[tuple[Any, Any]]:
         """Submit every task; yield ``(task, result or exception)`` as they complete."""
         from distributed import as_completed
 
