@@ -255,13 +255,13 @@ def baseline_freeze(
         help="Freeze again over an existing T0 (the old file is kept as a backup).")] = False,
 ) -> None:
     """Write the frozen T0: every value with its source, vintage and input checksums."""
+    from ctgstats.cache import file_sha256
     from ctgstats.indicators.followup import freeze_baseline
-    from ctgstats.runner import sha256_of
 
     try:
         params, _ = _params_from_options(params_file, None, None, None, None)
         path = freeze_baseline(params, path=output, force=force,
-                               params_sha256=sha256_of(params_file))
+                               params_sha256=file_sha256(params_file))
     except _input_errors() as error:
         raise _error(str(error), EXIT_BAD_INPUT) from None
     typer.echo(f"T0 figé : {path}")

@@ -18,8 +18,6 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -28,6 +26,7 @@ from pydantic import (
 )
 
 from ctgstats.codes import CODE_SHAPES, Level, is_valid_code
+from ctgstats.validation import StrictModel, error_items
 
 DEMO_DATA_DIR = "ctgstats:demo"
 NOTEBOOKS = ("01_demographie", "02_familles_menages")
@@ -37,11 +36,9 @@ class ParamsError(ValueError):
     """Invalid parameters: the message names the file, the field and the value."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Territory(_Strict):
+class Territory(StrictModel):
     """The territory portrayed.
 
     ``level`` is one of commune, epci, departement, region, groupe. A ``groupe`` is a named
@@ -115,7 +112,7 @@ class Territory(_Strict):
         return f"{self.level.value}:{self.code}"
 
 
-class Comparator(_Strict):
+class Comparator(StrictModel):
     """A comparison territory; ``code`` is inferred from the territory when omitted."""
 
     level: Literal["departement", "region", "france", "epci", "commune"]
@@ -129,7 +126,7 @@ class Comparator(_Strict):
         return self
 
 
-class Census(_Strict):
+class Census(StrictModel):
     """Census vintages to compare (RP N pools the surveys N-2 … N+2)."""
 
     vintages: tuple[Annotated[int, Field(ge=1968, le=2100)], ...] | None = Field(
@@ -148,14 +145,14 @@ class Census(_Strict):
         return tuple(sorted(value))
 
 
-class Income(_Strict):
+class Income(StrictModel):
     """Filosofi vintage (disposable income)."""
 
     year: Annotated[int, Field(ge=2012, le=2100)] | None = Field(
         default=None, description="Millésime Filosofi ; par défaut le plus récent disponible")
 
 
-class Options(_Strict):
+class Options(StrictModel):
     """Conventions with variants (methodology: make the variant a parameter)."""
 
     small_count_threshold: Annotated[float, Field(gt=0)] = Field(
@@ -164,7 +161,7 @@ class Options(_Strict):
         default="65", description="Indice de vieillissement : 65+/<20 (défaut) ou 60+/<20")
 
 
-class DownloadSource(_Strict):
+class DownloadSource(StrictModel):
     """One INSEE file to download, pinned to its vintage (never "latest")."""
 
     id: str = Field(description="Identifiant de source, ex. rp_evol_struct_pop, filosofi_disp")
@@ -181,7 +178,7 @@ class DownloadSource(_Strict):
         return value
 
 
-class Download(_Strict):
+class Download(StrictModel):
     """INSEE files to download into the cache (checksummed) before reading the data dirs."""
 
     sources: tuple[DownloadSource, ...] = ()
@@ -189,7 +186,7 @@ class Download(_Strict):
                                                      "seuls les fichiers déjà en cache servent")
 
 
-class Weighting(_Strict):
+class Weighting(StrictModel):
     """How survey respondents are weighted (rule 13)."""
 
     method: Literal["raking", "none"] = Field(
@@ -213,7 +210,7 @@ class Weighting(_Strict):
         return self
 
 
-class Survey(_Strict):
+class Survey(StrictModel):
     """A survey export with its codebook (residents, elected officials …).
 
     Repeated waves of the same questionnaire share a ``series`` (default: the id) and
@@ -241,7 +238,7 @@ class Survey(_Strict):
         return self.series or self.id
 
 
-class TargetSpec(_Strict):
+class TargetSpec(StrictModel):
     """The target of an indicator in an action sheet."""
 
     kind: Literal["level", "rate", "change", "direction"] = Field(
@@ -260,14 +257,14 @@ class TargetSpec(_Strict):
         return self
 
 
-class IndicatorTarget(_Strict):
+class IndicatorTarget(StrictModel):
     """One indicator of an action sheet, with its target (optional)."""
 
     indicator: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     target: TargetSpec | None = None
 
 
-class ActionSheet(_Strict):
+class ActionSheet(StrictModel):
     """A fiche action of the CTG (or an axis of a Pacte local des solidarités)."""
 
     fiche: str
@@ -275,7 +272,7 @@ class ActionSheet(_Strict):
     targets: tuple[IndicatorTarget, ...] = Field(min_length=1)
 
 
-class Indicators(_Strict):
+class Indicators(StrictModel):
     """Indicators over time: registry, local data, frozen T0 and action plan."""
 
     registry: tuple[str, ...] = Field(default=(), description="Registres YAML "
@@ -315,7 +312,7 @@ class Indicators(_Strict):
         return {**data, "action_plan": plan}
 
 
-class Params(_Strict):
+class Params(StrictModel):
     """Parameters of one portrait run (the content of a ``params/*.yaml`` file)."""
 
     territory: Territory
@@ -377,18 +374,10 @@ class Params(_Strict):
 
 
 def _format_validation_error(error: ValidationError, source: str) -> str:
-    lines = [f"{source}: invalid parameters"]
-    for item in error.errors():
-        location = ".".join(str(part) for part in item["loc"]) or "(root)"
-        message = item["msg"]
-        if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
-        if item["type"] == "extra_forbidden":
-            message = "unknown key (not a parameter of ctgstats; check its spelling)"
-        value = item.get("input")
-        shown = "" if isinstance(value, dict) else f" (value: {value!r})"
-        lines.append(f"  - {location}: {message}{shown}")
-    return "\n".join(lines)
+    items = error_items(
+        error, unknown_key="unknown key (not a parameter of ctgstats; check its spelling)")
+    return "\n".join([f"{source}: invalid parameters",
+                      *(f"  - {where}: {message}{shown}" for where, message, shown in items)])
 
 
 def parse_params(data: Any, *, source: str = "<params>") -> Params:

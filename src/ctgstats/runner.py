@@ -17,7 +17,6 @@ failed notebook, with its error, in ``<output-dir>/<slug>.echec/``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -33,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ctgstats import __version__
+from ctgstats.cache import file_sha256
 from ctgstats.catalog import is_demo_path, resolve_data_dir, resolve_path
 from ctgstats.params import Params, Survey
 
@@ -186,15 +186,6 @@ def plan_survey_run(survey: Survey, *, output_dir: Path | str = "outputs",
 # ------------------------------------------------------------------------ manifest
 
 
-def sha256_of(path: Path) -> str:
-    """sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def versions() -> dict[str, str]:
     """Versions of Python, ctgstats and the libraries that shape the numbers."""
     result = {"python": platform.python_version(), "ctgstats": __version__}
@@ -225,7 +216,7 @@ class Manifest:
         params_file = None
         if plan.params_source and Path(plan.params_source).is_file():
             params_file = {"path": str(Path(plan.params_source).resolve()),
-                           "sha256": sha256_of(Path(plan.params_source))}
+                           "sha256": file_sha256(Path(plan.params_source))}
         return {
             "tool": "ctgstats",
             "status": self.status,
@@ -393,12 +384,12 @@ class Prepared:
             for kind, entry in extra:
                 path = resolve_path(entry)
                 files.append({"source": kind, "vintage": None, "level": None,
-                              "path": str(path), "sha256": sha256_of(path)})
+                              "path": str(path), "sha256": file_sha256(path)})
         for analysis in self.surveys.values():
             for kind, path in (("enquete_export", analysis.export_path),
                                ("enquete_codebook", analysis.codebook_path)):
                 files.append({"source": kind, "vintage": None, "level": analysis.survey_id,
-                              "path": str(path), "sha256": sha256_of(Path(path))})
+                              "path": str(path), "sha256": file_sha256(Path(path))})
         return files
 
 

@@ -56,13 +56,13 @@ def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
 def user_table_measures(registry: Registry, paths: Sequence[Path],
                         territories: Sequence[Any]) -> list[dict[str, Any]]:
     """Indicators of the analyst's local data files, for the portrayed territories."""
-    from ctgstats.runner import sha256_of
+    from ctgstats.cache import file_sha256
 
     by_key = {(t.level.value, t.code): t for t in territories}
     rows = []
     for path in paths:
         table = read_user_table(path, registry=registry)
-        sha = sha256_of(Path(path))
+        sha = file_sha256(Path(path))
         for item in table.values.itertuples():
             territory = by_key.get((item.niveau, item.code))
             if territory is None:
@@ -75,7 +75,7 @@ def user_table_measures(registry: Registry, paths: Sequence[Path],
 def survey_measures(registry: Registry, analyses: Mapping[str, Any], territory
                     ) -> list[dict[str, Any]]:
     """Survey-based indicators: share (%) choosing the codes, for each wave."""
-    from ctgstats.runner import sha256_of
+    from ctgstats.cache import file_sha256
     from ctgstats.surveys.sentences import chosen_share
 
     rows = []
@@ -91,7 +91,7 @@ def survey_measures(registry: Registry, analyses: Mapping[str, Any], territory
                                  weights=analysis.weights)
             source = (f"{analysis.codebook.survey.title} ({analysis.spec.year}, "
                       f"{'pondéré' if analysis.weighted else 'non pondéré'})")
-            files = [(analysis.export_path.name, sha256_of(analysis.export_path))]
+            files = [(analysis.export_path.name, file_sha256(analysis.export_path))]
             rows.append(_row(indicator.id, territory, analysis.spec.year, 100 * share.share,
                              source=source, n_eff=share.n_eff, files=files))
     return rows

@@ -50,13 +50,13 @@ from typing import Any, Literal
 import pandas as pd
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
+
+from ctgstats.validation import StrictModel, error_items
 
 __all__ = [
     "DEFAULT_REGISTRY",
@@ -139,11 +139,7 @@ class RegistryError(ValueError):
     """Invalid registry file: the message names the file, line, indicator, field and value."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Source(_Strict):
+class Source(StrictModel):
     """Where an indicator's values come from."""
 
     kind: Literal["census", "filosofi", "user_table", "survey"]
@@ -163,7 +159,7 @@ class Source(_Strict):
         return self
 
 
-class Formula(_Strict):
+class Formula(StrictModel):
     """How the value is obtained (see the module docstring for each source kind)."""
 
     figure: str | None = Field(default=None, pattern=ID_PATTERN)
@@ -190,7 +186,7 @@ class Formula(_Strict):
         return self
 
 
-class Indicator(_Strict):
+class Indicator(StrictModel):
     """One indicator of the registry."""
 
     id: str = Field(pattern=ID_PATTERN)
@@ -304,7 +300,7 @@ def _source_text(indicator: Indicator) -> str:
     return f"{text} ; {label} : {ratio}"
 
 
-class Registry(_Strict):
+class Registry(StrictModel):
     """The indicators known to a run (shipped registry plus the analyst's files)."""
 
     indicators: tuple[Indicator, ...]
@@ -412,17 +408,16 @@ def _where(source: str, line: int | None, indicator_id: object) -> str:
 
 def _validation_lines(error: ValidationError, source: str, line: int | None,
                       keys: dict[str, int], indicator_id: object) -> list[str]:
+    def wording(item: dict[str, Any], message: str) -> str:
+        if item["type"] == "literal_error":
+            return message.replace("Input should be", "expected")
+        return message
+
     lines = []
-    for item in error.errors():
-        location = ".".join(str(p) for p in item["loc"]) or "(entry)"
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "unknown field (check its spelling)"
-        elif item["type"] == "literal_error":
-            message = message.replace("Input should be", "expected")
-        value = item.get("input")
-        shown = "" if isinstance(value, dict) else f" (value: {value!r})"
-        field_line = keys.get(str(item["loc"][0]), line) if item["loc"] else line
+    for location, message, shown in error_items(
+            error, unknown_key="unknown field (check its spelling)", root="(entry)",
+            rewrite=wording):
+        field_line = keys.get(location.split(".")[0], line) if location != "(entry)" else line
         lines.append(f"{_where(source, field_line, indicator_id)}: field {location}: "
                      f"{message}{shown}")
     return lines

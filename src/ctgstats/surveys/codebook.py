@@ -50,13 +50,13 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
+
+from ctgstats.validation import StrictModel, error_items
 
 QUESTION_TYPES = ("single", "multiple", "likert", "numeric", "text")
 
@@ -65,11 +65,9 @@ class CodebookError(ValueError):
     """Invalid codebook: the message names the file, the field and the value."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Option(_Strict):
+class Option(StrictModel):
     """One answer option of a choice question."""
 
     code: str
@@ -88,14 +86,14 @@ class Option(_Strict):
         return value
 
 
-class Finding(_Strict):
+class Finding(StrictModel):
     """Sentence fragment for the findings: share of respondents choosing ``codes``."""
 
     codes: tuple[str, ...] = Field(min_length=1)
     text: str
 
 
-class Question(_Strict):
+class Question(StrictModel):
     """One question of the questionnaire."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
@@ -141,7 +139,7 @@ class Question(_Strict):
         return next((o for o in self.options if o.code == code), None)
 
 
-class SurveyInfo(_Strict):
+class SurveyInfo(StrictModel):
     """What the survey is and how to treat its exports."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$")
@@ -152,7 +150,7 @@ class SurveyInfo(_Strict):
     redact_terms: tuple[str, ...] = ()
 
 
-class Codebook(_Strict):
+class Codebook(StrictModel):
     """A survey's codebook."""
 
     survey: SurveyInfo
@@ -184,18 +182,15 @@ class Codebook(_Strict):
 
 
 def _format_error(error: ValidationError, source: str) -> str:
-    lines = [f"{source}: invalid codebook"]
-    for item in error.errors():
-        location = ".".join(str(p) for p in item["loc"]) or "(root)"
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "unknown key (check its spelling)"
+    def wording(item: dict[str, Any], message: str) -> str:
         if item["type"] == "literal_error" and item["loc"][-1] == "type":
-            message = f"unknown question type; expected one of {', '.join(QUESTION_TYPES)}"
-        value = item.get("input")
-        shown = "" if isinstance(value, (dict, list)) else f" (value: {value!r})"
-        lines.append(f"  - {location}: {message}{shown}")
-    return "\n".join(lines)
+            return f"unknown question type; expected one of {', '.join(QUESTION_TYPES)}"
+        return message
+
+    items = error_items(error, unknown_key="unknown key (check its spelling)",
+                        hidden=(dict, list), rewrite=wording)
+    return "\n".join([f"{source}: invalid codebook",
+                      *(f"  - {where}: {message}{shown}" for where, message, shown in items)])
 
 
 def parse_codebook(data: Any, *, source: str = "<codebook>") -> Codebook:
