@@ -52,7 +52,7 @@ def build_csv(path: Path, *, communes: int, columns: int, seed: int = 0) -> list
 
 def run_step(step: str, csv_path: Path, cache_dir: Path, codes: list[str]) -> dict:
     """Run one step in this process and return its measures."""
-    from ctgstats.readers import read_table
+    from ctgstats.data.readers import read_table
 
     columns = [f"P22_V{j:03d}" for j in range(0, 100, 5)][:REQUESTED_COLUMNS]
     wanted = codes[:: max(1, len(codes) // REQUESTED_COMMUNES)][:REQUESTED_COMMUNES]

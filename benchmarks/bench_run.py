@@ -23,7 +23,7 @@ PARAMS = {"territory": {"level": "epci", "code": "000000101"}, "cog_year": 2025,
 
 
 def _portrait(cache: Path) -> tuple[float, float]:
-    from ctgstats.portrait import build_portrait
+    from ctgstats.portrait.build import build_portrait
 
     tracemalloc.start()
     start = time.perf_counter()

@@ -10,8 +10,8 @@ import nbformat
 import pytest
 import yaml
 
-from ctgstats import batch
-from ctgstats.batch import (
+from ctgstats.pipeline import batch
+from ctgstats.pipeline.batch import (
     STATUS_FAILED,
     STATUS_OK,
     STATUS_SKIPPED,
@@ -23,7 +23,7 @@ from ctgstats.batch import (
     items_from_files,
     run_batch,
 )
-from ctgstats.params import load_params, parse_params
+from ctgstats.core.params import load_params, parse_params
 
 BASE = {"territory": {"level": "epci", "code": "000000101"}, "cog_year": 2025,
         "data_dirs": ["ctgstats:demo"], "notebooks": ["01_demographie"],
@@ -151,7 +151,7 @@ def test_fingerprint_follows_notebook_templates(tmp_path, monkeypatch):
 
 def _templates(folder: Path, code: str) -> Path:
     """A copy of the notebook templates with ``code`` inserted into 01_demographie."""
-    from ctgstats.runner import notebooks_dir
+    from ctgstats.pipeline.runner import notebooks_dir
 
     templates = folder / "templates"
     shutil.copytree(notebooks_dir(), templates)
@@ -318,8 +318,8 @@ def test_a_broken_territory_never_stops_the_others(tmp_path, monkeypatch):
 
 
 def test_the_base_territory_keeps_its_surveys_and_follow_up():
-    from ctgstats.batch import expand_departement
-    from ctgstats.params import load_params
+    from ctgstats.pipeline.batch import expand_departement
+    from ctgstats.core.params import load_params
 
     base = load_params(Path(__file__).resolve().parents[1] / "params" / "demo.yaml")
     items = {item.slug: item for item in expand_departement(base, "00")}
@@ -329,7 +329,7 @@ def test_the_base_territory_keeps_its_surveys_and_follow_up():
 
 
 def test_workers_report_the_current_notebook(tmp_path):
-    from ctgstats.batch import current_steps, note_progress
+    from ctgstats.pipeline.batch import current_steps, note_progress
 
     note_progress(tmp_path, "epci-000000101", "exécution de 02_familles_menages.ipynb")
     assert current_steps(tmp_path, ["epci-000000101", "epci-000000102"]) == {

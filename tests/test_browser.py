@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from ctgstats.portal import single_file_report, write_portal
+from ctgstats.publish.portal import single_file_report, write_portal
 
 REPO = Path(__file__).resolve().parents[1]
 CTGSTATS = Path(sys.executable).parent / "ctgstats"

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from ctgstats.portrait import build_portrait
+from ctgstats.portrait.build import build_portrait
 
 pytestmark = pytest.mark.shared
 EPCI = "200072635"

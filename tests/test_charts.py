@@ -1,4 +1,4 @@
-"""Tests of ctgstats.charts: French text, colours, n.d. handling, no leaked figures."""
+"""Tests of ctgstats.portrait.charts: French text, colours, n.d. handling, no leaked figures."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from ctgstats import charts  # noqa: E402
-from ctgstats.figures import figure, to_frame  # noqa: E402
+from ctgstats.portrait import charts  # noqa: E402
+from ctgstats.present import chart_style  # noqa: E402
+from ctgstats.core.figures import figure, to_frame  # noqa: E402
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -96,35 +97,35 @@ def _figures() -> pd.DataFrame:
 # --- style and formatter ---------------------------------------------------------------
 
 def test_french_formatter():
-    formatter = charts.french_formatter(decimals=1)
+    formatter = chart_style.french_formatter(decimals=1)
     assert formatter(12345.6) == f"12{NBSP}345,6"
     assert formatter(-2.5) == f"{MINUS}2,5"
-    percent = charts.french_formatter(unit="%")
+    percent = chart_style.french_formatter(unit="%")
     percent.set_locs([0, 2.5, 5, 7.5])
     assert percent(2.5) == f"2,5{NBSP}%"
     assert percent(5) == f"5,0{NBSP}%"
-    integers = charts.french_formatter()
+    integers = chart_style.french_formatter()
     integers.set_locs([0, 5000, 10000])
     assert integers(10000) == f"10{NBSP}000"
-    assert charts.french_formatter(signed=True, decimals=0)(5) == "+5"
-    assert charts.french_formatter(absolute=True, unit="%", decimals=0)(-3) == f"3{NBSP}%"
+    assert chart_style.french_formatter(signed=True, decimals=0)(5) == "+5"
+    assert chart_style.french_formatter(absolute=True, unit="%", decimals=0)(-3) == f"3{NBSP}%"
 
 
 def test_apply_style_sets_rc():
     with matplotlib.rc_context():
-        charts.apply_style()
+        chart_style.apply_style()
         assert matplotlib.rcParams["font.size"] == 10
         assert matplotlib.rcParams["axes.spines.top"] is False
         assert to_hex(matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0]) == \
-            charts.TERRITORY_COLOR.lower()
+            chart_style.TERRITORY_COLOR.lower()
 
 
 def test_territory_colors():
-    colors = charts.territory_colors(LABELS, "200000001")
-    assert colors["200000001"] == charts.TERRITORY_COLOR
-    assert colors["01001"] in charts.COMPARATOR_COLORS
-    assert colors["01"] in charts.COMPARATOR_COLORS
-    assert charts.territory_colors(LABELS)["01001"] == charts.TERRITORY_COLOR
+    colors = chart_style.territory_colors(LABELS, "200000001")
+    assert colors["200000001"] == chart_style.TERRITORY_COLOR
+    assert colors["01001"] in chart_style.COMPARATOR_COLORS
+    assert colors["01"] in chart_style.COMPARATOR_COLORS
+    assert chart_style.territory_colors(LABELS)["01001"] == chart_style.TERRITORY_COLOR
 
 
 def test_charts_are_detached_from_pyplot(close_figures):
@@ -174,7 +175,7 @@ def test_age_structure(close_figures):
     ax = fig.axes[0]
     bars = _bars(ax)
     assert len(bars) == 9
-    strong = charts.TERRITORY_COLOR.lower()
+    strong = chart_style.TERRITORY_COLOR.lower()
     territory_bars = [b for b in bars if to_hex(b.get_facecolor()) == strong]
     assert sorted(round(b.get_width(), 6) for b in territory_bars) == [18.0, 32.0, 50.0]
     texts = _texts(fig)
@@ -296,7 +297,7 @@ def test_deciles(close_figures):
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == [f"D{i}" for i in range(1, 10)]
     lines = ax.get_lines()
-    assert to_hex(lines[0].get_color()) == charts.TERRITORY_COLOR.lower()
+    assert to_hex(lines[0].get_color()) == chart_style.TERRITORY_COLOR.lower()
     assert np.allclose(lines[0].get_ydata(), [10800.0 * d for d in range(1, 10)])
     texts = _texts(fig)
     assert f"10{NBSP}800{NBSP}€" in texts

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ctgstats.export import check_offline
+from ctgstats.publish.export import check_offline
 
 REPO = Path(__file__).resolve().parents[1]
 CTGSTATS = Path(sys.executable).parent / "ctgstats"
@@ -50,7 +50,7 @@ def test_demo_outputs(demo_run):
         assert check_offline(html) == []
         assert "Données fictives" in html or "DONNÉES FICTIVES" in html
         assert "data:image/png;base64" in html
-        assert "from ctgstats import views" not in html  # code hidden
+        assert "from ctgstats.portrait import views" not in html  # code hidden
         assert (folder / f"{name}.ipynb").is_file()
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert check_offline(index) == []

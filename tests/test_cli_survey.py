@@ -7,7 +7,7 @@ import json
 import shutil
 
 from ctgstats.demo import DATA_DIR
-from ctgstats.export import check_offline
+from ctgstats.publish.export import check_offline
 from ctgstats.surveys.model import FREQUENCY_COLUMNS
 from tests.test_cli import _run
 

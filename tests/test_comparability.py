@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ctgstats.comparability import (
+from ctgstats.core.comparability import (
     check_vintages,
     concept_breaks,
     is_comparable,

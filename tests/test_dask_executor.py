@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from ctgstats.batch import expand_departement, run_batch, use_dask
-from ctgstats.params import parse_params
+from ctgstats.pipeline.batch import expand_departement, run_batch, use_dask
+from ctgstats.core.params import parse_params
 
 distributed = pytest.importorskip("distributed", reason="Dask 'distributed' not installed")
 pytestmark = pytest.mark.notebooks

@@ -331,7 +331,7 @@ def test_plan_is_a_list_of_sheets() -> None:
 
 
 def test_plan_validates_as_params() -> None:
-    from ctgstats.params import Indicators
+    from ctgstats.core.params import Indicators
 
     spec = Indicators.model_validate(
         {"action_plan_file": str(SUIVI / "plan_action.yaml")})

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctgstats import demography as dem
-from ctgstats.figures import FIGURE_COLUMNS
+from ctgstats.portrait import demography as dem
+from ctgstats.core.figures import FIGURE_COLUMNS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CCPHG = SHARED / "insee" / "rp2022-ccphg"
@@ -399,7 +399,7 @@ def test_real_ccphg_extract() -> None:
         assert not one(older, territory, "indice_vieillissement", str(year))["disponible"]
         assert one(older, territory, "part_60_plus", str(year))["disponible"]
 
-    from ctgstats.families import households_and_families
+    from ctgstats.portrait.families import households_and_families
     fam = households_and_families(totals, year=2022)
     expected_mono = family["C22_FAMMONO"] / (family["C22_COUPAENF"] + family["C22_FAMMONO"]) * 100
     assert one(fam, territory, "part_familles_monoparentales", "2022")["valeur"] == pytest.approx(

@@ -1,4 +1,4 @@
-"""Tests of ctgstats.display: French formats, footnotes, escaping."""
+"""Tests of ctgstats.present.display: French formats, footnotes, escaping."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 from IPython.display import HTML, Markdown
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from ctgstats import display
-from ctgstats.figures import figure, to_frame
+from ctgstats.present import display
+from ctgstats.core.figures import figure, to_frame
 
 NBSP = "\u00a0"
 MINUS = "\u2212"

@@ -1,4 +1,4 @@
-"""Tests of ctgstats.download against a local HTTP server on 127.0.0.1 only."""
+"""Tests of ctgstats.data.download against a local HTTP server on 127.0.0.1 only."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ctgstats.download import (
+from ctgstats.data.download import (
     ChecksumError,
     DownloadError,
     OfflineError,
@@ -21,7 +21,7 @@ from ctgstats.download import (
     fetch,
     lock_path,
 )
-from ctgstats.sources import get_source
+from ctgstats.data.sources import get_source
 
 FILE_NAME = "base-cc-evol-struct-pop-2022_csv.zip"
 CONTENT = b"PK fake archive bytes, version 1"

@@ -21,7 +21,7 @@ from ctgstats.indicators.evaluation import (
     tcam,
     year_of,
 )
-from ctgstats.indicators.registry import Indicator, load_registry
+from ctgstats.data.registry import Indicator, load_registry
 
 Z = 1.959963984540054  # 97.5 % normal quantile
 

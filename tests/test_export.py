@@ -1,4 +1,4 @@
-"""Tests of ctgstats.export: offline self-contained HTML pages."""
+"""Tests of ctgstats.publish.export: offline self-contained HTML pages."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ import pytest  # noqa: E402
 from bs4 import BeautifulSoup  # noqa: E402
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
 
-from ctgstats import display, export  # noqa: E402
+from ctgstats.present import display
+from ctgstats.publish import export  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 SRC = Path(__file__).resolve().parents[1] / "src"

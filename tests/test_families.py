@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctgstats import families as fam
-from ctgstats.figures import FIGURE_COLUMNS
+from ctgstats.portrait import families as fam
+from ctgstats.core.figures import FIGURE_COLUMNS
 
 SMALL = "effectif faible (< 200) : estimation par sondage, à interpréter avec prudence"
 NOISE = "évolution faible au regard de la précision de l'estimation"

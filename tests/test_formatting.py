@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ctgstats.formatting import (
+from ctgstats.present.formatting import (
     NBSP,
     fr_int,
     fr_number,

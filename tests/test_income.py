@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctgstats import income
-from ctgstats.figures import FIGURE_COLUMNS
+from ctgstats.portrait import income
+from ctgstats.core.figures import FIGURE_COLUMNS
 
 FILOSOFI = Path(__file__).resolve().parents[2] / "shared" / "data" / "insee" / "filosofi-dep31"
 SECRET = "secret statistique : non publié par l'Insee"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ctgstats.display import INDICATOR_LABELS
-from ctgstats.indicators.registry import (
+from ctgstats.present.display import INDICATOR_LABELS
+from ctgstats.data.registry import (
     DEFAULT_REGISTRY,
     GLOSSARY_COLUMNS,
     THEMES,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from ctgstats.params import parse_params
-from ctgstats.runner import KernelSession, RunError, plan_run, run
+from ctgstats.core.params import parse_params
+from ctgstats.pipeline.runner import KernelSession, RunError, plan_run, run
 
 pytestmark = pytest.mark.notebooks
 
@@ -28,7 +28,7 @@ def test_one_kernel_for_several_territories(tmp_path):
 def test_failure_on_a_session_names_the_cell(tmp_path, monkeypatch):
     templates = tmp_path / "templates"
     templates.mkdir()
-    from ctgstats.runner import notebooks_dir
+    from ctgstats.pipeline.runner import notebooks_dir
 
     notebook = nbformat.read(notebooks_dir() / "01_demographie.ipynb", as_version=4)
     notebook.cells.insert(4, nbformat.v4.new_code_cell("1 / 0"))

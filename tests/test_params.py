@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ctgstats.params import ParamsError, json_schema, load_params, parse_params
+from ctgstats.core.params import ParamsError, json_schema, load_params, parse_params
 
 REPO_PARAMS = __import__("pathlib").Path(__file__).resolve().parents[1] / "params"
 

@@ -2,7 +2,7 @@
 
 The territory folders are written by hand in tmp_path: ``manifest.json`` and
 ``tables/chiffres_cles.csv`` as the runner writes them, and small HTML pages shaped like
-the notebook pages of :func:`ctgstats.export.notebook_to_html`.
+the notebook pages of :func:`ctgstats.publish.export.notebook_to_html`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from ctgstats.display import FICTIONAL_TEXT
-from ctgstats.export import check_offline
-from ctgstats.portal import (
+from ctgstats.present.display import FICTIONAL_TEXT
+from ctgstats.publish.export import check_offline
+from ctgstats.publish.portal import (
     SINGLE_FILE_NAME,
     ReportTooLargeError,
     collect_entries,

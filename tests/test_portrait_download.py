@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from ctgstats import sources
+from ctgstats.data import sources
 from ctgstats.demo import DATA_DIR
-from ctgstats.download import OfflineError
-from ctgstats.portrait import build_portrait
+from ctgstats.data.download import OfflineError
+from ctgstats.portrait.build import build_portrait
 from tests.test_download import LocalServer, loopback_only  # noqa: F401 - fixture
 
 LEVELS = ("EPCI", "DEP", "METROPOLE")

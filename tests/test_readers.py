@@ -1,4 +1,4 @@
-"""Tests of ctgstats.readers and ctgstats.cache on real INSEE extracts and format fixtures."""
+"""Tests of ctgstats.data.readers and ctgstats.data.cache on real INSEE extracts and format fixtures."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctgstats import cache, readers
-from ctgstats.readers import DataFileError, DataFileWarning, parse_file, read_table
+from ctgstats.data import cache, readers
+from ctgstats.data.readers import DataFileError, DataFileWarning, parse_file, read_table
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

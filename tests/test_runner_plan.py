@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ctgstats.params import parse_params
-from ctgstats.runner import plan_run, slugify
+from ctgstats.core.params import parse_params
+from ctgstats.pipeline.runner import plan_run, slugify
 
 
 def test_plan_of_the_demo(tmp_path):

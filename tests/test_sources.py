@@ -1,4 +1,4 @@
-"""Tests of ctgstats.sources: registry entries and discovery of files on disk."""
+"""Tests of ctgstats.data.sources: registry entries and discovery of files on disk."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ctgstats.sources import (
+from ctgstats.data.sources import (
     FILOSOFI_LEVELS,
     REGISTRY,
     SOURCE_IDS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ctgstats.params import Survey, Weighting
-from ctgstats.portrait import build_portrait
+from ctgstats.core.params import Survey, Weighting
+from ctgstats.portrait.build import build_portrait
 from ctgstats.surveys.analysis import analyse, analyse_from_params
 from ctgstats.surveys.model import FREQUENCY_COLUMNS
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctgstats.formatting import NBSP
+from ctgstats.present.formatting import NBSP
 from ctgstats.surveys.codebook import parse_codebook
 from ctgstats.surveys.model import (
     ANSWER_COLUMNS,

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from ctgstats.codes import Level
-from ctgstats.territories import (
+from ctgstats.core.codes import Level
+from ctgstats.core.territories import (
     Movements,
     TerritoryError,
     aggregate,

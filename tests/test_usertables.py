@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ctgstats.indicators.registry import load_registry
+from ctgstats.data.registry import load_registry
 from ctgstats.indicators.usertables import (
     PROBLEM_COLUMNS,
     TEMPLATE_COLUMNS,

@@ -19,9 +19,9 @@ params = {
     "census": {"vintages": [2011, 2016, 2022]},
     "data_dirs": ["ctgstats:demo"],
 }'''
-SETUP = '''from ctgstats import views
-from ctgstats.charts import apply_style
-from ctgstats.portrait import build_portrait
+SETUP = '''from ctgstats.portrait import views
+from ctgstats.portrait.charts import apply_style
+from ctgstats.portrait.build import build_portrait
 
 apply_style()
 portrait = build_portrait(params)
@@ -97,7 +97,7 @@ params = {
 }
 survey_id = "habitants"
 survey = None  # analyse d'une enquête seule (sans territoire) : sa description'''
-SURVEY_SETUP = '''from ctgstats.charts import apply_style
+SURVEY_SETUP = '''from ctgstats.portrait.charts import apply_style
 from ctgstats.surveys import views
 from ctgstats.surveys.analysis import analyse_from_params
 
@@ -145,7 +145,7 @@ params = {
         "action_plan_file": "ctgstats:demo/suivi/plan_action.yaml",
     },
 }'''
-INDICATOR_SETUP = '''from ctgstats.charts import apply_style
+INDICATOR_SETUP = '''from ctgstats.portrait.charts import apply_style
 from ctgstats.indicators import views
 from ctgstats.indicators.followup import followup_from_params
 

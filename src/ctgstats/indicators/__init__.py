@@ -4,7 +4,7 @@ A convention territoriale globale (CTG) is signed on a diagnostic at T0 and eval
 three years later: each action sheet (fiche action) has indicators with a T0 value and a
 target. This package holds:
 
-:mod:`~ctgstats.indicators.registry`
+:mod:`~ctgstats.data.registry`
     The registry of indicators (``ctgstats/data/indicateurs.yaml`` plus the analyst's own
     YAML files): French label and definition, unit, source and its frequency, census
     exploitation, formula, minimum comparable gap, polarity (which way is good) and CTG

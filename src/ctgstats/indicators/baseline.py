@@ -19,7 +19,7 @@ import pandas as pd
 
 from ctgstats import __version__
 from ctgstats.indicators.measures import MEASURE_COLUMNS
-from ctgstats.indicators.registry import Registry
+from ctgstats.data.registry import Registry
 
 BASELINE_FORMAT = "ctgstats-baseline"
 BASELINE_VERSION = 1

@@ -9,13 +9,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ctgstats.charts import (
+from ctgstats.present.chart_style import (
     COMPARATOR_COLORS,
     MUTED_COLOR,
     TERRITORY_COLOR,
-    _finish,
-    _styled,
-    _wrap,
+    finish_figure,
+    styled,
+    wrap_label,
     french_formatter,
 )
 
@@ -30,7 +30,7 @@ def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) ->
         return None
     n = len(rows)
     lines = math.ceil(n / columns)
-    with _styled():
+    with styled():
         fig, axes = plt.subplots(lines, columns, figsize=(8.0, 2.6 * lines + 0.8),
                                  layout="constrained", squeeze=False)
         plt.close(fig)
@@ -43,7 +43,7 @@ def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) ->
                                              marker="o", label=labels[t])
                    for i, t in enumerate(labels)]
         axes.flat[0].legend(handles=handles, fontsize=7, frameon=False, loc="best")
-        return _finish(fig, title="Évolution des indicateurs du plan d'action",
+        return finish_figure(fig, title="Évolution des indicateurs du plan d'action",
                        source="Sources : voir le glossaire des indicateurs",
                        note="Cercle : valeur T0 figée ; tirets : cible de niveau. Les effectifs "
                             "(nombres) ne sont tracés que pour le territoire ; les taux et "
@@ -69,7 +69,7 @@ def _panel(ax, followup, row, labels: Mapping[str, str]) -> None:
     if isinstance(row.cible, (int, float)) and not isinstance(row.cible, bool) \
             and "atteindre" in row.cible_libelle:
         ax.axhline(float(row.cible), color=MUTED_COLOR, linestyle="--", linewidth=1)
-    ax.set_title(_wrap(row.libelle, 42), fontsize=9, loc="left")
+    ax.set_title(wrap_label(row.libelle, 42), fontsize=9, loc="left")
     years = sorted(set(measures["annee"]))
     if years:
         ax.set_xticks(years if len(years) <= 6 else np.linspace(years[0], years[-1], 5)

@@ -11,7 +11,7 @@ Rules
    is not later than T0, when the gap between the two is shorter than the indicator's
    ``min_gap_years``, and — methodology rule 16 — when the indicator comes from the census
    and the two vintages are closer than the minimum comparable gap
-   (``indicator.min_gap_years``, else :func:`ctgstats.comparability.min_comparable_gap`:
+   (``indicator.min_gap_years``, else :func:`ctgstats.core.comparability.min_comparable_gap`:
    5 years, 6 when a vintage of 2019-2023 is involved). RP *N* pools the annual surveys
    N-2 … N+2, so two vintages 3 years apart share 2 of their 5 surveys: no change is
    reported then (``evolution`` is NaN). A survey indicator without the effective sample
@@ -68,13 +68,13 @@ from typing import Literal
 
 import pandas as pd
 
-from ctgstats.comparability import (
+from ctgstats.core.comparability import (
     POSTPONED_SURVEY_VINTAGES,
     min_comparable_gap,
     shared_surveys,
 )
-from ctgstats.formatting import NBSP, fr_number, fr_signed
-from ctgstats.indicators.registry import Indicator
+from ctgstats.present.formatting import NBSP, fr_number, fr_signed
+from ctgstats.data.registry import Indicator
 from ctgstats.surveys.estimates import wilson_interval
 
 __all__ = [

@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from ctgstats.catalog import resolve_path
+from ctgstats.data.catalog import resolve_path
 from ctgstats.indicators import evaluation
 from ctgstats.indicators.baseline import Baseline, load_baseline, revision_notes
 from ctgstats.indicators.measures import current_measures
-from ctgstats.indicators.registry import Registry, load_registry
+from ctgstats.data.registry import Registry, load_registry
 
 INDICATOR_COLUMNS = ["indicateur", "code", "t0_annee", "t0_valeur", "cible", "derniere_annee",
                      "derniere_valeur", "evolution", "statut"]
@@ -65,7 +65,7 @@ def _target_text(spec) -> object:
 
 
 def _target_label(spec, unit: str) -> str:
-    from ctgstats.formatting import fr_number, fr_signed
+    from ctgstats.present.formatting import fr_number, fr_signed
 
     if spec is None:
         return "pas de cible"
@@ -147,7 +147,7 @@ def freeze_baseline(params, *, path=None, force: bool = False,
     from pathlib import Path
 
     from ctgstats.indicators.baseline import BaselineError, t0_values, write_baseline
-    from ctgstats.portrait import build_portrait
+    from ctgstats.portrait.build import build_portrait
     from ctgstats.surveys.analysis import analyse
 
     spec = params.indicators
@@ -174,8 +174,8 @@ def freeze_baseline(params, *, path=None, force: bool = False,
 
 def followup_from_params(params: Mapping[str, Any]):
     """What the indicators notebook calls: (portrait, follow-up) of ``params``."""
-    from ctgstats.params import parse_params
-    from ctgstats.portrait import build_portrait
+    from ctgstats.core.params import parse_params
+    from ctgstats.portrait.build import build_portrait
     from ctgstats.surveys.analysis import analyse
 
     validated = parse_params(dict(params))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ctgstats.indicators.registry import Registry
+from ctgstats.data.registry import Registry
 from ctgstats.indicators.usertables import read_user_table
 
 MEASURE_COLUMNS = ["indicateur", "territoire", "niveau", "code", "annee", "valeur", "n_eff",
@@ -56,7 +56,7 @@ def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
 def user_table_measures(registry: Registry, paths: Sequence[Path],
                         territories: Sequence[Any]) -> list[dict[str, Any]]:
     """Indicators of the analyst's local data files, for the portrayed territories."""
-    from ctgstats.cache import file_sha256
+    from ctgstats.data.cache import file_sha256
 
     by_key = {(t.level.value, t.code): t for t in territories}
     rows = []
@@ -75,7 +75,7 @@ def user_table_measures(registry: Registry, paths: Sequence[Path],
 def survey_measures(registry: Registry, analyses: Mapping[str, Any], territory
                     ) -> list[dict[str, Any]]:
     """Survey-based indicators: share (%) choosing the codes, for each wave."""
-    from ctgstats.cache import file_sha256
+    from ctgstats.data.cache import file_sha256
     from ctgstats.surveys.sentences import chosen_share
 
     rows = []

@@ -48,8 +48,8 @@ from typing import Any
 
 import pandas as pd
 
-from ctgstats.codes import CODE_SHAPES, Level, is_valid_code
-from ctgstats.indicators.registry import Registry
+from ctgstats.core.codes import CODE_SHAPES, Level, is_valid_code
+from ctgstats.data.registry import Registry
 
 __all__ = [
     "LEVELS",

@@ -8,11 +8,11 @@ import math
 import pandas as pd
 from IPython.display import HTML
 
-from ctgstats import display as ctg_display
-from ctgstats.formatting import NBSP, fr_number, fr_signed
+from ctgstats.present import display as ctg_display
+from ctgstats.present.formatting import NBSP, fr_number, fr_signed
 from ctgstats.indicators.evaluation import ALL_STATUSES, STATUSES, status_colour
 from ctgstats.indicators.followup import FollowUp
-from ctgstats.indicators.registry import THEMES
+from ctgstats.data.registry import THEMES
 
 
 def _value(value: float, unit: str) -> str:
@@ -96,7 +96,7 @@ def findings(followup: FollowUp) -> HTML:
 
 def evolution_charts(followup: FollowUp, portrait):
     """Small multiples: each indicator of the plan over time, with the comparators."""
-    from ctgstats import charts
+    from ctgstats.portrait import charts
     from ctgstats.indicators.charts import small_multiples
 
     figure = small_multiples(followup, labels=portrait.labels)

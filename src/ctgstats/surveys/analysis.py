@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from ctgstats.catalog import is_demo_path, resolve_path
-from ctgstats.formatting import fr_int, fr_number
-from ctgstats.params import Survey, parse_params
+from ctgstats.data.catalog import is_demo_path, resolve_path
+from ctgstats.present.formatting import fr_int, fr_number
+from ctgstats.core.params import Survey, parse_params
 from ctgstats.surveys import adapters, estimates, quality, redact, sentences, weighting
 from ctgstats.surveys.codebook import Codebook, load_codebook
 from ctgstats.surveys.margins import MarginsUnavailable, census_margins
@@ -199,7 +199,7 @@ def analyse_from_params(params: Mapping[str, Any] | None, *, survey_id: str,
         if survey is None:
             raise ValueError("give the params of a territory or a survey description")
         return analyse(Survey.model_validate(dict(survey)), portrait=None)
-    from ctgstats.portrait import build_portrait
+    from ctgstats.portrait.build import build_portrait
 
     validated = parse_params(dict(params))
     specs = {s.id: s for s in validated.surveys}

@@ -1,4 +1,4 @@
-"""Charts of survey results, in the ctgstats style (see :mod:`ctgstats.charts`).
+"""Charts of survey results, in the ctgstats style (see :mod:`ctgstats.portrait.charts`).
 
 Percentages are drawn with their Wilson 95 % interval; Likert questions as a diverging
 stacked bar (disagreement to the left, agreement to the right). "Ne sait pas" and
@@ -13,18 +13,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ctgstats.charts import (
+from ctgstats.present.chart_style import (
     MUTED_COLOR,
     TERRITORY_COLOR,
     TEXT_COLOR,
     VALUE_SIZE,
-    _finish,
-    _new_figure,
-    _styled,
-    _wrap,
+    finish_figure,
+    new_figure,
+    styled,
+    wrap_label,
     french_formatter,
 )
-from ctgstats.formatting import NBSP, fr_int, fr_number
+from ctgstats.present.formatting import NBSP, fr_int, fr_number
 from ctgstats.surveys.model import NON_RESPONSE
 
 NEGATIVE = ("#8C2D04", "#D9712B", "#F2B48A")
@@ -57,8 +57,8 @@ def question_bars(rows: pd.DataFrame, *, title: str, source: str,
     """
     rows = rows.reset_index(drop=True)
     height = 1.2 + 0.42 * len(rows)
-    with _styled():
-        fig, ax = _new_figure(height)
+    with styled():
+        fig, ax = new_figure(height)
         positions = np.arange(len(rows))[::-1]
         values = rows["pourcentage"].to_numpy(dtype=float)
         low = values - rows["ic_bas"].to_numpy(dtype=float)
@@ -72,11 +72,11 @@ def question_bars(rows: pd.DataFrame, *, title: str, source: str,
         for y, value, top in zip(positions, values, rows["ic_haut"]):
             ax.text(float(top) + 1.0, y, f"{fr_number(value, 0)}{NBSP}%", va="center",
                     fontsize=VALUE_SIZE, color=TEXT_COLOR)
-        ax.set_yticks(positions, [_wrap(str(m), 38) for m in rows["modalite"]])
+        ax.set_yticks(positions, [wrap_label(str(m), 38) for m in rows["modalite"]])
         ax.set_xlim(0, min(100.0, max(10.0, float(rows["ic_haut"].max()) + 12)))
         ax.xaxis.set_major_formatter(french_formatter(unit="%"))
         ax.set_xlabel("Part des répondants (%)")
-        return _finish(fig, title=_wrap(title, 70), source=source, note=base_note(rows))
+        return finish_figure(fig, title=wrap_label(title, 70), source=source, note=base_note(rows))
 
 
 def likert_diverging(freq: pd.DataFrame, *, questions: list[str], labels: dict[str, str],
@@ -89,8 +89,8 @@ def likert_diverging(freq: pd.DataFrame, *, questions: list[str], labels: dict[s
     """
     k = len(scale)
     height = 1.6 + 0.55 * len(questions)
-    with _styled():
-        fig, ax = _new_figure(height)
+    with styled():
+        fig, ax = new_figure(height)
         palette = _palette(k)
         for row, question in enumerate(questions[::-1]):
             rows = freq[freq["question"] == question].set_index("code")
@@ -106,14 +106,14 @@ def likert_diverging(freq: pd.DataFrame, *, questions: list[str], labels: dict[s
                             if index in (0, k - 1) else TEXT_COLOR)
                 left += share
         ax.axvline(0, color=TEXT_COLOR, linewidth=0.8)
-        ax.set_yticks(range(len(questions)), [_wrap(labels[q], 40) for q in questions[::-1]])
+        ax.set_yticks(range(len(questions)), [wrap_label(labels[q], 40) for q in questions[::-1]])
         ax.xaxis.set_major_formatter(french_formatter(unit="%", absolute=True))
         ax.set_xlabel("Part des répondants (%) — désaccord à gauche, accord à droite")
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(k, 5),
                   frameon=False, fontsize=8)
         note = ("Les « ne sait pas » et les non-réponses ne figurent pas dans les barres : "
                 "leur part est donnée dans le tableau.")
-        return _finish(fig, title=_wrap(title, 70), source=source, note=note)
+        return finish_figure(fig, title=wrap_label(title, 70), source=source, note=note)
 
 
 def _palette(k: int) -> list[str]:

@@ -56,7 +56,7 @@ from pydantic import (
     model_validator,
 )
 
-from ctgstats.validation import StrictModel, error_items
+from ctgstats.core.models import StrictModel, error_items
 
 QUESTION_TYPES = ("single", "multiple", "likert", "numeric", "text")
 

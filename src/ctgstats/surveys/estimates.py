@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import expected_freq
 
-from ctgstats.formatting import fr_int, fr_number
+from ctgstats.present.formatting import fr_int, fr_number
 from ctgstats.surveys.codebook import Codebook, Question
 from ctgstats.surveys.model import (
     FREQUENCY_COLUMNS,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ctgstats.surveys.codebook import Codebook
-from ctgstats.variables import yy
+from ctgstats.data.variables import yy
 
 
 class MarginsUnavailable(ValueError):

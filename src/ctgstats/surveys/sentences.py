@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ctgstats.formatting import NBSP, fr_int, fr_number, fr_percent
+from ctgstats.present.formatting import NBSP, fr_int, fr_number, fr_percent
 from ctgstats.surveys.codebook import Codebook, Question
 from ctgstats.surveys.estimates import choice_matrix, included_weights, wilson_interval
 from ctgstats.surveys.model import SurveyData

@@ -7,9 +7,9 @@ import html
 import pandas as pd
 from IPython.display import HTML, display
 
-from ctgstats import charts
-from ctgstats import display as ctg_display
-from ctgstats.formatting import NBSP, fr_int, fr_number, fr_percent
+from ctgstats.portrait import charts
+from ctgstats.present import display as ctg_display
+from ctgstats.present.formatting import NBSP, fr_int, fr_number, fr_percent
 from ctgstats.surveys import charts as survey_charts
 from ctgstats.surveys.analysis import SurveyAnalysis
 

@@ -35,7 +35,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ctgstats.formatting import fr_int, fr_number
+from ctgstats.present.formatting import fr_int, fr_number
 
 __all__ = [
     "MARGINS_COLUMNS",

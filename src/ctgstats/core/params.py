@@ -1,0 +1,415 @@
+"""Typed parameters of a run, validated before any notebook kernel starts.
+
+A params file (``params/*.yaml``) describes one territory to portray. The model refuses
+unknown keys, wrong types and malformed codes, naming the field and the value. Whether a
+well-formed code *exists* is checked against the composition table of the stated COG year
+by :func:`ctgstats.core.territories.resolve` (also before any kernel starts).
+
+Relative paths (``data_dirs``, ``output_dir``) are resolved against the current working
+directory, as for every command-line tool; the special data dir ``ctgstats:demo`` is the
+fictional demo territory shipped with the package.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from ctgstats.core.codes import CODE_SHAPES, Level, is_valid_code
+from ctgstats.core.models import StrictModel, error_items
+
+DEMO_DATA_DIR = "ctgstats:demo"
+NOTEBOOKS = ("01_demographie", "02_familles_menages")
+
+
+class ParamsError(ValueError):
+    """Invalid parameters: the message names the file, the field and the value."""
+
+
+
+
+class Territory(StrictModel):
+    """The territory portrayed.
+
+    ``level`` is one of commune, epci, departement, region, groupe. A ``groupe`` is a named
+    list of communes (e.g. the communes of a syndicat or a CTG perimeter).
+    """
+
+    level: Level = Field(description="commune, epci, departement, region ou groupe")
+    code: str = Field(description="Code officiel (chaîne) : commune '31471', EPCI '200072635', "
+                                  "département '31' ; identifiant libre pour un groupe")
+    name: str | None = Field(default=None, description="Libellé affiché (par défaut celui du COG)")
+    communes: tuple[str, ...] | None = Field(
+        default=None, description="Codes des communes d'un groupe (niveau 'groupe' seulement)")
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_is_string(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(
+                f"code {value!r} must be written as a quoted string in YAML "
+                "(e.g. \"01001\"), otherwise leading zeros are lost")
+        return value
+
+    @field_validator("communes", mode="before")
+    @classmethod
+    def _communes_are_strings(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        if not isinstance(value, (list, tuple)):
+            raise ValueError("communes must be a list of commune codes")
+        for item in value:
+            if not isinstance(item, str):
+                raise ValueError(f"commune code {item!r} must be a quoted string")
+        return value
+
+    @field_validator("level")
+    @classmethod
+    def _not_france(cls, value: Level) -> Level:
+        if value is Level.FRANCE:
+            raise ValueError("level 'france' cannot be the portrayed territory; "
+                             "it is a comparator")
+        return value
+
+    @field_validator("code")
+    @classmethod
+    def _check_code_shape(cls, value: str, info: ValidationInfo) -> str:
+        level = info.data.get("level")
+        if level is not None and not is_valid_code(level, value):
+            shape = CODE_SHAPES.get(level, "identifiant de 1 à 64 lettres, chiffres, - ou _")
+            raise ValueError(f"{value!r} is not a valid {level.value} code (expected {shape})")
+        return value
+
+    @model_validator(mode="after")
+    def _check_group(self) -> Territory:
+        if self.level is Level.GROUPE:
+            if not self.communes:
+                raise ValueError("a territory of level 'groupe' needs a non-empty 'communes' list")
+            if not self.name:
+                raise ValueError("a territory of level 'groupe' needs a 'name'")
+            bad = [c for c in self.communes if not is_valid_code(Level.COMMUNE, c)]
+            if bad:
+                raise ValueError(f"communes: invalid commune codes {bad}")
+            if len(set(self.communes)) != len(self.communes):
+                raise ValueError("communes: the list contains duplicates")
+        elif self.communes is not None:
+            raise ValueError("'communes' is only allowed for level 'groupe'")
+        return self
+
+    @property
+    def id(self) -> str:
+        """Territory id used in figure tables: ``'epci:200072635'``."""
+        return f"{self.level.value}:{self.code}"
+
+
+class Comparator(StrictModel):
+    """A comparison territory; ``code`` is inferred from the territory when omitted."""
+
+    level: Literal["departement", "region", "france", "epci", "commune"]
+    code: str | None = None
+
+    @model_validator(mode="after")
+    def _check_code(self) -> Comparator:
+        if self.code is not None and not is_valid_code(Level(self.level), self.code):
+            raise ValueError(f"code {self.code!r} is not a valid {self.level} code "
+                             f"(expected {CODE_SHAPES[Level(self.level)]})")
+        return self
+
+
+class Census(StrictModel):
+    """Census vintages to compare (RP N pools the surveys N-2 … N+2)."""
+
+    vintages: tuple[Annotated[int, Field(ge=1968, le=2100)], ...] | None = Field(
+        default=None, description="Millésimes du recensement, ex. [2011, 2016, 2022] ; "
+                                  "par défaut tous ceux présents dans les fichiers")
+
+    @field_validator("vintages")
+    @classmethod
+    def _sorted_unique(cls, value: tuple[int, ...] | None) -> tuple[int, ...] | None:
+        if value is None:
+            return value
+        if len(value) < 1:
+            raise ValueError("give at least one census vintage")
+        if len(set(value)) != len(value):
+            raise ValueError(f"duplicate census vintages in {list(value)}")
+        return tuple(sorted(value))
+
+
+class Income(StrictModel):
+    """Filosofi vintage (disposable income)."""
+
+    year: Annotated[int, Field(ge=2012, le=2100)] | None = Field(
+        default=None, description="Millésime Filosofi ; par défaut le plus récent disponible")
+
+
+class Options(StrictModel):
+    """Conventions with variants (methodology: make the variant a parameter)."""
+
+    small_count_threshold: Annotated[float, Field(gt=0)] = Field(
+        default=200, description="Seuil des petits effectifs (variables C, règle 4)")
+    ageing_index: Literal["65", "60"] = Field(
+        default="65", description="Indice de vieillissement : 65+/<20 (défaut) ou 60+/<20")
+
+
+class DownloadSource(StrictModel):
+    """One INSEE file to download, pinned to its vintage (never "latest")."""
+
+    id: str = Field(description="Identifiant de source, ex. rp_evol_struct_pop, filosofi_disp")
+    vintage: Annotated[int, Field(ge=1990, le=2100)]
+    level: Literal["COM", "EPCI", "DEP", "REG", "METROPOLE"] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _known_id(cls, value: str) -> str:
+        from ctgstats.data.sources import SOURCE_IDS
+
+        if value not in SOURCE_IDS:
+            raise ValueError(f"unknown source id {value!r} (known: {', '.join(SOURCE_IDS)})")
+        return value
+
+
+class Download(StrictModel):
+    """INSEE files to download into the cache (checksummed) before reading the data dirs."""
+
+    sources: tuple[DownloadSource, ...] = ()
+    offline: bool = Field(default=False, description="Ne jamais utiliser le réseau : "
+                                                     "seuls les fichiers déjà en cache servent")
+
+
+class Weighting(StrictModel):
+    """How survey respondents are weighted (rule 13)."""
+
+    method: Literal["raking", "none"] = Field(
+        default="raking", description="'raking' : calage sur les marges du recensement du "
+                                      "territoire ; 'none' : résultats non pondérés")
+    margins: tuple[str, ...] = Field(
+        default=("age", "sexe"), min_length=1,
+        description="Descripteurs du répondant calés (age, sexe, commune)")
+    bounds: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
+        default=(0.25, 4.0), description="Bornes des poids rapportés au poids moyen")
+
+    @model_validator(mode="after")
+    def _check(self) -> Weighting:
+        low, high = self.bounds
+        if not low < 1 < high:
+            raise ValueError(f"bounds must satisfy low < 1 < high, got {list(self.bounds)}")
+        unknown = [m for m in self.margins if m not in ("age", "sexe", "commune")]
+        if unknown:
+            raise ValueError(f"margins {unknown} cannot be taken from the census "
+                             "(allowed: age, sexe, commune)")
+        return self
+
+
+class Survey(StrictModel):
+    """A survey export with its codebook (residents, elected officials …).
+
+    Repeated waves of the same questionnaire share a ``series`` (default: the id) and
+    differ by ``year``: survey-based indicators compare the waves.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$",
+                    description="Identifiant de l'enquête, utilisé dans les noms de fichiers "
+                                "(tables/enquete_<id>_frequences.csv)")
+    export: str = Field(description="Fichier exporté (LimeSurvey, Google Forms, Kobo, CSV) ; "
+                                    "'ctgstats:demo/…' pour les enquêtes fictives")
+    codebook: str = Field(description="Codebook YAML de l'enquête")
+    format: Literal["limesurvey", "googleforms", "kobo", "csv"] | None = Field(
+        default=None, description="Format de l'export (détecté par défaut)")
+    weighting: Weighting = Weighting()
+    series: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$",
+                               description="Série d'enquêtes (vagues successives) ; "
+                                           "par défaut l'identifiant")
+    year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(
+        default=None, description="Année de la vague (pour le suivi des indicateurs)")
+
+    @property
+    def series_id(self) -> str:
+        """The series this wave belongs to."""
+        return self.series or self.id
+
+
+class TargetSpec(StrictModel):
+    """The target of an indicator in an action sheet."""
+
+    kind: Literal["level", "rate", "change", "direction"] = Field(
+        description="level : atteindre une valeur ; rate : taux annuel moyen (%) ; "
+                    "change : variation absolue ; direction : hausse ou baisse")
+    value: float | None = None
+    direction: Literal["up", "down"] | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> TargetSpec:
+        if self.kind == "direction":
+            if self.direction is None:
+                raise ValueError("a 'direction' target needs direction: up or down")
+        elif self.value is None:
+            raise ValueError(f"a '{self.kind}' target needs a value")
+        return self
+
+
+class IndicatorTarget(StrictModel):
+    """One indicator of an action sheet, with its target (optional)."""
+
+    indicator: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    target: TargetSpec | None = None
+
+
+class ActionSheet(StrictModel):
+    """A fiche action of the CTG (or an axis of a Pacte local des solidarités)."""
+
+    fiche: str
+    theme: str | None = None
+    targets: tuple[IndicatorTarget, ...] = Field(min_length=1)
+
+
+class Indicators(StrictModel):
+    """Indicators over time: registry, local data, frozen T0 and action plan."""
+
+    registry: tuple[str, ...] = Field(default=(), description="Registres YAML "
+                                      "complémentaires (ajoutent ou remplacent des indicateurs)")
+    user_tables: tuple[str, ...] = Field(default=(), description="Tables de données locales "
+                                         "(modèle : src/ctgstats/data/modele_table_indicateurs.csv)")
+    baseline: str | None = Field(default=None, description="Fichier T0 figé "
+                                 "(ctgstats baseline freeze)")
+    t0_year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(
+        default=None, description="Année T0 des données locales (par défaut la plus récente)")
+    stability_threshold: Annotated[float, Field(gt=0)] = Field(
+        default=1.0, description="Variation relative (%) en deçà de laquelle une donnée "
+                                 "administrative est jugée stable")
+    action_plan: tuple[ActionSheet, ...] = ()
+    action_plan_file: str | None = Field(
+        default=None, description="Plan d'action dans un fichier YAML à part (liste de "
+                                  "fiches) ; 'ctgstats:demo/suivi/plan_action.yaml' pour la démo")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_plan_file(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or not data.get("action_plan_file"):
+            return data
+        if data.get("action_plan"):
+            raise ValueError("give either action_plan or action_plan_file, not both")
+        from ctgstats.data.catalog import resolve_path
+
+        path = resolve_path(str(data["action_plan_file"]))
+        try:
+            plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ValueError(f"action_plan_file: {path} not found") from None
+        except yaml.YAMLError as error:
+            raise ValueError(f"action_plan_file: {path} is not valid YAML: {error}") from None
+        if not isinstance(plan, list):
+            raise ValueError(f"action_plan_file: {path} must hold a list of action sheets")
+        return {**data, "action_plan": plan}
+
+
+class Params(StrictModel):
+    """Parameters of one portrait run (the content of a ``params/*.yaml`` file)."""
+
+    territory: Territory
+    cog_year: Annotated[int, Field(ge=2000, le=2100)] | None = Field(
+        default=None, description="Année du COG (géographie au 1er janvier) ; par défaut la "
+                                  "table de composition la plus récente trouvée")
+    comparators: tuple[Comparator, ...] | None = Field(
+        default=None, description="Territoires de comparaison ; par défaut le département et "
+                                  "la France (et la région quand les données la donnent)")
+    census: Census = Census()
+    income: Income = Income()
+    data_dirs: tuple[str, ...] = Field(
+        default=(DEMO_DATA_DIR,), min_length=1,
+        description="Dossiers de fichiers Insee ; 'ctgstats:demo' = données fictives")
+    output_dir: str = Field(default="outputs", description="Dossier de sortie")
+    notebooks: tuple[Literal["01_demographie", "02_familles_menages", "03_enquete",
+                             "04_indicateurs"], ...] | None = Field(
+        default=None, min_length=1,
+        description="Carnets à exécuter ; par défaut 01 et 02, et 03 (une fois par enquête) "
+                    "quand des enquêtes sont déclarées, 04 quand un plan d'action l'est")
+    surveys: tuple[Survey, ...] = Field(default=(), description="Enquêtes à analyser")
+    indicators: Indicators = Field(default_factory=Indicators,
+                                   description="Suivi des indicateurs (T0, cibles, T+n)")
+    options: Options = Options()
+    download: Download = Download()
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,80}$",
+                             description="Nom du sous-dossier de sortie")
+
+    @model_validator(mode="after")
+    def _surveys_and_notebooks(self) -> Params:
+        if self.notebooks and "03_enquete" in self.notebooks and not self.surveys:
+            raise ValueError("notebooks: '03_enquete' needs at least one entry in 'surveys'")
+        if self.notebooks and "04_indicateurs" in self.notebooks \
+                and not self.indicators.action_plan:
+            raise ValueError("notebooks: '04_indicateurs' needs indicators.action_plan")
+        ids = [s.id for s in self.surveys]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"surveys: the ids {twice} are used twice")
+        return self
+
+    @property
+    def notebook_names(self) -> tuple[str, ...]:
+        """Notebooks to run (the defaults filled in)."""
+        if self.notebooks is not None:
+            return self.notebooks
+        return (NOTEBOOKS + (("03_enquete",) if self.surveys else ())
+                + (("04_indicateurs",) if self.indicators.action_plan else ()))
+
+    def to_jsonable(self) -> dict[str, Any]:
+        """Plain JSON-serialisable dict (the form injected into notebooks).
+
+        An action plan read from ``action_plan_file`` stays a reference to that file.
+        """
+        data = json.loads(self.model_dump_json())
+        if data["indicators"].get("action_plan_file"):
+            data["indicators"]["action_plan"] = []
+        return data
+
+
+def _format_validation_error(error: ValidationError, source: str) -> str:
+    items = error_items(
+        error, unknown_key="unknown key (not a parameter of ctgstats; check its spelling)")
+    return "\n".join([f"{source}: invalid parameters",
+                      *(f"  - {where}: {message}{shown}" for where, message, shown in items)])
+
+
+def parse_params(data: Any, *, source: str = "<params>") -> Params:
+    """Validate a mapping into :class:`Params`, raising :class:`ParamsError` on any problem."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"{source}: the parameters must be a mapping (key: value), "
+                          f"got {type(data).__name__}")
+    try:
+        return Params.model_validate(data)
+    except ValidationError as error:
+        raise ParamsError(_format_validation_error(error, source)) from None
+
+
+def load_params(path: Path | str) -> Params:
+    """Read and validate a params YAML file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ParamsError(f"{path}: params file not found") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ParamsError(f"{path}: not valid YAML: {error}") from None
+    return parse_params(data, source=str(path))
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of the params file, exported from the model."""
+    schema = Params.model_json_schema()
+    schema["title"] = "ctgstats params file"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

@@ -1,0 +1,220 @@
+"""Parquet cache of parsed tables, keyed by file content.
+
+National INSEE files are large (35,000 communes × hundreds of columns) and slow to
+parse, above all as xlsx. :func:`cached_parse` parses a file once with
+:func:`ctgstats.data.readers.parse_file` and stores the full typed table as parquet under
+``<cache_dir>/<key[:2]>/<key>.parquet``; later calls read only the requested columns.
+
+The key is the SHA-256 of the file's bytes, the archive member, the sheet,
+:data:`CACHE_FORMAT_VERSION` and the reader version, so a changed file, a changed
+reader or a changed cache layout never reuses a stale table. Files are written
+atomically (temporary file + :func:`os.replace`); a corrupt cache file is deleted and
+the source re-parsed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+__all__ = [
+    "CACHE_FORMAT_VERSION",
+    "cache_key",
+    "cache_path",
+    "cached_column_names",
+    "cached_parse",
+    "default_cache_dir",
+    "file_sha256",
+]
+
+#: Bumped whenever the layout of cached parquet files changes.
+CACHE_FORMAT_VERSION = 1
+
+#: Environment variable overriding the default cache directory.
+CACHE_DIR_ENV = "CTGSTATS_CACHE_DIR"
+
+_INDEX_NAME = "line"
+_CHUNK = 1 << 20
+
+
+def default_cache_dir() -> Path:
+    """``$CTGSTATS_CACHE_DIR`` if set and non-empty, else ``~/.cache/ctgstats``."""
+    value = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if value:
+        return Path(value).expanduser()
+    return Path.home() / ".cache" / "ctgstats"
+
+
+def file_sha256(path: Path | str) -> str:
+    """Hex SHA-256 of a file, memoised per (resolved path, mtime, size) in-process.
+
+    Parameters
+    ----------
+    path : Path or str
+        The file.
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+    """
+    resolved = Path(path).resolve()
+    stat = resolved.stat()
+    return _sha256_of(str(resolved), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _sha256_of(path: str, mtime_ns: int, size: int) -> str:  # noqa: ARG001 - cache key
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def cache_key(path: Path | str, *, member: str | None = None,
+              sheet: str | None = None) -> str:
+    """Content key of a parsed table: file hash, member, sheet and format versions."""
+    from ctgstats.data.readers import READER_VERSION
+
+    payload = json.dumps(
+        {
+            "sha256": file_sha256(path),
+            "member": member,
+            "sheet": sheet,
+            "format": CACHE_FORMAT_VERSION,
+            "reader": READER_VERSION,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def cache_path(cache_dir: Path | str, key: str) -> Path:
+    """Location of the parquet file of ``key``: ``<cache_dir>/<key[:2]>/<key>.parquet``."""
+    return Path(cache_dir) / key[:2] / f"{key}.parquet"
+
+
+def cached_parse(path: Path | str, *, cache_dir: Path | str, member: str | None = None,
+                 sheet: str | None = None,
+                 columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Parse ``path`` once, then read it back from the parquet cache.
+
+    Parameters
+    ----------
+    path : Path or str
+        The data file (see :func:`ctgstats.data.readers.parse_file`).
+    cache_dir : Path or str
+        Root of the cache.
+    member, sheet : str, optional
+        Archive member and workbook sheet, passed to the parser.
+    columns : sequence of str, optional
+        Only read these columns from the cache (all when None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The typed table, index ``line`` as produced by the parser.
+    """
+    target = _ensure_cached(Path(path), Path(cache_dir), member, sheet)
+    try:
+        return _read_parquet(target, columns)
+    except _CorruptCache:
+        target.unlink(missing_ok=True)
+        table = _parse_and_store(Path(path), target, member, sheet)
+        return table if columns is None else table.loc[:, list(columns)]
+
+
+def cached_column_names(path: Path | str, *, cache_dir: Path | str,
+                        member: str | None = None,
+                        sheet: str | None = None) -> tuple[list[str], dict[str, Any]]:
+    """Column names of the cached table (parsing the file if needed) and its source info.
+
+    Returns
+    -------
+    tuple of (list of str, dict)
+        The column names, without the ``line`` index, and ``attrs["source"]`` as
+        recorded by the parser (path, member, sheet, encoding, decimal mark).
+    """
+    target = _ensure_cached(Path(path), Path(cache_dir), member, sheet)
+    try:
+        schema = pq.read_schema(target)
+    except Exception:  # noqa: BLE001 - any unreadable file is a corrupt cache entry
+        target.unlink(missing_ok=True)
+        table = _parse_and_store(Path(path), target, member, sheet)
+        return list(table.columns), dict(table.attrs.get("source", {}))
+    names = [name for name in schema.names if name != _INDEX_NAME
+             and not name.startswith("__index_level_")]
+    return names, _source_attrs(schema)
+
+
+class _CorruptCache(Exception):
+    """Internal: a cache file cannot be read."""
+
+
+def _ensure_cached(path: Path, cache_dir: Path, member: str | None,
+                   sheet: str | None) -> Path:
+    target = cache_path(cache_dir, cache_key(path, member=member, sheet=sheet))
+    if not target.is_file():
+        _parse_and_store(path, target, member, sheet)
+    return target
+
+
+def _parse_and_store(path: Path, target: Path, member: str | None,
+                     sheet: str | None) -> pd.DataFrame:
+    from ctgstats.data.readers import parse_file
+
+    table = parse_file(path, member=member, sheet=sheet)
+    _write_atomic(table, target)
+    return table
+
+
+def _write_atomic(table: pd.DataFrame, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-",
+                                         suffix=".parquet")
+    os.close(handle)
+    try:
+        table.to_parquet(temp_name, engine="pyarrow", index=True)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _read_parquet(target: Path, columns: Sequence[str] | None) -> pd.DataFrame:
+    try:
+        names = pq.read_schema(target).names
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is a corrupt entry
+        raise _CorruptCache(str(exc)) from exc
+    unknown = [name for name in columns or () if name not in names]
+    if unknown:
+        raise KeyError(f"columns not in the cached table of {target}: {unknown}")
+    try:
+        table = pd.read_parquet(target, engine="pyarrow",
+                                columns=None if columns is None else list(columns))
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is a corrupt entry
+        raise _CorruptCache(str(exc)) from exc
+    if table.index.name != _INDEX_NAME:
+        raise _CorruptCache("missing line index")
+    return table
+
+
+def _source_attrs(schema: Any) -> dict[str, Any]:
+    metadata = schema.metadata or {}
+    raw = metadata.get(b"PANDAS_ATTRS")
+    if not raw:
+        return {}
+    try:
+        return dict(json.loads(raw).get("source", {}))
+    except (ValueError, AttributeError):
+        return {}

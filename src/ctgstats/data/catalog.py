@@ -1,0 +1,196 @@
+"""The files a run reads: discovered in data folders, loaded through the data layer.
+
+:class:`Catalog` is the single entry point from "data folders" to typed tables: it knows
+which INSEE source and vintage each file is (via :mod:`ctgstats.data.sources`), loads only the
+columns asked for (via :mod:`ctgstats.data.readers`, with the parquet cache), and keeps the
+sha256 of every file it read for the manifest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from ctgstats.data import readers, sources
+from ctgstats.core.params import DEMO_DATA_DIR
+from ctgstats.core.territories import Composition, Movements, composition_from_frame
+
+RP_SOURCES = ("rp_evol_struct_pop", "rp_coupl_fam_men", "rp_serie_historique")
+RP_PATTERN = r"^(?:[PC]\d{2}_.+|(?:NAIS|DECE)\d{4})$"
+COMPOSITION_SOURCES = ("cog_epci_composition", "cog_communes_epci")
+BUILTIN_MOVEMENTS = "mouvements_communes_complement.csv"
+
+
+class DataNotFoundError(FileNotFoundError):
+    """A source the run needs is in none of the data folders."""
+
+
+def resolve_data_dir(entry: str) -> Path:
+    """Turn a ``data_dirs`` entry into a folder (``ctgstats:demo`` → the demo data)."""
+    return resolve_path(entry)
+
+
+def resolve_path(entry: str) -> Path:
+    """Turn a path of a params file into an absolute path.
+
+    ``ctgstats:demo`` is the folder of the fictional demo data shipped with the package and
+    ``ctgstats:demo/enquetes/x.csv`` a file in it; other paths are resolved against the
+    current working directory.
+    """
+    if entry == DEMO_DATA_DIR or entry.startswith(DEMO_DATA_DIR + "/"):
+        from ctgstats.demo import DATA_DIR
+
+        return Path(DATA_DIR).joinpath(*entry[len(DEMO_DATA_DIR):].strip("/").split("/"))
+    return Path(entry).expanduser().resolve()
+
+
+def is_demo_path(entry: str) -> bool:
+    """True for paths inside the fictional demo data."""
+    return entry == DEMO_DATA_DIR or entry.startswith(DEMO_DATA_DIR + "/")
+
+
+def rp_geography_year(vintage: int) -> int:
+    """COG year of the geography a census vintage is published in (RP N → 1 Jan N+3)."""
+    return vintage + 3
+
+
+@dataclass
+class FileUse:
+    """A file read by the run, for the manifest and the report's sources."""
+
+    source_id: str
+    vintage: int
+    level: str | None
+    path: Path
+    sha256: str
+
+
+@dataclass
+class Catalog:
+    """Files discovered in the data folders of a run."""
+
+    data_dirs: tuple[Path, ...]
+    found: list[sources.FoundFile]
+    cache_dir: Path | None = None
+    used: dict[Path, FileUse] = field(default_factory=dict)
+
+    @classmethod
+    def from_dirs(cls, entries: Sequence[str], *, cache_dir: Path | None = None) -> Catalog:
+        """Discover the INSEE files in ``entries`` (folders, or ``ctgstats:demo``).
+
+        ``cache_dir`` defaults to :func:`ctgstats.data.cache.default_cache_dir`
+        (``$CTGSTATS_CACHE_DIR`` or ``~/.cache/ctgstats``).
+        """
+        if cache_dir is None:
+            from ctgstats.data.cache import default_cache_dir
+
+            cache_dir = default_cache_dir()
+        dirs = []
+        for entry in entries:
+            folder = resolve_data_dir(entry)
+            if not folder.is_dir():
+                raise DataNotFoundError(f"data_dirs: folder {entry!r} does not exist "
+                                        f"(resolved to {folder})")
+            dirs.append(folder)
+        return cls(tuple(dirs), sources.discover(dirs), cache_dir=cache_dir)
+
+    @property
+    def is_demo(self) -> bool:
+        """True when every data folder is the fictional demo."""
+        from ctgstats.demo import DATA_DIR
+
+        return all(Path(d) == Path(DATA_DIR) for d in self.data_dirs)
+
+    # ------------------------------------------------------------------ discovery
+    def files(self, source_id: str, *, vintage: int | None = None,
+              level: str | None = None) -> list[sources.FoundFile]:
+        """Discovered files of a source, newest vintage first."""
+        hits = [f for f in self.found if f.source.id == source_id
+                and (vintage is None or f.vintage == vintage)
+                and (level is None or (f.level or "").upper() == level.upper())]
+        return sorted(hits, key=lambda f: (-f.vintage, str(f.path)))
+
+    def vintages(self, source_id: str, *, level: str | None = None) -> list[int]:
+        """Vintages available for a source (ascending)."""
+        return sorted({f.vintage for f in self.files(source_id, level=level)})
+
+    # ------------------------------------------------------------------ reading
+    def read(self, found: sources.FoundFile, **options) -> pd.DataFrame:
+        """Read a discovered file through the data layer and record its use."""
+        frame = readers.read_table(found.path, cache_dir=self.cache_dir,
+                                   member=found.member, sheet=found.sheet, **options)
+        if found.path not in self.used:
+            self.used[found.path] = FileUse(found.source.id, found.vintage, found.level,
+                                            found.path, readers.file_sha256(found.path))
+        return frame
+
+    def load_composition(self, cog_year: int | None) -> Composition:
+        """Composition table of ``cog_year`` (default: the most recent one found)."""
+        candidates = [f for s in COMPOSITION_SOURCES for f in self.files(s)]
+        if not candidates:
+            raise DataNotFoundError(
+                "no composition table (COG) in the data folders "
+                f"{[str(d) for d in self.data_dirs]}: add INSEE's 'Intercommunalité - "
+                "Métropole au 01-01-YYYY' file (sheet Composition_communale)")
+        years = sorted({f.vintage for f in candidates})
+        year = cog_year if cog_year is not None else years[-1]
+        chosen = [f for f in candidates if f.vintage == year]
+        if not chosen:
+            raise DataNotFoundError(
+                f"cog_year: no composition table for COG {year} in the data folders; "
+                f"years found: {years}")
+        found = sorted(chosen, key=lambda f: COMPOSITION_SOURCES.index(f.source.id))[0]
+        frame = self.read(found)
+        return composition_from_frame(frame, cog_year=year, source=str(found.path))
+
+    def load_movements(self) -> Movements:
+        """INSEE commune movements (newest file found), or the bundled complement."""
+        files = self.files("cog_mouvements")
+        if files:
+            frame = self.read(files[0])
+            return Movements.from_frame(frame, source=str(files[0].path))
+        path = resources.files("ctgstats") / "data" / BUILTIN_MOVEMENTS
+        frame = pd.read_csv(str(path), dtype=str, keep_default_na=False)
+        return Movements.from_frame(frame, source="complément intégré à ctgstats (partiel)")
+
+    def rp_tables(self, *, codes: Sequence[str] | None = None
+                  ) -> list[tuple[sources.FoundFile, pd.DataFrame]]:
+        """Every census file found, as commune-indexed numeric tables, newest first."""
+        tables = []
+        for source_id in RP_SOURCES:
+            for found in self.files(source_id):
+                frame = self.read(found, pattern=RP_PATTERN, codes=codes)
+                tables.append((found, _index_by_code(frame)))
+        tables.sort(key=lambda item: (-item[0].vintage, RP_SOURCES.index(item[0].source.id)))
+        return tables
+
+    def filosofi_table(self, *, year: int, level: str,
+                       codes: Sequence[str] | None = None) -> pd.DataFrame | None:
+        """Filosofi ``FILO{year}_DISP_{level}`` as a code-indexed table, or None if absent."""
+        files = self.files("filosofi_disp", vintage=year, level=level)
+        if not files:
+            return None
+        frame = self.read(files[0], codes=codes)
+        return _index_by_code(frame)
+
+    def filosofi_years(self) -> list[int]:
+        """Filosofi vintages with at least one file."""
+        return self.vintages("filosofi_disp")
+
+
+def _index_by_code(frame: pd.DataFrame) -> pd.DataFrame:
+    code = "CODGEO" if "CODGEO" in frame.columns else frame.columns[0]
+    frame = frame.set_index(code)
+    frame.index = frame.index.astype(str)
+    frame.index.name = "CODGEO"
+    return frame
+
+
+def period_columns(columns: Sequence[str]) -> list[str]:
+    """``NAIS``/``DECE`` period columns among ``columns``."""
+    return [c for c in columns if re.fullmatch(r"(?:NAIS|DECE)\d{4}", c)]

@@ -1,0 +1,830 @@
+"""Parse INSEE tables in every format INSEE distributes them.
+
+INSEE publishes the same table as a CSV (``;`` or ``,`` separated, UTF-8 with or
+without BOM, LF or CRLF, decimal point or decimal comma), as the same CSV inside a
+``.zip`` next to ``meta_*`` documentation members, or as an ``.xlsx`` workbook with
+title lines above the header. :func:`read_table` reads all of them into one typed
+:class:`pandas.DataFrame`:
+
+* code and label columns (:data:`STRING_COLUMNS`, and any column whose values are not
+  all numeric) stay strings: ``"01001"`` never becomes ``1001``;
+* so does a column, outside the numeric families, with a zero-padded value such as
+  ``007`` or ``01004`` (an unlisted code column: ``BV2022``, ``AAV2020``…);
+* every other column is ``float64``; an empty cell (or a secrecy mark, see
+  :data:`MISSING_MARKERS`) is ``NaN`` — "secret / not published", never ``0``;
+* the decimal mark is detected once per file (Filosofi writes ``14789,6`` and
+  ``3,400`` meaning 3.4); thousands separators are never accepted.
+
+Every problem raises a :class:`DataFileError` that names the file (and the archive
+member or sheet), the column(s), the line and the offending value.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from ctgstats.data import cache
+
+__all__ = [
+    "CODE_COLUMNS",
+    "CODE_COLUMN_CANDIDATES",
+    "HEADER_MARKERS",
+    "MISSING_MARKERS",
+    "NUMERIC_FAMILIES",
+    "READER_VERSION",
+    "STRING_COLUMNS",
+    "STRING_COLUMN_PREFIXES",
+    "DataFileError",
+    "DataFileWarning",
+    "file_sha256",
+    "is_string_column",
+    "parse_file",
+    "read_table",
+]
+
+#: Bumped whenever parsing or typing changes, so that cached tables are re-parsed.
+READER_VERSION = "1"
+
+#: Code and label columns that always stay strings (compared case-insensitively).
+STRING_COLUMNS: frozenset[str] = frozenset(
+    {
+        "CODGEO", "LIBGEO", "REG", "DEP", "EPCI", "LIBEPCI", "NATURE_EPCI", "COM",
+        "CODE", "NOM", "DEPARTEMENT", "REGION", "SIREN", "EPCI_CODE", "EPCI_NOM",
+        "EPCI_TYPE", "MOD", "DATE_EFF", "COM_AV", "COM_AP", "TYPECOM", "ARR", "CAN",
+        "CTCD", "COMPARENT", "DEPCOM", "IRIS", "LIBCOM", "LIBIRIS",
+    }
+)
+
+#: Prefixes of string columns (COG files: ``TYPECOM_AV``, ``NCCENR``, ``LIBELLE_AP``…).
+STRING_COLUMN_PREFIXES: tuple[str, ...] = ("TYPECOM_", "NCC", "LIBELLE", "TNCC")
+
+#: Columns holding territory codes: in an xlsx, a numeric cell there lost its zeros.
+CODE_COLUMNS: frozenset[str] = frozenset(
+    {
+        "CODGEO", "EPCI", "COM", "DEP", "REG", "CODE", "SIREN", "EPCI_CODE",
+        "DEPARTEMENT", "REGION", "COM_AV", "COM_AP", "ARR", "CAN", "CTCD",
+        "COMPARENT", "DEPCOM", "IRIS",
+    }
+)
+
+#: Names, in order of preference, of the column holding the row's territory code.
+CODE_COLUMN_CANDIDATES: tuple[str, ...] = ("CODGEO", "code", "COM")
+
+#: Header cells that identify the header row of an INSEE workbook.
+HEADER_MARKERS: frozenset[str] = frozenset({"CODGEO", "EPCI", "code", "COM", "DEP", "REG"})
+
+#: Rows scanned, from the top of a sheet, for the header row.
+HEADER_SEARCH_ROWS = 15
+
+#: Cell contents meaning "no value": blank, ``s`` (secret, Filosofi workbooks),
+#: ``nd`` (non disponible). They become NaN, never 0.
+MISSING_MARKERS: frozenset[str] = frozenset({"", "s", "nd"})
+
+#: Column families that must be numeric: a non-numeric value there is an error.
+NUMERIC_FAMILIES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^[PCD]\d{2}_"),  # census: P22_POP, C11_FAMMONO, D99_POP
+    re.compile(r"^(?:NAIS|DECE)\d{4}$"),  # séries historiques: NAIS1622
+    re.compile(  # Filosofi: Q219, NBMEN19, S80S2019, PPSOC19…
+        r"^(?:NBMEN|NBPERS|NBUC|Q[1-3]|D[1-9]|S80S20|GI|MED|TP60|PACT|PTSAC?|PCHO|PBEN"
+        r"|PPEN|PPAT|PPSOC|PPFAM|PPMINI|PPLOGT|PIMPOT)\d{2}$"
+    ),
+    re.compile(r"^(?:Q3_Q1|RD)$"),
+)
+
+#: Data members of a zip are files with these suffixes (case-insensitive).
+DATA_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".xlsx")
+
+_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+_DECIMAL_COMMA = r"^-?\d+,\d+$"
+_DECIMAL_POINT = r"^-?\d+\.\d+$"
+_LEADING_ZERO = r"^0\d"
+_DEFAULT_SHEETS = ("COM", "Composition_communale")
+_SEPARATORS = (";", ",", "\t")
+
+
+class DataFileError(ValueError):
+    """A data file cannot be read as expected.
+
+    The message names the file (and archive member or sheet), the column(s), the line
+    (1-based in the file, header counted; the row number for a workbook) and the value.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file on disk.
+    column : str or tuple of str or None
+        The column(s) concerned.
+    line : int or tuple of int or None
+        The line(s) concerned (rows for a workbook).
+    value : object
+        The offending value(s), or None.
+    member, sheet : str or None
+        The archive member or workbook sheet, when relevant.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: Path | str,
+        column: str | tuple[str, ...] | None = None,
+        line: int | tuple[int, ...] | None = None,
+        value: Any = None,
+        member: str | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.column = column
+        self.line = line
+        self.value = value
+        self.member = member
+        self.sheet = sheet
+        self.reason = reason
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        where = _describe_location(self.path, self.member, self.sheet)
+        parts = [where]
+        if isinstance(self.column, tuple):
+            parts.append("columns " + ", ".join(repr(c) for c in self.column))
+        elif self.column is not None:
+            parts.append(f"column {self.column!r}")
+        unit = "row" if self.sheet is not None else "line"
+        if isinstance(self.line, tuple):
+            parts.append(f"{unit}s " + ", ".join(str(n) for n in self.line))
+        elif self.line is not None:
+            parts.append(f"{unit} {self.line}")
+        if self.value is not None:
+            parts.append(f"value {self.value!r}")
+        return ", ".join(parts) + ": " + self.reason
+
+
+class DataFileWarning(UserWarning):
+    """Something in a data file was handled, but the user should know (e.g. encoding)."""
+
+
+@dataclass(frozen=True)
+class _Location:
+    """Where a table comes from, for messages."""
+
+    path: Path
+    member: str | None = None
+    sheet: str | None = None
+
+    def error(self, reason: str, **details: Any) -> DataFileError:
+        return DataFileError(reason, path=self.path, member=self.member, sheet=self.sheet,
+                             **details)
+
+    def describe(self) -> str:
+        return _describe_location(self.path, self.member, self.sheet)
+
+
+@dataclass
+class _RawTable:
+    """A table as strings: header names, one string array per column, line numbers."""
+
+    location: _Location
+    names: list[str]
+    columns: list[pa.Array]
+    lines: np.ndarray
+    header_line: int = 1
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+def _describe_location(path: Path, member: str | None, sheet: str | None) -> str:
+    text = str(path)
+    if member is not None:
+        text += f" (member {member!r})"
+    if sheet is not None:
+        text += f" (sheet {sheet!r})"
+    return text
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def file_sha256(path: Path | str) -> str:
+    """Hex SHA-256 of a file's bytes, computed once per (path, mtime, size) in-process."""
+    return cache.file_sha256(path)
+
+
+def is_string_column(name: str) -> bool:
+    """Tell whether ``name`` is a code/label column that always stays a string."""
+    upper = name.upper()
+    return upper in STRING_COLUMNS or upper.startswith(STRING_COLUMN_PREFIXES)
+
+
+def parse_file(path: Path | str, *, member: str | None = None,
+               sheet: str | None = None) -> pd.DataFrame:
+    """Parse a whole INSEE table, typed, without any cache.
+
+    Parameters
+    ----------
+    path : Path or str
+        A ``.csv``, a ``.zip`` holding one data member, or an ``.xlsx``.
+    member : str, optional
+        The archive member to read (required when a zip holds several data files).
+    sheet : str, optional
+        The workbook sheet; default ``COM`` if present, then ``Composition_communale``,
+        else the first sheet. Ignored when the data is a CSV (a source's sheet applies
+        to its xlsx distribution only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        All named columns, strings for code/label columns, ``float64`` otherwise. The
+        index, named ``line``, holds each row's 1-based line in the file (header
+        counted) or row in the sheet. ``attrs["source"]`` records path, member, sheet,
+        encoding and decimal mark.
+
+    Raises
+    ------
+    DataFileError
+        If the file cannot be read or holds a malformed value.
+    """
+    raw = _read_raw(Path(path), member=member, sheet=sheet)
+    return _type_table(raw)
+
+
+def read_table(
+    path: Path | str,
+    *,
+    required: Sequence[str] = (),
+    optional: Sequence[str] = (),
+    pattern: str | None = None,
+    codes: Collection[str] | None = None,
+    code_column: str | None = None,
+    member: str | None = None,
+    sheet: str | None = None,
+    cache_dir: Path | None = None,
+) -> pd.DataFrame:
+    """Read the columns a caller needs from an INSEE table.
+
+    Parameters
+    ----------
+    path : Path or str
+        A ``.csv``, ``.zip`` or ``.xlsx`` file (see :func:`parse_file`).
+    required : sequence of str
+        Columns that must exist; all missing ones are reported at once.
+    optional : sequence of str
+        Columns included when present.
+    pattern : str, optional
+        Regular expression (``re.search``); every matching column is included.
+    codes : collection of str, optional
+        Keep only the rows with these codes (file order kept).
+    code_column : str, optional
+        Column holding the territory code; default the first of ``CODGEO``, ``code``,
+        ``COM`` present. It always comes first in the result.
+    member, sheet : str, optional
+        Archive member or workbook sheet (see :func:`parse_file`).
+    cache_dir : Path, optional
+        Parse the file once and re-read the requested columns from a parquet cache.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The code column then the selected columns (all columns when none of
+        ``required``, ``optional``, ``pattern`` is given), with a fresh RangeIndex.
+
+    Raises
+    ------
+    DataFileError
+        Missing required columns, empty or duplicate codes, malformed values.
+    """
+    path = Path(path)
+    if cache_dir is None:
+        table = parse_file(path, member=member, sheet=sheet)
+        names = list(table.columns)
+        location = _location_of(table, path)
+    else:
+        names, source = cache.cached_column_names(path, cache_dir=cache_dir, member=member,
+                                                  sheet=sheet)
+        location = _location_from_source(source, path)
+        table = None
+    code = _resolve_code_column(names, code_column, location)
+    selection = _select_columns(names, code, required, optional, pattern, location)
+    if table is None:
+        table = cache.cached_parse(path, cache_dir=cache_dir, member=member, sheet=sheet,
+                                   columns=selection)
+    else:
+        table = table.loc[:, selection]
+    if code is not None:
+        _check_codes(table, code, location)
+    if codes is not None:
+        table = _filter_codes(table, code, codes, location)
+    return table.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def _location_of(table: pd.DataFrame, path: Path) -> _Location:
+    return _location_from_source(table.attrs.get("source", {}), path)
+
+
+def _location_from_source(source: dict[str, Any], path: Path) -> _Location:
+    return _Location(path, source.get("member"), source.get("sheet"))
+
+
+def _resolve_code_column(names: Sequence[str], code_column: str | None,
+                         location: _Location) -> str | None:
+    if code_column is not None:
+        if code_column not in names:
+            raise location.error(
+                f"code column not found{_suggest(code_column, names)}; "
+                f"columns are {_shorten(names)}",
+                column=code_column,
+            )
+        return code_column
+    by_upper = {name.upper(): name for name in reversed(names)}
+    for candidate in CODE_COLUMN_CANDIDATES:
+        if candidate.upper() in by_upper:
+            return by_upper[candidate.upper()]
+    return None
+
+
+def _select_columns(names: Sequence[str], code: str | None, required: Sequence[str],
+                    optional: Sequence[str], pattern: str | None,
+                    location: _Location) -> list[str]:
+    if isinstance(required, str) or isinstance(optional, str):
+        raise TypeError("required and optional must be sequences of column names, not str")
+    present = set(names)
+    missing = [name for name in required if name not in present]
+    if missing:
+        hints = "".join(_suggest(name, names) for name in missing)
+        raise location.error(
+            f"{len(missing)} required column(s) missing{hints}",
+            column=tuple(missing),
+        )
+    if not required and not optional and pattern is None:
+        wanted = list(names)
+    else:
+        wanted = list(required) + [name for name in optional if name in present]
+        if pattern is not None:
+            regex = re.compile(pattern)
+            wanted += [name for name in names if regex.search(name)]
+    if code is not None:
+        wanted = [code, *wanted]
+    return list(dict.fromkeys(wanted))
+
+
+def _suggest(name: str, names: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return f" ({name!r}: did you mean {', '.join(repr(c) for c in close)}?)"
+
+
+def _shorten(names: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(repr(n) for n in list(names)[:limit])
+    more = len(names) - limit
+    return f"[{shown}{f', … {more} more' if more > 0 else ''}]"
+
+
+def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
+    values = table[code]
+    lines = table.index.to_numpy()
+    empty = values.isna().to_numpy()
+    if empty.any():
+        raise location.error(
+            "empty code(s)", column=code, line=tuple(int(n) for n in lines[empty][:20])
+        )
+    duplicated = values.duplicated(keep=False).to_numpy()
+    if duplicated.any():
+        dup_values = values[duplicated]
+        first = list(dict.fromkeys(dup_values.tolist()))[:10]
+        dup_lines = tuple(int(n) for n in lines[duplicated][:20])
+        raise location.error(
+            f"duplicate code(s) {', '.join(repr(v) for v in first)}",
+            column=code, line=dup_lines, value=tuple(first),
+        )
+
+
+def _filter_codes(table: pd.DataFrame, code: str | None, codes: Collection[str],
+                  location: _Location) -> pd.DataFrame:
+    if code is None:
+        raise location.error("cannot filter by codes: the table has no code column "
+                             f"(none of {', '.join(CODE_COLUMN_CANDIDATES)}); pass code_column")
+    if isinstance(codes, str):
+        raise TypeError("codes must be a collection of code strings, not one str")
+    wanted = [str(c) for c in codes]
+    return table.loc[table[code].isin(wanted).to_numpy()]
+
+
+# --------------------------------------------------------------------------- raw reading
+
+
+def _read_raw(path: Path, *, member: str | None, sheet: str | None) -> _RawTable:
+    if not path.is_file():
+        raise DataFileError("file not found", path=path, member=member, sheet=sheet)
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        return _read_zip(path, member=member, sheet=sheet)
+    if member is not None:
+        raise DataFileError("member given but the file is not a zip archive", path=path,
+                            member=member)
+    if suffix == ".xlsx":
+        with path.open("rb") as stream:
+            return _read_xlsx(stream, _Location(path), sheet=sheet)
+    if suffix in (".csv", ".txt"):
+        return _read_csv(lambda: path.open("rb"), _Location(path))
+    if suffix == ".xls":
+        raise DataFileError("old binary Excel (.xls) is not supported: use the CSV or "
+                            "xlsx distribution of the same table", path=path)
+    raise DataFileError(f"unsupported file type {path.suffix!r} (expected .csv, .zip or "
+                        ".xlsx)", path=path)
+
+
+def _read_zip(path: Path, *, member: str | None, sheet: str | None) -> _RawTable:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise DataFileError(f"not a valid zip archive ({exc})", path=path) from exc
+    with archive:
+        name = _pick_member(archive, path, member)
+        location = _Location(path, member=name)
+        if name.lower().endswith(".xlsx"):
+            with archive.open(name) as stream:
+                data = io.BytesIO(stream.read())
+            return _read_xlsx(data, location, sheet=sheet)
+        return _read_csv(lambda: archive.open(name), location)
+
+
+def _pick_member(archive: zipfile.ZipFile, path: Path, member: str | None) -> str:
+    names = [info.filename for info in archive.infolist() if not info.is_dir()]
+    if member is not None:
+        for name in names:
+            if name == member:
+                return name
+        matches = [n for n in names if PurePosixPath(n).name.lower() == member.lower()]
+        if len(matches) == 1:
+            return matches[0]
+        raise DataFileError(f"member not found; the archive holds {names}", path=path,
+                            member=member)
+    candidates = [n for n in names if _is_data_member(n)]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise DataFileError(f"no data member (csv/xlsx) in the archive; it holds {names}",
+                            path=path)
+    raise DataFileError(f"several data members, pass member= one of {candidates}",
+                        path=path)
+
+
+def _is_data_member(name: str) -> bool:
+    pure = PurePosixPath(name)
+    base = pure.name.lower()
+    if "__macosx" in name.lower() or base.startswith((".", "meta_", "varmod")):
+        return False
+    if "doc" in base:
+        return False
+    return base.endswith(DATA_SUFFIXES)
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _read_csv(opener: Any, location: _Location) -> _RawTable:
+    header_bytes = _first_line(opener)
+    try:
+        encoding = "utf-8"
+        table, separator = _arrow_csv(opener, location, header_bytes, encoding)
+    except _NotUtf8:
+        encoding = _fallback_encoding(opener, location)
+        table, separator = _arrow_csv(opener, location, header_bytes, encoding)
+    raw = _raw_from_rows(table, location)
+    raw.notes.update(encoding=encoding, separator=separator)
+    return raw
+
+
+class _NotUtf8(Exception):
+    """Internal: the file is not valid UTF-8."""
+
+
+def _first_line(opener: Any) -> bytes:
+    with opener() as stream:
+        line = stream.readline()
+    return line.removeprefix(b"\xef\xbb\xbf")
+
+
+def _detect_separator(header: str) -> str:
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ";"
+
+
+def _arrow_csv(opener: Any, location: _Location, header_bytes: bytes,
+               encoding: str) -> tuple[pa.Table, str]:
+    try:
+        header = header_bytes.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _NotUtf8 from exc
+    separator = _detect_separator(header)
+    invalid: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append(row)
+        return "error"
+
+    read_options = pa_csv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24,
+                                      encoding="utf8" if encoding == "utf-8" else encoding)
+    parse_options = pa_csv.ParseOptions(delimiter=separator, ignore_empty_lines=False,
+                                        invalid_row_handler=on_invalid)
+    count = _count_fields(header, separator)
+    convert_options = pa_csv.ConvertOptions(
+        column_types={f"f{i}": pa.string() for i in range(count)},
+        strings_can_be_null=False, quoted_strings_can_be_null=False,
+    )
+    try:
+        with opener() as stream:
+            table = pa_csv.read_csv(stream, read_options=read_options,
+                                    parse_options=parse_options,
+                                    convert_options=convert_options)
+    except pa.ArrowInvalid as exc:
+        if "invalid UTF8" in str(exc) and encoding == "utf-8":
+            raise _NotUtf8 from exc
+        if invalid:
+            raise _row_error(opener, location, invalid[0]) from exc
+        raise location.error(f"malformed CSV ({exc})") from exc
+    return table, separator
+
+
+def _count_fields(header: str, separator: str) -> int:
+    row = next(csv.reader([header.rstrip("\r\n")], delimiter=separator), [])
+    return max(len(row), 1)
+
+
+def _row_error(opener: Any, location: _Location, row: Any) -> DataFileError:
+    line = row.number if row.number is not None else _find_line(opener, row.text)
+    return location.error(
+        f"expected {row.expected_columns} fields, found {row.actual_columns}",
+        line=line, value=row.text[:200],
+    )
+
+
+def _find_line(opener: Any, text: str) -> int | None:
+    target = text.encode("utf-8", errors="ignore").rstrip(b"\r\n")
+    with opener() as stream:
+        for number, line in enumerate(stream, start=1):
+            if line.rstrip(b"\r\n") == target:
+                return number
+    return None
+
+
+def _fallback_encoding(opener: Any, location: _Location) -> str:
+    with opener() as stream:
+        data = stream.read()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset, byte = exc.start, data[exc.start]
+    else:  # pragma: no cover - arrow and Python disagree
+        offset, byte = -1, 0
+    line = data.count(b"\n", 0, max(offset, 0)) + 1
+    try:
+        data.decode("cp1252")
+        encoding = "cp1252"
+    except UnicodeDecodeError:
+        encoding = "latin-1"
+    warnings.warn(
+        f"{location.describe()}: not valid UTF-8 (byte 0x{byte:02x} on line {line}); "
+        f"decoded as {encoding}",
+        DataFileWarning,
+        stacklevel=4,
+    )
+    return encoding
+
+
+def _raw_from_rows(table: pa.Table, location: _Location) -> _RawTable:
+    if table.num_rows == 0:
+        raise location.error("empty file (no header line)")
+    columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
+    header = [col[0].as_py() for col in columns]
+    data = [col.slice(1) for col in columns]
+    lines = np.arange(2, table.num_rows + 1, dtype=np.int64)
+    return _finish_raw(location, header, data, lines, header_line=1)
+
+
+def _finish_raw(location: _Location, header: list[Any], data: list[pa.Array],
+                lines: np.ndarray, *, header_line: int) -> _RawTable:
+    names = [("" if h is None else str(h)).strip().lstrip("\ufeff") for h in header]
+    data = [pc.utf8_trim_whitespace(col) for col in data]
+    keep_rows = _non_blank_rows(data, len(lines))
+    if not keep_rows.all():
+        mask = pa.array(keep_rows)
+        data = [col.filter(mask) for col in data]
+        lines = lines[keep_rows]
+    names, data = _drop_unnamed(location, names, data, lines)
+    _check_duplicate_names(location, names, header_line)
+    return _RawTable(location, names, data, lines, header_line)
+
+
+def _non_blank_rows(data: list[pa.Array], n_rows: int) -> np.ndarray:
+    keep = np.zeros(n_rows, dtype=bool)
+    for col in data:
+        keep |= pc.not_equal(col, "").fill_null(False).to_numpy(zero_copy_only=False)
+    return keep
+
+
+def _drop_unnamed(location: _Location, names: list[str], data: list[pa.Array],
+                  lines: np.ndarray) -> tuple[list[str], list[pa.Array]]:
+    kept_names, kept_data = [], []
+    for position, (name, col) in enumerate(zip(names, data, strict=True), start=1):
+        if name:
+            kept_names.append(name)
+            kept_data.append(col)
+            continue
+        filled = pc.not_equal(col, "").fill_null(False).to_numpy(zero_copy_only=False)
+        if filled.any():
+            first = int(np.argmax(filled))
+            raise location.error(
+                "column without a header holds values",
+                column=f"#{position} (unnamed)", line=int(lines[first]),
+                value=col[first].as_py(),
+            )
+    return kept_names, kept_data
+
+
+def _check_duplicate_names(location: _Location, names: list[str], header_line: int) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise location.error("duplicate column name in the header", column=name,
+                                 line=header_line)
+        seen.add(name)
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def _read_xlsx(stream: IO[bytes], location: _Location, *, sheet: str | None) -> _RawTable:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise location.error(f"not a readable xlsx workbook ({exc})") from exc
+    try:
+        name = _pick_sheet(workbook.sheetnames, sheet, location)
+        location = _Location(location.path, location.member, name)
+        rows = workbook[name].iter_rows(values_only=True)
+        return _raw_from_sheet(rows, location)
+    finally:
+        workbook.close()
+
+
+def _pick_sheet(sheetnames: list[str], sheet: str | None, location: _Location) -> str:
+    if sheet is not None:
+        if sheet in sheetnames:
+            return sheet
+        raise location.error(f"sheet {sheet!r} not found; sheets are {sheetnames}")
+    for default in _DEFAULT_SHEETS:
+        if default in sheetnames:
+            return default
+    if not sheetnames:
+        raise location.error("workbook without sheets")
+    return sheetnames[0]
+
+
+def _raw_from_sheet(rows: Any, location: _Location) -> _RawTable:
+    header, header_row = _find_header(rows, location)
+    names = [("" if h is None else str(h)).strip() for h in header]
+    code_positions = [i for i, n in enumerate(names) if n.upper() in CODE_COLUMNS]
+    columns: list[list[str]] = [[] for _ in names]
+    lines: list[int] = []
+    for number, row in enumerate(rows, start=header_row + 1):
+        if row is None or all(v is None or v == "" for v in row):
+            continue
+        _check_code_cells(row, code_positions, names, number, location)
+        cells = list(row[: len(names)]) + [None] * (len(names) - len(row))
+        extra = [v for v in row[len(names):] if v not in (None, "")]
+        if extra:
+            raise location.error("value beyond the last header column", line=number,
+                                 value=extra[0])
+        for target, value in zip(columns, cells, strict=True):
+            target.append(_cell_text(value))
+        lines.append(number)
+    data = [pa.array(col, type=pa.string()) for col in columns]
+    return _finish_raw(location, names, data, np.asarray(lines, dtype=np.int64),
+                       header_line=header_row)
+
+
+def _find_header(rows: Any, location: _Location) -> tuple[tuple[Any, ...], int]:
+    for number, row in enumerate(rows, start=1):
+        cells = {str(v).strip() for v in (row or ()) if isinstance(v, str)}
+        if cells & HEADER_MARKERS:
+            return row, number
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise location.error(
+        f"no header row in the first {HEADER_SEARCH_ROWS} rows (looked for a cell among "
+        f"{', '.join(sorted(HEADER_MARKERS))})"
+    )
+
+
+def _check_code_cells(row: tuple[Any, ...], positions: list[int], names: list[str],
+                      number: int, location: _Location) -> None:
+    for i in positions:
+        value = row[i] if i < len(row) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise location.error(
+                "code stored as a number in the workbook (leading zeros may be lost); "
+                "codes must be text cells",
+                column=names[i], line=number, value=value,
+            )
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+# --------------------------------------------------------------------------- typing
+
+
+def _type_table(raw: _RawTable) -> pd.DataFrame:
+    candidates = {i for i, name in enumerate(raw.names) if not is_string_column(name)}
+    decimal_comma = _detect_decimal_comma([raw.columns[i] for i in sorted(candidates)])
+    frame: dict[str, Any] = {}
+    for i, (name, col) in enumerate(zip(raw.names, raw.columns, strict=True)):
+        if i in candidates:
+            frame[name] = _typed_column(name, col, raw, decimal_comma)
+        else:
+            frame[name] = _string_values(col)
+    table = pd.DataFrame(frame, index=pd.Index(raw.lines, name="line"))
+    table.attrs["source"] = {
+        "path": str(raw.location.path),
+        "member": raw.location.member,
+        "sheet": raw.location.sheet,
+        "encoding": raw.notes.get("encoding"),
+        "separator": raw.notes.get("separator"),
+        "decimal": "," if decimal_comma else ".",
+    }
+    return table
+
+
+def _detect_decimal_comma(columns: list[pa.Array]) -> bool:
+    """Decimal comma if some cell looks like ``12,5`` and none like ``12.5``."""
+    with_comma = [c for c in columns if pc.any(pc.match_substring(c, ",")).as_py()]
+    if not with_comma:
+        return False
+    if not any(pc.any(pc.match_substring_regex(c, _DECIMAL_COMMA)).as_py()
+               for c in with_comma):
+        return False
+    return not any(pc.any(pc.match_substring_regex(c, _DECIMAL_POINT)).as_py()
+                   for c in columns)
+
+
+def _string_values(col: pa.Array) -> Any:
+    nulled = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
+    return pd.array(nulled.to_numpy(zero_copy_only=False), dtype="str")
+
+
+def _typed_column(name: str, col: pa.Array, raw: _RawTable, decimal_comma: bool) -> Any:
+    missing = pc.is_in(col, value_set=pa.array(sorted(MISSING_MARKERS), pa.string()))
+    text = pc.replace_substring(col, ",", ".") if decimal_comma else col
+    numeric = pc.match_substring_regex(text, _NUMBER)
+    valid = pc.or_(missing, numeric)
+    if pc.all(valid).as_py() is not False:
+        if not _is_numeric_family(name) and pc.any(pc.match_substring_regex(
+                col, _LEADING_ZERO)).as_py():
+            return _string_values(col)  # '007', '01004': an unlisted code column
+        values = pc.if_else(missing, pa.scalar(None, pa.string()), text)
+        return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+    if _is_numeric_family(name):
+        bad = np.flatnonzero(~valid.to_numpy(zero_copy_only=False))
+        first = int(bad[0])
+        raise raw.location.error(
+            f"not a number in a numeric column ({len(bad)} such cell(s); "
+            f"decimal mark of the file: {',' if decimal_comma else '.'!r})",
+            column=name, line=int(raw.lines[first]), value=col[first].as_py(),
+        )
+    return _string_values(col)
+
+
+def _is_numeric_family(name: str) -> bool:
+    return any(p.search(name) for p in NUMERIC_FAMILIES)

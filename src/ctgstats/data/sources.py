@@ -1,0 +1,586 @@
+"""Registry of the data sources ctgstats reads, by id, vintage and level.
+
+Each :class:`SourceSpec` says what a file is (French title, producer), how to
+recognise it on disk (file-name globs), where to download it (a URL pinned to the
+vintage, never a "latest" link), how to read it (archive member, sheet) and in which
+COG geography its codes are (``geography_year``).
+
+:func:`discover` walks data directories and recognises files by name, including
+vintages absent from :data:`REGISTRY` (it then makes a spec on the fly, without URL).
+
+URLs come from INSEE's download pages as cited by public code (see each spec's
+``notes``); none could be fetched from this environment, so no checksum is pinned
+(``sha256=None``): :func:`ctgstats.data.download.fetch` then records the hash of the first
+download (trust on first use) and verifies it afterwards.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+__all__ = [
+    "FILOSOFI_LEVELS",
+    "REGISTRY",
+    "SOURCE_IDS",
+    "DiscoveryConflictError",
+    "FoundFile",
+    "SourceSpec",
+    "UnknownSourceError",
+    "discover",
+    "get_source",
+    "spec_for",
+]
+
+INSEE_FILES = "https://www.insee.fr/fr/statistiques/fichier"
+
+#: Geographic levels of the Filosofi ``FILOyyyy_DISP_<level>`` files.
+FILOSOFI_LEVELS: tuple[str, ...] = ("COM", "EPCI", "DEP", "REG", "METROPOLE")
+
+#: File suffixes :func:`discover` considers (case-insensitive).
+DATA_FILE_SUFFIXES: tuple[str, ...] = (".csv", ".zip", ".xlsx")
+
+#: Preference between copies of the same source: lower is preferred.
+FORMAT_PREFERENCE: dict[str, int] = {".csv": 0, ".zip": 1, ".xlsx": 2}
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One downloadable table: a source id, a vintage and possibly a level.
+
+    Attributes
+    ----------
+    id : str
+        Source id, e.g. ``"rp_evol_struct_pop"``.
+    vintage : int
+        Millésime: census year, Filosofi income year, COG year.
+    title : str
+        French title, as shown in reports.
+    producer : str
+        Producing body.
+    filename_patterns : tuple of str
+        Globs matched case-insensitively against file names by :func:`discover`.
+    url : str or None
+        Download URL pinned to this vintage; None when not established.
+    sha256 : str or None
+        Pinned SHA-256 of the downloaded file; None when not established.
+    archive_member : str or None
+        Data member to read when the file is a zip holding several tables.
+    sheet : str or None
+        Workbook sheet to read when the data is an xlsx.
+    level : str or None
+        Geographic level (``COM``, ``EPCI``, ``DEP``, ``REG``, ``METROPOLE``).
+    geography_year : int or None
+        COG year of the codes in the file (RP2022 → 2025).
+    notes : str
+        How the URL was established, and anything a user must know to exploit it.
+    """
+
+    id: str
+    vintage: int
+    title: str
+    producer: str
+    filename_patterns: tuple[str, ...]
+    url: str | None = None
+    sha256: str | None = None
+    archive_member: str | None = None
+    sheet: str | None = None
+    level: str | None = None
+    geography_year: int | None = None
+    notes: str = ""
+
+    @property
+    def key(self) -> tuple[str, int, str | None]:
+        """``(id, vintage, level)``."""
+        return (self.id, self.vintage, self.level)
+
+    @property
+    def filename(self) -> str | None:
+        """File name of the download (last segment of the URL), or None."""
+        if not self.url:
+            return None
+        return PurePosixPath(self.url.split("?", 1)[0]).name
+
+    def matches(self, name: str) -> bool:
+        """Tell whether a file name matches one of the globs (case-insensitively)."""
+        lowered = name.lower()
+        return any(fnmatch.fnmatchcase(lowered, glob.lower())
+                   for glob in self.filename_patterns)
+
+
+@dataclass(frozen=True)
+class FoundFile:
+    """A file found on disk for a source.
+
+    Attributes
+    ----------
+    source : SourceSpec
+        The spec (from the registry, or made on the fly for an unknown vintage).
+    path : Path
+        The chosen file.
+    vintage : int
+        The vintage read from the file name.
+    level : str or None
+        The geographic level, for Filosofi.
+    alternatives : tuple of Path
+        Other copies found for the same source, vintage and level (not chosen).
+    """
+
+    source: SourceSpec
+    path: Path
+    vintage: int
+    level: str | None
+    alternatives: tuple[Path, ...] = ()
+
+    @property
+    def member(self) -> str | None:
+        """Archive member to read (zip files only)."""
+        return self.source.archive_member if self.path.suffix.lower() == ".zip" else None
+
+    @property
+    def sheet(self) -> str | None:
+        """Sheet to read (workbooks, or zips holding a workbook)."""
+        if self.path.suffix.lower() in (".xlsx", ".zip"):
+            return self.source.sheet
+        return None
+
+    def read_table(self, **options: Any) -> Any:
+        """Read this file with :func:`ctgstats.data.readers.read_table` (member and sheet set)."""
+        from ctgstats.data.readers import read_table
+
+        return read_table(self.path, member=self.member, sheet=self.sheet, **options)
+
+
+class UnknownSourceError(LookupError):
+    """No registry entry for a source id, vintage and level."""
+
+
+class DiscoveryConflictError(ValueError):
+    """Two different files claim the same source, vintage and level in the same format."""
+
+
+# --------------------------------------------------------------------------- families
+
+
+@dataclass(frozen=True)
+class _Family:
+    """What all vintages of one source share, and how to make a spec for any vintage."""
+
+    id: str
+    title: str  # with {vintage} and {level}
+    producer: str
+    geography_offset: int
+    patterns: tuple[str, ...]  # globs with {vintage}, {level}
+    name_regex: re.Pattern[str]
+    level_of: Callable[[re.Match[str]], tuple[str | None, ...]] = lambda m: (None,)
+    member_of: Callable[[int, str | None], str | None] = lambda v, lvl: None
+    sheet: str | None = None
+    notes: str = ""
+
+    def spec(self, vintage: int, level: str | None = None, **fields: Any) -> SourceSpec:
+        values = {"vintage": vintage, "level": level or ""}
+        patterns = tuple(p.format(**values) for p in self.patterns)
+        base = SourceSpec(
+            id=self.id,
+            vintage=vintage,
+            title=self.title.format(**values),
+            producer=self.producer,
+            filename_patterns=patterns,
+            archive_member=self.member_of(vintage, level),
+            sheet=self.sheet,
+            level=level,
+            geography_year=vintage + self.geography_offset,
+            notes=self.notes,
+        )
+        return replace(base, **fields) if fields else base
+
+    def parse(self, name: str) -> list[tuple[int, str | None]]:
+        match = self.name_regex.match(name)
+        if not match:
+            return []
+        vintage = int(next(g for g in match.groups() if g and g.isdigit()))
+        return [(vintage, level) for level in self.level_of(match)]
+
+
+_RP_NOT_OVERSEAS = r"(?!\d)(?!-COM\b)"
+
+_RP_NOTES = (
+    "Commune-level base of the census (RP): counts are weighted estimates with decimals. "
+    "CODGEO in the geography of 1 January of vintage + 3."
+)
+
+_FAMILIES: dict[str, _Family] = {
+    family.id: family
+    for family in (
+        _Family(
+            id="rp_evol_struct_pop",
+            title="Évolution et structure de la population en {vintage} — recensement, "
+                  "base communale",
+            producer="Insee, recensement de la population",
+            geography_offset=3,
+            patterns=("base-cc-evol-struct-pop-{vintage}*", "base-ccc-evol-struct-pop-{vintage}*"),
+            name_regex=re.compile(r"^base-ccc?-evol-struct-pop-(\d{4})" + _RP_NOT_OVERSEAS,
+                                  re.IGNORECASE),
+            notes=_RP_NOTES,
+        ),
+        _Family(
+            id="rp_coupl_fam_men",
+            title="Couples - Familles - Ménages en {vintage} — recensement, base communale",
+            producer="Insee, recensement de la population",
+            geography_offset=3,
+            patterns=("base-cc-coupl-fam-men-{vintage}*", "base-ccc-coupl-fam-men-{vintage}*"),
+            name_regex=re.compile(r"^base-ccc?-coupl-fam-men-(\d{4})" + _RP_NOT_OVERSEAS,
+                                  re.IGNORECASE),
+            notes=_RP_NOTES + " C.. variables come from the complementary exploitation.",
+        ),
+        _Family(
+            id="rp_serie_historique",
+            title="Séries historiques du recensement {vintage} — base communale",
+            producer="Insee, recensements de la population et état civil",
+            geography_offset=3,
+            patterns=("base-cc-serie-historique-{vintage}*",
+                      "base-ccc-serie-historique-{vintage}*"),
+            name_regex=re.compile(r"^base-ccc?-serie-historique-(\d{4})" + _RP_NOT_OVERSEAS,
+                                  re.IGNORECASE),
+            notes=_RP_NOTES + " Births/deaths between census dates: NAISyyyy, DECEyyyy.",
+        ),
+        _Family(
+            id="filosofi_disp",
+            title="Revenus disponibles et niveau de vie en {vintage} (Filosofi) — niveau "
+                  "{level}",
+            producer="Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal "
+                     "(Filosofi)",
+            geography_offset=1,
+            patterns=("FILO{vintage}_DISP_{level}.*",),
+            name_regex=re.compile(
+                r"^(?:FILO(\d{4})_DISP_(COM|EPCI|DEP|REG|METROPOLE)\b"
+                r"|indic-struct-distrib-revenu-(\d{4})-(COMMUNES|SUPRA))",
+                re.IGNORECASE),
+            level_of=lambda m: _filosofi_levels(m),
+            member_of=lambda v, level: f"FILO{v}_DISP_{level}.csv" if level else None,
+            notes="Decimal comma, UTF-8 with BOM; blank cells are statistical secrecy "
+                  "(never 0). Medians are not additive: take each level from its own "
+                  "file. Codes in the geography of 1 January of vintage + 1.",
+        ),
+        _Family(
+            id="cog_epci_composition",
+            title="Intercommunalité - Métropole au 1er janvier {vintage} — composition "
+                  "communale des EPCI",
+            producer="Insee, d'après DGCL (Banatic)",
+            geography_offset=0,
+            patterns=("Intercommunalite_Metropole_au_01-01-{vintage}*",
+                      "EPCI_au_01-01-{vintage}*", "EPCI_{vintage}_*"),
+            name_regex=re.compile(
+                r"^(?:Intercommunalite_Metropole_au_01-01-(\d{4})|EPCI_au_01-01-(\d{4})"
+                r"|EPCI_(\d{4})(?!\d))",
+                re.IGNORECASE),
+            sheet="Composition_communale",
+            notes="Sheet Composition_communale: CODGEO, LIBGEO, EPCI, LIBEPCI, DEP, REG. "
+                  "Communes outside any EPCI carry EPCI 'ZZZZZZZZZ' (not a real EPCI).",
+        ),
+        _Family(
+            id="cog_communes_epci",
+            title="Communes et EPCI au 1er janvier {vintage} (découpage administratif)",
+            producer="Insee (COG) et DGCL, via Etalab (@etalab/decoupage-administratif)",
+            geography_offset=0,
+            patterns=("communes-epci-{vintage}*",),
+            name_regex=re.compile(r"^communes-epci-(\d{4})(?!\d)", re.IGNORECASE),
+            notes="Flattened from the registry package @etalab/decoupage-administratif "
+                  "(columns code;nom;departement;region;siren;population;epci_code;"
+                  "epci_nom;epci_type;…). There is no single download URL: build it from "
+                  "the package.",
+        ),
+        _Family(
+            id="cog_mouvements",
+            title="Code officiel géographique au 1er janvier {vintage} — événements sur "
+                  "les communes",
+            producer="Insee, Code officiel géographique",
+            geography_offset=0,
+            patterns=("v_mvt_commune_{vintage}*", "v_mvtcommune_{vintage}*",
+                      "mvtcommune_{vintage}*", "mvtcommune{vintage}*",
+                      "mvtcommune-0101{vintage}*"),
+            name_regex=re.compile(r"^(?:v_)?mvt_?commune[-_]?(?:0101)?(\d{4})(?!\d)",
+                                  re.IGNORECASE),
+            notes="Movements since 1943 (MOD, DATE_EFF, TYPECOM_AV, COM_AV, …, COM_AP): "
+                  "the file of year N brings any older geography to 1 January N. "
+                  "Column names were lower-case until 2021.",
+        ),
+    )
+}
+
+#: Every source id ctgstats knows.
+SOURCE_IDS: tuple[str, ...] = tuple(_FAMILIES)
+
+
+def _filosofi_levels(match: re.Match[str]) -> tuple[str | None, ...]:
+    if match.group(2):
+        return (match.group(2).upper(),)
+    if match.group(4).upper() == "COMMUNES":
+        return ("COM",)
+    return ("EPCI", "DEP", "REG", "METROPOLE")
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def _url(page: int, name: str) -> str:
+    return f"{INSEE_FILES}/{page}/{name}"
+
+
+def _with_download(spec: SourceSpec, url: str | None, notes: str, **fields: Any) -> SourceSpec:
+    patterns = spec.filename_patterns
+    if url:
+        name = PurePosixPath(url).name
+        if name not in patterns:
+            patterns = (*patterns, name)
+    text = " ".join(part for part in (spec.notes, notes) if part)
+    return replace(spec, url=url, notes=text, filename_patterns=patterns, **fields)
+
+
+_CITED = "URL cited by public code that downloads it (not fetched here)."
+_DERIVED = ("URL assembled from INSEE's page id (cited for another format of the same "
+            "table) and the CSV file name (cited by public code); not fetched here.")
+_UNCERTAIN = ("URL cited by a single public source and not fetched here: check it on "
+              "the INSEE page before relying on it.")
+_NO_URL = "Download URL not established: place the file in a data directory."
+
+# (vintage, page, file name, how established)
+_RP_EVOL = (
+    (2016, 4171334, "base-cc-evol-struct-pop-2016-csv.zip", _DERIVED),
+    (2017, 4515565, "base-ccc-evol-struct-pop-2017.zip",
+     _CITED + " The zip holds base-cc-evol-struct-pop-2017.CSV."),
+    (2018, 5395875, "base-ccc-evol-struct-pop-2018.zip", _UNCERTAIN),
+    (2019, 6456153, "base-ccc-evol-struct-pop-2019.zip", _UNCERTAIN),
+    (2020, 7632446, "base-cc-evol-struct-pop-2020_csv.zip", _CITED),
+    (2021, 8201904, "base-cc-evol-struct-pop-2021_csv.zip", _CITED),
+    (2022, 8581696, "base-cc-evol-struct-pop-2022_csv.zip",
+     _CITED + " The zip holds base-cc-evol-struct-pop-2022.CSV."),
+)
+_RP_CFM = (
+    (2016, 4171359, "base-cc-coupl-fam-men-2016-csv.zip", _DERIVED),
+    (2017, None, None, _NO_URL + " (base-ccc-coupl-fam-men-2017-COM.zip is the overseas "
+                                 "collectivités file, not the communes.)"),
+    (2018, None, None, _NO_URL),
+    (2019, None, None, _NO_URL),
+    (2020, None, None, _NO_URL),
+    (2021, 8205182, "base-cc-coupl-fam-men-2021_csv.zip", _CITED),
+    (2022, 8582452, "base-cc-coupl-fam-men-2022_csv.zip", _DERIVED),
+)
+_RP_HIST = (
+    (2016, None, None, _NO_URL),
+    (2017, None, None, _NO_URL),
+    (2018, None, None, _NO_URL),
+    (2019, None, None, _NO_URL),
+    (2020, 7632565, "base-cc-serie-historique-2020_csv.zip",
+     _CITED + " A third party recorded SHA-256 89bff69833bb186a3e91ba11d338dad96f5d3672"
+              "75fad0bf5cd82fdb0acc7e32 for this zip; not pinned, as it could not be "
+              "verified here."),
+    (2021, None, None, _NO_URL),
+    (2022, None, None, _NO_URL),
+)
+# Filosofi: COMMUNES archives hold FILOyyyy_DISP_COM.csv; SUPRA archives the other levels.
+_FILO_COM = (
+    (2016, None, None, _NO_URL + " INSEE's 2016 communal archive "
+                                 "(fichier/4190006/indic-struct-distrib-revenu-2016-COMMUNES"
+                                 ".zip) holds .xls workbooks, which ctgstats does not read."),
+    (2018, 5009218, "indic-struct-distrib-revenu-2018-COMMUNES_csv.zip", _CITED),
+    (2019, 6036907, "indic-struct-distrib-revenu-2019-COMMUNES_csv.zip", _CITED),
+    (2020, 6692220, "indic-struct-distrib-revenu-2020-COMMUNES_csv.zip", _CITED),
+    (2021, 7756855, "indic-struct-distrib-revenu-2021-COMMUNES_csv.zip", _CITED),
+)
+_FILO_SUPRA = (
+    (2016, None, None, _NO_URL),
+    (2017, None, None, _NO_URL + " An xlsx archive is cited at fichier/4291712/"
+                                 "indic-struct-distrib-revenu-2017-SUPRA.zip (member and "
+                                 "sheet names not established)."),
+    (2018, None, None, _NO_URL),
+    (2019, 6036907, "indic-struct-distrib-revenu-2019-SUPRA_csv.zip", _CITED),
+    (2020, None, None, _NO_URL),
+    (2021, None, None, _NO_URL),
+)
+_EPCI = (
+    (2020, "Intercommunalite_Metropole_au_01-01-2020_v1.zip"),
+    (2021, "Intercommunalite_Metropole_au_01-01-2021.zip"),
+    (2022, "Intercommunalite_Metropole_au_01-01-2022.zip"),
+    (2023, "Intercommunalite_Metropole_au_01-01-2023.zip"),
+    (2024, "epci_au_01-01-2024.zip"),
+    (2025, "epci_au_01-01-2025.zip"),
+    (2026, "epci_au_01-01-2026.zip"),
+)
+_MOVEMENTS = (
+    (2020, 4316069, "mvtcommune2020-csv.zip", None),
+    (2021, 5057840, "cog_ensemble_2021_csv.zip", "mvtcommune2021.csv"),
+    (2022, 6051727, "mvtcommune_2022.csv", None),
+    (2023, 6800675, "v_mvtcommune_2023.csv", None),
+    (2024, 7766585, "v_mvt_commune_2024.csv", None),
+    (2025, 8377162, "v_mvt_commune_2025.csv", None),
+    (2026, 8740222, "v_mvt_commune_2026.csv", None),
+)
+
+
+def _registry() -> tuple[SourceSpec, ...]:
+    specs: list[SourceSpec] = []
+    for family_id, table in (("rp_evol_struct_pop", _RP_EVOL), ("rp_coupl_fam_men", _RP_CFM),
+                             ("rp_serie_historique", _RP_HIST)):
+        family = _FAMILIES[family_id]
+        for vintage, page, name, how in table:
+            url = _url(page, name) if page else None
+            specs.append(_with_download(family.spec(vintage), url, how))
+    filosofi = _FAMILIES["filosofi_disp"]
+    for vintage, page, name, how in _FILO_COM:
+        url = _url(page, name) if page else None
+        specs.append(_with_download(filosofi.spec(vintage, "COM"), url, how))
+    for vintage, page, name, how in _FILO_SUPRA:
+        url = _url(page, name) if page else None
+        for level in ("EPCI", "DEP", "REG", "METROPOLE"):
+            specs.append(_with_download(filosofi.spec(vintage, level), url, how))
+    composition = _FAMILIES["cog_epci_composition"]
+    for vintage, name in _EPCI:
+        specs.append(_with_download(composition.spec(vintage), _url(2510634, name), _CITED))
+    specs.append(_FAMILIES["cog_communes_epci"].spec(2026))
+    movements = _FAMILIES["cog_mouvements"]
+    for vintage, page, name, member in _MOVEMENTS:
+        how = _CITED + (f" Read member {member} of the COG archive." if member else "")
+        specs.append(_with_download(movements.spec(vintage), _url(page, name), how,
+                                    archive_member=member))
+    return tuple(specs)
+
+
+#: Every source and vintage ctgstats knows how to find and download.
+REGISTRY: tuple[SourceSpec, ...] = _registry()
+
+_BY_KEY: dict[tuple[str, int, str | None], SourceSpec] = {spec.key: spec for spec in REGISTRY}
+
+
+def get_source(id: str, vintage: int, level: str | None = None) -> SourceSpec:  # noqa: A002
+    """Registry entry of a source id, vintage and (for Filosofi) level.
+
+    Raises
+    ------
+    UnknownSourceError
+        With the vintages and levels the registry has for that id.
+    """
+    if id not in _FAMILIES:
+        raise UnknownSourceError(f"unknown source id {id!r}; known ids: {', '.join(SOURCE_IDS)}")
+    if level is not None:
+        level = level.upper()
+    spec = _BY_KEY.get((id, vintage, level))
+    if spec is not None:
+        return spec
+    known = sorted({(s.vintage, s.level or "") for s in REGISTRY if s.id == id})
+    if level is None and any(v == vintage for v, _ in known):
+        levels = [lvl for v, lvl in known if v == vintage]
+        raise UnknownSourceError(f"source {id!r} {vintage} needs a level among {levels}")
+    listing = ", ".join(f"{v}{'/' + lvl if lvl else ''}" for v, lvl in known)
+    raise UnknownSourceError(
+        f"no registry entry for {id!r} vintage {vintage}"
+        f"{f' level {level}' if level else ''}; known: {listing}"
+    )
+
+
+def spec_for(id: str, vintage: int, level: str | None = None) -> SourceSpec:  # noqa: A002
+    """Registry entry if any, else a spec made on the fly (``url=None``)."""
+    try:
+        return get_source(id, vintage, level)
+    except UnknownSourceError:
+        if id not in _FAMILIES:
+            raise
+        return _FAMILIES[id].spec(
+            vintage, level.upper() if level else None,
+            notes=_FAMILIES[id].notes + " Vintage not in the registry: no URL, no checksum.",
+        )
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def discover(data_dirs: Sequence[Path | str]) -> list[FoundFile]:
+    """Find source files under ``data_dirs`` (recursively) by their names.
+
+    Files are recognised by each source's name pattern (vintage and level read from
+    the name, e.g. ``FILO2019_DISP_EPCI.csv``), or by a registry entry's download name
+    (e.g. ``indic-struct-distrib-revenu-2019-SUPRA_csv.zip``, which holds four levels,
+    or ``cog_ensemble_2021_csv.zip``). ``meta_*`` files and the overseas ``…-COM``
+    census files are ignored. When the same source, vintage and level is found several times, a
+    CSV is preferred to a zip, and a zip to an xlsx; the others are recorded as
+    ``alternatives``.
+
+    Raises
+    ------
+    DiscoveryConflictError
+        Two files of the same format with different contents claim the same source,
+        vintage and level.
+    """
+    candidates: dict[tuple[str, int, str | None], list[tuple[SourceSpec, Path]]] = {}
+    for path in _walk(data_dirs):
+        for spec in _specs_for_name(path.name):
+            candidates.setdefault(spec.key, []).append((spec, path))
+    found = [_choose(key, entries) for key, entries in candidates.items()]
+    return sorted(found, key=lambda f: (f.source.id, f.vintage, f.level or "", str(f.path)))
+
+
+def _walk(data_dirs: Iterable[Path | str]) -> Iterable[Path]:
+    seen: set[Path] = set()
+    for root in data_dirs:
+        root = Path(root)
+        if not root.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                if path.suffix.lower() not in DATA_FILE_SUFFIXES or name.startswith("."):
+                    continue
+                resolved = path.resolve()
+                if resolved not in seen:
+                    seen.add(resolved)
+                    yield path
+
+
+def _specs_for_name(name: str) -> list[SourceSpec]:
+    if name.lower().startswith(("meta_", "varmod")):
+        return []
+    specs: dict[tuple[str, int, str | None], SourceSpec] = {}
+    for family in _FAMILIES.values():
+        for vintage, level in family.parse(name):
+            spec = spec_for(family.id, vintage, level)
+            specs[spec.key] = spec
+    lowered = name.lower()
+    for spec in REGISTRY:  # download names that carry no pattern (e.g. SUPRA archives)
+        if spec.key not in specs and spec.filename and spec.filename.lower() == lowered:
+            specs[spec.key] = spec
+    return list(specs.values())
+
+
+def _choose(key: tuple[str, int, str | None],
+            entries: list[tuple[SourceSpec, Path]]) -> FoundFile:
+    spec = entries[0][0]
+    paths = sorted({path for _, path in entries},
+                   key=lambda p: (FORMAT_PREFERENCE.get(p.suffix.lower(), 9), str(p)))
+    best = paths[0]
+    same_format = [p for p in paths if p.suffix.lower() == best.suffix.lower()]
+    _check_same_content(key, same_format)
+    return FoundFile(source=spec, path=best, vintage=key[1], level=key[2],
+                     alternatives=tuple(p for p in paths if p != best))
+
+
+def _check_same_content(key: tuple[str, int, str | None], paths: list[Path]) -> None:
+    if len(paths) < 2:
+        return
+    from ctgstats.data.cache import file_sha256
+
+    first = file_sha256(paths[0])
+    for other in paths[1:]:
+        if file_sha256(other) != first:
+            source, vintage, level = key
+            label = f"{source} {vintage}{f' {level}' if level else ''}"
+            raise DiscoveryConflictError(
+                f"two different files for {label} in the same format: {paths[0]} and "
+                f"{other}; keep one of them (or move the other out of the data directories)"
+            )
+

@@ -1,0 +1,571 @@
+"""The statistical portrait of a territory: from params to figures, tables and findings.
+
+:func:`build_portrait` is what the runner calls (before any kernel starts, so that bad
+parameters and bad data fail early) and what the notebooks call to display. It resolves
+the territory and its comparators in one COG year, harmonises and aggregates the census
+files, reads Filosofi from the file of each territory's own level, and runs the pure
+computations of :mod:`ctgstats.portrait.demography`, :mod:`ctgstats.portrait.families` and
+:mod:`ctgstats.portrait.income`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ctgstats.core import comparability
+from ctgstats.portrait import demography, families, income
+from ctgstats.data.catalog import Catalog, FileUse, rp_geography_year
+from ctgstats.core.codes import Level
+from ctgstats.core.params import Params, parse_params
+from ctgstats.core.territories import (
+    Composition,
+    HarmonisationRecord,
+    ResolvedTerritory,
+    aggregate,
+    harmonise,
+    main_code_of,
+    resolve,
+)
+from ctgstats.data.variables import parse_rp, rp_vintages
+
+FILOSOFI_LEVEL = {
+    Level.COMMUNE: "COM",
+    Level.EPCI: "EPCI",
+    Level.DEPARTEMENT: "DEP",
+    Level.REGION: "REG",
+    Level.FRANCE: "METROPOLE",
+}
+KEY_FIGURE_COLUMNS = ["indicateur", "niveau", "code", "annee", "valeur", "unite", "source"]
+FICTIONAL_NOTICE = ("Données fictives : ce rapport porte sur un territoire de démonstration "
+                    "inventé. Aucun chiffre ne décrit un territoire réel.")
+
+
+@dataclass
+class Portrait:
+    """Everything the notebooks display and the runner writes for one territory."""
+
+    params: Params
+    territory: ResolvedTerritory
+    comparators: list[ResolvedTerritory]
+    cog_year: int
+    vintages: list[int]
+    filosofi_year: int | None
+    figures: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+    vigilance: list[str]
+    harmonisation: list[HarmonisationRecord]
+    files: list[FileUse]
+    fictional: bool
+    composition_source: str
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    census_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    census_communes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def territories(self) -> list[ResolvedTerritory]:
+        """The territory then its comparators."""
+        return [self.territory, *self.comparators]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Territory id → French label, territory first."""
+        return {t.id: t.label for t in self.territories}
+
+    @property
+    def first_year(self) -> int:
+        return self.vintages[0]
+
+    @property
+    def last_year(self) -> int:
+        return self.vintages[-1]
+
+    def value(self, indicateur: str, annee: str | int, territoire: str | None = None) -> float:
+        """One figure's value (NaN when not available)."""
+        territoire = territoire or self.territory.id
+        rows = self.figures[(self.figures["indicateur"] == indicateur)
+                            & (self.figures["annee"] == str(annee))
+                            & (self.figures["territoire"] == territoire)]
+        return float(rows["valeur"].iloc[0]) if len(rows) else float("nan")
+
+    def key_figures(self) -> pd.DataFrame:
+        """``tables/chiffres_cles.csv``: one row per figure, the exact public columns."""
+        levels = {t.id: (t.level.value, t.code) for t in self.territories}
+        frame = self.figures.copy()
+        frame["niveau"] = frame["territoire"].map(lambda t: levels[t][0])
+        frame["code"] = frame["territoire"].map(lambda t: levels[t][1])
+        unavailable = ~frame["disponible"]
+        reasons = frame.loc[unavailable, "note"].astype(str).str.replace(
+            r"^non disponible\s*:\s*", "", regex=True)
+        frame.loc[unavailable, "source"] = (
+            "non disponible : " + reasons + " (" + frame.loc[unavailable, "source"].astype(str)
+            + ")")
+        frame.loc[unavailable, "valeur"] = np.nan
+        return frame[KEY_FIGURE_COLUMNS].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------- territories
+
+
+def resolve_territories(params: Params, composition: Composition, catalog: Catalog
+                        ) -> tuple[ResolvedTerritory, list[ResolvedTerritory], list[str]]:
+    """Resolve the territory and its comparators; returns notes for the report."""
+    spec = params.territory
+    territory = resolve(spec.level, spec.code, composition=composition, name=spec.name,
+                        communes=spec.communes)
+    notes: list[str] = []
+    wanted = params.comparators
+    if wanted is None:
+        wanted = _default_comparators(territory, catalog)
+    comparators = []
+    for index, comparator in enumerate(wanted):
+        level = Level(comparator.level)
+        code = comparator.code
+        if level is Level.FRANCE:
+            code = code or "FR"
+        elif code is None:
+            code, note = _infer_code(level, territory, composition)
+            if note:
+                notes.append(note)
+        france = "France" if composition.is_national else "France métropolitaine"
+        resolved = resolve(level, code, composition=composition,
+                           field_name=f"comparators.{index}.code",
+                           name=france if level is Level.FRANCE else None)
+        if resolved.level is Level.DEPARTEMENT or resolved.level is Level.REGION:
+            resolved = _name_from_filosofi(resolved, catalog)
+        if resolved.id != territory.id and resolved.id not in {c.id for c in comparators}:
+            comparators.append(resolved)
+    return territory, comparators, notes
+
+
+def _default_comparators(territory: ResolvedTerritory, catalog: Catalog):
+    from ctgstats.core.params import Comparator
+
+    levels = []
+    if territory.level is Level.COMMUNE:
+        levels.append("epci")
+    if territory.level not in (Level.DEPARTEMENT, Level.REGION):
+        levels.append("departement")
+    if territory.level is not Level.REGION and catalog.files("filosofi_disp", level="REG"):
+        levels.append("region")
+    levels.append("france")
+    return [Comparator(level=level) for level in levels]
+
+
+def _infer_code(level: Level, territory: ResolvedTerritory, composition: Composition
+                ) -> tuple[str, str]:
+    column = {Level.DEPARTEMENT: "departement", Level.REGION: "region", Level.EPCI: "epci",
+              Level.COMMUNE: "commune"}[level]
+    members = territory.communes or ()
+    codes = set(composition.table.loc[composition.table["commune"].isin(members), column])
+    code = main_code_of(members, composition=composition, column=column)
+    note = ""
+    if len(codes) > 1:
+        note = (f"Le territoire s'étend sur plusieurs {column}s ({', '.join(sorted(codes))}) : "
+                f"le comparateur retenu est {code}, qui en regroupe le plus de communes.")
+    return code, note
+
+
+def _name_from_filosofi(territory: ResolvedTerritory, catalog: Catalog) -> ResolvedTerritory:
+    level = FILOSOFI_LEVEL[territory.level]
+    for year in reversed(catalog.filosofi_years()):
+        table = catalog.filosofi_table(year=year, level=level)
+        if table is not None and territory.code in table.index and "LIBGEO" in table:
+            name = str(table.loc[territory.code, "LIBGEO"])
+            return ResolvedTerritory(territory.level, territory.code, name, territory.communes,
+                                     territory.cog_year, territory.note)
+    return territory
+
+
+# --------------------------------------------------------------------------- census
+
+
+@dataclass
+class CensusData:
+    """Census variables of every territory, and what it took to get them."""
+
+    totals: pd.DataFrame
+    notes: dict[str, str]
+    records: list[HarmonisationRecord]
+    unknown: dict[str, list[str]]
+    communes: pd.DataFrame
+    provenance: dict[str, str]
+
+
+def load_census(catalog: Catalog, territories: Sequence[ResolvedTerritory],
+                composition: Composition) -> CensusData:
+    """Read every census file, harmonise it to the COG year, merge and aggregate.
+
+    A variable present in several files (e.g. ``P16_POP`` in the RP2022 and RP2016 bases)
+    is taken from the most recent publication (its geography is the closest to the COG
+    year); the file of each variable is recorded in ``provenance``.
+    """
+    movements = catalog.load_movements()
+    targets = set(composition.table["commune"])
+    departements = set(composition.table["departement"])
+    merged: pd.DataFrame | None = None
+    provenance: dict[str, str] = {}
+    records: list[HarmonisationRecord] = []
+    unknown: dict[str, list[str]] = {}
+    for found, table in catalog.rp_tables():
+        label = found.path.name
+        numeric = table.select_dtypes("number")
+        harmonised, recs, unk = harmonise(
+            numeric, target_codes=targets, movements=movements, cog_year=composition.cog_year,
+            source=label, departements=departements,
+            source_year=rp_geography_year(found.vintage))
+        records.extend(recs)
+        if unk:
+            unknown[label] = unk
+        new_columns = [c for c in harmonised.columns if c not in provenance]
+        for column in new_columns:
+            provenance[column] = label
+        block = harmonised[new_columns]
+        merged = block if merged is None else merged.join(block, how="outer")
+    if merged is None:
+        merged = pd.DataFrame(index=pd.Index([], name="CODGEO"))
+    totals, notes = aggregate(merged, territories)
+    return CensusData(totals, notes, records, unknown, merged, provenance)
+
+
+def census_vintages(params: Params, totals: pd.DataFrame) -> list[int]:
+    """Vintages to portray: the params' list, checked against the files, or all found."""
+    available = rp_vintages(list(totals.columns))
+    if params.census.vintages is None:
+        if not available:
+            raise ValueError("no census population column (P{yy}_POP) in the data folders")
+        return available
+    missing = [v for v in params.census.vintages if v not in available]
+    if missing:
+        raise ValueError(f"census.vintages: {missing} not found in the census files "
+                         f"(available: {available})")
+    return list(params.census.vintages)
+
+
+def derive_period_columns(totals: pd.DataFrame, vintages: Sequence[int]) -> pd.DataFrame:
+    """Births and deaths over a period made of published sub-periods.
+
+    ``NAIS1122`` (2011 → 2022) is not published, but ``NAIS1116 + NAIS1622`` is exactly
+    the births of 1 January 2011 to 1 January 2022. Only exact chains are summed.
+    """
+    from ctgstats.data.variables import births, deaths
+
+    result = totals.copy()
+    for start, end in _pairs(vintages):
+        for name in (births, deaths):
+            target = name(start, end)
+            if target in result.columns:
+                continue
+            chain = [v for v in vintages if start <= v <= end]
+            parts = [name(a, b) for a, b in zip(chain, chain[1:])]
+            if len(parts) > 1 and all(p in result.columns for p in parts):
+                result[target] = result[parts].sum(axis=1, skipna=False)
+    return result
+
+
+# --------------------------------------------------------------------------- income
+
+
+def load_income(catalog: Catalog, territories: Sequence[ResolvedTerritory],
+                year: int | None, movements_records: list[HarmonisationRecord],
+                composition: Composition) -> tuple[int | None, pd.DataFrame, list[str]]:
+    """Filosofi rows of each territory, from the file of its own level (never averaged)."""
+    years = catalog.filosofi_years()
+    notes: list[str] = []
+    if not years:
+        return None, pd.DataFrame(index=[t.id for t in territories]), [
+            "Aucun fichier Filosofi dans les données : revenus non disponibles."]
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        raise ValueError(f"income.year: Filosofi {year} not found (available: {years})")
+    rows = {}
+    for territory in territories:
+        level = FILOSOFI_LEVEL.get(territory.level)
+        table = catalog.filosofi_table(year=year, level=level) if level else None
+        code = territory.code
+        if territory.level is Level.FRANCE and table is not None and len(table) == 1:
+            code = table.index[0]  # METROPOLE file: a single row, CODGEO "1"
+        if table is not None and code in table.index:
+            values = table.loc[code].drop(labels=["LIBGEO"], errors="ignore")
+            row = pd.Series({**pd.to_numeric(values).to_dict(),
+                             "_absent": False}, dtype=object)
+        else:
+            row = pd.Series({"_absent": True})
+            if territory.level is Level.GROUPE:
+                notes.append("Revenus : les médianes ne s'additionnent pas ; Filosofi ne "
+                             "publie pas de valeur pour un groupe de communes.")
+        rows[territory.id] = row
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame["_absent"] = frame["_absent"].astype(bool)
+    frame.index.name = "territoire"
+    return year, frame, notes
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def compute_figures(totals: pd.DataFrame, *, vintages: Sequence[int], options: Any,
+                    income_rows: pd.DataFrame, income_year: int | None,
+                    notes: Mapping[str, str]) -> pd.DataFrame:
+    """Run every computation and stack the figures (territory order preserved)."""
+    frames = [demography.population(totals, years=vintages)]
+    pairs = _pairs(vintages)
+    for start, end in pairs:
+        frames.append(demography.population_change(totals, start=start, end=end))
+        frames.append(demography.natural_balance(totals, start=start, end=end))
+        frames.append(families.families_change(
+            totals, start=start, end=end,
+            small_count_threshold=options.small_count_threshold))
+    for year in vintages:
+        frames.append(demography.age_structure(
+            totals, year=year, small_count_threshold=options.small_count_threshold,
+            ageing_variant=options.ageing_index))
+        frames.append(families.households_and_families(
+            totals, year=year, small_count_threshold=options.small_count_threshold))
+    if income_year is not None:
+        frames.append(income.income_figures(income_rows, year=income_year))
+    result = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    result = result.drop_duplicates(subset=["territoire", "indicateur", "annee"], keep="first")
+    for territory, note in notes.items():
+        mask = (result["territoire"] == territory) & ~result["disponible"] & (
+            result["source"].str.contains("RP"))
+        result.loc[mask, "note"] = f"non disponible : {note}"
+    order = {t: i for i, t in enumerate(totals.index)}
+    result["_order"] = result["territoire"].map(order).fillna(len(order))
+    result = result.sort_values(["_order"], kind="stable").drop(columns="_order")
+    return result.reset_index(drop=True)
+
+
+def _pairs(vintages: Sequence[int]) -> list[tuple[int, int]]:
+    """Main period (first → last) then each consecutive pair, without duplicates."""
+    pairs = []
+    if len(vintages) >= 2:
+        pairs.append((vintages[0], vintages[-1]))
+        for start, end in zip(vintages, vintages[1:]):
+            if (start, end) not in pairs:
+                pairs.append((start, end))
+    return pairs
+
+
+# ------------------------------------------------------------------------ vigilance
+
+
+def vigilance_points(*, vintages: Sequence[int], figures: pd.DataFrame,
+                     census: CensusData, extra: Sequence[str], territory: ResolvedTerritory,
+                     cog_year: int, composition_source: str,
+                     threshold: float) -> list[str]:
+    """French "points de vigilance" from the methodology's comparability checks."""
+    points: list[str] = list(extra)
+    for start, end in _pairs(vintages):
+        points.extend(comparability.check_vintages(start, end))
+    if len(vintages) >= 2:
+        # the portrait shows couples and families, not marital status
+        points.extend(comparability.concept_breaks(vintages[0], vintages[-1],
+                                                   topics=("couples",)))
+    points.append(
+        "Ménages et familles (variables « C ») proviennent de l'exploitation complémentaire "
+        "du recensement (un échantillon) ; population et âges (variables « P ») de "
+        "l'exploitation principale. Chaque ratio rapporte des variables d'une même "
+        "exploitation.")
+    points.append(
+        "« Familles avec enfant(s) » : enfants sans limite d'âge (définition du recensement) ; "
+        "les « familles avec enfant(s) de moins de 25 ans » et les familles nombreuses "
+        "(3 enfants ou plus de moins de 25 ans) ne sont calculées que pour les millésimes "
+        "qui publient le nombre d'enfants de moins de 25 ans.")
+    small = figures[figures["note"].str.contains("effectif faible", na=False)
+                    & (figures["territoire"] == territory.id)]
+    if len(small):
+        names = sorted(set(small["indicateur"]))
+        points.append(
+            f"{len(small)} chiffre(s) du territoire reposent sur des effectifs inférieurs à "
+            f"{threshold:g} (estimations par sondage peu précises) : {', '.join(names)}.")
+    for label, codes in census.unknown.items():
+        points.append(f"{label} : {len(codes)} code(s) commune inconnu(s) du COG {cog_year} "
+                      f"et de la table des mouvements, non rattaché(s) : "
+                      f"{', '.join(codes[:10])}{' …' if len(codes) > 10 else ''}.")
+    for file_label in sorted({r.source for r in census.records}):
+        geo = [r for r in census.records if r.source == file_label]
+        points.append(f"{file_label} : {len(geo)} commune(s) harmonisée(s) vers le COG "
+                      f"{cog_year} (voir le tableau des communes harmonisées).")
+    points.append(f"Géographie : COG {cog_year} (communes et EPCI au 1er janvier {cog_year}, "
+                  f"table {Path(composition_source).name}) ; territoires « à périmètre "
+                  f"constant » pour tous les millésimes.")
+    return points
+
+
+# ------------------------------------------------------------------------- building
+
+
+def build_portrait(params: Params | Mapping[str, Any], *, cache_dir: Path | None = None
+                   ) -> Portrait:
+    """Compute the whole portrait of the territory described by ``params``.
+
+    Raises
+    ------
+    ParamsError, TerritoryError, DataNotFoundError, DataFileError
+        With a message naming the field, file, column or value at fault.
+    """
+    if not isinstance(params, Params):
+        params = parse_params(dict(params))
+    extra_dirs = fetch_sources(params, cache_dir=cache_dir)
+    catalog = Catalog.from_dirs([*params.data_dirs, *extra_dirs], cache_dir=cache_dir)
+    composition = catalog.load_composition(params.cog_year)
+    territory, comparators, notes = resolve_territories(params, composition, catalog)
+    territories = [territory, *comparators]
+    census = load_census(catalog, territories, composition)
+    vintages = census_vintages(params, census.totals)
+    census.totals = derive_period_columns(census.totals, vintages)
+    notes.extend(_geography_notes(catalog, composition))
+    income_year, income_rows, income_notes = load_income(
+        catalog, territories, params.income.year, census.records, composition)
+    notes.extend(income_notes)
+    figures = compute_figures(census.totals, vintages=vintages, options=params.options,
+                              income_rows=income_rows, income_year=income_year,
+                              notes=census.notes)
+    tables = _tables(census, territory, territories, vintages, income_rows, income_year,
+                     catalog, composition)
+    vigilance = vigilance_points(
+        vintages=vintages, figures=figures, census=census, extra=notes, territory=territory,
+        cog_year=composition.cog_year, composition_source=composition.source,
+        threshold=params.options.small_count_threshold)
+    portrait = Portrait(
+        params=params, territory=territory, comparators=comparators,
+        cog_year=composition.cog_year, vintages=vintages, filosofi_year=income_year,
+        figures=figures, tables=tables, vigilance=vigilance, harmonisation=census.records,
+        files=list(catalog.used.values()), fictional=catalog.is_demo,
+        composition_source=composition.source, census_totals=census.totals,
+        census_communes=census.communes)
+    from ctgstats.portrait import findings
+
+    portrait.findings = findings.findings_table(portrait)
+    return portrait
+
+
+def fetch_sources(params: Params, *, cache_dir: Path | None = None) -> list[str]:
+    """Download (or find in the cache, offline) the sources listed in ``params.download``.
+
+    Returns the folders holding them, to be searched like the data dirs.
+    """
+    from ctgstats.data import download, sources
+
+    folders: list[str] = []
+    for item in params.download.sources:
+        spec = sources.get_source(item.id, item.vintage, level=item.level)
+        path = download.fetch(spec, cache_dir=cache_dir, offline=params.download.offline)
+        if str(path.parent) not in folders:
+            folders.append(str(path.parent))
+    return folders
+
+
+def _geography_notes(catalog: Catalog, composition: Composition) -> list[str]:
+    notes = []
+    for source_id in ("rp_evol_struct_pop", "rp_coupl_fam_men", "rp_serie_historique"):
+        for found in catalog.files(source_id):
+            geo = rp_geography_year(found.vintage)
+            if geo > composition.cog_year:
+                notes.append(
+                    f"{found.path.name} est publié dans la géographie au 1er janvier {geo}, "
+                    f"postérieure au COG {composition.cog_year} retenu : les communes créées "
+                    f"depuis ne peuvent pas être ramenées à l'ancienne géographie. Choisir un "
+                    f"COG au moins égal à {geo}.")
+    return notes
+
+
+def _tables(census: CensusData, territory: ResolvedTerritory,
+            territories: Sequence[ResolvedTerritory], vintages: Sequence[int],
+            income_rows: pd.DataFrame, income_year: int | None, catalog: Catalog,
+            composition: Composition) -> dict[str, pd.DataFrame]:
+    last = vintages[-1]
+    tables: dict[str, pd.DataFrame] = {}
+    age = demography.age_groups_table(census.totals, year=last)
+    if age is not None:
+        tables["structure_par_age"] = age
+    pyramid = demography.pyramid(census.totals, year=last)
+    if pyramid is not None:
+        tables["pyramide"] = pyramid
+    if income_year is not None:
+        tables["deciles"] = income.deciles_table(income_rows, year=income_year)
+    communes = _communes_table(census, territory, vintages, composition)
+    if income_year is not None:
+        communes, records = _communes_income(communes, catalog=catalog, year=income_year,
+                                             composition=composition)
+        census.records.extend(records)
+    tables["communes"] = communes
+    tables["harmonisation"] = pd.DataFrame(
+        [{"fichier": r.source, "operation": r.action, "anciens_codes": ", ".join(r.old_codes),
+          "code_cog": r.new_code, "detail": r.detail} for r in census.records],
+        columns=["fichier", "operation", "anciens_codes", "code_cog", "detail"])
+    return tables
+
+
+def _communes_table(census: CensusData, territory: ResolvedTerritory,
+                    vintages: Sequence[int], composition: Composition) -> pd.DataFrame:
+    """Population of each commune of the territory (sorted by name, never ranked)."""
+    members = list(territory.communes or ())
+    names = composition.table.set_index("commune")["nom_commune"]
+    frame = pd.DataFrame({"code": members, "commune": [names.get(c, "") for c in members]})
+    for year in vintages:
+        column = f"P{year % 100:02d}_POP"
+        values = census.communes[column] if column in census.communes else pd.Series(dtype=float)
+        frame[f"population_{year}"] = [values.get(c, np.nan) for c in members]
+    return frame.sort_values("commune", kind="stable").reset_index(drop=True)
+
+
+def filosofi_geography_year(year: int) -> int:
+    """COG year of the geography a Filosofi vintage is published in (N → 1 Jan N+1)."""
+    return year + 1
+
+
+def _communes_income(table: pd.DataFrame, *, catalog: Catalog, year: int,
+                     composition: Composition
+                     ) -> tuple[pd.DataFrame, list[HarmonisationRecord]]:
+    """Add each commune's median income (Filosofi COM file, harmonised to the COG year).
+
+    A commune absent from the file or with a blank cell is "secret statistique"; a commune
+    made of several communes of the file's geography has no median (medians do not add).
+    """
+    from ctgstats.data.variables import filosofi
+
+    column = filosofi("Q2", year)
+    label = f"revenu_median_uc_{year}"
+    source = catalog.filosofi_table(year=year, level="COM")
+    result = table.copy()
+    if source is None or column not in source.columns:
+        result[label] = np.nan
+        result[f"statut_revenu_{year}"] = "non disponible : pas de fichier Filosofi communal"
+        return result, []
+    files = catalog.files("filosofi_disp", vintage=year, level="COM")
+    numeric = source.select_dtypes("number")
+    harmonised, records, _ = harmonise(
+        numeric, target_codes=composition.table["commune"],
+        movements=catalog.load_movements(), cog_year=composition.cog_year,
+        source=files[0].path.name, non_additive=[c for c in numeric.columns
+                                                 if not c.startswith("NB")],
+        departements=set(composition.table["departement"]),
+        source_year=filosofi_geography_year(year))
+    merged = {r.new_code for r in records if r.action.startswith("fusion")}
+    values, status = [], []
+    for code in result["code"]:
+        value = harmonised[column].get(code, np.nan) if column in harmonised else np.nan
+        values.append(value)
+        if code in merged:
+            status.append("non calculable : commune fusionnée (les médianes ne s'additionnent pas)")
+        elif pd.isna(value):
+            status.append("secret statistique : non publié par l'Insee")
+        else:
+            status.append("publié")
+    result[label] = values
+    result[f"statut_revenu_{year}"] = status
+    relevant = [r for r in records if r.new_code in set(result["code"])]
+    return result, relevant
+
+
+def is_rp_column(column: str) -> bool:
+    """True for census columns (``P22_POP``, ``C11_FAM``)."""
+    return parse_rp(column) is not None

@@ -1,0 +1,208 @@
+"""Findings (constats): French sentences generated from the portrait's figures.
+
+Each finding is written in the style of a CTG/ABS diagnostic, with numbers in French
+format, the comparators, and a caution when a methodology rule applies (small counts,
+vintages too close, not available). ``findings_table`` is also written as
+``tables/constats.csv``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ctgstats.present.formatting import (
+    fr_int,
+    fr_number,
+    fr_percent,
+    fr_signed,
+    fr_signed_percent,
+)
+
+if TYPE_CHECKING:
+    from ctgstats.portrait.build import Portrait
+
+FINDING_COLUMNS = ["theme", "constat", "indicateurs", "annee", "prudence"]
+
+
+def _ok(value: float) -> bool:
+    return value is not None and not math.isnan(value)
+
+
+def _note(portrait: Portrait, indicateur: str, annee: str) -> str:
+    rows = portrait.figures[(portrait.figures["indicateur"] == indicateur)
+                            & (portrait.figures["annee"] == annee)
+                            & (portrait.figures["territoire"] == portrait.territory.id)]
+    return str(rows["note"].iloc[0]) if len(rows) and rows["note"].iloc[0] else ""
+
+
+def _comparisons(portrait: Portrait, indicateur: str, annee: str,
+                 fmt: Callable[[float], str], *, prefix: str = "contre") -> str:
+    parts = []
+    for comparator in portrait.comparators:
+        value = portrait.value(indicateur, annee, comparator.id)
+        if _ok(value):
+            parts.append(f"{fmt(value)} {_where(comparator)}")
+    if not parts:
+        return ""
+    return f", {prefix} " + " et ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1
+                                        else parts)
+
+
+def _where(territory) -> str:
+    level = territory.level.value
+    if level == "departement":
+        return "dans le département"
+    if level == "region":
+        return "dans la région"
+    if level == "france":
+        return "en France"
+    if level == "epci":
+        return f"dans l'intercommunalité ({territory.label})"
+    return f"pour {territory.label}"
+
+
+def _population(portrait: Portrait) -> dict | None:
+    start, end = portrait.first_year, portrait.last_year
+    if start == end:
+        return None
+    period = f"{start}-{end}"
+    p0 = portrait.value("population", start)
+    p1 = portrait.value("population", end)
+    pct = portrait.value("population_evolution_pct", period)
+    tcam = portrait.value("population_tcam", period)
+    if not (_ok(p0) and _ok(p1) and _ok(tcam)):
+        return None
+    verb = "a gagné" if p1 > p0 else "a perdu"
+    sentence = (f"Entre {start} et {end}, le territoire {verb} {fr_int(abs(p1 - p0))} habitants "
+                f"({fr_signed_percent(pct)}), passant de {fr_int(p0)} à {fr_int(p1)} habitants, "
+                f"soit {fr_signed(tcam, 2)} % par an"
+                + _comparisons(portrait, "population_tcam", period,
+                               lambda v: f"{fr_signed(v, 2)} % par an") + ".")
+    sentence = sentence.replace(" % ", "\u00a0% ")
+    return {"theme": "Population", "constat": sentence,
+            "indicateurs": "population;population_evolution_pct;population_tcam",
+            "annee": period, "prudence": _note(portrait, "population_tcam", period)}
+
+
+def _balance(portrait: Portrait) -> dict | None:
+    start, end = portrait.first_year, portrait.last_year
+    for a, b in [(start, end), *zip(portrait.vintages, portrait.vintages[1:])]:
+        period = f"{a}-{b}"
+        natural = portrait.value("solde_naturel", period)
+        migration = portrait.value("solde_migratoire_apparent", period)
+        if _ok(natural) and _ok(migration):
+            nat = ("les naissances dépassent les décès" if natural > 0
+                   else "les décès dépassent les naissances")
+            mig = "positif" if migration > 0 else "négatif"
+            sentence = (f"Entre {a} et {b}, le solde naturel est de {fr_signed(natural, 0)} "
+                        f"({nat}) et le solde migratoire apparent de "
+                        f"{fr_signed(migration, 0)} ({mig}).")
+            return {"theme": "Population", "constat": sentence,
+                    "indicateurs": "solde_naturel;solde_migratoire_apparent", "annee": period,
+                    "prudence": "Solde migratoire « apparent » : il inclut les écarts de "
+                                "mesure entre deux recensements."}
+    return None
+
+
+def _share(portrait: Portrait, *, theme: str, indicateur: str, template: str) -> dict | None:
+    year = str(portrait.last_year)
+    value = portrait.value(indicateur, year)
+    if not _ok(value):
+        return None
+    sentence = template.format(value=fr_percent(value), year=year)
+    sentence += _comparisons(portrait, indicateur, year, fr_percent) + "."
+    return {"theme": theme, "constat": sentence, "indicateurs": indicateur, "annee": year,
+            "prudence": _note(portrait, indicateur, year)}
+
+
+def _ageing_index(portrait: Portrait) -> dict | None:
+    for year in reversed(portrait.vintages):
+        value = portrait.value("indice_vieillissement", year)
+        if _ok(value):
+            sentence = (f"En {year}, l'indice de vieillissement atteint {fr_number(value, 1)} "
+                        f"(personnes âgées pour 100 jeunes de moins de 20 ans)"
+                        + _comparisons(portrait, "indice_vieillissement", str(year),
+                                       lambda v: fr_number(v, 1)) + ".")
+            return {"theme": "Vieillissement", "constat": sentence,
+                    "indicateurs": "indice_vieillissement", "annee": str(year),
+                    "prudence": _note(portrait, "indice_vieillissement", str(year))}
+    return None
+
+
+def _families(portrait: Portrait) -> dict | None:
+    start, end = portrait.first_year, portrait.last_year
+    period = f"{start}-{end}"
+    change = portrait.value("familles_avec_enfants_evolution", period)
+    pct = portrait.value("familles_avec_enfants_evolution_pct", period)
+    if not (_ok(change) and _ok(pct)):
+        return None
+    verb = "a gagné" if change > 0 else "a perdu"
+    sentence = (f"Entre {start} et {end}, le territoire {verb} {fr_int(abs(change))} familles "
+                f"avec enfant(s), tous âges confondus ({fr_signed_percent(pct)})")
+    others = []
+    for comparator in portrait.comparators:
+        value = portrait.value("familles_avec_enfants_evolution_pct", period, comparator.id)
+        if _ok(value):
+            others.append(f"{fr_signed_percent(value)} {_where(comparator)}")
+    if others:
+        sentence += ", contre " + " et ".join(others)
+    sentence += "."
+    return {"theme": "Familles", "constat": sentence,
+            "indicateurs": "familles_avec_enfants_evolution;familles_avec_enfants_evolution_pct",
+            "annee": period, "prudence": _note(portrait, "familles_avec_enfants_evolution", period)}
+
+
+def _income(portrait: Portrait) -> dict | None:
+    if portrait.filosofi_year is None:
+        return None
+    year = str(portrait.filosofi_year)
+    value = portrait.value("revenu_median_uc", year)
+    if not _ok(value):
+        return None
+    sentence = (f"En {year}, le revenu disponible médian par unité de consommation est de "
+                f"{fr_int(value)}\u00a0€ par an"
+                + _comparisons(portrait, "revenu_median_uc", year,
+                               lambda v: f"{fr_int(v)}\u00a0€") + ".")
+    return {"theme": "Revenus", "constat": sentence, "indicateurs": "revenu_median_uc",
+            "annee": year, "prudence": "Médianes publiées par l'Insee pour chaque niveau "
+                                       "géographique (jamais moyennées entre communes)."}
+
+
+def findings_table(portrait: Portrait) -> pd.DataFrame:
+    """All findings of the portrait, in report order."""
+    candidates = [
+        _population(portrait),
+        _balance(portrait),
+        _share(portrait, theme="Vieillissement", indicateur="part_60_plus",
+               template="En {year}, {value} des habitants ont 60 ans ou plus"),
+        _share(portrait, theme="Vieillissement", indicateur="part_75_plus",
+               template="En {year}, {value} des habitants ont 75 ans ou plus"),
+        _ageing_index(portrait),
+        _families(portrait),
+        _share(portrait, theme="Familles", indicateur="part_familles_monoparentales",
+               template="En {year}, les familles monoparentales représentent {value} des "
+                        "familles avec enfant(s) (tous âges)"),
+        _share(portrait, theme="Ménages", indicateur="part_menages_une_personne",
+               template="En {year}, {value} des ménages sont composés d'une seule personne"),
+        _income(portrait),
+    ]
+    rows = [row for row in candidates if row]
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def sentences(portrait: Portrait, *, theme: str | None = None) -> list[str]:
+    """Findings as sentences (with their caution appended), optionally for one theme."""
+    table = portrait.findings
+    if theme is not None:
+        table = table[table["theme"] == theme]
+    result = []
+    for row in table.itertuples(index=False):
+        text = row.constat
+        if row.prudence:
+            text += f" (Prudence : {row.prudence})"
+        result.append(text)
+    return result
