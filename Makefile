@@ -48,7 +48,7 @@ schema: $(STAMP) ## Write the JSON Schema of params files to params/schema.json
 	$(BIN)/ctgstats schema --output params/schema.json
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab src/ctgstats/notebooks/
 
 clean-outputs: ## Delete generated reports (outputs/ is disposable)
 	find outputs -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +

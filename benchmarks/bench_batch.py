@@ -32,8 +32,12 @@ NOTEBOOKS = ("01_demographie", "02_familles_menages")
 
 
 def _params(code: str) -> dict:
-    return {"territory": {"level": "epci", "code": code}, "cog_year": 2025,
-            "census": {"vintages": [2011, 2016, 2022]}, "data_dirs": ["ctgstats:demo"]}
+    return {
+        "territory": {"level": "epci", "code": code},
+        "cog_year": 2025,
+        "census": {"vintages": [2011, 2016, 2022]},
+        "data_dirs": ["ctgstats:demo"],
+    }
 
 
 def naive(out: Path) -> float:
@@ -45,23 +49,52 @@ def naive(out: Path) -> float:
         parameters = json.dumps({"params": _params(code)})
         for name in NOTEBOOKS:
             executed = folder / f"{name}.ipynb"
-            subprocess.run([str(BIN / "papermill"), str(REPO / "notebooks" / f"{name}.ipynb"),
-                            str(executed), "-y", parameters, "--no-progress-bar",
-                            "--log-level", "ERROR"], check=True, capture_output=True)
-            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                            str(executed)], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    str(BIN / "papermill"),
+                    str(REPO / "src" / "ctgstats" / "notebooks" / f"{name}.ipynb"),
+                    str(executed),
+                    "-y",
+                    parameters,
+                    "--no-progress-bar",
+                    "--log-level",
+                    "ERROR",
+                ],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                check=True,
+                capture_output=True,
+            )
     return time.perf_counter() - start
 
 
 def ctgstats_batch(out: Path, *, jobs: int, extra: list[str] | None = None) -> float:
     """The ctgstats batch over the same territories and notebooks."""
     base = out.parent / "base.yaml"
-    base.write_text(json.dumps(_params(EPCIS[0]) | {"notebooks": list(NOTEBOOKS)}),
-                    encoding="utf-8")
+    base.write_text(
+        json.dumps(_params(EPCIS[0]) | {"notebooks": list(NOTEBOOKS)}), encoding="utf-8"
+    )
     start = time.perf_counter()
-    subprocess.run([str(BIN / "ctgstats"), "batch", *(extra or ["--departement", "00"]),
-                    "--base", str(base), "--output-dir", str(out), "--jobs", str(jobs),
-                    "--force", "--no-progress"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(BIN / "ctgstats"),
+            "batch",
+            *(extra or ["--departement", "00"]),
+            "--base",
+            str(base),
+            "--output-dir",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--force",
+            "--no-progress",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -73,13 +106,16 @@ def scaling(tmp: Path, *, jobs: int) -> None:
         folder = tmp / f"scaling-{count}"
         folder.mkdir()
         for index in range(count):
-            params = _params(EPCIS[index % 4]) | {"notebooks": list(NOTEBOOKS),
-                                                  "slug": f"copie-{index:03d}"}
-            (folder / f"t{index:03d}.yaml").write_text(yaml.safe_dump(params),
-                                                        encoding="utf-8")
+            params = _params(EPCIS[index % 4]) | {
+                "notebooks": list(NOTEBOOKS),
+                "slug": f"copie-{index:03d}",
+            }
+            (folder / f"t{index:03d}.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
         seconds = ctgstats_batch(tmp / f"out-{count}", jobs=jobs, extra=[str(folder)])
-        print(f"scaling: {count} territoire(s) en {seconds:.1f} s "
-              f"({seconds / count:.2f} s par territoire)")
+        print(
+            f"scaling: {count} territoire(s) en {seconds:.1f} s "
+            f"({seconds / count:.2f} s par territoire)"
+        )
 
 
 def main() -> None:
@@ -95,12 +131,18 @@ def main() -> None:
         naive_mem = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         batch_s = ctgstats_batch(tmp / "batch", jobs=args.jobs)
         batch_mem = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"territoires : {len(EPCIS)} EPCI x {len(NOTEBOOKS)} notebooks, "
-              f"{args.jobs} processus, machine à {os.cpu_count()} coeurs")
-        print(f"naive (papermill CLI + nbconvert CLI) : {naive_s:.1f} s, "
-              f"pic mémoire d'un processus enfant {naive_mem:.0f} MiB")
-        print(f"ctgstats batch : {batch_s:.1f} s, pic mémoire d'un processus enfant "
-              f"{batch_mem:.0f} MiB (un travailleur)")
+        print(
+            f"territoires : {len(EPCIS)} EPCI x {len(NOTEBOOKS)} notebooks, "
+            f"{args.jobs} processus, machine à {os.cpu_count()} coeurs"
+        )
+        print(
+            f"naive (papermill CLI + nbconvert CLI) : {naive_s:.1f} s, "
+            f"pic mémoire d'un processus enfant {naive_mem:.0f} MiB"
+        )
+        print(
+            f"ctgstats batch : {batch_s:.1f} s, pic mémoire d'un processus enfant "
+            f"{batch_mem:.0f} MiB (un travailleur)"
+        )
         if args.scaling:
             scaling(tmp, jobs=args.jobs)
         print(f"ratio naive/ctgstats: {naive_s / batch_s:.2f}")

@@ -70,8 +70,13 @@ def run_step(step: str, csv_path: Path, cache_dir: Path, codes: list[str]) -> di
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"step": step, "seconds": elapsed, "tracemalloc_peak_mib": peak / 2**20,
-            "max_rss_mib": rss_kib / 1024, "shape": list(table.shape)}
+    return {
+        "step": step,
+        "seconds": elapsed,
+        "tracemalloc_peak_mib": peak / 2**20,
+        "max_rss_mib": rss_kib / 1024,
+        "shape": list(table.shape),
+    }
 
 
 def child(step: str, csv_path: str, cache_dir: str, codes_path: str) -> None:
@@ -99,23 +104,38 @@ def main() -> None:
         codes = build_csv(csv_path, communes=args.communes, columns=args.columns)
         codes_path = root / "codes.txt"
         codes_path.write_text("\n".join(codes))
-        print(f"synthetic file: {len(codes):,} communes × {args.columns + 1} columns, "
-              f"{csv_path.stat().st_size / 2**20:.1f} MiB, built in "
-              f"{time.perf_counter() - start:.1f} s")
+        print(
+            f"synthetic file: {len(codes):,} communes × {args.columns + 1} columns, "
+            f"{csv_path.stat().st_size / 2**20:.1f} MiB, built in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         cache_dir = root / "cache"
         for step in ("first_parse", "cached_subset", "uncached_subset"):
             result = subprocess.run(
-                [sys.executable, __file__, "--child", step, str(csv_path), str(cache_dir),
-                 str(codes_path)],
-                check=True, capture_output=True, text=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    step,
+                    str(csv_path),
+                    str(cache_dir),
+                    str(codes_path),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
             )
             measures = json.loads(result.stdout.strip().splitlines()[-1])
-            print(f"{step:>16}: {measures['seconds']:7.3f} s, peak RSS "
-                  f"{measures['max_rss_mib']:7.1f} MiB, tracemalloc peak "
-                  f"{measures['tracemalloc_peak_mib']:7.1f} MiB, result "
-                  f"{measures['shape'][0]} × {measures['shape'][1]}")
-        print(f"cache size: {directory_size(cache_dir) / 2**20:.1f} MiB "
-              f"({len(list(cache_dir.rglob('*.parquet')))} parquet file)")
+            print(
+                f"{step:>16}: {measures['seconds']:7.3f} s, peak RSS "
+                f"{measures['max_rss_mib']:7.1f} MiB, tracemalloc peak "
+                f"{measures['tracemalloc_peak_mib']:7.1f} MiB, result "
+                f"{measures['shape'][0]} × {measures['shape'][1]}"
+            )
+        print(
+            f"cache size: {directory_size(cache_dir) / 2**20:.1f} MiB "
+            f"({len(list(cache_dir.rglob('*.parquet')))} parquet file)"
+        )
 
 
 if __name__ == "__main__":

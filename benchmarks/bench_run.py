@@ -18,8 +18,11 @@ import tracemalloc
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PARAMS = {"territory": {"level": "epci", "code": "000000101"}, "cog_year": 2025,
-          "data_dirs": ["ctgstats:demo"]}
+PARAMS = {
+    "territory": {"level": "epci", "code": "000000101"},
+    "cog_year": 2025,
+    "data_dirs": ["ctgstats:demo"],
+}
 
 
 def _portrait(cache: Path) -> tuple[float, float]:
@@ -42,13 +45,24 @@ def main() -> None:
         print(f"portrait, cold cache: {cold:.2f} s, peak Python allocations {cold_mem:.1f} MiB")
         print(f"portrait, warm cache: {warm:.2f} s, peak Python allocations {warm_mem:.1f} MiB")
         start = time.perf_counter()
-        subprocess.run([str(Path(sys.executable).parent / "ctgstats"), "run",
-                        str(REPO / "params" / "demo.yaml"), "--output-dir",
-                        str(Path(tmp) / "out"), "--quiet"], check=True, cwd=REPO)
+        subprocess.run(
+            [
+                str(Path(sys.executable).parent / "ctgstats"),
+                "run",
+                str(REPO / "params" / "demo.yaml"),
+                "--output-dir",
+                str(Path(tmp) / "out"),
+                "--quiet",
+            ],
+            check=True,
+            cwd=REPO,
+        )
         elapsed = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"ctgstats run (2 notebooks + HTML export): {elapsed:.2f} s, "
-              f"peak RSS of a child process {peak:.0f} MiB")
+        print(
+            f"ctgstats run (2 notebooks + HTML export): {elapsed:.2f} s, "
+            f"peak RSS of a child process {peak:.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

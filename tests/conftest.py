@@ -15,8 +15,9 @@ INSEE = SHARED_DATA / "insee"
 def shared_insee() -> Path:
     """The real INSEE extracts in ../shared/data/insee (skips when absent)."""
     if not INSEE.is_dir():
-        pytest.skip("../shared/data is absent (a user's clone has no ../shared): "
-                    "real-data test skipped")
+        pytest.skip(
+            "../shared/data is absent (a user's clone has no ../shared): real-data test skipped"
+        )
     return INSEE
 
 

@@ -9,8 +9,11 @@ import pandas as pd
 
 def one(frame: pd.DataFrame, territoire: str, indicateur: str, annee: str) -> pd.Series:
     """The single figure row of (territoire, indicateur, annee)."""
-    rows = frame[(frame["territoire"] == territoire) & (frame["indicateur"] == indicateur)
-                 & (frame["annee"] == annee)]
+    rows = frame[
+        (frame["territoire"] == territoire)
+        & (frame["indicateur"] == indicateur)
+        & (frame["annee"] == annee)
+    ]
     assert len(rows) == 1, (territoire, indicateur, annee, len(rows))
     return rows.iloc[0]
 
@@ -38,7 +41,8 @@ def xlsx_cells(path) -> list[tuple[str, tuple[tuple[object, ...], ...]]]:
 
     workbook = openpyxl.load_workbook(path, read_only=True)
     try:
-        return [(sheet.title, tuple(sheet.iter_rows(values_only=True)))
-                for sheet in workbook.worksheets]
+        return [
+            (sheet.title, tuple(sheet.iter_rows(values_only=True))) for sheet in workbook.worksheets
+        ]
     finally:
         workbook.close()

@@ -10,6 +10,7 @@ import nbformat
 import pytest
 import yaml
 
+from ctgstats.core.params import load_params, parse_params
 from ctgstats.pipeline import batch
 from ctgstats.pipeline.batch import (
     STATUS_FAILED,
@@ -23,14 +24,33 @@ from ctgstats.pipeline.batch import (
     items_from_files,
     run_batch,
 )
-from ctgstats.core.params import load_params, parse_params
 
-BASE = {"territory": {"level": "epci", "code": "000000101"}, "cog_year": 2025,
-        "data_dirs": ["ctgstats:demo"], "notebooks": ["01_demographie"],
-        "comparators": [{"level": "departement"}, {"level": "france"}]}
+BASE = {
+    "territory": {"level": "epci", "code": "000000101"},
+    "cog_year": 2025,
+    "data_dirs": ["ctgstats:demo"],
+    "notebooks": ["01_demographie"],
+    "comparators": [{"level": "departement"}, {"level": "france"}],
+}
 DEMO_EPCIS = ["000000101", "000000102", "000000103", "000000104"]
-HAUT_VAL = ["00001", "00002", "00003", "00004", "00005", "00006", "00007", "00008",
-            "00009", "00010", "00011", "00012", "00014", "00015", "00016", "00017"]
+HAUT_VAL = [
+    "00001",
+    "00002",
+    "00003",
+    "00004",
+    "00005",
+    "00006",
+    "00007",
+    "00008",
+    "00009",
+    "00010",
+    "00011",
+    "00012",
+    "00014",
+    "00015",
+    "00016",
+    "00017",
+]
 
 
 def _base(**changes):
@@ -85,11 +105,14 @@ def test_expansion_drops_what_belongs_to_one_territory():
     assert item.params.slug is None
 
 
-@pytest.mark.parametrize(("call", "fragment"), [
-    (lambda: expand_departement(_base(), "99"), "département '99'"),
-    (lambda: expand_departement(_base(), "9"), "département '9'"),
-    (lambda: expand_epci(_base(), "000000109"), "EPCI '000000109'"),
-])
+@pytest.mark.parametrize(
+    ("call", "fragment"),
+    [
+        (lambda: expand_departement(_base(), "99"), "département '99'"),
+        (lambda: expand_departement(_base(), "9"), "département '9'"),
+        (lambda: expand_epci(_base(), "000000109"), "EPCI '000000109'"),
+    ],
+)
 def test_unknown_codes_are_refused_in_french(call, fragment):
     with pytest.raises(BatchError) as caught:
         call()
@@ -111,8 +134,10 @@ def test_items_from_a_folder_validate_each_file(tmp_path):
 
 def test_only_and_limit_select_items():
     items = expand_departement(_base(), "00")
-    assert [i.slug for i in batch.select(items, only=["000000103", "epci-000000101"])] == \
-        ["epci-000000101", "epci-000000103"]
+    assert [i.slug for i in batch.select(items, only=["000000103", "epci-000000101"])] == [
+        "epci-000000101",
+        "epci-000000103",
+    ]
     assert [i.slug for i in batch.select(items, only=["epci:000000104"])] == ["epci-000000104"]
     assert len(batch.select(items, limit=3)) == 3
     with pytest.raises(BatchError, match="000000999"):
@@ -130,8 +155,11 @@ def test_fingerprint_follows_params_data_and_version(tmp_path, monkeypatch):
     item = BatchItem(slug="epci-000000101", params=_base(data_dirs=[str(data)]), source="t")
     first = fingerprint(item)
     assert fingerprint(item) == first and len(first) == 64
-    other = BatchItem(slug=item.slug, params=_base(data_dirs=[str(data)], census={
-        "vintages": [2016, 2022]}), source="t")
+    other = BatchItem(
+        slug=item.slug,
+        params=_base(data_dirs=[str(data)], census={"vintages": [2016, 2022]}),
+        source="t",
+    )
     assert fingerprint(other) != first  # params
     filosofi = data / "filosofi" / "FILO2019_DISP_EPCI.csv"
     filosofi.write_bytes(filosofi.read_bytes().replace(b"\n", b"\r\n", 1))
@@ -221,8 +249,14 @@ def two_epcis(tmp_path_factory):
     out = tmp_path_factory.mktemp("lot") / "outputs"
     items = expand_departement(_base(), "00")
     lines: list[str] = []
-    result = run_batch(items, output_dir=out, jobs=2, only=["000000101", "epci-000000102"],
-                       progress=False, echo=_quiet(lines))
+    result = run_batch(
+        items,
+        output_dir=out,
+        jobs=2,
+        only=["000000101", "epci-000000102"],
+        progress=False,
+        echo=_quiet(lines),
+    )
     return result, out, lines
 
 
@@ -238,7 +272,8 @@ def test_a_batch_over_two_epcis_writes_both_reports(two_epcis):
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["status"] == "success"
         assert manifest["fingerprint"] == fingerprint(
-            expand_departement(_base(), "00")[DEMO_EPCIS.index(code)])
+            expand_departement(_base(), "00")[DEMO_EPCIS.index(code)]
+        )
     assert not (out / "epci-000000103").exists()
     batch_manifest = json.loads((out / "batch-manifest.json").read_text(encoding="utf-8"))
     assert batch_manifest["jobs"] == 2 and batch_manifest["executor"] == "process"
@@ -246,8 +281,14 @@ def test_a_batch_over_two_epcis_writes_both_reports(two_epcis):
     assert [i["statut"] for i in batch_manifest["items"]] == [STATUS_OK, STATUS_OK]
     assert batch_manifest["items"][0]["nom"] == "CC du Haut-Val fictif"
     assert all(i["empreinte"] and i["dossier"] for i in batch_manifest["items"])
-    assert list(result.summary.columns) == ["territoire", "statut", "duree_s",
-                                            "notebook_en_echec", "cellule", "message"]
+    assert list(result.summary.columns) == [
+        "territoire",
+        "statut",
+        "duree_s",
+        "notebook_en_echec",
+        "cellule",
+        "message",
+    ]
     assert "Bilan du lot : 2 territoire(s) — 2 réussi(s)" in lines[0]
 
 
@@ -261,38 +302,57 @@ def test_a_second_batch_skips_unchanged_territories_and_force_reruns(two_epcis):
     assert again.exit_code == 0
     assert (out / "epci-000000101" / "manifest.json").stat().st_mtime_ns == before
     assert "inchangé" in again.summary["statut"].iloc[0]
-    forced = run_batch(items, output_dir=out, jobs=2, force=True, limit=1, progress=False,
-                       echo=_quiet([]))
+    forced = run_batch(
+        items, output_dir=out, jobs=2, force=True, limit=1, progress=False, echo=_quiet([])
+    )
     assert [r.status for r in forced.items] == [STATUS_OK]
     assert (out / "epci-000000101" / "manifest.json").stat().st_mtime_ns != before
     # the CLI over the same département with the same base: nothing to do, bar shown
     from typer.testing import CliRunner
 
     base = _write(out.parent / "base.yaml", BASE)
-    result = CliRunner().invoke(_cli(), [
-        "batch-command", "--departement", "00", "--base", str(base), "--only", "000000101",
-        "--only", "000000102", "--output-dir", str(out), "--jobs", "2"])
+    result = CliRunner().invoke(
+        _cli(),
+        [
+            "batch-command",
+            "--departement",
+            "00",
+            "--base",
+            str(base),
+            "--only",
+            "000000101",
+            "--only",
+            "000000102",
+            "--output-dir",
+            str(out),
+            "--jobs",
+            "2",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count(STATUS_SKIPPED) >= 2
 
 
 @pytest.mark.notebooks
 def test_a_broken_territory_never_stops_the_others(tmp_path, monkeypatch):
-    templates = _templates(tmp_path, "if params['territory']['code'] == '000000102':\n"
-                                     "    raise RuntimeError('panne simulée')")
+    templates = _templates(
+        tmp_path,
+        "if params['territory']['code'] == '000000102':\n    raise RuntimeError('panne simulée')",
+    )
     monkeypatch.setenv("CTGSTATS_NOTEBOOKS_DIR", str(templates))
     files = tmp_path / "params"
     files.mkdir()
     _write(files / "1_haut_val.yaml", BASE)
-    _write(files / "2_fictiville.yaml", {**BASE, "territory": {"level": "epci",
-                                                               "code": "000000102"}})
-    _write(files / "3_inconnu.yaml", {**BASE, "territory": {"level": "epci",
-                                                            "code": "000000199"}})
+    _write(
+        files / "2_fictiville.yaml", {**BASE, "territory": {"level": "epci", "code": "000000102"}}
+    )
+    _write(files / "3_inconnu.yaml", {**BASE, "territory": {"level": "epci", "code": "000000199"}})
     _write(files / "4_invalide.yaml", {**BASE, "cog_year": "deux mille"})
     out = tmp_path / "outputs"
     lines: list[str] = []
-    result = run_batch(items_from_files([files]), output_dir=out, jobs=2, progress=False,
-                       echo=_quiet(lines))
+    result = run_batch(
+        items_from_files([files]), output_dir=out, jobs=2, progress=False, echo=_quiet(lines)
+    )
     assert result.exit_code == 1
     summary = result.summary.set_index("territoire")
     assert summary.loc["epci-000000101", "statut"] == STATUS_OK
@@ -318,8 +378,8 @@ def test_a_broken_territory_never_stops_the_others(tmp_path, monkeypatch):
 
 
 def test_the_base_territory_keeps_its_surveys_and_follow_up():
-    from ctgstats.pipeline.batch import expand_departement
     from ctgstats.core.params import load_params
+    from ctgstats.pipeline.batch import expand_departement
 
     base = load_params(Path(__file__).resolve().parents[1] / "params" / "demo.yaml")
     items = {item.slug: item for item in expand_departement(base, "00")}
@@ -333,4 +393,6 @@ def test_workers_report_the_current_notebook(tmp_path):
 
     note_progress(tmp_path, "epci-000000101", "exécution de 02_familles_menages.ipynb")
     assert current_steps(tmp_path, ["epci-000000101", "epci-000000102"]) == {
-        "epci-000000101": "exécution de 02_familles_menages.ipynb", "epci-000000102": ""}
+        "epci-000000101": "exécution de 02_familles_menages.ipynb",
+        "epci-000000102": "",
+    }

@@ -33,19 +33,32 @@ NOTEBOOK = "01_demographie"
 
 pytestmark = [
     pytest.mark.notebooks,  # runs the demo notebook with a kernel
-    pytest.mark.skipif(not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)),
-                       reason=f"no Chromium at {CHROMIUM} (run scripts/install-browser.sh, "
-                              "or set CHROMIUM to a Chromium binary): browser tests skipped"),
+    pytest.mark.skipif(
+        not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)),
+        reason=f"no Chromium at {CHROMIUM} (run scripts/install-browser.sh, "
+        "or set CHROMIUM to a Chromium binary): browser tests skipped",
+    ),
 ]
 
 websocket = pytest.importorskip(
-    "websocket", reason="websocket-client is not installed (pip install -e '.[test]')")
+    "websocket", reason="websocket-client is not installed (pip install -e '.[test]')"
+)
 
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--mute-audio",
-    "--no-default-browser-check", "--hide-scrollbars", "--window-size=1280,900",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--mute-audio",
+    "--no-default-browser-check",
+    "--hide-scrollbars",
+    "--window-size=1280,900",
 )
 TIMEOUT = 60.0
 
@@ -53,6 +66,7 @@ TIMEOUT = 60.0
 # --------------------------------------------------------------------------------------
 # A minimal DevTools client
 # --------------------------------------------------------------------------------------
+
 
 class Browser:
     """Headless Chromium driven over its DevTools WebSocket (one page at a time)."""
@@ -63,16 +77,25 @@ class Browser:
         self.log_path = workdir / "chromium.log"
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            [executable, *CHROMIUM_FLAGS, "--remote-debugging-port=0",
-             f"--user-data-dir={self.profile}", "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                executable,
+                *CHROMIUM_FLAGS,
+                "--remote-debugging-port=0",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self._next_id = 0
         self.events: list[dict[str, Any]] = []
         try:
             port, path = self._devtools_address()
-            self.socket = websocket.create_connection(f"ws://127.0.0.1:{port}{path}",
-                                                      timeout=TIMEOUT, suppress_origin=True)
+            self.socket = websocket.create_connection(
+                f"ws://127.0.0.1:{port}{path}", timeout=TIMEOUT, suppress_origin=True
+            )
         except BaseException:
             self.close()
             raise
@@ -83,8 +106,10 @@ class Browser:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"Chromium exited ({self.process.returncode}): "
-                                   f"{self.log_path.read_text(errors='replace')[-2000:]}")
+                raise RuntimeError(
+                    f"Chromium exited ({self.process.returncode}): "
+                    f"{self.log_path.read_text(errors='replace')[-2000:]}"
+                )
             if marker.is_file():
                 lines = marker.read_text().split()
                 if len(lines) >= 2:
@@ -92,12 +117,12 @@ class Browser:
             time.sleep(0.1)
         raise TimeoutError(f"Chromium did not open its DevTools port within {TIMEOUT} s")
 
-    def send(self, method: str, params: dict[str, Any] | None = None, *,
-             session: str | None = None) -> dict[str, Any]:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None
+    ) -> dict[str, Any]:
         """Send a command and wait for its answer (events received meanwhile are kept)."""
         self._next_id += 1
-        message: dict[str, Any] = {"id": self._next_id, "method": method,
-                                   "params": params or {}}
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if session:
             message["sessionId"] = session
         self.socket.send(json.dumps(message))
@@ -128,8 +153,9 @@ class Browser:
     def open(self, url: str, *, javascript: bool = True) -> Page:
         """Load ``url`` in a new tab, listening to every request and log entry."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.send("Target.attachToTarget",
-                            {"targetId": target, "flatten": True})["sessionId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         for domain in ("Page", "Network", "Runtime", "Log"):
             self.send(f"{domain}.enable", session=session)
         if not javascript:
@@ -161,23 +187,33 @@ class Page:
         self.browser, self.target, self.session = browser, target, session
 
     def evaluate(self, expression: str) -> Any:
-        result = self.browser.send("Runtime.evaluate",
-                                   {"expression": expression, "returnByValue": True,
-                                    "awaitPromise": True}, session=self.session)
+        result = self.browser.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=self.session,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"JavaScript error: {result['exceptionDetails']}")
         return result["result"].get("value")
 
     def settle(self) -> None:
         """Let images decode and pending events arrive (a no-op round trip)."""
-        self.browser.send("Runtime.evaluate", {
-            "expression": "Promise.all(Array.from(document.images).map("
-                          "function (i) { return i.decode().catch(function () {}); }))",
-            "awaitPromise": True}, session=self.session)
+        self.browser.send(
+            "Runtime.evaluate",
+            {
+                "expression": "Promise.all(Array.from(document.images).map("
+                "function (i) { return i.decode().catch(function () {}); }))",
+                "awaitPromise": True,
+            },
+            session=self.session,
+        )
 
     def _events(self, method: str) -> list[dict[str, Any]]:
-        return [e["params"] for e in self.browser.events
-                if e.get("method") == method and e.get("sessionId") == self.session]
+        return [
+            e["params"]
+            for e in self.browser.events
+            if e.get("method") == method and e.get("sessionId") == self.session
+        ]
 
     @property
     def requests(self) -> list[str]:
@@ -197,13 +233,16 @@ class Page:
                 found.append(f"console.{params['type']}: {' '.join(texts)}")
         for params in self._events("Runtime.exceptionThrown"):
             details = params.get("exceptionDetails", {})
-            found.append(f"exception: {details.get('text')} "
-                         f"{details.get('exception', {}).get('description', '')}")
+            found.append(
+                f"exception: {details.get('text')} "
+                f"{details.get('exception', {}).get('description', '')}"
+            )
         for params in self._events("Log.entryAdded"):
             entry = params.get("entry", {})
             if entry.get("level") == "error":
-                found.append(f"log ({entry.get('source')}): {entry.get('text')} "
-                             f"{entry.get('url', '')}")
+                found.append(
+                    f"log ({entry.get('source')}): {entry.get('text')} {entry.get('url', '')}"
+                )
         return found
 
     def close(self) -> None:
@@ -218,25 +257,40 @@ def _external(urls: list[str]) -> list[str]:
 # Fixtures
 # --------------------------------------------------------------------------------------
 
+
 def _run(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(CTGSTATS), *map(str, args)], capture_output=True, text=True,
-                          cwd=REPO, env=dict(os.environ), timeout=600)
+    return subprocess.run(
+        [str(CTGSTATS), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=dict(os.environ),
+        timeout=600,
+    )
 
 
 def _fake_territory(root: Path, slug: str, name: str, code: str, population: float) -> None:
     """A second (hand-made) territory next to the demo one, to sort the portal on."""
     folder = root / slug
     (folder / "tables").mkdir(parents=True)
-    manifest = {"status": "success", "finished_at": "2026-01-01T00:00:00+00:00",
-                "territory": {"level": "epci", "code": code, "name": name},
-                "fictional_data": True, "outputs": []}
+    manifest = {
+        "status": "success",
+        "finished_at": "2026-01-01T00:00:00+00:00",
+        "territory": {"level": "epci", "code": code, "name": name},
+        "fictional_data": True,
+        "outputs": [],
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     (folder / "tables" / "chiffres_cles.csv").write_text(
         "indicateur,niveau,code,annee,valeur,unite,source\n"
-        f"population,epci,{code},2022,{population},habitants,Insee\n", encoding="utf-8")
+        f"population,epci,{code},2022,{population},habitants,Insee\n",
+        encoding="utf-8",
+    )
     (folder / "index.html").write_text(
         '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>x</title>'
-        "</head><body><p>Rapport</p></body></html>", encoding="utf-8")
+        "</head><body><p>Rapport</p></body></html>",
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -262,21 +316,33 @@ def browser(tmp_path_factory):
 
 
 PAGES = {
-    "index": (f"{SLUG}/index.html", ["CC du Haut-Val fictif", "Chiffres clés",
-                                     "Données fictives"], 0),
-    "notebook": (f"{SLUG}/{NOTEBOOK}.html", ["Sommaire", "Évolution de la population",
-                                             "Données fictives"], 1),
-    "rapport_complet": (f"{SLUG}/rapport_complet.html",
-                        ["Sommaire", "Démographie : population, âges, vieillissement",
-                         "Données fictives"], 1),
-    "portal": ("index.html", ["Diagnostics de territoire", "CC du Haut-Val fictif",
-                              "réussi", "Population"], 0),
+    "index": (
+        f"{SLUG}/index.html",
+        ["CC du Haut-Val fictif", "Chiffres clés", "Données fictives"],
+        0,
+    ),
+    "notebook": (
+        f"{SLUG}/{NOTEBOOK}.html",
+        ["Sommaire", "Évolution de la population", "Données fictives"],
+        1,
+    ),
+    "rapport_complet": (
+        f"{SLUG}/rapport_complet.html",
+        ["Sommaire", "Démographie : population, âges, vieillissement", "Données fictives"],
+        1,
+    ),
+    "portal": (
+        "index.html",
+        ["Diagnostics de territoire", "CC du Haut-Val fictif", "réussi", "Population"],
+        0,
+    ),
 }
 
 
 # --------------------------------------------------------------------------------------
 # Tests
 # --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("page_name", list(PAGES))
 def test_page_renders_offline_without_errors(demo, browser, page_name):
@@ -291,7 +357,8 @@ def test_page_renders_offline_without_errors(demo, browser, page_name):
             " text: document.body.innerText,"
             " images: Array.from(document.images).map(function (i) {"
             "   return {width: i.naturalWidth, complete: i.complete,"
-            "           src: i.getAttribute('src').slice(0, 30)}; })})")
+            "           src: i.getAttribute('src').slice(0, 30)}; })})"
+        )
         assert state["title"].strip()
         assert state["lang"] == "fr"
         for text in texts:
@@ -311,16 +378,22 @@ def test_page_renders_offline_without_errors(demo, browser, page_name):
 def test_portal_sorts_on_raw_numbers_when_clicked(demo, browser):
     page = browser.open((demo / "index.html").resolve().as_uri())
     try:
-        slugs = ("Array.from(document.querySelectorAll('#ctg-portal-table tbody tr'))"
-                 ".map(function (r) { return r.getAttribute('data-slug'); })")
+        slugs = (
+            "Array.from(document.querySelectorAll('#ctg-portal-table tbody tr'))"
+            ".map(function (r) { return r.getAttribute('data-slug'); })"
+        )
         assert page.evaluate(slugs) == ["epci-000000901", SLUG, "epci-000000902"]  # by name
         assert page.evaluate("!document.getElementById('ctg-sort-help').hidden")
-        click = ("document.querySelector('th[data-indicator=\"population\"] button')"
-                 ".click(); true")
+        click = "document.querySelector('th[data-indicator=\"population\"] button').click(); true"
         page.evaluate(click)
         assert page.evaluate(slugs) == ["epci-000000902", SLUG, "epci-000000901"]  # 900 < …
-        assert page.evaluate("document.querySelector('th[data-indicator=\"population\"]')"
-                             ".getAttribute('aria-sort')") == "ascending"
+        assert (
+            page.evaluate(
+                "document.querySelector('th[data-indicator=\"population\"]')"
+                ".getAttribute('aria-sort')"
+            )
+            == "ascending"
+        )
         page.evaluate(click)
         assert page.evaluate(slugs) == ["epci-000000901", SLUG, "epci-000000902"]
         assert page.errors == []
@@ -334,7 +407,8 @@ def test_portal_reads_the_same_without_javascript(demo, browser):
         state = page.evaluate(
             "({rows: document.querySelectorAll('#ctg-portal-table tbody tr').length,"
             " buttons: document.querySelectorAll('button').length,"
-            " text: document.body.innerText})")
+            " text: document.body.innerText})"
+        )
         assert state == {"rows": 3, "buttons": 0, "text": state["text"]}
         assert "Cliquer sur un en-tête" not in state["text"]  # the hint needs the script
         assert "Alpha fictif" in state["text"] and "120\u00a0001" in state["text"]
@@ -346,9 +420,11 @@ def test_portal_reads_the_same_without_javascript(demo, browser):
 def test_the_listener_sees_a_network_request(tmp_path, browser):
     """The harness itself: a page asking the network is caught (loopback, refused)."""
     html = tmp_path / "leak.html"
-    html.write_text('<!DOCTYPE html><html lang="fr"><head><title>fuite</title></head><body>'
-                    '<img src="http://127.0.0.1:9/absent.png" alt=""></body></html>',
-                    encoding="utf-8")
+    html.write_text(
+        '<!DOCTYPE html><html lang="fr"><head><title>fuite</title></head><body>'
+        '<img src="http://127.0.0.1:9/absent.png" alt=""></body></html>',
+        encoding="utf-8",
+    )
     page = browser.open(html.resolve().as_uri())
     try:
         page.settle()

@@ -9,17 +9,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_hex  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-from ctgstats.portrait import charts  # noqa: E402
-from ctgstats.present import chart_style  # noqa: E402
-from ctgstats.core.figures import figure, to_frame  # noqa: E402
+from ctgstats.core.figures import figure, to_frame
+from ctgstats.portrait import charts
+from ctgstats.present import chart_style
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -74,27 +74,52 @@ def _check_common(fig: Figure, source: str = SOURCE) -> None:
 
 def _figures() -> pd.DataFrame:
     rows = [
-        figure("01001", "population", 2006, None, unite="habitants", source=SOURCE,
-               definition="", note="Non recensée"),
-        figure("01001", "population", 2011, 10234.4, unite="habitants", source=SOURCE,
-               definition=""),
-        figure("01001", "population", 2022, 12345.67, unite="habitants", source=SOURCE,
-               definition=""),
+        figure(
+            "01001",
+            "population",
+            2006,
+            None,
+            unite="habitants",
+            source=SOURCE,
+            definition="",
+            note="Non recensée",
+        ),
+        figure(
+            "01001", "population", 2011, 10234.4, unite="habitants", source=SOURCE, definition=""
+        ),
+        figure(
+            "01001", "population", 2022, 12345.67, unite="habitants", source=SOURCE, definition=""
+        ),
     ]
-    values = {"01001": (24.2, 31.5, math.nan), "200000001": (22.1, 29.0, 8.1),
-              "01": (23.0, 30.1, 7.4)}
+    values = {
+        "01001": (24.2, 31.5, math.nan),
+        "200000001": (22.1, 29.0, 8.1),
+        "01": (23.0, 30.1, 7.4),
+    }
     for territory, triple in values.items():
-        for indicator, value in zip(["part_moins_20", "part_60_plus",
-                                     "part_familles_monoparentales"], triple):
-            rows.append(figure(territory, indicator, 2022, value, unite="%", source=SOURCE,
-                               definition=""))
+        for indicator, value in zip(
+            ["part_moins_20", "part_60_plus", "part_familles_monoparentales"], triple
+        ):
+            rows.append(
+                figure(territory, indicator, 2022, value, unite="%", source=SOURCE, definition="")
+            )
     for territory, value in zip(LABELS, [20.6, -3.4, 1.2]):
-        rows.append(figure(territory, "population_evolution_pct", "2011-2022", value, unite="%",
-                           source=SOURCE, definition=""))
+        rows.append(
+            figure(
+                territory,
+                "population_evolution_pct",
+                "2011-2022",
+                value,
+                unite="%",
+                source=SOURCE,
+                definition="",
+            )
+        )
     return to_frame(rows)
 
 
 # --- style and formatter ---------------------------------------------------------------
+
 
 def test_french_formatter():
     formatter = chart_style.french_formatter(decimals=1)
@@ -116,8 +141,10 @@ def test_apply_style_sets_rc():
         chart_style.apply_style()
         assert matplotlib.rcParams["font.size"] == 10
         assert matplotlib.rcParams["axes.spines.top"] is False
-        assert to_hex(matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0]) == \
-            chart_style.TERRITORY_COLOR.lower()
+        assert (
+            to_hex(matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0])
+            == chart_style.TERRITORY_COLOR.lower()
+        )
 
 
 def test_territory_colors():
@@ -136,6 +163,7 @@ def test_charts_are_detached_from_pyplot(close_figures):
 
 
 # --- charts ----------------------------------------------------------------------------
+
 
 def test_population_trend(close_figures):
     fig = charts.population_trend(_figures(), territory="01001", labels=LABELS, source=SOURCE)
@@ -160,11 +188,13 @@ def test_population_trend_without_data(close_figures):
 
 def _age_table() -> pd.DataFrame:
     rows = []
-    for territory, shares in zip(LABELS, [(18.0, 50.0, 32.0), (20.0, 52.0, 28.0),
-                                          (19.0, 51.0, 30.0)]):
+    for territory, shares in zip(
+        LABELS, [(18.0, 50.0, 32.0), (20.0, 52.0, 28.0), (19.0, 51.0, 30.0)]
+    ):
         for tranche, share in zip(["0-19 ans", "20-59 ans", "60 ans ou plus"], shares):
-            rows.append({"territoire": territory, "tranche": tranche, "effectif": share * 10,
-                         "part": share})
+            rows.append(
+                {"territoire": territory, "tranche": tranche, "effectif": share * 10, "part": share}
+            )
     return pd.DataFrame(rows)
 
 
@@ -180,8 +210,9 @@ def test_age_structure(close_figures):
     assert sorted(round(b.get_width(), 6) for b in territory_bars) == [18.0, 32.0, 50.0]
     texts = _texts(fig)
     assert f"32,0{NBSP}%" in texts
-    assert ["0-19 ans", "20-59 ans", "60 ans ou plus"] == [t.get_text()
-                                                           for t in ax.get_yticklabels()]
+    assert ["0-19 ans", "20-59 ans", "60 ans ou plus"] == [
+        t.get_text() for t in ax.get_yticklabels()
+    ]
     assert {"Commune A", "CC du Test", "Ain"} <= set(texts)
     assert any(label.get_text().endswith(f"{NBSP}%") for label in ax.get_xticklabels())
 
@@ -198,16 +229,29 @@ def _pyramid_table() -> pd.DataFrame:
     rows = []
     for territory, scale in (("01001", 1.0), ("01", 50.0)):
         for i, tranche in enumerate(["0-29 ans", "30-59 ans", "60 ans ou plus"]):
-            rows.append({"territoire": territory, "tranche": tranche, "sexe": "Hommes",
-                         "effectif": (100 + 10 * i) * scale})
-            rows.append({"territoire": territory, "tranche": tranche, "sexe": "Femmes",
-                         "effectif": (110 + 20 * i) * scale})
+            rows.append(
+                {
+                    "territoire": territory,
+                    "tranche": tranche,
+                    "sexe": "Hommes",
+                    "effectif": (100 + 10 * i) * scale,
+                }
+            )
+            rows.append(
+                {
+                    "territoire": territory,
+                    "tranche": tranche,
+                    "sexe": "Femmes",
+                    "effectif": (110 + 20 * i) * scale,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def test_pyramid(close_figures):
-    fig = charts.pyramid(_pyramid_table(), territory="01001", labels=LABELS, source=SOURCE,
-                         comparator="01")
+    fig = charts.pyramid(
+        _pyramid_table(), territory="01001", labels=LABELS, source=SOURCE, comparator="01"
+    )
     close_figures.append(fig)
     _check_common(fig)
     ax = fig.axes[0]
@@ -226,10 +270,14 @@ def test_pyramid(close_figures):
 
 
 def test_indicator_comparison_nd_instead_of_zero_bar(close_figures):
-    indicators = {"part_moins_20": "Moins de 20 ans", "part_60_plus": "60 ans ou plus",
-                  "part_familles_monoparentales": "Familles monoparentales"}
-    fig = charts.indicator_comparison(_figures(), indicators=indicators, annee=2022,
-                                      labels=LABELS, source=SOURCE)
+    indicators = {
+        "part_moins_20": "Moins de 20 ans",
+        "part_60_plus": "60 ans ou plus",
+        "part_familles_monoparentales": "Familles monoparentales",
+    }
+    fig = charts.indicator_comparison(
+        _figures(), indicators=indicators, annee=2022, labels=LABELS, source=SOURCE
+    )
     close_figures.append(fig)
     _check_common(fig)
     ax = fig.axes[0]
@@ -243,18 +291,39 @@ def test_indicator_comparison_nd_instead_of_zero_bar(close_figures):
 
 
 def test_indicator_comparison_refuses_mixed_units(close_figures):
-    frame = pd.concat([_figures(), to_frame([figure("01001", "revenu_median_uc", 2022, 21000.0,
-                                                    unite="€", source=SOURCE, definition="")])])
+    frame = pd.concat(
+        [
+            _figures(),
+            to_frame(
+                [
+                    figure(
+                        "01001",
+                        "revenu_median_uc",
+                        2022,
+                        21000.0,
+                        unite="€",
+                        source=SOURCE,
+                        definition="",
+                    )
+                ]
+            ),
+        ]
+    )
     with pytest.raises(ValueError):
-        charts.indicator_comparison(frame, indicators={"part_60_plus": "60 ans ou plus",
-                                                       "revenu_median_uc": "Revenu médian"},
-                                    annee=2022, labels=LABELS, source=SOURCE)
+        charts.indicator_comparison(
+            frame,
+            indicators={"part_60_plus": "60 ans ou plus", "revenu_median_uc": "Revenu médian"},
+            annee=2022,
+            labels=LABELS,
+            source=SOURCE,
+        )
     plt.close("all")
 
 
 def test_change_bars(close_figures):
-    fig = charts.change_bars(_figures(), indicator="population_evolution_pct", labels=LABELS,
-                             source=SOURCE)
+    fig = charts.change_bars(
+        _figures(), indicator="population_evolution_pct", labels=LABELS, source=SOURCE
+    )
     close_figures.append(fig)
     _check_common(fig)
     texts = _texts(fig)
@@ -266,18 +335,42 @@ def test_change_bars(close_figures):
 
 
 def test_change_bars_period_choice(close_figures):
-    frame = pd.concat([_figures(), to_frame([
-        figure("01001", "population_evolution_pct", "2016-2022", 5.0, unite="%",
-               source=SOURCE, definition=""),
-        figure("01001", "population_evolution_pct", "2011-2016", 2.0, unite="%",
-               source=SOURCE, definition="")])])
+    frame = pd.concat(
+        [
+            _figures(),
+            to_frame(
+                [
+                    figure(
+                        "01001",
+                        "population_evolution_pct",
+                        "2016-2022",
+                        5.0,
+                        unite="%",
+                        source=SOURCE,
+                        definition="",
+                    ),
+                    figure(
+                        "01001",
+                        "population_evolution_pct",
+                        "2011-2016",
+                        2.0,
+                        unite="%",
+                        source=SOURCE,
+                        definition="",
+                    ),
+                ]
+            ),
+        ]
+    )
     # default: latest end year, then the longest period
-    fig = charts.change_bars(frame, indicator="population_evolution_pct", labels=LABELS,
-                             source=SOURCE)
+    fig = charts.change_bars(
+        frame, indicator="population_evolution_pct", labels=LABELS, source=SOURCE
+    )
     close_figures.append(fig)
     assert "Évolution de la population (%), 2011-2022" in _texts(fig)
-    fig = charts.change_bars(frame, indicator="population_evolution_pct", labels=LABELS,
-                             source=SOURCE, annee="2016-2022")
+    fig = charts.change_bars(
+        frame, indicator="population_evolution_pct", labels=LABELS, source=SOURCE, annee="2016-2022"
+    )
     close_figures.append(fig)
     texts = _texts(fig)
     assert f"+5,0{NBSP}%" in texts
@@ -290,8 +383,9 @@ def test_deciles(close_figures):
         for decile in range(1, 10):
             rows.append({"territoire": territory, "decile": decile, "valeur": base * decile})
     rows.append({"territoire": "99", "decile": "D1", "valeur": math.nan})
-    fig = charts.deciles(pd.DataFrame(rows), labels={**LABELS, "99": "Secret"},
-                         source="Insee, Filosofi 2021")
+    fig = charts.deciles(
+        pd.DataFrame(rows), labels={**LABELS, "99": "Secret"}, source="Insee, Filosofi 2021"
+    )
     close_figures.append(fig)
     _check_common(fig, source="Insee, Filosofi 2021")
     ax = fig.axes[0]

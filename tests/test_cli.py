@@ -23,8 +23,14 @@ def _run(*args, env=None, cwd=REPO):
 
     environment = dict(os.environ)
     environment.update(env or {})
-    return subprocess.run([str(CTGSTATS), *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=environment, timeout=600)
+    return subprocess.run(
+        [str(CTGSTATS), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +63,15 @@ def test_demo_outputs(demo_run):
     assert 'href="01_demographie.html"' in index
     with open(folder / "tables" / "chiffres_cles.csv", encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
-        assert next(reader) == ["indicateur", "niveau", "code", "annee", "valeur", "unite",
-                                "source"]
+        assert next(reader) == [
+            "indicateur",
+            "niveau",
+            "code",
+            "annee",
+            "valeur",
+            "unite",
+            "source",
+        ]
         rows = list(reader)
     population = [r for r in rows if r[0] == "population" and r[1] == "epci" and r[3] == "2022"]
     assert len(population) == 1 and "." in population[0][4]  # full precision, decimal point
@@ -73,8 +86,9 @@ def test_demo_outputs(demo_run):
 
 def test_bad_params_are_refused_before_any_kernel(tmp_path):
     params = tmp_path / "bad.yaml"
-    params.write_text('territory:\n  level: epci\n  code: "000000101"\nvintage: 2022\n',
-                      encoding="utf-8")
+    params.write_text(
+        'territory:\n  level: epci\n  code: "000000101"\nvintage: 2022\n', encoding="utf-8"
+    )
     result = _run("run", params, "--output-dir", tmp_path / "out")
     assert result.returncode == 2
     assert "vintage: unknown key" in result.stderr
@@ -83,8 +97,15 @@ def test_bad_params_are_refused_before_any_kernel(tmp_path):
 
 
 def test_unknown_territory_code_is_refused(tmp_path):
-    result = _run("run", "--territory", "epci:000000199", "--data-dir", "ctgstats:demo",
-                  "--output-dir", tmp_path / "out")
+    result = _run(
+        "run",
+        "--territory",
+        "epci:000000199",
+        "--data-dir",
+        "ctgstats:demo",
+        "--output-dir",
+        tmp_path / "out",
+    )
     assert result.returncode == 2
     assert "territory.code" in result.stderr and "'000000199'" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -110,11 +131,18 @@ def test_schema_command():
 def test_failing_notebook_keeps_previous_output(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
-    for path in (REPO / "notebooks").glob("*.ipynb"):
+    for path in (REPO / "src" / "ctgstats" / "notebooks").glob("*.ipynb"):
         shutil.copy(path, templates / path.name)
     out = tmp_path / "out"
-    good = _run("run", "params/demo.yaml", "--output-dir", out, "-n", "02_familles_menages",
-                env={"CTGSTATS_NOTEBOOKS_DIR": str(templates)})
+    good = _run(
+        "run",
+        "params/demo.yaml",
+        "--output-dir",
+        out,
+        "-n",
+        "02_familles_menages",
+        env={"CTGSTATS_NOTEBOOKS_DIR": str(templates)},
+    )
     assert good.returncode == 0, good.stderr
     report = out / "epci-000000101" / "02_familles_menages.html"
     before = report.read_bytes()
@@ -122,16 +150,28 @@ def test_failing_notebook_keeps_previous_output(tmp_path):
     broken = nbformat.read(templates / "02_familles_menages.ipynb", as_version=4)
     broken.cells.insert(5, nbformat.v4.new_code_cell("views.no_such_view(portrait)"))
     nbformat.write(broken, templates / "02_familles_menages.ipynb")
-    bad = _run("run", "params/demo.yaml", "--output-dir", out, "-n", "02_familles_menages",
-               env={"CTGSTATS_NOTEBOOKS_DIR": str(templates)})
+    bad = _run(
+        "run",
+        "params/demo.yaml",
+        "--output-dir",
+        out,
+        "-n",
+        "02_familles_menages",
+        env={"CTGSTATS_NOTEBOOKS_DIR": str(templates)},
+    )
     assert bad.returncode == 1
     assert "02_familles_menages" in bad.stderr and "cell" in bad.stderr
     assert "no_such_view" in bad.stderr
     assert report.read_bytes() == before  # previous good output untouched
     failed = out / "epci-000000101.echec"
     executed = nbformat.read(failed / "02_familles_menages.ipynb", as_version=4)
-    errors = [o for c in executed.cells if c.cell_type == "code"
-              for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o
+        for c in executed.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert errors and errors[0]["ename"] == "AttributeError"
     manifest = json.loads((failed / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "failed"
@@ -144,10 +184,19 @@ def test_real_ccphg_from_the_issue_command(tmp_path):
     insee = REPO.parent / "shared" / "data" / "insee"
     if not insee.is_dir():
         pytest.skip("../shared/data is absent (a user's clone has no ../shared)")
-    result = _run("run", "--territory", "epci:200072635",
-                  "--data-dir", "../shared/data/insee/rp2022-ccphg",
-                  "--data-dir", "../shared/data/insee/filosofi-dep31",
-                  "--data-dir", "../shared/data/insee/cog", "--output-dir", tmp_path)
+    result = _run(
+        "run",
+        "--territory",
+        "epci:200072635",
+        "--data-dir",
+        "../shared/data/insee/rp2022-ccphg",
+        "--data-dir",
+        "../shared/data/insee/filosofi-dep31",
+        "--data-dir",
+        "../shared/data/insee/cog",
+        "--output-dir",
+        tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "epci-200072635"
     html = (folder / "02_familles_menages.html").read_text(encoding="utf-8")
@@ -157,6 +206,7 @@ def test_real_ccphg_from_the_issue_command(tmp_path):
     with open(folder / "tables" / "chiffres_cles.csv", encoding="utf-8", newline="") as handle:
         rows = {(r["indicateur"], r["code"], r["annee"]): r for r in csv.DictReader(handle)}
     assert float(rows[("population", "200072635", "2022")]["valeur"]) == 15373
-    assert float(rows[("familles_avec_enfants_evolution", "200072635", "2011-2022")]
-                 ["valeur"]) == -233
+    assert (
+        float(rows[("familles_avec_enfants_evolution", "200072635", "2011-2022")]["valeur"]) == -233
+    )
     assert float(rows[("revenu_median_uc", "200072635", "2019")]["valeur"]) == 20690

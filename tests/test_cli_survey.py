@@ -6,22 +6,31 @@ import csv
 import json
 import shutil
 
+from tests.test_cli import _run
+
 from ctgstats.demo import DATA_DIR
 from ctgstats.publish.export import check_offline
 from ctgstats.surveys.model import FREQUENCY_COLUMNS
-from tests.test_cli import _run
 
 SURVEYS = DATA_DIR / "enquetes"
 
 
 def test_survey_command_writes_tables_and_an_offline_summary(tmp_path):
-    result = _run("survey", SURVEYS / "habitants_googleforms.csv", "--codebook",
-                  SURVEYS / "codebook_habitants.yaml", "--format", "googleforms",
-                  "--output-dir", tmp_path)
+    result = _run(
+        "survey",
+        SURVEYS / "habitants_googleforms.csv",
+        "--codebook",
+        SURVEYS / "codebook_habitants.yaml",
+        "--format",
+        "googleforms",
+        "--output-dir",
+        tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "enquete-habitants"
-    with open(folder / "tables" / "enquete_habitants_frequences.csv", encoding="utf-8",
-              newline="") as handle:
+    with open(
+        folder / "tables" / "enquete_habitants_frequences.csv", encoding="utf-8", newline=""
+    ) as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == FREQUENCY_COLUMNS
     assert {r["pondere"] for r in rows} == {"False"}  # no territory: unweighted
@@ -31,8 +40,7 @@ def test_survey_command_writes_tables_and_an_offline_summary(tmp_path):
     assert "IC 95" in html
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "success"
-    assert {f["source"] for f in manifest["data_files"]} == {"enquete_export",
-                                                             "enquete_codebook"}
+    assert {f["source"] for f in manifest["data_files"]} == {"enquete_export", "enquete_codebook"}
 
 
 def test_answer_outside_the_codebook_is_refused_with_its_place(tmp_path):
@@ -42,8 +50,16 @@ def test_answer_outside_the_codebook_is_refused_with_its_place(tmp_path):
     lines[3] = lines[3].replace(",Femme,", ",Peut-être,", 1)
     assert "Peut-être" in lines[3]
     export.write_text("".join(lines), encoding="utf-8")
-    result = _run("survey", export, "--codebook", SURVEYS / "codebook_habitants.yaml",
-                  "--format", "googleforms", "--output-dir", tmp_path / "out")
+    result = _run(
+        "survey",
+        export,
+        "--codebook",
+        SURVEYS / "codebook_habitants.yaml",
+        "--format",
+        "googleforms",
+        "--output-dir",
+        tmp_path / "out",
+    )
     assert result.returncode == 2
     assert "Peut-être" in result.stderr and "line 4" in result.stderr
     assert str(export) in result.stderr
@@ -54,16 +70,29 @@ def test_codebook_with_an_unknown_type_is_refused(tmp_path):
     codebook = tmp_path / "codebook.yaml"
     text = (SURVEYS / "codebook_habitants.yaml").read_text(encoding="utf-8")
     codebook.write_text(text.replace("type: numeric", "type: nombre", 1), encoding="utf-8")
-    result = _run("survey", SURVEYS / "habitants_limesurvey.csv", "--codebook", codebook,
-                  "--output-dir", tmp_path / "out")
+    result = _run(
+        "survey",
+        SURVEYS / "habitants_limesurvey.csv",
+        "--codebook",
+        codebook,
+        "--output-dir",
+        tmp_path / "out",
+    )
     assert result.returncode == 2
     assert "unknown question type" in result.stderr and "'nombre'" in result.stderr
 
 
 def test_unknown_format_is_refused(tmp_path):
-    result = _run("survey", SURVEYS / "habitants_limesurvey.csv", "--codebook",
-                  SURVEYS / "codebook_habitants.yaml", "--format", "typeform",
-                  "--output-dir", tmp_path)
+    result = _run(
+        "survey",
+        SURVEYS / "habitants_limesurvey.csv",
+        "--codebook",
+        SURVEYS / "codebook_habitants.yaml",
+        "--format",
+        "typeform",
+        "--output-dir",
+        tmp_path,
+    )
     assert result.returncode == 2 and "typeform" in result.stderr
 
 

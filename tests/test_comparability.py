@@ -13,15 +13,18 @@ from ctgstats.core.comparability import (
 )
 
 
-@pytest.mark.parametrize(("start", "end", "expected"), [
-    (2011, 2016, 5),  # no vintage in 2019-2023
-    (2006, 2011, 5),
-    (2013, 2018, 5),
-    (2016, 2022, 6),  # 2022 pools the postponed 2021 survey slot
-    (2017, 2022, 6),
-    (2019, 2022, 6),
-    (2018, 2024, 5),  # RP2024 pools 2022-2026: the 2021 slot is not involved
-])
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (2011, 2016, 5),  # no vintage in 2019-2023
+        (2006, 2011, 5),
+        (2013, 2018, 5),
+        (2016, 2022, 6),  # 2022 pools the postponed 2021 survey slot
+        (2017, 2022, 6),
+        (2019, 2022, 6),
+        (2018, 2024, 5),  # RP2024 pools 2022-2026: the 2021 slot is not involved
+    ],
+)
 def test_min_comparable_gap(start: int, end: int, expected: int) -> None:
     assert min_comparable_gap(start, end) == expected
 
@@ -86,14 +89,17 @@ def test_concept_breaks_by_topic() -> None:
     assert concept_breaks(2011, 2022, topics=()) == []
 
 
-@pytest.mark.parametrize(("start", "end", "count"), [
-    (2012, 2013, 1),  # couples: 2012 < 2013 <= 2013
-    (2013, 2016, 0),  # starts at the break: same concept
-    (2013, 2022, 1),  # marital status only
-    (2016, 2017, 1),
-    (2017, 2022, 0),
-    (2006, 2011, 0),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "count"),
+    [
+        (2012, 2013, 1),  # couples: 2012 < 2013 <= 2013
+        (2013, 2016, 0),  # starts at the break: same concept
+        (2013, 2022, 1),  # marital status only
+        (2016, 2017, 1),
+        (2017, 2022, 0),
+        (2006, 2011, 0),
+    ],
+)
 def test_concept_break_boundaries(start: int, end: int, count: int) -> None:
     assert len(concept_breaks(start, end)) == count
 

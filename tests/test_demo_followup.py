@@ -16,6 +16,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from tests.helpers import sha256 as _sha256
+from tests.helpers import xlsx_cells as _xlsx_cells
 
 from ctgstats.demo import DATA_DIR
 from ctgstats.demo.followup import (
@@ -29,22 +31,38 @@ from ctgstats.demo.followup import (
     haut_val_communes,
 )
 from ctgstats.surveys.codebook import load_codebook
-from tests.helpers import sha256 as _sha256
-from tests.helpers import xlsx_cells as _xlsx_cells
 
 SUIVI = DATA_DIR / "suivi"
 ENQUETES = DATA_DIR / "enquetes"
 REGENERATE = "regenerate with `python -m ctgstats.demo.followup` and commit"
-FILES = ["README.md", "donnees_locales.csv", "donnees_locales.xlsx",
-         "habitants_vague2_limesurvey.csv", "plan_action.yaml"]
+FILES = [
+    "README.md",
+    "donnees_locales.csv",
+    "donnees_locales.xlsx",
+    "habitants_vague2_limesurvey.csv",
+    "plan_action.yaml",
+]
 TEMPLATE = "indicateur,code,niveau,periode,valeur,numerateur,denominateur,source,commentaire"
 EAJE = "places_eaje_pour_100_enfants_moins_3"
-INDICATORS = {EAJE, "assistantes_maternelles_places", "allocataires_caf", "allocataires_rsa",
-              "allocataires_aah", "allocataires_prime_activite", "beneficiaires_aeeh",
-              "frequentation_alsh", "jeunes_accueillis_structures_jeunesse",
-              "personnes_accompagnees_france_services"}
-STATUSES = {"atteint", "en bonne voie", "pas d'évolution significative", "en recul",
-            "non mesurable"}
+INDICATORS = {
+    EAJE,
+    "assistantes_maternelles_places",
+    "allocataires_caf",
+    "allocataires_rsa",
+    "allocataires_aah",
+    "allocataires_prime_activite",
+    "beneficiaires_aeeh",
+    "frequentation_alsh",
+    "jeunes_accueillis_structures_jeunesse",
+    "personnes_accompagnees_france_services",
+}
+STATUSES = {
+    "atteint",
+    "en bonne voie",
+    "pas d'évolution significative",
+    "en recul",
+    "non mesurable",
+}
 
 # --------------------------------------------------------------------------------------
 # Fixtures and plain readers
@@ -66,10 +84,13 @@ def local_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _value(rows: list[dict[str, str]], indicator: str, level: str, code: str,
-           year: int) -> float:
-    found = [r for r in rows if (r["indicateur"], r["niveau"], r["code"], r["periode"])
-             == (indicator, level, code, str(year))]
+def _value(rows: list[dict[str, str]], indicator: str, level: str, code: str, year: int) -> float:
+    found = [
+        r
+        for r in rows
+        if (r["indicateur"], r["niveau"], r["code"], r["periode"])
+        == (indicator, level, code, str(year))
+    ]
     assert len(found) == 1, (indicator, level, code, year)
     return float(found[0]["valeur"])
 
@@ -98,10 +119,6 @@ def _share(rows: list[dict[str, str]], column: str, codes: set[str]) -> tuple[fl
     return 100 * sum(r[column] in codes for r in answered) / len(answered), len(answered)
 
 
-
-
-
-
 # --------------------------------------------------------------------------------------
 # Reproducibility
 # --------------------------------------------------------------------------------------
@@ -122,8 +139,9 @@ def test_files_identical_to_committed(generated: Path, name: str) -> None:
     if _sha256(new) == _sha256(committed):
         return
     # openpyxl's XML may change with its version: compare the cells of the workbook.
-    assert name.endswith(".xlsx") and _xlsx_cells(new) == _xlsx_cells(committed), \
+    assert name.endswith(".xlsx") and _xlsx_cells(new) == _xlsx_cells(committed), (
         f"{name} differs from the committed file: {REGENERATE}"
+    )
 
 
 def test_generation_is_deterministic(generated: Path, tmp_path: Path) -> None:
@@ -165,8 +183,11 @@ def test_indicators_levels_and_years(local_rows: list[dict[str, str]]) -> None:
     assert {r["niveau"] for r in local_rows} == {"epci", "departement", "commune"}
     for indicator in INDICATORS:
         for level, code in (("epci", "000000101"), ("departement", "00")):
-            years = {r["periode"] for r in local_rows if r["indicateur"] == indicator
-                     and r["niveau"] == level and r["code"] == code}
+            years = {
+                r["periode"]
+                for r in local_rows
+                if r["indicateur"] == indicator and r["niveau"] == level and r["code"] == code
+            }
             assert {"2022", "2025"} <= years <= {"2022", "2023", "2024", "2025"}, indicator
     trend = {r["indicateur"] for r in local_rows if r["periode"] in ("2023", "2024")}
     assert len(trend) >= 5
@@ -197,8 +218,7 @@ def test_eaje_ratio_is_numerator_over_denominator(local_rows: list[dict[str, str
     assert rows
     for row in rows:
         numerator, denominator = int(row["numerateur"]), int(row["denominateur"])
-        assert float(row["valeur"]) == pytest.approx(numerator / denominator * 100,
-                                                     rel=1e-9)
+        assert float(row["valeur"]) == pytest.approx(numerator / denominator * 100, rel=1e-9)
     t0 = _value(local_rows, EAJE, "epci", "000000101", 2022)
     latest = _value(local_rows, EAJE, "epci", "000000101", 2025)
     assert 17 < t0 < 19 and 23 < latest < 25  # ~18 -> ~24, target 25 not reached
@@ -208,25 +228,32 @@ def test_commune_counts_sum_to_the_epci(local_rows: list[dict[str, str]]) -> Non
     keys = {(r["indicateur"], r["periode"]) for r in local_rows if r["niveau"] == "commune"}
     assert keys
     for indicator, year in keys:
-        total = sum(int(r["valeur"]) for r in local_rows if r["niveau"] == "commune"
-                    and (r["indicateur"], r["periode"]) == (indicator, year))
+        total = sum(
+            int(r["valeur"])
+            for r in local_rows
+            if r["niveau"] == "commune" and (r["indicateur"], r["periode"]) == (indicator, year)
+        )
         assert total == _value(local_rows, indicator, "epci", "000000101", int(year))
 
 
 def test_story_of_the_local_data(local_rows: list[dict[str, str]]) -> None:
     def change(indicator: str, level: str = "epci", code: str = "000000101") -> float:
-        return (_value(local_rows, indicator, level, code, 2025)
-                / _value(local_rows, indicator, level, code, 2022) - 1)
+        return (
+            _value(local_rows, indicator, level, code, 2025)
+            / _value(local_rows, indicator, level, code, 2022)
+            - 1
+        )
 
-    assert abs(change("allocataires_rsa")) < 0.01            # stable within ±1 %
+    assert abs(change("allocataires_rsa")) < 0.01  # stable within ±1 %
     assert change("allocataires_aah") > 0.05
     assert change("frequentation_alsh") > 0.05
-    assert change("personnes_accompagnees_france_services") > (1.10 ** 3 - 1)
+    assert change("personnes_accompagnees_france_services") > (1.10**3 - 1)
     assert change("jeunes_accueillis_structures_jeunesse") < -0.05
-    assert -0.05 < change("allocataires_caf") < 0             # fewer families
-    for indicator in INDICATORS - {EAJE}:                    # the département is larger
-        assert (_value(local_rows, indicator, "departement", "00", 2022)
-                > 5 * _value(local_rows, indicator, "epci", "000000101", 2022))
+    assert -0.05 < change("allocataires_caf") < 0  # fewer families
+    for indicator in INDICATORS - {EAJE}:  # the département is larger
+        assert _value(local_rows, indicator, "departement", "00", 2022) > 5 * _value(
+            local_rows, indicator, "epci", "000000101", 2022
+        )
     caf = [r for r in local_rows if r["indicateur"] == "allocataires_caf"]
     assert all("ménage Insee" in r["commentaire"] for r in caf)
 
@@ -333,8 +360,7 @@ def test_plan_is_a_list_of_sheets() -> None:
 def test_plan_validates_as_params() -> None:
     from ctgstats.core.params import Indicators
 
-    spec = Indicators.model_validate(
-        {"action_plan_file": str(SUIVI / "plan_action.yaml")})
+    spec = Indicators.model_validate({"action_plan_file": str(SUIVI / "plan_action.yaml")})
     assert [s.fiche for s in spec.action_plan] == [s.fiche for s in ACTION_PLAN]
 
 

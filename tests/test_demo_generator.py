@@ -16,11 +16,11 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from tests.helpers import sha256 as _sha256
+from tests.helpers import xlsx_cells as _xlsx_cells
 
 from ctgstats.demo import DATA_DIR
 from ctgstats.demo.generate import DEFAULT_SEED, generate
-from tests.helpers import sha256 as _sha256
-from tests.helpers import xlsx_cells as _xlsx_cells
 
 TOL = 1e-6
 HAUT_VAL = "000000101"
@@ -44,8 +44,10 @@ FILOSOFI_2019_HEADER = (
     "D719;D819;D919;RD;S80S2019;GI19;PACT19;PTSA19;PCHO19;PBEN19;PPEN19;PPAT19;PPSOC19;"
     "PPFAM19;PPMINI19;PPLOGT19;PIMPOT19"
 )
-MVT_HEADER = ("MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,NCC_AV,NCCENR_AV,LIBELLE_AV,TYPECOM_AP,"
-              "COM_AP,TNCC_AP,NCC_AP,NCCENR_AP,LIBELLE_AP")
+MVT_HEADER = (
+    "MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,NCC_AV,NCCENR_AV,LIBELLE_AV,TYPECOM_AP,"
+    "COM_AP,TNCC_AP,NCC_AP,NCCENR_AP,LIBELLE_AP"
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -63,10 +65,11 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _files(root: Path) -> list[str]:
     """Files of the census/COG demo (the surveys have their own generator and test)."""
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if p.is_file() and not {"enquetes", "suivi"} & set(p.relative_to(root).parts))
-
-
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and not {"enquetes", "suivi"} & set(p.relative_to(root).parts)
+    )
 
 
 def read_rp_zip(root: Path, name: str) -> pd.DataFrame:
@@ -78,8 +81,7 @@ def read_rp_zip(root: Path, name: str) -> pd.DataFrame:
 def read_filosofi(root: Path, year: int, level: str) -> pd.DataFrame:
     """Read a Filosofi file the way INSEE's originals must be read."""
     path = root / "insee" / "filosofi" / f"FILO{year}_DISP_{level}.csv"
-    return pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig",
-                       dtype={"CODGEO": str})
+    return pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"CODGEO": str})
 
 
 @pytest.fixture(scope="module")
@@ -117,8 +119,13 @@ def composition(generated: Path) -> pd.DataFrame:
 
 def assert_sum(frame: pd.DataFrame, total: str, parts: list[str] | tuple[str, ...]) -> None:
     """``frame[total]`` equals the sum of ``frame[parts]`` on every row."""
-    np.testing.assert_allclose(frame[list(parts)].sum(axis=1), frame[total], rtol=0, atol=TOL,
-                               err_msg=f"{total} != {' + '.join(parts)}")
+    np.testing.assert_allclose(
+        frame[list(parts)].sum(axis=1),
+        frame[total],
+        rtol=0,
+        atol=TOL,
+        err_msg=f"{total} != {' + '.join(parts)}",
+    )
 
 
 def haut_val(frame: pd.DataFrame, composition: pd.DataFrame) -> pd.DataFrame:
@@ -139,8 +146,6 @@ def test_same_files_as_committed(generated: Path) -> None:
     assert _files(generated) == _files(DATA_DIR), REGENERATE
 
 
-
-
 def _same_content(a: Path, b: Path) -> bool:
     """Byte-identical; for XLSX, identical cells (openpyxl's XML may change by version)."""
     if _sha256(a) == _sha256(b):
@@ -149,11 +154,14 @@ def _same_content(a: Path, b: Path) -> bool:
 
 
 def test_files_byte_identical_to_committed(generated: Path) -> None:
-    different = [name for name in _files(DATA_DIR)
-                 if not (generated / name).is_file()
-                 or not _same_content(generated / name, DATA_DIR / name)]
-    assert not different, f"generated files differ from the committed ones: {different}; " \
-                          f"{REGENERATE}"
+    different = [
+        name
+        for name in _files(DATA_DIR)
+        if not (generated / name).is_file() or not _same_content(generated / name, DATA_DIR / name)
+    ]
+    assert not different, (
+        f"generated files differ from the committed ones: {different}; {REGENERATE}"
+    )
 
 
 def test_generation_is_deterministic(generated: Path, tmp_path: Path) -> None:
@@ -176,8 +184,12 @@ def test_readme_says_fictional(generated: Path) -> None:
 
 
 def test_rp_zip_members_and_meta(generated: Path) -> None:
-    for name in ("base-cc-evol-struct-pop-2022", "base-cc-serie-historique-2022",
-                 "base-cc-evol-struct-pop-2016", "base-cc-coupl-fam-men-2016"):
+    for name in (
+        "base-cc-evol-struct-pop-2022",
+        "base-cc-serie-historique-2022",
+        "base-cc-evol-struct-pop-2016",
+        "base-cc-coupl-fam-men-2016",
+    ):
         with zipfile.ZipFile(generated / "insee" / "rp" / f"{name}_csv.zip") as archive:
             assert archive.namelist() == [f"{name}.CSV", f"meta_{name}.CSV"]
             raw = archive.read(f"{name}.CSV")
@@ -205,9 +217,10 @@ def test_evol_struct_2016_uses_75p_coding(evol16: pd.DataFrame) -> None:
     assert not any(c.startswith("P22_") for c in evol16.columns)
 
 
-@pytest.mark.parametrize(("which", "yy"), [("evol22", "22"), ("evol22", "16"),
-                                           ("evol22", "11"), ("evol16", "16"),
-                                           ("evol16", "11")])
+@pytest.mark.parametrize(
+    ("which", "yy"),
+    [("evol22", "22"), ("evol22", "16"), ("evol22", "11"), ("evol16", "16"), ("evol16", "11")],
+)
 def test_age_sex_identities(which: str, yy: str, request: pytest.FixtureRequest) -> None:
     frame = request.getfixturevalue(which)
     broad = BROAD_OLD if which == "evol16" else BROAD
@@ -223,8 +236,9 @@ def test_age_sex_identities(which: str, yy: str, request: pytest.FixtureRequest)
         assert_sum(frame, f"P{yy}_POP{group}", [f"P{yy}_H{group}", f"P{yy}_F{group}"])
     # Cross-consistency between the partitions.
     assert_sum(frame, f"P{yy}_POP65P", [f"P{yy}_POP6579", f"P{yy}_POP80P"])
-    np.testing.assert_allclose(frame[f"P{yy}_POP15P"], frame[pop] - frame[f"P{yy}_POP0014"],
-                               atol=TOL)
+    np.testing.assert_allclose(
+        frame[f"P{yy}_POP15P"], frame[pop] - frame[f"P{yy}_POP0014"], atol=TOL
+    )
     over75 = [f"P{yy}_POP{g}" for g in (("75P",) if which == "evol16" else ("7589", "90P"))]
     assert (frame[f"P{yy}_POP80P"] <= frame[over75].sum(axis=1) + TOL).all()
     young = frame[[f"P{yy}_POP0002", f"P{yy}_POP0305", f"P{yy}_POP0610"]].sum(axis=1)
@@ -249,14 +263,18 @@ def _household_identities(frame: pd.DataFrame, yy: str, *, full: bool) -> None:
     assert_sum(frame, c + "MENPSEUL", [c + "MENHSEUL", c + "MENFSEUL"])
     assert_sum(frame, c + "FAMMONO", [c + "HMONO", c + "FMONO"])
     assert_sum(frame, c + "PMEN", [c + "PMEN_MENPSEUL", c + "PMEN_MENSFAM", c + "PMEN_MENFAM"])
-    assert_sum(frame, c + "PMEN_MENFAM", [c + "PMEN_MENCOUPSENF", c + "PMEN_MENCOUPAENF",
-                                          c + "PMEN_MENFAMMONO"])
+    assert_sum(
+        frame,
+        c + "PMEN_MENFAM",
+        [c + "PMEN_MENCOUPSENF", c + "PMEN_MENCOUPAENF", c + "PMEN_MENFAMMONO"],
+    )
     assert_sum(frame, c + "PMEN_MENPSEUL", [c + "MENPSEUL"])
     assert_sum(frame, c + "PMEN_MENPSEUL", [c + "PMEN_MENHSEUL", c + "PMEN_MENFSEUL"])
     ne24 = [c + f"NE24F{k}" for k in ("0", "1", "2", "3", "4P")]
     assert_sum(frame, c + "FAM", ne24)
-    assert (frame[[c + "FAMTRAD", c + "FAMRECOMP"]].sum(axis=1)
-            <= frame[c + "COUPAENF"] + TOL).all()
+    assert (
+        frame[[c + "FAMTRAD", c + "FAMRECOMP"]].sum(axis=1) <= frame[c + "COUPAENF"] + TOL
+    ).all()
 
 
 def test_coupl_fam_men_2022_identities(fam22: pd.DataFrame, evol22: pd.DataFrame) -> None:
@@ -266,8 +284,14 @@ def test_coupl_fam_men_2022_identities(fam22: pd.DataFrame, evol22: pd.DataFrame
         assert (fam22[f"C{yy}_PMEN"] <= evol22[f"P{yy}_POP"] + TOL).all()
     assert (fam22["C22_PMEN"] <= evol22["P22_POP"] + TOL).all()
     assert_sum(fam22, "P22_POP15P", [f"P22_POP{g}" for g in GROUPS_15P])
-    assert_sum(fam22, "P22_POP15P", [f"P22_POP15P_{s}" for s in (
-        "MARIEE", "PACSEE", "CONCUB_UNION_LIBRE", "VEUFS", "DIVORCEE", "CELIBATAIRE")])
+    assert_sum(
+        fam22,
+        "P22_POP15P",
+        [
+            f"P22_POP15P_{s}"
+            for s in ("MARIEE", "PACSEE", "CONCUB_UNION_LIBRE", "VEUFS", "DIVORCEE", "CELIBATAIRE")
+        ],
+    )
     for group in GROUPS_15P:
         popmen, pop = fam22[f"P22_POPMEN{group}"], fam22[f"P22_POP{group}"]
         assert (popmen <= pop + TOL).all()
@@ -275,24 +299,34 @@ def test_coupl_fam_men_2022_identities(fam22: pd.DataFrame, evol22: pd.DataFrame
         assert (living <= popmen + TOL).all()
 
 
-def test_coupl_fam_men_2022_consistent_with_evol(fam22: pd.DataFrame,
-                                                  evol22: pd.DataFrame) -> None:
+def test_coupl_fam_men_2022_consistent_with_evol(fam22: pd.DataFrame, evol22: pd.DataFrame) -> None:
     assert list(fam22.index) == list(evol22.index)
-    for column in ("P22_POP15P", "P22_POP2539", "P22_POP4054", "P22_POP5564", "P22_POP6579",
-                   "P22_POP80P"):
-        np.testing.assert_allclose(fam22[column], evol22[column], rtol=0, atol=TOL,
-                                   err_msg=column)
+    for column in (
+        "P22_POP15P",
+        "P22_POP2539",
+        "P22_POP4054",
+        "P22_POP5564",
+        "P22_POP6579",
+        "P22_POP80P",
+    ):
+        np.testing.assert_allclose(fam22[column], evol22[column], rtol=0, atol=TOL, err_msg=column)
 
 
 def test_coupl_fam_men_2022_xlsx_layout(generated: Path) -> None:
-    workbook = openpyxl.load_workbook(generated / "insee" / "rp" /
-                                      "base-cc-coupl-fam-men-2022.xlsx")
+    workbook = openpyxl.load_workbook(
+        generated / "insee" / "rp" / "base-cc-coupl-fam-men-2022.xlsx"
+    )
     assert workbook.sheetnames == ["COM", "ARM"]
     sheet = workbook["COM"]
     assert "Couples - Familles - Ménages en 2022" in sheet["A1"].value
     assert "fictives" in sheet["A3"].value
     assert [sheet.cell(6, col).value for col in range(1, 6)] == [
-        "CODGEO", "REG", "DEP", "LIBGEO", "C22_MEN"]
+        "CODGEO",
+        "REG",
+        "DEP",
+        "LIBGEO",
+        "C22_MEN",
+    ]
     for row in range(7, sheet.max_row + 1):
         for col in (1, 2, 3):
             assert sheet.cell(row, col).data_type == "s"
@@ -313,15 +347,17 @@ def test_serie_historique(serie: pd.DataFrame, evol22: pd.DataFrame) -> None:
         np.testing.assert_allclose(serie[f"P{yy}_POP"], evol22[f"P{yy}_POP"], atol=TOL)
         assert (serie[f"P{yy}_PMEN"] <= serie[f"P{yy}_POP"] + TOL).all()
     for prefix in ("P22", "P16", "P11", "D99", "D90", "D82", "D75", "D68"):
-        assert_sum(serie, f"{prefix}_LOG",
-                   [f"{prefix}_RP", f"{prefix}_RSECOCC", f"{prefix}_LOGVAC"])
+        assert_sum(
+            serie, f"{prefix}_LOG", [f"{prefix}_RP", f"{prefix}_RSECOCC", f"{prefix}_LOGVAC"]
+        )
     integers = [c for c in serie.columns if c[:4] in ("NAIS", "DECE") or c.startswith("D")]
     assert all(pd.api.types.is_integer_dtype(serie[c]) for c in integers)
     assert (serie["SUPERF"] > 0).all()
 
 
-def test_codes_are_fictional_strings(evol22: pd.DataFrame, evol16: pd.DataFrame,
-                                     composition: pd.DataFrame) -> None:
+def test_codes_are_fictional_strings(
+    evol22: pd.DataFrame, evol16: pd.DataFrame, composition: pd.DataFrame
+) -> None:
     for codes in (evol22.index, evol16.index, composition["CODGEO"]):
         assert all(isinstance(c, str) and len(c) == 5 and c.startswith("00") for c in codes)
     assert set(composition["DEP"]) == {"00"} and set(composition["REG"]) == {"00"}
@@ -340,8 +376,9 @@ def test_population_is_plausible(evol22: pd.DataFrame, composition: pd.DataFrame
 # --------------------------------------------------------------------------------------
 
 
-def test_merge_geographies(evol22: pd.DataFrame, evol16: pd.DataFrame,
-                           fam22: pd.DataFrame, fam16: pd.DataFrame) -> None:
+def test_merge_geographies(
+    evol22: pd.DataFrame, evol16: pd.DataFrame, fam22: pd.DataFrame, fam16: pd.DataFrame
+) -> None:
     assert "00013" not in evol22.index and "00013" not in fam22.index
     assert {"00012", "00013"} <= set(evol16.index) and "00013" in fam16.index
     common = [c for c in evol16.columns if c in evol22.columns]
@@ -349,8 +386,9 @@ def test_merge_geographies(evol22: pd.DataFrame, evol16: pd.DataFrame,
     merged = evol16.loc["00012", common] + evol16.loc["00013", common]
     np.testing.assert_allclose(evol22.loc["00012", common], merged, rtol=0, atol=TOL)
     others = evol16.index.difference(["00012", "00013"])
-    np.testing.assert_allclose(evol22.loc[others, common], evol16.loc[others, common],
-                               rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        evol22.loc[others, common], evol16.loc[others, common], rtol=0, atol=1e-9
+    )
     columns = [c for c in fam16.columns if c in fam22.columns]
     assert "C16_FAMMONO" in columns and "C11_MEN" in columns
     merged = fam16.loc["00012", columns] + fam16.loc["00013", columns]
@@ -365,7 +403,9 @@ def test_movements_file(generated: Path) -> None:
     assert set(moves["MOD"]) == {"32"} and set(moves["DATE_EFF"]) == {"2019-01-01"}
     to_com = moves[moves["TYPECOM_AP"] == "COM"]
     assert dict(zip(to_com["COM_AV"], to_com["COM_AP"], strict=True)) == {
-        "00012": "00012", "00013": "00012"}
+        "00012": "00012",
+        "00013": "00012",
+    }
     assert set(to_com["NCCENR_AP"]) == {"Vallons-Fictifs"}
     delegated = moves[moves["TYPECOM_AP"] == "COMD"]
     assert sorted(delegated["COM_AP"]) == ["00012", "00013"]
@@ -432,8 +472,19 @@ def test_filosofi_secrecy_and_values(generated: Path, year: int) -> None:
 
 
 def _check_distribution(frame: pd.DataFrame, yy: str, *, step: int) -> None:
-    order = [f"D1{yy}", f"D2{yy}", f"Q1{yy}", f"D3{yy}", f"D4{yy}", f"Q2{yy}", f"D6{yy}",
-             f"D7{yy}", f"Q3{yy}", f"D8{yy}", f"D9{yy}"]
+    order = [
+        f"D1{yy}",
+        f"D2{yy}",
+        f"Q1{yy}",
+        f"D3{yy}",
+        f"D4{yy}",
+        f"Q2{yy}",
+        f"D6{yy}",
+        f"D7{yy}",
+        f"Q3{yy}",
+        f"D8{yy}",
+        f"D9{yy}",
+    ]
     values = frame[order].to_numpy()
     assert (np.diff(values, axis=1) >= 0).all()
     assert (values % step == 0).all()
@@ -467,8 +518,9 @@ def test_filosofi_geographies(generated: Path, composition: pd.DataFrame) -> Non
 # --------------------------------------------------------------------------------------
 
 
-def test_haut_val_is_older_than_the_departement(evol22: pd.DataFrame,
-                                                composition: pd.DataFrame) -> None:
+def test_haut_val_is_older_than_the_departement(
+    evol22: pd.DataFrame, composition: pd.DataFrame
+) -> None:
     def share_60p(frame: pd.DataFrame) -> float:
         total = frame[["P22_POP6074", "P22_POP7589", "P22_POP90P"]].to_numpy().sum()
         return float(total / frame["P22_POP"].sum())
@@ -478,8 +530,9 @@ def test_haut_val_is_older_than_the_departement(evol22: pd.DataFrame,
 
 def test_haut_val_families(fam22: pd.DataFrame, composition: pd.DataFrame) -> None:
     epci = haut_val(fam22, composition).sum()
-    with_children = {yy: epci[f"C{yy}_COUPAENF"] + epci[f"C{yy}_FAMMONO"]
-                     for yy in ("22", "16", "11")}
+    with_children = {
+        yy: epci[f"C{yy}_COUPAENF"] + epci[f"C{yy}_FAMMONO"] for yy in ("22", "16", "11")
+    }
     assert with_children["22"] < 0.9 * with_children["11"]
     lone_22 = epci["C22_FAMMONO"] / with_children["22"]
     lone_11 = epci["C11_FAMMONO"] / with_children["11"]

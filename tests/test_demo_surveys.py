@@ -18,6 +18,8 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from tests.helpers import sha256 as _sha256
+from tests.helpers import xlsx_cells as _xlsx_cells
 
 from ctgstats.demo import DATA_DIR
 from ctgstats.demo.surveys import (
@@ -33,14 +35,19 @@ from ctgstats.demo.surveys import (
     territory_communes,
 )
 from ctgstats.surveys.codebook import Codebook, Question, load_codebook
-from tests.helpers import sha256 as _sha256
-from tests.helpers import xlsx_cells as _xlsx_cells
 
 ENQUETES = DATA_DIR / "enquetes"
 REGENERATE = "regenerate with `python -m ctgstats.demo.surveys` and commit"
-FILES = ["README.md", "codebook_elus.yaml", "codebook_habitants.yaml", "elus_limesurvey.csv",
-         "habitants_googleforms.csv", "habitants_kobo.csv", "habitants_kobo.xlsx",
-         "habitants_limesurvey.csv"]
+FILES = [
+    "README.md",
+    "codebook_elus.yaml",
+    "codebook_habitants.yaml",
+    "elus_limesurvey.csv",
+    "habitants_googleforms.csv",
+    "habitants_kobo.csv",
+    "habitants_kobo.xlsx",
+    "habitants_limesurvey.csv",
+]
 COMMA_OPTION = "Sport, culture et loisirs"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[a-z]{2,}")
 PHONE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.]?\d{2}){4}")
@@ -104,7 +111,7 @@ def _split_labels(cell: str, question: Question) -> tuple[str, ...]:
     for option in question.options:
         if rest == option.label or rest.startswith(option.label + ", "):
             codes.append(option.code)
-            rest = rest[len(option.label) + 2:]
+            rest = rest[len(option.label) + 2 :]
     assert rest == "", f"cannot split {cell!r}"
     return tuple(codes)
 
@@ -113,26 +120,28 @@ def decode(row: dict[str, Any], question: Question, fmt: str) -> Any:
     """The answer of one record to one question, in codes, from a raw export row."""
     if question.type == "multiple":
         if fmt == "limesurvey":
-            return tuple(o.code for o in question.options
-                         if row[f"{question.source_column}_{o.code}"] == "Y")
+            return tuple(
+                o.code for o in question.options if row[f"{question.source_column}_{o.code}"] == "Y"
+            )
         if fmt == "googleforms":
             return _split_labels(row[question.label], question)
         if fmt == "kobo_csv":
             return tuple(row[question.source_column].split())
-        return tuple(o.code for o in question.options
-                     if row[f"{question.source_column}/{o.code}"] == 1)
+        return tuple(
+            o.code for o in question.options if row[f"{question.source_column}/{o.code}"] == 1
+        )
     if fmt == "googleforms":
         value = row[question.label]
         if question.options and value:
             value = next(o.code for o in question.options if o.label == value)
     else:
-        value = row[_kobo_key(question, row) if fmt.startswith("kobo") else
-                    question.source_column]
+        value = row[_kobo_key(question, row) if fmt.startswith("kobo") else question.source_column]
     return "" if value is None else str(value)
 
 
-def canonical(rows: list[dict[str, Any]], codebook: Codebook, fmt: str, time_column: str
-              ) -> Counter:
+def canonical(
+    rows: list[dict[str, Any]], codebook: Codebook, fmt: str, time_column: str
+) -> Counter:
     """Multiset of (submission second, answers) of the records of an export."""
     items = Counter()
     for row in rows:
@@ -150,10 +159,6 @@ def canonical(rows: list[dict[str, Any]], codebook: Codebook, fmt: str, time_col
 # --------------------------------------------------------------------------------------
 # Reproducibility and codebooks
 # --------------------------------------------------------------------------------------
-
-
-
-
 
 
 def test_same_files_as_committed(generated: Path) -> None:
@@ -183,8 +188,13 @@ def test_codebooks_load(generated: Path, codebook: Codebook) -> None:
     assert set(codebook.descriptors) == {"age", "sexe", "commune", "famille"}
     assert set(elus.descriptors) == {"commune", "fonction"}
     age = codebook.descriptors["age"]
-    assert [o.census for o in age.options] == [("1529",), ("3044",), ("4559",), ("6074",),
-                                               ("7589", "90P")]
+    assert [o.census for o in age.options] == [
+        ("1529",),
+        ("3044",),
+        ("4559",),
+        ("6074",),
+        ("7589", "90P"),
+    ]
     sexe = codebook.descriptors["sexe"]
     assert [o.census for o in sexe.options] == [("F",), ("H",), None]
     territory = [code for code, _ in territory_communes()]
@@ -196,7 +206,12 @@ def test_codebooks_load(generated: Path, codebook: Codebook) -> None:
     assert [o.score for o in satisfaction.options] == [1, 2, 3, 4, 5, None]
     assert satisfaction.options[-1].dont_know
     assert set(codebook.question("remarques").themes) == {
-        "mobilite", "logement", "enfance", "lien_social", "acces_aux_droits"}
+        "mobilite",
+        "logement",
+        "enfance",
+        "lien_social",
+        "acces_aux_droits",
+    }
     assert any("," in o.label for o in codebook.question("services").options)
 
 
@@ -221,8 +236,7 @@ def test_every_codebook_column_is_in_the_exports(generated: Path, codebook: Code
     elus_header = set(lime(generated, "elus_limesurvey.csv")[0])
     for question in elus.questions:
         if question.type == "multiple":
-            assert {f"{question.source_column}[{o.code}]" for o in question.options} \
-                <= elus_header
+            assert {f"{question.source_column}[{o.code}]" for o in question.options} <= elus_header
         else:
             assert question.source_column in elus_header
 
@@ -234,7 +248,7 @@ def test_every_codebook_column_is_in_the_exports(generated: Path, codebook: Code
 
 def test_limesurvey_format(generated: Path) -> None:
     data = (generated / "habitants_limesurvey.csv").read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf\"id\",\"submitdate\",")
+    assert data.startswith(b'\xef\xbb\xbf"id","submitdate",')
     assert data.endswith(b"\r\n\r\n")
     first = data[3:].split(b"\r\n", 1)[0].decode("utf-8")
     cells = first.split(",")
@@ -252,19 +266,19 @@ def test_googleforms_format(generated: Path) -> None:
     data = (generated / "habitants_googleforms.csv").read_bytes()
     assert data.startswith(b"Horodateur,")
     rows = google(generated)
-    assert all(re.match(r"^\d{2}/0[34]/2026 \d{2}:\d{2}:\d{2}$", r["Horodateur"])
-               for r in rows)
+    assert all(re.match(r"^\d{2}/0[34]/2026 \d{2}:\d{2}:\d{2}$", r["Horodateur"]) for r in rows)
 
 
 def test_kobo_format(generated: Path) -> None:
     data = (generated / "habitants_kobo.csv").read_bytes()
     assert data.startswith(b'"start";"end";"profil/age";')
     header = list(kobo_csv(generated)[0])
-    assert header[-len(KOBO_SYSTEM):] == list(KOBO_SYSTEM)
-    assert list(kobo_xlsx(generated)[0])[-len(KOBO_SYSTEM):] == list(KOBO_SYSTEM)
+    assert header[-len(KOBO_SYSTEM) :] == list(KOBO_SYSTEM)
+    assert list(kobo_xlsx(generated)[0])[-len(KOBO_SYSTEM) :] == list(KOBO_SYSTEM)
     rows = kobo_csv(generated)
-    assert all(re.match(r"^2026-0[34]-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0[12]:00$", r["end"])
-               for r in rows)
+    assert all(
+        re.match(r"^2026-0[34]-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0[12]:00$", r["end"]) for r in rows
+    )
     assert len({r["_uuid"] for r in rows}) == len(rows)
     assert [int(r["_index"]) for r in rows] == list(range(1, len(rows) + 1))
 
@@ -287,11 +301,13 @@ def test_respondent_counts(generated: Path) -> None:
 
 
 def test_incomplete_questionnaires_stop_at_their_last_page(generated: Path) -> None:
-    pages = {1: ["age", "sexe", "commune", "famille", "enfants"],
-             2: ["lieuxsatisf", "lieuxacces"],
-             3: [f"services_SQ00{i}" for i in range(1, 8)] +
-                ["petiteenf", "jeunesse", "droits", "mobilite"],
-             4: ["remarques"]}
+    pages = {
+        1: ["age", "sexe", "commune", "famille", "enfants"],
+        2: ["lieuxsatisf", "lieuxacces"],
+        3: [f"services_SQ00{i}" for i in range(1, 8)]
+        + ["petiteenf", "jeunesse", "droits", "mobilite"],
+        4: ["remarques"],
+    }
     incomplete = [r for r in lime(generated) if not r["submitdate"]]
     assert {int(r["lastpage"]) for r in incomplete} == {1, 2, 3, 4}
     for row in incomplete:
@@ -305,9 +321,11 @@ def test_incomplete_questionnaires_stop_at_their_last_page(generated: Path) -> N
 def test_exact_duplicates(generated: Path) -> None:
     rows = lime(generated)
     signatures = Counter(tuple((k, v) for k, v in r.items() if k != "id") for r in rows)
-    assert sorted(signatures.values(), reverse=True)[:N_DUPLICATES + 1] == [2, 2, 1]
-    assert sum(n - 1 for n in Counter(tuple(r.values()) for r in google(generated)).values()) \
+    assert sorted(signatures.values(), reverse=True)[: N_DUPLICATES + 1] == [2, 2, 1]
+    assert (
+        sum(n - 1 for n in Counter(tuple(r.values()) for r in google(generated)).values())
         == N_DUPLICATES
+    )
 
 
 def test_three_exports_carry_the_same_answers(generated: Path, codebook: Codebook) -> None:
@@ -325,12 +343,10 @@ def test_kobo_csv_and_xlsx_agree_row_by_row(generated: Path, codebook: Codebook)
     for text_row, xlsx_row in zip(text_rows, xlsx_rows, strict=True):
         for name, value in text_row.items():
             if name == "services":
-                ticked = {o.code for o in services.options
-                          if xlsx_row[f"services/{o.code}"] == 1}
+                ticked = {o.code for o in services.options if xlsx_row[f"services/{o.code}"] == 1}
                 assert set(value.split()) == ticked
                 if not value:  # not answered: per-option cells are empty
-                    assert all(xlsx_row[f"services/{o.code}"] is None
-                               for o in services.options)
+                    assert all(xlsx_row[f"services/{o.code}"] is None for o in services.options)
             else:
                 assert value == ("" if xlsx_row[name] is None else str(xlsx_row[name]))
 
@@ -344,17 +360,21 @@ def test_comma_option_in_google_checkbox_cells(generated: Path, codebook: Codebo
 
 def test_commune_codes_keep_leading_zeros(generated: Path) -> None:
     allowed = {code for code, _ in territory_communes()} | {"AUTRE", ""}
-    frame = pd.read_csv(generated / "habitants_limesurvey.csv", dtype=str,
-                        keep_default_na=False, encoding="utf-8-sig")
+    frame = pd.read_csv(
+        generated / "habitants_limesurvey.csv",
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+    )
     assert set(frame["commune"]) <= allowed
     assert "00001" in set(frame["commune"])
-    kobo = pd.read_csv(generated / "habitants_kobo.csv", sep=";", dtype=str,
-                       keep_default_na=False)
+    kobo = pd.read_csv(generated / "habitants_kobo.csv", sep=";", dtype=str, keep_default_na=False)
     assert set(kobo["profil/commune"]) <= allowed
     xlsx = {r["profil/commune"] for r in kobo_xlsx(generated)} - {None}
     assert all(isinstance(c, str) and len(c) == 5 for c in xlsx)
-    elus = pd.read_csv(generated / "elus_limesurvey.csv", dtype=str, keep_default_na=False,
-                       encoding="utf-8-sig")
+    elus = pd.read_csv(
+        generated / "elus_limesurvey.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     assert set(elus["commune"]) <= allowed - {"AUTRE"}
 
 

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctgstats.portrait import demography as dem
 from ctgstats.core.figures import FIGURE_COLUMNS
+from ctgstats.portrait import demography as dem
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 CCPHG = SHARED / "insee" / "rp2022-ccphg"
@@ -23,8 +23,9 @@ from tests.helpers import assert_not_available, one  # noqa: E402
 
 
 def test_population_rows_and_columns() -> None:
-    totals = pd.DataFrame({"P11_POP": [1000.5, 300.0], "P22_POP": [1100.25, np.nan]},
-                          index=["epci:1", "commune:2"])
+    totals = pd.DataFrame(
+        {"P11_POP": [1000.5, 300.0], "P22_POP": [1100.25, np.nan]}, index=["epci:1", "commune:2"]
+    )
     frame = dem.population(totals, years=[2011, 2016, 2022])
     assert list(frame.columns) == FIGURE_COLUMNS
     assert len(frame) == 6  # never drops a row
@@ -33,15 +34,20 @@ def test_population_rows_and_columns() -> None:
     assert row["unite"] == "habitants"
     assert row["source"] == "Insee, RP2022, exploitation principale"
     assert row["disponible"] and row["note"] == ""
-    assert_not_available(one(frame, "epci:1", "population", "2016"),
-                         "variable P16_POP absente des fichiers")
-    assert_not_available(one(frame, "commune:2", "population", "2022"),
-                         "variable P22_POP non renseignée pour ce territoire")
+    assert_not_available(
+        one(frame, "epci:1", "population", "2016"), "variable P16_POP absente des fichiers"
+    )
+    assert_not_available(
+        one(frame, "commune:2", "population", "2022"),
+        "variable P22_POP non renseignée pour ce territoire",
+    )
 
 
 def test_population_change_real_gap() -> None:
-    totals = pd.DataFrame({"P11_POP": [1000.0, 2000.0], "P16_POP": [1000.0, 0.0],
-                           "P22_POP": [1100.0, 1900.0]}, index=["a", "b"])
+    totals = pd.DataFrame(
+        {"P11_POP": [1000.0, 2000.0], "P16_POP": [1000.0, 0.0], "P22_POP": [1100.0, 1900.0]},
+        index=["a", "b"],
+    )
     frame = dem.population_change(totals, start=2011, end=2022)
     assert one(frame, "a", "population_evolution", "2011-2022")["valeur"] == 100.0
     assert one(frame, "a", "population_evolution_pct", "2011-2022")["valeur"] == pytest.approx(10.0)
@@ -54,7 +60,8 @@ def test_population_change_real_gap() -> None:
     assert tcam["source"] == "Insee, RP2011 et RP2022, exploitation principale"
     # 2000 -> 1900: -5 % ; 0.95 ** (1/11) - 1 = -0.4652 %
     assert one(frame, "b", "population_tcam", "2011-2022")["valeur"] == pytest.approx(
-        (0.95 ** (1 / 11) - 1) * 100)
+        (0.95 ** (1 / 11) - 1) * 100
+    )
 
 
 def test_tcam_uses_six_years_between_2016_and_2022() -> None:
@@ -71,8 +78,9 @@ def test_population_change_zero_start_and_close_vintages() -> None:
     change = one(frame, "a", "population_evolution", "2019-2022")
     assert change["valeur"] == 10.0
     assert "ne sont distants que de 3 ans" in change["note"]  # rule 1, in the report
-    assert_not_available(one(frame, "a", "population_tcam", "2019-2022"),
-                         "population nulle en 2019")
+    assert_not_available(
+        one(frame, "a", "population_tcam", "2019-2022"), "population nulle en 2019"
+    )
 
 
 def test_population_change_rejects_reversed_period() -> None:
@@ -86,9 +94,14 @@ def test_population_change_rejects_reversed_period() -> None:
 
 def _balance_totals() -> pd.DataFrame:
     return pd.DataFrame(
-        {"P11_POP": [1000.0, 2000.0, 500.0], "P22_POP": [1100.0, 2001.0, 500.0],
-         "NAIS1122": [100.0, 50.0, 20.0], "DECE1122": [60.0, 28.0, 30.0]},
-        index=["a", "b", "c"])
+        {
+            "P11_POP": [1000.0, 2000.0, 500.0],
+            "P22_POP": [1100.0, 2001.0, 500.0],
+            "NAIS1122": [100.0, 50.0, 20.0],
+            "DECE1122": [60.0, 28.0, 30.0],
+        },
+        index=["a", "b", "c"],
+    )
 
 
 def test_natural_balance_split_insee_style() -> None:
@@ -126,9 +139,11 @@ def test_natural_balance_guard_when_change_about_zero() -> None:
     assert "quasi nulle" in natural["note"] and "quasi nulle" in migration["note"]
     # c: dP = 0 exactly (no division by zero): SN = -10 -> -10 / (11 * 500) * 100 = -0.181818
     assert one(frame, "c", "taux_variation_solde_naturel", period)["valeur"] == pytest.approx(
-        -10 / 5500 * 100)
+        -10 / 5500 * 100
+    )
     assert one(frame, "c", "taux_variation_solde_migratoire", period)["valeur"] == pytest.approx(
-        10 / 5500 * 100)
+        10 / 5500 * 100
+    )
     assert one(frame, "c", "solde_migratoire_apparent", period)["valeur"] == 10.0
 
 
@@ -143,11 +158,23 @@ def test_natural_balance_missing_columns() -> None:
     frame = dem.natural_balance(totals, start=2011, end=2022)
     assert len(frame) == 3 * 6
     assert one(frame, "a", "naissances", "2011-2022")["disponible"]
-    for ident in ("deces", "solde_naturel", "solde_migratoire_apparent",
-                  "taux_variation_solde_naturel", "taux_variation_solde_migratoire"):
+    for ident in (
+        "deces",
+        "solde_naturel",
+        "solde_migratoire_apparent",
+        "taux_variation_solde_naturel",
+        "taux_variation_solde_migratoire",
+    ):
         assert_not_available(one(frame, "a", ident, "2011-2022"), "DECE1122 absente des fichiers")
-    assert_not_available(one(dem.natural_balance(_balance_totals(), start=2016, end=2022),
-                             "a", "naissances", "2016-2022"), "NAIS1622")
+    assert_not_available(
+        one(
+            dem.natural_balance(_balance_totals(), start=2016, end=2022),
+            "a",
+            "naissances",
+            "2016-2022",
+        ),
+        "NAIS1622",
+    )
 
 
 # ------------------------------------------------------------------ age groups
@@ -187,8 +214,7 @@ def test_exact_cover_on_ccphg_like_columns() -> None:
     columns = ccphg_like_columns()
     assert dem.age_cover(columns, year=2022, low=65) == ["P22_POP6579", "P22_POP80P"]
     assert dem.age_cover(columns, year=2022, low=0, high=20) == ["P22_POP0014", "P22_POP1519"]
-    assert dem.age_cover(columns, year=2022, low=60) == ["P22_POP6074", "P22_POP7589",
-                                                        "P22_POP90P"]
+    assert dem.age_cover(columns, year=2022, low=60) == ["P22_POP6074", "P22_POP7589", "P22_POP90P"]
     assert dem.age_cover(columns, year=2022, low=75) == ["P22_POP7589", "P22_POP90P"]
     assert dem.age_cover(columns, year=2022, low=80) == ["P22_POP80P"]
     # 2016 and 2011 only have 0-14, 15-29, …, 60-74, 75-89, 90+
@@ -197,7 +223,10 @@ def test_exact_cover_on_ccphg_like_columns() -> None:
         assert dem.age_cover(columns, year=year, low=0, high=20) is None
         assert dem.age_cover(columns, year=year, low=80) is None
         assert dem.age_cover(columns, year=year, low=60) == [
-            f"P{year % 100}_POP6074", f"P{year % 100}_POP7589", f"P{year % 100}_POP90P"]
+            f"P{year % 100}_POP6074",
+            f"P{year % 100}_POP7589",
+            f"P{year % 100}_POP90P",
+        ]
 
 
 def test_exact_cover_only_75_plus_file() -> None:
@@ -219,8 +248,10 @@ def test_exact_cover_prefers_fewest_groups_and_respects_bounds() -> None:
 
 
 def test_age_total_sums_groups_and_propagates_nan() -> None:
-    totals = pd.DataFrame({"P22_POP6579": [100.5, 10.0], "P22_POP80P": [50.25, np.nan],
-                           "P22_POP0014": [1.0, 2.0]}, index=["a", "b"])
+    totals = pd.DataFrame(
+        {"P22_POP6579": [100.5, 10.0], "P22_POP80P": [50.25, np.nan], "P22_POP0014": [1.0, 2.0]},
+        index=["a", "b"],
+    )
     total = dem.age_total(totals, year=2022, low=65)
     assert total["a"] == 150.75
     assert math.isnan(total["b"])
@@ -232,10 +263,24 @@ def ccphg_like_totals() -> pd.DataFrame:
     """Two territories with the merged CCPHG column set and hand-chosen values."""
     values = {column: [0.0, 0.0] for column in ccphg_like_columns()}
     frame = pd.DataFrame(values, index=["epci:1", "commune:2"])
-    a22 = {"0014": 150, "1529": 140, "3044": 160, "4559": 200, "6074": 210, "7589": 120,
-           "90P": 20}  # sum 1000
-    household = {"1519": 40, "2024": 45, "2539": 120, "4054": 205, "5564": 140,
-                 "6579": 200.5, "80P": 99.5}  # 15+ = 850
+    a22 = {
+        "0014": 150,
+        "1529": 140,
+        "3044": 160,
+        "4559": 200,
+        "6074": 210,
+        "7589": 120,
+        "90P": 20,
+    }  # sum 1000
+    household = {
+        "1519": 40,
+        "2024": 45,
+        "2539": 120,
+        "4054": 205,
+        "5564": 140,
+        "6579": 200.5,
+        "80P": 99.5,
+    }  # 15+ = 850
     for group, value in a22.items():
         frame.loc["epci:1", f"P22_POP{group}"] = value
         frame.loc["epci:1", f"P16_POP{group}"] = value * 0.9
@@ -243,9 +288,16 @@ def ccphg_like_totals() -> pd.DataFrame:
         frame.loc["epci:1", f"P22_POP{group}"] = value
     frame.loc["epci:1", ["P22_POP", "P16_POP"]] = [1000.0, 900.0]
     # a small commune: 100 inhabitants, 12 under 15, 8 aged 15-19, 30 aged 65+
-    small = {"P22_POP": 100.0, "P22_POP0014": 12.0, "P22_POP1519": 8.0,
-             "P22_POP6579": 22.0, "P22_POP80P": 8.0, "P22_POP6074": 25.0,
-             "P22_POP7589": 13.0, "P22_POP90P": 2.0}
+    small = {
+        "P22_POP": 100.0,
+        "P22_POP0014": 12.0,
+        "P22_POP1519": 8.0,
+        "P22_POP6579": 22.0,
+        "P22_POP80P": 8.0,
+        "P22_POP6074": 25.0,
+        "P22_POP7589": 13.0,
+        "P22_POP90P": 2.0,
+    }
     for column, value in small.items():
         frame.loc["commune:2", column] = value
     frame.loc["commune:2", "P16_POP"] = np.nan
@@ -284,13 +336,13 @@ def test_age_structure_ccphg_like_2016_not_derivable() -> None:
         assert_not_available(
             one(frame, "epci:1", ident, "2016"),
             "les tranches d'âge publiées ne permettent pas de calculer les 65 ans ou plus",
-            "tranches publiées pour 2016 : 0 à 14 ans, 15 à 29 ans")
+            "tranches publiées pour 2016 : 0 à 14 ans, 15 à 29 ans",
+        )
     index = one(frame, "epci:1", "indice_vieillissement", "2016")
     assert_not_available(index, "65 ans ou plus", "moins de 20 ans")
     assert_not_available(one(frame, "epci:1", "part_80_plus", "2016"), "80 ans ou plus")
     # commune:2 has P16_POP = NaN: shares not available, naming the variable
-    assert_not_available(one(frame, "commune:2", "part_60_plus", "2016"),
-                         "P16_POP non renseignée")
+    assert_not_available(one(frame, "commune:2", "part_60_plus", "2016"), "P16_POP non renseignée")
 
 
 def test_ageing_variant_60_and_small_counts() -> None:
@@ -303,8 +355,7 @@ def test_ageing_variant_60_and_small_counts() -> None:
     quiet = dem.age_structure(ccphg_like_totals(), year=2022, small_count_threshold=None)
     assert one(quiet, "commune:2", "population_65_plus", "2022")["note"] == ""
     with pytest.raises(ValueError):
-        dem.age_structure(ccphg_like_totals(), year=2022,
-                          ageing_variant="75")  # type: ignore[arg-type]
+        dem.age_structure(ccphg_like_totals(), year=2022, ageing_variant="75")  # type: ignore[arg-type]
 
 
 def test_age_structure_no_age_columns() -> None:
@@ -318,26 +369,55 @@ def test_age_groups_table_prefers_standard_partition() -> None:
     table = dem.age_groups_table(ccphg_like_totals(), year=2022)
     assert table is not None
     first = table[table["territoire"] == "epci:1"]
-    assert list(first["tranche"]) == ["0 à 14 ans", "15 à 29 ans", "30 à 44 ans", "45 à 59 ans",
-                                      "60 à 74 ans", "75 à 89 ans", "90 ans ou plus"]
+    assert list(first["tranche"]) == [
+        "0 à 14 ans",
+        "15 à 29 ans",
+        "30 à 44 ans",
+        "45 à 59 ans",
+        "60 à 74 ans",
+        "75 à 89 ans",
+        "90 ans ou plus",
+    ]
     assert list(first["effectif"]) == [150, 140, 160, 200, 210, 120, 20]
     assert first["part"].sum() == pytest.approx(100.0)
     assert first["part"].iloc[0] == pytest.approx(15.0)
 
 
 def test_age_groups_table_fallback_and_none() -> None:
-    totals = pd.DataFrame({"P22_POP0019": [30.0], "P22_POP2064": [50.0], "P22_POP65P": [20.0],
-                           "P22_POP0014": [20.0], "P22_POP1519": [10.0]}, index=["a"])
+    totals = pd.DataFrame(
+        {
+            "P22_POP0019": [30.0],
+            "P22_POP2064": [50.0],
+            "P22_POP65P": [20.0],
+            "P22_POP0014": [20.0],
+            "P22_POP1519": [10.0],
+        },
+        index=["a"],
+    )
     table = dem.age_groups_table(totals, year=2022)
     assert list(table["tranche"]) == ["0 à 19 ans", "20 à 64 ans", "65 ans ou plus"]
     assert list(table["part"]) == pytest.approx([30.0, 50.0, 20.0])  # no P22_POP: own sum
     # no standard partition complete: the finest exact cover of all ages
-    other = pd.DataFrame({"P22_POP0019": [30.0], "P22_POP0014": [20.0], "P22_POP1519": [10.0],
-                          "P22_POP2064": [50.0], "P22_POP6579": [15.0], "P22_POP80P": [5.0],
-                          "P22_POP": [100.0]}, index=["a"])
+    other = pd.DataFrame(
+        {
+            "P22_POP0019": [30.0],
+            "P22_POP0014": [20.0],
+            "P22_POP1519": [10.0],
+            "P22_POP2064": [50.0],
+            "P22_POP6579": [15.0],
+            "P22_POP80P": [5.0],
+            "P22_POP": [100.0],
+        },
+        index=["a"],
+    )
     finest = dem.age_groups_table(other, year=2022)
-    assert list(finest["tranche"]) == ["0 à 14 ans", "15 à 19 ans", "20 à 64 ans",
-                                       "65 à 79 ans", "80 ans ou plus"]
+    assert list(finest["tranche"]) == [
+        "0 à 14 ans",
+        "15 à 19 ans",
+        "20 à 64 ans",
+        "65 à 79 ans",
+        "80 ans ou plus",
+    ]
     assert list(finest["part"]) == pytest.approx([20.0, 10.0, 50.0, 15.0, 5.0])
     assert dem.age_groups_table(other.drop(columns=["P22_POP80P"]), year=2022) is None
     assert dem.age_groups_table(pd.DataFrame({"P22_POP": [1.0]}, index=["a"]), year=2022) is None
@@ -345,9 +425,14 @@ def test_age_groups_table_fallback_and_none() -> None:
 
 def test_pyramid() -> None:
     assert dem.pyramid(ccphg_like_totals(), year=2022) is None  # POPH/POPF only
-    totals = pd.DataFrame({f"P22_{s}{g}": [float(i + (10 if s == "F" else 0))]
-                           for s in ("H", "F") for i, g in enumerate(A_PARTITION)},
-                          index=["a"])
+    totals = pd.DataFrame(
+        {
+            f"P22_{s}{g}": [float(i + (10 if s == "F" else 0))]
+            for s in ("H", "F")
+            for i, g in enumerate(A_PARTITION)
+        },
+        index=["a"],
+    )
     table = dem.pyramid(totals, year=2022)
     assert table is not None
     assert len(table) == 14
@@ -387,20 +472,29 @@ def test_real_ccphg_extract() -> None:
     assert one(population, territory, "population", "2022")["valeur"] == 15373
 
     ages = dem.age_structure(totals, year=2022)
-    expected_60 = (struct["P22_POP6074"] + struct["P22_POP7589"] + struct["P22_POP90P"]) \
-        / struct["P22_POP"] * 100
+    expected_60 = (
+        (struct["P22_POP6074"] + struct["P22_POP7589"] + struct["P22_POP90P"])
+        / struct["P22_POP"]
+        * 100
+    )
     assert one(ages, territory, "part_60_plus", "2022")["valeur"] == pytest.approx(expected_60)
-    expected_index = (family["P22_POP6579"] + family["P22_POP80P"]) \
-        / (struct["P22_POP0014"] + family["P22_POP1519"]) * 100
+    expected_index = (
+        (family["P22_POP6579"] + family["P22_POP80P"])
+        / (struct["P22_POP0014"] + family["P22_POP1519"])
+        * 100
+    )
     assert one(ages, territory, "indice_vieillissement", "2022")["valeur"] == pytest.approx(
-        expected_index)
+        expected_index
+    )
     for year in (2016, 2011):
         older = dem.age_structure(totals, year=year)
         assert not one(older, territory, "indice_vieillissement", str(year))["disponible"]
         assert one(older, territory, "part_60_plus", str(year))["disponible"]
 
     from ctgstats.portrait.families import households_and_families
+
     fam = households_and_families(totals, year=2022)
     expected_mono = family["C22_FAMMONO"] / (family["C22_COUPAENF"] + family["C22_FAMMONO"]) * 100
     assert one(fam, territory, "part_familles_monoparentales", "2022")["valeur"] == pytest.approx(
-        expected_mono)
+        expected_mono
+    )

@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 from IPython.display import HTML, Markdown
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from ctgstats.present import display
 from ctgstats.core.figures import figure, to_frame
+from ctgstats.present import display
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
@@ -22,27 +22,90 @@ LABELS = {"01001": "Commune A", "200000001": "CC du Test", "01": "Ain"}
 
 def _figures() -> pd.DataFrame:
     rows = [
-        figure("01001", "population", 2016, 11000.2, unite="habitants", source="Insee, RP2016",
-               definition="Population municipale."),
-        figure("01001", "population", 2022, 12345.67, unite="habitants", source=SOURCE,
-               definition="Population municipale."),
-        figure("200000001", "population", 2022, 45678.0, unite="habitants", source=SOURCE,
-               definition="Population municipale."),
-        figure("01", "population", 2022, 678901.0, unite="habitants", source=SOURCE,
-               definition="Population municipale."),
-        figure("01001", "part_60_plus", 2022, 42.345, unite="%", source=SOURCE,
-               definition="Population de 60 ans ou plus / population totale."),
-        figure("200000001", "part_60_plus", 2022, 30.0, unite="%", source=SOURCE,
-               definition="Population de 60 ans ou plus / population totale.",
-               note="Effectif inférieur à 200 : à interpréter avec prudence."),
-        figure("01", "part_60_plus", 2022, None, unite="%", source=SOURCE,
-               definition="Population de 60 ans ou plus / population totale.",
-               note="Secret statistique"),
-        figure("01001", "revenu_median_uc", 2021, None, unite="€",
-               source="Insee, Filosofi 2021", definition="Médiane du revenu disponible par UC.",
-               note="<script>alert('x')</script> non publié"),
-        figure("01001", "population_tcam", "2011-2022", 0.4321, unite="%/an", source=SOURCE,
-               definition="Taux de croissance annuel moyen."),
+        figure(
+            "01001",
+            "population",
+            2016,
+            11000.2,
+            unite="habitants",
+            source="Insee, RP2016",
+            definition="Population municipale.",
+        ),
+        figure(
+            "01001",
+            "population",
+            2022,
+            12345.67,
+            unite="habitants",
+            source=SOURCE,
+            definition="Population municipale.",
+        ),
+        figure(
+            "200000001",
+            "population",
+            2022,
+            45678.0,
+            unite="habitants",
+            source=SOURCE,
+            definition="Population municipale.",
+        ),
+        figure(
+            "01",
+            "population",
+            2022,
+            678901.0,
+            unite="habitants",
+            source=SOURCE,
+            definition="Population municipale.",
+        ),
+        figure(
+            "01001",
+            "part_60_plus",
+            2022,
+            42.345,
+            unite="%",
+            source=SOURCE,
+            definition="Population de 60 ans ou plus / population totale.",
+        ),
+        figure(
+            "200000001",
+            "part_60_plus",
+            2022,
+            30.0,
+            unite="%",
+            source=SOURCE,
+            definition="Population de 60 ans ou plus / population totale.",
+            note="Effectif inférieur à 200 : à interpréter avec prudence.",
+        ),
+        figure(
+            "01",
+            "part_60_plus",
+            2022,
+            None,
+            unite="%",
+            source=SOURCE,
+            definition="Population de 60 ans ou plus / population totale.",
+            note="Secret statistique",
+        ),
+        figure(
+            "01001",
+            "revenu_median_uc",
+            2021,
+            None,
+            unite="€",
+            source="Insee, Filosofi 2021",
+            definition="Médiane du revenu disponible par UC.",
+            note="<script>alert('x')</script> non publié",
+        ),
+        figure(
+            "01001",
+            "population_tcam",
+            "2011-2022",
+            0.4321,
+            unite="%/an",
+            source=SOURCE,
+            definition="Taux de croissance annuel moyen.",
+        ),
     ]
     return to_frame(rows)
 
@@ -62,25 +125,29 @@ def _row(soup: BeautifulSoup, label: str) -> list[str]:
 
 # --- format_value ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "unite", "indicateur", "expected"), [
-    (12345.67, "habitants", "population", f"12{NBSP}346"),
-    (42.345, "%", None, f"42,3{NBSP}%"),
-    (0.4321, "%/an", "population_tcam", f"+0,4{NBSP}% par an"),
-    (-0.4321, "%/an", "population_tcam", f"{MINUS}0,4{NBSP}% par an"),
-    (1.234, "points", None, f"+1,2{NBSP}pt"),
-    (-2.0, "points", None, f"{MINUS}2,0{NBSP}pt"),
-    (21450.4, "€", "revenu_median_uc", f"21{NBSP}450{NBSP}€"),
-    (87.44, "indice", "indice_vieillissement", "87,4"),
-    (233.0, "habitants", "solde_naturel", "+233"),
-    (-20.83, "%", "familles_avec_enfants_evolution_pct", f"{MINUS}20,8{NBSP}%"),
-    (3.0, "%", "population_evolution_pct", f"+3,0{NBSP}%"),
-    (-1200.0, "habitants", "population_evolution", f"{MINUS}1{NBSP}200"),
-    (2.1349, "personnes", "taille_moyenne_menages", "2,13"),
-    (3.51, "rapport", "rapport_interdecile", "3,5"),
-    (1500.2, "ménages", "menages", f"1{NBSP}500"),
-    (float("nan"), "%", None, "n.d."),
-    (None, "habitants", None, "n.d."),
-])
+
+@pytest.mark.parametrize(
+    ("value", "unite", "indicateur", "expected"),
+    [
+        (12345.67, "habitants", "population", f"12{NBSP}346"),
+        (42.345, "%", None, f"42,3{NBSP}%"),
+        (0.4321, "%/an", "population_tcam", f"+0,4{NBSP}% par an"),
+        (-0.4321, "%/an", "population_tcam", f"{MINUS}0,4{NBSP}% par an"),
+        (1.234, "points", None, f"+1,2{NBSP}pt"),
+        (-2.0, "points", None, f"{MINUS}2,0{NBSP}pt"),
+        (21450.4, "€", "revenu_median_uc", f"21{NBSP}450{NBSP}€"),
+        (87.44, "indice", "indice_vieillissement", "87,4"),
+        (233.0, "habitants", "solde_naturel", "+233"),
+        (-20.83, "%", "familles_avec_enfants_evolution_pct", f"{MINUS}20,8{NBSP}%"),
+        (3.0, "%", "population_evolution_pct", f"+3,0{NBSP}%"),
+        (-1200.0, "habitants", "population_evolution", f"{MINUS}1{NBSP}200"),
+        (2.1349, "personnes", "taille_moyenne_menages", "2,13"),
+        (3.51, "rapport", "rapport_interdecile", "3,5"),
+        (1500.2, "ménages", "menages", f"1{NBSP}500"),
+        (float("nan"), "%", None, "n.d."),
+        (None, "habitants", None, "n.d."),
+    ],
+)
 def test_format_value(value, unite, indicateur, expected):
     assert display.format_value(value, unite, indicateur=indicateur) == expected
 
@@ -120,9 +187,13 @@ def test_unknown_indicator_label_is_readable():
 
 # --- key figures -----------------------------------------------------------------------
 
+
 def test_key_figures_french_formats_and_columns():
-    soup = _soup(display.key_figures_table(_figures(), indicators=["population", "part_60_plus"],
-                                           labels=LABELS))
+    soup = _soup(
+        display.key_figures_table(
+            _figures(), indicators=["population", "part_60_plus"], labels=LABELS
+        )
+    )
     headers = [th.get_text() for th in soup.find("thead").find_all("th")]
     assert headers == ["Indicateur", "Année ou période", "Commune A", "CC du Test", "Ain"]
     population = _row(soup, "Population municipale")
@@ -134,8 +205,7 @@ def test_key_figures_french_formats_and_columns():
 
 
 def test_key_figures_unavailable_value_has_its_note():
-    soup = _soup(display.key_figures_table(_figures(), indicators=["part_60_plus"],
-                                           labels=LABELS))
+    soup = _soup(display.key_figures_table(_figures(), indicators=["part_60_plus"], labels=LABELS))
     cell = soup.find_all("tr")[1].find_all("td")[3]
     assert cell.get_text().startswith("n.d.")
     marker = cell.find("sup").get_text()
@@ -148,9 +218,13 @@ def test_key_figures_unavailable_value_has_its_note():
 
 
 def test_key_figures_every_nd_is_explained():
-    soup = _soup(display.key_figures_table(
-        _figures(), indicators=["population", "part_60_plus", "revenu_median_uc",
-                                "population_tcam"], labels=LABELS))
+    soup = _soup(
+        display.key_figures_table(
+            _figures(),
+            indicators=["population", "part_60_plus", "revenu_median_uc", "population_tcam"],
+            labels=LABELS,
+        )
+    )
     notes = [li.get_text() for li in soup.find("ol", class_="ctg-footnotes").find_all("li")]
     for cell in soup.find_all("td"):
         if cell.get_text().startswith("n.d."):
@@ -161,23 +235,28 @@ def test_key_figures_every_nd_is_explained():
 
 
 def test_key_figures_escapes_notes():
-    html = display.key_figures_table(_figures(), indicators=["revenu_median_uc"],
-                                     labels=LABELS).data
+    html = display.key_figures_table(
+        _figures(), indicators=["revenu_median_uc"], labels=LABELS
+    ).data
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_key_figures_year_selection():
     frame = _figures()
-    soup = _soup(display.key_figures_table(frame, indicators=["population"], labels=LABELS,
-                                           annee=2016))
+    soup = _soup(
+        display.key_figures_table(frame, indicators=["population"], labels=LABELS, annee=2016)
+    )
     row = _row(soup, "Population municipale")
     assert row[0] == "2016"
     assert row[1] == f"11{NBSP}000"
     assert row[2].startswith("n.d.")  # + its footnote marker
     # a period ending with the requested year matches
-    soup = _soup(display.key_figures_table(frame, indicators=["population_tcam"],
-                                           labels=LABELS, annee="2022"))
+    soup = _soup(
+        display.key_figures_table(
+            frame, indicators=["population_tcam"], labels=LABELS, annee="2022"
+        )
+    )
     row = _row(soup, "Taux de croissance annuel moyen de la population")
     assert row[0] == "2011-2022"
     assert row[1] == f"+0,4{NBSP}% par an"
@@ -191,11 +270,13 @@ def test_key_figures_caption_lists_sources():
 def test_key_figures_html_is_the_table_data():
     frame = _figures()
     kwargs = {"indicators": ["population"], "labels": LABELS}
-    assert display.key_figures_html(frame, **kwargs) == display.key_figures_table(frame,
-                                                                                  **kwargs).data
+    assert (
+        display.key_figures_html(frame, **kwargs) == display.key_figures_table(frame, **kwargs).data
+    )
 
 
 # --- other blocks ----------------------------------------------------------------------
+
 
 def test_definitions_table():
     soup = _soup(display.definitions_table(_figures(), indicators=["population", "inconnu"]))
@@ -210,8 +291,10 @@ def test_definitions_table():
 def test_vigilance_box():
     soup = _soup(display.vigilance_box(["Effectif < 200 & prudence", "Écart de 4 ans"]))
     assert soup.find(class_="ctg-box-title").get_text() == "Points de vigilance"
-    assert [li.get_text() for li in soup.find_all("li")] == ["Effectif < 200 & prudence",
-                                                             "Écart de 4 ans"]
+    assert [li.get_text() for li in soup.find_all("li")] == [
+        "Effectif < 200 & prudence",
+        "Écart de 4 ans",
+    ]
     assert "&lt; 200 &amp;" in display.vigilance_box(["Effectif < 200 & prudence"]).data
 
 
@@ -230,8 +313,10 @@ def test_findings_list():
 def test_fictional_banner():
     soup = _soup(display.fictional_banner())
     banner = soup.find(class_="ctg-fictional-banner")
-    assert banner.get_text() == ("Données fictives — territoire de démonstration. Aucun "
-                                 "chiffre de ce rapport ne décrit un territoire réel.")
+    assert banner.get_text() == (
+        "Données fictives — territoire de démonstration. Aucun "
+        "chiffre de ce rapport ne décrit un territoire réel."
+    )
     assert "background" in banner["style"]
 
 
@@ -251,8 +336,9 @@ def test_paragraph_escapes():
 
 
 def test_simple_table():
-    frame = pd.DataFrame({"Tranche": ["0-14 ans", "<b>"], "Effectif": [1234.0, math.nan],
-                          "Part": [12.345, 5.0]})
+    frame = pd.DataFrame(
+        {"Tranche": ["0-14 ans", "<b>"], "Effectif": [1234.0, math.nan], "Part": [12.345, 5.0]}
+    )
     soup = _soup(display.simple_table(frame, caption="Légende", notes=["Note."]))
     cells = [[td.get_text() for td in tr.find_all("td")] for tr in soup.find("tbody")("tr")]
     assert cells[0] == ["0-14 ans", f"1{NBSP}234", "12,3"]
@@ -261,24 +347,55 @@ def test_simple_table():
 
 
 def test_key_figures_default_period_is_latest_and_longest():
-    frame = to_frame([
-        figure("01001", "population_evolution_pct", period, value, unite="%", source=SOURCE,
-               definition="")
-        for period, value in (("2011-2016", 1.0), ("2016-2022", 2.0), ("2011-2022", 3.0))])
-    soup = _soup(display.key_figures_table(frame, indicators=["population_evolution_pct"],
-                                           labels={"01001": "Commune A"}))
+    frame = to_frame(
+        [
+            figure(
+                "01001",
+                "population_evolution_pct",
+                period,
+                value,
+                unite="%",
+                source=SOURCE,
+                definition="",
+            )
+            for period, value in (("2011-2016", 1.0), ("2016-2022", 2.0), ("2011-2022", 3.0))
+        ]
+    )
+    soup = _soup(
+        display.key_figures_table(
+            frame, indicators=["population_evolution_pct"], labels={"01001": "Commune A"}
+        )
+    )
     row = _row(soup, "Évolution de la population (%)")
     assert row == ["2011-2022", f"+3,0{NBSP}%"]
 
 
 def test_definitions_table_uses_latest_definition_and_all_sources():
-    frame = to_frame([
-        figure("01001", "population", 2022, 2.0, unite="habitants", source="Insee, RP2022",
-               definition="Population municipale au recensement de 2022."),
-        figure("01001", "population", 2011, 1.0, unite="habitants", source="Insee, RP2011",
-               definition="Population municipale au recensement de 2011."),
-    ])
+    frame = to_frame(
+        [
+            figure(
+                "01001",
+                "population",
+                2022,
+                2.0,
+                unite="habitants",
+                source="Insee, RP2022",
+                definition="Population municipale au recensement de 2022.",
+            ),
+            figure(
+                "01001",
+                "population",
+                2011,
+                1.0,
+                unite="habitants",
+                source="Insee, RP2011",
+                definition="Population municipale au recensement de 2011.",
+            ),
+        ]
+    )
     soup = _soup(display.definitions_table(frame, indicators=["population"]))
     cells = [td.get_text() for td in soup.find("tbody").find_all("td")]
-    assert cells == ["Population municipale au recensement de 2022.",
-                     "Insee, RP2022 ; Insee, RP2011"]
+    assert cells == [
+        "Population municipale au recensement de 2022.",
+        "Insee, RP2022 ; Insee, RP2011",
+    ]

@@ -41,8 +41,9 @@ class LocalServer:
         handler = functools.partial(QuietHandler, directory=str(directory))
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.httpd.timeout = 5
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
         self.running = True
 
@@ -61,8 +62,14 @@ class LocalServer:
 @pytest.fixture(autouse=True)
 def loopback_only(monkeypatch):
     """Clear proxies and refuse any connection that is not to 127.0.0.1."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                 "all_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

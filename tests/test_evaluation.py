@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from ctgstats.data.registry import Indicator, load_registry
 from ctgstats.indicators.evaluation import (
     ALL_STATUSES,
     CONTEXT_STATUS,
@@ -21,7 +22,6 @@ from ctgstats.indicators.evaluation import (
     tcam,
     year_of,
 )
-from ctgstats.data.registry import Indicator, load_registry
 
 Z = 1.959963984540054  # 97.5 % normal quantile
 
@@ -31,18 +31,36 @@ def registry():
     return load_registry()
 
 
-def _indicator(kind: str = "user_table", *, polarity: str = "up", unit: str = "personnes",
-               min_gap_years: int | None = 1, exploitation: str | None = None) -> Indicator:
-    formula = {"user_table": {}, "census": {"figure": "part_60_plus"},
-               "filosofi": {"figure": "revenu_median_uc"},
-               "survey": {"survey": "habitants", "question": "q", "codes": ["A1"]}}[kind]
+def _indicator(
+    kind: str = "user_table",
+    *,
+    polarity: str = "up",
+    unit: str = "personnes",
+    min_gap_years: int | None = 1,
+    exploitation: str | None = None,
+) -> Indicator:
+    formula = {
+        "user_table": {},
+        "census": {"figure": "part_60_plus"},
+        "filosofi": {"figure": "revenu_median_uc"},
+        "survey": {"survey": "habitants", "question": "q", "codes": ["A1"]},
+    }[kind]
     source = {"kind": kind, "name": "Source de test", "frequency": "annuelle"}
     if exploitation:
         source["exploitation"] = exploitation
-    return Indicator.model_validate({
-        "id": "test", "label": "Test", "definition": "Indicateur de test.", "unit": unit,
-        "source": source, "formula": formula, "min_gap_years": min_gap_years,
-        "polarity": polarity, "themes": ["acces_aux_droits"]})
+    return Indicator.model_validate(
+        {
+            "id": "test",
+            "label": "Test",
+            "definition": "Indicateur de test.",
+            "unit": unit,
+            "source": source,
+            "formula": formula,
+            "min_gap_years": min_gap_years,
+            "polarity": polarity,
+            "themes": ["acces_aux_droits"],
+        }
+    )
 
 
 def _wilson(p: float, n: float) -> tuple[float, float]:
@@ -53,8 +71,13 @@ def _wilson(p: float, n: float) -> tuple[float, float]:
 
 
 def _run(target, t0=100.0, latest=110.0, *, polarity="up", years=(2022, 2025), **kw):
-    return evaluate(_indicator(polarity=polarity), t0=Measure(years[0], t0),
-                    latest=Measure(years[1], latest), target=target, **kw)
+    return evaluate(
+        _indicator(polarity=polarity),
+        t0=Measure(years[0], t0),
+        latest=Measure(years[1], latest),
+        target=target,
+        **kw,
+    )
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -72,9 +95,12 @@ def test_tcam_hand_values():
 
 
 def test_tcam_in_evaluation_uses_the_real_gap(registry):
-    result = evaluate(registry.get("personnes_accompagnees_france_services"),
-                      t0=Measure(2022, 610), latest=Measure(2025, 890),
-                      target=Target("rate", 10))
+    result = evaluate(
+        registry.get("personnes_accompagnees_france_services"),
+        t0=Measure(2022, 610),
+        latest=Measure(2025, 890),
+        target=Target("rate", 10),
+    )
     assert result.tcam == pytest.approx(13.41923766, abs=1e-6)
     assert result.evolution == 280
     assert result.evolution_pct == pytest.approx(280 / 610 * 100)
@@ -93,22 +119,30 @@ def test_year_of():
 
 
 def test_census_three_years_is_not_measurable(registry):
-    result = evaluate(registry.get("part_familles_monoparentales"),
-                      t0=Measure(2022, 25.0), latest=Measure(2025, 27.0),
-                      target=Target("direction", direction="down"))
+    result = evaluate(
+        registry.get("part_familles_monoparentales"),
+        t0=Measure(2022, 25.0),
+        latest=Measure(2025, 27.0),
+        target=Target("direction", direction="down"),
+    )
     assert result.status == "non mesurable"
     assert math.isnan(result.evolution) and math.isnan(result.evolution_pct)
     assert result.tcam is None and result.significant is None
     assert result.comparable is False
-    assert result.label.startswith("non mesurable à cette échéance : deux recensements "
-                                   "distants de 3 ans partagent")
+    assert result.label.startswith(
+        "non mesurable à cette échéance : deux recensements distants de 3 ans partagent"
+    )
     assert "(écart minimal 6 ans)" in result.label
     assert "RP2028" in result.label
 
 
 def test_census_same_vintage_is_not_measurable(registry):
-    result = evaluate(registry.get("part_60_plus"), t0=Measure(2022, 30.0),
-                      latest=Measure(2022, 30.0), target=None)
+    result = evaluate(
+        registry.get("part_60_plus"),
+        t0=Measure(2022, 30.0),
+        latest=Measure(2022, 30.0),
+        target=None,
+    )
     assert result.status == "non mesurable"
     assert math.isnan(result.evolution)
     assert "RP2022" in result.label
@@ -116,8 +150,12 @@ def test_census_same_vintage_is_not_measurable(registry):
 
 def test_census_2016_2022_is_measurable(registry):
     # gap 6 = minimum (2022 is in 2019-2023): measurable
-    result = evaluate(registry.get("part_60_plus"), t0=Measure(2016, 30.0),
-                      latest=Measure(2022, 33.0), target=None)
+    result = evaluate(
+        registry.get("part_60_plus"),
+        t0=Measure(2016, 30.0),
+        latest=Measure(2022, 33.0),
+        target=None,
+    )
     assert result.comparable is True
     assert result.evolution == pytest.approx(3.0)
     assert result.status == CONTEXT_STATUS  # neutral, no target: significant, not judged
@@ -127,23 +165,24 @@ def test_census_minimum_gap_five_or_six(registry):
     population = registry.get("population")
     five = evaluate(population, t0=Measure(2011, 300), latest=Measure(2016, 330), target=None)
     assert five.comparable is True
-    six_needed = evaluate(population, t0=Measure(2017, 300), latest=Measure(2022, 330),
-                          target=None)
+    six_needed = evaluate(population, t0=Measure(2017, 300), latest=Measure(2022, 330), target=None)
     assert six_needed.status == "non mesurable"
     assert "(écart minimal 6 ans)" in six_needed.label
 
 
 def test_census_min_gap_years_of_the_registry_wins():
-    indicator = _indicator("census", polarity="neutral", unit="%", min_gap_years=8,
-                           exploitation="P")
+    indicator = _indicator(
+        "census", polarity="neutral", unit="%", min_gap_years=8, exploitation="P"
+    )
     result = evaluate(indicator, t0=Measure(2011, 30), latest=Measure(2017, 31), target=None)
     assert result.status == "non mesurable"
     assert "(écart minimal 8 ans)" in result.label
 
 
 def test_census_complementary_exploitation_note():
-    indicator = _indicator("census", polarity="down", unit="%", min_gap_years=None,
-                           exploitation="C")
+    indicator = _indicator(
+        "census", polarity="down", unit="%", min_gap_years=None, exploitation="C"
+    )
     result = evaluate(indicator, t0=Measure(2011, 20), latest=Measure(2016, 18), target=None)
     assert result.status == "en bonne voie"
     assert "exploitation complémentaire" in result.note
@@ -165,9 +204,12 @@ def test_survey_newcombe_interval_by_hand(registry):
     assert (lower, upper) == pytest.approx((-0.166411, 0.008369), abs=1e-6)
     assert newcombe_interval(p0, n0, p1, n1) == pytest.approx((lower, upper), abs=1e-12)
 
-    result = evaluate(registry.get("enquete_lieux_echanges_insuffisants"),
-                      t0=Measure(2026, 62.0, n_eff=230), latest=Measure(2029, 54.0, n_eff=250),
-                      target=Target("direction", direction="down"))
+    result = evaluate(
+        registry.get("enquete_lieux_echanges_insuffisants"),
+        t0=Measure(2026, 62.0, n_eff=230),
+        latest=Measure(2029, 54.0, n_eff=250),
+        target=Target("direction", direction="down"),
+    )
     assert result.interval == pytest.approx((100 * lower, 100 * upper), abs=1e-9)
     assert result.evolution == pytest.approx(-8.0)
     # the interval (−16.6 to +0.8 points) contains 0: a drop of 8 points on ~240
@@ -185,22 +227,25 @@ def test_survey_significant_drop_by_hand(registry):
     assert upper < 0
     indicator = registry.get("enquete_lieux_echanges_insuffisants")  # polarity down
     t0, latest = Measure(2026, 62.0, n_eff=n), Measure(2029, 49.0, n_eff=n)
-    attained = evaluate(indicator, t0=t0, latest=latest,
-                        target=Target("direction", direction="down"))
+    attained = evaluate(
+        indicator, t0=t0, latest=latest, target=Target("direction", direction="down")
+    )
     assert attained.significant is True
     assert attained.interval[1] == pytest.approx(100 * upper)
     assert attained.status == "atteint"
     assert evaluate(indicator, t0=t0, latest=latest, target=None).status == "en bonne voie"
-    against = evaluate(indicator, t0=t0, latest=latest,
-                       target=Target("direction", direction="up"))
+    against = evaluate(indicator, t0=t0, latest=latest, target=Target("direction", direction="up"))
     assert against.status == "en recul"
     assert "va à l'encontre" in against.note
 
 
 def test_survey_non_significant_change(registry):
-    result = evaluate(registry.get("enquete_renoncement_droits"),
-                      t0=Measure(2026, 12.0, n_eff=200), latest=Measure(2029, 11.0, n_eff=200),
-                      target=Target("direction", direction="down"))
+    result = evaluate(
+        registry.get("enquete_renoncement_droits"),
+        t0=Measure(2026, 12.0, n_eff=200),
+        latest=Measure(2029, 11.0, n_eff=200),
+        target=Target("direction", direction="down"),
+    )
     assert result.significant is False
     assert result.interval[0] < 0 < result.interval[1]
     assert result.status == "pas d'évolution significative"
@@ -208,39 +253,49 @@ def test_survey_non_significant_change(registry):
 
 
 def test_survey_without_effective_size_is_not_measurable(registry):
-    result = evaluate(registry.get("enquete_renoncement_droits"),
-                      t0=Measure(2026, 12.0), latest=Measure(2029, 5.0, n_eff=200),
-                      target=None)
+    result = evaluate(
+        registry.get("enquete_renoncement_droits"),
+        t0=Measure(2026, 12.0),
+        latest=Measure(2029, 5.0, n_eff=200),
+        target=None,
+    )
     assert result.status == "non mesurable"
     assert math.isnan(result.evolution)
 
 
 def test_survey_share_out_of_range(registry):
     with pytest.raises(ValueError, match="between 0 and 100"):
-        evaluate(registry.get("enquete_renoncement_droits"), t0=Measure(2026, 0.12, n_eff=9),
-                 latest=Measure(2029, 120.0, n_eff=9), target=None)
+        evaluate(
+            registry.get("enquete_renoncement_droits"),
+            t0=Measure(2026, 0.12, n_eff=9),
+            latest=Measure(2029, 120.0, n_eff=9),
+            target=None,
+        )
 
 
 # --------------------------------------------------------------------------- statuses
 
 
-@pytest.mark.parametrize(("target", "latest", "status"), [
-    (Target("level", 120), 125, "atteint"),
-    (Target("level", 120), 110, "en bonne voie"),
-    (Target("level", 120), 100.5, "pas d'évolution significative"),  # +0.5 % < 1 %
-    (Target("level", 120), 90, "en recul"),
-    (Target("rate", 3), 110, "atteint"),          # TCAM 3.23 % >= 3 %
-    (Target("rate", 5), 110, "en bonne voie"),    # 3.23 % < 5 %, rising
-    (Target("rate", 5), 100.5, "pas d'évolution significative"),
-    (Target("rate", 5), 95, "en recul"),
-    (Target("change", 10), 110, "atteint"),
-    (Target("change", 20), 110, "en bonne voie"),
-    (Target("change", 20), 100.9, "pas d'évolution significative"),
-    (Target("change", 20), 80, "en recul"),
-    (Target("direction", direction="up"), 110, "atteint"),
-    (Target("direction", direction="up"), 100.5, "pas d'évolution significative"),
-    (Target("direction", direction="up"), 90, "en recul"),
-])
+@pytest.mark.parametrize(
+    ("target", "latest", "status"),
+    [
+        (Target("level", 120), 125, "atteint"),
+        (Target("level", 120), 110, "en bonne voie"),
+        (Target("level", 120), 100.5, "pas d'évolution significative"),  # +0.5 % < 1 %
+        (Target("level", 120), 90, "en recul"),
+        (Target("rate", 3), 110, "atteint"),  # TCAM 3.23 % >= 3 %
+        (Target("rate", 5), 110, "en bonne voie"),  # 3.23 % < 5 %, rising
+        (Target("rate", 5), 100.5, "pas d'évolution significative"),
+        (Target("rate", 5), 95, "en recul"),
+        (Target("change", 10), 110, "atteint"),
+        (Target("change", 20), 110, "en bonne voie"),
+        (Target("change", 20), 100.9, "pas d'évolution significative"),
+        (Target("change", 20), 80, "en recul"),
+        (Target("direction", direction="up"), 110, "atteint"),
+        (Target("direction", direction="up"), 100.5, "pas d'évolution significative"),
+        (Target("direction", direction="up"), 90, "en recul"),
+    ],
+)
 def test_every_status_for_each_target_kind(target, latest, status):
     result = _run(target, 100.0, latest)
     assert result.status == status
@@ -253,8 +308,7 @@ def test_missing_measures_are_not_measurable():
         result = evaluate(indicator, t0=t0, latest=latest, target=Target("level", 2))
         assert result.status == "non mesurable"
         assert math.isnan(result.evolution)
-    same_year = evaluate(indicator, t0=Measure(2025, 1.0), latest=Measure(2025, 2.0),
-                         target=None)
+    same_year = evaluate(indicator, t0=Measure(2025, 1.0), latest=Measure(2025, 2.0), target=None)
     assert same_year.status == "non mesurable"
 
 
@@ -275,8 +329,10 @@ def test_down_polarity_targets():
     assert _run(Target("level", 95), 100, 90, polarity="down").status == "atteint"
     assert _run(Target("level", 80), 100, 90, polarity="down").status == "en bonne voie"
     assert _run(Target("level", 80), 100, 110, polarity="down").status == "en recul"
-    assert _run(Target("change", -20), 184, 183, polarity="down").status == \
-        "pas d'évolution significative"
+    assert (
+        _run(Target("change", -20), 184, 183, polarity="down").status
+        == "pas d'évolution significative"
+    )
     assert _run(Target("rate", -3), 100, 90, polarity="down").status == "atteint"
 
 
@@ -293,8 +349,7 @@ def test_without_target():
     assert _run(None, 100, 90, polarity="up").status == "en recul"
     assert _run(None, 100, 100.4, polarity="up").status == "pas d'évolution significative"
     assert _run(None, 100, 110, polarity="neutral").status == CONTEXT_STATUS
-    assert _run(None, 100, 100.4, polarity="neutral").status == \
-        "pas d'évolution significative"
+    assert _run(None, 100, 100.4, polarity="neutral").status == "pas d'évolution significative"
 
 
 def test_stability_threshold_is_a_parameter():
@@ -317,8 +372,12 @@ def test_zero_at_t0():
 
 
 def test_user_table_gap_of_one_year_is_enough(registry):
-    result = evaluate(registry.get("allocataires_rsa"), t0=Measure(2024, 184),
-                      latest=Measure(2025, 150), target=Target("change", -20))
+    result = evaluate(
+        registry.get("allocataires_rsa"),
+        t0=Measure(2024, 184),
+        latest=Measure(2025, 150),
+        target=Target("change", -20),
+    )
     assert result.status == "atteint"
     assert result.evolution == -34
 

@@ -11,14 +11,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import nbformat  # noqa: E402
-import pytest  # noqa: E402
-from bs4 import BeautifulSoup  # noqa: E402
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output  # noqa: E402
+import matplotlib.pyplot as plt
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from ctgstats.present import display
-from ctgstats.publish import export  # noqa: E402
+from ctgstats.publish import export
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -39,14 +39,31 @@ def _notebook(path: Path, *extra_cells) -> Path:
     notebook = new_notebook()
     notebook.cells = [
         new_markdown_cell("# Portrait de la population\n\nIntroduction."),
-        new_code_cell(CODE_MARKER, execution_count=1, outputs=[
-            new_output("display_data", data={"image/png": _png(),
-                                             "text/plain": "<Figure size 200x100>"})]),
+        new_code_cell(
+            CODE_MARKER,
+            execution_count=1,
+            outputs=[
+                new_output(
+                    "display_data",
+                    data={"image/png": _png(), "text/plain": "<Figure size 200x100>"},
+                )
+            ],
+        ),
         new_markdown_cell("## Évolution démographique"),
-        new_code_cell("display.vigilance_box([])", execution_count=2, outputs=[
-            new_output("execute_result", execution_count=2,
-                       data={"text/html": display.vigilance_box([]).data,
-                             "text/plain": "<IPython.core.display.HTML object>"})]),
+        new_code_cell(
+            "display.vigilance_box([])",
+            execution_count=2,
+            outputs=[
+                new_output(
+                    "execute_result",
+                    execution_count=2,
+                    data={
+                        "text/html": display.vigilance_box([]).data,
+                        "text/plain": "<IPython.core.display.HTML object>",
+                    },
+                )
+            ],
+        ),
         *extra_cells,
     ]
     nbformat.write(notebook, path)
@@ -55,13 +72,18 @@ def _notebook(path: Path, *extra_cells) -> Path:
 
 def _export(tmp_path: Path, *extra_cells, **options) -> tuple[BeautifulSoup, str]:
     source = _notebook(tmp_path / "portrait.ipynb", *extra_cells)
-    target = export.notebook_to_html(source, tmp_path / "html" / "portrait.html",
-                                     title=options.pop("title", "Portrait"), **options)
+    target = export.notebook_to_html(
+        source,
+        tmp_path / "html" / "portrait.html",
+        title=options.pop("title", "Portrait"),
+        **options,
+    )
     html = target.read_text(encoding="utf-8")
     return BeautifulSoup(html, "html.parser"), html
 
 
 # --- notebook_to_html ------------------------------------------------------------------
+
 
 def test_export_hides_code_and_embeds_images(tmp_path):
     soup, html = _export(tmp_path)
@@ -109,8 +131,11 @@ def test_export_toc_ids_are_unique(tmp_path):
 
 def test_export_toc_includes_markdown_outputs(tmp_path):
     title = display.markdown_title("Familles & ménages", level=2)
-    cell = new_code_cell("display.markdown_title(...)", execution_count=3, outputs=[
-        new_output("display_data", data={"text/markdown": title.data, "text/plain": "x"})])
+    cell = new_code_cell(
+        "display.markdown_title(...)",
+        execution_count=3,
+        outputs=[new_output("display_data", data={"text/markdown": title.data, "text/plain": "x"})],
+    )
     soup, _ = _export(tmp_path, cell)
     texts = [a.get_text() for a in soup.find("nav", class_="ctg-toc").find_all("a")]
     assert "Familles & ménages" in texts
@@ -132,9 +157,17 @@ def test_export_no_banner_by_default(tmp_path):
 
 
 def test_export_single_banner_when_notebook_shows_one(tmp_path):
-    cell = new_code_cell("display.fictional_banner()", execution_count=3, outputs=[
-        new_output("execute_result", execution_count=3,
-                   data={"text/html": display.fictional_banner().data, "text/plain": "x"})])
+    cell = new_code_cell(
+        "display.fictional_banner()",
+        execution_count=3,
+        outputs=[
+            new_output(
+                "execute_result",
+                execution_count=3,
+                data={"text/html": display.fictional_banner().data, "text/plain": "x"},
+            )
+        ],
+    )
     soup, _ = _export(tmp_path, cell, fictional=True)
     assert len(soup.find_all(class_="ctg-fictional-banner")) == 1
 
@@ -146,11 +179,20 @@ def test_export_back_link_and_footer(tmp_path):
 
 
 def test_export_drops_stderr_and_tagged_cells(tmp_path, caplog):
-    noisy = new_code_cell("import warnings", execution_count=3, outputs=[
-        new_output("stream", name="stderr", text="FutureWarning: something\n"),
-        new_output("stream", name="stdout", text="Bonjour\n")])
-    removed = new_code_cell("x", execution_count=4, metadata={"tags": ["remove_cell"]},
-                            outputs=[new_output("stream", name="stdout", text="cache-moi\n")])
+    noisy = new_code_cell(
+        "import warnings",
+        execution_count=3,
+        outputs=[
+            new_output("stream", name="stderr", text="FutureWarning: something\n"),
+            new_output("stream", name="stdout", text="Bonjour\n"),
+        ],
+    )
+    removed = new_code_cell(
+        "x",
+        execution_count=4,
+        metadata={"tags": ["remove_cell"]},
+        outputs=[new_output("stream", name="stdout", text="cache-moi\n")],
+    )
     _, html = _export(tmp_path, noisy, removed)
     assert "FutureWarning" not in html
     assert "Bonjour" in html
@@ -161,9 +203,16 @@ def test_export_drops_stderr_and_tagged_cells(tmp_path, caplog):
 
 
 def test_export_refuses_external_resources(tmp_path):
-    cell = new_code_cell("HTML(...)", execution_count=3, outputs=[
-        new_output("display_data", data={"text/html": '<img src="https://example.org/a.png">',
-                                         "text/plain": "x"})])
+    cell = new_code_cell(
+        "HTML(...)",
+        execution_count=3,
+        outputs=[
+            new_output(
+                "display_data",
+                data={"text/html": '<img src="https://example.org/a.png">', "text/plain": "x"},
+            )
+        ],
+    )
     source = _notebook(tmp_path / "bad.ipynb", cell)
     target = tmp_path / "bad.html"
     with pytest.raises(export.OfflineError) as error:
@@ -176,18 +225,22 @@ def test_export_refuses_external_resources(tmp_path):
 def test_executed_fixture_notebook_exports(tmp_path, monkeypatch):
     """End to end: execute the fixture notebook (charts, tables) and export it."""
     nbclient = pytest.importorskip("nbclient")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        [str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])]))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])
+    )
     notebook = nbformat.read(FIXTURES / "demo_report.ipynb", as_version=4)
-    nbclient.NotebookClient(notebook, timeout=180, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        notebook,
+        timeout=180,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     chart_cell = next(c for c in notebook.cells if "population_trend" in c.source)
     assert [o.output_type for o in chart_cell.outputs] == ["execute_result"]  # shown once
     assert "image/png" in chart_cell.outputs[0].data
     executed = tmp_path / "executed.ipynb"
     nbformat.write(notebook, executed)
-    target = export.notebook_to_html(executed, tmp_path / "demo.html", title="Démo",
-                                     fictional=True)
+    target = export.notebook_to_html(executed, tmp_path / "demo.html", title="Démo", fictional=True)
     html = target.read_text(encoding="utf-8")
     soup = BeautifulSoup(html, "html.parser")
     assert export.check_offline(html) == []
@@ -200,32 +253,57 @@ def test_executed_fixture_notebook_exports(tmp_path, monkeypatch):
 
 # --- check_offline ---------------------------------------------------------------------
 
-@pytest.mark.parametrize(("html", "url"), [
-    ('<script src="https://cdn.example/require.js"></script>', "https://cdn.example/require.js"),
-    ('<script src="//cdn.example/x.js"></script>', "//cdn.example/x.js"),
-    ('<link rel="stylesheet" href="https://fonts.example/css">', "https://fonts.example/css"),
-    ('<link rel="preload" href="https://cdn.example/f.woff2" as="font">',
-     "https://cdn.example/f.woff2"),
-    ('<link rel="icon" href="http://example.org/favicon.ico">', "http://example.org/favicon.ico"),
-    ('<img src="http://example.org/a.png">', "http://example.org/a.png"),
-    ('<img src="data:image/png;base64,AAAA" srcset="https://example.org/b.png 2x">',
-     "https://example.org/b.png"),
-    ('<img src="figures/chart.png">', "figures/chart.png"),
-    ('<iframe src="https://www.example.org/map"></iframe>', "https://www.example.org/map"),
-    ('<video><source src="https://example.org/v.mp4"></video>', "https://example.org/v.mp4"),
-    ('<embed src="https://example.org/e.svg">', "https://example.org/e.svg"),
-    ('<object data="https://example.org/o.pdf"></object>', "https://example.org/o.pdf"),
-    ("<style>body { background: url('https://example.org/bg.png'); }</style>",
-     "https://example.org/bg.png"),
-    ('<style>@import url("https://example.org/more.css");</style>',
-     "https://example.org/more.css"),
-    ("<style>@import 'https://example.org/other.css';</style>", "https://example.org/other.css"),
-    ('<div style="background-image: url(http://example.org/x.png)"></div>',
-     "http://example.org/x.png"),
-    ('<svg><image href="https://example.org/i.png"/></svg>', "https://example.org/i.png"),
-    ("<script>import('https://cdn.example/mermaid.mjs')</script>",
-     "https://cdn.example/mermaid.mjs"),
-])
+
+@pytest.mark.parametrize(
+    ("html", "url"),
+    [
+        (
+            '<script src="https://cdn.example/require.js"></script>',
+            "https://cdn.example/require.js",
+        ),
+        ('<script src="//cdn.example/x.js"></script>', "//cdn.example/x.js"),
+        ('<link rel="stylesheet" href="https://fonts.example/css">', "https://fonts.example/css"),
+        (
+            '<link rel="preload" href="https://cdn.example/f.woff2" as="font">',
+            "https://cdn.example/f.woff2",
+        ),
+        (
+            '<link rel="icon" href="http://example.org/favicon.ico">',
+            "http://example.org/favicon.ico",
+        ),
+        ('<img src="http://example.org/a.png">', "http://example.org/a.png"),
+        (
+            '<img src="data:image/png;base64,AAAA" srcset="https://example.org/b.png 2x">',
+            "https://example.org/b.png",
+        ),
+        ('<img src="figures/chart.png">', "figures/chart.png"),
+        ('<iframe src="https://www.example.org/map"></iframe>', "https://www.example.org/map"),
+        ('<video><source src="https://example.org/v.mp4"></video>', "https://example.org/v.mp4"),
+        ('<embed src="https://example.org/e.svg">', "https://example.org/e.svg"),
+        ('<object data="https://example.org/o.pdf"></object>', "https://example.org/o.pdf"),
+        (
+            "<style>body { background: url('https://example.org/bg.png'); }</style>",
+            "https://example.org/bg.png",
+        ),
+        (
+            '<style>@import url("https://example.org/more.css");</style>',
+            "https://example.org/more.css",
+        ),
+        (
+            "<style>@import 'https://example.org/other.css';</style>",
+            "https://example.org/other.css",
+        ),
+        (
+            '<div style="background-image: url(http://example.org/x.png)"></div>',
+            "http://example.org/x.png",
+        ),
+        ('<svg><image href="https://example.org/i.png"/></svg>', "https://example.org/i.png"),
+        (
+            "<script>import('https://cdn.example/mermaid.mjs')</script>",
+            "https://cdn.example/mermaid.mjs",
+        ),
+    ],
+)
 def test_check_offline_detects(html, url):
     page = f"<!DOCTYPE html><html><head></head><body>{html}</body></html>"
     assert export.check_offline(page) == [url]
@@ -251,15 +329,20 @@ def test_check_offline_deduplicates():
 
 # --- render_index and files ------------------------------------------------------------
 
+
 def _index(**overrides) -> str:
     arguments = {
         "title": "Commune A",
         "subtitle": "Diagnostic CTG — recensement 2022",
-        "notebooks": [("Portrait de la population", "portrait.html"),
-                      ("Familles & ménages", "familles menages.html")],
+        "notebooks": [
+            ("Portrait de la population", "portrait.html"),
+            ("Familles & ménages", "familles menages.html"),
+        ],
         "key_figures_html": '<table class="ctg-table"><tr><td>12\u00a0346</td></tr></table>',
-        "tables": [("Tous les chiffres (CSV)", "tables/figures.csv"),
-                   ("Classeur Excel", "tables/ctgstats.xlsx")],
+        "tables": [
+            ("Tous les chiffres (CSV)", "tables/figures.csv"),
+            ("Classeur Excel", "tables/ctgstats.xlsx"),
+        ],
         "fictional": False,
         "generated_at": "2 mai 2025 à 10 h 00",
         "ctgstats_version": "0.1.0",

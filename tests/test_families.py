@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctgstats.portrait import families as fam
 from ctgstats.core.figures import FIGURE_COLUMNS
+from ctgstats.portrait import families as fam
 
 SMALL = "effectif faible (< 200) : estimation par sondage, à interpréter avec prudence"
 NOISE = "évolution faible au regard de la précision de l'estimation"
@@ -20,25 +20,58 @@ def totals() -> pd.DataFrame:
     """Hand-made totals: 2022 with NE24F columns, 2016 and 2011 without."""
     data = {
         "epci:1": {
-            "C22_MEN": 1000.0, "C22_PMEN": 2200.0, "C22_MENPSEUL": 350.0,
-            "P22_POP80P_PSEUL": 120.0, "P22_POPMEN80P": 300.0,
-            "C22_FAM": 640.0, "C22_COUPAENF": 300.0, "C22_FAMMONO": 100.0,
-            "C22_COUPSENF": 240.0, "C22_NE24F0": 290.0, "C22_NE24F1": 150.0,
-            "C22_NE24F2": 120.0, "C22_NE24F3": 60.0, "C22_NE24F4P": 20.0,
-            "C16_MEN": 800.0, "C16_PMEN": 1800.0, "C16_MENPSEUL": 250.0,
-            "C16_FAM": 600.0, "C16_COUPAENF": 320.0, "C16_FAMMONO": 70.0,
+            "C22_MEN": 1000.0,
+            "C22_PMEN": 2200.0,
+            "C22_MENPSEUL": 350.0,
+            "P22_POP80P_PSEUL": 120.0,
+            "P22_POPMEN80P": 300.0,
+            "C22_FAM": 640.0,
+            "C22_COUPAENF": 300.0,
+            "C22_FAMMONO": 100.0,
+            "C22_COUPSENF": 240.0,
+            "C22_NE24F0": 290.0,
+            "C22_NE24F1": 150.0,
+            "C22_NE24F2": 120.0,
+            "C22_NE24F3": 60.0,
+            "C22_NE24F4P": 20.0,
+            "C16_MEN": 800.0,
+            "C16_PMEN": 1800.0,
+            "C16_MENPSEUL": 250.0,
+            "C16_FAM": 600.0,
+            "C16_COUPAENF": 320.0,
+            "C16_FAMMONO": 70.0,
             "C16_COUPSENF": 210.0,
-            "C11_MEN": 700.0, "C11_FAM": 500.0, "C11_COUPAENF": 350.0, "C11_FAMMONO": 50.0,
+            "C11_MEN": 700.0,
+            "C11_FAM": 500.0,
+            "C11_COUPAENF": 350.0,
+            "C11_FAMMONO": 50.0,
         },
         "commune:2": {
-            "C22_MEN": 0.0, "C22_PMEN": 0.0, "C22_MENPSEUL": 0.0,
-            "P22_POP80P_PSEUL": 3.0, "P22_POPMEN80P": 5.0,
-            "C22_FAM": 12.5, "C22_COUPAENF": 4.5, "C22_FAMMONO": np.nan,
-            "C22_COUPSENF": 6.0, "C22_NE24F0": 5.0, "C22_NE24F1": 3.0,
-            "C22_NE24F2": 2.5, "C22_NE24F3": 2.0, "C22_NE24F4P": 0.0,
-            "C16_MEN": 2.0, "C16_PMEN": 4.0, "C16_MENPSEUL": 1.0,
-            "C16_FAM": 10.0, "C16_COUPAENF": 4.0, "C16_FAMMONO": 1.0, "C16_COUPSENF": 5.0,
-            "C11_MEN": 2.0, "C11_FAM": 9.0, "C11_COUPAENF": 4.0, "C11_FAMMONO": 1.0,
+            "C22_MEN": 0.0,
+            "C22_PMEN": 0.0,
+            "C22_MENPSEUL": 0.0,
+            "P22_POP80P_PSEUL": 3.0,
+            "P22_POPMEN80P": 5.0,
+            "C22_FAM": 12.5,
+            "C22_COUPAENF": 4.5,
+            "C22_FAMMONO": np.nan,
+            "C22_COUPSENF": 6.0,
+            "C22_NE24F0": 5.0,
+            "C22_NE24F1": 3.0,
+            "C22_NE24F2": 2.5,
+            "C22_NE24F3": 2.0,
+            "C22_NE24F4P": 0.0,
+            "C16_MEN": 2.0,
+            "C16_PMEN": 4.0,
+            "C16_MENPSEUL": 1.0,
+            "C16_FAM": 10.0,
+            "C16_COUPAENF": 4.0,
+            "C16_FAMMONO": 1.0,
+            "C16_COUPSENF": 5.0,
+            "C11_MEN": 2.0,
+            "C11_FAM": 9.0,
+            "C11_COUPAENF": 4.0,
+            "C11_FAMMONO": 1.0,
         },
     }
     return pd.DataFrame.from_dict(data, orient="index", dtype="float64")
@@ -91,7 +124,8 @@ def test_small_counts_are_flagged() -> None:
     assert note("familles_nombreuses") == SMALL  # 80
     # P variables are not a sample: same flag without "estimation par sondage"
     assert note("personnes_80_plus_seules") == (
-        "effectif faible (< 200) : à interpréter avec prudence")
+        "effectif faible (< 200) : à interpréter avec prudence"
+    )
     relaxed = fam.households_and_families(totals(), year=2022, small_count_threshold=50)
     assert one(relaxed, "epci:1", "familles_monoparentales", "2022")["note"] == ""
     assert "(< 50)" in one(relaxed, "commune:2", "familles", "2022")["note"]
@@ -101,21 +135,31 @@ def test_small_counts_are_flagged() -> None:
 
 def test_not_available_missing_nan_and_zero() -> None:
     frame = fam.households_and_families(totals(), year=2022)
-    assert_not_available(one(frame, "commune:2", "familles_monoparentales", "2022"),
-                         "variable C22_FAMMONO non renseignée pour ce territoire")
-    assert_not_available(one(frame, "commune:2", "part_familles_monoparentales", "2022"),
-                         "C22_FAMMONO")
-    assert_not_available(one(frame, "commune:2", "taille_moyenne_menages", "2022"),
-                         "dénominateur nul")
-    assert one(frame, "commune:2", "part_familles_nombreuses", "2022")["valeur"] == \
-        pytest.approx(2 / 7.5 * 100)
+    assert_not_available(
+        one(frame, "commune:2", "familles_monoparentales", "2022"),
+        "variable C22_FAMMONO non renseignée pour ce territoire",
+    )
+    assert_not_available(
+        one(frame, "commune:2", "part_familles_monoparentales", "2022"), "C22_FAMMONO"
+    )
+    assert_not_available(
+        one(frame, "commune:2", "taille_moyenne_menages", "2022"), "dénominateur nul"
+    )
+    assert one(frame, "commune:2", "part_familles_nombreuses", "2022")["valeur"] == pytest.approx(
+        2 / 7.5 * 100
+    )
     older = fam.households_and_families(totals(), year=2016)
-    assert_not_available(one(older, "epci:1", "familles_avec_enfants_moins_25", "2016"),
-                         "variable C16_NE24F0 absente des fichiers")
-    assert_not_available(one(older, "epci:1", "familles_nombreuses", "2016"),
-                         "variables C16_NE24F3, C16_NE24F4P absentes des fichiers")
-    assert_not_available(one(older, "epci:1", "part_80_plus_seules", "2016"),
-                         "P16_POP80P_PSEUL absente")
+    assert_not_available(
+        one(older, "epci:1", "familles_avec_enfants_moins_25", "2016"),
+        "variable C16_NE24F0 absente des fichiers",
+    )
+    assert_not_available(
+        one(older, "epci:1", "familles_nombreuses", "2016"),
+        "variables C16_NE24F3, C16_NE24F4P absentes des fichiers",
+    )
+    assert_not_available(
+        one(older, "epci:1", "part_80_plus_seules", "2016"), "P16_POP80P_PSEUL absente"
+    )
     # the "any age" figures are there for 2016
     assert one(older, "epci:1", "familles_avec_enfants", "2016")["valeur"] == 390.0
 
@@ -124,7 +168,8 @@ def test_under_25_from_children_counts_when_ne24f0_missing() -> None:
     frame = fam.households_and_families(totals().drop(columns=["C22_NE24F0"]), year=2022)
     assert one(frame, "epci:1", "familles_avec_enfants_moins_25", "2022")["valeur"] == 350.0
     assert one(frame, "epci:1", "part_familles_nombreuses", "2022")["valeur"] == pytest.approx(
-        80 / 350 * 100)
+        80 / 350 * 100
+    )
 
 
 def test_families_change_2016_2022() -> None:
@@ -143,10 +188,11 @@ def test_families_change_2016_2022() -> None:
     # monoparentales 70 -> 100: +30 (> 2 * sqrt(100) = 20) but 70 < 200
     mono = row("familles_monoparentales_evolution")
     assert mono["valeur"] == 30.0
-    assert mono["note"] == ("effectif faible (< 200) en 2016 ou 2022 : estimation par sondage, "
-                            "à interpréter avec prudence")
-    assert row("familles_monoparentales_evolution_pct")["valeur"] == pytest.approx(
-        30 / 70 * 100)
+    assert mono["note"] == (
+        "effectif faible (< 200) en 2016 ou 2022 : estimation par sondage, "
+        "à interpréter avec prudence"
+    )
+    assert row("familles_monoparentales_evolution_pct")["valeur"] == pytest.approx(30 / 70 * 100)
     # ménages 800 -> 1000: +200 > 2 * sqrt(1000) = 63.2
     assert row("menages_evolution")["valeur"] == 200.0
     assert row("menages_evolution")["note"] == ""
@@ -161,8 +207,11 @@ def test_families_change_2016_2022() -> None:
     assert NOISE not in share["note"] and "effectif faible" in share["note"]
     assert share["source"] == "Insee, RP2016 et RP2022, exploitation complémentaire"
     # never mix definitions: no "under 25" in 2016, no change computed
-    assert_not_available(row("familles_avec_enfants_moins_25_evolution"),
-                         "C16_NE24F0 absente des fichiers", "moins de 25 ans")
+    assert_not_available(
+        row("familles_avec_enfants_moins_25_evolution"),
+        "C16_NE24F0 absente des fichiers",
+        "moins de 25 ans",
+    )
     assert_not_available(row("familles_avec_enfants_moins_25_evolution_pct"), "C16_NE24F0")
     for ident in ("familles_avec_enfants_evolution", "part_familles_monoparentales_evolution"):
         assert "sans limite d'âge" in row(ident)["definition"]
@@ -172,10 +221,13 @@ def test_families_change_2016_2022() -> None:
 def test_families_change_nan_and_small_endpoints() -> None:
     frame = fam.families_change(totals(), start=2016, end=2022)
     period = "2016-2022"
-    assert_not_available(one(frame, "commune:2", "familles_monoparentales_evolution", period),
-                         "C22_FAMMONO non renseignée")
-    assert_not_available(one(frame, "commune:2", "part_familles_monoparentales_evolution",
-                             period), "C22_FAMMONO")
+    assert_not_available(
+        one(frame, "commune:2", "familles_monoparentales_evolution", period),
+        "C22_FAMMONO non renseignée",
+    )
+    assert_not_available(
+        one(frame, "commune:2", "part_familles_monoparentales_evolution", period), "C22_FAMMONO"
+    )
     small = one(frame, "commune:2", "familles_evolution", period)
     assert small["valeur"] == 2.5
     assert "effectif faible (< 200) en 2016 ou 2022" in small["note"]
@@ -186,8 +238,10 @@ def test_families_change_concept_break_and_close_vintages() -> None:
     frame = fam.families_change(totals(), start=2011, end=2022)
     period = "2011-2022"
     assert "couples de même sexe" in one(frame, "epci:1", "familles_evolution", period)["note"]
-    assert "couples de même sexe" in one(
-        frame, "epci:1", "part_familles_monoparentales_evolution", period)["note"]
+    assert (
+        "couples de même sexe"
+        in one(frame, "epci:1", "part_familles_monoparentales_evolution", period)["note"]
+    )
     assert "même sexe" not in one(frame, "epci:1", "menages_evolution", period)["note"]
     # 2011: (350 + 50) = 400 families with children -> 400: no change
     assert one(frame, "epci:1", "familles_avec_enfants_evolution", period)["valeur"] == 0.0

@@ -8,10 +8,10 @@ import math
 
 import pytest
 import yaml
+from tests.test_cli import REPO, _run
 
 from ctgstats.demo import DATA_DIR
 from ctgstats.indicators.followup import INDICATOR_COLUMNS, followup_from_params
-from tests.test_cli import REPO, _run
 
 SUIVI = DATA_DIR / "suivi"
 
@@ -25,16 +25,20 @@ def followup():
 def _local(indicator: str, year: str) -> dict[str, str]:
     with open(SUIVI / "donnees_locales.csv", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            if (row["indicateur"], row["code"], row["periode"]) == (indicator, "000000101",
-                                                                    year):
+            if (row["indicateur"], row["code"], row["periode"]) == (indicator, "000000101", year):
                 return row
     raise KeyError(indicator)
 
 
 def test_every_status_is_reached(followup):
     statuses = set(followup.dashboard["statut"])
-    assert statuses == {"atteint", "en bonne voie", "pas d'évolution significative",
-                        "en recul", "non mesurable"}
+    assert statuses == {
+        "atteint",
+        "en bonne voie",
+        "pas d'évolution significative",
+        "en recul",
+        "non mesurable",
+    }
 
 
 def test_local_indicator_against_the_raw_file(followup):

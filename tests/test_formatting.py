@@ -17,16 +17,19 @@ from ctgstats.present.formatting import (
 )
 
 
-@pytest.mark.parametrize(("value", "decimals", "expected"), [
-    (12345.6, 1, f"12{NBSP}345,6"),
-    (12345.61, 1, f"12{NBSP}345,6"),
-    (1234567.0, 0, f"1{NBSP}234{NBSP}567"),
-    (31.25, 1, "31,3"),  # half away from zero, as in French statistical tables
-    (-31.25, 1, "-31,3"),
-    (2.675, 2, "2,68"),  # the decimal written, not its binary approximation
-    (-0.04, 1, "0,0"),  # never "-0,0"
-    (999.96, 1, f"1{NBSP}000,0"),
-])
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (12345.6, 1, f"12{NBSP}345,6"),
+        (12345.61, 1, f"12{NBSP}345,6"),
+        (1234567.0, 0, f"1{NBSP}234{NBSP}567"),
+        (31.25, 1, "31,3"),  # half away from zero, as in French statistical tables
+        (-31.25, 1, "-31,3"),
+        (2.675, 2, "2,68"),  # the decimal written, not its binary approximation
+        (-0.04, 1, "0,0"),  # never "-0,0"
+        (999.96, 1, f"1{NBSP}000,0"),
+    ],
+)
 def test_fr_number(value, decimals, expected):
     assert fr_number(value, decimals) == expected
 

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ctgstats.portrait import income
 from ctgstats.core.figures import FIGURE_COLUMNS
+from ctgstats.portrait import income
 
 FILOSOFI = Path(__file__).resolve().parents[2] / "shared" / "data" / "insee" / "filosofi-dep31"
 SECRET = "secret statistique : non publié par l'Insee"
@@ -28,17 +28,40 @@ def one(frame: pd.DataFrame, territoire: str, indicateur: str) -> pd.Series:
 def rows() -> pd.DataFrame:
     """An EPCI fully published, a commune with only NBMEN/Q2, an absent commune."""
     nan = np.nan
-    published = {"NBMEN19": 7000.0, "NBPERS19": 15000.0, "NBUC19": 10500.5, "Q119": 15500.0,
-                 "Q219": 20100.0, "Q319": 26000.0, "Q3_Q1": 10500.0, "D119": 11000.0,
-                 "D219": 13500.0, "D319": 15800.0, "D419": 18000.0, "D619": 22300.0,
-                 "D719": 24500.0, "D819": 28000.0, "D919": 34100.0, "RD": 3.1,
-                 "S80S2019": 3.6, "GI19": 0.262, "PPSOC19": 6.4, "_absent": False}
+    published = {
+        "NBMEN19": 7000.0,
+        "NBPERS19": 15000.0,
+        "NBUC19": 10500.5,
+        "Q119": 15500.0,
+        "Q219": 20100.0,
+        "Q319": 26000.0,
+        "Q3_Q1": 10500.0,
+        "D119": 11000.0,
+        "D219": 13500.0,
+        "D319": 15800.0,
+        "D419": 18000.0,
+        "D619": 22300.0,
+        "D719": 24500.0,
+        "D819": 28000.0,
+        "D919": 34100.0,
+        "RD": 3.1,
+        "S80S2019": 3.6,
+        "GI19": 0.262,
+        "PPSOC19": 6.4,
+        "_absent": False,
+    }
     secret = {column: nan for column in published} | {
-        "NBMEN19": 40.0, "NBPERS19": 90.0, "NBUC19": 60.2, "Q219": 19870.0, "_absent": False}
+        "NBMEN19": 40.0,
+        "NBPERS19": 90.0,
+        "NBUC19": 60.2,
+        "Q219": 19870.0,
+        "_absent": False,
+    }
     absent = {column: nan for column in published} | {"_absent": True}
     return pd.DataFrame.from_dict(
         {"epci:200072635": published, "commune:31001": secret, "commune:31999": absent},
-        orient="index")
+        orient="index",
+    )
 
 
 def test_income_figures_published() -> None:
@@ -49,7 +72,8 @@ def test_income_figures_published() -> None:
     assert row("revenu_median_uc")["valeur"] == 20100.0
     assert row("revenu_median_uc")["unite"] == "€"
     assert row("revenu_median_uc")["definition"].startswith(
-        "Médiane du revenu disponible par unité de consommation")
+        "Médiane du revenu disponible par unité de consommation"
+    )
     assert row("revenu_median_uc")["source"] == "Insee-DGFiP-Cnaf-Cnav-CCMSA, Filosofi 2019"
     assert row("revenu_median_uc")["annee"] == "2019"
     assert row("revenu_q1_uc")["valeur"] == 15500.0
@@ -101,8 +125,11 @@ def _read_filosofi(path: Path, code: str) -> dict[str, float]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for record in csv.DictReader(handle, delimiter=";"):
             if record["CODGEO"] == code:
-                return {k: (float(v.replace(",", ".")) if v else np.nan)
-                        for k, v in record.items() if k and k not in ("CODGEO", "LIBGEO")}
+                return {
+                    k: (float(v.replace(",", ".")) if v else np.nan)
+                    for k, v in record.items()
+                    if k and k not in ("CODGEO", "LIBGEO")
+                }
     raise AssertionError(f"{code} not in {path.name}")
 
 
@@ -113,8 +140,11 @@ def test_real_filosofi_column_names() -> None:
     epci = _read_filosofi(FILOSOFI / "FILO2019_DISP_EPCI.csv", "200072635")
     commune = _read_filosofi(FILOSOFI / "FILO2019_DISP_COM.csv", "31001")
     frame = income.income_figures(
-        pd.DataFrame.from_dict({"epci:200072635": epci, "commune:31001": commune},
-                               orient="index").assign(_absent=False), year=2019)
+        pd.DataFrame.from_dict(
+            {"epci:200072635": epci, "commune:31001": commune}, orient="index"
+        ).assign(_absent=False),
+        year=2019,
+    )
     published = frame[frame["territoire"] == "epci:200072635"]
     assert published["disponible"].all(), published[~published["disponible"]]
     assert one(frame, "epci:200072635", "revenu_median_uc")["valeur"] == epci["Q219"]

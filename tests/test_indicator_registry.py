@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from ctgstats.present.display import INDICATOR_LABELS
 from ctgstats.data.registry import (
     DEFAULT_REGISTRY,
     GLOSSARY_COLUMNS,
@@ -16,11 +15,25 @@ from ctgstats.data.registry import (
     RegistryError,
     load_registry,
 )
+from ctgstats.present.display import INDICATOR_LABELS
 
-BRIEF_THEMES = {"petite_enfance", "enfance_jeunesse", "parentalite", "acces_aux_droits",
-                "logement", "animation_vie_sociale", "handicap", "seniors",
-                "inclusion_numerique", "mobilite", "demographie", "revenus",
-                "pacte_prevention", "pacte_insertion", "pacte_acces_aux_droits"}
+BRIEF_THEMES = {
+    "petite_enfance",
+    "enfance_jeunesse",
+    "parentalite",
+    "acces_aux_droits",
+    "logement",
+    "animation_vie_sociale",
+    "handicap",
+    "seniors",
+    "inclusion_numerique",
+    "mobilite",
+    "demographie",
+    "revenus",
+    "pacte_prevention",
+    "pacte_insertion",
+    "pacte_acces_aux_droits",
+}
 
 ENTRY = """\
   - id: {id}
@@ -85,8 +98,11 @@ def test_shipped_registry_content(registry):
     }
     for indicator_id, (kind, unit, polarity) in expected.items():
         indicator = registry.get(indicator_id)
-        assert (indicator.source.kind, indicator.unit, indicator.polarity) == \
-            (kind, unit, polarity), indicator_id
+        assert (indicator.source.kind, indicator.unit, indicator.polarity) == (
+            kind,
+            unit,
+            polarity,
+        ), indicator_id
 
 
 def test_shipped_registry_rules(registry):
@@ -108,8 +124,11 @@ def test_shipped_registry_rules(registry):
     assert monoparentales.formula.denominator == ("C{yy}_COUPAENF", "C{yy}_FAMMONO")
     assert monoparentales.source.exploitation == "C"
     survey = registry.get("enquete_satisfaction_lieux_echanges")
-    assert (survey.formula.survey, survey.formula.question, survey.formula.codes) == \
-        ("habitants", "satisfaction_lieux", ("A4", "A5"))
+    assert (survey.formula.survey, survey.formula.question, survey.formula.codes) == (
+        "habitants",
+        "satisfaction_lieux",
+        ("A4", "A5"),
+    )
     assert "n'est pas un ménage Insee" in registry.get("allocataires_caf").definition
 
 
@@ -170,14 +189,14 @@ def test_definition_hash_changes_with_the_formula(registry, tmp_path):
         import yaml
 
         entry = {**data, **changes, "override": True}
-        path.write_text(yaml.safe_dump({"indicators": [entry]}, allow_unicode=True),
-                        encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump({"indicators": [entry]}, allow_unicode=True), encoding="utf-8"
+        )
         return load_registry(path).definition_hash(original.id)
 
     before = registry.definition_hash(original.id)
     assert override(tmp_path / "same.yaml") == before
-    assert override(tmp_path / "label.yaml", label="Autre libellé",
-                    polarity="neutral") == before
+    assert override(tmp_path / "label.yaml", label="Autre libellé", polarity="neutral") == before
     new_formula = {**data["formula"], "scale": 1000}
     assert override(tmp_path / "formula.yaml", formula=new_formula) != before
     assert override(tmp_path / "definition.yaml", definition="Autre définition.") != before
@@ -192,7 +211,8 @@ def test_user_file_adds_and_overrides(tmp_path):
         tmp_path / "mon_registre.yaml",
         ENTRY.format(id="ateliers_numeriques", definition="Participants aux ateliers."),
         ENTRY.format(id="allocataires_caf", definition="Autre définition locale.")
-        + "    override: true\n")
+        + "    override: true\n",
+    )
     registry = load_registry(extra)
     shipped = load_registry()
     assert len(registry) == len(shipped) + 1
@@ -205,8 +225,9 @@ def test_user_file_adds_and_overrides(tmp_path):
 
 
 def test_duplicate_id_without_override_names_both_files(tmp_path):
-    extra = _registry_file(tmp_path / "mien.yaml",
-                           ENTRY.format(id="allocataires_caf", definition="Doublon."))
+    extra = _registry_file(
+        tmp_path / "mien.yaml", ENTRY.format(id="allocataires_caf", definition="Doublon.")
+    )
     with pytest.raises(RegistryError) as error:
         load_registry(extra)
     message = str(error.value)
@@ -223,34 +244,57 @@ def test_duplicate_across_user_files(tmp_path):
 
 
 def test_override_of_an_unknown_id(tmp_path):
-    extra = _registry_file(tmp_path / "x.yaml",
-                           ENTRY.format(id="inexistant", definition="X.") + "    override: true\n")
+    extra = _registry_file(
+        tmp_path / "x.yaml", ENTRY.format(id="inexistant", definition="X.") + "    override: true\n"
+    )
     with pytest.raises(RegistryError, match="no earlier registry file defines this id"):
         load_registry(extra)
 
 
 def test_duplicate_in_the_same_file(tmp_path):
-    extra = _registry_file(tmp_path / "x.yaml", ENTRY.format(id="deux", definition="A."),
-                           ENTRY.format(id="deux", definition="B."))
-    with pytest.raises(RegistryError, match="line 10, indicator 'deux': id already defined "
-                                            "at line 2"):
+    extra = _registry_file(
+        tmp_path / "x.yaml",
+        ENTRY.format(id="deux", definition="A."),
+        ENTRY.format(id="deux", definition="B."),
+    )
+    with pytest.raises(
+        RegistryError, match="line 10, indicator 'deux': id already defined at line 2"
+    ):
         load_registry(extra)
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (("polarity: up", "polarity: upward"), (r"line 8, indicator 'mauvais': field polarity: "
-                                           r"expected 'up', 'down' or 'neutral' "
-                                           r"\(value: 'upward'\)")),
-    (("themes: [acces_aux_droits]", "themes: [acces_droits]"),
-     (r"line 9, indicator 'mauvais': field themes: unknown theme 'acces_droits'; did you mean "
-     r"'acces_aux_droits'")),
-    (("unit: personnes", "unit: personnes\n    couleur: rouge"),
-     r"line 6, indicator 'mauvais': field couleur: unknown field"),
-    (("    min_gap_years: 1\n", ""),
-     r"line 2, indicator 'mauvais': .*min_gap_years is required for a user_table indicator"),
-    (("id: mauvais", "id: Mauvais-Id"),
-     r"line 2, indicator 'Mauvais-Id': field id: String should match pattern"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("polarity: up", "polarity: upward"),
+            (
+                r"line 8, indicator 'mauvais': field polarity: "
+                r"expected 'up', 'down' or 'neutral' "
+                r"\(value: 'upward'\)"
+            ),
+        ),
+        (
+            ("themes: [acces_aux_droits]", "themes: [acces_droits]"),
+            (
+                r"line 9, indicator 'mauvais': field themes: unknown theme 'acces_droits'; did you mean "
+                r"'acces_aux_droits'"
+            ),
+        ),
+        (
+            ("unit: personnes", "unit: personnes\n    couleur: rouge"),
+            r"line 6, indicator 'mauvais': field couleur: unknown field",
+        ),
+        (
+            ("    min_gap_years: 1\n", ""),
+            r"line 2, indicator 'mauvais': .*min_gap_years is required for a user_table indicator",
+        ),
+        (
+            ("id: mauvais", "id: Mauvais-Id"),
+            r"line 2, indicator 'Mauvais-Id': field id: String should match pattern",
+        ),
+    ],
+)
 def test_invalid_entries_name_file_line_id_field_value(tmp_path, change, expected):
     text = ENTRY.format(id="mauvais", definition="Déf.").replace(*change)
     extra = _registry_file(tmp_path / "faux.yaml", text)
@@ -288,7 +332,8 @@ def test_source_kind_rules(tmp_path):
     with pytest.raises(RegistryError, match=r"needs formula\.codes"):
         load_registry(path, default=False)
     local = ENTRY.format(id="local", definition="X.").replace(
-        "    min_gap_years: 1\n", "    min_gap_years: 1\n    formula: {figure: population}\n")
+        "    min_gap_years: 1\n", "    min_gap_years: 1\n    formula: {figure: population}\n"
+    )
     path = _registry_file(tmp_path / "u.yaml", local)
     with pytest.raises(RegistryError, match="formula.figure is for census and filosofi"):
         load_registry(path, default=False)
@@ -309,7 +354,8 @@ def test_all_errors_of_a_file_are_listed(tmp_path):
     extra = _registry_file(
         tmp_path / "deux.yaml",
         ENTRY.format(id="un", definition="A.").replace("polarity: up", "polarity: haut"),
-        ENTRY.format(id="deux", definition="B.").replace("unit: personnes", "unit: ''"))
+        ENTRY.format(id="deux", definition="B.").replace("unit: personnes", "unit: ''"),
+    )
     with pytest.raises(RegistryError) as error:
         load_registry(extra)
     message = str(error.value)

@@ -12,8 +12,14 @@ pytestmark = pytest.mark.notebooks
 
 
 def _params(code: str):
-    return parse_params({"territory": {"level": "epci", "code": code}, "cog_year": 2025,
-                         "data_dirs": ["ctgstats:demo"], "notebooks": ["01_demographie"]})
+    return parse_params(
+        {
+            "territory": {"level": "epci", "code": code},
+            "cog_year": 2025,
+            "data_dirs": ["ctgstats:demo"],
+            "notebooks": ["01_demographie"],
+        }
+    )
 
 
 def test_one_kernel_for_several_territories(tmp_path):
@@ -34,7 +40,9 @@ def test_failure_on_a_session_names_the_cell(tmp_path, monkeypatch):
     notebook.cells.insert(4, nbformat.v4.new_code_cell("1 / 0"))
     nbformat.write(notebook, templates / "01_demographie.ipynb")
     with KernelSession() as session, pytest.raises(RunError) as caught:
-        run(plan_run(_params("000000101"), output_dir=tmp_path / "out", templates=templates),
-            session=session)
+        run(
+            plan_run(_params("000000101"), output_dir=tmp_path / "out", templates=templates),
+            session=session,
+        )
     assert caught.value.notebook == "01_demographie" and caught.value.cell == 5
     assert "ZeroDivisionError" in str(caught.value)

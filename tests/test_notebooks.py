@@ -13,12 +13,18 @@ import nbformat
 import papermill as pm
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted(
+    (Path(__file__).resolve().parents[1] / "src" / "ctgstats" / "notebooks").glob("*.ipynb")
+)
 
 
 def test_there_are_notebooks():
-    assert [p.stem for p in NOTEBOOKS] == ["01_demographie", "02_familles_menages",
-                                           "03_enquete", "04_indicateurs"]
+    assert [p.stem for p in NOTEBOOKS] == [
+        "01_demographie",
+        "02_familles_menages",
+        "03_enquete",
+        "04_indicateurs",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -39,8 +45,9 @@ def test_notebook_is_a_thin_template(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_the_demo(path, tmp_path):
     output = tmp_path / path.name
-    pm.execute_notebook(str(path), str(output), kernel_name="python3", progress_bar=False,
-                        cwd=str(tmp_path))
+    pm.execute_notebook(
+        str(path), str(output), kernel_name="python3", progress_bar=False, cwd=str(tmp_path)
+    )
     notebook = nbformat.read(output, as_version=4)
     text = json.dumps([c.get("outputs", []) for c in notebook.cells], ensure_ascii=False)
     assert "Données fictives" in text or "DONNÉES FICTIVES" in text

@@ -23,44 +23,101 @@ def test_minimal_params_get_documented_defaults():
     assert params.options.small_count_threshold == 200
     assert params.options.ageing_index == "65"
     assert params.notebook_names == ("01_demographie", "02_familles_menages")
-    with_survey = parse_params({"territory": {"level": "commune", "code": "31471"},
-                                "surveys": [{"id": "habitants", "export": "e.csv",
-                                             "codebook": "c.yaml"}]})
+    with_survey = parse_params(
+        {
+            "territory": {"level": "commune", "code": "31471"},
+            "surveys": [{"id": "habitants", "export": "e.csv", "codebook": "c.yaml"}],
+        }
+    )
     assert with_survey.notebook_names[-1] == "03_enquete"
     assert with_survey.surveys[0].weighting.margins == ("age", "sexe")
     assert params.comparators is None  # resolved later: département + France
 
 
-@pytest.mark.parametrize(("data", "fragment"), [
-    ({"territory": {"level": "epci", "code": "200072635"}, "colour": "red"},
-     "colour: unknown key"),
-    ({"territory": {"level": "epci", "code": 200072635}},
-     "territory.code: code 200072635 must be written as a quoted string"),
-    ({"territory": {"level": "epci", "code": "20007263"}},
-     "territory.code: '20007263' is not a valid epci code"),
-    ({"territory": {"level": "commune", "code": "2C004"}},
-     "territory.code: '2C004' is not a valid commune code"),
-    ({"territory": {"level": "canton", "code": "3101"}}, "territory.level"),
-    ({"territory": {"level": "epci", "code": "200072635"}, "census": {"vintages": "2022"}},
-     "census.vintages"),
-    ({"territory": {"level": "epci", "code": "200072635"}, "census": {"vintages": [2022, 2022]}},
-     "duplicate census vintages"),
-    ({"territory": {"level": "epci", "code": "200072635"}, "options": {"ageing_index": "70"}},
-     "options.ageing_index"),
-    ({"territory": {"level": "groupe", "code": "vallee", "name": "Vallée",
-                    "communes": ["31471", 31438]}}, "commune code 31438 must be a quoted string"),
-    ({"territory": {"level": "groupe", "code": "vallee", "communes": ["31471"]}},
-     "needs a 'name'"),
-    ({"territory": {"level": "epci", "code": "200072635"}, "notebooks": ["99_autre"]},
-     "notebooks.0"),
-    ({"territory": {"level": "epci", "code": "200072635"}, "notebooks": ["03_enquete"]},
-     "'03_enquete' needs at least one entry in 'surveys'"),
-    ({"territory": {"level": "epci", "code": "200072635"},
-      "surveys": [{"id": "h", "export": "e.csv", "codebook": "c.yaml",
-                   "weighting": {"margins": ["revenu"]}}]}, "cannot be taken from the census"),
-    ({"territory": {"level": "epci", "code": "200072635"},
-      "surveys": [{"export": "e.csv", "codebook": "c.yaml"}]}, "surveys.0.id"),
-])
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (
+            {"territory": {"level": "epci", "code": "200072635"}, "colour": "red"},
+            "colour: unknown key",
+        ),
+        (
+            {"territory": {"level": "epci", "code": 200072635}},
+            "territory.code: code 200072635 must be written as a quoted string",
+        ),
+        (
+            {"territory": {"level": "epci", "code": "20007263"}},
+            "territory.code: '20007263' is not a valid epci code",
+        ),
+        (
+            {"territory": {"level": "commune", "code": "2C004"}},
+            "territory.code: '2C004' is not a valid commune code",
+        ),
+        ({"territory": {"level": "canton", "code": "3101"}}, "territory.level"),
+        (
+            {"territory": {"level": "epci", "code": "200072635"}, "census": {"vintages": "2022"}},
+            "census.vintages",
+        ),
+        (
+            {
+                "territory": {"level": "epci", "code": "200072635"},
+                "census": {"vintages": [2022, 2022]},
+            },
+            "duplicate census vintages",
+        ),
+        (
+            {
+                "territory": {"level": "epci", "code": "200072635"},
+                "options": {"ageing_index": "70"},
+            },
+            "options.ageing_index",
+        ),
+        (
+            {
+                "territory": {
+                    "level": "groupe",
+                    "code": "vallee",
+                    "name": "Vallée",
+                    "communes": ["31471", 31438],
+                }
+            },
+            "commune code 31438 must be a quoted string",
+        ),
+        (
+            {"territory": {"level": "groupe", "code": "vallee", "communes": ["31471"]}},
+            "needs a 'name'",
+        ),
+        (
+            {"territory": {"level": "epci", "code": "200072635"}, "notebooks": ["99_autre"]},
+            "notebooks.0",
+        ),
+        (
+            {"territory": {"level": "epci", "code": "200072635"}, "notebooks": ["03_enquete"]},
+            "'03_enquete' needs at least one entry in 'surveys'",
+        ),
+        (
+            {
+                "territory": {"level": "epci", "code": "200072635"},
+                "surveys": [
+                    {
+                        "id": "h",
+                        "export": "e.csv",
+                        "codebook": "c.yaml",
+                        "weighting": {"margins": ["revenu"]},
+                    }
+                ],
+            },
+            "cannot be taken from the census",
+        ),
+        (
+            {
+                "territory": {"level": "epci", "code": "200072635"},
+                "surveys": [{"export": "e.csv", "codebook": "c.yaml"}],
+            },
+            "surveys.0.id",
+        ),
+    ],
+)
 def test_bad_params_are_refused_with_field_and_value(data, fragment):
     with pytest.raises(ParamsError) as caught:
         parse_params(data, source="params/x.yaml")
@@ -88,8 +145,16 @@ def test_unquoted_code_in_yaml_is_refused(tmp_path):
 def test_json_schema_documents_every_field():
     schema = json_schema()
     json.dumps(schema)
-    assert {"territory", "cog_year", "comparators", "census", "data_dirs", "output_dir",
-            "notebooks", "options"} <= set(schema["properties"])
+    assert {
+        "territory",
+        "cog_year",
+        "comparators",
+        "census",
+        "data_dirs",
+        "output_dir",
+        "notebooks",
+        "options",
+    } <= set(schema["properties"])
     assert schema["additionalProperties"] is False
 
 

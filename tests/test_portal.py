@@ -42,17 +42,34 @@ revenu_median_uc,commune,31555,2021,21450.0,€,"Filosofi 2021"
 """
 
 
-def _territory(root: Path, folder: str, *, name: str, level: str, code: str,
-               status: str = "success", fictional: bool = False, figures: str | None = None,
-               error: dict | None = None, finished_at: str = "2026-03-01T10:00:00+01:00",
-               pages: bool = True) -> Path:
+def _territory(
+    root: Path,
+    folder: str,
+    *,
+    name: str,
+    level: str,
+    code: str,
+    status: str = "success",
+    fictional: bool = False,
+    figures: str | None = None,
+    error: dict | None = None,
+    finished_at: str = "2026-03-01T10:00:00+01:00",
+    pages: bool = True,
+) -> Path:
     target = root / folder
     (target / "tables").mkdir(parents=True)
-    manifest = {"tool": "ctgstats", "status": status, "finished_at": finished_at,
-                "territory": {"level": level, "code": code, "name": name},
-                "fictional_data": fictional, "outputs": [], "error": error}
-    (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False),
-                                          encoding="utf-8")
+    manifest = {
+        "tool": "ctgstats",
+        "status": status,
+        "finished_at": finished_at,
+        "territory": {"level": level, "code": code, "name": name},
+        "fictional_data": fictional,
+        "outputs": [],
+        "error": error,
+    }
+    (target / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False), encoding="utf-8"
+    )
     if figures is not None:
         (target / "tables" / "chiffres_cles.csv").write_text(figures, encoding="utf-8")
     if pages and status == "success":
@@ -63,13 +80,30 @@ def _territory(root: Path, folder: str, *, name: str, level: str, code: str,
 @pytest.fixture
 def outputs(tmp_path):
     root = tmp_path / "outputs"
-    _territory(root, "commune-31555", name="Toulouse fictive", level="commune", code="31555",
-               figures=FIGURES)
-    _territory(root, "epci-000000101.echec", name="CC du Haut-Val fictif", level="epci",
-               code="000000101", status="failed", fictional=True,
-               error={"type": "RunError", "message": "notebook 02_familles_menages failed "
-                      "in cell 7: KeyError: 'C22_FAM' <absent>", "notebook":
-                      "02_familles_menages", "cell": 7})
+    _territory(
+        root,
+        "commune-31555",
+        name="Toulouse fictive",
+        level="commune",
+        code="31555",
+        figures=FIGURES,
+    )
+    _territory(
+        root,
+        "epci-000000101.echec",
+        name="CC du Haut-Val fictif",
+        level="epci",
+        code="000000101",
+        status="failed",
+        fictional=True,
+        error={
+            "type": "RunError",
+            "message": "notebook 02_familles_menages failed "
+            "in cell 7: KeyError: 'C22_FAM' <absent>",
+            "notebook": "02_familles_menages",
+            "cell": 7,
+        },
+    )
     return root
 
 
@@ -92,6 +126,7 @@ def _cell(row, indicator: str, soup: BeautifulSoup):
 # --------------------------------------------------------------------------------------
 # Portal
 # --------------------------------------------------------------------------------------
+
 
 def test_both_territories_are_listed_with_their_status(outputs):
     soup = _portal(outputs)
@@ -171,11 +206,16 @@ def test_fictional_banner(outputs, tmp_path):
     assert "données fictives" not in _rows(soup)["commune-31555"].get_text()
 
     demo = tmp_path / "demo"
-    _territory(demo, "epci-000000101", name="CC du Haut-Val fictif", level="epci",
-               code="000000101", fictional=True)
+    _territory(
+        demo,
+        "epci-000000101",
+        name="CC du Haut-Val fictif",
+        level="epci",
+        code="000000101",
+        fictional=True,
+    )
     soup = _portal(demo)
-    assert [b.get_text() for b in soup.find_all(class_="ctg-fictional-banner")] == [
-        FICTIONAL_TEXT]
+    assert [b.get_text() for b in soup.find_all(class_="ctg-fictional-banner")] == [FICTIONAL_TEXT]
     assert soup.title.get_text().startswith("Données fictives — ")
 
     real = tmp_path / "real"
@@ -184,12 +224,18 @@ def test_fictional_banner(outputs, tmp_path):
 
 
 def test_a_failed_run_keeps_the_previous_report(outputs):
-    _territory(outputs, "epci-000000101", name="CC du Haut-Val fictif", level="epci",
-               code="000000101", fictional=True, finished_at="2026-02-01T10:00:00+01:00",
-               figures="indicateur,niveau,code,annee,valeur,unite,source\n"
-                       "population,epci,000000101,2022,7562.5,habitants,Insee\n")
-    (outputs / "epci-000000101" / SINGLE_FILE_NAME).write_text("<html></html>",
-                                                               encoding="utf-8")
+    _territory(
+        outputs,
+        "epci-000000101",
+        name="CC du Haut-Val fictif",
+        level="epci",
+        code="000000101",
+        fictional=True,
+        finished_at="2026-02-01T10:00:00+01:00",
+        figures="indicateur,niveau,code,annee,valeur,unite,source\n"
+        "population,epci,000000101,2022,7562.5,habitants,Insee\n",
+    )
+    (outputs / "epci-000000101" / SINGLE_FILE_NAME).write_text("<html></html>", encoding="utf-8")
     entries = {e.slug: e for e in collect_entries(outputs)}
     entry = entries["epci-000000101"]
     assert entry.failed and entry.previous_success
@@ -202,8 +248,9 @@ def test_a_failed_run_keeps_the_previous_report(outputs):
 
 
 def test_hidden_and_unrelated_folders_are_ignored(outputs):
-    _territory(outputs, ".commune-31555.en-cours-123", name="en cours", level="commune",
-               code="31555")
+    _territory(
+        outputs, ".commune-31555.en-cours-123", name="en cours", level="commune", code="31555"
+    )
     (outputs / "notes").mkdir()
     assert {e.slug for e in collect_entries(outputs)} == {"commune-31555", "epci-000000101"}
 
@@ -219,8 +266,7 @@ def test_empty_output_folder(tmp_path):
 def test_render_portal_is_deterministic_given_a_date(outputs):
     entries = collect_entries(outputs)
     one = render_portal(entries, title="Mes territoires", generated_at="01/02/2026 10:00")
-    assert one == render_portal(entries, title="Mes territoires",
-                                generated_at="01/02/2026 10:00")
+    assert one == render_portal(entries, title="Mes territoires", generated_at="01/02/2026 10:00")
     assert "<title>Mes territoires</title>" in one and "01/02/2026 10:00" in one
 
 
@@ -228,24 +274,31 @@ def test_render_portal_is_deterministic_given_a_date(outputs):
 # Single-file report
 # --------------------------------------------------------------------------------------
 
-PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU"
-       "5ErkJggg==")
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU"
+    "5ErkJggg=="
+)
 
 
 def _page(title: str, body: str, *, fictional: bool = True) -> str:
-    banner = (f'<div class="ctg-fictional-banner" role="alert">{FICTIONAL_TEXT}</div>'
-              if fictional else "")
+    banner = (
+        f'<div class="ctg-fictional-banner" role="alert">{FICTIONAL_TEXT}</div>'
+        if fictional
+        else ""
+    )
     prefix = "Données fictives — " if fictional else ""
-    return ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-            f"<title>{prefix}{title} — CC du Haut-Val fictif</title>"
-            "<style>body { color: black; }</style></head>"
-            '<body class="jp-Notebook ctg-report"><main>'
-            '<p class="ctg-back"><a href="index.html">← Retour</a></p>'
-            f"{banner}"
-            '<nav class="ctg-toc"><p>Sommaire</p><ul><li><a href="#enquete">x</a></li></ul></nav>'
-            f"{body}"
-            '<footer class="ctg-footer"><p>Généré le 01/02/2026.</p></footer>'
-            "</main></body></html>")
+    return (
+        '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+        f"<title>{prefix}{title} — CC du Haut-Val fictif</title>"
+        "<style>body { color: black; }</style></head>"
+        '<body class="jp-Notebook ctg-report"><main>'
+        '<p class="ctg-back"><a href="index.html">← Retour</a></p>'
+        f"{banner}"
+        '<nav class="ctg-toc"><p>Sommaire</p><ul><li><a href="#enquete">x</a></li></ul></nav>'
+        f"{body}"
+        '<footer class="ctg-footer"><p>Généré le 01/02/2026.</p></footer>'
+        "</main></body></html>"
+    )
 
 
 def _cell_html(heading: str) -> str:
@@ -256,26 +309,43 @@ def _cell_html(heading: str) -> str:
 def territory(tmp_path):
     folder = tmp_path / "epci-000000101"
     folder.mkdir()
-    first = _page("Démographie : population, âges, vieillissement", "".join([
-        _cell_html('<h1 id="portrait">Portrait<a class="anchor-link" href="#portrait">¶</a></h1>'),
-        _cell_html('<h2 id="constats">Constats<a class="anchor-link" href="#constats">¶</a></h2>'),
-        '<p><a href="#constats">voir les constats</a></p>',
-        f'<div class="jp-RenderedImage"><img src="data:image/png;base64,{PNG}" alt="g"></div>',
-        _cell_html('<h3 id="detail">Détail</h3>'),
-    ]))
-    second = _page("Enquête « habitants »", "".join([
-        _cell_html('<h1 id="enquete">Enquête<a class="anchor-link" href="#enquete">¶</a></h1>'),
-        _cell_html('<h2 id="constats">Constats<a class="anchor-link" href="#constats">¶</a></h2>'),
-        '<p><a href="#constats">voir les constats</a> <a href="https://www.insee.fr">Insee</a>'
-        ' <a href="01_demographie.html#constats">démographie</a>'
-        ' <a href="01_demographie.html">partie 1</a></p>',
-        _cell_html('<h1 id="annexe">Annexe</h1>'),
-        _cell_html('<h2 id="detail">Détail</h2>'),
-    ]))
+    first = _page(
+        "Démographie : population, âges, vieillissement",
+        "".join(
+            [
+                _cell_html(
+                    '<h1 id="portrait">Portrait<a class="anchor-link" href="#portrait">¶</a></h1>'
+                ),
+                _cell_html(
+                    '<h2 id="constats">Constats<a class="anchor-link" href="#constats">¶</a></h2>'
+                ),
+                '<p><a href="#constats">voir les constats</a></p>',
+                f'<div class="jp-RenderedImage"><img src="data:image/png;base64,{PNG}" alt="g"></div>',
+                _cell_html('<h3 id="detail">Détail</h3>'),
+            ]
+        ),
+    )
+    second = _page(
+        "Enquête « habitants »",
+        "".join(
+            [
+                _cell_html(
+                    '<h1 id="enquete">Enquête<a class="anchor-link" href="#enquete">¶</a></h1>'
+                ),
+                _cell_html(
+                    '<h2 id="constats">Constats<a class="anchor-link" href="#constats">¶</a></h2>'
+                ),
+                '<p><a href="#constats">voir les constats</a> <a href="https://www.insee.fr">Insee</a>'
+                ' <a href="01_demographie.html#constats">démographie</a>'
+                ' <a href="01_demographie.html">partie 1</a></p>',
+                _cell_html('<h1 id="annexe">Annexe</h1>'),
+                _cell_html('<h2 id="detail">Détail</h2>'),
+            ]
+        ),
+    )
     (folder / "01_demographie.html").write_text(first, encoding="utf-8")
     (folder / "03_enquete_habitants.html").write_text(second, encoding="utf-8")
-    (folder / "index.html").write_text("<!DOCTYPE html><title>accueil</title>",
-                                       encoding="utf-8")
+    (folder / "index.html").write_text("<!DOCTYPE html><title>accueil</title>", encoding="utf-8")
     return folder
 
 
@@ -298,15 +368,26 @@ def test_single_file_report_gathers_the_parts(territory):
     assert len(sections) == 2
     # one h1 per part, titled after the page; the other h1 became an h2
     assert [[h.get_text().rstrip("¶") for h in s.find_all("h1")] for s in sections] == [
-        ["Démographie : population, âges, vieillissement"], ["Enquête « habitants »"]]
-    assert [h.get_text() for h in sections[1].find_all("h2")] == ["Constats¶", "Annexe",
-                                                                   "Détail"]
+        ["Démographie : population, âges, vieillissement"],
+        ["Enquête « habitants »"],
+    ]
+    assert [h.get_text() for h in sections[1].find_all("h2")] == ["Constats¶", "Annexe", "Détail"]
     # every TOC entry, in-part link and heading anchor points to an existing id
     toc = soup.find("nav")
-    entries = [(li["class"][0], a.get_text(), a["href"]) for li in toc.find_all("li")
-               for a in li.find_all("a")]
-    assert [e[0] for e in entries] == ["ctg-toc-1", "ctg-toc-2", "ctg-toc-3", "ctg-toc-1",
-                                       "ctg-toc-2", "ctg-toc-2", "ctg-toc-2"]
+    entries = [
+        (li["class"][0], a.get_text(), a["href"])
+        for li in toc.find_all("li")
+        for a in li.find_all("a")
+    ]
+    assert [e[0] for e in entries] == [
+        "ctg-toc-1",
+        "ctg-toc-2",
+        "ctg-toc-3",
+        "ctg-toc-1",
+        "ctg-toc-2",
+        "ctg-toc-2",
+        "ctg-toc-2",
+    ]
     for link in soup.find_all("a", href=True):
         if link["href"].startswith("#"):
             assert soup.find(id=link["href"][1:]) is not None, link
@@ -325,17 +406,21 @@ def test_single_file_report_gathers_the_parts(territory):
 
 def test_parts_follow_the_manifest_order(territory):
     (territory / "03_enquete_elus.html").write_text(
-        _page("Enquête « elus »", _cell_html('<h1 id="enquete">Enquête</h1>')),
-        encoding="utf-8")
-    manifest = {"territory": {"name": "CC du Haut-Val fictif"}, "fictional_data": True,
-                "notebooks": ["01_demographie", "03_enquete"],
-                "params": {"surveys": [{"id": "habitants"}, {"id": "elus"}]}}
+        _page("Enquête « elus »", _cell_html('<h1 id="enquete">Enquête</h1>')), encoding="utf-8"
+    )
+    manifest = {
+        "territory": {"name": "CC du Haut-Val fictif"},
+        "fictional_data": True,
+        "notebooks": ["01_demographie", "03_enquete"],
+        "params": {"surveys": [{"id": "habitants"}, {"id": "elus"}]},
+    }
     (territory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    soup = BeautifulSoup(single_file_report(territory).read_text(encoding="utf-8"),
-                         "html.parser")
+    soup = BeautifulSoup(single_file_report(territory).read_text(encoding="utf-8"), "html.parser")
     assert [s["aria-label"] for s in soup.find_all("section")] == [
-        "Démographie : population, âges, vieillissement", "Enquête « habitants »",
-        "Enquête « elus »"]
+        "Démographie : population, âges, vieillissement",
+        "Enquête « habitants »",
+        "Enquête « elus »",
+    ]
     assert "6 parties" not in soup.get_text() and "3 parties" in soup.get_text()
 
 
@@ -351,10 +436,10 @@ def test_real_data_report_has_no_banner(territory):
     for page in territory.glob("0*.html"):
         text = page.read_text(encoding="utf-8")
         text = text.replace(
-            f'<div class="ctg-fictional-banner" role="alert">{FICTIONAL_TEXT}</div>', "")
+            f'<div class="ctg-fictional-banner" role="alert">{FICTIONAL_TEXT}</div>', ""
+        )
         page.write_text(text.replace("Données fictives — ", ""), encoding="utf-8")
-    soup = BeautifulSoup(single_file_report(territory).read_text(encoding="utf-8"),
-                         "html.parser")
+    soup = BeautifulSoup(single_file_report(territory).read_text(encoding="utf-8"), "html.parser")
     assert soup.find(class_="ctg-fictional-banner") is None
     assert soup.title.get_text() == "Rapport complet — CC du Haut-Val fictif"
 
@@ -376,32 +461,66 @@ def test_an_unreadable_manifest_is_listed_as_failed(outputs):
 
 
 def test_long_or_bare_error_messages(tmp_path):
-    _territory(tmp_path, "commune-00001.echec", name="A", level="commune", code="00001",
-               status="failed", error={"type": "KeyError", "message": "x" * 500,
-                                       "notebook": None, "cell": None})
-    _territory(tmp_path, "commune-00002.echec", name="B", level="commune", code="00002",
-               status="failed", error={"type": "KeyError", "message": "KeyError: 'P22_POP'",
-                                       "notebook": "01_demographie", "cell": 4})
+    _territory(
+        tmp_path,
+        "commune-00001.echec",
+        name="A",
+        level="commune",
+        code="00001",
+        status="failed",
+        error={"type": "KeyError", "message": "x" * 500, "notebook": None, "cell": None},
+    )
+    _territory(
+        tmp_path,
+        "commune-00002.echec",
+        name="B",
+        level="commune",
+        code="00002",
+        status="failed",
+        error={
+            "type": "KeyError",
+            "message": "KeyError: 'P22_POP'",
+            "notebook": "01_demographie",
+            "cell": 4,
+        },
+    )
     rows = _rows(_portal(tmp_path))
     long = rows["commune-00001"]
     assert long.find("details").find("pre").get_text() == "x" * 500
     assert len(long.find("p", class_="ctg-error").get_text()) < 250
-    assert "KeyError: 'P22_POP' (notebook 01_demographie, cellule 4)" in \
-        rows["commune-00002"].get_text()
+    assert (
+        "KeyError: 'P22_POP' (notebook 01_demographie, cellule 4)"
+        in rows["commune-00002"].get_text()
+    )
 
 
 def test_failures_of_a_batch_without_folder_are_listed(outputs):
-    batch = {"tool": "ctgstats batch", "finished_at": "2026-04-01T10:00:00+02:00",
-             "items": [
-                 {"territoire": "commune-31555", "nom": "Toulouse fictive",
-                  "statut": "échec", "message": "ValueError: fichier RP2022 illisible",
-                  "notebook_en_echec": None, "cellule": None},
-                 {"territoire": "epci-200072635", "nom": None, "statut": "échec",
-                  "message": "DataError: colonne P22_POP absente",
-                  "notebook_en_echec": None, "cellule": None},
-                 {"territoire": "commune-00009", "nom": "Ok", "statut": "réussi"}]}
-    (outputs / "batch-manifest.json").write_text(json.dumps(batch, ensure_ascii=False),
-                                                 encoding="utf-8")
+    batch = {
+        "tool": "ctgstats batch",
+        "finished_at": "2026-04-01T10:00:00+02:00",
+        "items": [
+            {
+                "territoire": "commune-31555",
+                "nom": "Toulouse fictive",
+                "statut": "échec",
+                "message": "ValueError: fichier RP2022 illisible",
+                "notebook_en_echec": None,
+                "cellule": None,
+            },
+            {
+                "territoire": "epci-200072635",
+                "nom": None,
+                "statut": "échec",
+                "message": "DataError: colonne P22_POP absente",
+                "notebook_en_echec": None,
+                "cellule": None,
+            },
+            {"territoire": "commune-00009", "nom": "Ok", "statut": "réussi"},
+        ],
+    }
+    (outputs / "batch-manifest.json").write_text(
+        json.dumps(batch, ensure_ascii=False), encoding="utf-8"
+    )
     entries = {e.slug: e for e in collect_entries(outputs)}
     assert set(entries) == {"commune-31555", "epci-000000101", "epci-200072635"}
     new = entries["epci-200072635"]

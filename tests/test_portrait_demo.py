@@ -29,26 +29,45 @@ def _zip_csv(name: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def raw():
-    composition = pd.read_excel(DATA_DIR / "insee" / "cog" /
-                                "Intercommunalite_Metropole_au_01-01-2025.xlsx",
-                                sheet_name="Composition_communale", header=5, dtype=str)
+    composition = pd.read_excel(
+        DATA_DIR / "insee" / "cog" / "Intercommunalite_Metropole_au_01-01-2025.xlsx",
+        sheet_name="Composition_communale",
+        header=5,
+        dtype=str,
+    )
     communes = composition.loc[composition["EPCI"] == EPCI, "CODGEO"].tolist()
     pop = _zip_csv("base-cc-evol-struct-pop-2022").set_index("CODGEO")
-    fam = pd.read_excel(RP / "base-cc-coupl-fam-men-2022.xlsx", sheet_name="COM", header=5,
-                        dtype={"CODGEO": str}).set_index("CODGEO")
+    fam = pd.read_excel(
+        RP / "base-cc-coupl-fam-men-2022.xlsx", sheet_name="COM", header=5, dtype={"CODGEO": str}
+    ).set_index("CODGEO")
     hist = _zip_csv("base-cc-serie-historique-2022").set_index("CODGEO")
-    filo = pd.read_csv(FILO / "FILO2019_DISP_EPCI.csv", sep=";", decimal=",",
-                       dtype={"CODGEO": str}, encoding="utf-8-sig").set_index("CODGEO")
-    return {"communes": communes, "all": composition["CODGEO"].tolist(),
-            "pop": pop.loc[communes].sum(), "pop_dep": pop.sum(),
-            "fam": fam.loc[communes].sum(numeric_only=True),
-            "hist": hist.loc[communes].sum(), "filo": filo}
+    filo = pd.read_csv(
+        FILO / "FILO2019_DISP_EPCI.csv",
+        sep=";",
+        decimal=",",
+        dtype={"CODGEO": str},
+        encoding="utf-8-sig",
+    ).set_index("CODGEO")
+    return {
+        "communes": communes,
+        "all": composition["CODGEO"].tolist(),
+        "pop": pop.loc[communes].sum(),
+        "pop_dep": pop.sum(),
+        "fam": fam.loc[communes].sum(numeric_only=True),
+        "hist": hist.loc[communes].sum(),
+        "filo": filo,
+    }
 
 
 @pytest.fixture(scope="module")
 def portrait():
-    return build_portrait({"territory": {"level": "epci", "code": EPCI}, "cog_year": 2025,
-                           "data_dirs": ["ctgstats:demo"]})
+    return build_portrait(
+        {
+            "territory": {"level": "epci", "code": EPCI},
+            "cog_year": 2025,
+            "data_dirs": ["ctgstats:demo"],
+        }
+    )
 
 
 def test_territory_and_comparators(portrait, raw):
@@ -62,12 +81,14 @@ def test_population_and_growth(portrait, raw):
     p11, p22 = raw["pop"]["P11_POP"], raw["pop"]["P22_POP"]
     assert portrait.value("population", 2022) == pytest.approx(p22, rel=1e-12)
     assert portrait.value("population_tcam", "2011-2022") == pytest.approx(
-        ((p22 / p11) ** (1 / 11) - 1) * 100, rel=1e-9)
+        ((p22 / p11) ** (1 / 11) - 1) * 100, rel=1e-9
+    )
     births = raw["hist"]["NAIS1116"] + raw["hist"]["NAIS1622"]
     deaths = raw["hist"]["DECE1116"] + raw["hist"]["DECE1622"]
     assert portrait.value("solde_naturel", "2011-2022") == pytest.approx(births - deaths)
     assert portrait.value("solde_migratoire_apparent", "2011-2022") == pytest.approx(
-        (p22 - p11) - (births - deaths))
+        (p22 - p11) - (births - deaths)
+    )
 
 
 def test_ages(portrait, raw):
@@ -75,13 +96,16 @@ def test_ages(portrait, raw):
     share_60 = (pop["P22_POP6074"] + pop["P22_POP7589"] + pop["P22_POP90P"]) / pop["P22_POP"]
     assert portrait.value("part_60_plus", 2022) == pytest.approx(100 * share_60, rel=1e-9)
     assert portrait.value("indice_vieillissement", 2022) == pytest.approx(
-        100 * pop["P22_POP65P"] / pop["P22_POP0019"], rel=1e-9)
+        100 * pop["P22_POP65P"] / pop["P22_POP0019"], rel=1e-9
+    )
     dep = raw["pop_dep"]
     assert portrait.value("part_75_plus", 2022, "departement:00") == pytest.approx(
-        100 * (dep["P22_POP7589"] + dep["P22_POP90P"]) / dep["P22_POP"], rel=1e-9)
+        100 * (dep["P22_POP7589"] + dep["P22_POP90P"]) / dep["P22_POP"], rel=1e-9
+    )
     # P16 columns are taken from the most recent publication (the RP2022 base)
     assert portrait.value("part_75_plus", 2016) == pytest.approx(
-        100 * (pop["P16_POP7589"] + pop["P16_POP90P"]) / pop["P16_POP"], rel=1e-9)
+        100 * (pop["P16_POP7589"] + pop["P16_POP90P"]) / pop["P16_POP"], rel=1e-9
+    )
 
 
 def test_families(portrait, raw):
@@ -89,15 +113,20 @@ def test_families(portrait, raw):
     with_children_11 = fam["C11_COUPAENF"] + fam["C11_FAMMONO"]
     with_children_22 = fam["C22_COUPAENF"] + fam["C22_FAMMONO"]
     assert portrait.value("familles_avec_enfants_evolution", "2011-2022") == pytest.approx(
-        with_children_22 - with_children_11)
+        with_children_22 - with_children_11
+    )
     assert portrait.value("part_familles_monoparentales", 2022) == pytest.approx(
-        100 * fam["C22_FAMMONO"] / with_children_22)
+        100 * fam["C22_FAMMONO"] / with_children_22
+    )
     assert portrait.value("familles_avec_enfants_moins_25", 2022) == pytest.approx(
-        fam["C22_FAM"] - fam["C22_NE24F0"])
+        fam["C22_FAM"] - fam["C22_NE24F0"]
+    )
     assert portrait.value("familles_nombreuses", 2022) == pytest.approx(
-        fam["C22_NE24F3"] + fam["C22_NE24F4P"])
+        fam["C22_NE24F3"] + fam["C22_NE24F4P"]
+    )
     assert portrait.value("taille_moyenne_menages", 2022) == pytest.approx(
-        fam["C22_PMEN"] / fam["C22_MEN"])
+        fam["C22_PMEN"] / fam["C22_MEN"]
+    )
 
 
 def test_income_comes_from_the_epci_file(portrait, raw):
@@ -117,12 +146,27 @@ def test_key_figures_table_has_the_public_columns(portrait):
     table = portrait.key_figures()
     assert list(table.columns) == KEY_FIGURE_COLUMNS
     ids = set(table["indicateur"])
-    required = {"population", "population_evolution", "population_tcam", "part_moins_15",
-                "part_60_plus", "part_75_plus", "part_65_plus", "indice_vieillissement",
-                "menages", "taille_moyenne_menages", "part_menages_une_personne", "familles",
-                "familles_avec_enfants", "familles_avec_enfants_evolution",
-                "familles_avec_enfants_moins_25", "familles_monoparentales",
-                "part_familles_monoparentales", "familles_nombreuses", "revenu_median_uc"}
+    required = {
+        "population",
+        "population_evolution",
+        "population_tcam",
+        "part_moins_15",
+        "part_60_plus",
+        "part_75_plus",
+        "part_65_plus",
+        "indice_vieillissement",
+        "menages",
+        "taille_moyenne_menages",
+        "part_menages_une_personne",
+        "familles",
+        "familles_avec_enfants",
+        "familles_avec_enfants_evolution",
+        "familles_avec_enfants_moins_25",
+        "familles_monoparentales",
+        "part_familles_monoparentales",
+        "familles_nombreuses",
+        "revenu_median_uc",
+    }
     assert required <= ids
     assert set(table["niveau"]) == {"epci", "departement", "france"}
     france_pop = table[(table["indicateur"] == "population") & (table["niveau"] == "france")]

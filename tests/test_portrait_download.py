@@ -6,12 +6,12 @@ import shutil
 from dataclasses import replace
 
 import pytest
+from tests.test_download import LocalServer, loopback_only  # noqa: F401 - fixture
 
 from ctgstats.data import sources
-from ctgstats.demo import DATA_DIR
 from ctgstats.data.download import OfflineError
+from ctgstats.demo import DATA_DIR
 from ctgstats.portrait.build import build_portrait
-from tests.test_download import LocalServer, loopback_only  # noqa: F401 - fixture
 
 LEVELS = ("EPCI", "DEP", "METROPOLE")
 
@@ -27,8 +27,9 @@ def served(tmp_path, monkeypatch):
 
     def local_spec(id, vintage, level=None):  # noqa: A002 - same signature
         spec = original(id, vintage, level=level)
-        return replace(spec, url=server.url(f"FILO2019_DISP_{level}.csv"), sha256=None,
-                       archive_member=None)
+        return replace(
+            spec, url=server.url(f"FILO2019_DISP_{level}.csv"), sha256=None, archive_member=None
+        )
 
     monkeypatch.setattr(sources, "get_source", local_spec)
     yield server
@@ -44,10 +45,17 @@ def census_only(tmp_path):
 
 
 def _params(folder, *, offline=False):
-    return {"territory": {"level": "epci", "code": "000000101"}, "cog_year": 2025,
-            "data_dirs": [str(folder)],
-            "download": {"offline": offline, "sources": [
-                {"id": "filosofi_disp", "vintage": 2019, "level": level} for level in LEVELS]}}
+    return {
+        "territory": {"level": "epci", "code": "000000101"},
+        "cog_year": 2025,
+        "data_dirs": [str(folder)],
+        "download": {
+            "offline": offline,
+            "sources": [
+                {"id": "filosofi_disp", "vintage": 2019, "level": level} for level in LEVELS
+            ],
+        },
+    }
 
 
 def test_downloaded_files_are_read_then_reused_offline(served, census_only, tmp_path):

@@ -80,8 +80,13 @@ def test_missing_required_columns_are_all_named_with_suggestions():
 @pytest.mark.shared
 def test_optional_pattern_and_codes_select_rows_and_columns():
     path = shared(RP_DIR / "base-cc-evol-struct-pop-2022.csv")
-    table = read_table(path, required=["P22_POP"], optional=["P22_POP90P", "NOT_THERE"],
-                       pattern=r"^P11_", codes={"31013", "31009", "99999"})
+    table = read_table(
+        path,
+        required=["P22_POP"],
+        optional=["P22_POP90P", "NOT_THERE"],
+        pattern=r"^P11_",
+        codes={"31013", "31009", "99999"},
+    )
     assert list(table["CODGEO"]) == ["31009", "31013"]  # file order, unknown code ignored
     assert table.columns[:3].tolist() == ["CODGEO", "P22_POP", "P22_POP90P"]
     assert "NOT_THERE" not in table.columns
@@ -95,8 +100,7 @@ def test_optional_pattern_and_codes_select_rows_and_columns():
 @pytest.mark.shared
 def test_filosofi_epci_decimal_comma_values():
     path = shared(FILO_DIR / "FILO2019_DISP_EPCI.csv")
-    table = read_table(path, required=["Q219", "NBUC19", "S80S2019", "GI19"],
-                       codes=["200072635"])
+    table = read_table(path, required=["Q219", "NBUC19", "S80S2019", "GI19"], codes=["200072635"])
     row = table.iloc[0]
     assert row["CODGEO"] == "200072635"
     assert row["Q219"] == 20690.0
@@ -109,8 +113,9 @@ def test_filosofi_epci_decimal_comma_values():
 @pytest.mark.shared
 def test_filosofi_commune_secret_cells_are_nan_not_zero():
     path = shared(FILO_DIR / "FILO2019_DISP_COM.csv")
-    table = read_table(path, required=["NBMEN19", "NBUC19", "Q219", "D119", "Q119"],
-                       codes=["31001"])
+    table = read_table(
+        path, required=["NBMEN19", "NBUC19", "Q219", "D119", "Q119"], codes=["31001"]
+    )
     row = table.iloc[0]
     assert row["Q219"] == 21010.0
     assert row["NBUC19"] == 72.0
@@ -158,7 +163,11 @@ def test_epci_composition_keeps_codes_as_strings():
     assert all(str(t) == "str" for t in table.dtypes)
     first = table.iloc[0]
     assert (first["CODGEO"], first["EPCI"], first["DEP"], first["REG"]) == (
-        "31001", "200072643", "31", "76")
+        "31001",
+        "200072643",
+        "31",
+        "76",
+    )
     assert first["LIBEPCI"] == "CC Cœur et Coteaux du Comminges"
     assert (table["EPCI"] == "200072635").sum() == 76
 
@@ -330,9 +339,12 @@ def test_blank_lines_keep_line_numbers(tmp_path):
 
 
 def test_explicit_code_column_and_no_code_column(tmp_path):
-    path = write(tmp_path, "mvt.csv",
-                 "MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,TYPECOM_AP,COM_AP\n"
-                 "32,2019-01-01,COM,31471,0,COM,31471\n32,2019-01-01,COM,31266,1,COM,31471\n")
+    path = write(
+        tmp_path,
+        "mvt.csv",
+        "MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,TYPECOM_AP,COM_AP\n"
+        "32,2019-01-01,COM,31471,0,COM,31471\n32,2019-01-01,COM,31266,1,COM,31471\n",
+    )
     table = read_table(path)  # no CODGEO/code/COM: no code checks
     assert table["COM_AV"].tolist() == ["31471", "31266"]
     assert table["TNCC_AV"].tolist() == ["0", "1"] and table["MOD"].tolist() == ["32", "32"]
@@ -362,7 +374,8 @@ def test_cache_parses_once_and_returns_requested_columns(tmp_path, monkeypatch):
     assert again["CODGEO"].tolist() == ["2A004"] and again.loc[0, "P99_POP"] == 66000.0
     assert again["CODGEO"].dtype == "str"
     pd.testing.assert_frame_equal(
-        read_table(source, required=["P99_POP"], cache_dir=cache_dir), first)
+        read_table(source, required=["P99_POP"], cache_dir=cache_dir), first
+    )
 
 
 def test_cache_keeps_strings_as_strings(tmp_path):
@@ -407,8 +420,9 @@ def test_cache_of_xlsx_keeps_sheet_and_errors(tmp_path):
     com = read_table(FIXTURES / "insee_style.xlsx", cache_dir=cache_dir)
     assert arm["CODGEO"].tolist()[0] == "75101" and com["CODGEO"].tolist()[0] == "00001"
     with pytest.raises(DataFileError) as caught:
-        read_table(FIXTURES / "insee_style.xlsx", sheet="ARM", required=["P99_POPX"],
-                   cache_dir=cache_dir)
+        read_table(
+            FIXTURES / "insee_style.xlsx", sheet="ARM", required=["P99_POPX"], cache_dir=cache_dir
+        )
     assert caught.value.sheet == "ARM"
 
 

@@ -10,8 +10,7 @@ from ctgstats.pipeline.runner import plan_run, slugify
 
 def test_plan_of_the_demo(tmp_path):
     params = parse_params({"territory": {"level": "epci", "code": "000000101"}})
-    plan = plan_run(params, output_dir=tmp_path / "out", token="t1",
-                    templates=Path("/templates"))
+    plan = plan_run(params, output_dir=tmp_path / "out", token="t1", templates=Path("/templates"))
     assert plan.slug == "epci-000000101"
     assert plan.final_dir == tmp_path / "out" / "epci-000000101"
     assert plan.staging_dir == tmp_path / "out" / ".epci-000000101.en-cours-t1"
@@ -25,9 +24,14 @@ def test_plan_of_the_demo(tmp_path):
 def test_plan_makes_data_dirs_absolute_for_the_kernel(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data").mkdir()
-    params = parse_params({"territory": {"level": "commune", "code": "31471"},
-                           "data_dirs": ["data", "ctgstats:demo"],
-                           "notebooks": ["02_familles_menages"], "slug": "saint-beat"})
+    params = parse_params(
+        {
+            "territory": {"level": "commune", "code": "31471"},
+            "data_dirs": ["data", "ctgstats:demo"],
+            "notebooks": ["02_familles_menages"],
+            "slug": "saint-beat",
+        }
+    )
     plan = plan_run(params)
     assert plan.injected["data_dirs"] == [str(tmp_path / "data"), "ctgstats:demo"]
     assert plan.final_dir == Path("outputs") / "saint-beat"

@@ -29,8 +29,13 @@ def test_registry_keys_are_unique_and_ids_known():
     assert len(keys) == len(set(keys))
     assert {spec.id for spec in REGISTRY} == set(SOURCE_IDS)
     assert set(SOURCE_IDS) == {
-        "rp_evol_struct_pop", "rp_coupl_fam_men", "rp_serie_historique", "filosofi_disp",
-        "cog_epci_composition", "cog_communes_epci", "cog_mouvements",
+        "rp_evol_struct_pop",
+        "rp_coupl_fam_men",
+        "rp_serie_historique",
+        "filosofi_disp",
+        "cog_epci_composition",
+        "cog_communes_epci",
+        "cog_mouvements",
     }
 
 
@@ -181,8 +186,7 @@ def test_discover_the_shared_data():
     assert {(y, "EPCI") for y in range(2014, 2020)} <= filosofi
     assert found[("filosofi_disp", 2014, "EPCI")].source.url is None  # not in registry
     assert found[("filosofi_disp", 2019, "EPCI")].source.url is not None
-    epci = found[("filosofi_disp", 2019, "EPCI")].read_table(required=["Q219"],
-                                                             codes=["200072635"])
+    epci = found[("filosofi_disp", 2019, "EPCI")].read_table(required=["Q219"], codes=["200072635"])
     assert epci.loc[0, "Q219"] == 20690.0
     composition = found[("cog_epci_composition", 2020, None)]
     assert composition.sheet is None  # a csv, not the workbook

@@ -46,11 +46,25 @@ EXPECTED = {
     4: ("A5", "F", "01004", "A2", NR, NR, "Rien à signaler, merci"),
     5: ("A3", "H", "AUTRE", "A1", ["SQ003"], 2.5, NR),
     6: ("A1", "F", NR, NR, NR, NR, NR),
-    7: ("A4", "F", "01053", "A3", ["SQ001", "SQ002", "SQ003"], 35.0,
-        "Le centre social est très bien.\nMerci !"),
+    7: (
+        "A4",
+        "F",
+        "01053",
+        "A3",
+        ["SQ001", "SQ002", "SQ003"],
+        35.0,
+        "Le centre social est très bien.\nMerci !",
+    ),
     8: (NR, "H", "01007", "A4", ["SQ002", "SQ003"], 0.5, NR),
-    9: ("A2", "F", "01004", NR, ["SQ001"], 12.0,
-        "Trop de voitures ; pas assez de pistes cyclables"),
+    9: (
+        "A2",
+        "F",
+        "01004",
+        NR,
+        ["SQ001"],
+        12.0,
+        "Trop de voitures ; pas assez de pistes cyclables",
+    ),
     10: ("A3", "H", "01053", "A2", ["SQ002"], 4.0, NR),
     11: ("A5", "F", "01007", "A3", ["SQ001", "SQ003"], 50.0, NR),
 }
@@ -71,11 +85,25 @@ def expected_answers() -> pd.DataFrame:
     for line, answers in EXPECTED.items():
         for question, answer in zip(QUESTIONS, answers):
             if question == "anciennete":
-                rows.append((line, question, NR if answer == NR else "",
-                             math.nan if answer == NR else answer, ""))
+                rows.append(
+                    (
+                        line,
+                        question,
+                        NR if answer == NR else "",
+                        math.nan if answer == NR else answer,
+                        "",
+                    )
+                )
             elif question == "remarques":
-                rows.append((line, question, NR if answer == NR else "", math.nan,
-                             "" if answer == NR else answer))
+                rows.append(
+                    (
+                        line,
+                        question,
+                        NR if answer == NR else "",
+                        math.nan,
+                        "" if answer == NR else answer,
+                    )
+                )
             else:
                 for code in answer if isinstance(answer, list) else [answer]:
                     rows.append((line, question, code, math.nan, ""))
@@ -83,8 +111,9 @@ def expected_answers() -> pd.DataFrame:
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.astype({"row": "int64", "question": "str", "code": "str",
-                          "value": "float64", "text": "str"})
+    frame = frame.astype(
+        {"row": "int64", "question": "str", "code": "str", "value": "float64", "text": "str"}
+    )
     return frame.sort_values(["row", "question", "code"]).reset_index(drop=True)
 
 
@@ -153,8 +182,17 @@ def test_respondent_descriptors_hold_codes_with_leading_zeros(codebook):
         data = read_export(FIXTURES / name, codebook=codebook)
         respondents = data.respondents
         assert respondents["commune"].tolist() == [
-            "01004", "01007", "01004", "AUTRE", "", "01053", "01007", "01004", "01053",
-            "01007"], name
+            "01004",
+            "01007",
+            "01004",
+            "AUTRE",
+            "",
+            "01053",
+            "01007",
+            "01004",
+            "01053",
+            "01007",
+        ], name
         assert respondents["age"].tolist()[6] == ""  # line 8 left age blank
         assert respondents["sexe"].tolist() == list("FHFHFFHFHF"), name
 
@@ -214,8 +252,9 @@ def test_limesurvey_other_column_unknown_without_autre_question(codebook):
 
 
 def test_limesurvey_other_column_read_as_autre_text_question(codebook):
-    extended = codebook_with(codebook, extra=[
-        {"id": "lieux_autre", "label": "Autre lieu (précisez)", "type": "text"}])
+    extended = codebook_with(
+        codebook, extra=[{"id": "lieux_autre", "label": "Autre lieu (précisez)", "type": "text"}]
+    )
     data = read_export(FIXTURES / "limesurvey_codes.csv", codebook=extended)
     other = data.answers[data.answers["question"] == "lieux_autre"]
     assert len(other) == 10
@@ -226,8 +265,12 @@ def test_limesurvey_other_column_read_as_autre_text_question(codebook):
 
 def test_limesurvey_underscore_option_columns(codebook, tmp_path):
     text = (FIXTURES / "limesurvey_codes.csv").read_text(encoding="utf-8-sig")
-    text = text.replace("Q05[SQ001]", "Q05_SQ001").replace("Q05[SQ002]", "Q05_SQ002") \
-        .replace("Q05[SQ003]", "Q05_SQ003").replace("Q05[other]", "Q05_other")
+    text = (
+        text.replace("Q05[SQ001]", "Q05_SQ001")
+        .replace("Q05[SQ002]", "Q05_SQ002")
+        .replace("Q05[SQ003]", "Q05_SQ003")
+        .replace("Q05[other]", "Q05_other")
+    )
     path = write(tmp_path / "r_style.csv", text)
     data = read_export(path, codebook=codebook)
     pd.testing.assert_frame_equal(tidy_by_row(data), expected_answers())
@@ -261,18 +304,21 @@ def test_google_checkbox_label_with_comma(codebook):
 def test_split_checkbox_cell_greedy_longest_label():
     labels = ["Sport", "Sport, culture et loisirs", "Le centre social", "La médiathèque"]
     assert split_checkbox_cell("Sport, culture et loisirs, Sport", labels) == [
-        "Sport, culture et loisirs", "Sport"]
-    assert split_checkbox_cell("le  centre social, La piscine, couverte, La médiathèque",
-                               labels) == ["le centre social", "La piscine, couverte",
-                                           "La médiathèque"]
+        "Sport, culture et loisirs",
+        "Sport",
+    ]
+    assert split_checkbox_cell(
+        "le  centre social, La piscine, couverte, La médiathèque", labels
+    ) == ["le centre social", "La piscine, couverte", "La médiathèque"]
     assert split_checkbox_cell("Autre chose", labels) == ["Autre chose"]
     assert split_checkbox_cell("", labels) == []
 
 
 def test_google_other_text_in_checkbox_is_out_of_codebook(codebook, tmp_path):
     text = (FIXTURES / "googleforms.csv").read_text(encoding="utf-8")
-    text = text.replace('"Le centre social, La médiathèque"',
-                        '"Le centre social, La piscine, La médiathèque"')
+    text = text.replace(
+        '"Le centre social, La médiathèque"', '"Le centre social, La piscine, La médiathèque"'
+    )
     path = write(tmp_path / "google_other.csv", text)
     with pytest.raises(SurveyInputError) as caught:
         read_export(path, codebook=codebook)
@@ -318,11 +364,13 @@ def kobo_xlsx(tmp_path: Path) -> Path:
     sheet = workbook.active
     sheet.title = "Enquête habitants"
     sheet.append(rows[0])
-    numeric = {i for i, name in enumerate(rows[0])
-               if name.startswith("grp_vie/lieux/") or name in ("grp_vie/anciennete", "_id")}
+    numeric = {
+        i
+        for i, name in enumerate(rows[0])
+        if name.startswith("grp_vie/lieux/") or name in ("grp_vie/anciennete", "_id")
+    }
     for row in rows[1:]:
-        sheet.append([float(v) if i in numeric and v else (v or None)
-                      for i, v in enumerate(row)])
+        sheet.append([float(v) if i in numeric and v else (v or None) for i, v in enumerate(row)])
     workbook.create_sheet("autre feuille")
     path = tmp_path / "kobo.xlsx"
     workbook.save(path)
@@ -350,8 +398,12 @@ def test_plain_per_option_columns_and_xlsx_lost_zeros(codebook, tmp_path):
     for row in rows[1:]:
         ticks = [int(code in row[5].split(";")) for code in ("SQ001", "SQ002", "SQ003")]
         commune = int(row[3]) if row[3].isdigit() else row[3] or None  # Excel drops zeros
-        sheet.append(row[:3] + [commune, row[4] or None] + ticks + [
-            float(row[6].replace(",", ".")) if row[6] else None, row[7] or None])
+        sheet.append(
+            row[:3]
+            + [commune, row[4] or None]
+            + ticks
+            + [float(row[6].replace(",", ".")) if row[6] else None, row[7] or None]
+        )
     path = tmp_path / "plain.xlsx"
     workbook.save(path)
     data = read_export(path, codebook=codebook, format="csv")
@@ -379,8 +431,9 @@ def test_decimal_comma_and_numeric_values(codebook):
 
 def test_out_of_codebook_values_listed_in_one_error(codebook, tmp_path):
     text = (FIXTURES / "plain.csv").read_text(encoding="utf-8")
-    text = text.replace("00004,A3,H,AUTRE,A1,", "00004,A3,H,AUTRE,Peut-être,") \
-        .replace("00009,A3,H,01053,A2,SQ002,4,", "00009,A3,X,01053,A2,SQ002,quatre,")
+    text = text.replace("00004,A3,H,AUTRE,A1,", "00004,A3,H,AUTRE,Peut-être,").replace(
+        "00009,A3,H,01053,A2,SQ002,4,", "00009,A3,X,01053,A2,SQ002,quatre,"
+    )
     path = write(tmp_path / "bad.csv", text)
     with pytest.raises(SurveyInputError) as caught:
         read_export(path, codebook=codebook)
@@ -404,7 +457,8 @@ def test_out_of_codebook_reported_and_kept(codebook, tmp_path):
     assert answer["code"].tolist() == [OUT_OF_CODEBOOK]
     row = data.quality[data.quality["probleme"] == "réponse hors codebook"]
     assert row[["respondent_id", "ligne", "colonne", "valeur"]].values.tolist() == [
-        ["00004", 5, "Q04", "Peut-être"]]
+        ["00004", 5, "Q04", "Peut-être"]
+    ]
     assert row["traitement"].iloc[0] == "conservé comme « réponse hors codebook »"
 
 
@@ -457,22 +511,28 @@ def test_cp1252_export_is_read_with_a_note(codebook, tmp_path):
     path = write(tmp_path / "latin.csv", text, encoding="cp1252")
     data = read_export(path, codebook=codebook)
     assert any("Windows-1252" in note for note in data.notes)
-    assert data.answers.query("respondent_id == '00003' and question == 'remarques'")[
-        "text"].iloc[0] == "Rien à signaler, merci"
+    assert (
+        data.answers.query("respondent_id == '00003' and question == 'remarques'")["text"].iloc[0]
+        == "Rien à signaler, merci"
+    )
 
 
 def test_kobo_labels_export_with_label_headers(codebook, tmp_path):
-    header = ("start;end;Profil/Quel est votre âge ?;Profil/Vous êtes :;"
-              "Profil/Dans quelle commune habitez-vous ?;"
-              "Êtes-vous satisfait de l'offre de loisirs ?;Quels lieux fréquentez-vous ?;"
-              "Quels lieux fréquentez-vous ?/Le centre social;"
-              "Quels lieux fréquentez-vous ?/Sport, culture et loisirs;"
-              "Quels lieux fréquentez-vous ?/La médiathèque;"
-              "Depuis combien d'années habitez-vous ici ?;Avez-vous des remarques ?;"
-              "_id;_uuid;_submission_time;_index")
-    row = ("2024-03-04;2024-03-04;15 à 29 ans;Une femme;Ambérieu-en-Bugey;"
-           "Plutôt satisfait;Le centre social Sport, culture et loisirs;1;1;0;2;"
-           "Plus de bus le soir;501;u1;2024-03-04T09:12:05;1")
+    header = (
+        "start;end;Profil/Quel est votre âge ?;Profil/Vous êtes :;"
+        "Profil/Dans quelle commune habitez-vous ?;"
+        "Êtes-vous satisfait de l'offre de loisirs ?;Quels lieux fréquentez-vous ?;"
+        "Quels lieux fréquentez-vous ?/Le centre social;"
+        "Quels lieux fréquentez-vous ?/Sport, culture et loisirs;"
+        "Quels lieux fréquentez-vous ?/La médiathèque;"
+        "Depuis combien d'années habitez-vous ici ?;Avez-vous des remarques ?;"
+        "_id;_uuid;_submission_time;_index"
+    )
+    row = (
+        "2024-03-04;2024-03-04;15 à 29 ans;Une femme;Ambérieu-en-Bugey;"
+        "Plutôt satisfait;Le centre social Sport, culture et loisirs;1;1;0;2;"
+        "Plus de bus le soir;501;u1;2024-03-04T09:12:05;1"
+    )
     path = write(tmp_path / "kobo_labels.csv", header + "\n" + row + "\n")
     data = read_export(path, codebook=codebook)
     expected = expected_answers().query("row == 2").reset_index(drop=True)

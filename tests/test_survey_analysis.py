@@ -18,10 +18,12 @@ EXPORTS = {
     "kobo": f"{DEMO}/habitants_kobo.csv",
     "kobo-xlsx": f"{DEMO}/habitants_kobo.xlsx",
 }
-PARAMS = {"territory": {"level": "epci", "code": "000000101"}, "cog_year": 2025,
-          "data_dirs": ["ctgstats:demo"],
-          "surveys": [{"id": "habitants", "export": EXPORTS["limesurvey"],
-                       "codebook": CODEBOOK}]}
+PARAMS = {
+    "territory": {"level": "epci", "code": "000000101"},
+    "cog_year": 2025,
+    "data_dirs": ["ctgstats:demo"],
+    "surveys": [{"id": "habitants", "export": EXPORTS["limesurvey"], "codebook": CODEBOOK}],
+}
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +32,13 @@ def portrait():
 
 
 def _unweighted(name: str):
-    spec = Survey(id="habitants", export=EXPORTS[name], codebook=CODEBOOK,
-                  format=None if name == "kobo-xlsx" else name.split("-")[0],
-                  weighting=Weighting(method="none"))
+    spec = Survey(
+        id="habitants",
+        export=EXPORTS[name],
+        codebook=CODEBOOK,
+        format=None if name == "kobo-xlsx" else name.split("-")[0],
+        weighting=Weighting(method="none"),
+    )
     return analyse(spec, portrait=None)
 
 
@@ -55,14 +61,16 @@ def test_weighting_on_census_margins(portrait):
     # after raking, the weighted shares of the respondents raked on both margins (age
     # and sex known and mapped to the census) reproduce the census shares
     people = weighted.data.included.set_index("respondent_id")
-    raked = people[people["age"].isin(["A1", "A2", "A3", "A4", "A5"])
-                   & people["sexe"].isin(["A1", "A2"])]
+    raked = people[
+        people["age"].isin(["A1", "A2", "A3", "A4", "A5"]) & people["sexe"].isin(["A1", "A2"])
+    ]
     w = weighted.weights.loc[raked.index]
     for variable in ("age", "sexe"):
         rows = margins[margins["variable"] == variable].set_index("modalite")
         shares = w.groupby(raked[variable]).sum() / w.sum() * 100
         assert shares.to_numpy() == pytest.approx(
-            rows.loc[shares.index, "part_population"].to_numpy(), abs=0.05)
+            rows.loc[shares.index, "part_population"].to_numpy(), abs=0.05
+        )
     # the opt-in sample over-represents women: the census brings them back
     women = margins[(margins["variable"] == "sexe")].iloc[0]
     assert women["part_echantillon"] > women["part_ponderee"]
@@ -74,9 +82,13 @@ def test_respondents_outside_the_territory_are_excluded_and_counted(portrait):
     summary = analysis.quality_summary().set_index("indicateur")["effectif"]
     assert summary["Hors territoire exclus"] > 0
     assert summary["Questionnaires analysés"] == analysis.n_included
-    assert (summary["Questionnaires reçus"] == summary["Questionnaires analysés"]
-            + summary["Doublons exclus"] + summary["Incomplets exclus"]
-            + summary["Hors territoire exclus"])
+    assert (
+        summary["Questionnaires reçus"]
+        == summary["Questionnaires analysés"]
+        + summary["Doublons exclus"]
+        + summary["Incomplets exclus"]
+        + summary["Hors territoire exclus"]
+    )
 
 
 def test_published_tables_have_no_respondent_rows_and_no_personal_data(portrait):

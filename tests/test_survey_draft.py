@@ -13,8 +13,14 @@ from ctgstats.surveys.draft import draft_codebook
 from ctgstats.surveys.model import NON_RESPONSE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
-EXPORTS = ["limesurvey_codes.csv", "limesurvey_full.csv", "googleforms.csv", "kobo.csv",
-           "kobo_dash_summary.csv", "plain.csv"]
+EXPORTS = [
+    "limesurvey_codes.csv",
+    "limesurvey_full.csv",
+    "googleforms.csv",
+    "kobo.csv",
+    "kobo_dash_summary.csv",
+    "plain.csv",
+]
 
 
 def drafted(name: str):
@@ -64,7 +70,9 @@ def test_limesurvey_full_answers_get_generated_codes_and_census_guess():
     assert [o.code for o in age.options] == ["A1", "A2", "A3", "A4", "A5"]
     sexe = codebook.question("q02")
     assert [(o.label, o.census) for o in sexe.options] == [
-        ("Une femme", ("F",)), ("Un homme", ("H",))]  # " un  HOMME " merged into "Un homme"
+        ("Une femme", ("F",)),
+        ("Un homme", ("H",)),
+    ]  # " un  HOMME " merged into "Un homme"
 
 
 def test_google_checkbox_detected_with_comma_label():
@@ -73,7 +81,10 @@ def test_google_checkbox_detected_with_comma_label():
     assert lieux.type == "multiple"
     assert lieux.label == "Quels lieux fréquentez-vous ?"
     assert [o.label for o in lieux.options] == [
-        "Sport, culture et loisirs", "Le centre social", "La médiathèque"]
+        "Sport, culture et loisirs",
+        "Le centre social",
+        "La médiathèque",
+    ]
     assert "libellé contenant une virgule" in text
     assert codebook.question("avez_vous_des_remarques").type == "text"
     assert codebook.question("quel_est_votre_age").describes == "age"
@@ -84,7 +95,14 @@ def test_google_checkbox_detected_with_comma_label():
 def test_kobo_option_columns_grouped_on_last_segment():
     _, codebook = drafted("kobo.csv")
     assert [q.id for q in codebook.questions] == [
-        "age", "sexe", "commune", "satisfaction", "lieux", "anciennete", "remarques"]
+        "age",
+        "sexe",
+        "commune",
+        "satisfaction",
+        "lieux",
+        "anciennete",
+        "remarques",
+    ]
     lieux = codebook.question("lieux")
     assert lieux.type == "multiple"
     assert [o.code for o in lieux.options] == ["SQ001", "SQ002", "SQ003"]

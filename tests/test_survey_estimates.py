@@ -32,34 +32,76 @@ from ctgstats.surveys.model import (
 
 Z = 1.959963984540054
 
-CODEBOOK = parse_codebook({
-    "survey": {"id": "test", "title": "Enquête test"},
-    "questions": [
-        {"id": "sexe", "label": "Vous êtes", "type": "single", "describes": "sexe",
-         "options": [{"code": "H", "label": "Un homme"}, {"code": "F", "label": "Une femme"}]},
-        {"id": "satisfaction", "label": "Êtes-vous satisfait ?", "type": "likert",
-         "options": [{"code": "1", "label": "Pas du tout", "score": 1},
-                     {"code": "2", "label": "Plutôt pas", "score": 2},
-                     {"code": "3", "label": "Plutôt", "score": 3},
-                     {"code": "4", "label": "Tout à fait", "score": 4},
-                     {"code": "9", "label": "Ne sait pas", "dont_know": True}],
-         "finding": {"codes": ["3", "4"], "text": "se disent satisfaits"}},
-        {"id": "lieux", "label": "Quels lieux fréquentez-vous ?", "type": "multiple",
-         "options": [{"code": "CS", "label": "Le centre social"},
-                     {"code": "MED", "label": "La médiathèque"},
-                     {"code": "PARC", "label": "Le parc"}]},
-        {"id": "enfants", "label": "Combien d'enfants ?", "type": "numeric"},
-        {"id": "remarques", "label": "Remarques", "type": "text"},
-    ],
-})
+CODEBOOK = parse_codebook(
+    {
+        "survey": {"id": "test", "title": "Enquête test"},
+        "questions": [
+            {
+                "id": "sexe",
+                "label": "Vous êtes",
+                "type": "single",
+                "describes": "sexe",
+                "options": [
+                    {"code": "H", "label": "Un homme"},
+                    {"code": "F", "label": "Une femme"},
+                ],
+            },
+            {
+                "id": "satisfaction",
+                "label": "Êtes-vous satisfait ?",
+                "type": "likert",
+                "options": [
+                    {"code": "1", "label": "Pas du tout", "score": 1},
+                    {"code": "2", "label": "Plutôt pas", "score": 2},
+                    {"code": "3", "label": "Plutôt", "score": 3},
+                    {"code": "4", "label": "Tout à fait", "score": 4},
+                    {"code": "9", "label": "Ne sait pas", "dont_know": True},
+                ],
+                "finding": {"codes": ["3", "4"], "text": "se disent satisfaits"},
+            },
+            {
+                "id": "lieux",
+                "label": "Quels lieux fréquentez-vous ?",
+                "type": "multiple",
+                "options": [
+                    {"code": "CS", "label": "Le centre social"},
+                    {"code": "MED", "label": "La médiathèque"},
+                    {"code": "PARC", "label": "Le parc"},
+                ],
+            },
+            {"id": "enfants", "label": "Combien d'enfants ?", "type": "numeric"},
+            {"id": "remarques", "label": "Remarques", "type": "text"},
+        ],
+    }
+)
 
 # r1…r10 included, r11 excluded (duplicate): its answers must be ignored everywhere.
 SEXES = ["H", "H", "H", "F", "F", "F", "F", "H", "F", "", "H"]
-SATISFACTION = {"r1": "4", "r2": "4", "r3": "3", "r4": "3", "r5": "3", "r6": "2", "r7": "1",
-                "r8": "9", "r9": NON_RESPONSE, "r11": "4"}  # r10: no row at all
-LIEUX = {"r1": ["CS", "MED"], "r2": ["CS"], "r3": ["CS", "PARC"], "r4": ["MED"],
-         "r5": ["CS"], "r6": [NON_RESPONSE], "r7": ["PARC"], "r8": ["CS", "MED", "PARC"],
-         "r9": ["CS"], "r10": [NON_RESPONSE], "r11": ["CS"]}
+SATISFACTION = {
+    "r1": "4",
+    "r2": "4",
+    "r3": "3",
+    "r4": "3",
+    "r5": "3",
+    "r6": "2",
+    "r7": "1",
+    "r8": "9",
+    "r9": NON_RESPONSE,
+    "r11": "4",
+}  # r10: no row at all
+LIEUX = {
+    "r1": ["CS", "MED"],
+    "r2": ["CS"],
+    "r3": ["CS", "PARC"],
+    "r4": ["MED"],
+    "r5": ["CS"],
+    "r6": [NON_RESPONSE],
+    "r7": ["PARC"],
+    "r8": ["CS", "MED", "PARC"],
+    "r9": ["CS"],
+    "r10": [NON_RESPONSE],
+    "r11": ["CS"],
+}
 ENFANTS = {"r1": 0, "r2": 1, "r3": 2, "r4": 3, "r5": 1, "r6": 2, "r8": 5, "r11": 9}
 # weights: 2 for r1…r5, 1 for r6…r10 (Σw = 15, n_eff = 15² / (5×4 + 5×1) = 9)
 WEIGHTS = pd.Series([2.0] * 5 + [1.0] * 5, index=[f"r{i}" for i in range(1, 11)])
@@ -67,22 +109,32 @@ WEIGHTS = pd.Series([2.0] * 5 + [1.0] * 5, index=[f"r{i}" for i in range(1, 11)]
 
 def make_survey() -> SurveyData:
     ids = [f"r{i}" for i in range(1, 12)]
-    respondents = pd.DataFrame({
-        "respondent_id": ids, "row": range(2, 13), "submitted_at": "", "complete": True,
-        "included": [True] * 10 + [False],
-        "exclusion": [""] * 10 + ["doublon"], "sexe": SEXES})
+    respondents = pd.DataFrame(
+        {
+            "respondent_id": ids,
+            "row": range(2, 13),
+            "submitted_at": "",
+            "complete": True,
+            "included": [True] * 10 + [False],
+            "exclusion": [""] * 10 + ["doublon"],
+            "sexe": SEXES,
+        }
+    )
     answers = []
     for rid, sexe in zip(ids, SEXES):
         answers.append((rid, "sexe", sexe or NON_RESPONSE, np.nan, ""))
     answers += [(rid, "satisfaction", code, np.nan, "") for rid, code in SATISFACTION.items()]
-    answers += [(rid, "lieux", code, np.nan, "") for rid, codes in LIEUX.items()
-                for code in codes]
+    answers += [(rid, "lieux", code, np.nan, "") for rid, codes in LIEUX.items() for code in codes]
     answers += [(rid, "enfants", "", float(v), "") for rid, v in ENFANTS.items()]
     answers += [("r7", "enfants", NON_RESPONSE, np.nan, "")]
-    return SurveyData(survey_id="test", source="test.csv", format="csv",
-                      respondents=respondents[RESPONDENT_COLUMNS + ["sexe"]],
-                      answers=pd.DataFrame(answers, columns=ANSWER_COLUMNS),
-                      quality=pd.DataFrame())
+    return SurveyData(
+        survey_id="test",
+        source="test.csv",
+        format="csv",
+        respondents=respondents[RESPONDENT_COLUMNS + ["sexe"]],
+        answers=pd.DataFrame(answers, columns=ANSWER_COLUMNS),
+        quality=pd.DataFrame(),
+    )
 
 
 def _wilson(p: float, n: float) -> tuple[float, float]:
@@ -143,8 +195,14 @@ def test_frequencies_unweighted_single_likert_with_dont_know_and_non_response():
     sat = freq[freq["question"] == "satisfaction"].set_index("code")
     # options in codebook order, "ne sait pas" kept, then non-response (r9 explicit, r10 no row)
     assert list(sat.index) == ["1", "2", "3", "4", "9", NON_RESPONSE]
-    assert sat["modalite"].tolist() == ["Pas du tout", "Plutôt pas", "Plutôt", "Tout à fait",
-                                        "Ne sait pas", "Non-réponse"]
+    assert sat["modalite"].tolist() == [
+        "Pas du tout",
+        "Plutôt pas",
+        "Plutôt",
+        "Tout à fait",
+        "Ne sait pas",
+        "Non-réponse",
+    ]
     assert sat["effectif"].tolist() == [1, 1, 3, 2, 1, 2]  # r11 (excluded) not counted
     assert sat["pourcentage"].tolist() == pytest.approx([10, 10, 30, 20, 10, 20])
     assert sat["pourcentage"].sum() == pytest.approx(100)
@@ -175,7 +233,8 @@ def test_frequencies_weighted_by_hand():
     # Σw = 15: "4" = r1, r2 = 4/15; "3" = r3, r4, r5 = 6/15; "2" r6, "1" r7, "9" r8 = 1/15;
     # non-response r9, r10 = 2/15
     assert sat["pourcentage"].tolist() == pytest.approx(
-        [100 / 15, 100 / 15, 600 / 15, 400 / 15, 100 / 15, 200 / 15])
+        [100 / 15, 100 / 15, 600 / 15, 400 / 15, 100 / 15, 200 / 15]
+    )
     assert sat["effectif"].tolist() == [1, 1, 3, 2, 1, 2]  # unweighted
     assert sat["n_eff"].tolist() == pytest.approx([9.0] * 6)
     assert sat["pondere"].all()
@@ -190,8 +249,9 @@ def test_frequencies_weighted_by_hand():
 def test_frequencies_hors_codebook_row_and_weights_checks():
     data = make_survey()
     answers = data.answers.copy()
-    answers.loc[(answers["respondent_id"] == "r6") & (answers["question"] == "satisfaction"),
-                "code"] = "7"
+    answers.loc[
+        (answers["respondent_id"] == "r6") & (answers["question"] == "satisfaction"), "code"
+    ] = "7"
     data.answers = answers
     sat = frequencies(data, CODEBOOK).query("question == 'satisfaction'").set_index("code")
     assert sat.loc[HORS_CODEBOOK, "modalite"] == "Réponse hors codebook"
@@ -289,17 +349,27 @@ def _big_survey(counts: dict[str, list[int]]) -> SurveyData:
                 respondents.append((f"r{k}", k + 1, "", True, True, "", sexe))
                 answers.append((f"r{k}", "satisfaction", code, np.nan, ""))
     frame = pd.DataFrame(respondents, columns=RESPONDENT_COLUMNS + ["sexe"])
-    return SurveyData(survey_id="t", source="t.csv", format="csv", respondents=frame,
-                      answers=pd.DataFrame(answers, columns=ANSWER_COLUMNS),
-                      quality=pd.DataFrame())
+    return SurveyData(
+        survey_id="t",
+        source="t.csv",
+        format="csv",
+        respondents=frame,
+        answers=pd.DataFrame(answers, columns=ANSWER_COLUMNS),
+        quality=pd.DataFrame(),
+    )
 
 
 def test_crosstab_suppression_and_chi_square_against_scipy():
     counts = {"H": [20, 15, 3], "F": [10, 20, 30]}
     result = crosstab(_big_survey(counts), CODEBOOK, question="satisfaction", by="sexe")
     assert list(result.table.index) == ["Un homme", "Une femme"]
-    assert list(result.table.columns) == ["Pas du tout", "Plutôt pas", "Plutôt", "Tout à fait",
-                                          "Ne sait pas"]
+    assert list(result.table.columns) == [
+        "Pas du tout",
+        "Plutôt pas",
+        "Plutôt",
+        "Tout à fait",
+        "Ne sait pas",
+    ]
     assert result.counts.loc["Un homme"].tolist() == [20, 15, 3, 0, 0]
     # row percentages: H base 38, F base 60; the 3 is suppressed, zeros are not
     assert result.table.loc["Un homme", "Pas du tout"] == pytest.approx(2000 / 38)

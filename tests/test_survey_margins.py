@@ -10,21 +10,46 @@ import pytest
 from ctgstats.surveys.codebook import parse_codebook
 from ctgstats.surveys.margins import MarginsUnavailable, census_margins
 
-CODEBOOK = parse_codebook({
-    "survey": {"id": "h", "title": "Habitants"},
-    "questions": [
-        {"id": "age", "label": "Âge", "type": "single", "describes": "age", "options": [
-            {"code": "A1", "label": "15-44 ans", "census": ["1529", "3044"]},
-            {"code": "A2", "label": "45 ans ou plus", "census": ["4559", "6074", "75P"]},
-            {"code": "A9", "label": "Ne sait pas", "dont_know": True}]},
-        {"id": "sexe", "label": "Sexe", "type": "single", "describes": "sexe", "options": [
-            {"code": "F", "label": "Femme", "census": ["F"]},
-            {"code": "H", "label": "Homme", "census": ["H"]},
-            {"code": "X", "label": "Autre"}]},
-        {"id": "commune", "label": "Commune", "type": "single", "describes": "commune",
-         "options": [{"code": "00001", "label": "A"}, {"code": "00002", "label": "B"},
-                     {"code": "AUTRE", "label": "Autre commune"}]},
-    ]})
+CODEBOOK = parse_codebook(
+    {
+        "survey": {"id": "h", "title": "Habitants"},
+        "questions": [
+            {
+                "id": "age",
+                "label": "Âge",
+                "type": "single",
+                "describes": "age",
+                "options": [
+                    {"code": "A1", "label": "15-44 ans", "census": ["1529", "3044"]},
+                    {"code": "A2", "label": "45 ans ou plus", "census": ["4559", "6074", "75P"]},
+                    {"code": "A9", "label": "Ne sait pas", "dont_know": True},
+                ],
+            },
+            {
+                "id": "sexe",
+                "label": "Sexe",
+                "type": "single",
+                "describes": "sexe",
+                "options": [
+                    {"code": "F", "label": "Femme", "census": ["F"]},
+                    {"code": "H", "label": "Homme", "census": ["H"]},
+                    {"code": "X", "label": "Autre"},
+                ],
+            },
+            {
+                "id": "commune",
+                "label": "Commune",
+                "type": "single",
+                "describes": "commune",
+                "options": [
+                    {"code": "00001", "label": "A"},
+                    {"code": "00002", "label": "B"},
+                    {"code": "AUTRE", "label": "Autre commune"},
+                ],
+            },
+        ],
+    }
+)
 
 GROUPS = ["1529", "3044", "4559", "6074", "75P"]
 
@@ -37,11 +62,18 @@ def _portrait():
         values[f"P22_F{group}"] = 60.0 * (i + 1)
     values["P22_POP0014"] = 999.0  # outside the universe (15+)
     totals = pd.DataFrame([values], index=["epci:000000101"])
-    communes = pd.DataFrame([{f"P22_POP{g}": 10.0 for g in GROUPS},
-                             {f"P22_POP{g}": 20.0 for g in GROUPS}], index=["00001", "00002"])
+    communes = pd.DataFrame(
+        [{f"P22_POP{g}": 10.0 for g in GROUPS}, {f"P22_POP{g}": 20.0 for g in GROUPS}],
+        index=["00001", "00002"],
+    )
     territory = SimpleNamespace(id="epci:000000101", communes=("00001", "00002"))
-    return SimpleNamespace(last_year=2022, census_totals=totals, census_communes=communes,
-                           territory=territory, cog_year=2025)
+    return SimpleNamespace(
+        last_year=2022,
+        census_totals=totals,
+        census_communes=communes,
+        territory=territory,
+        cog_year=2025,
+    )
 
 
 def test_age_sex_and_commune_margins_share_the_universe():

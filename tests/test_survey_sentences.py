@@ -16,48 +16,83 @@ from ctgstats.surveys.model import (
 )
 from ctgstats.surveys.sentences import CAUTION, chosen_share, survey_findings
 
-CODEBOOK = parse_codebook({
-    "survey": {"id": "habitants", "title": "Enquête habitants"},
-    "questions": [
-        {"id": "satisfaction", "label": "Êtes-vous satisfait de l'offre de loisirs ?",
-         "type": "likert",
-         "options": [{"code": "A1", "label": "Pas du tout", "score": 1},
-                     {"code": "A2", "label": "Plutôt pas", "score": 2},
-                     {"code": "A3", "label": "Plutôt", "score": 3},
-                     {"code": "A4", "label": "Tout à fait", "score": 4},
-                     {"code": "A9", "label": "Ne sait pas", "dont_know": True}],
-         "finding": {"codes": ["A3", "A4"],
-                     "text": "se disent satisfaits de l'offre de loisirs"}},
-        {"id": "lieux", "label": "Quels lieux fréquentez-vous ?", "type": "multiple",
-         "options": [{"code": "X", "label": "Le centre social"},
-                     {"code": "Y", "label": "La médiathèque"},
-                     {"code": "Z", "label": "Le parc"},
-                     {"code": "N", "label": "Je ne sais pas", "dont_know": True}]},
-        {"id": "remarques", "label": "Remarques", "type": "text"},
-    ],
-})
+CODEBOOK = parse_codebook(
+    {
+        "survey": {"id": "habitants", "title": "Enquête habitants"},
+        "questions": [
+            {
+                "id": "satisfaction",
+                "label": "Êtes-vous satisfait de l'offre de loisirs ?",
+                "type": "likert",
+                "options": [
+                    {"code": "A1", "label": "Pas du tout", "score": 1},
+                    {"code": "A2", "label": "Plutôt pas", "score": 2},
+                    {"code": "A3", "label": "Plutôt", "score": 3},
+                    {"code": "A4", "label": "Tout à fait", "score": 4},
+                    {"code": "A9", "label": "Ne sait pas", "dont_know": True},
+                ],
+                "finding": {
+                    "codes": ["A3", "A4"],
+                    "text": "se disent satisfaits de l'offre de loisirs",
+                },
+            },
+            {
+                "id": "lieux",
+                "label": "Quels lieux fréquentez-vous ?",
+                "type": "multiple",
+                "options": [
+                    {"code": "X", "label": "Le centre social"},
+                    {"code": "Y", "label": "La médiathèque"},
+                    {"code": "Z", "label": "Le parc"},
+                    {"code": "N", "label": "Je ne sais pas", "dont_know": True},
+                ],
+            },
+            {"id": "remarques", "label": "Remarques", "type": "text"},
+        ],
+    }
+)
 
 # 40 included respondents + 3 excluded ones who all answered A4 (ignored)
-SATISFACTION = ["A1"] * 4 + ["A2"] * 6 + ["A3"] * 14 + ["A4"] * 12 + ["A9"] * 2 \
-    + [NON_RESPONSE] * 2 + ["A4"] * 3
+SATISFACTION = (
+    ["A1"] * 4
+    + ["A2"] * 6
+    + ["A3"] * 14
+    + ["A4"] * 12
+    + ["A9"] * 2
+    + [NON_RESPONSE] * 2
+    + ["A4"] * 3
+)
 # lieux: X ticked by 10, Y by 10, Z by 5, N ("ne sait pas") by 12, the others nothing
-LIEUX = [["X"]] * 10 + [["Y"]] * 10 + [["Z"]] * 5 + [["N"]] * 12 + [[NON_RESPONSE]] * 3 \
-    + [["X"]] * 3
+LIEUX = (
+    [["X"]] * 10 + [["Y"]] * 10 + [["Z"]] * 5 + [["N"]] * 12 + [[NON_RESPONSE]] * 3 + [["X"]] * 3
+)
 
 
 def make_survey(n_included: int = 40) -> SurveyData:
     ids = [f"r{i}" for i in range(1, 44)]
     included = [i < n_included for i in range(43)]
-    respondents = pd.DataFrame({
-        "respondent_id": ids, "row": range(2, 45), "submitted_at": "", "complete": True,
-        "included": included, "exclusion": ["" if k else "doublon" for k in included]})
+    respondents = pd.DataFrame(
+        {
+            "respondent_id": ids,
+            "row": range(2, 45),
+            "submitted_at": "",
+            "complete": True,
+            "included": included,
+            "exclusion": ["" if k else "doublon" for k in included],
+        }
+    )
     answers = [(rid, "satisfaction", code, np.nan, "") for rid, code in zip(ids, SATISFACTION)]
-    answers += [(rid, "lieux", code, np.nan, "") for rid, codes in zip(ids, LIEUX)
-                for code in codes]
-    return SurveyData(survey_id="habitants", source="x.csv", format="csv",
-                      respondents=respondents[RESPONDENT_COLUMNS],
-                      answers=pd.DataFrame(answers, columns=ANSWER_COLUMNS),
-                      quality=pd.DataFrame())
+    answers += [
+        (rid, "lieux", code, np.nan, "") for rid, codes in zip(ids, LIEUX) for code in codes
+    ]
+    return SurveyData(
+        survey_id="habitants",
+        source="x.csv",
+        format="csv",
+        respondents=respondents[RESPONDENT_COLUMNS],
+        answers=pd.DataFrame(answers, columns=ANSWER_COLUMNS),
+        quality=pd.DataFrame(),
+    )
 
 
 def test_finding_unweighted_by_hand():
@@ -69,9 +104,11 @@ def test_finding_unweighted_by_hand():
     assert share.share == pytest.approx(0.65)
     assert (share.low, share.high) == pytest.approx((0.4950588, 0.7786547), abs=1e-6)
     first = survey_findings(make_survey(), CODEBOOK)[0]
-    assert first == (f"65{NBSP}% des répondants (IC 95{NBSP}%{NBSP}: 50–78{NBSP}%) se disent "
-                     f"satisfaits de l'offre de loisirs (non pondéré ; base{NBSP}: 40 "
-                     "répondants).")
+    assert first == (
+        f"65{NBSP}% des répondants (IC 95{NBSP}%{NBSP}: 50–78{NBSP}%) se disent "
+        f"satisfaits de l'offre de loisirs (non pondéré ; base{NBSP}: 40 "
+        "répondants)."
+    )
     assert "Prudence" not in first
 
 
@@ -91,8 +128,9 @@ def test_finding_weighted_uses_n_eff():
     ids = [f"r{i}" for i in range(1, 41)]
     weights = pd.Series(1.0, index=ids)
     weights.loc[[f"r{i}" for i in range(25, 37)]] = 2.0
-    share = chosen_share(make_survey(), CODEBOOK.question("satisfaction"), ["A3", "A4"],
-                         weights=weights)
+    share = chosen_share(
+        make_survey(), CODEBOOK.question("satisfaction"), ["A3", "A4"], weights=weights
+    )
     assert share.n_eff == pytest.approx(2704 / 76)
     assert (share.low, share.high) == pytest.approx((0.5680019, 0.8485604), abs=1e-6)
     first = survey_findings(make_survey(), CODEBOOK, weights=weights)[0]
@@ -109,7 +147,8 @@ def test_most_chosen_option_of_a_multiple_question_with_a_tie():
         f"«{NBSP}Quels lieux fréquentez-vous ?{NBSP}»{NBSP}: les options les plus cochées, "
         f"ex aequo, sont «{NBSP}Le centre social{NBSP}» et «{NBSP}La médiathèque{NBSP}» "
         f"(chacune 25{NBSP}% des répondants, IC 95{NBSP}%{NBSP}: 14–40{NBSP}% ; plusieurs "
-        f"réponses possibles ; non pondéré ; base{NBSP}: 40 répondants).")
+        f"réponses possibles ; non pondéré ; base{NBSP}: 40 répondants)."
+    )
 
 
 def test_caution_under_30_respondents():
@@ -126,8 +165,9 @@ def test_caution_under_30_respondents():
 def test_single_winner_and_no_base():
     data = make_survey()
     answers = data.answers.copy()  # r38 ticks X instead of nothing
-    answers.loc[(answers["respondent_id"] == "r38") & (answers["question"] == "lieux"),
-                "code"] = "X"
+    answers.loc[(answers["respondent_id"] == "r38") & (answers["question"] == "lieux"), "code"] = (
+        "X"
+    )
     data.answers = answers
     sentence = survey_findings(data, CODEBOOK)[1]
     # X: 10 + r38 = 11 of 40 = 27.5 % -> "28 %" (half away from zero)

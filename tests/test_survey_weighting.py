@@ -54,8 +54,10 @@ def test_one_iteration_is_exact_when_the_sample_has_independent_margins():
     # Age step: J sum 2×0.6 + 1.8 = 3.0 -> ×6.3/3 = 2.1 ; V sum 4×0.6 + 2×1.8 = 6 -> ×0.45.
     # Weights: H-J 1.26, H-V 0.27, F-J 3.78, F-V 0.81 (sum 9, mean 1).
     sample = _sample({("H", "J"): 2, ("H", "V"): 4, ("F", "J"): 1, ("F", "V"): 2})
-    margins = {"sexe": pd.Series({"H": 40.0, "F": 60.0}),
-               "age": pd.Series({"J": 700.0, "V": 300.0})}  # totals may differ: shares
+    margins = {
+        "sexe": pd.Series({"H": 40.0, "F": 60.0}),
+        "age": pd.Series({"J": 700.0, "V": 300.0}),
+    }  # totals may differ: shares
     result = rake(sample, margins)
     assert result.converged and result.iterations == 1 and result.trimmed == 0
     weights = _cell_weights(result, sample)
@@ -69,13 +71,11 @@ def test_one_iteration_is_exact_when_the_sample_has_independent_margins():
     assert list(table.columns) == MARGINS_COLUMNS
     assert table["part_ponderee"].tolist() == pytest.approx([40, 60, 70, 30])
     assert table["part_population"].tolist() == pytest.approx([40, 60, 70, 30])
-    assert table["part_echantillon"].tolist() == pytest.approx([600 / 9, 300 / 9, 300 / 9,
-                                                                600 / 9])
+    assert table["part_echantillon"].tolist() == pytest.approx([600 / 9, 300 / 9, 300 / 9, 600 / 9])
     assert table["effectif"].tolist() == [6, 3, 3, 6]
     assert "convergence atteinte en 1 itération." in result.notes[0]
     # n_eff = 9² / Σw² = 81 / (2×1.26² + 4×0.27² + 3.78² + 2×0.81²)
-    assert result.n_eff == pytest.approx(81 / (2 * 1.26**2 + 4 * 0.27**2 + 3.78**2
-                                               + 2 * 0.81**2))
+    assert result.n_eff == pytest.approx(81 / (2 * 1.26**2 + 4 * 0.27**2 + 3.78**2 + 2 * 0.81**2))
     assert result.design_effect == pytest.approx(9 / result.n_eff)
 
 
@@ -86,8 +86,7 @@ def test_first_iteration_by_hand_and_non_convergence_is_reported():
     # After 1 cycle: H-J 20/13, H-V 20/17, F-J 12/13, F-V 12/17 (sum 8);
     # sex H = 40/13 + 20/17 = 940/221 ≈ 4.253 ≠ 4: not converged.
     sample = _sample({("H", "J"): 2, ("H", "V"): 1, ("F", "J"): 1, ("F", "V"): 4})
-    margins = {"sexe": pd.Series({"H": 50.0, "F": 50.0}),
-               "age": pd.Series({"J": 50.0, "V": 50.0})}
+    margins = {"sexe": pd.Series({"H": 50.0, "F": 50.0}), "age": pd.Series({"J": 50.0, "V": 50.0})}
     result = rake(sample, margins, max_iter=1)
     weights = _cell_weights(result, sample)
     assert weights[("H", "J")] == pytest.approx(20 / 13)
@@ -110,10 +109,13 @@ def test_bound_that_binds_but_converges_matches_the_hand_solution():
     #   age 1: 0.4 × 31 = 12.4 = 2.5 + 6 F-1 -> F-1 = 1.65
     #   sex H: 15.5 = 2.5 + 12 a -> a = 13/12 (H-2, H-3, equal by symmetry)
     #   sex F: 15.5 = 9.9 + 12 b -> b = 7/15 (F-2, F-3), ≥ 0.4: feasible.
-    sample = _sample({("H", "1"): 1, ("H", "2"): 6, ("H", "3"): 6,
-                      ("F", "1"): 6, ("F", "2"): 6, ("F", "3"): 6})
-    margins = {"sexe": pd.Series({"H": 50.0, "F": 50.0}),
-               "age": pd.Series({"1": 40.0, "2": 30.0, "3": 30.0})}
+    sample = _sample(
+        {("H", "1"): 1, ("H", "2"): 6, ("H", "3"): 6, ("F", "1"): 6, ("F", "2"): 6, ("F", "3"): 6}
+    )
+    margins = {
+        "sexe": pd.Series({"H": 50.0, "F": 50.0}),
+        "age": pd.Series({"1": 40.0, "2": 30.0, "3": 30.0}),
+    }
     free = rake(sample, margins, bounds=None)
     assert _cell_weights(free, sample)[("H", "1")] == pytest.approx(3.1, abs=1e-4)
     assert free.trimmed == 0
@@ -133,8 +135,7 @@ def test_bound_that_binds_but_converges_matches_the_hand_solution():
 def test_infeasible_bound_does_not_converge_and_keeps_the_bound():
     # 1 man, 9 women, population 50/50: the man would need a weight of 5 > 4.
     # Trimmed: man 4; women share the rest so that the mean is 1: (10 − 4) / 9 = 2/3.
-    sample = pd.DataFrame({"sexe": ["H"] + ["F"] * 9},
-                          index=[f"r{i}" for i in range(10)])
+    sample = pd.DataFrame({"sexe": ["H"] + ["F"] * 9}, index=[f"r{i}" for i in range(10)])
     result = rake(sample, {"sexe": pd.Series({"H": 50.0, "F": 50.0})}, max_iter=20)
     assert not result.converged and result.iterations == 20
     assert result.weights.iloc[0] == pytest.approx(4)
@@ -149,8 +150,7 @@ def test_blank_or_unmapped_categories_raise_unless_kept():
     sample.loc["r1", "age"] = ""
     sample.loc["r2", "age"] = "X"  # not a category of the margins
     sample.loc["r4", "sexe"] = None
-    margins = {"sexe": pd.Series({"H": 40.0, "F": 60.0}),
-               "age": pd.Series({"J": 70.0, "V": 30.0})}
+    margins = {"sexe": pd.Series({"H": 40.0, "F": 60.0}), "age": pd.Series({"J": 70.0, "V": 30.0})}
     with pytest.raises(WeightingError, match=r"1 pour « sexe » ; 2 pour « age »"):
         rake(sample, margins)
     result = rake(sample, margins, missing="keep_weight_1")
@@ -172,8 +172,7 @@ def test_blank_or_unmapped_categories_raise_unless_kept():
 
 def test_category_without_respondent_is_an_error_naming_it():
     sample = _sample({("H", "J"): 2, ("F", "J"): 2})
-    margins = {"sexe": pd.Series({"H": 1.0, "F": 1.0}),
-               "age": pd.Series({"J": 1.0, "V": 1.0})}
+    margins = {"sexe": pd.Series({"H": 1.0, "F": 1.0}), "age": pd.Series({"J": 1.0, "V": 1.0})}
     with pytest.raises(WeightingError, match=r"« age ».*catégorie V.*regroupez"):
         rake(sample, margins)
 
@@ -208,7 +207,6 @@ def test_margins_table_unweighted_and_weighted():
 
 def test_margin_totals_that_differ_are_noted():
     sample = _sample({("H", "J"): 2, ("H", "V"): 4, ("F", "J"): 1, ("F", "V"): 2})
-    margins = {"sexe": pd.Series({"H": 40.0, "F": 60.0}),
-               "age": pd.Series({"J": 75.0, "V": 30.0})}
+    margins = {"sexe": pd.Series({"H": 40.0, "F": 60.0}), "age": pd.Series({"J": 75.0, "V": 30.0})}
     result = rake(sample, margins)
     assert any("totaux des marges diffèrent" in note for note in result.notes)

@@ -18,21 +18,36 @@ from ctgstats.core.territories import (
     resolve,
 )
 
-MVT_COLUMNS = ["MOD", "DATE_EFF", "TYPECOM_AV", "COM_AV", "TNCC_AV", "NCC_AV", "NCCENR_AV",
-               "LIBELLE_AV", "TYPECOM_AP", "COM_AP", "TNCC_AP", "NCC_AP", "NCCENR_AP",
-               "LIBELLE_AP"]
+MVT_COLUMNS = [
+    "MOD",
+    "DATE_EFF",
+    "TYPECOM_AV",
+    "COM_AV",
+    "TNCC_AV",
+    "NCC_AV",
+    "NCCENR_AV",
+    "LIBELLE_AV",
+    "TYPECOM_AP",
+    "COM_AP",
+    "TNCC_AP",
+    "NCC_AP",
+    "NCCENR_AP",
+    "LIBELLE_AP",
+]
 
 
 @pytest.fixture
 def composition():
-    frame = pd.DataFrame({
-        "CODGEO": ["31471", "31001", "31002", "09001", "31003"],
-        "LIBGEO": ["Saint-Béat-Lez", "Agassac", "Aignes", "Ariège-1", "Trois"],
-        "EPCI": ["200072635", "200072635", "200071298", "200072635", "200071298"],
-        "LIBEPCI": ["CC PHG", "CC PHG", "CC TL", "CC PHG", "CC TL"],
-        "DEP": ["31", "31", "31", "09", "31"],
-        "REG": ["76"] * 5,
-    })
+    frame = pd.DataFrame(
+        {
+            "CODGEO": ["31471", "31001", "31002", "09001", "31003"],
+            "LIBGEO": ["Saint-Béat-Lez", "Agassac", "Aignes", "Ariège-1", "Trois"],
+            "EPCI": ["200072635", "200072635", "200071298", "200072635", "200071298"],
+            "LIBEPCI": ["CC PHG", "CC PHG", "CC TL", "CC PHG", "CC TL"],
+            "DEP": ["31", "31", "31", "09", "31"],
+            "REG": ["76"] * 5,
+        }
+    )
     return composition_from_frame(frame, cog_year=2026, source="compo.csv")
 
 
@@ -42,12 +57,54 @@ def _movements(rows):
 
 
 MERGE = [
-    ("32", "2019-01-01", "COM", "31438", "0", "LEZ", "Lez", "Lez", "COM", "31471", "0",
-     "SAINT BEAT LEZ", "Saint-Béat-Lez", "Saint-Béat-Lez"),
-    ("32", "2019-01-01", "COM", "31471", "0", "SAINT BEAT", "Saint-Béat", "Saint-Béat", "COM",
-     "31471", "0", "SAINT BEAT LEZ", "Saint-Béat-Lez", "Saint-Béat-Lez"),
-    ("32", "2019-01-01", "COM", "31438", "0", "LEZ", "Lez", "Lez", "COMD", "31438", "0", "LEZ",
-     "Lez", "Lez"),
+    (
+        "32",
+        "2019-01-01",
+        "COM",
+        "31438",
+        "0",
+        "LEZ",
+        "Lez",
+        "Lez",
+        "COM",
+        "31471",
+        "0",
+        "SAINT BEAT LEZ",
+        "Saint-Béat-Lez",
+        "Saint-Béat-Lez",
+    ),
+    (
+        "32",
+        "2019-01-01",
+        "COM",
+        "31471",
+        "0",
+        "SAINT BEAT",
+        "Saint-Béat",
+        "Saint-Béat",
+        "COM",
+        "31471",
+        "0",
+        "SAINT BEAT LEZ",
+        "Saint-Béat-Lez",
+        "Saint-Béat-Lez",
+    ),
+    (
+        "32",
+        "2019-01-01",
+        "COM",
+        "31438",
+        "0",
+        "LEZ",
+        "Lez",
+        "Lez",
+        "COMD",
+        "31438",
+        "0",
+        "LEZ",
+        "Lez",
+        "Lez",
+    ),
 ]
 
 
@@ -58,8 +115,9 @@ def test_resolve_levels(composition):
     assert epci.id == "epci:200072635"
     dep = resolve("departement", "31", composition=composition)
     assert dep.communes == ("31001", "31002", "31003", "31471")
-    group = resolve("groupe", "vallee", composition=composition, name="Vallée",
-                    communes=["31471", "31001"])
+    group = resolve(
+        "groupe", "vallee", composition=composition, name="Vallée", communes=["31471", "31001"]
+    )
     assert group.communes == ("31001", "31471")
 
 
@@ -90,9 +148,27 @@ def test_codes_stay_strings(composition):
 
 
 def test_merge_chain_and_dates():
-    moves = _movements(MERGE + [
-        ("31", "2022-01-01", "COM", "31471", "0", "X", "X", "X", "COM", "31999", "0", "Y", "Y",
-         "Y")])
+    moves = _movements(
+        MERGE
+        + [
+            (
+                "31",
+                "2022-01-01",
+                "COM",
+                "31471",
+                "0",
+                "X",
+                "X",
+                "X",
+                "COM",
+                "31999",
+                "0",
+                "Y",
+                "Y",
+                "Y",
+            )
+        ]
+    )
     assert moves.successors("31438", until_year=2018) == {"31438": ""}
     assert set(moves.successors("31438", until_year=2019)) == {"31471"}
     assert set(moves.successors("31438", until_year=2023)) == {"31999"}
@@ -101,11 +177,17 @@ def test_merge_chain_and_dates():
 def test_harmonise_sums_merged_communes_and_blanks_medians(composition):
     source = pd.DataFrame(
         {"NBMEN16": [120.0, 30.5, 80.0], "Q216": [19000.0, 17000.0, 21000.0]},
-        index=pd.Index(["31471", "31438", "31001"], name="CODGEO"))
+        index=pd.Index(["31471", "31438", "31001"], name="CODGEO"),
+    )
     result, records, unknown = harmonise(
-        source, target_codes=composition.table["commune"], movements=_movements(MERGE),
-        cog_year=2026, source="FILO2016_DISP_COM.csv", non_additive=["Q216"],
-        departements=["31", "09"])
+        source,
+        target_codes=composition.table["commune"],
+        movements=_movements(MERGE),
+        cog_year=2026,
+        source="FILO2016_DISP_COM.csv",
+        non_additive=["Q216"],
+        departements=["31", "09"],
+    )
     assert result.loc["31471", "NBMEN16"] == pytest.approx(150.5)
     assert math.isnan(result.loc["31471", "Q216"])  # a median is not additive
     assert result.loc["31001", "Q216"] == 21000.0
@@ -116,43 +198,92 @@ def test_harmonise_sums_merged_communes_and_blanks_medians(composition):
 
 
 def test_harmonise_reports_unknown_codes_of_covered_departements_only(composition):
-    source = pd.DataFrame({"P22_POP": [10.0, 20.0, 5.0]},
-                          index=pd.Index(["31001", "31777", "75056"], name="CODGEO"))
-    result, _, unknown = harmonise(source, target_codes=composition.table["commune"],
-                                   movements=_movements(MERGE), cog_year=2026, source="rp",
-                                   departements=["31", "09"])
+    source = pd.DataFrame(
+        {"P22_POP": [10.0, 20.0, 5.0]}, index=pd.Index(["31001", "31777", "75056"], name="CODGEO")
+    )
+    result, _, unknown = harmonise(
+        source,
+        target_codes=composition.table["commune"],
+        movements=_movements(MERGE),
+        cog_year=2026,
+        source="rp",
+        departements=["31", "09"],
+    )
     assert unknown == ["31777"]  # 75056 is outside the composition's départements
     assert list(result.index) == ["31001"]
 
 
 def test_split_commune_is_shared_by_population():
-    frame = pd.DataFrame({"CODGEO": ["50001", "50002"], "LIBGEO": ["A", "B"],
-                          "EPCI": ["200000001"] * 2, "LIBEPCI": ["E"] * 2, "DEP": ["50"] * 2,
-                          "REG": ["28"] * 2})
+    frame = pd.DataFrame(
+        {
+            "CODGEO": ["50001", "50002"],
+            "LIBGEO": ["A", "B"],
+            "EPCI": ["200000001"] * 2,
+            "LIBEPCI": ["E"] * 2,
+            "DEP": ["50"] * 2,
+            "REG": ["28"] * 2,
+        }
+    )
     comp = composition_from_frame(frame, cog_year=2024, source="c")
-    split = _movements([
-        ("21", "2023-01-01", "COM", "50001", "0", "A", "A", "A", "COM", "50002", "0", "B", "B",
-         "B")])
+    split = _movements(
+        [
+            (
+                "21",
+                "2023-01-01",
+                "COM",
+                "50001",
+                "0",
+                "A",
+                "A",
+                "A",
+                "COM",
+                "50002",
+                "0",
+                "B",
+                "B",
+                "B",
+            )
+        ]
+    )
     source = pd.DataFrame({"P19_POP": [1000.0]}, index=pd.Index(["50001"], name="CODGEO"))
-    result, records, _ = harmonise(source, target_codes=comp.table["commune"], movements=split,
-                                   cog_year=2024, source="rp", source_year=2022,
-                                   weights={"50001": 300.0, "50002": 100.0})
+    result, records, _ = harmonise(
+        source,
+        target_codes=comp.table["commune"],
+        movements=split,
+        cog_year=2024,
+        source="rp",
+        source_year=2022,
+        weights={"50001": 300.0, "50002": 100.0},
+    )
     assert result.loc["50001", "P19_POP"] == pytest.approx(750.0)
     assert result.loc["50002", "P19_POP"] == pytest.approx(250.0)
     assert records[0].action == "scission"
     with pytest.raises(TerritoryError, match="was split"):
-        harmonise(source, target_codes=comp.table["commune"], movements=split, cog_year=2024,
-                  source="rp", source_year=2022)
+        harmonise(
+            source,
+            target_codes=comp.table["commune"],
+            movements=split,
+            cog_year=2024,
+            source="rp",
+            source_year=2022,
+        )
     # a source already in the 2024 geography is left as it is
-    same, records, _ = harmonise(source, target_codes=comp.table["commune"], movements=split,
-                                 cog_year=2024, source="rp", source_year=2024)
+    same, records, _ = harmonise(
+        source,
+        target_codes=comp.table["commune"],
+        movements=split,
+        cog_year=2024,
+        source="rp",
+        source_year=2024,
+    )
     assert same.loc["50001", "P19_POP"] == 1000.0 and records == []
 
 
 def test_aggregate_sums_numerators_and_denominators(composition):
-    communes = pd.DataFrame({"C22_FAMMONO": [10.0, 30.0, 5.0],
-                             "C22_FAM": [100.0, 100.0, 50.0]},
-                            index=pd.Index(["31001", "31471", "09001"], name="CODGEO"))
+    communes = pd.DataFrame(
+        {"C22_FAMMONO": [10.0, 30.0, 5.0], "C22_FAM": [100.0, 100.0, 50.0]},
+        index=pd.Index(["31001", "31471", "09001"], name="CODGEO"),
+    )
     epci = resolve("epci", "200072635", composition=composition)
     totals, notes = aggregate(communes, [epci])
     assert totals.loc["epci:200072635", "C22_FAMMONO"] == 45.0
@@ -162,8 +293,9 @@ def test_aggregate_sums_numerators_and_denominators(composition):
 
 
 def test_aggregate_never_presents_a_partial_sum(composition):
-    communes = pd.DataFrame({"P22_POP": [10.0, 30.0]},
-                            index=pd.Index(["31001", "31471"], name="CODGEO"))
+    communes = pd.DataFrame(
+        {"P22_POP": [10.0, 30.0]}, index=pd.Index(["31001", "31471"], name="CODGEO")
+    )
     epci = resolve("epci", "200072635", composition=composition)
     france = resolve("france", "FR", composition=composition)
     totals, notes = aggregate(communes, [epci, france])
@@ -174,20 +306,34 @@ def test_aggregate_never_presents_a_partial_sum(composition):
 
 def test_merge_with_a_missing_part_is_not_a_partial_sum(composition):
     # Filosofi 2016 (geography 2017): Lez (31438) is secret, hence absent from the file.
-    source = pd.DataFrame({"NBMEN16": [120.0, 80.0], "Q216": [19000.0, 21000.0]},
-                          index=pd.Index(["31471", "31001"], name="CODGEO"))
+    source = pd.DataFrame(
+        {"NBMEN16": [120.0, 80.0], "Q216": [19000.0, 21000.0]},
+        index=pd.Index(["31471", "31001"], name="CODGEO"),
+    )
     result, records, _ = harmonise(
-        source, target_codes=composition.table["commune"], movements=_movements(MERGE),
-        cog_year=2026, source="FILO2016_DISP_COM.csv", non_additive=["Q216"],
-        departements=["31", "09"], source_year=2017)
+        source,
+        target_codes=composition.table["commune"],
+        movements=_movements(MERGE),
+        cog_year=2026,
+        source="FILO2016_DISP_COM.csv",
+        non_additive=["Q216"],
+        departements=["31", "09"],
+        source_year=2017,
+    )
     assert result.loc["31471"].isna().all()  # not Saint-Béat alone posing as Saint-Béat-Lez
     assert result.loc["31001", "NBMEN16"] == 80.0
     assert records[0].action == "fusion incomplète" and "31438" in records[0].detail
     # the same file published after the merge (geography 2019) is complete as it is
     after, records, _ = harmonise(
-        source, target_codes=composition.table["commune"], movements=_movements(MERGE),
-        cog_year=2026, source="FILO2018_DISP_COM.csv", non_additive=["Q216"],
-        departements=["31", "09"], source_year=2019)
+        source,
+        target_codes=composition.table["commune"],
+        movements=_movements(MERGE),
+        cog_year=2026,
+        source="FILO2018_DISP_COM.csv",
+        non_additive=["Q216"],
+        departements=["31", "09"],
+        source_year=2019,
+    )
     assert after.loc["31471", "Q216"] == 19000.0 and records == []
 
 

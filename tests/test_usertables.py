@@ -23,8 +23,10 @@ from ctgstats.indicators.usertables import (
 HEADER = ",".join(TEMPLATE_COLUMNS)
 
 GOOD_ROWS = [
-    ('places_eaje_pour_100_enfants_moins_3,000000101,epci,2022,17.9640718563,30,167,'
-    '"CAF / PMI, places au 31/12",'),
+    (
+        "places_eaje_pour_100_enfants_moins_3,000000101,epci,2022,17.9640718563,30,167,"
+        '"CAF / PMI, places au 31/12",'
+    ),
     "allocataires_caf,00001,commune,2022-12-31,412,,,CAF au 31/12,",
     "allocataires_caf,00001,commune,2023,405,,,CAF au 31/12,foyers",
     "frequentation_alsh,000000101,epci,2022-2023,268,,,Bilan ALSH,année scolaire",
@@ -38,8 +40,14 @@ def registry():
     return load_registry()
 
 
-def _csv(tmp_path: Path, rows: list[str], *, name: str = "table.csv", header: str = HEADER,
-         encoding: str = "utf-8") -> Path:
+def _csv(
+    tmp_path: Path,
+    rows: list[str],
+    *,
+    name: str = "table.csv",
+    header: str = HEADER,
+    encoding: str = "utf-8",
+) -> Path:
     path = tmp_path / name
     path.write_bytes(("\n".join([header, *rows]) + "\n").encode(encoding))
     return path
@@ -93,8 +101,10 @@ def test_good_csv(tmp_path, registry):
 
 def test_semicolon_decimal_comma_bom_and_accented_header(tmp_path, registry):
     header = "Indicateur;Code;Niveau;Période;Valeur;Numérateur;Dénominateur;Source;Commentaire"
-    rows = ["places_eaje_pour_100_enfants_moins_3;00001;commune;2022;17,96;30;167;CAF;",
-            "allocataires_caf;01001;commune;2022;1 148,0;;;CAF;"]
+    rows = [
+        "places_eaje_pour_100_enfants_moins_3;00001;commune;2022;17,96;30;167;CAF;",
+        "allocataires_caf;01001;commune;2022;1 148,0;;;CAF;",
+    ]
     path = tmp_path / "bom.csv"
     path.write_bytes(("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode("utf-8"))
     table = read_user_table(path, registry=registry)
@@ -103,20 +113,33 @@ def test_semicolon_decimal_comma_bom_and_accented_header(tmp_path, registry):
 
 
 def test_value_computed_from_numerator_and_denominator(tmp_path, registry):
-    path = _csv(tmp_path, [("places_eaje_pour_100_enfants_moins_3,00001,commune,2022,,30,167,"
-                           "CAF,")])
+    path = _csv(
+        tmp_path, [("places_eaje_pour_100_enfants_moins_3,00001,commune,2022,,30,167,CAF,")]
+    )
     value = read_user_table(path, registry=registry).values["valeur"].iloc[0]
     assert value == pytest.approx(30 / 167 * 100)
 
 
 def test_good_xlsx(tmp_path, registry):
-    path = _xlsx(tmp_path, [
-        ["places_eaje_pour_100_enfants_moins_3", "000000101", "epci", 2022, 17.9640718563, 30,
-         167, "CAF / PMI", None],
-        ["allocataires_caf", "00001", "commune", "2022-2023", 412, None, None, "CAF", "x"],
-        [None] * 9,
-        ["allocataires_rsa", "00", "departement", 2023, "1 148,5", None, None, "CAF", None],
-    ])
+    path = _xlsx(
+        tmp_path,
+        [
+            [
+                "places_eaje_pour_100_enfants_moins_3",
+                "000000101",
+                "epci",
+                2022,
+                17.9640718563,
+                30,
+                167,
+                "CAF / PMI",
+                None,
+            ],
+            ["allocataires_caf", "00001", "commune", "2022-2023", 412, None, None, "CAF", "x"],
+            [None] * 9,
+            ["allocataires_rsa", "00", "departement", 2023, "1 148,5", None, None, "CAF", None],
+        ],
+    )
     table = read_user_table(path, registry=registry)
     values = table.values
     assert values["code"].tolist() == ["000000101", "00001", "00"]
@@ -138,20 +161,20 @@ def test_demo_tables_csv_and_xlsx_agree(registry):
 # --------------------------------------------------------------------------- bad rows
 
 BAD_ROWS = [
-    "allocataires_caf,00001,commune,2022,412,,,CAF,",                              # 2 good
-    "allocataire_caf,00001,commune,2022,412,,,CAF,",                               # 3
-    "allocataires_caf,1001,commune,2022,412,,,CAF,",                               # 4
-    "allocataires_caf,00001,canton,2022,412,,,CAF,",                               # 5
-    "allocataires_caf,00001,commune,fin 2022,412,,,CAF,",                          # 6
-    "allocataires_caf,00002,commune,2022,quatre cents,,,CAF,",                     # 7
-    "places_eaje_pour_100_enfants_moins_3,00001,commune,2022,18,30,,CAF,",         # 8
-    "places_eaje_pour_100_enfants_moins_3,00002,commune,2022,19,30,167,CAF,",      # 9
-    "allocataires_rsa,00001,commune,2022,10,,,CAF,",                               # 10
-    "allocataires_rsa,00001,commune,2022-12-31,11,,,CAF,",                         # 11
-    "population,00001,commune,2022,800,,,Insee,",                                  # 12
-    "allocataires_aah,00001,commune,2022,9,,,,",                                   # 13
-    "allocataires_aah,00002,commune,2022,9,5,,,CAF,note",                          # 14
-    "allocataires_prime_activite,00003,commune,2022,12,,,CAF,",                    # 15 good
+    "allocataires_caf,00001,commune,2022,412,,,CAF,",  # 2 good
+    "allocataire_caf,00001,commune,2022,412,,,CAF,",  # 3
+    "allocataires_caf,1001,commune,2022,412,,,CAF,",  # 4
+    "allocataires_caf,00001,canton,2022,412,,,CAF,",  # 5
+    "allocataires_caf,00001,commune,fin 2022,412,,,CAF,",  # 6
+    "allocataires_caf,00002,commune,2022,quatre cents,,,CAF,",  # 7
+    "places_eaje_pour_100_enfants_moins_3,00001,commune,2022,18,30,,CAF,",  # 8
+    "places_eaje_pour_100_enfants_moins_3,00002,commune,2022,19,30,167,CAF,",  # 9
+    "allocataires_rsa,00001,commune,2022,10,,,CAF,",  # 10
+    "allocataires_rsa,00001,commune,2022-12-31,11,,,CAF,",  # 11
+    "population,00001,commune,2022,800,,,Insee,",  # 12
+    "allocataires_aah,00001,commune,2022,9,,,,",  # 13
+    "allocataires_aah,00002,commune,2022,9,5,,,CAF,note",  # 14
+    "allocataires_prime_activite,00003,commune,2022,12,,,CAF,",  # 15 good
 ]
 
 
@@ -214,38 +237,49 @@ def test_non_strict_keeps_only_the_good_rows(tmp_path, registry):
     table = read_user_table(_csv(tmp_path, BAD_ROWS), registry=registry, strict=False)
     assert not table.ok
     assert table.values["ligne"].tolist() == [2, 15]
-    assert table.values["indicateur"].tolist() == ["allocataires_caf",
-                                                   "allocataires_prime_activite"]
+    assert table.values["indicateur"].tolist() == [
+        "allocataires_caf",
+        "allocataires_prime_activite",
+    ]
     # both rows of a duplicate are left out: which one is right is the analyst's call
     assert 10 not in table.values["ligne"].tolist()
 
 
 def test_valeur_within_half_a_percent(tmp_path, registry):
-    rows = ["places_eaje_pour_100_enfants_moins_3,00001,commune,2022,18.0,30,167,CAF,",   # 0.2 %
-            "places_eaje_pour_100_enfants_moins_3,00002,commune,2022,18.1,30,167,CAF,"]   # 0.76 %
+    rows = [
+        "places_eaje_pour_100_enfants_moins_3,00001,commune,2022,18.0,30,167,CAF,",  # 0.2 %
+        "places_eaje_pour_100_enfants_moins_3,00002,commune,2022,18.1,30,167,CAF,",
+    ]  # 0.76 %
     problems = _problems(_csv(tmp_path, rows), registry)
     assert problems["ligne"].tolist() == [3]
 
 
 def test_denominator_zero_and_denominator_alone(tmp_path, registry):
-    rows = ["places_eaje_pour_100_enfants_moins_3,00001,commune,2022,,30,0,CAF,",
-            "places_eaje_pour_100_enfants_moins_3,00002,commune,2022,18,,167,CAF,"]
+    rows = [
+        "places_eaje_pour_100_enfants_moins_3,00001,commune,2022,,30,0,CAF,",
+        "places_eaje_pour_100_enfants_moins_3,00002,commune,2022,18,,167,CAF,",
+    ]
     problems = _problems(_csv(tmp_path, rows), registry)
-    assert problems.set_index("ligne")["colonne"].to_dict() == {2: "denominateur",
-                                                                 3: "denominateur"}
+    assert problems.set_index("ligne")["colonne"].to_dict() == {
+        2: "denominateur",
+        3: "denominateur",
+    }
     assert "nul" in problems["probleme"].iloc[0]
 
 
 def test_line_numbers_after_a_multiline_cell(tmp_path, registry):
-    rows = ['allocataires_caf,00001,commune,2022,412,,,CAF,"commentaire\nsur deux lignes"',
-            "allocataires_caf,00001,commune,2023,x,,,CAF,"]
+    rows = [
+        'allocataires_caf,00001,commune,2022,412,,,CAF,"commentaire\nsur deux lignes"',
+        "allocataires_caf,00001,commune,2023,x,,,CAF,",
+    ]
     problems = _problems(_csv(tmp_path, rows), registry)
     assert problems["ligne"].tolist() == [4]
 
 
 def test_xlsx_numeric_code_lost_its_zeros(tmp_path, registry):
-    path = _xlsx(tmp_path, [["allocataires_caf", 1001, "commune", 2022, 412, None, None,
-                             "CAF", None]])
+    path = _xlsx(
+        tmp_path, [["allocataires_caf", 1001, "commune", 2022, 412, None, None, "CAF", None]]
+    )
     problems = _problems(path, registry)
     assert problems["ligne"].tolist() == [2]
     assert problems["valeur"].iloc[0] == "1001"
@@ -270,8 +304,12 @@ def test_misspelt_optional_column_is_reported(tmp_path, registry):
 
 
 def test_unreadable_files(tmp_path, registry):
-    latin = _csv(tmp_path, ["allocataires_caf,00001,commune,2022,412,,,Données CAF,"],
-                 name="latin.csv", encoding="latin-1")
+    latin = _csv(
+        tmp_path,
+        ["allocataires_caf,00001,commune,2022,412,,,Données CAF,"],
+        name="latin.csv",
+        encoding="latin-1",
+    )
     with pytest.raises(UserTableError, match="ligne 2 : le fichier n'est pas encodé en UTF-8"):
         read_user_table(latin, registry=registry)
     other = tmp_path / "table.ods"
@@ -289,25 +327,44 @@ def test_unreadable_files(tmp_path, registry):
 # --------------------------------------------------------------------------- parsers
 
 
-@pytest.mark.parametrize(("text", "year"), [
-    ("2022", 2022), ("2022-12-31", 2022), ("31/12/2022", 2022), ("2022-2023", 2023),
-    ("2022/2023", 2023), ("2022-23", 2023), (" 2024 ", 2024), ("2019-2021", 2021),
-])
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("2022", 2022),
+        ("2022-12-31", 2022),
+        ("31/12/2022", 2022),
+        ("2022-2023", 2023),
+        ("2022/2023", 2023),
+        ("2022-23", 2023),
+        (" 2024 ", 2024),
+        ("2019-2021", 2021),
+    ],
+)
 def test_parse_period(text, year):
     assert parse_period(text) == year
 
 
-@pytest.mark.parametrize("text", ["22", "2022-13-01", "31/02/2022", "2023-2022", "2022-25",
-                                  "1850", "T4 2022", ""])
+@pytest.mark.parametrize(
+    "text", ["22", "2022-13-01", "31/02/2022", "2023-2022", "2022-25", "1850", "T4 2022", ""]
+)
 def test_parse_period_errors(text):
     with pytest.raises(ValueError):
         parse_period(text)
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("17.96", 17.96), ("17,96", 17.96), ("1 148", 1148.0), ("1\u202f148,5", 1148.5),
-    ("-3", -3.0), ("\u22123,5", -3.5), ("0", 0.0), ("1e3", 1000.0),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("17.96", 17.96),
+        ("17,96", 17.96),
+        ("1 148", 1148.0),
+        ("1\u202f148,5", 1148.5),
+        ("-3", -3.0),
+        ("\u22123,5", -3.5),
+        ("0", 0.0),
+        ("1e3", 1000.0),
+    ],
+)
 def test_parse_number(text, value):
     assert parse_number(text) == value
 

@@ -16,13 +16,17 @@ import typer
 
 from ctgstats import __version__
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Reproducible statistical diagnostics of French territories "
-                       "(CTG, ABS, Pacte local des solidarités).")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Reproducible statistical diagnostics of French territories "
+    "(CTG, ABS, Pacte local des solidarités).",
+)
 data_app = typer.Typer(no_args_is_help=True, help="Inspect and download INSEE source files.")
 app.add_typer(data_app, name="data")
-baseline_app = typer.Typer(no_args_is_help=True,
-                           help="Freeze the T0 of the indicators of an action plan.")
+baseline_app = typer.Typer(
+    no_args_is_help=True, help="Freeze the T0 of the indicators of an action plan."
+)
 app.add_typer(baseline_app, name="baseline")
 
 EXIT_RUN_FAILED = 1
@@ -35,27 +39,44 @@ def _error(message: str, code: int) -> typer.Exit:
 
 
 def _input_errors() -> tuple[type[BaseException], ...]:
+    from ctgstats.core.params import ParamsError
+    from ctgstats.core.territories import TerritoryError
     from ctgstats.data.catalog import DataNotFoundError
     from ctgstats.data.download import DownloadError
-    from ctgstats.indicators.baseline import BaselineError
-    from ctgstats.data.registry import RegistryError
-    from ctgstats.indicators.usertables import UserTableError
-    from ctgstats.core.params import ParamsError
     from ctgstats.data.readers import DataFileError
+    from ctgstats.data.registry import RegistryError
     from ctgstats.data.sources import UnknownSourceError
+    from ctgstats.indicators.baseline import BaselineError
+    from ctgstats.indicators.usertables import UserTableError
     from ctgstats.surveys.adapters import SurveyInputError
     from ctgstats.surveys.codebook import CodebookError
     from ctgstats.surveys.weighting import WeightingError
-    from ctgstats.core.territories import TerritoryError
 
-    return (ParamsError, TerritoryError, DataNotFoundError, DataFileError, ValueError,
-            FileNotFoundError, DownloadError, UnknownSourceError, CodebookError,
-            SurveyInputError, WeightingError, BaselineError, RegistryError, UserTableError)
+    return (
+        ParamsError,
+        TerritoryError,
+        DataNotFoundError,
+        DataFileError,
+        ValueError,
+        FileNotFoundError,
+        DownloadError,
+        UnknownSourceError,
+        CodebookError,
+        SurveyInputError,
+        WeightingError,
+        BaselineError,
+        RegistryError,
+        UserTableError,
+    )
 
 
-def _params_from_options(params_file: Path | None, territory: str | None,
-                         data_dirs: list[Path] | None, cog_year: int | None,
-                         notebooks: list[str] | None):
+def _params_from_options(
+    params_file: Path | None,
+    territory: str | None,
+    data_dirs: list[Path] | None,
+    cog_year: int | None,
+    notebooks: list[str] | None,
+):
     from ctgstats.core.params import ParamsError, load_params, parse_params
 
     if params_file is not None and territory is not None:
@@ -76,13 +97,13 @@ def _params_from_options(params_file: Path | None, territory: str | None,
     if territory is None:
         raise ParamsError("give a params file (e.g. params/demo.yaml) or --territory LEVEL:CODE")
     if ":" not in territory:
-        raise ParamsError(f"--territory: expected LEVEL:CODE (e.g. epci:200072635), "
-                          f"got {territory!r}")
+        raise ParamsError(
+            f"--territory: expected LEVEL:CODE (e.g. epci:200072635), got {territory!r}"
+        )
     level, code = territory.split(":", 1)
     if not data_dirs:
         raise ParamsError("--territory needs at least one --data-dir")
-    data = {"territory": {"level": level, "code": code},
-            "data_dirs": [str(d) for d in data_dirs]}
+    data = {"territory": {"level": level, "code": code}, "data_dirs": [str(d) for d in data_dirs]}
     if cog_year is not None:
         data["cog_year"] = cog_year
     if notebooks:
@@ -92,25 +113,35 @@ def _params_from_options(params_file: Path | None, territory: str | None,
 
 @app.command()
 def run(
-    params_file: Annotated[Optional[Path], typer.Argument(
-        help="Params YAML file (e.g. params/demo.yaml).")] = None,
-    territory: Annotated[Optional[str], typer.Option(
-        "--territory", "-t", help="LEVEL:CODE without a params file, e.g. epci:200072635.")] = None,
-    data_dir: Annotated[Optional[list[Path]], typer.Option(
-        "--data-dir", "-d", help="Folder of INSEE files (repeatable).")] = None,
-    output_dir: Annotated[Optional[Path], typer.Option(
-        "--output-dir", "-o", help="Output folder (default: outputs/).")] = None,
-    cog_year: Annotated[Optional[int], typer.Option(help="COG year of the geography.")] = None,
-    notebook: Annotated[Optional[list[str]], typer.Option(
-        "--notebook", "-n", help="Only this notebook (repeatable).")] = None,
+    params_file: Annotated[
+        Path | None, typer.Argument(help="Params YAML file (e.g. params/demo.yaml).")
+    ] = None,
+    territory: Annotated[
+        str | None,
+        typer.Option(
+            "--territory", "-t", help="LEVEL:CODE without a params file, e.g. epci:200072635."
+        ),
+    ] = None,
+    data_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--data-dir", "-d", help="Folder of INSEE files (repeatable)."),
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option("--output-dir", "-o", help="Output folder (default: outputs/)."),
+    ] = None,
+    cog_year: Annotated[int | None, typer.Option(help="COG year of the geography.")] = None,
+    notebook: Annotated[
+        list[str] | None,
+        typer.Option("--notebook", "-n", help="Only this notebook (repeatable)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Compute the portrait of a territory and write its offline HTML report."""
     from ctgstats.pipeline import runner
 
     try:
-        params, source = _params_from_options(params_file, territory, data_dir, cog_year,
-                                              notebook)
+        params, source = _params_from_options(params_file, territory, data_dir, cog_year, notebook)
         plan = runner.plan_run(params, output_dir=output_dir, params_source=source)
     except _input_errors() as error:
         raise _error(str(error), EXIT_BAD_INPUT) from None
@@ -119,8 +150,8 @@ def run(
 
 def _run_and_portal(plan, say):
     """Run, then refresh the portal of the output folder whatever happened."""
-    from ctgstats.publish import portal
     from ctgstats.pipeline import runner
+    from ctgstats.publish import portal
 
     try:
         return runner.run(plan, progress=say)
@@ -132,8 +163,9 @@ def _run_and_portal(plan, say):
 @app.command("portal")
 def portal_command(
     output_dir: Annotated[Path, typer.Argument(help="Output folder of runs or batches.")],
-    title: Annotated[str, typer.Option(help="Title of the portal page.")] =
-        "Diagnostics de territoire",
+    title: Annotated[
+        str, typer.Option(help="Title of the portal page.")
+    ] = "Diagnostics de territoire",
 ) -> None:
     """Write OUTPUT_DIR/index.html: every territory, its status and key figures."""
     from ctgstats.publish import portal
@@ -165,27 +197,36 @@ def _execute(plan, *, quiet: bool) -> None:
 def survey(
     export: Annotated[Path, typer.Argument(help="Survey export (CSV or XLSX).")],
     codebook: Annotated[Path, typer.Option("--codebook", "-c", help="Codebook YAML.")],
-    format: Annotated[Optional[str], typer.Option(
-        "--format", "-f", help="limesurvey, googleforms, kobo or csv (detected if omitted).")
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="limesurvey, googleforms, kobo or csv (detected if omitted)."
+        ),
     ] = None,
     output_dir: Annotated[Path, typer.Option("--output-dir", "-o")] = Path("outputs"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Analyse one survey without a params file (unweighted): tables and HTML summary."""
-    from ctgstats.pipeline import runner
     from ctgstats.core.params import ParamsError, Survey, Weighting
+    from ctgstats.pipeline import runner
     from ctgstats.surveys.codebook import load_codebook
 
     try:
         book = load_codebook(codebook)
         if format is not None and format not in ("limesurvey", "googleforms", "kobo", "csv"):
-            raise ParamsError(f"--format: unknown format {format!r} (expected limesurvey, "
-                              "googleforms, kobo or csv)")
+            raise ParamsError(
+                f"--format: unknown format {format!r} (expected limesurvey, "
+                "googleforms, kobo or csv)"
+            )
         if not export.is_file():
             raise ParamsError(f"{export}: survey export not found")
-        spec = Survey(id=book.survey.id, export=str(export.resolve()),
-                      codebook=str(codebook.resolve()), format=format,
-                      weighting=Weighting(method="none"))
+        spec = Survey(
+            id=book.survey.id,
+            export=str(export.resolve()),
+            codebook=str(codebook.resolve()),
+            format=format,
+            weighting=Weighting(method="none"),
+        )
         plan = runner.plan_survey_run(spec, output_dir=output_dir)
     except _input_errors() as error:
         raise _error(str(error), EXIT_BAD_INPUT) from None
@@ -196,8 +237,8 @@ def survey(
 def survey_draft(
     export: Annotated[Path, typer.Argument(help="Survey export (CSV or XLSX).")],
     survey_id: Annotated[str, typer.Option("--id", help="Survey id, e.g. habitants.")],
-    format: Annotated[Optional[str], typer.Option("--format", "-f")] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+    format: Annotated[str | None, typer.Option("--format", "-f")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Draft a codebook from an export, for the analyst to edit."""
     from ctgstats.surveys.draft import draft_codebook
@@ -210,8 +251,9 @@ def survey_draft(
         sys.stdout.write(text)
     else:
         if output.exists():
-            raise _error(f"{output} exists: not overwritten (choose another --output)",
-                         EXIT_BAD_INPUT)
+            raise _error(
+                f"{output} exists: not overwritten (choose another --output)", EXIT_BAD_INPUT
+            )
         output.write_text(text, encoding="utf-8")
         typer.echo(f"Codebook à compléter : {output}")
 
@@ -229,13 +271,15 @@ def validate(
     except _input_errors() as error:
         raise _error(str(error), EXIT_BAD_INPUT) from None
     names = ", ".join(t.label for t in portrait.comparators)
-    typer.echo(f"OK : {portrait.territory.label} ({portrait.territory.id}), COG "
-               f"{portrait.cog_year}, recensements {portrait.vintages}, comparateurs : {names}")
+    typer.echo(
+        f"OK : {portrait.territory.label} ({portrait.territory.id}), COG "
+        f"{portrait.cog_year}, recensements {portrait.vintages}, comparateurs : {names}"
+    )
 
 
 @app.command()
 def schema(
-    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Print (or write) the JSON Schema of params files."""
     from ctgstats.core.params import json_schema
@@ -250,10 +294,16 @@ def schema(
 @baseline_app.command("freeze")
 def baseline_freeze(
     params_file: Annotated[Path, typer.Argument(help="Params YAML file of the T0 diagnostic.")],
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="T0 file (default: indicators.baseline of the params).")] = None,
-    force: Annotated[bool, typer.Option(
-        help="Freeze again over an existing T0 (the old file is kept as a backup).")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="T0 file (default: indicators.baseline of the params)."
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(help="Freeze again over an existing T0 (the old file is kept as a backup)."),
+    ] = False,
 ) -> None:
     """Write the frozen T0: every value with its source, vintage and input checksums."""
     from ctgstats.data.cache import file_sha256
@@ -261,8 +311,9 @@ def baseline_freeze(
 
     try:
         params, _ = _params_from_options(params_file, None, None, None, None)
-        path = freeze_baseline(params, path=output, force=force,
-                               params_sha256=file_sha256(params_file))
+        path = freeze_baseline(
+            params, path=output, force=force, params_sha256=file_sha256(params_file)
+        )
     except _input_errors() as error:
         raise _error(str(error), EXIT_BAD_INPUT) from None
     typer.echo(f"T0 figé : {path}")
@@ -284,8 +335,8 @@ def data_list(
 def data_fetch(
     source_id: Annotated[str, typer.Argument(help="Source id, e.g. rp_evol_struct_pop.")],
     vintage: Annotated[int, typer.Option(help="Vintage (never 'latest').")],
-    level: Annotated[Optional[str], typer.Option(help="Level for Filosofi (COM, EPCI …).")] = None,
-    cache_dir: Annotated[Optional[Path], typer.Option()] = None,
+    level: Annotated[str | None, typer.Option(help="Level for Filosofi (COM, EPCI …).")] = None,
+    cache_dir: Annotated[Path | None, typer.Option()] = None,
     offline: Annotated[bool, typer.Option(help="Never use the network.")] = False,
 ) -> None:
     """Download a pinned INSEE file into the cache (checksum verified)."""

@@ -109,17 +109,22 @@ def check_vintages(start: int, end: int) -> list[str]:
     minimum = min_comparable_gap(start, end)
     if gap >= minimum:
         return []
-    why = ("l'Insee recommande au moins 6 ans d'écart lorsqu'un millésime de 2019 à 2023 est "
-           "concerné, l'enquête annuelle de recensement de 2021 ayant été reportée à 2022"
-           if minimum == POSTPONED_SURVEY_MIN_GAP
-           else "l'Insee recommande au moins 5 ans d'écart entre deux millésimes comparés")
+    why = (
+        "l'Insee recommande au moins 6 ans d'écart lorsqu'un millésime de 2019 à 2023 est "
+        "concerné, l'enquête annuelle de recensement de 2021 ayant été reportée à 2022"
+        if minimum == POSTPONED_SURVEY_MIN_GAP
+        else "l'Insee recommande au moins 5 ans d'écart entre deux millésimes comparés"
+    )
     shared = shared_surveys(start, end)
-    overlap = (f" ; les deux millésimes ont {shared} enquête(s) annuelle(s) en commun"
-               if shared else "")
-    return [f"Les millésimes {start} et {end} ne sont distants que de {_years(gap)} : {why} "
-            f"(un millésime N du recensement regroupe les enquêtes annuelles N-2 à "
-            f"N+2{overlap}). L'évolution entre ces deux millésimes est à interpréter avec "
-            f"prudence."]
+    overlap = (
+        f" ; les deux millésimes ont {shared} enquête(s) annuelle(s) en commun" if shared else ""
+    )
+    return [
+        f"Les millésimes {start} et {end} ne sont distants que de {_years(gap)} : {why} "
+        f"(un millésime N du recensement regroupe les enquêtes annuelles N-2 à "
+        f"N+2{overlap}). L'évolution entre ces deux millésimes est à interpréter avec "
+        f"prudence."
+    ]
 
 
 @dataclass(frozen=True)
@@ -139,18 +144,19 @@ CONCEPT_BREAKS = (
         topic="couples",
         first_vintage=2013,
         description="les couples de même sexe sont comptés comme couples (et leurs familles "
-                    "comme familles) à partir du RP2013"),
+        "comme familles) à partir du RP2013",
+    ),
     ConceptBreak(
         topic="etat_matrimonial",
         first_vintage=2017,
         description="la question sur l'état matrimonial a changé à partir de l'enquête "
-                    "annuelle de 2015 ; les millésimes RP2017 et suivants reposent entièrement "
-                    "sur la nouvelle question"),
+        "annuelle de 2015 ; les millésimes RP2017 et suivants reposent entièrement "
+        "sur la nouvelle question",
+    ),
 )
 
 
-def concept_breaks(start: int, end: int, *,
-                   topics: Iterable[str] = TOPICS) -> list[str]:
+def concept_breaks(start: int, end: int, *, topics: Iterable[str] = TOPICS) -> list[str]:
     """French warnings for the concept breaks crossed between vintages ``start`` and ``end``.
 
     A break introduced with vintage ``B`` is crossed when ``start < B <= end``.
@@ -178,7 +184,9 @@ def concept_breaks(start: int, end: int, *,
     unknown = wanted - set(TOPICS)
     if unknown:
         raise ValueError(f"unknown topic(s) {sorted(unknown)}; expected some of {TOPICS}")
-    return [f"Rupture de série entre {start} et {end} : {brk.description} ; les millésimes "
-            f"comparés ne reposent pas sur le même concept."
-            for brk in CONCEPT_BREAKS
-            if brk.topic in wanted and start < brk.first_vintage <= end]
+    return [
+        f"Rupture de série entre {start} et {end} : {brk.description} ; les millésimes "
+        f"comparés ne reposent pas sur le même concept."
+        for brk in CONCEPT_BREAKS
+        if brk.topic in wanted and start < brk.first_vintage <= end
+    ]

@@ -26,9 +26,18 @@ FIGURE_COLUMNS = [
 ]
 
 
-def figure(territoire: str, indicateur: str, annee: str | int, valeur: float | None, *,
-           unite: str, source: str, definition: str, note: str = "",
-           disponible: bool | None = None) -> dict[str, object]:
+def figure(
+    territoire: str,
+    indicateur: str,
+    annee: str | int,
+    valeur: float | None,
+    *,
+    unite: str,
+    source: str,
+    definition: str,
+    note: str = "",
+    disponible: bool | None = None,
+) -> dict[str, object]:
     """Build one figure row; ``disponible`` defaults to "valeur is a finite number"."""
     value = float("nan") if valeur is None else float(valeur)
     available = (not math.isnan(value)) if disponible is None else disponible

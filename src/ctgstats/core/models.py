@@ -19,10 +19,14 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def error_items(error: ValidationError, *, unknown_key: str, root: str = "(root)",
-                hidden: tuple[type, ...] = (dict,),
-                rewrite: Callable[[dict[str, Any], str], str] | None = None,
-                ) -> list[tuple[str, str, str]]:
+def error_items(
+    error: ValidationError,
+    *,
+    unknown_key: str,
+    root: str = "(root)",
+    hidden: tuple[type, ...] = (dict,),
+    rewrite: Callable[[dict[str, Any], str], str] | None = None,
+) -> list[tuple[str, str, str]]:
     """``(location, message, shown value)`` for each problem of ``error``.
 
     Parameters

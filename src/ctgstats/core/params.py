@@ -36,8 +36,6 @@ class ParamsError(ValueError):
     """Invalid parameters: the message names the file, the field and the value."""
 
 
-
-
 class Territory(StrictModel):
     """The territory portrayed.
 
@@ -46,11 +44,14 @@ class Territory(StrictModel):
     """
 
     level: Level = Field(description="commune, epci, departement, region ou groupe")
-    code: str = Field(description="Code officiel (chaîne) : commune '31471', EPCI '200072635', "
-                                  "département '31' ; identifiant libre pour un groupe")
+    code: str = Field(
+        description="Code officiel (chaîne) : commune '31471', EPCI '200072635', "
+        "département '31' ; identifiant libre pour un groupe"
+    )
     name: str | None = Field(default=None, description="Libellé affiché (par défaut celui du COG)")
     communes: tuple[str, ...] | None = Field(
-        default=None, description="Codes des communes d'un groupe (niveau 'groupe' seulement)")
+        default=None, description="Codes des communes d'un groupe (niveau 'groupe' seulement)"
+    )
 
     @field_validator("code", mode="before")
     @classmethod
@@ -58,7 +59,8 @@ class Territory(StrictModel):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             raise ValueError(
                 f"code {value!r} must be written as a quoted string in YAML "
-                "(e.g. \"01001\"), otherwise leading zeros are lost")
+                '(e.g. "01001"), otherwise leading zeros are lost'
+            )
         return value
 
     @field_validator("communes", mode="before")
@@ -77,8 +79,7 @@ class Territory(StrictModel):
     @classmethod
     def _not_france(cls, value: Level) -> Level:
         if value is Level.FRANCE:
-            raise ValueError("level 'france' cannot be the portrayed territory; "
-                             "it is a comparator")
+            raise ValueError("level 'france' cannot be the portrayed territory; it is a comparator")
         return value
 
     @field_validator("code")
@@ -121,8 +122,10 @@ class Comparator(StrictModel):
     @model_validator(mode="after")
     def _check_code(self) -> Comparator:
         if self.code is not None and not is_valid_code(Level(self.level), self.code):
-            raise ValueError(f"code {self.code!r} is not a valid {self.level} code "
-                             f"(expected {CODE_SHAPES[Level(self.level)]})")
+            raise ValueError(
+                f"code {self.code!r} is not a valid {self.level} code "
+                f"(expected {CODE_SHAPES[Level(self.level)]})"
+            )
         return self
 
 
@@ -130,8 +133,10 @@ class Census(StrictModel):
     """Census vintages to compare (RP N pools the surveys N-2 … N+2)."""
 
     vintages: tuple[Annotated[int, Field(ge=1968, le=2100)], ...] | None = Field(
-        default=None, description="Millésimes du recensement, ex. [2011, 2016, 2022] ; "
-                                  "par défaut tous ceux présents dans les fichiers")
+        default=None,
+        description="Millésimes du recensement, ex. [2011, 2016, 2022] ; "
+        "par défaut tous ceux présents dans les fichiers",
+    )
 
     @field_validator("vintages")
     @classmethod
@@ -149,16 +154,19 @@ class Income(StrictModel):
     """Filosofi vintage (disposable income)."""
 
     year: Annotated[int, Field(ge=2012, le=2100)] | None = Field(
-        default=None, description="Millésime Filosofi ; par défaut le plus récent disponible")
+        default=None, description="Millésime Filosofi ; par défaut le plus récent disponible"
+    )
 
 
 class Options(StrictModel):
     """Conventions with variants (methodology: make the variant a parameter)."""
 
     small_count_threshold: Annotated[float, Field(gt=0)] = Field(
-        default=200, description="Seuil des petits effectifs (variables C, règle 4)")
+        default=200, description="Seuil des petits effectifs (variables C, règle 4)"
+    )
     ageing_index: Literal["65", "60"] = Field(
-        default="65", description="Indice de vieillissement : 65+/<20 (défaut) ou 60+/<20")
+        default="65", description="Indice de vieillissement : 65+/<20 (défaut) ou 60+/<20"
+    )
 
 
 class DownloadSource(StrictModel):
@@ -182,21 +190,28 @@ class Download(StrictModel):
     """INSEE files to download into the cache (checksummed) before reading the data dirs."""
 
     sources: tuple[DownloadSource, ...] = ()
-    offline: bool = Field(default=False, description="Ne jamais utiliser le réseau : "
-                                                     "seuls les fichiers déjà en cache servent")
+    offline: bool = Field(
+        default=False,
+        description="Ne jamais utiliser le réseau : seuls les fichiers déjà en cache servent",
+    )
 
 
 class Weighting(StrictModel):
     """How survey respondents are weighted (rule 13)."""
 
     method: Literal["raking", "none"] = Field(
-        default="raking", description="'raking' : calage sur les marges du recensement du "
-                                      "territoire ; 'none' : résultats non pondérés")
+        default="raking",
+        description="'raking' : calage sur les marges du recensement du "
+        "territoire ; 'none' : résultats non pondérés",
+    )
     margins: tuple[str, ...] = Field(
-        default=("age", "sexe"), min_length=1,
-        description="Descripteurs du répondant calés (age, sexe, commune)")
+        default=("age", "sexe"),
+        min_length=1,
+        description="Descripteurs du répondant calés (age, sexe, commune)",
+    )
     bounds: tuple[Annotated[float, Field(gt=0)], Annotated[float, Field(gt=0)]] = Field(
-        default=(0.25, 4.0), description="Bornes des poids rapportés au poids moyen")
+        default=(0.25, 4.0), description="Bornes des poids rapportés au poids moyen"
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Weighting:
@@ -205,8 +220,9 @@ class Weighting(StrictModel):
             raise ValueError(f"bounds must satisfy low < 1 < high, got {list(self.bounds)}")
         unknown = [m for m in self.margins if m not in ("age", "sexe", "commune")]
         if unknown:
-            raise ValueError(f"margins {unknown} cannot be taken from the census "
-                             "(allowed: age, sexe, commune)")
+            raise ValueError(
+                f"margins {unknown} cannot be taken from the census (allowed: age, sexe, commune)"
+            )
         return self
 
 
@@ -217,20 +233,28 @@ class Survey(StrictModel):
     differ by ``year``: survey-based indicators compare the waves.
     """
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$",
-                    description="Identifiant de l'enquête, utilisé dans les noms de fichiers "
-                                "(tables/enquete_<id>_frequences.csv)")
-    export: str = Field(description="Fichier exporté (LimeSurvey, Google Forms, Kobo, CSV) ; "
-                                    "'ctgstats:demo/…' pour les enquêtes fictives")
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$",
+        description="Identifiant de l'enquête, utilisé dans les noms de fichiers "
+        "(tables/enquete_<id>_frequences.csv)",
+    )
+    export: str = Field(
+        description="Fichier exporté (LimeSurvey, Google Forms, Kobo, CSV) ; "
+        "'ctgstats:demo/…' pour les enquêtes fictives"
+    )
     codebook: str = Field(description="Codebook YAML de l'enquête")
     format: Literal["limesurvey", "googleforms", "kobo", "csv"] | None = Field(
-        default=None, description="Format de l'export (détecté par défaut)")
+        default=None, description="Format de l'export (détecté par défaut)"
+    )
     weighting: Weighting = Weighting()
-    series: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$",
-                               description="Série d'enquêtes (vagues successives) ; "
-                                           "par défaut l'identifiant")
+    series: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9_\-]{0,63}$",
+        description="Série d'enquêtes (vagues successives) ; par défaut l'identifiant",
+    )
     year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(
-        default=None, description="Année de la vague (pour le suivi des indicateurs)")
+        default=None, description="Année de la vague (pour le suivi des indicateurs)"
+    )
 
     @property
     def series_id(self) -> str:
@@ -243,7 +267,8 @@ class TargetSpec(StrictModel):
 
     kind: Literal["level", "rate", "change", "direction"] = Field(
         description="level : atteindre une valeur ; rate : taux annuel moyen (%) ; "
-                    "change : variation absolue ; direction : hausse ou baisse")
+        "change : variation absolue ; direction : hausse ou baisse"
+    )
     value: float | None = None
     direction: Literal["up", "down"] | None = None
 
@@ -275,21 +300,32 @@ class ActionSheet(StrictModel):
 class Indicators(StrictModel):
     """Indicators over time: registry, local data, frozen T0 and action plan."""
 
-    registry: tuple[str, ...] = Field(default=(), description="Registres YAML "
-                                      "complémentaires (ajoutent ou remplacent des indicateurs)")
-    user_tables: tuple[str, ...] = Field(default=(), description="Tables de données locales "
-                                         "(modèle : src/ctgstats/data/modele_table_indicateurs.csv)")
-    baseline: str | None = Field(default=None, description="Fichier T0 figé "
-                                 "(ctgstats baseline freeze)")
+    registry: tuple[str, ...] = Field(
+        default=(),
+        description="Registres YAML complémentaires (ajoutent ou remplacent des indicateurs)",
+    )
+    user_tables: tuple[str, ...] = Field(
+        default=(),
+        description="Tables de données locales "
+        "(modèle : src/ctgstats/data/modele_table_indicateurs.csv)",
+    )
+    baseline: str | None = Field(
+        default=None, description="Fichier T0 figé (ctgstats baseline freeze)"
+    )
     t0_year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(
-        default=None, description="Année T0 des données locales (par défaut la plus récente)")
+        default=None, description="Année T0 des données locales (par défaut la plus récente)"
+    )
     stability_threshold: Annotated[float, Field(gt=0)] = Field(
-        default=1.0, description="Variation relative (%) en deçà de laquelle une donnée "
-                                 "administrative est jugée stable")
+        default=1.0,
+        description="Variation relative (%) en deçà de laquelle une donnée "
+        "administrative est jugée stable",
+    )
     action_plan: tuple[ActionSheet, ...] = ()
     action_plan_file: str | None = Field(
-        default=None, description="Plan d'action dans un fichier YAML à part (liste de "
-                                  "fiches) ; 'ctgstats:demo/suivi/plan_action.yaml' pour la démo")
+        default=None,
+        description="Plan d'action dans un fichier YAML à part (liste de "
+        "fiches) ; 'ctgstats:demo/suivi/plan_action.yaml' pour la démo",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -317,36 +353,53 @@ class Params(StrictModel):
 
     territory: Territory
     cog_year: Annotated[int, Field(ge=2000, le=2100)] | None = Field(
-        default=None, description="Année du COG (géographie au 1er janvier) ; par défaut la "
-                                  "table de composition la plus récente trouvée")
+        default=None,
+        description="Année du COG (géographie au 1er janvier) ; par défaut la "
+        "table de composition la plus récente trouvée",
+    )
     comparators: tuple[Comparator, ...] | None = Field(
-        default=None, description="Territoires de comparaison ; par défaut le département et "
-                                  "la France (et la région quand les données la donnent)")
+        default=None,
+        description="Territoires de comparaison ; par défaut le département et "
+        "la France (et la région quand les données la donnent)",
+    )
     census: Census = Census()
     income: Income = Income()
     data_dirs: tuple[str, ...] = Field(
-        default=(DEMO_DATA_DIR,), min_length=1,
-        description="Dossiers de fichiers Insee ; 'ctgstats:demo' = données fictives")
+        default=(DEMO_DATA_DIR,),
+        min_length=1,
+        description="Dossiers de fichiers Insee ; 'ctgstats:demo' = données fictives",
+    )
     output_dir: str = Field(default="outputs", description="Dossier de sortie")
-    notebooks: tuple[Literal["01_demographie", "02_familles_menages", "03_enquete",
-                             "04_indicateurs"], ...] | None = Field(
-        default=None, min_length=1,
+    notebooks: (
+        tuple[Literal["01_demographie", "02_familles_menages", "03_enquete", "04_indicateurs"], ...]
+        | None
+    ) = Field(
+        default=None,
+        min_length=1,
         description="Carnets à exécuter ; par défaut 01 et 02, et 03 (une fois par enquête) "
-                    "quand des enquêtes sont déclarées, 04 quand un plan d'action l'est")
+        "quand des enquêtes sont déclarées, 04 quand un plan d'action l'est",
+    )
     surveys: tuple[Survey, ...] = Field(default=(), description="Enquêtes à analyser")
-    indicators: Indicators = Field(default_factory=Indicators,
-                                   description="Suivi des indicateurs (T0, cibles, T+n)")
+    indicators: Indicators = Field(
+        default_factory=Indicators, description="Suivi des indicateurs (T0, cibles, T+n)"
+    )
     options: Options = Options()
     download: Download = Download()
-    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9_\-]{0,80}$",
-                             description="Nom du sous-dossier de sortie")
+    slug: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9_\-]{0,80}$",
+        description="Nom du sous-dossier de sortie",
+    )
 
     @model_validator(mode="after")
     def _surveys_and_notebooks(self) -> Params:
         if self.notebooks and "03_enquete" in self.notebooks and not self.surveys:
             raise ValueError("notebooks: '03_enquete' needs at least one entry in 'surveys'")
-        if self.notebooks and "04_indicateurs" in self.notebooks \
-                and not self.indicators.action_plan:
+        if (
+            self.notebooks
+            and "04_indicateurs" in self.notebooks
+            and not self.indicators.action_plan
+        ):
             raise ValueError("notebooks: '04_indicateurs' needs indicators.action_plan")
         ids = [s.id for s in self.surveys]
         twice = sorted({i for i in ids if ids.count(i) > 1})
@@ -359,8 +412,11 @@ class Params(StrictModel):
         """Notebooks to run (the defaults filled in)."""
         if self.notebooks is not None:
             return self.notebooks
-        return (NOTEBOOKS + (("03_enquete",) if self.surveys else ())
-                + (("04_indicateurs",) if self.indicators.action_plan else ()))
+        return (
+            NOTEBOOKS
+            + (("03_enquete",) if self.surveys else ())
+            + (("04_indicateurs",) if self.indicators.action_plan else ())
+        )
 
     def to_jsonable(self) -> dict[str, Any]:
         """Plain JSON-serialisable dict (the form injected into notebooks).
@@ -375,9 +431,14 @@ class Params(StrictModel):
 
 def _format_validation_error(error: ValidationError, source: str) -> str:
     items = error_items(
-        error, unknown_key="unknown key (not a parameter of ctgstats; check its spelling)")
-    return "\n".join([f"{source}: invalid parameters",
-                      *(f"  - {where}: {message}{shown}" for where, message, shown in items)])
+        error, unknown_key="unknown key (not a parameter of ctgstats; check its spelling)"
+    )
+    return "\n".join(
+        [
+            f"{source}: invalid parameters",
+            *(f"  - {where}: {message}{shown}" for where, message, shown in items),
+        ]
+    )
 
 
 def parse_params(data: Any, *, source: str = "<params>") -> Params:
@@ -385,8 +446,9 @@ def parse_params(data: Any, *, source: str = "<params>") -> Params:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ParamsError(f"{source}: the parameters must be a mapping (key: value), "
-                          f"got {type(data).__name__}")
+        raise ParamsError(
+            f"{source}: the parameters must be a mapping (key: value), got {type(data).__name__}"
+        )
     try:
         return Params.model_validate(data)
     except ValidationError as error:

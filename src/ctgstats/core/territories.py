@@ -54,8 +54,12 @@ class Composition:
 
     def communes_of(self, level: Level, code: str) -> list[str]:
         """Commune codes of a territory of ``level`` (commune, epci, departement, region)."""
-        column = {Level.COMMUNE: "commune", Level.EPCI: "epci",
-                  Level.DEPARTEMENT: "departement", Level.REGION: "region"}[level]
+        column = {
+            Level.COMMUNE: "commune",
+            Level.EPCI: "epci",
+            Level.DEPARTEMENT: "departement",
+            Level.REGION: "region",
+        }[level]
         return sorted(self.table.loc[self.table[column] == code, "commune"].tolist())
 
     def name_of(self, level: Level, code: str) -> str | None:
@@ -77,12 +81,24 @@ def composition_from_frame(frame: pd.DataFrame, *, cog_year: int, source: str) -
     epci_code, epci_nom`` [, ``population``]).
     """
     if "CODGEO" in frame.columns:
-        mapping = {"CODGEO": "commune", "LIBGEO": "nom_commune", "EPCI": "epci",
-                   "LIBEPCI": "nom_epci", "DEP": "departement", "REG": "region"}
+        mapping = {
+            "CODGEO": "commune",
+            "LIBGEO": "nom_commune",
+            "EPCI": "epci",
+            "LIBEPCI": "nom_epci",
+            "DEP": "departement",
+            "REG": "region",
+        }
     else:
-        mapping = {"code": "commune", "nom": "nom_commune", "epci_code": "epci",
-                   "epci_nom": "nom_epci", "departement": "departement", "region": "region",
-                   "population": "population"}
+        mapping = {
+            "code": "commune",
+            "nom": "nom_commune",
+            "epci_code": "epci",
+            "epci_nom": "nom_epci",
+            "departement": "departement",
+            "region": "region",
+            "population": "population",
+        }
     missing = [c for c in mapping if c not in frame.columns and c != "population"]
     if missing:
         raise TerritoryError(f"{source}: composition table lacks columns {missing}")
@@ -122,19 +138,27 @@ class ResolvedTerritory:
         return self.name
 
 
-def _not_found(kind: str, code: str, known: Iterable[str], composition: Composition,
-               field_name: str) -> TerritoryError:
+def _not_found(
+    kind: str, code: str, known: Iterable[str], composition: Composition, field_name: str
+) -> TerritoryError:
     known = sorted(set(known))
     close = difflib.get_close_matches(code, known, n=3, cutoff=0.6)
     hint = f" Closest codes: {', '.join(close)}." if close else ""
     return TerritoryError(
         f"{field_name}: {kind} {code!r} does not exist in the composition table of COG "
-        f"{composition.cog_year} ({composition.source}).{hint}")
+        f"{composition.cog_year} ({composition.source}).{hint}"
+    )
 
 
-def resolve(level: Level | str, code: str, *, composition: Composition,
-            name: str | None = None, communes: Sequence[str] | None = None,
-            field_name: str = "territory.code") -> ResolvedTerritory:
+def resolve(
+    level: Level | str,
+    code: str,
+    *,
+    composition: Composition,
+    name: str | None = None,
+    communes: Sequence[str] | None = None,
+    field_name: str = "territory.code",
+) -> ResolvedTerritory:
     """Resolve a territory to its communes with the composition of its COG year.
 
     Raises
@@ -148,26 +172,37 @@ def resolve(level: Level | str, code: str, *, composition: Composition,
     if level is Level.FRANCE:
         label = name or "France"
         if composition.is_national:
-            return ResolvedTerritory(level, code, label, tuple(sorted(table["commune"])),
-                                     composition.cog_year)
+            return ResolvedTerritory(
+                level, code, label, tuple(sorted(table["commune"])), composition.cog_year
+            )
         return ResolvedTerritory(
-            level, code, label, None, composition.cog_year,
+            level,
+            code,
+            label,
+            None,
+            composition.cog_year,
             note="la table de composition ne couvre pas toute la France : les totaux "
-                 "nationaux ne peuvent pas être calculés à partir des communes")
+            "nationaux ne peuvent pas être calculés à partir des communes",
+        )
     if level is Level.GROUPE:
         unknown = [c for c in communes or () if c not in set(table["commune"])]
         if unknown:
             raise TerritoryError(
                 f"territory.communes: communes {unknown} do not exist in the composition "
-                f"table of COG {composition.cog_year} ({composition.source})")
-        return ResolvedTerritory(level, code, name or code, tuple(sorted(communes or ())),
-                                 composition.cog_year)
-    column = {Level.COMMUNE: "commune", Level.EPCI: "epci",
-              Level.DEPARTEMENT: "departement", Level.REGION: "region"}[level]
+                f"table of COG {composition.cog_year} ({composition.source})"
+            )
+        return ResolvedTerritory(
+            level, code, name or code, tuple(sorted(communes or ())), composition.cog_year
+        )
+    column = {
+        Level.COMMUNE: "commune",
+        Level.EPCI: "epci",
+        Level.DEPARTEMENT: "departement",
+        Level.REGION: "region",
+    }[level]
     members = composition.communes_of(level, code)
     if not members:
-        raise _not_found(LEVEL_LABELS[level].lower(), code, table[column], composition,
-                         field_name)
+        raise _not_found(LEVEL_LABELS[level].lower(), code, table[column], composition, field_name)
     label = name or composition.name_of(level, code) or f"{LEVEL_LABELS[level]} {code}"
     return ResolvedTerritory(level, code, label, tuple(members), composition.cog_year)
 
@@ -232,10 +267,16 @@ class Movements:
         moves = []
         for row in rows.itertuples(index=False):
             get = row._asdict()
-            moves.append(Movement(
-                date=str(get["DATE_EFF"]), mod=str(get["MOD"]), old=str(get["COM_AV"]),
-                new=str(get["COM_AP"]), old_name=str(get.get("LIBELLE_AV", "")),
-                new_name=str(get.get("LIBELLE_AP", ""))))
+            moves.append(
+                Movement(
+                    date=str(get["DATE_EFF"]),
+                    mod=str(get["MOD"]),
+                    old=str(get["COM_AV"]),
+                    new=str(get["COM_AP"]),
+                    old_name=str(get.get("LIBELLE_AV", "")),
+                    new_name=str(get.get("LIBELLE_AP", "")),
+                )
+            )
         moves.sort(key=lambda m: (m.date, m.old, m.new))
         return cls(tuple(moves), source)
 
@@ -248,20 +289,24 @@ class Movements:
 
     def predecessors(self, code: str, *, since_year: int, until_year: int) -> set[str]:
         """Codes that existed after 1 January ``since_year`` and became ``code`` by
-        1 January ``until_year`` (merges only; ``code`` itself excluded)."""
+        1 January ``until_year`` (merges only; ``code`` itself excluded).
+        """
         found: set[str] = set()
         for move in self.moves:
-            if move.old != move.new and move.mod not in SPLIT_MODS \
-                    and f"{since_year}-01-01" < move.date <= f"{until_year}-01-01":
-                successors = self.successors(move.old, until_year=until_year,
-                                             since_year=since_year)
+            if (
+                move.old != move.new
+                and move.mod not in SPLIT_MODS
+                and f"{since_year}-01-01" < move.date <= f"{until_year}-01-01"
+            ):
+                successors = self.successors(move.old, until_year=until_year, since_year=since_year)
                 if set(successors) == {code}:
                     found.add(move.old)
         found.discard(code)
         return found
 
-    def successors(self, code: str, *, until_year: int,
-                   since_year: int | None = None) -> dict[str, str]:
+    def successors(
+        self, code: str, *, until_year: int, since_year: int | None = None
+    ) -> dict[str, str]:
         """Codes a commune became by 1 January ``until_year``: {new code: MOD}.
 
         Only movements after 1 January ``since_year`` (the geography of the source) and up
@@ -272,11 +317,12 @@ class Movements:
         start = f"{since_year}-01-01" if since_year is not None else ""
         return self._follow(code, start, limit, mod="", depth=0)
 
-    def _follow(self, code: str, after: str, limit: str, *, mod: str,
-                depth: int) -> dict[str, str]:
-        events = [m for m in self._by_old.get(code, ())
-                  if after < m.date <= limit
-                  and not (m.old == m.new and m.mod not in SPLIT_MODS)]
+    def _follow(self, code: str, after: str, limit: str, *, mod: str, depth: int) -> dict[str, str]:
+        events = [
+            m
+            for m in self._by_old.get(code, ())
+            if after < m.date <= limit and not (m.old == m.new and m.mod not in SPLIT_MODS)
+        ]
         if not events or depth > 50:
             return {code: mod}
         date = min(m.date for m in events)
@@ -300,12 +346,18 @@ class Movements:
         return ""
 
 
-def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Movements,
-              cog_year: int, source: str, non_additive: Sequence[str] = (),
-              weights: Mapping[str, float] | None = None,
-              departements: Iterable[str] | None = None,
-              source_year: int | None = None,
-              ) -> tuple[pd.DataFrame, list[HarmonisationRecord], list[str]]:
+def harmonise(
+    frame: pd.DataFrame,
+    *,
+    target_codes: Iterable[str],
+    movements: Movements,
+    cog_year: int,
+    source: str,
+    non_additive: Sequence[str] = (),
+    weights: Mapping[str, float] | None = None,
+    departements: Iterable[str] | None = None,
+    source_year: int | None = None,
+) -> tuple[pd.DataFrame, list[HarmonisationRecord], list[str]]:
     """Bring a commune-indexed table to the geography of ``cog_year``.
 
     Parameters
@@ -366,10 +418,16 @@ def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Mo
             part[non_additive_present] = np.nan
             part.index = pd.Index([new], name=frame.index.name)
             split_parts.append(part)
-        records.append(HarmonisationRecord(
-            source, "scission", (code,), ", ".join(sorted(shares)),
-            "répartie au prorata de la population : " + ", ".join(
-                f"{c} {s:.1%}".replace(".", ",") for c, s in sorted(shares.items()))))
+        records.append(
+            HarmonisationRecord(
+                source,
+                "scission",
+                (code,),
+                ", ".join(sorted(shares)),
+                "répartie au prorata de la population : "
+                + ", ".join(f"{c} {s:.1%}".replace(".", ",") for c, s in sorted(shares.items())),
+            )
+        )
     kept = frame.loc[[c for c in map(str, frame.index) if c in mapping]]
     new_codes = pd.Index([mapping[str(c)] for c in kept.index], name=frame.index.name)
     grouped = kept.set_axis(new_codes).groupby(level=0, sort=True)
@@ -389,15 +447,20 @@ def harmonise(frame: pd.DataFrame, *, target_codes: Iterable[str], movements: Mo
     if source_year is not None:
         present = set(map(str, frame.index))
         for new in list(result.index):
-            expected = movements.predecessors(str(new), since_year=source_year,
-                                              until_year=cog_year)
+            expected = movements.predecessors(str(new), since_year=source_year, until_year=cog_year)
             missing = sorted(expected - present)
             if expected and missing:
                 result.loc[new] = np.nan
-                records.append(HarmonisationRecord(
-                    source, "fusion incomplète", tuple(sorted(expected | {str(new)})),
-                    str(new), f"commune(s) {', '.join(missing)} absente(s) du fichier "
-                              "(secret statistique ou non publiée) : valeurs non calculables"))
+                records.append(
+                    HarmonisationRecord(
+                        source,
+                        "fusion incomplète",
+                        tuple(sorted(expected | {str(new)})),
+                        str(new),
+                        f"commune(s) {', '.join(missing)} absente(s) du fichier "
+                        "(secret statistique ou non publiée) : valeurs non calculables",
+                    )
+                )
     if split_parts:
         combined = pd.concat([result, *split_parts])
         result = combined.groupby(level=0, sort=True).sum(min_count=1)
@@ -412,13 +475,15 @@ def _departement(code: str) -> str:
     return code[:3] if code.startswith("97") else code[:2]
 
 
-def _split_shares(code: str, successors: Mapping[str, str],
-                  weights: Mapping[str, float] | None, source: str) -> dict[str, float]:
+def _split_shares(
+    code: str, successors: Mapping[str, str], weights: Mapping[str, float] | None, source: str
+) -> dict[str, float]:
     if not weights or any(c not in weights for c in successors):
         raise TerritoryError(
             f"{source}: commune {code} was split into {sorted(successors)}; sharing its values "
             "needs the population of each new commune (give a composition table with a "
-            "'population' column or a census file of the target year)")
+            "'population' column or a census file of the target year)"
+        )
     total = sum(float(weights[c]) for c in successors)
     return {c: float(weights[c]) / total for c in successors}
 
@@ -426,8 +491,9 @@ def _split_shares(code: str, successors: Mapping[str, str],
 # ------------------------------------------------------------------------- aggregation
 
 
-def aggregate(frame: pd.DataFrame, territories: Sequence[ResolvedTerritory]
-              ) -> tuple[pd.DataFrame, dict[str, str]]:
+def aggregate(
+    frame: pd.DataFrame, territories: Sequence[ResolvedTerritory]
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """Sum the communes of each territory (numerators and denominators, never ratios).
 
     Returns the totals (index = territory ids, same columns) and, per territory id, a
@@ -446,8 +512,7 @@ def aggregate(frame: pd.DataFrame, territories: Sequence[ResolvedTerritory]
         if missing:
             rows[territory.id] = pd.Series(np.nan, index=frame.columns)
             shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-            notes[territory.id] = (f"{len(missing)} commune(s) absente(s) du fichier "
-                                   f"({shown})")
+            notes[territory.id] = f"{len(missing)} commune(s) absente(s) du fichier ({shown})"
             continue
         block = frame.loc[list(territory.communes)]
         rows[territory.id] = block.sum(axis=0, skipna=False, min_count=1)

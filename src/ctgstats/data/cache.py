@@ -81,8 +81,7 @@ def _sha256_of(path: str, mtime_ns: int, size: int) -> str:  # noqa: ARG001 - ca
     return digest.hexdigest()
 
 
-def cache_key(path: Path | str, *, member: str | None = None,
-              sheet: str | None = None) -> str:
+def cache_key(path: Path | str, *, member: str | None = None, sheet: str | None = None) -> str:
     """Content key of a parsed table: file hash, member, sheet and format versions."""
     from ctgstats.data.readers import READER_VERSION
 
@@ -104,9 +103,14 @@ def cache_path(cache_dir: Path | str, key: str) -> Path:
     return Path(cache_dir) / key[:2] / f"{key}.parquet"
 
 
-def cached_parse(path: Path | str, *, cache_dir: Path | str, member: str | None = None,
-                 sheet: str | None = None,
-                 columns: Sequence[str] | None = None) -> pd.DataFrame:
+def cached_parse(
+    path: Path | str,
+    *,
+    cache_dir: Path | str,
+    member: str | None = None,
+    sheet: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Parse ``path`` once, then read it back from the parquet cache.
 
     Parameters
@@ -134,9 +138,9 @@ def cached_parse(path: Path | str, *, cache_dir: Path | str, member: str | None 
         return table if columns is None else table.loc[:, list(columns)]
 
 
-def cached_column_names(path: Path | str, *, cache_dir: Path | str,
-                        member: str | None = None,
-                        sheet: str | None = None) -> tuple[list[str], dict[str, Any]]:
+def cached_column_names(
+    path: Path | str, *, cache_dir: Path | str, member: str | None = None, sheet: str | None = None
+) -> tuple[list[str], dict[str, Any]]:
     """Column names of the cached table (parsing the file if needed) and its source info.
 
     Returns
@@ -152,8 +156,11 @@ def cached_column_names(path: Path | str, *, cache_dir: Path | str,
         target.unlink(missing_ok=True)
         table = _parse_and_store(Path(path), target, member, sheet)
         return list(table.columns), dict(table.attrs.get("source", {}))
-    names = [name for name in schema.names if name != _INDEX_NAME
-             and not name.startswith("__index_level_")]
+    names = [
+        name
+        for name in schema.names
+        if name != _INDEX_NAME and not name.startswith("__index_level_")
+    ]
     return names, _source_attrs(schema)
 
 
@@ -161,16 +168,16 @@ class _CorruptCache(Exception):
     """Internal: a cache file cannot be read."""
 
 
-def _ensure_cached(path: Path, cache_dir: Path, member: str | None,
-                   sheet: str | None) -> Path:
+def _ensure_cached(path: Path, cache_dir: Path, member: str | None, sheet: str | None) -> Path:
     target = cache_path(cache_dir, cache_key(path, member=member, sheet=sheet))
     if not target.is_file():
         _parse_and_store(path, target, member, sheet)
     return target
 
 
-def _parse_and_store(path: Path, target: Path, member: str | None,
-                     sheet: str | None) -> pd.DataFrame:
+def _parse_and_store(
+    path: Path, target: Path, member: str | None, sheet: str | None
+) -> pd.DataFrame:
     from ctgstats.data.readers import parse_file
 
     table = parse_file(path, member=member, sheet=sheet)
@@ -180,8 +187,7 @@ def _parse_and_store(path: Path, target: Path, member: str | None,
 
 def _write_atomic(table: pd.DataFrame, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-",
-                                         suffix=".parquet")
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".parquet")
     os.close(handle)
     try:
         table.to_parquet(temp_name, engine="pyarrow", index=True)
@@ -194,15 +200,16 @@ def _write_atomic(table: pd.DataFrame, target: Path) -> None:
 def _read_parquet(target: Path, columns: Sequence[str] | None) -> pd.DataFrame:
     try:
         names = pq.read_schema(target).names
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is a corrupt entry
+    except Exception as exc:
         raise _CorruptCache(str(exc)) from exc
     unknown = [name for name in columns or () if name not in names]
     if unknown:
         raise KeyError(f"columns not in the cached table of {target}: {unknown}")
     try:
-        table = pd.read_parquet(target, engine="pyarrow",
-                                columns=None if columns is None else list(columns))
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is a corrupt entry
+        table = pd.read_parquet(
+            target, engine="pyarrow", columns=None if columns is None else list(columns)
+        )
+    except Exception as exc:
         raise _CorruptCache(str(exc)) from exc
     if table.index.name != _INDEX_NAME:
         raise _CorruptCache("missing line index")

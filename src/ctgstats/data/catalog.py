@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ctgstats.data import readers, sources
 from ctgstats.core.params import DEMO_DATA_DIR
 from ctgstats.core.territories import Composition, Movements, composition_from_frame
+from ctgstats.data import readers, sources
 
 RP_SOURCES = ("rp_evol_struct_pop", "rp_coupl_fam_men", "rp_serie_historique")
 RP_PATTERN = r"^(?:[PC]\d{2}_.+|(?:NAIS|DECE)\d{4})$"
@@ -45,7 +45,7 @@ def resolve_path(entry: str) -> Path:
     if entry == DEMO_DATA_DIR or entry.startswith(DEMO_DATA_DIR + "/"):
         from ctgstats.demo import DATA_DIR
 
-        return Path(DATA_DIR).joinpath(*entry[len(DEMO_DATA_DIR):].strip("/").split("/"))
+        return Path(DATA_DIR).joinpath(*entry[len(DEMO_DATA_DIR) :].strip("/").split("/"))
     return Path(entry).expanduser().resolve()
 
 
@@ -94,8 +94,9 @@ class Catalog:
         for entry in entries:
             folder = resolve_data_dir(entry)
             if not folder.is_dir():
-                raise DataNotFoundError(f"data_dirs: folder {entry!r} does not exist "
-                                        f"(resolved to {folder})")
+                raise DataNotFoundError(
+                    f"data_dirs: folder {entry!r} does not exist (resolved to {folder})"
+                )
             dirs.append(folder)
         return cls(tuple(dirs), sources.discover(dirs), cache_dir=cache_dir)
 
@@ -107,12 +108,17 @@ class Catalog:
         return all(Path(d) == Path(DATA_DIR) for d in self.data_dirs)
 
     # ------------------------------------------------------------------ discovery
-    def files(self, source_id: str, *, vintage: int | None = None,
-              level: str | None = None) -> list[sources.FoundFile]:
+    def files(
+        self, source_id: str, *, vintage: int | None = None, level: str | None = None
+    ) -> list[sources.FoundFile]:
         """Discovered files of a source, newest vintage first."""
-        hits = [f for f in self.found if f.source.id == source_id
-                and (vintage is None or f.vintage == vintage)
-                and (level is None or (f.level or "").upper() == level.upper())]
+        hits = [
+            f
+            for f in self.found
+            if f.source.id == source_id
+            and (vintage is None or f.vintage == vintage)
+            and (level is None or (f.level or "").upper() == level.upper())
+        ]
         return sorted(hits, key=lambda f: (-f.vintage, str(f.path)))
 
     def vintages(self, source_id: str, *, level: str | None = None) -> list[int]:
@@ -122,11 +128,17 @@ class Catalog:
     # ------------------------------------------------------------------ reading
     def read(self, found: sources.FoundFile, **options) -> pd.DataFrame:
         """Read a discovered file through the data layer and record its use."""
-        frame = readers.read_table(found.path, cache_dir=self.cache_dir,
-                                   member=found.member, sheet=found.sheet, **options)
+        frame = readers.read_table(
+            found.path, cache_dir=self.cache_dir, member=found.member, sheet=found.sheet, **options
+        )
         if found.path not in self.used:
-            self.used[found.path] = FileUse(found.source.id, found.vintage, found.level,
-                                            found.path, readers.file_sha256(found.path))
+            self.used[found.path] = FileUse(
+                found.source.id,
+                found.vintage,
+                found.level,
+                found.path,
+                readers.file_sha256(found.path),
+            )
         return frame
 
     def load_composition(self, cog_year: int | None) -> Composition:
@@ -136,14 +148,16 @@ class Catalog:
             raise DataNotFoundError(
                 "no composition table (COG) in the data folders "
                 f"{[str(d) for d in self.data_dirs]}: add INSEE's 'Intercommunalité - "
-                "Métropole au 01-01-YYYY' file (sheet Composition_communale)")
+                "Métropole au 01-01-YYYY' file (sheet Composition_communale)"
+            )
         years = sorted({f.vintage for f in candidates})
         year = cog_year if cog_year is not None else years[-1]
         chosen = [f for f in candidates if f.vintage == year]
         if not chosen:
             raise DataNotFoundError(
                 f"cog_year: no composition table for COG {year} in the data folders; "
-                f"years found: {years}")
+                f"years found: {years}"
+            )
         found = sorted(chosen, key=lambda f: COMPOSITION_SOURCES.index(f.source.id))[0]
         frame = self.read(found)
         return composition_from_frame(frame, cog_year=year, source=str(found.path))
@@ -158,8 +172,9 @@ class Catalog:
         frame = pd.read_csv(str(path), dtype=str, keep_default_na=False)
         return Movements.from_frame(frame, source="complément intégré à ctgstats (partiel)")
 
-    def rp_tables(self, *, codes: Sequence[str] | None = None
-                  ) -> list[tuple[sources.FoundFile, pd.DataFrame]]:
+    def rp_tables(
+        self, *, codes: Sequence[str] | None = None
+    ) -> list[tuple[sources.FoundFile, pd.DataFrame]]:
         """Every census file found, as commune-indexed numeric tables, newest first."""
         tables = []
         for source_id in RP_SOURCES:
@@ -169,8 +184,9 @@ class Catalog:
         tables.sort(key=lambda item: (-item[0].vintage, RP_SOURCES.index(item[0].source.id)))
         return tables
 
-    def filosofi_table(self, *, year: int, level: str,
-                       codes: Sequence[str] | None = None) -> pd.DataFrame | None:
+    def filosofi_table(
+        self, *, year: int, level: str, codes: Sequence[str] | None = None
+    ) -> pd.DataFrame | None:
         """Filosofi ``FILO{year}_DISP_{level}`` as a code-indexed table, or None if absent."""
         files = self.files("filosofi_disp", vintage=year, level=level)
         if not files:

@@ -91,15 +91,21 @@ def lock_path(cache_dir: Path | None = None) -> Path:
     return _downloads_root(cache_dir) / LOCK_FILE_NAME
 
 
-def download_path(spec: SourceSpec, *, cache_dir: Path | None = None,
-                  url: str | None = None) -> Path:
+def download_path(
+    spec: SourceSpec, *, cache_dir: Path | None = None, url: str | None = None
+) -> Path:
     """Where :func:`fetch` stores the file of ``spec`` (downloaded or not)."""
     source_url = _resolve_url(spec, url)
     return _downloads_root(cache_dir) / spec.id / str(spec.vintage) / _filename(source_url)
 
 
-def fetch(spec: SourceSpec, *, cache_dir: Path | None = None, offline: bool = False,
-          url: str | None = None) -> Path:
+def fetch(
+    spec: SourceSpec,
+    *,
+    cache_dir: Path | None = None,
+    offline: bool = False,
+    url: str | None = None,
+) -> Path:
     """Local path of the file of ``spec``, downloading and verifying it if needed.
 
     Parameters
@@ -161,8 +167,10 @@ def _resolve_url(spec: SourceSpec, url: str | None) -> str:
             "download it from insee.fr and place it in a data directory instead"
         )
     if "latest" in source_url.lower():
-        raise DownloadError(f"refusing a 'latest' URL for {_label(spec)} ({source_url}): "
-                            "downloads must be pinned to a vintage")
+        raise DownloadError(
+            f"refusing a 'latest' URL for {_label(spec)} ({source_url}): "
+            "downloads must be pinned to a vintage"
+        )
     return source_url
 
 
@@ -188,7 +196,9 @@ def _check_cached(target: Path, expected: str | None, url: str, *, offline: bool
         raise ChecksumError(
             f"cached file {target} (from {url}) has SHA-256 {actual}, expected {expected}; "
             "delete it and fetch again with network access",
-            url=url, expected=expected, actual=actual,
+            url=url,
+            expected=expected,
+            actual=actual,
         )
     target.unlink()
     return False
@@ -202,9 +212,14 @@ def _download(url: str, target: Path, expected: str | None) -> None:
     logging.getLogger("pooch").setLevel(logging.WARNING)
     downloader = pooch.HTTPDownloader(progressbar=False, timeout=HTTP_TIMEOUT)
     try:
-        pooch.retrieve(url, known_hash=f"sha256:{expected}" if expected else None,
-                       fname=target.name, path=target.parent, downloader=downloader,
-                       progressbar=False)
+        pooch.retrieve(
+            url,
+            known_hash=f"sha256:{expected}" if expected else None,
+            fname=target.name,
+            path=target.parent,
+            downloader=downloader,
+            progressbar=False,
+        )
     except ValueError as exc:
         if "hash" not in str(exc).lower():
             raise DownloadError(f"download of {url} failed: {exc}") from exc
@@ -214,7 +229,9 @@ def _download(url: str, target: Path, expected: str | None) -> None:
             f"SHA-256 mismatch for {url}: expected {expected}, got {actual}; the file was "
             "not kept (the producer may have revised it: check, then update the pinned "
             "or recorded hash)",
-            url=url, expected=expected or "", actual=actual,
+            url=url,
+            expected=expected or "",
+            actual=actual,
         ) from exc
     except requests.RequestException as exc:
         raise DownloadError(f"download of {url} failed: {exc}") from exc
@@ -228,9 +245,9 @@ def _actual_hash(message: str) -> str:
 def _offline_message(spec: SourceSpec, target: Path, url: str) -> str:
     level = f", level={spec.level!r}" if spec.level else ""
     command = (
-        "python -c \"from ctgstats.data.sources import get_source; "
+        'python -c "from ctgstats.data.sources import get_source; '
         "from ctgstats.data.download import fetch; "
-        f"fetch(get_source({spec.id!r}, {spec.vintage}{level}))\""
+        f'fetch(get_source({spec.id!r}, {spec.vintage}{level}))"'
     )
     return (
         f"offline mode: {_label(spec)} is not in the cache ({target} is missing). "

@@ -63,10 +63,35 @@ READER_VERSION = "1"
 #: Code and label columns that always stay strings (compared case-insensitively).
 STRING_COLUMNS: frozenset[str] = frozenset(
     {
-        "CODGEO", "LIBGEO", "REG", "DEP", "EPCI", "LIBEPCI", "NATURE_EPCI", "COM",
-        "CODE", "NOM", "DEPARTEMENT", "REGION", "SIREN", "EPCI_CODE", "EPCI_NOM",
-        "EPCI_TYPE", "MOD", "DATE_EFF", "COM_AV", "COM_AP", "TYPECOM", "ARR", "CAN",
-        "CTCD", "COMPARENT", "DEPCOM", "IRIS", "LIBCOM", "LIBIRIS",
+        "CODGEO",
+        "LIBGEO",
+        "REG",
+        "DEP",
+        "EPCI",
+        "LIBEPCI",
+        "NATURE_EPCI",
+        "COM",
+        "CODE",
+        "NOM",
+        "DEPARTEMENT",
+        "REGION",
+        "SIREN",
+        "EPCI_CODE",
+        "EPCI_NOM",
+        "EPCI_TYPE",
+        "MOD",
+        "DATE_EFF",
+        "COM_AV",
+        "COM_AP",
+        "TYPECOM",
+        "ARR",
+        "CAN",
+        "CTCD",
+        "COMPARENT",
+        "DEPCOM",
+        "IRIS",
+        "LIBCOM",
+        "LIBIRIS",
     }
 )
 
@@ -76,9 +101,24 @@ STRING_COLUMN_PREFIXES: tuple[str, ...] = ("TYPECOM_", "NCC", "LIBELLE", "TNCC")
 #: Columns holding territory codes: in an xlsx, a numeric cell there lost its zeros.
 CODE_COLUMNS: frozenset[str] = frozenset(
     {
-        "CODGEO", "EPCI", "COM", "DEP", "REG", "CODE", "SIREN", "EPCI_CODE",
-        "DEPARTEMENT", "REGION", "COM_AV", "COM_AP", "ARR", "CAN", "CTCD",
-        "COMPARENT", "DEPCOM", "IRIS",
+        "CODGEO",
+        "EPCI",
+        "COM",
+        "DEP",
+        "REG",
+        "CODE",
+        "SIREN",
+        "EPCI_CODE",
+        "DEPARTEMENT",
+        "REGION",
+        "COM_AV",
+        "COM_AP",
+        "ARR",
+        "CAN",
+        "CTCD",
+        "COMPARENT",
+        "DEPCOM",
+        "IRIS",
     }
 )
 
@@ -187,8 +227,9 @@ class _Location:
     sheet: str | None = None
 
     def error(self, reason: str, **details: Any) -> DataFileError:
-        return DataFileError(reason, path=self.path, member=self.member, sheet=self.sheet,
-                             **details)
+        return DataFileError(
+            reason, path=self.path, member=self.member, sheet=self.sheet, **details
+        )
 
     def describe(self) -> str:
         return _describe_location(self.path, self.member, self.sheet)
@@ -229,8 +270,9 @@ def is_string_column(name: str) -> bool:
     return upper in STRING_COLUMNS or upper.startswith(STRING_COLUMN_PREFIXES)
 
 
-def parse_file(path: Path | str, *, member: str | None = None,
-               sheet: str | None = None) -> pd.DataFrame:
+def parse_file(
+    path: Path | str, *, member: str | None = None, sheet: str | None = None
+) -> pd.DataFrame:
     """Parse a whole INSEE table, typed, without any cache.
 
     Parameters
@@ -312,15 +354,17 @@ def read_table(
         names = list(table.columns)
         location = _location_of(table, path)
     else:
-        names, source = cache.cached_column_names(path, cache_dir=cache_dir, member=member,
-                                                  sheet=sheet)
+        names, source = cache.cached_column_names(
+            path, cache_dir=cache_dir, member=member, sheet=sheet
+        )
         location = _location_from_source(source, path)
         table = None
     code = _resolve_code_column(names, code_column, location)
     selection = _select_columns(names, code, required, optional, pattern, location)
     if table is None:
-        table = cache.cached_parse(path, cache_dir=cache_dir, member=member, sheet=sheet,
-                                   columns=selection)
+        table = cache.cached_parse(
+            path, cache_dir=cache_dir, member=member, sheet=sheet, columns=selection
+        )
     else:
         table = table.loc[:, selection]
     if code is not None:
@@ -341,8 +385,9 @@ def _location_from_source(source: dict[str, Any], path: Path) -> _Location:
     return _Location(path, source.get("member"), source.get("sheet"))
 
 
-def _resolve_code_column(names: Sequence[str], code_column: str | None,
-                         location: _Location) -> str | None:
+def _resolve_code_column(
+    names: Sequence[str], code_column: str | None, location: _Location
+) -> str | None:
     if code_column is not None:
         if code_column not in names:
             raise location.error(
@@ -358,9 +403,14 @@ def _resolve_code_column(names: Sequence[str], code_column: str | None,
     return None
 
 
-def _select_columns(names: Sequence[str], code: str | None, required: Sequence[str],
-                    optional: Sequence[str], pattern: str | None,
-                    location: _Location) -> list[str]:
+def _select_columns(
+    names: Sequence[str],
+    code: str | None,
+    required: Sequence[str],
+    optional: Sequence[str],
+    pattern: str | None,
+    location: _Location,
+) -> list[str]:
     if isinstance(required, str) or isinstance(optional, str):
         raise TypeError("required and optional must be sequences of column names, not str")
     present = set(names)
@@ -411,15 +461,20 @@ def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
         dup_lines = tuple(int(n) for n in lines[duplicated][:20])
         raise location.error(
             f"duplicate code(s) {', '.join(repr(v) for v in first)}",
-            column=code, line=dup_lines, value=tuple(first),
+            column=code,
+            line=dup_lines,
+            value=tuple(first),
         )
 
 
-def _filter_codes(table: pd.DataFrame, code: str | None, codes: Collection[str],
-                  location: _Location) -> pd.DataFrame:
+def _filter_codes(
+    table: pd.DataFrame, code: str | None, codes: Collection[str], location: _Location
+) -> pd.DataFrame:
     if code is None:
-        raise location.error("cannot filter by codes: the table has no code column "
-                             f"(none of {', '.join(CODE_COLUMN_CANDIDATES)}); pass code_column")
+        raise location.error(
+            "cannot filter by codes: the table has no code column "
+            f"(none of {', '.join(CODE_COLUMN_CANDIDATES)}); pass code_column"
+        )
     if isinstance(codes, str):
         raise TypeError("codes must be a collection of code strings, not one str")
     wanted = [str(c) for c in codes]
@@ -436,18 +491,23 @@ def _read_raw(path: Path, *, member: str | None, sheet: str | None) -> _RawTable
     if suffix == ".zip":
         return _read_zip(path, member=member, sheet=sheet)
     if member is not None:
-        raise DataFileError("member given but the file is not a zip archive", path=path,
-                            member=member)
+        raise DataFileError(
+            "member given but the file is not a zip archive", path=path, member=member
+        )
     if suffix == ".xlsx":
         with path.open("rb") as stream:
             return _read_xlsx(stream, _Location(path), sheet=sheet)
     if suffix in (".csv", ".txt"):
         return _read_csv(lambda: path.open("rb"), _Location(path))
     if suffix == ".xls":
-        raise DataFileError("old binary Excel (.xls) is not supported: use the CSV or "
-                            "xlsx distribution of the same table", path=path)
-    raise DataFileError(f"unsupported file type {path.suffix!r} (expected .csv, .zip or "
-                        ".xlsx)", path=path)
+        raise DataFileError(
+            "old binary Excel (.xls) is not supported: use the CSV or "
+            "xlsx distribution of the same table",
+            path=path,
+        )
+    raise DataFileError(
+        f"unsupported file type {path.suffix!r} (expected .csv, .zip or .xlsx)", path=path
+    )
 
 
 def _read_zip(path: Path, *, member: str | None, sheet: str | None) -> _RawTable:
@@ -474,16 +534,17 @@ def _pick_member(archive: zipfile.ZipFile, path: Path, member: str | None) -> st
         matches = [n for n in names if PurePosixPath(n).name.lower() == member.lower()]
         if len(matches) == 1:
             return matches[0]
-        raise DataFileError(f"member not found; the archive holds {names}", path=path,
-                            member=member)
+        raise DataFileError(
+            f"member not found; the archive holds {names}", path=path, member=member
+        )
     candidates = [n for n in names if _is_data_member(n)]
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise DataFileError(f"no data member (csv/xlsx) in the archive; it holds {names}",
-                            path=path)
-    raise DataFileError(f"several data members, pass member= one of {candidates}",
-                        path=path)
+        raise DataFileError(
+            f"no data member (csv/xlsx) in the archive; it holds {names}", path=path
+        )
+    raise DataFileError(f"several data members, pass member= one of {candidates}", path=path)
 
 
 def _is_data_member(name: str) -> bool:
@@ -528,8 +589,9 @@ def _detect_separator(header: str) -> str:
     return best if counts[best] > 0 else ";"
 
 
-def _arrow_csv(opener: Any, location: _Location, header_bytes: bytes,
-               encoding: str) -> tuple[pa.Table, str]:
+def _arrow_csv(
+    opener: Any, location: _Location, header_bytes: bytes, encoding: str
+) -> tuple[pa.Table, str]:
     try:
         header = header_bytes.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -541,20 +603,28 @@ def _arrow_csv(opener: Any, location: _Location, header_bytes: bytes,
         invalid.append(row)
         return "error"
 
-    read_options = pa_csv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24,
-                                      encoding="utf8" if encoding == "utf-8" else encoding)
-    parse_options = pa_csv.ParseOptions(delimiter=separator, ignore_empty_lines=False,
-                                        invalid_row_handler=on_invalid)
+    read_options = pa_csv.ReadOptions(
+        autogenerate_column_names=True,
+        block_size=1 << 24,
+        encoding="utf8" if encoding == "utf-8" else encoding,
+    )
+    parse_options = pa_csv.ParseOptions(
+        delimiter=separator, ignore_empty_lines=False, invalid_row_handler=on_invalid
+    )
     count = _count_fields(header, separator)
     convert_options = pa_csv.ConvertOptions(
         column_types={f"f{i}": pa.string() for i in range(count)},
-        strings_can_be_null=False, quoted_strings_can_be_null=False,
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
     )
     try:
         with opener() as stream:
-            table = pa_csv.read_csv(stream, read_options=read_options,
-                                    parse_options=parse_options,
-                                    convert_options=convert_options)
+            table = pa_csv.read_csv(
+                stream,
+                read_options=read_options,
+                parse_options=parse_options,
+                convert_options=convert_options,
+            )
     except pa.ArrowInvalid as exc:
         if "invalid UTF8" in str(exc) and encoding == "utf-8":
             raise _NotUtf8 from exc
@@ -573,7 +643,8 @@ def _row_error(opener: Any, location: _Location, row: Any) -> DataFileError:
     line = row.number if row.number is not None else _find_line(opener, row.text)
     return location.error(
         f"expected {row.expected_columns} fields, found {row.actual_columns}",
-        line=line, value=row.text[:200],
+        line=line,
+        value=row.text[:200],
     )
 
 
@@ -620,8 +691,14 @@ def _raw_from_rows(table: pa.Table, location: _Location) -> _RawTable:
     return _finish_raw(location, header, data, lines, header_line=1)
 
 
-def _finish_raw(location: _Location, header: list[Any], data: list[pa.Array],
-                lines: np.ndarray, *, header_line: int) -> _RawTable:
+def _finish_raw(
+    location: _Location,
+    header: list[Any],
+    data: list[pa.Array],
+    lines: np.ndarray,
+    *,
+    header_line: int,
+) -> _RawTable:
     names = [("" if h is None else str(h)).strip().lstrip("\ufeff") for h in header]
     data = [pc.utf8_trim_whitespace(col) for col in data]
     keep_rows = _non_blank_rows(data, len(lines))
@@ -641,8 +718,9 @@ def _non_blank_rows(data: list[pa.Array], n_rows: int) -> np.ndarray:
     return keep
 
 
-def _drop_unnamed(location: _Location, names: list[str], data: list[pa.Array],
-                  lines: np.ndarray) -> tuple[list[str], list[pa.Array]]:
+def _drop_unnamed(
+    location: _Location, names: list[str], data: list[pa.Array], lines: np.ndarray
+) -> tuple[list[str], list[pa.Array]]:
     kept_names, kept_data = [], []
     for position, (name, col) in enumerate(zip(names, data, strict=True), start=1):
         if name:
@@ -654,7 +732,8 @@ def _drop_unnamed(location: _Location, names: list[str], data: list[pa.Array],
             first = int(np.argmax(filled))
             raise location.error(
                 "column without a header holds values",
-                column=f"#{position} (unnamed)", line=int(lines[first]),
+                column=f"#{position} (unnamed)",
+                line=int(lines[first]),
                 value=col[first].as_py(),
             )
     return kept_names, kept_data
@@ -664,8 +743,9 @@ def _check_duplicate_names(location: _Location, names: list[str], header_line: i
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise location.error("duplicate column name in the header", column=name,
-                                 line=header_line)
+            raise location.error(
+                "duplicate column name in the header", column=name, line=header_line
+            )
         seen.add(name)
 
 
@@ -712,16 +792,16 @@ def _raw_from_sheet(rows: Any, location: _Location) -> _RawTable:
             continue
         _check_code_cells(row, code_positions, names, number, location)
         cells = list(row[: len(names)]) + [None] * (len(names) - len(row))
-        extra = [v for v in row[len(names):] if v not in (None, "")]
+        extra = [v for v in row[len(names) :] if v not in (None, "")]
         if extra:
-            raise location.error("value beyond the last header column", line=number,
-                                 value=extra[0])
+            raise location.error("value beyond the last header column", line=number, value=extra[0])
         for target, value in zip(columns, cells, strict=True):
             target.append(_cell_text(value))
         lines.append(number)
     data = [pa.array(col, type=pa.string()) for col in columns]
-    return _finish_raw(location, names, data, np.asarray(lines, dtype=np.int64),
-                       header_line=header_row)
+    return _finish_raw(
+        location, names, data, np.asarray(lines, dtype=np.int64), header_line=header_row
+    )
 
 
 def _find_header(rows: Any, location: _Location) -> tuple[tuple[Any, ...], int]:
@@ -737,15 +817,18 @@ def _find_header(rows: Any, location: _Location) -> tuple[tuple[Any, ...], int]:
     )
 
 
-def _check_code_cells(row: tuple[Any, ...], positions: list[int], names: list[str],
-                      number: int, location: _Location) -> None:
+def _check_code_cells(
+    row: tuple[Any, ...], positions: list[int], names: list[str], number: int, location: _Location
+) -> None:
     for i in positions:
         value = row[i] if i < len(row) else None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             raise location.error(
                 "code stored as a number in the workbook (leading zeros may be lost); "
                 "codes must be text cells",
-                column=names[i], line=number, value=value,
+                column=names[i],
+                line=number,
+                value=value,
             )
 
 
@@ -792,11 +875,9 @@ def _detect_decimal_comma(columns: list[pa.Array]) -> bool:
     with_comma = [c for c in columns if pc.any(pc.match_substring(c, ",")).as_py()]
     if not with_comma:
         return False
-    if not any(pc.any(pc.match_substring_regex(c, _DECIMAL_COMMA)).as_py()
-               for c in with_comma):
+    if not any(pc.any(pc.match_substring_regex(c, _DECIMAL_COMMA)).as_py() for c in with_comma):
         return False
-    return not any(pc.any(pc.match_substring_regex(c, _DECIMAL_POINT)).as_py()
-                   for c in columns)
+    return not any(pc.any(pc.match_substring_regex(c, _DECIMAL_POINT)).as_py() for c in columns)
 
 
 def _string_values(col: pa.Array) -> Any:
@@ -810,8 +891,10 @@ def _typed_column(name: str, col: pa.Array, raw: _RawTable, decimal_comma: bool)
     numeric = pc.match_substring_regex(text, _NUMBER)
     valid = pc.or_(missing, numeric)
     if pc.all(valid).as_py() is not False:
-        if not _is_numeric_family(name) and pc.any(pc.match_substring_regex(
-                col, _LEADING_ZERO)).as_py():
+        if (
+            not _is_numeric_family(name)
+            and pc.any(pc.match_substring_regex(col, _LEADING_ZERO)).as_py()
+        ):
             return _string_values(col)  # '007', '01004': an unlisted code column
         values = pc.if_else(missing, pa.scalar(None, pa.string()), text)
         return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
@@ -821,7 +904,9 @@ def _typed_column(name: str, col: pa.Array, raw: _RawTable, decimal_comma: bool)
         raise raw.location.error(
             f"not a number in a numeric column ({len(bad)} such cell(s); "
             f"decimal mark of the file: {',' if decimal_comma else '.'!r})",
-            column=name, line=int(raw.lines[first]), value=col[first].as_py(),
+            column=name,
+            line=int(raw.lines[first]),
+            value=col[first].as_py(),
         )
     return _string_values(col)
 

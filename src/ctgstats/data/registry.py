@@ -97,9 +97,9 @@ THEMES: dict[str, str] = {
     "revenus": "Revenus et pauvreté",
     "pacte_prevention": "Pacte local des solidarités : prévenir la pauvreté dès l'enfance",
     "pacte_insertion": "Pacte local des solidarités : sortir de la pauvreté par l'insertion "
-                       "et l'emploi",
+    "et l'emploi",
     "pacte_acces_aux_droits": "Pacte local des solidarités : lutter contre la grande "
-                              "exclusion par l'accès aux droits",
+    "exclusion par l'accès aux droits",
 }
 """CTG themes and axes of a Pacte local des solidarités, with their French labels."""
 
@@ -124,12 +124,22 @@ POLARITY_LABELS: dict[str, str] = {
 EXPLOITATION_LABELS: dict[str, str] = {
     "P": "principale (P) : tous les questionnaires",
     "C": "complémentaire (C) : un échantillon des questionnaires (un quart dans les communes "
-         "de moins de 10 000 habitants), estimations fragiles sur les petits effectifs",
+    "de moins de 10 000 habitants), estimations fragiles sur les petits effectifs",
 }
 """French meaning of the census exploitations (glossary)."""
 
-GLOSSARY_COLUMNS = ["indicateur", "libelle", "definition", "unite", "source", "frequence",
-                    "exploitation", "ecart_minimal", "polarite", "themes"]
+GLOSSARY_COLUMNS = [
+    "indicateur",
+    "libelle",
+    "definition",
+    "unite",
+    "source",
+    "frequence",
+    "exploitation",
+    "ecart_minimal",
+    "polarite",
+    "themes",
+]
 """Columns of :meth:`Registry.glossary`."""
 
 _SURVEY_ID = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
@@ -146,16 +156,19 @@ class Source(StrictModel):
     name: str = Field(min_length=1, description="Nom de la source, en français")
     frequency: str = Field(min_length=1, description="Fréquence de mise à jour, en français")
     exploitation: Literal["P", "C"] | None = Field(
-        default=None, description="Exploitation du recensement (census seulement)")
+        default=None, description="Exploitation du recensement (census seulement)"
+    )
 
     @model_validator(mode="after")
     def _exploitation(self) -> Source:
         if self.kind == "census" and self.exploitation is None:
-            raise ValueError("a census indicator states its exploitation: P (principal) or "
-                             "C (complementary)")
+            raise ValueError(
+                "a census indicator states its exploitation: P (principal) or C (complementary)"
+            )
         if self.kind != "census" and self.exploitation is not None:
-            raise ValueError(f"exploitation is for census indicators only (kind is "
-                             f"{self.kind!r}); remove it")
+            raise ValueError(
+                f"exploitation is for census indicators only (kind is {self.kind!r}); remove it"
+            )
         return self
 
 
@@ -206,8 +219,7 @@ class Indicator(StrictModel):
             if theme not in THEMES:
                 close = difflib.get_close_matches(theme, THEMES, n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise ValueError(f"unknown theme {theme!r}{hint} (themes: "
-                                 f"{', '.join(THEMES)})")
+                raise ValueError(f"unknown theme {theme!r}{hint} (themes: {', '.join(THEMES)})")
         if len(set(value)) != len(value):
             raise ValueError("a theme is listed twice")
         return value
@@ -216,32 +228,42 @@ class Indicator(StrictModel):
     def _formula_fits_source(self) -> Indicator:
         kind = self.source.kind
         formula = self.formula
-        survey_fields = [f for f in ("survey", "question", "codes")
-                         if getattr(formula, f) is not None]
+        survey_fields = [
+            f for f in ("survey", "question", "codes") if getattr(formula, f) is not None
+        ]
         if kind in ("census", "filosofi"):
             if formula.figure is None:
-                raise ValueError(f"a {kind} indicator names its portrait figure in "
-                                 "formula.figure (e.g. 'part_60_plus')")
+                raise ValueError(
+                    f"a {kind} indicator names its portrait figure in "
+                    "formula.figure (e.g. 'part_60_plus')"
+                )
         elif formula.figure is not None:
-            raise ValueError(f"formula.figure is for census and filosofi indicators only "
-                             f"(kind is {kind!r})")
+            raise ValueError(
+                f"formula.figure is for census and filosofi indicators only (kind is {kind!r})"
+            )
         if kind == "survey":
-            missing = [f for f in ("survey", "question", "codes")
-                       if getattr(formula, f) is None]
+            missing = [f for f in ("survey", "question", "codes") if getattr(formula, f) is None]
             if missing:
                 raise ValueError(f"a survey indicator needs formula.{', formula.'.join(missing)}")
             if formula.numerator is not None:
-                raise ValueError("a survey indicator is a share of respondents: no "
-                                 "numerator/denominator (give survey, question, codes)")
+                raise ValueError(
+                    "a survey indicator is a share of respondents: no "
+                    "numerator/denominator (give survey, question, codes)"
+                )
             if self.unit != "%":
-                raise ValueError(f"a survey indicator is a share of respondents: unit must "
-                                 f"be '%' (got {self.unit!r})")
+                raise ValueError(
+                    f"a survey indicator is a share of respondents: unit must "
+                    f"be '%' (got {self.unit!r})"
+                )
         elif survey_fields:
-            raise ValueError(f"formula.{survey_fields[0]} is for survey indicators only "
-                             f"(kind is {kind!r})")
+            raise ValueError(
+                f"formula.{survey_fields[0]} is for survey indicators only (kind is {kind!r})"
+            )
         if kind != "census" and self.min_gap_years is None:
-            raise ValueError(f"min_gap_years is required for a {kind} indicator (e.g. 1 for "
-                             "annual data); null is for census indicators only")
+            raise ValueError(
+                f"min_gap_years is required for a {kind} indicator (e.g. 1 for "
+                "annual data); null is for census indicators only"
+            )
         return self
 
 
@@ -272,9 +294,11 @@ def _min_gap_text(indicator: Indicator) -> str:
         return _years(indicator.min_gap_years)
     from ctgstats.core.comparability import DEFAULT_MIN_GAP, POSTPONED_SURVEY_MIN_GAP
 
-    return (f"{_years(DEFAULT_MIN_GAP)} entre millésimes du recensement "
-            f"({_years(POSTPONED_SURVEY_MIN_GAP)} si un millésime de 2019 à 2023 est "
-            "concerné)")
+    return (
+        f"{_years(DEFAULT_MIN_GAP)} entre millésimes du recensement "
+        f"({_years(POSTPONED_SURVEY_MIN_GAP)} si un millésime de 2019 à 2023 est "
+        "concerné)"
+    )
 
 
 def _terms(variables: tuple[str, ...]) -> str:
@@ -286,8 +310,10 @@ def _source_text(indicator: Indicator) -> str:
     text = indicator.source.name
     if indicator.source.kind == "survey":
         codes = ", ".join(formula.codes or ())
-        return (f"{text} : série d'enquêtes « {formula.survey} », question "
-                f"« {formula.question} », réponses {codes}")
+        return (
+            f"{text} : série d'enquêtes « {formula.survey} », question "
+            f"« {formula.question} », réponses {codes}"
+        )
     if formula.numerator is None:
         return text
     if formula.denominator is None:
@@ -342,16 +368,17 @@ class Registry(StrictModel):
                 return indicator
         close = self.close_matches(str(indicator_id))
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise KeyError(f"unknown indicator {indicator_id!r}{hint} (add it to a registry file "
-                       "listed in indicators.registry)")
+        raise KeyError(
+            f"unknown indicator {indicator_id!r}{hint} (add it to a registry file "
+            "listed in indicators.registry)"
+        )
 
     def by_theme(self) -> dict[str, tuple[Indicator, ...]]:
         """Indicators grouped by theme, in the order of :data:`THEMES` (empty themes left out).
 
         An indicator with several themes appears under each of them.
         """
-        groups = {theme: tuple(i for i in self.indicators if theme in i.themes)
-                  for theme in THEMES}
+        groups = {theme: tuple(i for i in self.indicators if theme in i.themes) for theme in THEMES}
         return {theme: items for theme, items in groups.items() if items}
 
     def glossary(self) -> pd.DataFrame:
@@ -362,18 +389,21 @@ class Registry(StrictModel):
         between two compared measures, polarity and themes. It is the methodology appendix
         and glossary of every report.
         """
-        rows = [{
-            "indicateur": i.id,
-            "libelle": i.label,
-            "definition": i.definition,
-            "unite": i.unit,
-            "source": _source_text(i),
-            "frequence": i.source.frequency,
-            "exploitation": EXPLOITATION_LABELS.get(i.source.exploitation or "", ""),
-            "ecart_minimal": _min_gap_text(i),
-            "polarite": POLARITY_LABELS[i.polarity],
-            "themes": ", ".join(THEMES[t] for t in i.themes),
-        } for i in self.indicators]
+        rows = [
+            {
+                "indicateur": i.id,
+                "libelle": i.label,
+                "definition": i.definition,
+                "unite": i.unit,
+                "source": _source_text(i),
+                "frequence": i.source.frequency,
+                "exploitation": EXPLOITATION_LABELS.get(i.source.exploitation or "", ""),
+                "ecart_minimal": _min_gap_text(i),
+                "polarite": POLARITY_LABELS[i.polarity],
+                "themes": ", ".join(THEMES[t] for t in i.themes),
+            }
+            for i in self.indicators
+        ]
         return pd.DataFrame(rows, columns=GLOSSARY_COLUMNS)
 
     def definition_hash(self, indicator_id: str) -> str:
@@ -394,10 +424,15 @@ def _entry_lines(text: str) -> list[tuple[int, dict[str, int]]]:
         return []
     for key, value in node.value:
         if getattr(key, "value", None) == "indicators" and isinstance(value, yaml.SequenceNode):
-            return [(item.start_mark.line + 1,
-                     {str(k.value): k.start_mark.line + 1 for k, _ in item.value}
-                     if isinstance(item, yaml.MappingNode) else {})
-                    for item in value.value]
+            return [
+                (
+                    item.start_mark.line + 1,
+                    {str(k.value): k.start_mark.line + 1 for k, _ in item.value}
+                    if isinstance(item, yaml.MappingNode)
+                    else {},
+                )
+                for item in value.value
+            ]
     return []
 
 
@@ -406,8 +441,13 @@ def _where(source: str, line: int | None, indicator_id: object) -> str:
     return f"{place}, indicator {indicator_id!r}" if indicator_id is not None else place
 
 
-def _validation_lines(error: ValidationError, source: str, line: int | None,
-                      keys: dict[str, int], indicator_id: object) -> list[str]:
+def _validation_lines(
+    error: ValidationError,
+    source: str,
+    line: int | None,
+    keys: dict[str, int],
+    indicator_id: object,
+) -> list[str]:
     def wording(item: dict[str, Any], message: str) -> str:
         if item["type"] == "literal_error":
             return message.replace("Input should be", "expected")
@@ -415,11 +455,12 @@ def _validation_lines(error: ValidationError, source: str, line: int | None,
 
     lines = []
     for location, message, shown in error_items(
-            error, unknown_key="unknown field (check its spelling)", root="(entry)",
-            rewrite=wording):
+        error, unknown_key="unknown field (check its spelling)", root="(entry)", rewrite=wording
+    ):
         field_line = keys.get(location.split(".")[0], line) if location != "(entry)" else line
-        lines.append(f"{_where(source, field_line, indicator_id)}: field {location}: "
-                     f"{message}{shown}")
+        lines.append(
+            f"{_where(source, field_line, indicator_id)}: field {location}: {message}{shown}"
+        )
     return lines
 
 
@@ -436,26 +477,34 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
     except yaml.YAMLError as error:
         raise RegistryError(f"{path}: not valid YAML: {error}") from None
     source = str(path)
-    if not isinstance(data, dict) or set(data) != {"indicators"} \
-            or not isinstance(data["indicators"], list):
+    if (
+        not isinstance(data, dict)
+        or set(data) != {"indicators"}
+        or not isinstance(data["indicators"], list)
+    ):
         keys = sorted(map(str, data)) if isinstance(data, dict) else type(data).__name__
-        raise RegistryError(f"{source}: a registry file is a mapping with a single key "
-                            f"'indicators' holding a list of entries (got {keys})")
+        raise RegistryError(
+            f"{source}: a registry file is a mapping with a single key "
+            f"'indicators' holding a list of entries (got {keys})"
+        )
     lines = _entry_lines(text)
     entries: list[tuple[Indicator, bool, int | None]] = []
     problems: list[str] = []
     for index, raw in enumerate(data["indicators"]):
         line, keys = lines[index] if index < len(lines) else (None, {})
         if not isinstance(raw, dict):
-            problems.append(f"{_where(source, line, None)}: an entry is a mapping (id, label, "
-                            f"definition …), got {raw!r}")
+            problems.append(
+                f"{_where(source, line, None)}: an entry is a mapping (id, label, "
+                f"definition …), got {raw!r}"
+            )
             continue
         entry = dict(raw)
         override = entry.pop("override", False)
         where = _where(source, line, entry.get("id"))
         if not isinstance(override, bool):
-            problems.append(f"{where}: field override: expected true or false "
-                            f"(value: {override!r})")
+            problems.append(
+                f"{where}: field override: expected true or false (value: {override!r})"
+            )
             continue
         try:
             entries.append((Indicator.model_validate(entry), override, line))
@@ -464,12 +513,13 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
     seen: dict[str, int | None] = {}
     for indicator, _, line in entries:
         if indicator.id in seen:
-            problems.append(f"{_where(source, line, indicator.id)}: id already defined at "
-                            f"line {seen[indicator.id]} of the same file")
+            problems.append(
+                f"{_where(source, line, indicator.id)}: id already defined at "
+                f"line {seen[indicator.id]} of the same file"
+            )
         seen.setdefault(indicator.id, line)
     if problems:
-        raise RegistryError(f"{source}: invalid indicator registry\n  - "
-                            + "\n  - ".join(problems))
+        raise RegistryError(f"{source}: invalid indicator registry\n  - " + "\n  - ".join(problems))
     return entries
 
 
@@ -500,16 +550,19 @@ def load_registry(*paths: Path | str, default: bool = True) -> Registry:
         for indicator, override, line in _read_file(path):
             where = _where(str(path), line, indicator.id)
             if indicator.id in indicators and not override:
-                problems.append(f"{where}: id already defined in {origin[indicator.id]}; "
-                                "write 'override: true' in this entry to replace it, or "
-                                "choose another id")
+                problems.append(
+                    f"{where}: id already defined in {origin[indicator.id]}; "
+                    "write 'override: true' in this entry to replace it, or "
+                    "choose another id"
+                )
             elif indicator.id not in indicators and override:
-                problems.append(f"{where}: 'override: true' but no earlier registry file "
-                                "defines this id (remove 'override' to add it)")
+                problems.append(
+                    f"{where}: 'override: true' but no earlier registry file "
+                    "defines this id (remove 'override' to add it)"
+                )
             else:
                 indicators[indicator.id] = indicator
                 origin[indicator.id] = str(path)
     if problems:
         raise RegistryError("invalid indicator registry\n  - " + "\n  - ".join(problems))
-    return Registry(indicators=tuple(indicators.values()),
-                    files=tuple(str(p) for p in files))
+    return Registry(indicators=tuple(indicators.values()), files=tuple(str(p) for p in files))

@@ -109,8 +109,7 @@ class SourceSpec:
     def matches(self, name: str) -> bool:
         """Tell whether a file name matches one of the globs (case-insensitively)."""
         lowered = name.lower()
-        return any(fnmatch.fnmatchcase(lowered, glob.lower())
-                   for glob in self.filename_patterns)
+        return any(fnmatch.fnmatchcase(lowered, glob.lower()) for glob in self.filename_patterns)
 
 
 @dataclass(frozen=True)
@@ -220,12 +219,13 @@ _FAMILIES: dict[str, _Family] = {
         _Family(
             id="rp_evol_struct_pop",
             title="Évolution et structure de la population en {vintage} — recensement, "
-                  "base communale",
+            "base communale",
             producer="Insee, recensement de la population",
             geography_offset=3,
             patterns=("base-cc-evol-struct-pop-{vintage}*", "base-ccc-evol-struct-pop-{vintage}*"),
-            name_regex=re.compile(r"^base-ccc?-evol-struct-pop-(\d{4})" + _RP_NOT_OVERSEAS,
-                                  re.IGNORECASE),
+            name_regex=re.compile(
+                r"^base-ccc?-evol-struct-pop-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE
+            ),
             notes=_RP_NOTES,
         ),
         _Family(
@@ -234,8 +234,9 @@ _FAMILIES: dict[str, _Family] = {
             producer="Insee, recensement de la population",
             geography_offset=3,
             patterns=("base-cc-coupl-fam-men-{vintage}*", "base-ccc-coupl-fam-men-{vintage}*"),
-            name_regex=re.compile(r"^base-ccc?-coupl-fam-men-(\d{4})" + _RP_NOT_OVERSEAS,
-                                  re.IGNORECASE),
+            name_regex=re.compile(
+                r"^base-ccc?-coupl-fam-men-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE
+            ),
             notes=_RP_NOTES + " C.. variables come from the complementary exploitation.",
         ),
         _Family(
@@ -243,45 +244,51 @@ _FAMILIES: dict[str, _Family] = {
             title="Séries historiques du recensement {vintage} — base communale",
             producer="Insee, recensements de la population et état civil",
             geography_offset=3,
-            patterns=("base-cc-serie-historique-{vintage}*",
-                      "base-ccc-serie-historique-{vintage}*"),
-            name_regex=re.compile(r"^base-ccc?-serie-historique-(\d{4})" + _RP_NOT_OVERSEAS,
-                                  re.IGNORECASE),
+            patterns=(
+                "base-cc-serie-historique-{vintage}*",
+                "base-ccc-serie-historique-{vintage}*",
+            ),
+            name_regex=re.compile(
+                r"^base-ccc?-serie-historique-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE
+            ),
             notes=_RP_NOTES + " Births/deaths between census dates: NAISyyyy, DECEyyyy.",
         ),
         _Family(
             id="filosofi_disp",
-            title="Revenus disponibles et niveau de vie en {vintage} (Filosofi) — niveau "
-                  "{level}",
-            producer="Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal "
-                     "(Filosofi)",
+            title="Revenus disponibles et niveau de vie en {vintage} (Filosofi) — niveau {level}",
+            producer="Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal (Filosofi)",
             geography_offset=1,
             patterns=("FILO{vintage}_DISP_{level}.*",),
             name_regex=re.compile(
                 r"^(?:FILO(\d{4})_DISP_(COM|EPCI|DEP|REG|METROPOLE)\b"
                 r"|indic-struct-distrib-revenu-(\d{4})-(COMMUNES|SUPRA))",
-                re.IGNORECASE),
+                re.IGNORECASE,
+            ),
             level_of=lambda m: _filosofi_levels(m),
             member_of=lambda v, level: f"FILO{v}_DISP_{level}.csv" if level else None,
             notes="Decimal comma, UTF-8 with BOM; blank cells are statistical secrecy "
-                  "(never 0). Medians are not additive: take each level from its own "
-                  "file. Codes in the geography of 1 January of vintage + 1.",
+            "(never 0). Medians are not additive: take each level from its own "
+            "file. Codes in the geography of 1 January of vintage + 1.",
         ),
         _Family(
             id="cog_epci_composition",
             title="Intercommunalité - Métropole au 1er janvier {vintage} — composition "
-                  "communale des EPCI",
+            "communale des EPCI",
             producer="Insee, d'après DGCL (Banatic)",
             geography_offset=0,
-            patterns=("Intercommunalite_Metropole_au_01-01-{vintage}*",
-                      "EPCI_au_01-01-{vintage}*", "EPCI_{vintage}_*"),
+            patterns=(
+                "Intercommunalite_Metropole_au_01-01-{vintage}*",
+                "EPCI_au_01-01-{vintage}*",
+                "EPCI_{vintage}_*",
+            ),
             name_regex=re.compile(
                 r"^(?:Intercommunalite_Metropole_au_01-01-(\d{4})|EPCI_au_01-01-(\d{4})"
                 r"|EPCI_(\d{4})(?!\d))",
-                re.IGNORECASE),
+                re.IGNORECASE,
+            ),
             sheet="Composition_communale",
             notes="Sheet Composition_communale: CODGEO, LIBGEO, EPCI, LIBEPCI, DEP, REG. "
-                  "Communes outside any EPCI carry EPCI 'ZZZZZZZZZ' (not a real EPCI).",
+            "Communes outside any EPCI carry EPCI 'ZZZZZZZZZ' (not a real EPCI).",
         ),
         _Family(
             id="cog_communes_epci",
@@ -291,24 +298,29 @@ _FAMILIES: dict[str, _Family] = {
             patterns=("communes-epci-{vintage}*",),
             name_regex=re.compile(r"^communes-epci-(\d{4})(?!\d)", re.IGNORECASE),
             notes="Flattened from the registry package @etalab/decoupage-administratif "
-                  "(columns code;nom;departement;region;siren;population;epci_code;"
-                  "epci_nom;epci_type;…). There is no single download URL: build it from "
-                  "the package.",
+            "(columns code;nom;departement;region;siren;population;epci_code;"
+            "epci_nom;epci_type;…). There is no single download URL: build it from "
+            "the package.",
         ),
         _Family(
             id="cog_mouvements",
             title="Code officiel géographique au 1er janvier {vintage} — événements sur "
-                  "les communes",
+            "les communes",
             producer="Insee, Code officiel géographique",
             geography_offset=0,
-            patterns=("v_mvt_commune_{vintage}*", "v_mvtcommune_{vintage}*",
-                      "mvtcommune_{vintage}*", "mvtcommune{vintage}*",
-                      "mvtcommune-0101{vintage}*"),
-            name_regex=re.compile(r"^(?:v_)?mvt_?commune[-_]?(?:0101)?(\d{4})(?!\d)",
-                                  re.IGNORECASE),
+            patterns=(
+                "v_mvt_commune_{vintage}*",
+                "v_mvtcommune_{vintage}*",
+                "mvtcommune_{vintage}*",
+                "mvtcommune{vintage}*",
+                "mvtcommune-0101{vintage}*",
+            ),
+            name_regex=re.compile(
+                r"^(?:v_)?mvt_?commune[-_]?(?:0101)?(\d{4})(?!\d)", re.IGNORECASE
+            ),
             notes="Movements since 1943 (MOD, DATE_EFF, TYPECOM_AV, COM_AV, …, COM_AP): "
-                  "the file of year N brings any older geography to 1 January N. "
-                  "Column names were lower-case until 2021.",
+            "the file of year N brings any older geography to 1 January N. "
+            "Column names were lower-case until 2021.",
         ),
     )
 }
@@ -343,28 +355,45 @@ def _with_download(spec: SourceSpec, url: str | None, notes: str, **fields: Any)
 
 
 _CITED = "URL cited by public code that downloads it (not fetched here)."
-_DERIVED = ("URL assembled from INSEE's page id (cited for another format of the same "
-            "table) and the CSV file name (cited by public code); not fetched here.")
-_UNCERTAIN = ("URL cited by a single public source and not fetched here: check it on "
-              "the INSEE page before relying on it.")
+_DERIVED = (
+    "URL assembled from INSEE's page id (cited for another format of the same "
+    "table) and the CSV file name (cited by public code); not fetched here."
+)
+_UNCERTAIN = (
+    "URL cited by a single public source and not fetched here: check it on "
+    "the INSEE page before relying on it."
+)
 _NO_URL = "Download URL not established: place the file in a data directory."
 
 # (vintage, page, file name, how established)
 _RP_EVOL = (
     (2016, 4171334, "base-cc-evol-struct-pop-2016-csv.zip", _DERIVED),
-    (2017, 4515565, "base-ccc-evol-struct-pop-2017.zip",
-     _CITED + " The zip holds base-cc-evol-struct-pop-2017.CSV."),
+    (
+        2017,
+        4515565,
+        "base-ccc-evol-struct-pop-2017.zip",
+        _CITED + " The zip holds base-cc-evol-struct-pop-2017.CSV.",
+    ),
     (2018, 5395875, "base-ccc-evol-struct-pop-2018.zip", _UNCERTAIN),
     (2019, 6456153, "base-ccc-evol-struct-pop-2019.zip", _UNCERTAIN),
     (2020, 7632446, "base-cc-evol-struct-pop-2020_csv.zip", _CITED),
     (2021, 8201904, "base-cc-evol-struct-pop-2021_csv.zip", _CITED),
-    (2022, 8581696, "base-cc-evol-struct-pop-2022_csv.zip",
-     _CITED + " The zip holds base-cc-evol-struct-pop-2022.CSV."),
+    (
+        2022,
+        8581696,
+        "base-cc-evol-struct-pop-2022_csv.zip",
+        _CITED + " The zip holds base-cc-evol-struct-pop-2022.CSV.",
+    ),
 )
 _RP_CFM = (
     (2016, 4171359, "base-cc-coupl-fam-men-2016-csv.zip", _DERIVED),
-    (2017, None, None, _NO_URL + " (base-ccc-coupl-fam-men-2017-COM.zip is the overseas "
-                                 "collectivités file, not the communes.)"),
+    (
+        2017,
+        None,
+        None,
+        _NO_URL + " (base-ccc-coupl-fam-men-2017-COM.zip is the overseas "
+        "collectivités file, not the communes.)",
+    ),
     (2018, None, None, _NO_URL),
     (2019, None, None, _NO_URL),
     (2020, None, None, _NO_URL),
@@ -376,18 +405,27 @@ _RP_HIST = (
     (2017, None, None, _NO_URL),
     (2018, None, None, _NO_URL),
     (2019, None, None, _NO_URL),
-    (2020, 7632565, "base-cc-serie-historique-2020_csv.zip",
-     _CITED + " A third party recorded SHA-256 89bff69833bb186a3e91ba11d338dad96f5d3672"
-              "75fad0bf5cd82fdb0acc7e32 for this zip; not pinned, as it could not be "
-              "verified here."),
+    (
+        2020,
+        7632565,
+        "base-cc-serie-historique-2020_csv.zip",
+        _CITED + " A third party recorded SHA-256 89bff69833bb186a3e91ba11d338dad96f5d3672"
+        "75fad0bf5cd82fdb0acc7e32 for this zip; not pinned, as it could not be "
+        "verified here.",
+    ),
     (2021, None, None, _NO_URL),
     (2022, None, None, _NO_URL),
 )
 # Filosofi: COMMUNES archives hold FILOyyyy_DISP_COM.csv; SUPRA archives the other levels.
 _FILO_COM = (
-    (2016, None, None, _NO_URL + " INSEE's 2016 communal archive "
-                                 "(fichier/4190006/indic-struct-distrib-revenu-2016-COMMUNES"
-                                 ".zip) holds .xls workbooks, which ctgstats does not read."),
+    (
+        2016,
+        None,
+        None,
+        _NO_URL + " INSEE's 2016 communal archive "
+        "(fichier/4190006/indic-struct-distrib-revenu-2016-COMMUNES"
+        ".zip) holds .xls workbooks, which ctgstats does not read.",
+    ),
     (2018, 5009218, "indic-struct-distrib-revenu-2018-COMMUNES_csv.zip", _CITED),
     (2019, 6036907, "indic-struct-distrib-revenu-2019-COMMUNES_csv.zip", _CITED),
     (2020, 6692220, "indic-struct-distrib-revenu-2020-COMMUNES_csv.zip", _CITED),
@@ -395,9 +433,14 @@ _FILO_COM = (
 )
 _FILO_SUPRA = (
     (2016, None, None, _NO_URL),
-    (2017, None, None, _NO_URL + " An xlsx archive is cited at fichier/4291712/"
-                                 "indic-struct-distrib-revenu-2017-SUPRA.zip (member and "
-                                 "sheet names not established)."),
+    (
+        2017,
+        None,
+        None,
+        _NO_URL + " An xlsx archive is cited at fichier/4291712/"
+        "indic-struct-distrib-revenu-2017-SUPRA.zip (member and "
+        "sheet names not established).",
+    ),
     (2018, None, None, _NO_URL),
     (2019, 6036907, "indic-struct-distrib-revenu-2019-SUPRA_csv.zip", _CITED),
     (2020, None, None, _NO_URL),
@@ -425,8 +468,11 @@ _MOVEMENTS = (
 
 def _registry() -> tuple[SourceSpec, ...]:
     specs: list[SourceSpec] = []
-    for family_id, table in (("rp_evol_struct_pop", _RP_EVOL), ("rp_coupl_fam_men", _RP_CFM),
-                             ("rp_serie_historique", _RP_HIST)):
+    for family_id, table in (
+        ("rp_evol_struct_pop", _RP_EVOL),
+        ("rp_coupl_fam_men", _RP_CFM),
+        ("rp_serie_historique", _RP_HIST),
+    ):
         family = _FAMILIES[family_id]
         for vintage, page, name, how in table:
             url = _url(page, name) if page else None
@@ -446,8 +492,9 @@ def _registry() -> tuple[SourceSpec, ...]:
     movements = _FAMILIES["cog_mouvements"]
     for vintage, page, name, member in _MOVEMENTS:
         how = _CITED + (f" Read member {member} of the COG archive." if member else "")
-        specs.append(_with_download(movements.spec(vintage), _url(page, name), how,
-                                    archive_member=member))
+        specs.append(
+            _with_download(movements.spec(vintage), _url(page, name), how, archive_member=member)
+        )
     return tuple(specs)
 
 
@@ -491,7 +538,8 @@ def spec_for(id: str, vintage: int, level: str | None = None) -> SourceSpec:  # 
         if id not in _FAMILIES:
             raise
         return _FAMILIES[id].spec(
-            vintage, level.upper() if level else None,
+            vintage,
+            level.upper() if level else None,
             notes=_FAMILIES[id].notes + " Vintage not in the registry: no URL, no checksum.",
         )
 
@@ -557,16 +605,22 @@ def _specs_for_name(name: str) -> list[SourceSpec]:
     return list(specs.values())
 
 
-def _choose(key: tuple[str, int, str | None],
-            entries: list[tuple[SourceSpec, Path]]) -> FoundFile:
+def _choose(key: tuple[str, int, str | None], entries: list[tuple[SourceSpec, Path]]) -> FoundFile:
     spec = entries[0][0]
-    paths = sorted({path for _, path in entries},
-                   key=lambda p: (FORMAT_PREFERENCE.get(p.suffix.lower(), 9), str(p)))
+    paths = sorted(
+        {path for _, path in entries},
+        key=lambda p: (FORMAT_PREFERENCE.get(p.suffix.lower(), 9), str(p)),
+    )
     best = paths[0]
     same_format = [p for p in paths if p.suffix.lower() == best.suffix.lower()]
     _check_same_content(key, same_format)
-    return FoundFile(source=spec, path=best, vintage=key[1], level=key[2],
-                     alternatives=tuple(p for p in paths if p != best))
+    return FoundFile(
+        source=spec,
+        path=best,
+        vintage=key[1],
+        level=key[2],
+        alternatives=tuple(p for p in paths if p != best),
+    )
 
 
 def _check_same_content(key: tuple[str, int, str | None], paths: list[Path]) -> None:
@@ -583,4 +637,3 @@ def _check_same_content(key: tuple[str, int, str | None], paths: list[Path]) -> 
                 f"two different files for {label} in the same format: {paths[0]} and "
                 f"{other}; keep one of them (or move the other out of the data directories)"
             )
-

@@ -78,8 +78,9 @@ def parse_period(column: str) -> tuple[str, int, int] | None:
     return match["kind"], full_year(match["y0"]), full_year(match["y1"])
 
 
-def rp_vintages(columns: list[str] | tuple[str, ...], *, name: str = "POP",
-                exploitation: str = "P") -> list[int]:
+def rp_vintages(
+    columns: list[str] | tuple[str, ...], *, name: str = "POP", exploitation: str = "P"
+) -> list[int]:
     """Years for which ``{exploitation}{yy}_{name}`` is among ``columns``, sorted."""
     years = set()
     for column in columns:

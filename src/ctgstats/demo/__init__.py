@@ -28,14 +28,19 @@ def write_files(output_dir: Path | str, files: dict[str, bytes]) -> list[Path]:
     return paths
 
 
-def generator_main(argv, *, description: str, default_dir: Path, default_seed: int,
-                   generate) -> None:
+def generator_main(
+    argv, *, description: str, default_dir: Path, default_seed: int, generate
+) -> None:
     """Command line shared by the demo generators: ``[--output DIR] [--seed N]``."""
     import argparse
 
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--output", type=Path, default=default_dir,
-                        help="dossier de sortie (défaut : le dossier du paquet)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=default_dir,
+        help="dossier de sortie (défaut : le dossier du paquet)",
+    )
     parser.add_argument("--seed", type=int, default=default_seed, help="graine aléatoire")
     args = parser.parse_args(argv)
     for path in generate(args.output, seed=args.seed):

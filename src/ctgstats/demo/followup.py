@@ -85,8 +85,17 @@ DEFAULT_SEED = 20261126
 HAUT_VAL = "000000101"
 FICTIVE = "(données fictives)"
 
-USER_TABLE_COLUMNS = ("indicateur", "code", "niveau", "periode", "valeur", "numerateur",
-                      "denominateur", "source", "commentaire")
+USER_TABLE_COLUMNS = (
+    "indicateur",
+    "code",
+    "niveau",
+    "periode",
+    "valeur",
+    "numerateur",
+    "denominateur",
+    "source",
+    "commentaire",
+)
 YEARS = (2022, 2023, 2024, 2025)
 T0_YEAR, LATEST_YEAR = 2022, 2025
 
@@ -121,60 +130,82 @@ class LocalSeries:
 
 LOCAL_SERIES: tuple[LocalSeries, ...] = (
     LocalSeries(
-        "places_eaje_pour_100_enfants_moins_3", "CAF / PMI, places au 31/12 (données fictives)",
+        "places_eaje_pour_100_enfants_moins_3",
+        "CAF / PMI, places au 31/12 (données fictives)",
         epci={2022: (30, 167), 2023: (30, 164), 2024: (37, 161), 2025: (38, 158)},
-        departement={2022: (530, 2409), 2023: (545, 2380), 2024: (560, 2351),
-                     2025: (575, 2329)},
+        departement={2022: (530, 2409), 2023: (545, 2380), 2024: (560, 2351), 2025: (575, 2329)},
         ratio=True,
         comment="places en crèches et micro-crèches pour 100 enfants de moins de 3 ans",
-        epci_comments=((2024, ("ouverture d'une micro-crèche de 7 places à Saint-Fictif "
-                               "(septembre 2024)")),)),
+        epci_comments=(
+            (2024, ("ouverture d'une micro-crèche de 7 places à Saint-Fictif (septembre 2024)")),
+        ),
+    ),
     LocalSeries(
-        "assistantes_maternelles_places", "PMI, places agréées au 31/12 (données fictives)",
-        epci={2022: 212, 2025: 196}, departement={2022: 2154, 2025: 2061},
-        communes=(2022, 2025), commune_zero_below=100.0),
+        "assistantes_maternelles_places",
+        "PMI, places agréées au 31/12 (données fictives)",
+        epci={2022: 212, 2025: 196},
+        departement={2022: 2154, 2025: 2061},
+        communes=(2022, 2025),
+        commune_zero_below=100.0,
+    ),
     LocalSeries(
-        "allocataires_caf", "CAF, foyers allocataires au 31/12 (données fictives)",
+        "allocataires_caf",
+        "CAF, foyers allocataires au 31/12 (données fictives)",
         epci={2022: 1148, 2023: 1139, 2024: 1127, 2025: 1116},
         departement={2022: 13296, 2023: 13418, 2024: 13507, 2025: 13581},
-        comment="foyer allocataire ≠ ménage Insee", communes=(2022, 2025)),
+        comment="foyer allocataire ≠ ménage Insee",
+        communes=(2022, 2025),
+    ),
     LocalSeries(
-        "allocataires_rsa", "CAF, allocataires au 31/12 (données fictives)",
+        "allocataires_rsa",
+        "CAF, allocataires au 31/12 (données fictives)",
         epci={2022: 184, 2023: 187, 2024: 182, 2025: 183},
-        departement={2022: 2641, 2023: 2612, 2024: 2586, 2025: 2571}),
+        departement={2022: 2641, 2023: 2612, 2024: 2586, 2025: 2571},
+    ),
     LocalSeries(
-        "allocataires_aah", "CAF, allocataires au 31/12 (données fictives)",
+        "allocataires_aah",
+        "CAF, allocataires au 31/12 (données fictives)",
         epci={2022: 141, 2023: 146, 2024: 153, 2025: 158},
-        departement={2022: 1710, 2023: 1746, 2024: 1791, 2025: 1832}),
+        departement={2022: 1710, 2023: 1746, 2024: 1791, 2025: 1832},
+    ),
     LocalSeries(
-        "allocataires_prime_activite", "CAF, allocataires au 31/12 (données fictives)",
+        "allocataires_prime_activite",
+        "CAF, allocataires au 31/12 (données fictives)",
         epci={2022: 302, 2023: 311, 2024: 323, 2025: 331},
-        departement={2022: 3982, 2023: 4118, 2024: 4263, 2025: 4351}),
+        departement={2022: 3982, 2023: 4118, 2024: 4263, 2025: 4351},
+    ),
     LocalSeries(
-        "beneficiaires_aeeh", "CAF, bénéficiaires au 31/12 (données fictives)",
-        epci={2022: 38, 2025: 44}, departement={2022: 521, 2025: 597}),
+        "beneficiaires_aeeh",
+        "CAF, bénéficiaires au 31/12 (données fictives)",
+        epci={2022: 38, 2025: 44},
+        departement={2022: 521, 2025: 597},
+    ),
     LocalSeries(
         "frequentation_alsh",
         "CAF, bilans d'activité des accueils de loisirs (données fictives)",
         epci={2022: 268, 2023: 281, 2024: 296, 2025: 318},
         departement={2022: 3421, 2023: 3447, 2024: 3480, 2025: 3512},
         comment="enfants accueillis au moins une fois dans l'année",
-        epci_comments=((2023, ("ouverture de l'accueil de loisirs le mercredi à "
-                               "Montfictif-les-Bains")),)),
+        epci_comments=(
+            (2023, ("ouverture de l'accueil de loisirs le mercredi à Montfictif-les-Bains")),
+        ),
+    ),
     LocalSeries(
         "jeunes_accueillis_structures_jeunesse",
         "Structures jeunesse, bilans annuels (données fictives)",
         epci={2022: 142, 2023: 136, 2024: 118, 2025: 121},
         departement={2022: 1583, 2023: 1601, 2024: 1622, 2025: 1640},
         comment="jeunes de 11 à 25 ans accueillis au moins une fois dans l'année",
-        epci_comments=((2024, "poste d'animateur jeunesse vacant de mars à octobre 2024"),)),
+        epci_comments=((2024, "poste d'animateur jeunesse vacant de mars à octobre 2024"),),
+    ),
     LocalSeries(
         "personnes_accompagnees_france_services",
         "France services, bilans annuels (données fictives)",
         epci={2022: 610, 2023: 702, 2024: 815, 2025: 890},
         departement={2022: 7904, 2023: 8615, 2024: 9480, 2025: 10412},
         comment="personnes différentes accompagnées dans l'année",
-        epci_comments=((2023, "permanences itinérantes dans 4 communes depuis 2023"),)),
+        epci_comments=((2023, "permanences itinérantes dans 4 communes depuis 2023"),),
+    ),
 )
 
 
@@ -201,7 +232,7 @@ def split_count(rng: np.random.Generator, total: int, weights: Sequence[float]) 
     quotas = total * w / w.sum()
     counts = np.floor(quotas).astype(int)
     order = sorted(range(len(quotas)), key=lambda i: (-(quotas[i] - counts[i]), i))
-    for i in order[:total - int(counts.sum())]:
+    for i in order[: total - int(counts.sum())]:
         counts[i] += 1
     return [int(c) for c in counts]
 
@@ -217,8 +248,10 @@ def local_rows(seed: int = DEFAULT_SEED) -> list[list[str]]:
     rows: list[list[str]] = []
     for index, series in enumerate(LOCAL_SERIES):
         comments = dict(series.epci_comments)
-        for level, code, values in (("epci", HAUT_VAL, series.epci),
-                                    ("departement", DEP_CODE, series.departement)):
+        for level, code, values in (
+            ("epci", HAUT_VAL, series.epci),
+            ("departement", DEP_CODE, series.departement),
+        ):
             for year in sorted(values):
                 if series.ratio:
                     value, numerator, denominator = _ratio_cells(values[year])
@@ -227,16 +260,36 @@ def local_rows(seed: int = DEFAULT_SEED) -> list[list[str]]:
                 comment = series.comment
                 if level == "epci" and year in comments:
                     comment = f"{comment} – {comments[year]}" if comment else comments[year]
-                rows.append([series.id, code, level, str(year), value, numerator,
-                             denominator, series.source, comment])
+                rows.append(
+                    [
+                        series.id,
+                        code,
+                        level,
+                        str(year),
+                        value,
+                        numerator,
+                        denominator,
+                        series.source,
+                        comment,
+                    ]
+                )
         for year in series.communes:  # the same draw every year: stable commune shares
-            weights = [0.0 if pop < series.commune_zero_below else pop
-                       for _, pop in communes]
-            counts = split_count(_rng(seed, _COMMUNE_SPLIT, index), int(series.epci[year]),
-                                 weights)
+            weights = [0.0 if pop < series.commune_zero_below else pop for _, pop in communes]
+            counts = split_count(_rng(seed, _COMMUNE_SPLIT, index), int(series.epci[year]), weights)
             for (code, _), count in zip(communes, counts, strict=True):
-                rows.append([series.id, code, "commune", str(year), str(count), "", "",
-                             series.source, series.comment])
+                rows.append(
+                    [
+                        series.id,
+                        code,
+                        "commune",
+                        str(year),
+                        str(count),
+                        "",
+                        "",
+                        series.source,
+                        series.comment,
+                    ]
+                )
     return rows
 
 
@@ -265,8 +318,19 @@ def local_xlsx_bytes(rows: Sequence[Sequence[str]]) -> bytes:
     sheet.append(list(USER_TABLE_COLUMNS))
     for row in rows:
         indicator, code, level, period, value, numerator, denominator, source, comment = row
-        sheet.append([indicator, code, level, int(period), _number(value),
-                      _number(numerator), _number(denominator), source, comment or None])
+        sheet.append(
+            [
+                indicator,
+                code,
+                level,
+                int(period),
+                _number(value),
+                _number(numerator),
+                _number(denominator),
+                source,
+                comment or None,
+            ]
+        )
     for cell in sheet["B"][1:]:
         cell.number_format = "@"
     return xlsx_bytes(workbook)
@@ -276,9 +340,9 @@ def local_xlsx_bytes(rows: Sequence[Sequence[str]]) -> bytes:
 # Resident survey, wave 2 (March 2029)
 # --------------------------------------------------------------------------------------
 
-WAVE2_START = datetime(2029, 3, 5, 7, 0, 0)   # a Monday, like wave 1 (2026-03-02)
+WAVE2_START = datetime(2029, 3, 5, 7, 0, 0)  # a Monday, like wave 1 (2026-03-02)
 WAVE2_DAYS = 42
-N_WAVE2 = 300               # distinct respondents who submitted the questionnaire
+N_WAVE2 = 300  # distinct respondents who submitted the questionnaire
 N_WAVE2_INCOMPLETE = 15
 N_WAVE2_DUPLICATES = 1
 # Same opt-in skew as wave 1 (surveys.AGE_SHARES = .10 .28 .32 .22 .08; census 15+: .11 .15
@@ -287,10 +351,10 @@ N_WAVE2_DUPLICATES = 1
 WAVE2_AGE_SHARES = (0.10, 0.27, 0.31, 0.21, 0.11)
 
 # Effect of three years of the fictional action plan (applied to wave-1 style answers).
-LIEUX_TO_YES = 0.20         # "Non" (not enough places to meet) becomes "Oui"
-SATISFACTION_UP = 0.38      # satisfaction with the places to meet: one point higher
-PETITE_ENFANCE_UP = 0.15    # childcare offer judged one point better
-DROITS_TO_NO = 0.25         # gave up a benefit -> did not (a small, non-significant fall)
+LIEUX_TO_YES = 0.20  # "Non" (not enough places to meet) becomes "Oui"
+SATISFACTION_UP = 0.38  # satisfaction with the places to meet: one point higher
+PETITE_ENFANCE_UP = 0.15  # childcare offer judged one point better
+DROITS_TO_NO = 0.25  # gave up a benefit -> did not (a small, non-significant fall)
 WAVE2_SENTENCE_SHARE = 0.30
 
 WAVE2_SENTENCES = (
@@ -304,7 +368,8 @@ WAVE2_SENTENCES = (
 
 def draw_wave2_person(rng: np.random.Generator) -> Person:
     """A wave-2 respondent: :func:`ctgstats.demo.surveys.draw_person` with
-    :data:`WAVE2_AGE_SHARES` (the same random draws, so only the age differs)."""
+    :data:`WAVE2_AGE_SHARES` (the same random draws, so only the age differs).
+    """
     age = int(rng.choice(5, p=np.asarray(WAVE2_AGE_SHARES)))
     sex_code = _pick(rng, list(SEX_SHARES), list(SEX_SHARES.values()))
     woman = sex_code == "A1" or (sex_code == "A3" and rng.random() < 0.5)
@@ -366,8 +431,9 @@ def build_wave2(seed: int = DEFAULT_SEED) -> list[Submission]:
                 personal_count += 1
             raw["remarques"] = _remark(seed, index, person, personal)
         done = index < N_WAVE2
-        lastpage = HABITANTS.pages if done else int(rng.choice([1, 2, 3, 4],
-                                                               p=[0.3, 0.3, 0.25, 0.15]))
+        lastpage = (
+            HABITANTS.pages if done else int(rng.choice([1, 2, 3, 4], p=[0.3, 0.3, 0.25, 0.15]))
+        )
         answers.append(raw if done else _truncate(raw, HABITANTS_ITEMS, lastpage))
         complete.append(done)
         lastpages.append(lastpage)
@@ -405,67 +471,108 @@ class Sheet:
 
 
 ACTION_PLAN: tuple[Sheet, ...] = (
-    Sheet("1. Développer l'accueil du jeune enfant", "petite_enfance", (
-        PlannedTarget(
-            "places_eaje_pour_100_enfants_moins_3", {"kind": "level", "value": 25},
-            "en bonne voie",
-            "17,96 places pour 100 enfants de moins de 3 ans en 2022, 24,05 en 2025 "
-            "(micro-crèche ouverte en 2024, moins d'enfants) : nette hausse, cible de 25 "
-            "pas encore atteinte"),
-    )),
-    Sheet("2. Renforcer l'offre de loisirs des enfants et des jeunes", "enfance_jeunesse", (
-        PlannedTarget(
-            "frequentation_alsh", {"kind": "change", "value": 60}, "en bonne voie",
-            "268 enfants accueillis en 2022, 318 en 2025 : +50 sur les +60 visés"),
-        PlannedTarget(
-            "jeunes_accueillis_structures_jeunesse", {"kind": "rate", "value": 5},
-            "en recul",
-            "142 jeunes en 2022, 121 en 2025 (poste d'animateur vacant en 2024) : baisse "
-            "de 5,2 % par an au lieu de la hausse de 5 % par an visée"),
-    )),
-    Sheet("3. Faciliter l'accès aux droits", "acces_aux_droits", (
-        PlannedTarget(
-            "personnes_accompagnees_france_services", {"kind": "rate", "value": 10},
-            "atteint",
-            "610 personnes en 2022, 890 en 2025 : +13,4 % par an (TCAM) pour +10 % visés"),
-        PlannedTarget(
-            "allocataires_aah", {"kind": "level", "value": 155}, "atteint",
-            "141 allocataires en 2022, 158 en 2025 : le niveau visé (meilleur recours au "
-            "droit) est dépassé"),
-        PlannedTarget(
-            "allocataires_rsa", {"kind": "change", "value": -20},
-            "pas d'évolution significative",
-            "184 allocataires en 2022, 183 en 2025 (−0,5 %) : variation inférieure au "
-            "seuil de stabilité de 1 %"),
-        PlannedTarget(
-            "enquete_renoncement_droits", {"kind": "direction", "direction": "down"},
-            "pas d'évolution significative",
-            "enquête habitants (pondéré) : environ 12 % en 2026, 11 % en 2029 ; l'écart "
-            "est bien plus petit que l'incertitude de deux enquêtes d'environ 200 "
-            "répondants effectifs"),
-    )),
-    Sheet("4. Animer la vie sociale et soutenir les familles", "animation_vie_sociale", (
-        PlannedTarget(
-            "enquete_lieux_echanges_insuffisants", {"kind": "direction", "direction": "down"},
-            "atteint",
-            "enquête habitants (pondéré) : environ 62 % en 2026, 49 % en 2029 ; baisse "
-            "significative (environ 2,7 erreurs-types, calculées sur les tailles "
-            "effectives de Kish)"),
-        PlannedTarget(
-            "enquete_satisfaction_lieux_echanges", {"kind": "direction", "direction": "up"},
-            "atteint",
-            "enquête habitants (pondéré) : environ 20 % en 2026, 32 % en 2029 ; hausse "
-            "significative (environ 3 erreurs-types)"),
-        PlannedTarget(
-            "part_familles_monoparentales", {"kind": "direction", "direction": "down"},
-            "non mesurable",
-            "recensement : le dernier millésime (RP2022) est celui du T0 ; un indicateur "
-            "du recensement ne mesure pas une évolution sur 3 ans"),
-        PlannedTarget(
-            "part_60_plus", None, "non mesurable",
-            "indicateur de contexte sans cible (recensement, ni « bon » ni « mauvais » "
-            "sens) : suivi au prochain millésime comparable"),
-    )),
+    Sheet(
+        "1. Développer l'accueil du jeune enfant",
+        "petite_enfance",
+        (
+            PlannedTarget(
+                "places_eaje_pour_100_enfants_moins_3",
+                {"kind": "level", "value": 25},
+                "en bonne voie",
+                "17,96 places pour 100 enfants de moins de 3 ans en 2022, 24,05 en 2025 "
+                "(micro-crèche ouverte en 2024, moins d'enfants) : nette hausse, cible de 25 "
+                "pas encore atteinte",
+            ),
+        ),
+    ),
+    Sheet(
+        "2. Renforcer l'offre de loisirs des enfants et des jeunes",
+        "enfance_jeunesse",
+        (
+            PlannedTarget(
+                "frequentation_alsh",
+                {"kind": "change", "value": 60},
+                "en bonne voie",
+                "268 enfants accueillis en 2022, 318 en 2025 : +50 sur les +60 visés",
+            ),
+            PlannedTarget(
+                "jeunes_accueillis_structures_jeunesse",
+                {"kind": "rate", "value": 5},
+                "en recul",
+                "142 jeunes en 2022, 121 en 2025 (poste d'animateur vacant en 2024) : baisse "
+                "de 5,2 % par an au lieu de la hausse de 5 % par an visée",
+            ),
+        ),
+    ),
+    Sheet(
+        "3. Faciliter l'accès aux droits",
+        "acces_aux_droits",
+        (
+            PlannedTarget(
+                "personnes_accompagnees_france_services",
+                {"kind": "rate", "value": 10},
+                "atteint",
+                "610 personnes en 2022, 890 en 2025 : +13,4 % par an (TCAM) pour +10 % visés",
+            ),
+            PlannedTarget(
+                "allocataires_aah",
+                {"kind": "level", "value": 155},
+                "atteint",
+                "141 allocataires en 2022, 158 en 2025 : le niveau visé (meilleur recours au "
+                "droit) est dépassé",
+            ),
+            PlannedTarget(
+                "allocataires_rsa",
+                {"kind": "change", "value": -20},
+                "pas d'évolution significative",
+                "184 allocataires en 2022, 183 en 2025 (−0,5 %) : variation inférieure au "
+                "seuil de stabilité de 1 %",
+            ),
+            PlannedTarget(
+                "enquete_renoncement_droits",
+                {"kind": "direction", "direction": "down"},
+                "pas d'évolution significative",
+                "enquête habitants (pondéré) : environ 12 % en 2026, 11 % en 2029 ; l'écart "
+                "est bien plus petit que l'incertitude de deux enquêtes d'environ 200 "
+                "répondants effectifs",
+            ),
+        ),
+    ),
+    Sheet(
+        "4. Animer la vie sociale et soutenir les familles",
+        "animation_vie_sociale",
+        (
+            PlannedTarget(
+                "enquete_lieux_echanges_insuffisants",
+                {"kind": "direction", "direction": "down"},
+                "atteint",
+                "enquête habitants (pondéré) : environ 62 % en 2026, 49 % en 2029 ; baisse "
+                "significative (environ 2,7 erreurs-types, calculées sur les tailles "
+                "effectives de Kish)",
+            ),
+            PlannedTarget(
+                "enquete_satisfaction_lieux_echanges",
+                {"kind": "direction", "direction": "up"},
+                "atteint",
+                "enquête habitants (pondéré) : environ 20 % en 2026, 32 % en 2029 ; hausse "
+                "significative (environ 3 erreurs-types)",
+            ),
+            PlannedTarget(
+                "part_familles_monoparentales",
+                {"kind": "direction", "direction": "down"},
+                "non mesurable",
+                "recensement : le dernier millésime (RP2022) est celui du T0 ; un indicateur "
+                "du recensement ne mesure pas une évolution sur 3 ans",
+            ),
+            PlannedTarget(
+                "part_60_plus",
+                None,
+                "non mesurable",
+                "indicateur de contexte sans cible (recensement, ni « bon » ni « mauvais » "
+                "sens) : suivi au prochain millésime comparable",
+            ),
+        ),
+    ),
 )
 
 
@@ -499,9 +606,11 @@ def plan_yaml() -> bytes:
     for sheet in ACTION_PLAN:
         lines += [f"- fiche: {_q(sheet.fiche)}", f"  theme: {sheet.theme}", "  targets:"]
         for item in sheet.targets:
-            lines += [f"    # attendu : {item.expected} — {item.why}",
-                      f"    - indicator: {item.indicator}",
-                      f"      target: {_target_yaml(item.target)}"]
+            lines += [
+                f"    # attendu : {item.expected} — {item.why}",
+                f"    - indicator: {item.indicator}",
+                f"      target: {_target_yaml(item.target)}",
+            ]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -589,8 +698,11 @@ SURVEY_SHARES = (
     ("lieuxacces", ("A2",), "Pas assez de lieux d'échanges (`lieuxacces` = A2)"),
     ("lieuxsatisf", ("A4", "A5"), "Satisfaits des lieux d'échanges (`lieuxsatisf` = A4, A5)"),
     ("droits", ("A1",), "Ont renoncé à un droit (`droits` = A1)"),
-    ("petiteenf", ("A1", "A2"), ("Offre d'accueil du jeune enfant insuffisante "
-                                 "(`petiteenf` = A1, A2)")),
+    (
+        "petiteenf",
+        ("A1", "A2"),
+        ("Offre d'accueil du jeune enfant insuffisante (`petiteenf` = A1, A2)"),
+    ),
 )
 
 
@@ -628,31 +740,50 @@ def _local_cell(series: LocalSeries, values: dict[int, Any], year: int) -> str:
     return f"{int(values[year]):,}".replace(",", "\u202f")
 
 
-def readme_bytes(seed: int, rows: Sequence[Sequence[str]], wave2: Sequence[Submission],
-                 wave2_export: bytes, wave1_export: bytes) -> bytes:
+def readme_bytes(
+    seed: int,
+    rows: Sequence[Sequence[str]],
+    wave2: Sequence[Submission],
+    wave2_export: bytes,
+    wave1_export: bytes,
+) -> bytes:
     """README.md (French and English) of the follow-up folder."""
     local = "\n".join(
         f"| `{s.id}` | {_local_cell(s, s.epci, T0_YEAR)} | {_local_cell(s, s.epci, LATEST_YEAR)}"
         f" | {_local_cell(s, s.departement, T0_YEAR)}"
         f" | {_local_cell(s, s.departement, LATEST_YEAR)} | {s.source} |"
-        for s in LOCAL_SERIES)
+        for s in LOCAL_SERIES
+    )
     after = export_shares(wave2_export)
     before = export_shares(wave1_export)
     survey = "\n".join(
-        f"| {label} | {_fr(before[c])} % | {_fr(after[c])} % |"
-        for c, _, label in SURVEY_SHARES)
+        f"| {label} | {_fr(before[c])} % | {_fr(after[c])} % |" for c, _, label in SURVEY_SHARES
+    )
     plan = "\n".join(
         f"| {sheet.fiche} | `{t.indicator}` | {_target_yaml(t.target)} | **{t.expected}** "
-        f"| {t.why} |" for sheet in ACTION_PLAN for t in sheet.targets)
+        f"| {t.why} |"
+        for sheet in ACTION_PLAN
+        for t in sheet.targets
+    )
     text = README.format(
-        seed=seed, n_rows=len(rows), years=", ".join(str(y) for y in YEARS),
-        n_communes=len(haut_val_communes()), n_lime=len(wave2),
+        seed=seed,
+        n_rows=len(rows),
+        years=", ".join(str(y) for y in YEARS),
+        n_communes=len(haut_val_communes()),
+        n_lime=len(wave2),
         n_incomplete=sum(not s.complete for s in wave2),
-        n_dup=sum(s.duplicate_of is not None for s in wave2), n_sheets=len(ACTION_PLAN),
-        t0=T0_YEAR, latest=LATEST_YEAR, local_rows=local,
-        lieux_to_yes=_fr(LIEUX_TO_YES, 2), satisfaction_up=_fr(SATISFACTION_UP, 2),
-        petite_enfance_up=_fr(PETITE_ENFANCE_UP, 2), droits_to_no=_fr(DROITS_TO_NO, 2),
-        survey_rows=survey, plan_rows=plan)
+        n_dup=sum(s.duplicate_of is not None for s in wave2),
+        n_sheets=len(ACTION_PLAN),
+        t0=T0_YEAR,
+        latest=LATEST_YEAR,
+        local_rows=local,
+        lieux_to_yes=_fr(LIEUX_TO_YES, 2),
+        satisfaction_up=_fr(SATISFACTION_UP, 2),
+        petite_enfance_up=_fr(PETITE_ENFANCE_UP, 2),
+        droits_to_no=_fr(DROITS_TO_NO, 2),
+        survey_rows=survey,
+        plan_rows=plan,
+    )
     return text.encode("utf-8")
 
 
@@ -704,10 +835,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Command line: ``python -m ctgstats.demo.followup [--output DIR] [--seed N]``."""
     from ctgstats.demo import DATA_DIR
 
-    generator_main(argv, description="Génère les données fictives du suivi de la CTG de "
-                   "démonstration (données locales 2022-2025, enquête habitants vague 2, "
-                   "plan d'action).", default_dir=DATA_DIR / "suivi",
-                   default_seed=DEFAULT_SEED, generate=generate_followup)
+    generator_main(
+        argv,
+        description="Génère les données fictives du suivi de la CTG de "
+        "démonstration (données locales 2022-2025, enquête habitants vague 2, "
+        "plan d'action).",
+        default_dir=DATA_DIR / "suivi",
+        default_seed=DEFAULT_SEED,
+        generate=generate_followup,
+    )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,15 @@ FICTION = "données fictives (démonstration ctgstats)"
 CENSUS_YEARS = (2011, 2016, 2022)
 FILOSOFI_YEARS = (2016, 2019)
 HISTORIC_YEARS = (1999, 1990, 1982, 1975, 1968)
-PERIODS = ((2016, 2022), (2011, 2016), (1999, 2011), (1990, 1999), (1982, 1990),
-           (1975, 1982), (1968, 1975))
+PERIODS = (
+    (2016, 2022),
+    (2011, 2016),
+    (1999, 2011),
+    (1990, 1999),
+    (1982, 1990),
+    (1975, 1982),
+    (1968, 1975),
+)
 AGES = np.arange(101)
 AGE_KNOTS = (0, 5, 10, 15, 18, 22, 28, 35, 45, 55, 62, 68, 75, 82, 88, 95, 100)
 SAMPLE_FRACTION_SMALL = 0.25  # complementary exploitation, communes < 10 000 inhabitants
@@ -173,18 +180,28 @@ def new_communes() -> list[tuple[str, str, str]]:
 # --------------------------------------------------------------------------------------
 
 AGE_GROUPS_15P = ("1519", "2024", "2539", "4054", "5564", "6579", "80P")
-INSTITUTION_RATE = {"0014": 0.002, "1519": 0.02, "2024": 0.03, "2539": 0.008,
-                    "4054": 0.008, "5564": 0.01, "6579": 0.015, "80P": 0.10}
+INSTITUTION_RATE = {
+    "0014": 0.002,
+    "1519": 0.02,
+    "2024": 0.03,
+    "2539": 0.008,
+    "4054": 0.008,
+    "5564": 0.01,
+    "6579": 0.015,
+    "80P": 0.10,
+}
 # Shares of married, pacsé, concubinage, widowed, divorced by AGE_GROUPS_15P (2022).
-MARITAL = np.array([
-    [0.000, 0.002, 0.010, 0.000, 0.000],
-    [0.030, 0.040, 0.150, 0.000, 0.002],
-    [0.300, 0.100, 0.250, 0.002, 0.030],
-    [0.500, 0.060, 0.130, 0.010, 0.120],
-    [0.580, 0.030, 0.080, 0.040, 0.150],
-    [0.600, 0.010, 0.040, 0.140, 0.110],
-    [0.330, 0.002, 0.010, 0.500, 0.060],
-])
+MARITAL = np.array(
+    [
+        [0.000, 0.002, 0.010, 0.000, 0.000],
+        [0.030, 0.040, 0.150, 0.000, 0.002],
+        [0.300, 0.100, 0.250, 0.002, 0.030],
+        [0.500, 0.060, 0.130, 0.010, 0.120],
+        [0.580, 0.030, 0.080, 0.040, 0.150],
+        [0.600, 0.010, 0.040, 0.140, 0.110],
+        [0.330, 0.002, 0.010, 0.500, 0.060],
+    ]
+)
 MARITAL_NAMES = ("MARIEE", "PACSEE", "CONCUB_UNION_LIBRE", "VEUFS", "DIVORCEE")
 
 
@@ -197,100 +214,233 @@ class Profile:
     :data:`HISTORIC_YEARS`.
     """
 
-    growth: float                 # mean annual population growth 2011-2022
-    density: tuple[float, ...]    # relative density of single ages at AGE_KNOTS (2022)
-    ageing: float                 # how much older 2022 is than 2011 (tilt of the density)
-    pseul: tuple[float, ...]      # share of the household population living alone (2022)
-    couple: tuple[float, ...]     # share living in a couple (2022)
-    children: tuple[float, float, float]     # children (any age) per family with children
+    growth: float  # mean annual population growth 2011-2022
+    density: tuple[float, ...]  # relative density of single ages at AGE_KNOTS (2022)
+    ageing: float  # how much older 2022 is than 2011 (tilt of the density)
+    pseul: tuple[float, ...]  # share of the household population living alone (2022)
+    couple: tuple[float, ...]  # share living in a couple (2022)
+    children: tuple[float, float, float]  # children (any age) per family with children
     lone_parent: tuple[float, float, float]  # lone parents among families with children
-    under25: float                # probability that a child of a family is under 25
-    history: tuple[float, ...]    # population at HISTORIC_YEARS relative to 2011
-    births: tuple[float, ...]     # births per 1000 inhabitants per year, by period
-    deaths: tuple[float, ...]     # deaths per 1000 inhabitants per year, by period
-    second_homes: float           # share of dwellings in 2022
-    vacancy: float                # share of dwellings in 2022
-    area: tuple[float, float]     # range of the area (km²)
-    median: float                 # median niveau de vie 2019 (€)
-    sigma: float                  # log-sd of niveaux de vie
-    shares: tuple[float, ...]     # PTSA PCHO PBEN PPEN PPAT PPFAM PPMINI PPLOGT (%)
-    men_alone: float              # share of men among people living alone
+    under25: float  # probability that a child of a family is under 25
+    history: tuple[float, ...]  # population at HISTORIC_YEARS relative to 2011
+    births: tuple[float, ...]  # births per 1000 inhabitants per year, by period
+    deaths: tuple[float, ...]  # deaths per 1000 inhabitants per year, by period
+    second_homes: float  # share of dwellings in 2022
+    vacancy: float  # share of dwellings in 2022
+    area: tuple[float, float]  # range of the area (km²)
+    median: float  # median niveau de vie 2019 (€)
+    sigma: float  # log-sd of niveaux de vie
+    shares: tuple[float, ...]  # PTSA PCHO PBEN PPEN PPAT PPFAM PPMINI PPLOGT (%)
+    men_alone: float  # share of men among people living alone
 
 
 PROFILES: dict[str, Profile] = {
     "montagne": Profile(
         growth=-0.006,
-        density=(0.6, 0.65, 0.75, 0.8, 0.62, 0.42, 0.48, 0.65, 0.98, 1.3, 1.42, 1.45, 1.2,
-                 0.8, 0.45, 0.1, 0.01),
+        density=(
+            0.6,
+            0.65,
+            0.75,
+            0.8,
+            0.62,
+            0.42,
+            0.48,
+            0.65,
+            0.98,
+            1.3,
+            1.42,
+            1.45,
+            1.2,
+            0.8,
+            0.45,
+            0.1,
+            0.01,
+        ),
         ageing=0.35,
         pseul=(0.004, 0.11, 0.18, 0.155, 0.20, 0.25, 0.43),
         couple=(0.004, 0.20, 0.56, 0.66, 0.68, 0.64, 0.33),
-        children=(1.80, 1.77, 1.74), lone_parent=(0.19, 0.225, 0.26), under25=0.78,
+        children=(1.80, 1.77, 1.74),
+        lone_parent=(0.19, 0.225, 0.26),
+        under25=0.78,
         history=(1.05, 1.12, 1.20, 1.32, 1.45),
         births=(6.8, 7.5, 8.0, 9.0, 10.0, 11.0, 13.0),
         deaths=(15.5, 14.5, 14.0, 14.0, 14.5, 15.0, 15.0),
-        second_homes=0.30, vacancy=0.11, area=(12.0, 55.0), median=19600.0, sigma=0.40,
-        shares=(50.5, 2.9, 7.6, 37.5, 10.2, 2.0, 2.3, 0.9), men_alone=0.46),
+        second_homes=0.30,
+        vacancy=0.11,
+        area=(12.0, 55.0),
+        median=19600.0,
+        sigma=0.40,
+        shares=(50.5, 2.9, 7.6, 37.5, 10.2, 2.0, 2.3, 0.9),
+        men_alone=0.46,
+    ),
     "ville": Profile(
         growth=0.001,
-        density=(0.95, 1.0, 1.0, 1.0, 1.25, 1.45, 1.35, 1.15, 1.1, 1.1, 1.05, 0.95, 0.75, 0.5,
-                 0.3, 0.08, 0.005),
+        density=(
+            0.95,
+            1.0,
+            1.0,
+            1.0,
+            1.25,
+            1.45,
+            1.35,
+            1.15,
+            1.1,
+            1.1,
+            1.05,
+            0.95,
+            0.75,
+            0.5,
+            0.3,
+            0.08,
+            0.005,
+        ),
         ageing=0.12,
         pseul=(0.02, 0.30, 0.30, 0.20, 0.25, 0.32, 0.50),
         couple=(0.006, 0.16, 0.54, 0.65, 0.66, 0.62, 0.31),
-        children=(1.82, 1.80, 1.78), lone_parent=(0.26, 0.28, 0.30), under25=0.86,
+        children=(1.82, 1.80, 1.78),
+        lone_parent=(0.26, 0.28, 0.30),
+        under25=0.86,
         history=(1.0, 0.99, 0.95, 0.88, 0.78),
         births=(10.8, 11.5, 12.0, 12.5, 13.5, 14.0, 16.0),
         deaths=(9.6, 9.2, 9.0, 8.8, 9.0, 9.5, 10.0),
-        second_homes=0.02, vacancy=0.095, area=(28.0, 32.0), median=19900.0, sigma=0.52,
-        shares=(64.0, 3.8, 4.6, 28.0, 8.8, 2.3, 3.6, 2.3), men_alone=0.42),
+        second_homes=0.02,
+        vacancy=0.095,
+        area=(28.0, 32.0),
+        median=19900.0,
+        sigma=0.52,
+        shares=(64.0, 3.8, 4.6, 28.0, 8.8, 2.3, 3.6, 2.3),
+        men_alone=0.42,
+    ),
     "couronne": Profile(
         growth=0.006,
-        density=(1.05, 1.2, 1.25, 1.2, 0.9, 0.6, 0.75, 1.1, 1.3, 1.2, 1.05, 0.95, 0.65, 0.4,
-                 0.22, 0.05, 0.003),
+        density=(
+            1.05,
+            1.2,
+            1.25,
+            1.2,
+            0.9,
+            0.6,
+            0.75,
+            1.1,
+            1.3,
+            1.2,
+            1.05,
+            0.95,
+            0.65,
+            0.4,
+            0.22,
+            0.05,
+            0.003,
+        ),
         ageing=0.25,
         pseul=(0.003, 0.09, 0.14, 0.12, 0.17, 0.23, 0.42),
         couple=(0.004, 0.21, 0.66, 0.73, 0.72, 0.68, 0.36),
-        children=(1.95, 1.92, 1.90), lone_parent=(0.15, 0.165, 0.18), under25=0.88,
+        children=(1.95, 1.92, 1.90),
+        lone_parent=(0.15, 0.165, 0.18),
+        under25=0.88,
         history=(0.92, 0.85, 0.76, 0.66, 0.55),
         births=(10.5, 11.0, 11.5, 11.5, 12.0, 12.5, 13.5),
         deaths=(7.6, 7.2, 7.0, 7.5, 8.0, 9.0, 10.0),
-        second_homes=0.03, vacancy=0.06, area=(9.0, 22.0), median=23300.0, sigma=0.40,
-        shares=(71.5, 3.0, 4.9, 24.0, 9.5, 2.0, 1.3, 0.8), men_alone=0.42),
+        second_homes=0.03,
+        vacancy=0.06,
+        area=(9.0, 22.0),
+        median=23300.0,
+        sigma=0.40,
+        shares=(71.5, 3.0, 4.9, 24.0, 9.5, 2.0, 1.3, 0.8),
+        men_alone=0.42,
+    ),
     "coteaux": Profile(
         growth=0.012,
-        density=(1.15, 1.3, 1.35, 1.25, 0.9, 0.6, 0.75, 1.2, 1.35, 1.2, 1.0, 0.9, 0.6, 0.35,
-                 0.2, 0.05, 0.003),
+        density=(
+            1.15,
+            1.3,
+            1.35,
+            1.25,
+            0.9,
+            0.6,
+            0.75,
+            1.2,
+            1.35,
+            1.2,
+            1.0,
+            0.9,
+            0.6,
+            0.35,
+            0.2,
+            0.05,
+            0.003,
+        ),
         ageing=0.25,
         pseul=(0.003, 0.08, 0.13, 0.11, 0.16, 0.22, 0.40),
         couple=(0.004, 0.22, 0.68, 0.74, 0.72, 0.68, 0.36),
-        children=(2.00, 1.97, 1.95), lone_parent=(0.14, 0.155, 0.17), under25=0.90,
+        children=(2.00, 1.97, 1.95),
+        lone_parent=(0.14, 0.155, 0.17),
+        under25=0.90,
         history=(0.87, 0.75, 0.62, 0.50, 0.42),
         births=(11.0, 12.0, 12.5, 12.0, 12.5, 13.0, 14.0),
         deaths=(7.2, 6.8, 6.8, 7.5, 8.5, 9.0, 10.0),
-        second_homes=0.04, vacancy=0.055, area=(8.0, 20.0), median=23800.0, sigma=0.38,
-        shares=(73.5, 3.0, 5.0, 23.0, 9.0, 2.0, 1.2, 0.8), men_alone=0.42),
+        second_homes=0.04,
+        vacancy=0.055,
+        area=(8.0, 20.0),
+        median=23800.0,
+        sigma=0.38,
+        shares=(73.5, 3.0, 5.0, 23.0, 9.0, 2.0, 1.2, 0.8),
+        men_alone=0.42,
+    ),
     "vallee": Profile(
         growth=0.002,
-        density=(0.85, 0.9, 0.95, 0.95, 0.75, 0.55, 0.65, 0.85, 1.1, 1.25, 1.3, 1.25, 1.0,
-                 0.65, 0.38, 0.09, 0.005),
+        density=(
+            0.85,
+            0.9,
+            0.95,
+            0.95,
+            0.75,
+            0.55,
+            0.65,
+            0.85,
+            1.1,
+            1.25,
+            1.3,
+            1.25,
+            1.0,
+            0.65,
+            0.38,
+            0.09,
+            0.005,
+        ),
         ageing=0.20,
         pseul=(0.004, 0.12, 0.19, 0.15, 0.20, 0.27, 0.45),
         couple=(0.004, 0.20, 0.60, 0.70, 0.70, 0.66, 0.34),
-        children=(1.85, 1.82, 1.80), lone_parent=(0.18, 0.20, 0.22), under25=0.84,
+        children=(1.85, 1.82, 1.80),
+        lone_parent=(0.18, 0.20, 0.22),
+        under25=0.84,
         history=(0.98, 0.97, 0.96, 0.98, 1.02),
         births=(8.8, 9.5, 10.0, 10.5, 11.0, 12.0, 14.0),
         deaths=(12.2, 11.5, 11.0, 11.0, 11.5, 12.0, 12.5),
-        second_homes=0.10, vacancy=0.09, area=(10.0, 30.0), median=21000.0, sigma=0.41,
-        shares=(60.0, 3.2, 6.0, 31.5, 9.6, 2.1, 2.0, 1.1), men_alone=0.42),
+        second_homes=0.10,
+        vacancy=0.09,
+        area=(10.0, 30.0),
+        median=21000.0,
+        sigma=0.41,
+        shares=(60.0, 3.2, 6.0, 31.5, 9.6, 2.1, 2.0, 1.1),
+        men_alone=0.42,
+    ),
 }
 
 # The rest of (fictional) metropolitan France, for the METROPOLE Filosofi files.
 FRANCE_HOUSEHOLDS = {2016: 27_200_000, 2019: 27_930_000}
-FRANCE_STRUCTURE = {"pseul": 0.34, "sfam": 0.03, "csc": 0.26, "cwc": 0.27, "mono": 0.09,
-                    "children_per_family": 1.9}
-FRANCE_SHARES = {2016: (64.8, 3.2, 5.5, 28.5, 10.0, 2.1, 1.9, 1.4),
-                 2019: (65.1, 2.9, 5.5, 28.3, 10.1, 2.0, 2.5, 1.3)}
+FRANCE_STRUCTURE = {
+    "pseul": 0.34,
+    "sfam": 0.03,
+    "csc": 0.26,
+    "cwc": 0.27,
+    "mono": 0.09,
+    "children_per_family": 1.9,
+}
+FRANCE_SHARES = {
+    2016: (64.8, 3.2, 5.5, 28.5, 10.0, 2.1, 1.9, 1.4),
+    2019: (65.1, 2.9, 5.5, 28.3, 10.1, 2.0, 2.5, 1.3),
+}
 FRANCE_MEDIAN, FRANCE_SIGMA = 22300.0, 0.50
 INCOME_2016_FACTOR = 0.945  # nominal niveaux de vie 2016 relative to 2019
 HOUSEHOLD_TYPES = ("pseul", "sfam", "csc", "cwc", "mono")
@@ -321,7 +471,7 @@ def _bounds(group: str) -> tuple[int, int]:
 def _age_sum(values: np.ndarray, group: str) -> float:
     """Sum of single-age values (last axis) over an age group."""
     low, high = _bounds(group)
-    return float(_q(values[..., low:high + 1].sum(axis=-1)))
+    return float(_q(values[..., low : high + 1].sum(axis=-1)))
 
 
 def _age_label(group: str) -> str:
@@ -338,17 +488,20 @@ def _yy(year: int) -> str:
 # Population (principal exploitation)
 # --------------------------------------------------------------------------------------
 
-DETAILED_GROUPS = ("0002", "0305", "0610", "1117", "1824", "2539", "4054", "5564", "6579",
-                   "80P")
+DETAILED_GROUPS = ("0002", "0305", "0610", "1117", "1824", "2539", "4054", "5564", "6579", "80P")
 BROAD_GROUPS = ("0014", "1529", "3044", "4559", "6074", "7589", "90P")
 BROAD_GROUPS_OLD = ("0014", "1529", "3044", "4559", "6074", "75P")
 LARGE_GROUPS = ("0019", "2064", "65P")
-ALL_GROUPS = tuple(dict.fromkeys(DETAILED_GROUPS + BROAD_GROUPS + BROAD_GROUPS_OLD
-                                 + LARGE_GROUPS + AGE_GROUPS_15P + ("15P",)))
+ALL_GROUPS = tuple(
+    dict.fromkeys(
+        DETAILED_GROUPS + BROAD_GROUPS + BROAD_GROUPS_OLD + LARGE_GROUPS + AGE_GROUPS_15P + ("15P",)
+    )
+)
 
 
-def population_totals(rng: np.random.Generator, commune: Commune,
-                      profile: Profile) -> dict[int, float]:
+def population_totals(
+    rng: np.random.Generator, commune: Commune, profile: Profile
+) -> dict[int, float]:
     """Total population of a commune at each census vintage."""
     p22 = commune.pop22 * float(np.exp(rng.normal(0.0, 0.01)))
     growth_late = profile.growth + rng.normal(0.0, 0.006)
@@ -358,8 +511,7 @@ def population_totals(rng: np.random.Generator, commune: Commune,
     return {2011: p11, 2016: p16, 2022: p22}
 
 
-def age_pyramid(rng: np.random.Generator, profile: Profile, total: float,
-                year: int) -> np.ndarray:
+def age_pyramid(rng: np.random.Generator, profile: Profile, total: float, year: int) -> np.ndarray:
     """Population by sex (rows: men, women) and single year of age 0..100.
 
     Parameters
@@ -378,8 +530,9 @@ def age_pyramid(rng: np.random.Generator, profile: Profile, total: float,
     sigma = min(0.30, 2.5 / np.sqrt(total))
     counts = density * tilt * rng.lognormal(0.0, sigma, AGES.size)
     counts = counts / counts.sum() * total
-    male = np.interp(AGES, (0, 20, 50, 65, 75, 85, 95, 100),
-                     (0.512, 0.51, 0.50, 0.485, 0.46, 0.39, 0.27, 0.20))
+    male = np.interp(
+        AGES, (0, 20, 50, 65, 75, 85, 95, 100), (0.512, 0.51, 0.50, 0.485, 0.46, 0.39, 0.27, 0.20)
+    )
     male = np.clip(male + rng.normal(0.0, 0.1 * sigma, AGES.size), 0.05, 0.95)
     return _q(np.vstack([counts * male, counts * (1.0 - male)]))
 
@@ -388,8 +541,11 @@ def structure_variables(pyramid: np.ndarray, year: int) -> dict[str, float]:
     """Every ``P{yy}_POP*``, ``P{yy}_H*``, ``P{yy}_F*`` age variable of a pyramid."""
     yy = _yy(year)
     both = pyramid.sum(axis=0)
-    values = {f"P{yy}_POP": _age_sum(both, "0P"), f"P{yy}_POPH": _age_sum(pyramid[0], "0P"),
-              f"P{yy}_POPF": _age_sum(pyramid[1], "0P")}
+    values = {
+        f"P{yy}_POP": _age_sum(both, "0P"),
+        f"P{yy}_POPH": _age_sum(pyramid[0], "0P"),
+        f"P{yy}_POPF": _age_sum(pyramid[1], "0P"),
+    }
     for group in ALL_GROUPS:
         values[f"P{yy}_POP{group}"] = _age_sum(both, group)
         values[f"P{yy}_H{group}"] = _age_sum(pyramid[0], group)
@@ -402,7 +558,7 @@ def household_population(pyramid: np.ndarray, institution_factor: float) -> np.n
     rates = np.empty(AGES.size)
     for group, rate in INSTITUTION_RATE.items():
         low, high = _bounds(group)
-        rates[low:high + 1] = min(0.5, rate * institution_factor)
+        rates[low : high + 1] = min(0.5, rate * institution_factor)
     return _q(pyramid.sum(axis=0) * (1.0 - rates))
 
 
@@ -435,8 +591,9 @@ def draw_noise(rng: np.random.Generator) -> CommuneNoise:
     )
 
 
-def household_frame(pyramid: np.ndarray, popmen: np.ndarray, profile: Profile,
-                    noise: CommuneNoise, year: int) -> tuple[dict[str, float], dict[str, float]]:
+def household_frame(
+    pyramid: np.ndarray, popmen: np.ndarray, profile: Profile, noise: CommuneNoise, year: int
+) -> tuple[dict[str, float], dict[str, float]]:
     """Principal-exploitation living arrangements and the expected household counts.
 
     Returns
@@ -454,8 +611,9 @@ def household_frame(pyramid: np.ndarray, popmen: np.ndarray, profile: Profile,
     pop = np.array([_age_sum(both, g) for g in AGE_GROUPS_15P])
     men_pop = np.array([_age_sum(popmen, g) for g in AGE_GROUPS_15P])
     pseul_rate = np.clip(np.array(profile.pseul) * noise.pseul * (1 - 0.012 * lag), 0, 0.7)
-    couple_rate = np.clip(np.array(profile.couple) * noise.couple * (1 + 0.004 * lag),
-                          0, 0.92 - pseul_rate)
+    couple_rate = np.clip(
+        np.array(profile.couple) * noise.couple * (1 + 0.004 * lag), 0, 0.92 - pseul_rate
+    )
     alone, couple = _q(men_pop * pseul_rate), _q(men_pop * couple_rate)
     variables = {f"P{yy}_POP15P": _age_sum(both, "15P")}
     for i, group in enumerate(AGE_GROUPS_15P):
@@ -476,9 +634,17 @@ def household_frame(pyramid: np.ndarray, popmen: np.ndarray, profile: Profile,
     cwc = min(0.85 * couples, families * (1.0 - lone))
     mono = families * lone
     children = families * per_family
-    frame = {"men": pseul + sfam + couples + mono, "pmen": pmen, "pseul": pseul,
-             "pseul_h": pseul * profile.men_alone, "sfam": sfam, "csc": couples - cwc,
-             "cwc": cwc, "mono": mono, "children": children}
+    frame = {
+        "men": pseul + sfam + couples + mono,
+        "pmen": pmen,
+        "pseul": pseul,
+        "pseul_h": pseul * profile.men_alone,
+        "sfam": sfam,
+        "csc": couples - cwc,
+        "cwc": cwc,
+        "mono": mono,
+        "children": children,
+    }
     return frame, variables
 
 
@@ -488,27 +654,40 @@ def marital_status(pop: np.ndarray, noise: CommuneNoise, yy: str) -> dict[str, f
     shares = shares / np.maximum(1.0, shares.sum(axis=1, keepdims=True) / 0.97)
     counts = _q(pop[:, None] * shares)
     single = pop - counts.sum(axis=1)
-    values = {f"P{yy}_POP15P_{name}": float(_q(counts[:, j].sum()))
-              for j, name in enumerate(MARITAL_NAMES)}
+    values = {
+        f"P{yy}_POP15P_{name}": float(_q(counts[:, j].sum()))
+        for j, name in enumerate(MARITAL_NAMES)
+    }
     values[f"P{yy}_POP15P_CELIBATAIRE"] = float(_q(single.sum()))
     return values
 
 
-def _draw_sample(rng: np.random.Generator, frame: dict[str, float], n: int,
-                 under25: float) -> dict[str, int]:
+def _draw_sample(
+    rng: np.random.Generator, frame: dict[str, float], n: int, under25: float
+) -> dict[str, int]:
     """Unweighted counts of one sample of ``n`` households drawn from the frame."""
-    expected = np.array([frame["pseul_h"], frame["pseul"] - frame["pseul_h"], frame["sfam"],
-                         frame["csc"], frame["cwc"], frame["mono"]])
-    men_h, men_f, sfam, csc, cwc, mono = (int(k) for k in
-                                          rng.multinomial(n, expected / expected.sum()))
+    expected = np.array(
+        [
+            frame["pseul_h"],
+            frame["pseul"] - frame["pseul_h"],
+            frame["sfam"],
+            frame["csc"],
+            frame["cwc"],
+            frame["mono"],
+        ]
+    )
+    men_h, men_f, sfam, csc, cwc, mono = (
+        int(k) for k in rng.multinomial(n, expected / expected.sum())
+    )
     mean_children = frame["children"] / max(frame["cwc"] + frame["mono"], 1e-9)
     extra = rng.multinomial(rng.binomial(csc + cwc + mono, 0.015), (0.35, 0.25, 0.40))
     fam_csc, fam_cwc, fam_mono = csc + extra[0], cwc + extra[1], mono + extra[2]
     kids_cwc = 1 + rng.poisson(max(mean_children - 1.0, 0.05) + 0.05, fam_cwc)
     kids_mono = 1 + rng.poisson(max(mean_children - 1.3, 0.05), fam_mono)
     young_cwc = rng.binomial(kids_cwc, under25)
-    young = np.concatenate([np.zeros(fam_csc, dtype=np.int64), young_cwc,
-                            rng.binomial(kids_mono, under25)])
+    young = np.concatenate(
+        [np.zeros(fam_csc, dtype=np.int64), young_cwc, rng.binomial(kids_mono, under25)]
+    )
     ne24 = np.bincount(np.minimum(young, 4), minlength=5)
     with_young = int((young_cwc > 0).sum())
     recomposed = int(rng.binomial(with_young, 0.11))
@@ -520,26 +699,45 @@ def _draw_sample(rng: np.random.Generator, frame: dict[str, float], n: int,
         "PMEN_MENFAMMONO": int((1 + kids_mono[:mono]).sum()) + int(rng.binomial(mono, 0.05)),
     }
     counts = {
-        "MEN": n, "MENPSEUL": men_h + men_f, "MENHSEUL": men_h, "MENFSEUL": men_f,
-        "MENSFAM": sfam, "MENFAM": csc + cwc + mono, "MENCOUPSENF": csc,
-        "MENCOUPAENF": cwc, "MENFAMMONO": mono,
-        "PMEN_MENPSEUL": men_h + men_f, "PMEN_MENHSEUL": men_h, "PMEN_MENFSEUL": men_f,
+        "MEN": n,
+        "MENPSEUL": men_h + men_f,
+        "MENHSEUL": men_h,
+        "MENFSEUL": men_f,
+        "MENSFAM": sfam,
+        "MENFAM": csc + cwc + mono,
+        "MENCOUPSENF": csc,
+        "MENCOUPAENF": cwc,
+        "MENFAMMONO": mono,
+        "PMEN_MENPSEUL": men_h + men_f,
+        "PMEN_MENHSEUL": men_h,
+        "PMEN_MENFSEUL": men_f,
         **persons,
-        "PMEN_MENFAM": (persons["PMEN_MENCOUPSENF"] + persons["PMEN_MENCOUPAENF"]
-                        + persons["PMEN_MENFAMMONO"]),
-        "FAM": fam_csc + fam_cwc + fam_mono, "COUPAENF": fam_cwc, "FAMMONO": fam_mono,
-        "HMONO": lone_fathers, "FMONO": fam_mono - lone_fathers, "COUPSENF": fam_csc,
-        "FAMTRAD": with_young - recomposed, "FAMRECOMP": recomposed,
+        "PMEN_MENFAM": (
+            persons["PMEN_MENCOUPSENF"] + persons["PMEN_MENCOUPAENF"] + persons["PMEN_MENFAMMONO"]
+        ),
+        "FAM": fam_csc + fam_cwc + fam_mono,
+        "COUPAENF": fam_cwc,
+        "FAMMONO": fam_mono,
+        "HMONO": lone_fathers,
+        "FMONO": fam_mono - lone_fathers,
+        "COUPSENF": fam_csc,
+        "FAMTRAD": with_young - recomposed,
+        "FAMRECOMP": recomposed,
     }
     counts.update({f"NE24F{k}": int(ne24[k]) for k in range(4)})
     counts["NE24F4P"] = int(ne24[4])
-    counts["PMEN"] = (counts["PMEN_MENPSEUL"] + persons["PMEN_MENSFAM"]
-                      + counts["PMEN_MENFAM"])
+    counts["PMEN"] = counts["PMEN_MENPSEUL"] + persons["PMEN_MENSFAM"] + counts["PMEN_MENFAM"]
     return counts
 
 
-def census_sample(rng: np.random.Generator, frame: dict[str, float], *, population: float,
-                  under25: float, year: int) -> dict[str, float]:
+def census_sample(
+    rng: np.random.Generator,
+    frame: dict[str, float],
+    *,
+    population: float,
+    under25: float,
+    year: int,
+) -> dict[str, float]:
     """Complementary-exploitation ``C{yy}_`` variables: a weighted sample of households.
 
     The number of sampled households is binomial (1/4 of the households of communes under
@@ -563,15 +761,22 @@ def census_sample(rng: np.random.Generator, frame: dict[str, float], *, populati
 HOUSEHOLD_SIZE_TREND = (1.05, 1.11, 1.18, 1.25, 1.32)  # by HISTORIC_YEARS, relative to 2011
 
 
-def historical_series(rng: np.random.Generator, profile: Profile, record: dict[str, float],
-                      frames: dict[int, dict[str, float]], *, is_resort: bool) -> dict[str, float]:
+def historical_series(
+    rng: np.random.Generator,
+    profile: Profile,
+    record: dict[str, float],
+    frames: dict[int, dict[str, float]],
+    *,
+    is_resort: bool,
+) -> dict[str, float]:
     """``D{yy}_*``, ``P{yy}_LOG/RP/RSECOCC/LOGVAC/PMEN``, ``NAIS*``, ``DECE*`` and ``SUPERF``."""
     values: dict[str, float] = {}
     population = {year: record[f"P{_yy(year)}_POP"] for year in CENSUS_YEARS}
     ratio_pmen = frames[2011]["pmen"] / population[2011]
     size_2011 = frames[2011]["pmen"] / frames[2011]["men"]
-    second = min(0.7, profile.second_homes * float(rng.lognormal(0.0, 0.3))
-                 * (1.6 if is_resort else 1.0))
+    second = min(
+        0.7, profile.second_homes * float(rng.lognormal(0.0, 0.3)) * (1.6 if is_resort else 1.0)
+    )
     vacancy = min(0.25, profile.vacancy * float(rng.lognormal(0.0, 0.2)))
     for i, year in enumerate(HISTORIC_YEARS):
         yy = _yy(year)
@@ -582,18 +787,27 @@ def historical_series(rng: np.random.Generator, profile: Profile, record: dict[s
         share_s, share_v = _dwelling_shares(second, vacancy, year)
         log = int(round(rp / (1.0 - share_s - share_v)))
         rsec = int(round(log * share_s))
-        values |= {f"D{yy}_POP": pop, f"D{yy}_PMEN": pmen, f"D{yy}_RP": rp,
-                   f"D{yy}_RSECOCC": rsec, f"D{yy}_LOGVAC": log - rp - rsec,
-                   f"D{yy}_LOG": log}
+        values |= {
+            f"D{yy}_POP": pop,
+            f"D{yy}_PMEN": pmen,
+            f"D{yy}_RP": rp,
+            f"D{yy}_RSECOCC": rsec,
+            f"D{yy}_LOGVAC": log - rp - rsec,
+            f"D{yy}_LOG": log,
+        }
     for year in CENSUS_YEARS:
         yy = _yy(year)
         share_s, share_v = _dwelling_shares(second, vacancy, year)
         rp = float(_q(frames[year]["men"]))
         log = rp / (1.0 - share_s - share_v)
         rsec, vac = float(_q(log * share_s)), float(_q(log * share_v))
-        values |= {f"P{yy}_PMEN": frames[year]["pmen"], f"P{yy}_RP": rp,
-                   f"P{yy}_RSECOCC": rsec, f"P{yy}_LOGVAC": vac,
-                   f"P{yy}_LOG": float(_q(rp + rsec + vac))}
+        values |= {
+            f"P{yy}_PMEN": frames[year]["pmen"],
+            f"P{yy}_RP": rp,
+            f"P{yy}_RSECOCC": rsec,
+            f"P{yy}_LOGVAC": vac,
+            f"P{yy}_LOG": float(_q(rp + rsec + vac)),
+        }
     level = float(rng.lognormal(0.0, 0.10))
     for i, (start, end) in enumerate(PERIODS):
         person_years = (population[start] + population[end]) / 2.0 * (end - start)
@@ -620,8 +834,8 @@ class CommuneData:
     """Everything generated for one commune of the old geography."""
 
     commune: Commune
-    record: dict[str, float]               # every census / série historique variable
-    frames: dict[int, dict[str, float]]    # household frames by census year
+    record: dict[str, float]  # every census / série historique variable
+    frames: dict[int, dict[str, float]]  # household frames by census year
 
 
 def build_commune(seed: int, index: int, commune: Commune) -> CommuneData:
@@ -639,10 +853,24 @@ def build_commune(seed: int, index: int, commune: Commune) -> CommuneData:
         popmen = household_population(pyramid, noise.institutions)
         frames[year], variables = household_frame(pyramid, popmen, profile, noise, year)
         record.update(variables)
-        record.update(census_sample(rng_sample, frames[year], under25=profile.under25,
-                                    population=record[f"P{_yy(year)}_POP"], year=year))
-    record.update(historical_series(_rng(seed, _HISTORY, index), profile, record, frames,
-                                    is_resort=commune.name.endswith("-les-Bains")))
+        record.update(
+            census_sample(
+                rng_sample,
+                frames[year],
+                under25=profile.under25,
+                population=record[f"P{_yy(year)}_POP"],
+                year=year,
+            )
+        )
+    record.update(
+        historical_series(
+            _rng(seed, _HISTORY, index),
+            profile,
+            record,
+            frames,
+            is_resort=commune.name.endswith("-les-Bains"),
+        )
+    )
     return CommuneData(commune, record, frames)
 
 
@@ -679,8 +907,13 @@ class Households:
         """Pool households; income composition is weighted by disposable income mass."""
         masses = np.array([p.mass for p in parts])
         shares = sum(p.shares * m for p, m in zip(parts, masses, strict=True)) / masses.sum()
-        return Households(*(np.concatenate([getattr(p, f) for p in parts])
-                            for f in ("income", "persons", "units", "weight")), shares=shares)
+        return Households(
+            *(
+                np.concatenate([getattr(p, f) for p in parts])
+                for f in ("income", "persons", "units", "weight")
+            ),
+            shares=shares,
+        )
 
     @property
     def mass(self) -> float:
@@ -688,9 +921,16 @@ class Households:
         return float((self.income * self.units * self.weight).sum())
 
 
-def simulate_households(rng: np.random.Generator, structure: dict[str, float], count: int, *,
-                        median: float, sigma: float, shares: np.ndarray,
-                        weight: float = 1.0) -> Households:
+def simulate_households(
+    rng: np.random.Generator,
+    structure: dict[str, float],
+    count: int,
+    *,
+    median: float,
+    sigma: float,
+    shares: np.ndarray,
+    weight: float = 1.0,
+) -> Households:
     """Draw ``count`` households: type, size, consumption units and niveau de vie.
 
     ``structure`` gives the relative numbers of each of :data:`HOUSEHOLD_TYPES` and
@@ -700,30 +940,42 @@ def simulate_households(rng: np.random.Generator, structure: dict[str, float], c
     p = np.array([structure[t] for t in HOUSEHOLD_TYPES])
     kinds = rng.choice(len(HOUSEHOLD_TYPES), size=count, p=p / p.sum())
     with_kids = kinds >= 3
-    kids = np.where(with_kids, 1 + rng.poisson(max(structure["children_per_family"] - 1, 0.05),
-                                               count), 0)
-    adults = np.choose(kinds, [np.ones(count, dtype=np.int64),
-                               2 + rng.binomial(1, 0.12, count),
-                               np.full(count, 2), np.full(count, 2),
-                               np.ones(count, dtype=np.int64)])
+    kids = np.where(
+        with_kids, 1 + rng.poisson(max(structure["children_per_family"] - 1, 0.05), count), 0
+    )
+    adults = np.choose(
+        kinds,
+        [
+            np.ones(count, dtype=np.int64),
+            2 + rng.binomial(1, 0.12, count),
+            np.full(count, 2),
+            np.full(count, 2),
+            np.ones(count, dtype=np.int64),
+        ],
+    )
     small_kids = rng.binomial(kids, 0.55)
     units = 1.0 + 0.5 * (adults - 1) + 0.5 * (kids - small_kids) + 0.3 * small_kids
     log_income = np.log(median) + TYPE_EFFECT[kinds] + sigma * rng.standard_normal(count)
     income = np.round(np.exp(log_income), 2)
-    return Households(income, (adults + kids).astype(float), np.round(units, 1),
-                      np.full(count, weight), np.asarray(shares, dtype=float))
+    return Households(
+        income,
+        (adults + kids).astype(float),
+        np.round(units, 1),
+        np.full(count, weight),
+        np.asarray(shares, dtype=float),
+    )
 
 
 def structure_of(frame: dict[str, float]) -> dict[str, float]:
     """Household-type structure of a frame, for :func:`simulate_households`."""
     structure = {t: frame[t] for t in ("pseul", "sfam", "csc", "cwc", "mono")}
-    structure["children_per_family"] = frame["children"] / max(frame["cwc"] + frame["mono"],
-                                                               1e-9)
+    structure["children_per_family"] = frame["children"] / max(frame["cwc"] + frame["mono"], 1e-9)
     return structure
 
 
-def weighted_quantiles(values: np.ndarray, weights: np.ndarray,
-                       probs: Sequence[float]) -> np.ndarray:
+def weighted_quantiles(
+    values: np.ndarray, weights: np.ndarray, probs: Sequence[float]
+) -> np.ndarray:
     """Quantiles of a weighted distribution (first value whose cumulated weight reaches p)."""
     order = np.argsort(values, kind="stable")
     cumulated = np.cumsum(weights[order])
@@ -743,16 +995,35 @@ def income_statistics(households: Households, year: int) -> dict[str, object]:
     share_people = np.cumsum(w) / w.sum()
     mass = np.cumsum(income * w)
     share_income = mass / mass[-1]
-    gini = 1.0 - float(np.sum(np.diff(share_people, prepend=0.0)
-                              * (share_income + np.concatenate([[0.0], share_income[:-1]]))))
+    gini = 1.0 - float(
+        np.sum(
+            np.diff(share_people, prepend=0.0)
+            * (share_income + np.concatenate([[0.0], share_income[:-1]]))
+        )
+    )
     top = mass[-1] - mass[np.searchsorted(share_people, 0.8)]
     bottom = mass[np.searchsorted(share_people, 0.2)]
-    return {"NBMEN": int(round(households.weight.sum())),
-            "NBPERS": int(round(weights.sum())),
-            "NBUC": float((households.units * households.weight).sum()),
-            "Q1": q1, "Q2": q2, "Q3": q3, "Q3_Q1": q3 - q1, "D1": d1, "D2": d2, "D3": d3,
-            "D4": d4, "D6": d6, "D7": d7, "D8": d8, "D9": d9, "RD": d9 / d1,
-            "S80S20": top / bottom, "GI": gini, **income_shares(households.shares)}
+    return {
+        "NBMEN": int(round(households.weight.sum())),
+        "NBPERS": int(round(weights.sum())),
+        "NBUC": float((households.units * households.weight).sum()),
+        "Q1": q1,
+        "Q2": q2,
+        "Q3": q3,
+        "Q3_Q1": q3 - q1,
+        "D1": d1,
+        "D2": d2,
+        "D3": d3,
+        "D4": d4,
+        "D6": d6,
+        "D7": d7,
+        "D8": d8,
+        "D9": d9,
+        "RD": d9 / d1,
+        "S80S20": top / bottom,
+        "GI": gini,
+        **income_shares(households.shares),
+    }
 
 
 def income_shares(shares: np.ndarray) -> dict[str, int]:
@@ -764,9 +1035,19 @@ def income_shares(shares: np.ndarray) -> dict[str, int]:
     tenths = [int(round(10.0 * s)) for s in shares]
     ptsa, pcho, pben, ppen, ppat, ppfam, ppmini, pplogt = tenths
     pact, ppsoc = ptsa + pcho + pben, ppfam + ppmini + pplogt
-    return {"PACT": pact, "PTSA": ptsa, "PCHO": pcho, "PBEN": pben, "PPEN": ppen,
-            "PPAT": ppat, "PPSOC": ppsoc, "PPFAM": ppfam, "PPMINI": ppmini,
-            "PPLOGT": pplogt, "PIMPOT": 1000 - (pact + ppen + ppat + ppsoc)}
+    return {
+        "PACT": pact,
+        "PTSA": ptsa,
+        "PCHO": pcho,
+        "PBEN": pben,
+        "PPEN": ppen,
+        "PPAT": ppat,
+        "PPSOC": ppsoc,
+        "PPFAM": ppfam,
+        "PPMINI": ppmini,
+        "PPLOGT": pplogt,
+        "PIMPOT": 1000 - (pact + ppen + ppat + ppsoc),
+    }
 
 
 @dataclass(frozen=True)
@@ -804,14 +1085,16 @@ def income_units(seed: int, data: Sequence[CommuneData], year: int) -> list[Inco
         else:
             frame = _sum_dicts([m.frames[y] for m in members for y in (2016, 2022)])
             frame = {key: value / 2.0 for key, value in frame.items()}
-        shares = shares * _rng(seed, _FILOSOFI, year * 100 + COMMUNES.index(head.commune)
-                               ).lognormal(0.0, 0.02, len(shares))
+        shares = shares * _rng(
+            seed, _FILOSOFI, year * 100 + COMMUNES.index(head.commune)
+        ).lognormal(0.0, 0.02, len(shares))
         # Positive components sum to 100 + taxes: keep the tax share near the profile's.
         shares = shares * sum(profile.shares) * float(params.lognormal(0.0, 0.01)) / shares.sum()
         rng = _rng(seed, _FILOSOFI, year * 1000 + COMMUNES.index(head.commune))
         count = int(round(frame["men"] * rng.uniform(0.95, 0.985)))
-        households = simulate_households(rng, structure_of(frame), count, median=median,
-                                         sigma=sigma, shares=shares)
+        households = simulate_households(
+            rng, structure_of(frame), count, median=median, sigma=sigma, shares=shares
+        )
         name = NEW_NAMES.get(code, head.commune.name) if year >= 2019 else head.commune.name
         units.append(IncomeUnit(code, name, head.commune.epci, households))
     return units
@@ -823,9 +1106,15 @@ def france_households(seed: int, year: int, department: Households) -> Household
     count = 200_000
     weight = (FRANCE_HOUSEHOLDS[year] - department.weight.sum()) / count
     median = FRANCE_MEDIAN * (INCOME_2016_FACTOR if year < 2019 else 1.0)
-    rest = simulate_households(rng, FRANCE_STRUCTURE, count, median=median,
-                               sigma=FRANCE_SIGMA, shares=np.array(FRANCE_SHARES[year]),
-                               weight=weight)
+    rest = simulate_households(
+        rng,
+        FRANCE_STRUCTURE,
+        count,
+        median=median,
+        sigma=FRANCE_SIGMA,
+        shares=np.array(FRANCE_SHARES[year]),
+        weight=weight,
+    )
     return Households.concat([department, rest])
 
 
@@ -849,8 +1138,20 @@ COUPL_FAM_MEN_2022 = (
     "C22_COUPSENF;C22_NE24F0;C22_NE24F1;C22_NE24F2;C22_NE24F3;C22_NE24F4P;C22_FAMTRAD;"
     "C22_FAMRECOMP"
 ).split(";")
-SHORT_C = ("MEN", "MENPSEUL", "MENSFAM", "MENFAM", "MENCOUPSENF", "MENCOUPAENF",
-           "MENFAMMONO", "PMEN", "FAM", "COUPAENF", "FAMMONO", "COUPSENF")
+SHORT_C = (
+    "MEN",
+    "MENPSEUL",
+    "MENSFAM",
+    "MENFAM",
+    "MENCOUPSENF",
+    "MENCOUPAENF",
+    "MENFAMMONO",
+    "PMEN",
+    "FAM",
+    "COUPAENF",
+    "FAMMONO",
+    "COUPSENF",
+)
 NE24F = ("NE24F0", "NE24F1", "NE24F2", "NE24F3", "NE24F4P")
 SERIE_HISTORIQUE_2022 = (
     "P22_POP;P16_POP;P11_POP;D99_POP;D90_POP;D82_POP;D75_POP;D68_POP;SUPERF;NAIS1622;"
@@ -861,9 +1162,37 @@ SERIE_HISTORIQUE_2022 = (
     "P22_LOGVAC;P16_LOGVAC;P11_LOGVAC;D99_LOGVAC;D90_LOGVAC;D82_LOGVAC;D75_LOGVAC;"
     "D68_LOGVAC;P22_PMEN;P16_PMEN;P11_PMEN;D99_PMEN;D90_PMEN;D82_PMEN;D75_PMEN;D68_PMEN"
 ).split(";")
-FILOSOFI_FIELDS = ("NBMEN", "NBPERS", "NBUC", "Q1", "Q2", "Q3", "Q3_Q1", "D1", "D2", "D3",
-                   "D4", "D6", "D7", "D8", "D9", "RD", "S80S20", "GI", "PACT", "PTSA", "PCHO",
-                   "PBEN", "PPEN", "PPAT", "PPSOC", "PPFAM", "PPMINI", "PPLOGT", "PIMPOT")
+FILOSOFI_FIELDS = (
+    "NBMEN",
+    "NBPERS",
+    "NBUC",
+    "Q1",
+    "Q2",
+    "Q3",
+    "Q3_Q1",
+    "D1",
+    "D2",
+    "D3",
+    "D4",
+    "D6",
+    "D7",
+    "D8",
+    "D9",
+    "RD",
+    "S80S20",
+    "GI",
+    "PACT",
+    "PTSA",
+    "PCHO",
+    "PBEN",
+    "PPEN",
+    "PPAT",
+    "PPSOC",
+    "PPFAM",
+    "PPMINI",
+    "PPLOGT",
+    "PIMPOT",
+)
 
 
 def evol_struct_columns(year: int, *, old_age_coding: bool = False) -> list[str]:
@@ -880,31 +1209,55 @@ def coupl_fam_men_columns(file_year: int) -> list[str]:
     """Columns of ``base-cc-coupl-fam-men`` of the 2022 or the 2016 distribution."""
     if file_year == 2022:
         return COUPL_FAM_MEN_2022 + [f"C16_{n}" for n in SHORT_C] + [f"C11_{n}" for n in SHORT_C]
-    return ([f"C16_{n}" for n in SHORT_C] + [f"C16_{n}" for n in NE24F] + ["P16_POP15P"]
-            + [f"C11_{n}" for n in SHORT_C])
+    return (
+        [f"C16_{n}" for n in SHORT_C]
+        + [f"C16_{n}" for n in NE24F]
+        + ["P16_POP15P"]
+        + [f"C11_{n}" for n in SHORT_C]
+    )
 
 
 _C_LABELS = {
-    "MEN": "Ménages", "MENPSEUL": "Ménages 1 personne", "MENHSEUL": "Mén 1 personne Hommes",
-    "MENFSEUL": "Mén 1 personne Femmes", "MENSFAM": "Mén autres sans famille",
-    "MENFAM": "Mén avec famille(s)", "MENCOUPSENF": "Mén fam princ Couple sans enfant",
+    "MEN": "Ménages",
+    "MENPSEUL": "Ménages 1 personne",
+    "MENHSEUL": "Mén 1 personne Hommes",
+    "MENFSEUL": "Mén 1 personne Femmes",
+    "MENSFAM": "Mén autres sans famille",
+    "MENFAM": "Mén avec famille(s)",
+    "MENCOUPSENF": "Mén fam princ Couple sans enfant",
     "MENCOUPAENF": "Mén fam princ Couple avec enfant(s)",
-    "MENFAMMONO": "Mén fam princ Famille mono", "PMEN": "Pop Ménages",
-    "FAM": "Familles", "COUPAENF": "Fam Couple avec enfant(s)",
-    "FAMMONO": "Fam Monoparentales", "HMONO": "Fam Mono Homme seul avec enfant(s)",
-    "FMONO": "Fam Mono Femme seule avec enfant(s)", "COUPSENF": "Fam Couple sans enfant",
-    "NE24F0": "Fam 0 enfant de moins de 25 ans", "NE24F1": "Fam 1 enfant de moins de 25 ans",
-    "NE24F2": "Fam 2 enfants de moins de 25 ans", "NE24F3": "Fam 3 enfants de moins de 25 ans",
+    "MENFAMMONO": "Mén fam princ Famille mono",
+    "PMEN": "Pop Ménages",
+    "FAM": "Familles",
+    "COUPAENF": "Fam Couple avec enfant(s)",
+    "FAMMONO": "Fam Monoparentales",
+    "HMONO": "Fam Mono Homme seul avec enfant(s)",
+    "FMONO": "Fam Mono Femme seule avec enfant(s)",
+    "COUPSENF": "Fam Couple sans enfant",
+    "NE24F0": "Fam 0 enfant de moins de 25 ans",
+    "NE24F1": "Fam 1 enfant de moins de 25 ans",
+    "NE24F2": "Fam 2 enfants de moins de 25 ans",
+    "NE24F3": "Fam 3 enfants de moins de 25 ans",
     "NE24F4P": "Fam 4 enfants ou plus de moins de 25 ans",
-    "FAMTRAD": "Familles traditionnelles", "FAMRECOMP": "Familles recomposées",
+    "FAMTRAD": "Familles traditionnelles",
+    "FAMRECOMP": "Familles recomposées",
 }
-_MARITAL_LABELS = {"MARIEE": "mariée", "PACSEE": "pacsée",
-                   "CONCUB_UNION_LIBRE": "en concubinage ou union libre",
-                   "VEUFS": "veuve ou veuf", "DIVORCEE": "divorcée",
-                   "CELIBATAIRE": "célibataire"}
-_HOUSING_LABELS = {"LOG": "Logements", "RP": "Résidences principales",
-                   "RSECOCC": "Rés secondaires et logts occasionnels",
-                   "LOGVAC": "Logements vacants", "PMEN": "Pop ménages", "POP": "Population"}
+_MARITAL_LABELS = {
+    "MARIEE": "mariée",
+    "PACSEE": "pacsée",
+    "CONCUB_UNION_LIBRE": "en concubinage ou union libre",
+    "VEUFS": "veuve ou veuf",
+    "DIVORCEE": "divorcée",
+    "CELIBATAIRE": "célibataire",
+}
+_HOUSING_LABELS = {
+    "LOG": "Logements",
+    "RP": "Résidences principales",
+    "RSECOCC": "Rés secondaires et logts occasionnels",
+    "LOGVAC": "Logements vacants",
+    "PMEN": "Pop ménages",
+    "POP": "Population",
+}
 
 
 def label(code: str) -> str:
@@ -915,8 +1268,12 @@ def label(code: str) -> str:
         return "Superficie (en km²)"
     if code[:4] in ("NAIS", "DECE"):
         kind = "Naissances" if code.startswith("NAIS") else "Décès"
-        start, end = (2000 + int(code[i:i + 2]) if int(code[i:i + 2]) < 50
-                      else 1900 + int(code[i:i + 2]) for i in (4, 6))
+        start, end = (
+            2000 + int(code[i : i + 2])
+            if int(code[i : i + 2]) < 50
+            else 1900 + int(code[i : i + 2])
+            for i in (4, 6)
+        )
         return f"{kind} entre le 01/01/{start} et le 01/01/{end}"
     prefix, name = code.split("_", 1)
     year = 2000 + int(prefix[1:]) if int(prefix[1:]) < 50 else 1900 + int(prefix[1:])
@@ -932,8 +1289,12 @@ def label(code: str) -> str:
 
 def _p_label(name: str) -> str:
     """Label of a principal-exploitation variable name without its prefix."""
-    simple = {"POP": "Population", "POPH": "Pop Hommes", "POPF": "Pop Femmes",
-              "PMEN": "Pop ménages"}
+    simple = {
+        "POP": "Population",
+        "POPH": "Pop Hommes",
+        "POPF": "Pop Femmes",
+        "PMEN": "Pop ménages",
+    }
     if name in simple:
         return simple[name]
     if name.startswith("POP15P_"):
@@ -964,8 +1325,9 @@ def fmt_comma(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
 
 
-def csv_bytes(rows: Iterable[Sequence[str]], *, sep: str = ";", newline: str = "\n",
-              bom: bool = False) -> bytes:
+def csv_bytes(
+    rows: Iterable[Sequence[str]], *, sep: str = ";", newline: str = "\n", bom: bool = False
+) -> bytes:
     """Encode rows of already formatted cells (UTF-8, optional BOM)."""
     text = "".join(sep.join(row) + newline for row in rows)
     return ("\ufeff" if bom else "").encode("utf-8") + text.encode("utf-8")
@@ -984,8 +1346,10 @@ def zip_bytes(members: Sequence[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-APP_XML = (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-           b'extended-properties"><Application>Microsoft Excel</Application></Properties>')
+APP_XML = (
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application>Microsoft Excel</Application></Properties>'
+)
 
 
 def xlsx_bytes(workbook: Workbook) -> bytes:
@@ -1003,13 +1367,26 @@ def xlsx_bytes(workbook: Workbook) -> bytes:
     with zipfile.ZipFile(raw, "w") as archive:
         ExcelWriter(workbook, archive).write_data()
     with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as archive:
-        members = [(info.filename, APP_XML if info.filename == "docProps/app.xml"
-                    else archive.read(info.filename)) for info in archive.infolist()]
+        members = [
+            (
+                info.filename,
+                APP_XML if info.filename == "docProps/app.xml" else archive.read(info.filename),
+            )
+            for info in archive.infolist()
+        ]
     return zip_bytes(members)
 
 
-def _sheet(workbook: Workbook, title: str, head: Sequence[str], labels: Sequence[str],
-           codes: Sequence[str], rows: Iterable[Sequence[object]], *, text_columns: int) -> None:
+def _sheet(
+    workbook: Workbook,
+    title: str,
+    head: Sequence[str],
+    labels: Sequence[str],
+    codes: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    text_columns: int,
+) -> None:
     """Write an INSEE-style sheet: title lines, long labels, codes, then data rows."""
     sheet = workbook.create_sheet(title)
     for line in head:
@@ -1024,21 +1401,31 @@ def _sheet(workbook: Workbook, title: str, head: Sequence[str], labels: Sequence
 
 def _meta_member(columns: Sequence[str]) -> bytes:
     """The ``meta_`` member of an INSEE census zip (variable dictionary)."""
-    rows = [("COD_VAR", "LIB_VAR", "LIB_VAR_LONG", "COD_MOD", "LIB_MOD", "TYPE_VAR",
-             "LONG_VAR"), ("CODGEO", label("CODGEO"),
-                           "Code du département suivi du numéro de commune - " + FICTION,
-                           "", "", "CHAR", "5")]
+    rows = [
+        ("COD_VAR", "LIB_VAR", "LIB_VAR_LONG", "COD_MOD", "LIB_MOD", "TYPE_VAR", "LONG_VAR"),
+        (
+            "CODGEO",
+            label("CODGEO"),
+            "Code du département suivi du numéro de commune - " + FICTION,
+            "",
+            "",
+            "CHAR",
+            "5",
+        ),
+    ]
     rows += [(c, label(c), f"{label(c)} - {FICTION}", "", "", "NUM", "17") for c in columns]
     return csv_bytes(rows)
 
 
-def _census_zip(path: Path, base: str, columns: Sequence[str],
-                records: dict[str, dict[str, float]]) -> None:
+def _census_zip(
+    path: Path, base: str, columns: Sequence[str], records: dict[str, dict[str, float]]
+) -> None:
     """Write ``{base}_csv.zip`` with ``{base}.CSV`` and ``meta_{base}.CSV``."""
     rows = [["CODGEO", *columns]]
     rows += [[code, *(fmt_decimal(rec[c]) for c in columns)] for code, rec in records.items()]
-    path.write_bytes(zip_bytes([(f"{base}.CSV", csv_bytes(rows)),
-                                (f"meta_{base}.CSV", _meta_member(columns))]))
+    path.write_bytes(
+        zip_bytes([(f"{base}.CSV", csv_bytes(rows)), (f"meta_{base}.CSV", _meta_member(columns))])
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -1056,14 +1443,19 @@ def write_census(out: Path, data: Sequence[CommuneData]) -> list[Path]:
     evol16 = [c for y in (2016, 2011) for c in evol_struct_columns(y, old_age_coding=True)]
     paths = []
     for name, columns, records in (
-            ("base-cc-evol-struct-pop-2022", evol22, new),
-            ("base-cc-serie-historique-2022", SERIE_HISTORIQUE_2022, new),
-            ("base-cc-evol-struct-pop-2016", evol16, old),
-            ("base-cc-coupl-fam-men-2016", coupl_fam_men_columns(2016), old)):
+        ("base-cc-evol-struct-pop-2022", evol22, new),
+        ("base-cc-serie-historique-2022", SERIE_HISTORIQUE_2022, new),
+        ("base-cc-evol-struct-pop-2016", evol16, old),
+        ("base-cc-coupl-fam-men-2016", coupl_fam_men_columns(2016), old),
+    ):
         paths.append(rp / f"{name}_csv.zip")
         integer = [c for c in columns if c[:4] in ("NAIS", "DECE") or c[0] == "D"]
-        _census_zip(paths[-1], name, columns,
-                    {k: {**v, **{c: int(v[c]) for c in integer}} for k, v in records.items()})
+        _census_zip(
+            paths[-1],
+            name,
+            columns,
+            {k: {**v, **{c: int(v[c]) for c in integer}} for k, v in records.items()},
+        )
     paths.append(rp / "base-cc-coupl-fam-men-2022.xlsx")
     paths[-1].write_bytes(coupl_fam_men_xlsx(new))
     return sorted(paths)
@@ -1072,15 +1464,25 @@ def write_census(out: Path, data: Sequence[CommuneData]) -> list[Path]:
 def coupl_fam_men_xlsx(records: dict[str, dict[str, float]]) -> bytes:
     """``base-cc-coupl-fam-men-2022.xlsx``: sheets ``COM`` (data) and ``ARM`` (empty)."""
     columns = coupl_fam_men_columns(2022)
-    head = ("Couples - Familles - Ménages en 2022",
-            f"Recensement de la population - Base communale - {FICTION.upper()}",
-            "Zone : département fictif 00 (données fictives)", "")
+    head = (
+        "Couples - Familles - Ménages en 2022",
+        f"Recensement de la population - Base communale - {FICTION.upper()}",
+        "Zone : département fictif 00 (données fictives)",
+        "",
+    )
     codes = ["CODGEO", "REG", "DEP", "LIBGEO", *columns]
-    labels = ["Code géographique", "Région", "Département", "Libellé commune ou ARM",
-              *(label(c) for c in columns)]
+    labels = [
+        "Code géographique",
+        "Région",
+        "Département",
+        "Libellé commune ou ARM",
+        *(label(c) for c in columns),
+    ]
     names = {code: name for code, name, _ in new_communes()}
-    rows = [[code, REG_CODE, DEP_CODE, names[code],
-             *(float(fmt_decimal(rec[c])) for c in columns)] for code, rec in records.items()]
+    rows = [
+        [code, REG_CODE, DEP_CODE, names[code], *(float(fmt_decimal(rec[c])) for c in columns)]
+        for code, rec in records.items()
+    ]
     workbook = Workbook()
     workbook.remove(workbook.active)
     _sheet(workbook, "COM", head, labels, codes, rows, text_columns=3)
@@ -1098,11 +1500,24 @@ def write_filosofi(out: Path, seed: int, data: Sequence[CommuneData]) -> list[Pa
         department = Households.concat([u.households for u in units])
         levels = {
             "COM": [(u.code, u.name, income_statistics(u.households, year)) for u in units],
-            "EPCI": [(e.code, e.name, income_statistics(Households.concat(
-                [u.households for u in units if u.epci == e.code]), year)) for e in EPCIS],
+            "EPCI": [
+                (
+                    e.code,
+                    e.name,
+                    income_statistics(
+                        Households.concat([u.households for u in units if u.epci == e.code]), year
+                    ),
+                )
+                for e in EPCIS
+            ],
             "DEP": [(DEP_CODE, DEP_NAME, income_statistics(department, year))],
-            "METROPOLE": [(FRANCE_CODE, FRANCE_NAME, income_statistics(
-                france_households(seed, year, department), year))],
+            "METROPOLE": [
+                (
+                    FRANCE_CODE,
+                    FRANCE_NAME,
+                    income_statistics(france_households(seed, year, department), year),
+                )
+            ],
         }
         for level, rows in levels.items():
             paths.append(folder / f"FILO{year}_DISP_{level}.csv")
@@ -1110,16 +1525,16 @@ def write_filosofi(out: Path, seed: int, data: Sequence[CommuneData]) -> list[Pa
     return paths
 
 
-def filosofi_bytes(rows: Sequence[tuple[str, str, dict[str, object]]], year: int, *,
-                   secrecy: bool) -> bytes:
+def filosofi_bytes(
+    rows: Sequence[tuple[str, str, dict[str, object]]], year: int, *, secrecy: bool
+) -> bytes:
     """A Filosofi file: BOM, CRLF, ``;``, decimal comma, INSEE's statistical secrecy.
 
     With ``secrecy``, units of fewer than 50 households are left out and units of fewer
     than 1 000 households only show NBMEN, NBPERS, NBUC and the median (other cells empty).
     """
     yy = _yy(year)
-    header = ["CODGEO", "LIBGEO"] + [f if f in ("Q3_Q1", "RD") else f + yy
-                                     for f in FILOSOFI_FIELDS]
+    header = ["CODGEO", "LIBGEO"] + [f if f in ("Q3_Q1", "RD") else f + yy for f in FILOSOFI_FIELDS]
     lines = [header]
     for code, name, stats in rows:
         if secrecy and stats["NBMEN"] < 50:
@@ -1151,23 +1566,45 @@ def write_cog(out: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     communes = new_communes()
     epci_names = {e.code: e.name for e in EPCIS}
-    head = ("Intercommunalité - Métropole au 01-01-2025",
-            "Source : Insee, Code officiel géographique 2025 — DONNÉES FICTIVES "
-            "(démonstration ctgstats)",
-            "Territoire fictif : département 00 « Val-d'Exemple », aucune donnée réelle", "")
+    head = (
+        "Intercommunalité - Métropole au 01-01-2025",
+        "Source : Insee, Code officiel géographique 2025 — DONNÉES FICTIVES "
+        "(démonstration ctgstats)",
+        "Territoire fictif : département 00 « Val-d'Exemple », aucune donnée réelle",
+        "",
+    )
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _sheet(workbook, "EPCI", head,
-           ("EPCI - Métropole", "Libellé de l'EPCI / Métropole", "Nature d'EPCI",
-            "Nombre de communes"), ("EPCI", "LIBEPCI", "NATURE_EPCI", "NB_COM"),
-           [(e.code, e.name, e.nature, sum(c[2] == e.code for c in communes)) for e in EPCIS],
-           text_columns=3)
-    _sheet(workbook, "Composition_communale", head,
-           ("Code géographique", "Libellé géographique", "EPCI - Métropole",
-            "Libellé de l'EPCI / Métropole", "Département", "Région"),
-           ("CODGEO", "LIBGEO", "EPCI", "LIBEPCI", "DEP", "REG"),
-           [(code, name, epci, epci_names[epci], DEP_CODE, REG_CODE)
-            for code, name, epci in communes], text_columns=6)
+    _sheet(
+        workbook,
+        "EPCI",
+        head,
+        (
+            "EPCI - Métropole",
+            "Libellé de l'EPCI / Métropole",
+            "Nature d'EPCI",
+            "Nombre de communes",
+        ),
+        ("EPCI", "LIBEPCI", "NATURE_EPCI", "NB_COM"),
+        [(e.code, e.name, e.nature, sum(c[2] == e.code for c in communes)) for e in EPCIS],
+        text_columns=3,
+    )
+    _sheet(
+        workbook,
+        "Composition_communale",
+        head,
+        (
+            "Code géographique",
+            "Libellé géographique",
+            "EPCI - Métropole",
+            "Libellé de l'EPCI / Métropole",
+            "Département",
+            "Région",
+        ),
+        ("CODGEO", "LIBGEO", "EPCI", "LIBEPCI", "DEP", "REG"),
+        [(code, name, epci, epci_names[epci], DEP_CODE, REG_CODE) for code, name, epci in communes],
+        text_columns=6,
+    )
     xlsx_path = folder / "Intercommunalite_Metropole_au_01-01-2025.xlsx"
     xlsx_path.write_bytes(xlsx_bytes(workbook))
     mvt_path = folder / "v_mvt_commune_2025.csv"
@@ -1187,9 +1624,22 @@ def movement_rows() -> list[list[str]]:
     For each former commune INSEE writes one row towards the commune nouvelle (``COM``)
     and one towards the commune déléguée it becomes (``COMD``).
     """
-    header = ["MOD", "DATE_EFF", "TYPECOM_AV", "COM_AV", "TNCC_AV", "NCC_AV", "NCCENR_AV",
-              "LIBELLE_AV", "TYPECOM_AP", "COM_AP", "TNCC_AP", "NCC_AP", "NCCENR_AP",
-              "LIBELLE_AP"]
+    header = [
+        "MOD",
+        "DATE_EFF",
+        "TYPECOM_AV",
+        "COM_AV",
+        "TNCC_AV",
+        "NCC_AV",
+        "NCCENR_AV",
+        "LIBELLE_AV",
+        "TYPECOM_AP",
+        "COM_AP",
+        "TNCC_AP",
+        "NCC_AP",
+        "NCCENR_AP",
+        "LIBELLE_AP",
+    ]
     names = {c.code: c.name for c in COMMUNES}
 
     def side(kind: str, code: str, name: str) -> list[str]:
@@ -1199,10 +1649,17 @@ def movement_rows() -> list[list[str]]:
     for target, new_name in NEW_NAMES.items():
         former = [target] + sorted(k for k, v in MERGED.items() if v == target)
         for code in former:
-            rows.append(["32", MERGE_DATE, *side("COM", code, names[code]),
-                         *side("COM", target, new_name)])
-            rows.append(["32", MERGE_DATE, *side("COM", code, names[code]),
-                         *side("COMD", code, names[code])])
+            rows.append(
+                ["32", MERGE_DATE, *side("COM", code, names[code]), *side("COM", target, new_name)]
+            )
+            rows.append(
+                [
+                    "32",
+                    MERGE_DATE,
+                    *side("COM", code, names[code]),
+                    *side("COMD", code, names[code]),
+                ]
+            )
     return rows
 
 
@@ -1261,7 +1718,8 @@ def write_readme(out: Path, seed: int) -> Path:
     communes = new_communes()
     epci_rows = "\n".join(
         f"| `{e.code}` | {e.name} | {e.nature} | {sum(c[2] == e.code for c in communes)} |"
-        for e in EPCIS)
+        for e in EPCIS
+    )
     path = out / "README.md"
     path.write_bytes(README.format(seed=seed, epci_rows=epci_rows).encode("utf-8"))
     return path
@@ -1285,8 +1743,12 @@ def generate(output_dir: Path, *, seed: int = DEFAULT_SEED) -> list[Path]:
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     data = [build_commune(seed, i, commune) for i, commune in enumerate(COMMUNES)]
-    return [write_readme(output_dir, seed), *write_census(output_dir, data),
-            *write_filosofi(output_dir, seed, data), *write_cog(output_dir)]
+    return [
+        write_readme(output_dir, seed),
+        *write_census(output_dir, data),
+        *write_filosofi(output_dir, seed, data),
+        *write_cog(output_dir),
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -1294,8 +1756,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     from ctgstats.demo import DATA_DIR
 
     parser = argparse.ArgumentParser(description="Génère le territoire fictif de démonstration.")
-    parser.add_argument("--output", type=Path, default=DATA_DIR,
-                        help="dossier de sortie (défaut : le dossier demo/data du paquet)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=DATA_DIR,
+        help="dossier de sortie (défaut : le dossier demo/data du paquet)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="graine aléatoire")
     args = parser.parse_args(argv)
     for path in generate(args.output, seed=args.seed):

@@ -75,7 +75,7 @@ ELUS_DAYS = 21
 # Summer time in 2026 starts on Sunday 29 March at 02:00 local (03:00 after the change).
 SUMMER_TIME_2026 = datetime(2026, 3, 29, 3, 0, 0)
 
-N_HABITANTS = 350        # distinct respondents who submitted the questionnaire
+N_HABITANTS = 350  # distinct respondents who submitted the questionnaire
 N_HABITANTS_INCOMPLETE = 18
 N_DUPLICATES = 2
 N_ELUS = 40
@@ -156,146 +156,323 @@ def _commune_choices(*, outside: bool) -> tuple[Choice, ...]:
     return tuple(choices)
 
 
-YES_NO_DK = (Choice("A1", "Oui"), Choice("A2", "Non"), Choice("A9", "Ne sait pas",
-                                                              dont_know=True))
+YES_NO_DK = (Choice("A1", "Oui"), Choice("A2", "Non"), Choice("A9", "Ne sait pas", dont_know=True))
 
 HABITANTS_THEMES = (
-    ("mobilite", ("bus", "transport", "voiture", "covoiturage", "déplacer", "permis",
-                  "mobilité")),
+    ("mobilite", ("bus", "transport", "voiture", "covoiturage", "déplacer", "permis", "mobilité")),
     ("logement", ("logement", "loyer", "louer", "location", "maisons vides")),
-    ("enfance", ("crèche", "assistante maternelle", "périscolaire", "enfant",
-                 "centre de loisirs", "école")),
-    ("lien_social", ("rencontre", "café", "association", "salle des fêtes", "isolé",
-                     "se retrouver", "animation")),
-    ("acces_aux_droits", ("démarche", "caf", "france services", "internet", "dossier",
-                          "droits")),
+    (
+        "enfance",
+        ("crèche", "assistante maternelle", "périscolaire", "enfant", "centre de loisirs", "école"),
+    ),
+    (
+        "lien_social",
+        (
+            "rencontre",
+            "café",
+            "association",
+            "salle des fêtes",
+            "isolé",
+            "se retrouver",
+            "animation",
+        ),
+    ),
+    ("acces_aux_droits", ("démarche", "caf", "france services", "internet", "dossier", "droits")),
 )
 
 HABITANTS_ITEMS: tuple[Item, ...] = (
-    Item("age", "age", "Quel est votre âge ?", "single", 1, group="profil",
-         describes="age", choices=(
-             Choice("A1", "15 à 29 ans", census=("1529",)),
-             Choice("A2", "30 à 44 ans", census=("3044",)),
-             Choice("A3", "45 à 59 ans", census=("4559",)),
-             Choice("A4", "60 à 74 ans", census=("6074",)),
-             Choice("A5", "75 ans ou plus", census=("7589", "90P")))),
-    Item("sexe", "sexe", "Vous êtes :", "single", 1, group="profil", describes="sexe",
-         choices=(Choice("A1", "Femme", census=("F",)),
-                  Choice("A2", "Homme", census=("H",)),
-                  Choice("A3", "Autre / ne souhaite pas répondre"))),
-    Item("commune", "commune", "Dans quelle commune habitez-vous ?", "single", 1,
-         group="profil", describes="commune", choices=_commune_choices(outside=True)),
-    Item("famille", "famille", "Quelle est votre situation familiale ?", "single", 1,
-         group="profil", describes="famille", choices=(
-             Choice("A1", "Seul·e"),
-             Choice("A2", "En couple sans enfant"),
-             Choice("A3", "En couple avec enfant(s)"),
-             Choice("A4", "Famille monoparentale"),
-             Choice("A5", "Autre situation"))),
-    Item("enfants", "enfants",
-         "Combien d'enfants de moins de 18 ans vivent dans votre foyer ?", "numeric", 1,
-         group="profil"),
-    Item("satisfaction_lieux", "lieuxsatisf",
-         "Êtes-vous satisfait·e des lieux d'échanges et de rencontre de votre commune "
-         "(salle, café, tiers-lieu, espace de vie sociale) ?", "likert", 2,
-         choices=_likert(("Pas du tout satisfait·e", "Plutôt pas satisfait·e",
-                          "Ni satisfait·e ni insatisfait·e", "Plutôt satisfait·e",
-                          "Très satisfait·e")),
-         finding=(("A4", "A5"), ("se disent satisfaits des lieux d'échanges et de "
-                                "rencontre de leur commune"))),
-    Item("lieux_acces", "lieuxacces",
-         "Les habitants ont-ils accès à suffisamment de lieux d'échanges ?", "single", 2,
-         choices=YES_NO_DK,
-         finding=(("A2",), ("estiment que les habitants n'ont pas accès à suffisamment "
-                           "de lieux d'échanges"))),
-    Item("services", "services",
-         "Quels services vous manquent le plus ? (plusieurs réponses possibles)",
-         "multiple", 3, choices=(
-             Choice("SQ001", "Modes de garde pour les jeunes enfants"),
-             Choice("SQ002", "Activités pour les adolescents et les jeunes"),
-             Choice("SQ003", "Sport, culture et loisirs"),
-             Choice("SQ004", "Transports et mobilité"),
-             Choice("SQ005", "Médecins et services de santé"),
-             Choice("SQ006", "Aide pour les démarches administratives"),
-             Choice("SQ007", "Lieux de rencontre entre habitants"))),
-    Item("petite_enfance", "petiteenf",
-         "L'offre d'accueil des jeunes enfants (crèche, assistantes maternelles) "
-         "répond-elle aux besoins des familles ?", "likert", 3,
-         choices=_likert(("Pas du tout", "Plutôt non", "Plutôt oui", "Tout à fait")),
-         finding=(("A1", "A2"), ("estiment que l'offre d'accueil des jeunes enfants ne "
-                                "répond pas aux besoins des familles"))),
-    Item("jeunesse", "jeunesse",
-         "Les jeunes de 11 à 25 ans trouvent-ils sur le territoire des activités et des "
-         "lieux adaptés ?", "likert", 3,
-         choices=_likert(("Pas du tout", "Plutôt non", "Plutôt oui", "Tout à fait"))),
-    Item("acces_droits", "droits",
-         "Au cours des 12 derniers mois, avez-vous renoncé à une aide ou à un droit "
-         "(CAF, santé, logement…) faute d'information ou d'accompagnement ?", "single", 3,
-         choices=YES_NO_DK,
-         finding=(("A1",), ("ont renoncé à une aide ou à un droit faute d'information ou "
-                           "d'accompagnement au cours des 12 derniers mois"))),
-    Item("mobilite", "mobilite",
-         "Comment vous déplacez-vous le plus souvent pour vos activités quotidiennes ?",
-         "single", 3, choices=(
-             Choice("A1", "En voiture (seul·e ou en famille)"),
-             Choice("A2", "En covoiturage"),
-             Choice("A3", "En transport en commun ou transport à la demande"),
-             Choice("A4", "À pied ou à vélo"),
-             Choice("A5", "Autrement"))),
-    Item("remarques", "remarques", "Avez-vous des remarques ou des propositions ?", "text",
-         4, themes=HABITANTS_THEMES),
+    Item(
+        "age",
+        "age",
+        "Quel est votre âge ?",
+        "single",
+        1,
+        group="profil",
+        describes="age",
+        choices=(
+            Choice("A1", "15 à 29 ans", census=("1529",)),
+            Choice("A2", "30 à 44 ans", census=("3044",)),
+            Choice("A3", "45 à 59 ans", census=("4559",)),
+            Choice("A4", "60 à 74 ans", census=("6074",)),
+            Choice("A5", "75 ans ou plus", census=("7589", "90P")),
+        ),
+    ),
+    Item(
+        "sexe",
+        "sexe",
+        "Vous êtes :",
+        "single",
+        1,
+        group="profil",
+        describes="sexe",
+        choices=(
+            Choice("A1", "Femme", census=("F",)),
+            Choice("A2", "Homme", census=("H",)),
+            Choice("A3", "Autre / ne souhaite pas répondre"),
+        ),
+    ),
+    Item(
+        "commune",
+        "commune",
+        "Dans quelle commune habitez-vous ?",
+        "single",
+        1,
+        group="profil",
+        describes="commune",
+        choices=_commune_choices(outside=True),
+    ),
+    Item(
+        "famille",
+        "famille",
+        "Quelle est votre situation familiale ?",
+        "single",
+        1,
+        group="profil",
+        describes="famille",
+        choices=(
+            Choice("A1", "Seul·e"),
+            Choice("A2", "En couple sans enfant"),
+            Choice("A3", "En couple avec enfant(s)"),
+            Choice("A4", "Famille monoparentale"),
+            Choice("A5", "Autre situation"),
+        ),
+    ),
+    Item(
+        "enfants",
+        "enfants",
+        "Combien d'enfants de moins de 18 ans vivent dans votre foyer ?",
+        "numeric",
+        1,
+        group="profil",
+    ),
+    Item(
+        "satisfaction_lieux",
+        "lieuxsatisf",
+        "Êtes-vous satisfait·e des lieux d'échanges et de rencontre de votre commune "
+        "(salle, café, tiers-lieu, espace de vie sociale) ?",
+        "likert",
+        2,
+        choices=_likert(
+            (
+                "Pas du tout satisfait·e",
+                "Plutôt pas satisfait·e",
+                "Ni satisfait·e ni insatisfait·e",
+                "Plutôt satisfait·e",
+                "Très satisfait·e",
+            )
+        ),
+        finding=(
+            ("A4", "A5"),
+            ("se disent satisfaits des lieux d'échanges et de rencontre de leur commune"),
+        ),
+    ),
+    Item(
+        "lieux_acces",
+        "lieuxacces",
+        "Les habitants ont-ils accès à suffisamment de lieux d'échanges ?",
+        "single",
+        2,
+        choices=YES_NO_DK,
+        finding=(
+            ("A2",),
+            ("estiment que les habitants n'ont pas accès à suffisamment de lieux d'échanges"),
+        ),
+    ),
+    Item(
+        "services",
+        "services",
+        "Quels services vous manquent le plus ? (plusieurs réponses possibles)",
+        "multiple",
+        3,
+        choices=(
+            Choice("SQ001", "Modes de garde pour les jeunes enfants"),
+            Choice("SQ002", "Activités pour les adolescents et les jeunes"),
+            Choice("SQ003", "Sport, culture et loisirs"),
+            Choice("SQ004", "Transports et mobilité"),
+            Choice("SQ005", "Médecins et services de santé"),
+            Choice("SQ006", "Aide pour les démarches administratives"),
+            Choice("SQ007", "Lieux de rencontre entre habitants"),
+        ),
+    ),
+    Item(
+        "petite_enfance",
+        "petiteenf",
+        "L'offre d'accueil des jeunes enfants (crèche, assistantes maternelles) "
+        "répond-elle aux besoins des familles ?",
+        "likert",
+        3,
+        choices=_likert(("Pas du tout", "Plutôt non", "Plutôt oui", "Tout à fait")),
+        finding=(
+            ("A1", "A2"),
+            (
+                "estiment que l'offre d'accueil des jeunes enfants ne "
+                "répond pas aux besoins des familles"
+            ),
+        ),
+    ),
+    Item(
+        "jeunesse",
+        "jeunesse",
+        "Les jeunes de 11 à 25 ans trouvent-ils sur le territoire des activités et des "
+        "lieux adaptés ?",
+        "likert",
+        3,
+        choices=_likert(("Pas du tout", "Plutôt non", "Plutôt oui", "Tout à fait")),
+    ),
+    Item(
+        "acces_droits",
+        "droits",
+        "Au cours des 12 derniers mois, avez-vous renoncé à une aide ou à un droit "
+        "(CAF, santé, logement…) faute d'information ou d'accompagnement ?",
+        "single",
+        3,
+        choices=YES_NO_DK,
+        finding=(
+            ("A1",),
+            (
+                "ont renoncé à une aide ou à un droit faute d'information ou "
+                "d'accompagnement au cours des 12 derniers mois"
+            ),
+        ),
+    ),
+    Item(
+        "mobilite",
+        "mobilite",
+        "Comment vous déplacez-vous le plus souvent pour vos activités quotidiennes ?",
+        "single",
+        3,
+        choices=(
+            Choice("A1", "En voiture (seul·e ou en famille)"),
+            Choice("A2", "En covoiturage"),
+            Choice("A3", "En transport en commun ou transport à la demande"),
+            Choice("A4", "À pied ou à vélo"),
+            Choice("A5", "Autrement"),
+        ),
+    ),
+    Item(
+        "remarques",
+        "remarques",
+        "Avez-vous des remarques ou des propositions ?",
+        "text",
+        4,
+        themes=HABITANTS_THEMES,
+    ),
 )
 
 ELUS_THEMES = (
     ("moyens", ("moyens", "budget", "financement", "subvention", "personnel")),
-    ("cooperation", ("intercommunalité", "communauté de communes", "mutualiser",
-                     "ensemble", "associer")),
+    (
+        "cooperation",
+        ("intercommunalité", "communauté de communes", "mutualiser", "ensemble", "associer"),
+    ),
     ("enfance_jeunesse", ("crèche", "enfant", "jeunes", "périscolaire", "loisirs")),
     ("lien_social", ("salle", "rencontre", "association", "isolement", "animation")),
 )
 
 ELUS_ITEMS: tuple[Item, ...] = (
-    Item("commune", "commune", "Dans quelle commune êtes-vous élu·e ?", "single", 1,
-         describes="commune", choices=_commune_choices(outside=False)),
-    Item("fonction", "fonction", "Quelle est votre fonction au conseil municipal ?",
-         "single", 1, describes="fonction", choices=(
-             Choice("A1", "Maire"),
-             Choice("A2", "Adjoint·e au maire"),
-             Choice("A3", "Conseiller·ère municipal·e"))),
-    Item("priorites", "priorites",
-         "Quelles sont les priorités de votre commune pour les familles et les habitants ?"
-         " (trois au plus)", "multiple", 2, choices=(
-             Choice("SQ001", "Petite enfance"),
-             Choice("SQ002", "Enfance et jeunesse"),
-             Choice("SQ003", "Soutien à la parentalité"),
-             Choice("SQ004", "Accès aux droits et inclusion numérique"),
-             Choice("SQ005", "Animation de la vie sociale"),
-             Choice("SQ006", "Logement"),
-             Choice("SQ007", "Mobilité"))),
-    Item("ctg_connue", "ctgconnue",
-         "Connaissiez-vous la convention territoriale globale (CTG) avant cette enquête ?",
-         "single", 2, choices=YES_NO_DK),
-    Item("ctg_utile", "ctgutile",
-         "La démarche de CTG vous paraît-elle utile pour votre commune ?", "likert", 2,
-         choices=_likert(("Pas du tout utile", "Plutôt pas utile", "Plutôt utile",
-                          "Très utile")),
-         finding=(("A3", "A4"), "jugent la démarche de CTG utile pour leur commune")),
-    Item("ctg_associe", "ctgassocie",
-         "Vous sentez-vous associé·e à l'élaboration de la CTG ?", "likert", 2,
-         choices=_likert(("Pas du tout", "Plutôt non", "Plutôt oui", "Tout à fait"))),
-    Item("lieux_acces", "lieuxacces",
-         "Les habitants de votre commune ont-ils accès à suffisamment de lieux d'échanges ?",
-         "single", 3, choices=YES_NO_DK,
-         finding=(("A2",), ("estiment que les habitants de leur commune n'ont pas accès à "
-                           "suffisamment de lieux d'échanges"))),
-    Item("cooperation", "coop",
-         "Comment jugez-vous la coopération entre votre commune et la communauté de "
-         "communes sur ces sujets ?", "likert", 3,
-         choices=_likert(("Très insuffisante", "Plutôt insuffisante",
-                          "Plutôt satisfaisante", "Très satisfaisante"))),
-    Item("remarques", "remarques",
-         "Souhaitez-vous ajouter une remarque sur les besoins de votre commune ?", "text",
-         3, themes=ELUS_THEMES),
+    Item(
+        "commune",
+        "commune",
+        "Dans quelle commune êtes-vous élu·e ?",
+        "single",
+        1,
+        describes="commune",
+        choices=_commune_choices(outside=False),
+    ),
+    Item(
+        "fonction",
+        "fonction",
+        "Quelle est votre fonction au conseil municipal ?",
+        "single",
+        1,
+        describes="fonction",
+        choices=(
+            Choice("A1", "Maire"),
+            Choice("A2", "Adjoint·e au maire"),
+            Choice("A3", "Conseiller·ère municipal·e"),
+        ),
+    ),
+    Item(
+        "priorites",
+        "priorites",
+        "Quelles sont les priorités de votre commune pour les familles et les habitants ?"
+        " (trois au plus)",
+        "multiple",
+        2,
+        choices=(
+            Choice("SQ001", "Petite enfance"),
+            Choice("SQ002", "Enfance et jeunesse"),
+            Choice("SQ003", "Soutien à la parentalité"),
+            Choice("SQ004", "Accès aux droits et inclusion numérique"),
+            Choice("SQ005", "Animation de la vie sociale"),
+            Choice("SQ006", "Logement"),
+            Choice("SQ007", "Mobilité"),
+        ),
+    ),
+    Item(
+        "ctg_connue",
+        "ctgconnue",
+        "Connaissiez-vous la convention territoriale globale (CTG) avant cette enquête ?",
+        "single",
+        2,
+        choices=YES_NO_DK,
+    ),
+    Item(
+        "ctg_utile",
+        "ctgutile",
+        "La démarche de CTG vous paraît-elle utile pour votre commune ?",
+        "likert",
+        2,
+        choices=_likert(("Pas du tout utile", "Plutôt pas utile", "Plutôt utile", "Très utile")),
+        finding=(("A3", "A4"), "jugent la démarche de CTG utile pour leur commune"),
+    ),
+    Item(
+        "ctg_associe",
+        "ctgassocie",
+        "Vous sentez-vous associé·e à l'élaboration de la CTG ?",
+        "likert",
+        2,
+        choices=_likert(("Pas du tout", "Plutôt non", "Plutôt oui", "Tout à fait")),
+    ),
+    Item(
+        "lieux_acces",
+        "lieuxacces",
+        "Les habitants de votre commune ont-ils accès à suffisamment de lieux d'échanges ?",
+        "single",
+        3,
+        choices=YES_NO_DK,
+        finding=(
+            ("A2",),
+            (
+                "estiment que les habitants de leur commune n'ont pas accès à "
+                "suffisamment de lieux d'échanges"
+            ),
+        ),
+    ),
+    Item(
+        "cooperation",
+        "coop",
+        "Comment jugez-vous la coopération entre votre commune et la communauté de "
+        "communes sur ces sujets ?",
+        "likert",
+        3,
+        choices=_likert(
+            (
+                "Très insuffisante",
+                "Plutôt insuffisante",
+                "Plutôt satisfaisante",
+                "Très satisfaisante",
+            )
+        ),
+    ),
+    Item(
+        "remarques",
+        "remarques",
+        "Souhaitez-vous ajouter une remarque sur les besoins de votre commune ?",
+        "text",
+        3,
+        themes=ELUS_THEMES,
+    ),
 )
 
 _SCHEME_COMMENT = """\
@@ -315,44 +492,58 @@ HABITANTS = SurveySpec(
     id="habitants",
     title="Enquête auprès des habitants de la CC du Haut-Val fictif (données fictives)",
     universe="Habitants de 15 ans ou plus de la CC du Haut-Val fictif (EPCI 000000101)",
-    items=HABITANTS_ITEMS, pages=4,
+    items=HABITANTS_ITEMS,
+    pages=4,
     header_comment=(
         "# Codebook de l'enquête FICTIVE auprès des habitants (démonstration ctgstats).\n"
         "# Questionnaire en ligne à participation libre : échantillon non représentatif\n"
         "# (trop de femmes et de 30-59 ans, trop peu de 75 ans ou plus).\n"
         "# Généré par `python -m ctgstats.demo.surveys` : ne pas modifier à la main.\n#\n"
-        + _SCHEME_COMMENT),
+        + _SCHEME_COMMENT
+    ),
 )
 
 ELUS = SurveySpec(
     id="elus",
     title="Enquête auprès des élus municipaux de la CC du Haut-Val fictif (données fictives)",
     universe="Élus municipaux des 16 communes de la CC du Haut-Val fictif",
-    items=ELUS_ITEMS, pages=3,
+    items=ELUS_ITEMS,
+    pages=3,
     header_comment=(
         "# Codebook de l'enquête FICTIVE auprès des élus municipaux (démonstration ctgstats).\n"
         "# Généré par `python -m ctgstats.demo.surveys` : ne pas modifier à la main.\n#\n"
         "# Export LimeSurvey avec les en-têtes par défaut : code de question = `column` ;\n"
-        "# choix multiple : une colonne par option `priorites[SQ001]` … (Y ou vide).\n"),
+        "# choix multiple : une colonne par option `priorites[SQ001]` … (Y ou vide).\n"
+    ),
 )
 
 # --------------------------------------------------------------------------------------
 # Respondents
 # --------------------------------------------------------------------------------------
 
-AGE_SHARES = (0.10, 0.28, 0.32, 0.22, 0.08)         # census 15+: .11 .15 .25 .29 .19
+AGE_SHARES = (0.10, 0.28, 0.32, 0.22, 0.08)  # census 15+: .11 .15 .25 .29 .19
 SEX_SHARES = {"A1": 0.63, "A2": 0.345, "A3": 0.025}  # census 15+: 52 % women
-FAMILY_BY_AGE = (                                     # A1..A5 by age group
+FAMILY_BY_AGE = (  # A1..A5 by age group
     (0.30, 0.20, 0.22, 0.10, 0.18),
     (0.14, 0.14, 0.52, 0.15, 0.05),
     (0.17, 0.24, 0.42, 0.13, 0.04),
     (0.28, 0.62, 0.05, 0.02, 0.03),
     (0.55, 0.40, 0.00, 0.00, 0.05),
 )
-NON_RESPONSE = {"age": 0.05, "sexe": 0.05, "commune": 0.05, "famille": 0.06,
-                "enfants": 0.08, "satisfaction_lieux": 0.07, "lieux_acces": 0.06,
-                "services": 0.07, "petite_enfance": 0.09, "jeunesse": 0.11,
-                "acces_droits": 0.08, "mobilite": 0.06}
+NON_RESPONSE = {
+    "age": 0.05,
+    "sexe": 0.05,
+    "commune": 0.05,
+    "famille": 0.06,
+    "enfants": 0.08,
+    "satisfaction_lieux": 0.07,
+    "lieux_acces": 0.06,
+    "services": 0.07,
+    "petite_enfance": 0.09,
+    "jeunesse": 0.11,
+    "acces_droits": 0.08,
+    "mobilite": 0.06,
+}
 OUTSIDE_SHARE = 0.025
 TEXT_SHARE = 0.40
 
@@ -361,11 +552,11 @@ TEXT_SHARE = 0.40
 class Person:
     """Latent traits of a fictional resident (known even when not declared)."""
 
-    age: int           # 0..4: index of the age group
+    age: int  # 0..4: index of the age group
     woman: bool
-    sex_code: str      # A1, A2 or A3
-    commune: str       # commune code or OUTSIDE
-    family: str        # A1..A5
+    sex_code: str  # A1, A2 or A3
+    commune: str  # commune code or OUTSIDE
+    family: str  # A1..A5
     children: int
 
 
@@ -432,8 +623,7 @@ def _children(rng: np.random.Generator, age: int, family: str) -> int:
     return 0
 
 
-def _likert_code(rng: np.random.Generator, mean: float, points: int, *,
-                 dont_know: float) -> str:
+def _likert_code(rng: np.random.Generator, mean: float, points: int, *, dont_know: float) -> str:
     if rng.random() < dont_know:
         return "A9"
     score = int(np.clip(np.rint(rng.normal(mean, 0.95)), 1, points))
@@ -444,8 +634,7 @@ def _services(rng: np.random.Generator, person: Person) -> tuple[str, ...]:
     young_children = person.children > 0 and person.age <= 2
     probs = {
         "SQ001": 0.55 if young_children else 0.10,
-        "SQ002": 0.50 if person.age == 0 or (person.children > 0 and person.age <= 2)
-        else 0.18,
+        "SQ002": 0.50 if person.age == 0 or (person.children > 0 and person.age <= 2) else 0.18,
         "SQ003": 0.42,
         "SQ004": 0.62 if person.age in (0, 4) else 0.42,
         "SQ005": 0.55 if person.age >= 3 else 0.33,
@@ -464,8 +653,9 @@ def habitants_answers(rng: np.random.Generator, person: Person) -> dict[str, Any
     lieux = "A9" if rng.random() < 0.07 else ("A2" if rng.random() < non else "A1")
     renounce = 0.14 + (0.10 if person.family == "A4" or age == 4 else 0.0)
     droits = "A9" if rng.random() < 0.06 else ("A1" if rng.random() < renounce else "A2")
-    mobility = (0.86, 0.03, 0.03, 0.05, 0.03) if age in (1, 2, 3) else \
-        (0.55, 0.12, 0.10, 0.16, 0.07)
+    mobility = (
+        (0.86, 0.03, 0.03, 0.05, 0.03) if age in (1, 2, 3) else (0.55, 0.12, 0.10, 0.16, 0.07)
+    )
     return {
         "age": f"A{age + 1}",
         "sexe": person.sex_code,
@@ -473,21 +663,24 @@ def habitants_answers(rng: np.random.Generator, person: Person) -> dict[str, Any
         "famille": person.family,
         "enfants": person.children,
         "satisfaction_lieux": _likert_code(
-            rng, (3.4, 3.1, 2.9, 2.5, 2.1)[age] - (0.15 if woman else 0.0), 5,
-            dont_know=0.06),
+            rng, (3.4, 3.1, 2.9, 2.5, 2.1)[age] - (0.15 if woman else 0.0), 5, dont_know=0.06
+        ),
         "lieux_acces": lieux,
         "services": _services(rng, person),
-        "petite_enfance": _likert_code(rng, 1.9 if has_children else 2.3, 4,
-                                       dont_know=0.10 if has_children else 0.45),
-        "jeunesse": _likert_code(rng, 1.9 if age == 0 else 2.2, 4,
-                                 dont_know=0.12 if has_children or age == 0 else 0.35),
+        "petite_enfance": _likert_code(
+            rng, 1.9 if has_children else 2.3, 4, dont_know=0.10 if has_children else 0.45
+        ),
+        "jeunesse": _likert_code(
+            rng, 1.9 if age == 0 else 2.2, 4, dont_know=0.12 if has_children or age == 0 else 0.35
+        ),
         "acces_droits": droits,
         "mobilite": _pick(rng, ["A1", "A2", "A3", "A4", "A5"], mobility),
     }
 
 
-def _apply_non_response(rng: np.random.Generator, answers: dict[str, Any],
-                        rates: Mapping[str, float]) -> dict[str, Any]:
+def _apply_non_response(
+    rng: np.random.Generator, answers: dict[str, Any], rates: Mapping[str, float]
+) -> dict[str, Any]:
     """Blank some answers (multiple choice: no box ticked)."""
     out = dict(answers)
     for question, rate in rates.items():
@@ -496,11 +689,9 @@ def _apply_non_response(rng: np.random.Generator, answers: dict[str, Any],
     return out
 
 
-def _truncate(answers: dict[str, Any], items: Sequence[Item], lastpage: int
-              ) -> dict[str, Any]:
+def _truncate(answers: dict[str, Any], items: Sequence[Item], lastpage: int) -> dict[str, Any]:
     """Answers of an abandoned questionnaire: pages from ``lastpage`` on are blank."""
-    return {item.id: answers.get(item.id) if item.page < lastpage else None
-            for item in items}
+    return {item.id: answers.get(item.id) if item.page < lastpage else None for item in items}
 
 
 # --------------------------------------------------------------------------------------
@@ -510,8 +701,10 @@ def _truncate(answers: dict[str, Any], items: Sequence[Item], lastpage: int
 
 HABITANTS_SENTENCES: dict[str, tuple[str, ...]] = {
     "mobilite": (
-        ("Il manque un bus pour aller à Montfictif-les-Bains le samedi, sans voiture on est "
-        "coincé."),
+        (
+            "Il manque un bus pour aller à Montfictif-les-Bains le samedi, sans voiture on est "
+            "coincé."
+        ),
         "Le transport à la demande est trop compliqué à réserver.",
         "Un covoiturage organisé entre les villages aiderait pour aller travailler.",
         "Les jeunes sans permis ne peuvent pas se déplacer le soir.",
@@ -523,8 +716,10 @@ HABITANTS_SENTENCES: dict[str, tuple[str, ...]] = {
         "Il faudrait des logements adaptés pour les personnes âgées près des commerces.",
     ),
     "enfance": (
-        ("Pas assez de places en crèche : nous avons attendu un an pour une assistante "
-        "maternelle."),
+        (
+            "Pas assez de places en crèche : nous avons attendu un an pour une assistante "
+            "maternelle."
+        ),
         "Le périscolaire ferme trop tôt pour les parents qui travaillent loin.",
         "Un centre de loisirs pendant toutes les vacances scolaires serait le bienvenu.",
         "Les enfants n'ont aucune activité le mercredi après-midi.",
@@ -537,14 +732,16 @@ HABITANTS_SENTENCES: dict[str, tuple[str, ...]] = {
         "Une animation régulière (repas partagé, marché) créerait du lien.",
     ),
     "acces_aux_droits": (
-        ("Les démarches en ligne (CAF, impôts) sont difficiles sans bonne connexion "
-        "internet."),
+        ("Les démarches en ligne (CAF, impôts) sont difficiles sans bonne connexion internet."),
         "Une permanence France services plus proche aiderait pour les dossiers.",
         "On ne sait pas à qui s'adresser pour connaître ses droits.",
     ),
 }
-GENERIC_SENTENCES = ("Merci pour cette enquête.", "Rien à ajouter.",
-                     "Bonne initiative, continuez à nous consulter.")
+GENERIC_SENTENCES = (
+    "Merci pour cette enquête.",
+    "Rien à ajouter.",
+    "Bonne initiative, continuez à nous consulter.",
+)
 PERSONAL_SENTENCES = (
     "Vous pouvez me joindre au 06 39 98 12 34.",
     "Mon adresse : camille.durand@exemple.fr",
@@ -569,8 +766,7 @@ def _theme_weights(person: Person) -> dict[str, float]:
     }
 
 
-def free_text(rng: np.random.Generator, person: Person, personal: str | None = None
-              ) -> str:
+def free_text(rng: np.random.Generator, person: Person, personal: str | None = None) -> str:
     """A fictional remark: one or two sentences, then ``personal`` details if given."""
     if rng.random() < 0.08:
         sentences = [str(rng.choice(GENERIC_SENTENCES))]
@@ -578,8 +774,12 @@ def free_text(rng: np.random.Generator, person: Person, personal: str | None = N
         weights = _theme_weights(person)
         themes = list(weights)
         count = 1 if rng.random() < 0.6 else 2
-        chosen = rng.choice(len(themes), size=count, replace=False,
-                            p=np.asarray(list(weights.values())) / sum(weights.values()))
+        chosen = rng.choice(
+            len(themes),
+            size=count,
+            replace=False,
+            p=np.asarray(list(weights.values())) / sum(weights.values()),
+        )
         sentences = [str(rng.choice(HABITANTS_SENTENCES[themes[int(i)]])) for i in chosen]
     if personal:
         sentences.append(personal)
@@ -597,8 +797,7 @@ def _local_offset(moment: datetime) -> str:
     return "+02:00" if moment >= SUMMER_TIME_2026 else "+01:00"
 
 
-def _start_times(rng: np.random.Generator, n: int, first: datetime, days: int
-                 ) -> list[datetime]:
+def _start_times(rng: np.random.Generator, n: int, first: datetime, days: int) -> list[datetime]:
     """Sorted, distinct start times: more answers at the launch and in the evening."""
     day_p = np.exp(-np.arange(days) / 12.0)
     day_p[[0, 1, 14, 15]] *= 2.5  # launch and a reminder in the local newsletter
@@ -609,8 +808,9 @@ def _start_times(rng: np.random.Generator, n: int, first: datetime, days: int
     while len(times) < n:
         day = int(rng.choice(days, p=day_p / day_p.sum()))
         hour = int(rng.choice(hours, p=hour_p / hour_p.sum()))
-        moment = first.replace(hour=0) + timedelta(days=day, hours=hour,
-                                                   seconds=int(rng.integers(3600)))
+        moment = first.replace(hour=0) + timedelta(
+            days=day, hours=hour, seconds=int(rng.integers(3600))
+        )
         times.add(moment)
     return sorted(times)
 
@@ -629,9 +829,15 @@ def _version_id(rng: np.random.Generator) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _submissions(seed: int, stream: int, answers: list[dict[str, Any]],
-                 complete: list[bool], lastpages: list[int], first: datetime, days: int
-                 ) -> list[Submission]:
+def _submissions(
+    seed: int,
+    stream: int,
+    answers: list[dict[str, Any]],
+    complete: list[bool],
+    lastpages: list[int],
+    first: datetime,
+    days: int,
+) -> list[Submission]:
     """Attach times and LimeSurvey seeds; incomplete ones stop at their last page."""
     rng = _rng(seed, _TIMES, stream)
     starts = _start_times(rng, len(answers), first, days)
@@ -642,13 +848,22 @@ def _submissions(seed: int, stream: int, answers: list[dict[str, Any]],
         pages = lastpages[index] if not done else 0
         minutes = float(rng.uniform(3.0, 14.0)) * (1.0 if done else pages / 4.0 + 0.15)
         end = start + timedelta(seconds=int(minutes * 60) + 7)
-        subs.append(Submission(answers[index], start, end, done, lastpages[index],
-                               int(rng.integers(100_000_000, 2_000_000_000))))
+        subs.append(
+            Submission(
+                answers[index],
+                start,
+                end,
+                done,
+                lastpages[index],
+                int(rng.integers(100_000_000, 2_000_000_000)),
+            )
+        )
     return subs
 
 
-def _add_duplicates(rng: np.random.Generator, subs: list[Submission], count: int
-                    ) -> list[Submission]:
+def _add_duplicates(
+    rng: np.random.Generator, subs: list[Submission], count: int
+) -> list[Submission]:
     """Insert exact re-submissions right after ``count`` complete records.
 
     ``duplicate_of`` is the position of the original in the returned list.
@@ -700,13 +915,13 @@ def build_habitants(seed: int) -> list[Submission]:
                 personal_count += 1
             raw["remarques"] = free_text(text_rng, person, personal)
         done = index < N_HABITANTS
-        lastpage = HABITANTS.pages if done else int(rng.choice([1, 2, 3, 4],
-                                                               p=[0.3, 0.3, 0.25, 0.15]))
+        lastpage = (
+            HABITANTS.pages if done else int(rng.choice([1, 2, 3, 4], p=[0.3, 0.3, 0.25, 0.15]))
+        )
         answers.append(raw if done else _truncate(raw, HABITANTS_ITEMS, lastpage))
         complete.append(done)
         lastpages.append(lastpage)
-    subs = _submissions(seed, 1, answers, complete, lastpages, HABITANTS_START,
-                        HABITANTS_DAYS)
+    subs = _submissions(seed, 1, answers, complete, lastpages, HABITANTS_START, HABITANTS_DAYS)
     subs = _add_duplicates(_rng(seed, _IDS, 1), subs, N_DUPLICATES)
     _kobo_ids(_rng(seed, _IDS, 2), subs)
     return subs
@@ -737,16 +952,18 @@ def elus_answers(rng: np.random.Generator, commune: str, mayor: bool) -> dict[st
     chosen = rng.choice(7, size=count, replace=False, p=np.asarray(weights) / sum(weights))
     text = None
     if rng.random() < 0.5:
-        text = " ".join(str(s) for s in rng.choice(ELUS_SENTENCES, size=int(
-            rng.choice([1, 2])), replace=False))
+        text = " ".join(
+            str(s) for s in rng.choice(ELUS_SENTENCES, size=int(rng.choice([1, 2])), replace=False)
+        )
         if rng.random() < 0.12:
             text += " " + str(rng.choice(ELUS_PERSONAL))
     return {
         "commune": commune,
         "fonction": function,
         "priorites": tuple(codes[i] for i in sorted(int(c) for c in chosen)),
-        "ctg_connue": _pick(rng, ["A1", "A2", "A9"],
-                            [0.8, 0.18, 0.02] if mayor else [0.5, 0.45, 0.05]),
+        "ctg_connue": _pick(
+            rng, ["A1", "A2", "A9"], [0.8, 0.18, 0.02] if mayor else [0.5, 0.45, 0.05]
+        ),
         "ctg_utile": _likert_code(rng, 3.1, 4, dont_know=0.08),
         "ctg_associe": _likert_code(rng, 2.9 if mayor else 2.2, 4, dont_know=0.05),
         "lieux_acces": _pick(rng, ["A1", "A2", "A9"], [0.40, 0.55, 0.05]),
@@ -769,8 +986,7 @@ def build_elus(seed: int) -> list[Submission]:
         mayor = commune not in seen and rng.random() < 0.85
         seen.add(commune)
         raw = elus_answers(_rng(seed, _ELUS_TEXT, index), commune, mayor)
-        raw = _apply_non_response(rng, raw, {q.id: 0.04 for q in ELUS_ITEMS
-                                             if q.type != "text"})
+        raw = _apply_non_response(rng, raw, {q.id: 0.04 for q in ELUS_ITEMS if q.type != "text"})
         done = index < N_ELUS
         lastpage = ELUS.pages if done else 2
         answers.append(raw if done else _truncate(raw, ELUS_ITEMS, lastpage))
@@ -783,10 +999,27 @@ def build_elus(seed: int) -> list[Submission]:
 # Writers
 # --------------------------------------------------------------------------------------
 
-LIMESURVEY_SYSTEM = ("id", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
-                     "datestamp")
-KOBO_SYSTEM = ("_id", "_uuid", "_submission_time", "_validation_status", "_notes",
-               "_status", "_submitted_by", "__version__", "_tags", "_index")
+LIMESURVEY_SYSTEM = (
+    "id",
+    "submitdate",
+    "lastpage",
+    "startlanguage",
+    "seed",
+    "startdate",
+    "datestamp",
+)
+KOBO_SYSTEM = (
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_tags",
+    "_index",
+)
 
 
 def _iso_seconds(moment: datetime) -> str:
@@ -808,8 +1041,7 @@ def _limesurvey_quote(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def limesurvey_bytes(items: Sequence[Item], subs: Sequence[Submission], *,
-                     brackets: bool) -> bytes:
+def limesurvey_bytes(items: Sequence[Item], subs: Sequence[Submission], *, brackets: bool) -> bytes:
     """A LimeSurvey "Export responses" CSV (codes; multiple choice ``Y`` or empty).
 
     ``brackets`` gives LimeSurvey's default headings ``q[SQ001]``; otherwise the
@@ -818,15 +1050,23 @@ def limesurvey_bytes(items: Sequence[Item], subs: Sequence[Submission], *,
     header = list(LIMESURVEY_SYSTEM)
     for item in items:
         if item.type == "multiple":
-            header += [f"{item.column}[{c.code}]" if brackets else f"{item.column}_{c.code}"
-                       for c in item.choices]
+            header += [
+                f"{item.column}[{c.code}]" if brackets else f"{item.column}_{c.code}"
+                for c in item.choices
+            ]
         else:
             header.append(item.column)
     rows = [header]
     for number, sub in enumerate(subs, start=1):
-        row = [str(number), _iso_seconds(sub.end) if sub.complete else "",
-               str(sub.lastpage), "fr", str(sub.seed), _iso_seconds(sub.start),
-               _iso_seconds(sub.end)]
+        row = [
+            str(number),
+            _iso_seconds(sub.end) if sub.complete else "",
+            str(sub.lastpage),
+            "fr",
+            str(sub.seed),
+            _iso_seconds(sub.start),
+            _iso_seconds(sub.end),
+        ]
         for item in items:
             value = sub.answers.get(item.id)
             if item.type == "multiple":
@@ -860,8 +1100,10 @@ def googleforms_bytes(items: Sequence[Item], subs: Sequence[Submission]) -> byte
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["Horodateur"] + [item.label for item in items])
     for sub in _complete_in_receipt_order(subs):
-        writer.writerow([sub.end.strftime("%d/%m/%Y %H:%M:%S")] +
-                        [_label_cell(item, sub.answers.get(item.id)) for item in items])
+        writer.writerow(
+            [sub.end.strftime("%d/%m/%Y %H:%M:%S")]
+            + [_label_cell(item, sub.answers.get(item.id)) for item in items]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -873,8 +1115,9 @@ def _kobo_name(item: Item) -> str:
     return f"{item.group}/{item.column}" if item.group else item.column
 
 
-def kobo_table(items: Sequence[Item], subs: Sequence[Submission], *, version: str,
-               per_option: bool) -> list[list[Any]]:
+def kobo_table(
+    items: Sequence[Item], subs: Sequence[Submission], *, version: str, per_option: bool
+) -> list[list[Any]]:
     """Header and rows of a Kobo export with XML values and headers.
 
     ``per_option``: the select_multiple as one ``q/CODE`` column per option (1/0, ints);
@@ -889,8 +1132,10 @@ def kobo_table(items: Sequence[Item], subs: Sequence[Submission], *, version: st
     header += list(KOBO_SYSTEM)
     rows: list[list[Any]] = [header]
     for index, sub in enumerate(_complete_in_receipt_order(subs), start=1):
-        row: list[Any] = [_kobo_time(sub.start, sub.seed % 1000),
-                          _kobo_time(sub.end, (sub.seed // 1000) % 1000)]
+        row: list[Any] = [
+            _kobo_time(sub.start, sub.seed % 1000),
+            _kobo_time(sub.end, (sub.seed // 1000) % 1000),
+        ]
         for item in items:
             value = sub.answers.get(item.id)
             if item.type == "multiple" and per_option:
@@ -902,14 +1147,25 @@ def kobo_table(items: Sequence[Item], subs: Sequence[Submission], *, version: st
             else:
                 row.append(None if value is None else str(value))
         assert sub.received is not None
-        row += [sub.kobo_id, sub.uuid, sub.received.strftime("%Y-%m-%dT%H:%M:%S"), "", "",
-                "submitted_via_web", "", version, "", index]
+        row += [
+            sub.kobo_id,
+            sub.uuid,
+            sub.received.strftime("%Y-%m-%dT%H:%M:%S"),
+            "",
+            "",
+            "submitted_via_web",
+            "",
+            version,
+            "",
+            index,
+        ]
         rows.append(row)
     return rows
 
 
 def kobo_csv_bytes(table: Sequence[Sequence[Any]]) -> bytes:
     """KoboToolbox CSV: ``;``, every field double-quoted, CRLF, UTF-8 without BOM."""
+
     def cell(value: Any) -> str:
         return "" if value is None else str(value).replace('"', '""')
 
@@ -949,8 +1205,12 @@ def _option_yaml(choice: Choice, *, score: bool) -> str:
 
 
 def _item_yaml(item: Item) -> list[str]:
-    lines = [f"  - id: {item.id}", f"    label: {_q(item.label)}", f"    type: {item.type}",
-             f"    column: {item.column}"]
+    lines = [
+        f"  - id: {item.id}",
+        f"    label: {_q(item.label)}",
+        f"    type: {item.type}",
+        f"    column: {item.column}",
+    ]
     if item.describes:
         lines.append(f"    describes: {item.describes}")
     if item.choices:
@@ -958,21 +1218,33 @@ def _item_yaml(item: Item) -> list[str]:
         lines += [_option_yaml(c, score=item.type == "likert") for c in item.choices]
     if item.finding:
         codes, text = item.finding
-        lines += ["    finding:", "      codes: [" + ", ".join(_q(c) for c in codes) + "]",
-                  f"      text: {_q(text)}"]
+        lines += [
+            "    finding:",
+            "      codes: [" + ", ".join(_q(c) for c in codes) + "]",
+            f"      text: {_q(text)}",
+        ]
     if item.themes:
         lines.append("    themes:")
-        lines += [f"      {name}: [" + ", ".join(_q(w) for w in words) + "]"
-                  for name, words in item.themes]
+        lines += [
+            f"      {name}: [" + ", ".join(_q(w) for w in words) + "]"
+            for name, words in item.themes
+        ]
     return lines
 
 
 def codebook_yaml(spec: SurveySpec) -> bytes:
     """The codebook of a fictional survey (validated by ``load_codebook``)."""
-    lines = [spec.header_comment.rstrip("\n"), "survey:", f"  id: {spec.id}",
-             f"  title: {_q(spec.title)}", f"  universe: {_q(spec.universe)}",
-             "  incomplete: exclude", "  unknown_answers: error", "  redact_terms: []",
-             "questions:"]
+    lines = [
+        spec.header_comment.rstrip("\n"),
+        "survey:",
+        f"  id: {spec.id}",
+        f"  title: {_q(spec.title)}",
+        f"  universe: {_q(spec.universe)}",
+        "  incomplete: exclude",
+        "  unknown_answers: error",
+        "  redact_terms: []",
+        "questions:",
+    ]
     for item in spec.items:
         lines += _item_yaml(item)
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -1045,17 +1317,19 @@ the question text (`label`) and the option labels.
 """
 
 
-def readme_bytes(seed: int, habitants: Sequence[Submission], elus: Sequence[Submission]
-                 ) -> bytes:
+def readme_bytes(seed: int, habitants: Sequence[Submission], elus: Sequence[Submission]) -> bytes:
     """README.md (French and English) of the survey folder."""
-    rows = "\n".join(f"| `{i.id}` | `{i.column}` | {i.type} | {i.label} |"
-                     for i in HABITANTS_ITEMS)
+    rows = "\n".join(f"| `{i.id}` | `{i.column}` | {i.type} | {i.label} |" for i in HABITANTS_ITEMS)
     text = README.format(
-        seed=seed, n_lime=len(habitants),
+        seed=seed,
+        n_lime=len(habitants),
         n_incomplete=sum(not s.complete for s in habitants),
         n_dup=sum(s.duplicate_of is not None for s in habitants),
-        n_google=sum(s.complete for s in habitants), n_elus=len(elus),
-        n_elus_incomplete=sum(not s.complete for s in elus), habitants_rows=rows)
+        n_google=sum(s.complete for s in habitants),
+        n_elus=len(elus),
+        n_elus_incomplete=sum(not s.complete for s in elus),
+        habitants_rows=rows,
+    )
     return text.encode("utf-8")
 
 
@@ -1073,13 +1347,14 @@ def survey_files(seed: int = DEFAULT_SEED) -> dict[str, bytes]:
         "README.md": readme_bytes(seed, habitants, elus),
         "codebook_habitants.yaml": codebook_yaml(HABITANTS),
         "codebook_elus.yaml": codebook_yaml(ELUS),
-        "habitants_limesurvey.csv": limesurvey_bytes(HABITANTS_ITEMS, habitants,
-                                                     brackets=False),
+        "habitants_limesurvey.csv": limesurvey_bytes(HABITANTS_ITEMS, habitants, brackets=False),
         "habitants_googleforms.csv": googleforms_bytes(HABITANTS_ITEMS, habitants),
-        "habitants_kobo.csv": kobo_csv_bytes(kobo_table(
-            HABITANTS_ITEMS, habitants, version=version, per_option=False)),
-        "habitants_kobo.xlsx": kobo_xlsx_bytes(kobo_table(
-            HABITANTS_ITEMS, habitants, version=version, per_option=True)),
+        "habitants_kobo.csv": kobo_csv_bytes(
+            kobo_table(HABITANTS_ITEMS, habitants, version=version, per_option=False)
+        ),
+        "habitants_kobo.xlsx": kobo_xlsx_bytes(
+            kobo_table(HABITANTS_ITEMS, habitants, version=version, per_option=True)
+        ),
         "elus_limesurvey.csv": limesurvey_bytes(ELUS_ITEMS, elus, brackets=True),
     }
 
@@ -1107,9 +1382,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Command line: ``python -m ctgstats.demo.surveys [--output DIR] [--seed N]``."""
     from ctgstats.demo import DATA_DIR
 
-    generator_main(argv, description="Génère les enquêtes fictives (habitants, élus) du "
-                   "territoire de démonstration.", default_dir=DATA_DIR / "enquetes",
-                   default_seed=DEFAULT_SEED, generate=generate_surveys)
+    generator_main(
+        argv,
+        description="Génère les enquêtes fictives (habitants, élus) du "
+        "territoire de démonstration.",
+        default_dir=DATA_DIR / "enquetes",
+        default_seed=DEFAULT_SEED,
+        generate=generate_surveys,
+    )
 
 
 if __name__ == "__main__":

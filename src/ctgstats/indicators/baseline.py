@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ctgstats import __version__
-from ctgstats.indicators.measures import MEASURE_COLUMNS
 from ctgstats.data.registry import Registry
+from ctgstats.indicators.measures import MEASURE_COLUMNS
 
 BASELINE_FORMAT = "ctgstats-baseline"
 BASELINE_VERSION = 1
@@ -39,13 +39,13 @@ class Baseline:
     values: pd.DataFrame
 
     def value_for(self, indicator: str, territory: str) -> pd.Series | None:
-        rows = self.values[(self.values["indicateur"] == indicator)
-                           & (self.values["territoire"] == territory)]
+        rows = self.values[
+            (self.values["indicateur"] == indicator) & (self.values["territoire"] == territory)
+        ]
         return rows.iloc[0] if len(rows) else None
 
 
-def t0_values(measures: pd.DataFrame, registry: Registry, *, t0_year: int | None
-              ) -> pd.DataFrame:
+def t0_values(measures: pd.DataFrame, registry: Registry, *, t0_year: int | None) -> pd.DataFrame:
     """One T0 value per (indicator, territory).
 
     Local data (user tables): the value of ``t0_year`` (or the latest before it; the
@@ -53,8 +53,7 @@ def t0_values(measures: pd.DataFrame, registry: Registry, *, t0_year: int | None
     measure available when freezing.
     """
     rows = []
-    for (indicator, territory), group in measures.groupby(["indicateur", "territoire"],
-                                                          sort=True):
+    for (indicator, territory), group in measures.groupby(["indicateur", "territoire"], sort=True):
         spec = registry.get(indicator)
         candidates = group
         if spec.source.kind == "user_table" and t0_year is not None:
@@ -68,18 +67,27 @@ def t0_values(measures: pd.DataFrame, registry: Registry, *, t0_year: int | None
     return pd.DataFrame(rows, columns=VALUE_COLUMNS)
 
 
-def write_baseline(path: Path, values: pd.DataFrame, *, territory: dict[str, Any],
-                   force: bool = False, params_sha256: str | None = None) -> Path:
+def write_baseline(
+    path: Path,
+    values: pd.DataFrame,
+    *,
+    territory: dict[str, Any],
+    force: bool = False,
+    params_sha256: str | None = None,
+) -> Path:
     """Write the T0 file; refuse to replace an existing one unless ``force``."""
     path = Path(path)
     if path.exists() and not force:
         raise BaselineError(
             f"{path}: a T0 baseline is already frozen here; it is never rewritten silently. "
-            "Use --force to freeze again (the current file will be kept as a backup).")
+            "Use --force to freeze again (the current file will be kept as a backup)."
+        )
     content = {
-        "format": BASELINE_FORMAT, "version": BASELINE_VERSION,
-        "frozen_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "ctgstats_version": __version__, "territory": territory,
+        "format": BASELINE_FORMAT,
+        "version": BASELINE_VERSION,
+        "frozen_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "ctgstats_version": __version__,
+        "territory": territory,
         "params_sha256": params_sha256,
         "values": json.loads(values.to_json(orient="records", force_ascii=False)),
     }
@@ -99,16 +107,19 @@ def load_baseline(path: Path) -> Baseline:
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BaselineError(f"indicators.baseline: {path} not found; freeze it first with "
-                            "`ctgstats baseline freeze PARAMS.yaml`") from None
+        raise BaselineError(
+            f"indicators.baseline: {path} not found; freeze it first with "
+            "`ctgstats baseline freeze PARAMS.yaml`"
+        ) from None
     except json.JSONDecodeError as error:
         raise BaselineError(f"{path}: not a JSON baseline file ({error})") from None
     if content.get("format") != BASELINE_FORMAT:
-        raise BaselineError(f"{path}: not a ctgstats baseline (format "
-                            f"{content.get('format')!r})")
+        raise BaselineError(f"{path}: not a ctgstats baseline (format {content.get('format')!r})")
     if content.get("version") != BASELINE_VERSION:
-        raise BaselineError(f"{path}: baseline version {content.get('version')} is not "
-                            f"supported (expected {BASELINE_VERSION})")
+        raise BaselineError(
+            f"{path}: baseline version {content.get('version')} is not "
+            f"supported (expected {BASELINE_VERSION})"
+        )
     values = pd.DataFrame(content.get("values", []), columns=VALUE_COLUMNS)
     values["annee"] = values["annee"].astype(int)
     values["valeur"] = values["valeur"].astype("float64")
@@ -127,17 +138,20 @@ def revision_notes(t0: pd.Series, measures: pd.DataFrame, registry: Registry) ->
     """Cautions when the T0 source was revised or the definition changed since T0."""
     notes = []
     if registry.definition_hash(t0["indicateur"]) != t0["definition_hash"]:
-        notes.append("définition modifiée depuis le T0 : comparaison à interpréter avec "
-                     "prudence")
-    same = measures[(measures["indicateur"] == t0["indicateur"])
-                    & (measures["territoire"] == t0["territoire"])
-                    & (measures["annee"] == t0["annee"])]
+        notes.append("définition modifiée depuis le T0 : comparaison à interpréter avec prudence")
+    same = measures[
+        (measures["indicateur"] == t0["indicateur"])
+        & (measures["territoire"] == t0["territoire"])
+        & (measures["annee"] == t0["annee"])
+    ]
     if len(same):
         now = float(same.iloc[0]["valeur"])
         then = float(t0["valeur"])
         if abs(now - then) > 1e-9 * max(1.0, abs(then)):
-            notes.append(f"source révisée : la valeur {t0['annee']} figée au T0 "
-                         f"({then:.6g}) diffère de celle des fichiers actuels ({now:.6g})")
+            notes.append(
+                f"source révisée : la valeur {t0['annee']} figée au T0 "
+                f"({then:.6g}) diffère de celle des fichiers actuels ({now:.6g})"
+            )
         before, after = _files(t0["fichiers"]), _files(same.iloc[0]["fichiers"])
         changed = sorted(n for n in before if n in after and before[n] != after[n])
         if changed:

@@ -14,9 +14,9 @@ from ctgstats.present.chart_style import (
     MUTED_COLOR,
     TERRITORY_COLOR,
     finish_figure,
+    french_formatter,
     styled,
     wrap_label,
-    french_formatter,
 )
 
 
@@ -31,29 +31,40 @@ def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) ->
     n = len(rows)
     lines = math.ceil(n / columns)
     with styled():
-        fig, axes = plt.subplots(lines, columns, figsize=(8.0, 2.6 * lines + 0.8),
-                                 layout="constrained", squeeze=False)
+        fig, axes = plt.subplots(
+            lines, columns, figsize=(8.0, 2.6 * lines + 0.8), layout="constrained", squeeze=False
+        )
         plt.close(fig)
         for ax, row in zip(axes.flat, rows.itertuples()):
             _panel(ax, followup, row, labels)
         for ax in list(axes.flat)[n:]:
             ax.set_axis_off()
-        handles = [plt.Line2D([], [], color=TERRITORY_COLOR, marker="o", label=labels[t])
-                   if i == 0 else plt.Line2D([], [], color=COMPARATOR_COLORS[(i - 1) % 6],
-                                             marker="o", label=labels[t])
-                   for i, t in enumerate(labels)]
+        handles = [
+            plt.Line2D([], [], color=TERRITORY_COLOR, marker="o", label=labels[t])
+            if i == 0
+            else plt.Line2D(
+                [], [], color=COMPARATOR_COLORS[(i - 1) % 6], marker="o", label=labels[t]
+            )
+            for i, t in enumerate(labels)
+        ]
         axes.flat[0].legend(handles=handles, fontsize=7, frameon=False, loc="best")
-        return finish_figure(fig, title="Évolution des indicateurs du plan d'action",
-                       source="Sources : voir le glossaire des indicateurs",
-                       note="Cercle : valeur T0 figée ; tirets : cible de niveau. Les effectifs "
-                            "(nombres) ne sont tracés que pour le territoire ; les taux et "
-                            "parts le sont aussi pour les territoires de comparaison.")
+        return finish_figure(
+            fig,
+            title="Évolution des indicateurs du plan d'action",
+            source="Sources : voir le glossaire des indicateurs",
+            note="Cercle : valeur T0 figée ; tirets : cible de niveau. Les effectifs "
+            "(nombres) ne sont tracés que pour le territoire ; les taux et "
+            "parts le sont aussi pour les territoires de comparaison.",
+        )
 
 
 def _panel(ax, followup, row, labels: Mapping[str, str]) -> None:
     measures = followup.measures[followup.measures["indicateur"] == row.indicateur]
-    comparable = row.unite == "%" or str(row.unite).startswith("pour ") or \
-        row.unite in ("indice", "€", "personnes par ménage")
+    comparable = (
+        row.unite == "%"
+        or str(row.unite).startswith("pour ")
+        or row.unite in ("indice", "€", "personnes par ménage")
+    )
     for index, territory in enumerate(labels):
         if index > 0 and not comparable:
             break
@@ -61,19 +72,36 @@ def _panel(ax, followup, row, labels: Mapping[str, str]) -> None:
         if series.empty:
             continue
         colour = TERRITORY_COLOR if index == 0 else COMPARATOR_COLORS[(index - 1) % 6]
-        ax.plot(series["annee"], series["valeur"], marker="o", color=colour,
-                linewidth=1.6 if index == 0 else 1.0, markersize=3.5)
+        ax.plot(
+            series["annee"],
+            series["valeur"],
+            marker="o",
+            color=colour,
+            linewidth=1.6 if index == 0 else 1.0,
+            markersize=3.5,
+        )
     if not math.isnan(row.t0_valeur):
-        ax.scatter([row.t0_annee], [row.t0_valeur], s=90, facecolors="none",
-                   edgecolors=TERRITORY_COLOR, linewidths=1.4, zorder=5)
-    if isinstance(row.cible, (int, float)) and not isinstance(row.cible, bool) \
-            and "atteindre" in row.cible_libelle:
+        ax.scatter(
+            [row.t0_annee],
+            [row.t0_valeur],
+            s=90,
+            facecolors="none",
+            edgecolors=TERRITORY_COLOR,
+            linewidths=1.4,
+            zorder=5,
+        )
+    if (
+        isinstance(row.cible, (int, float))
+        and not isinstance(row.cible, bool)
+        and "atteindre" in row.cible_libelle
+    ):
         ax.axhline(float(row.cible), color=MUTED_COLOR, linestyle="--", linewidth=1)
     ax.set_title(wrap_label(row.libelle, 42), fontsize=9, loc="left")
     years = sorted(set(measures["annee"]))
     if years:
-        ax.set_xticks(years if len(years) <= 6 else np.linspace(years[0], years[-1], 5)
-                      .round().astype(int))
+        ax.set_xticks(
+            years if len(years) <= 6 else np.linspace(years[0], years[-1], 5).round().astype(int)
+        )
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{int(v)}"))
     ax.yaxis.set_major_formatter(french_formatter())
     ax.tick_params(labelsize=8)

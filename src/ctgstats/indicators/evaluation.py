@@ -73,8 +73,8 @@ from ctgstats.core.comparability import (
     min_comparable_gap,
     shared_surveys,
 )
-from ctgstats.present.formatting import NBSP, fr_number, fr_signed
 from ctgstats.data.registry import Indicator
+from ctgstats.present.formatting import NBSP, fr_number, fr_signed
 from ctgstats.surveys.estimates import wilson_interval
 
 __all__ = [
@@ -96,8 +96,13 @@ __all__ = [
     "year_of",
 ]
 
-STATUSES = ("atteint", "en bonne voie", "pas d'évolution significative", "en recul",
-            "non mesurable")
+STATUSES = (
+    "atteint",
+    "en bonne voie",
+    "pas d'évolution significative",
+    "en recul",
+    "non mesurable",
+)
 """Statuses of an indicator with a target or a polarity, from best to not measurable."""
 
 CONTEXT_STATUS = "évolution significative"
@@ -122,19 +127,32 @@ grey for "non mesurable" (white text on the dark ones, dark text on the others).
 STATUS_LABELS: dict[str, str] = {
     "atteint": "cible atteinte",
     "en bonne voie": "évolution significative dans le sens visé, cible éventuelle pas encore "
-                     "atteinte",
+    "atteinte",
     "pas d'évolution significative": "variation inférieure au seuil de stabilité, ou non "
-                                     "significative (enquête)",
+    "significative (enquête)",
     "évolution significative": "indicateur de contexte sans cible : variation significative, "
-                               "sans jugement sur son sens",
+    "sans jugement sur son sens",
     "en recul": "évolution significative dans le sens contraire à celui visé",
     "non mesurable": "pas de mesure comparable à cette échéance",
 }
 """Short French texts of the legend."""
 
-_COUNT_UNITS = frozenset({"habitants", "familles", "ménages", "allocataires", "nombre",
-                          "places", "enfants", "jeunes", "personnes", "bénéficiaires",
-                          "structures", "heures"})
+_COUNT_UNITS = frozenset(
+    {
+        "habitants",
+        "familles",
+        "ménages",
+        "allocataires",
+        "nombre",
+        "places",
+        "enfants",
+        "jeunes",
+        "personnes",
+        "bénéficiaires",
+        "structures",
+        "heures",
+    }
+)
 _POINT_UNITS = frozenset({"%", "%/an"})
 
 
@@ -156,8 +174,7 @@ class Target:
         if self.kind not in TARGET_KINDS:
             raise ValueError(f"target kind {self.kind!r} is not one of {TARGET_KINDS}")
         if self.direction not in (None, "up", "down"):
-            raise ValueError(f"target direction must be 'up' or 'down', got "
-                             f"{self.direction!r}")
+            raise ValueError(f"target direction must be 'up' or 'down', got {self.direction!r}")
         if self.kind == "direction" and self.direction is None:
             raise ValueError("a 'direction' target needs direction: up or down")
         if self.kind != "direction" and (self.value is None or not math.isfinite(self.value)):
@@ -236,8 +253,9 @@ def relative_change(start: float, end: float) -> float:
     return (end - start) / abs(start) * 100.0
 
 
-def newcombe_interval(p0: float, n0: float, p1: float, n1: float, *,
-                      level: float = 0.95) -> tuple[float, float]:
+def newcombe_interval(
+    p0: float, n0: float, p1: float, n1: float, *, level: float = 0.95
+) -> tuple[float, float]:
     """Newcombe's hybrid score interval of ``p1 − p0`` (independent samples).
 
     Parameters
@@ -268,8 +286,10 @@ def newcombe_interval(p0: float, n0: float, p1: float, n1: float, *,
     l0, u0 = wilson_interval(p0 * n0, n0, level=level)
     l1, u1 = wilson_interval(p1 * n1, n1, level=level)
     d = p1 - p0
-    return (d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2),
-            d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2))
+    return (
+        d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2),
+        d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2),
+    )
 
 
 # --------------------------------------------------------------------------- French text
@@ -315,9 +335,17 @@ def _direction_word(direction: str) -> str:
 
 
 def _not_measurable(label: str, note: str = "") -> Evaluation:
-    return Evaluation(status="non mesurable", label=label, evolution=math.nan,
-                      evolution_pct=math.nan, tcam=None, significant=None, interval=None,
-                      comparable=False, note=note)
+    return Evaluation(
+        status="non mesurable",
+        label=label,
+        evolution=math.nan,
+        evolution_pct=math.nan,
+        tcam=None,
+        significant=None,
+        interval=None,
+        comparable=False,
+        note=note,
+    )
 
 
 def _next_comparable_vintage(start: int) -> int:
@@ -332,16 +360,21 @@ def _census_gap_label(start: int, end: int, minimum: int) -> str:
     shared = shared_surveys(start, end)
     following = f"premier millésime comparable au T0 : RP{_next_comparable_vintage(start)}"
     if gap == 0:
-        return (f"non mesurable à cette échéance : le dernier millésime du recensement "
-                f"(RP{end}) est celui du T0 ; {following}")
+        return (
+            f"non mesurable à cette échéance : le dernier millésime du recensement "
+            f"(RP{end}) est celui du T0 ; {following}"
+        )
     if shared:
-        why = (f"deux recensements distants de {_years(gap)} partagent {shared} de leurs "
-               "5 enquêtes annuelles")
+        why = (
+            f"deux recensements distants de {_years(gap)} partagent {shared} de leurs "
+            "5 enquêtes annuelles"
+        )
     else:
-        why = (f"deux recensements distants de {_years(gap)} dont l'un regroupe l'enquête "
-               "annuelle de 2021, reportée à 2022, ne sont pas comparables")
-    return (f"non mesurable à cette échéance : {why} (écart minimal {_years(minimum)}) ; "
-            f"{following}")
+        why = (
+            f"deux recensements distants de {_years(gap)} dont l'un regroupe l'enquête "
+            "annuelle de 2021, reportée à 2022, ne sont pas comparables"
+        )
+    return f"non mesurable à cette échéance : {why} (écart minimal {_years(minimum)}) ; {following}"
 
 
 def _gap_problem(indicator: Indicator, start: int, end: int) -> str | None:
@@ -351,8 +384,10 @@ def _gap_problem(indicator: Indicator, start: int, end: int) -> str | None:
         minimum = indicator.min_gap_years or min_comparable_gap(start, end)
         if gap < minimum:
             if gap < 0:
-                return (f"non mesurable : le dernier millésime (RP{end}) est antérieur à "
-                        f"celui du T0 (RP{start})")
+                return (
+                    f"non mesurable : le dernier millésime (RP{end}) est antérieur à "
+                    f"celui du T0 (RP{start})"
+                )
             return _census_gap_label(start, end, minimum)
         return None
     if gap == 0:
@@ -361,8 +396,10 @@ def _gap_problem(indicator: Indicator, start: int, end: int) -> str | None:
         return f"non mesurable : la dernière mesure ({end}) est antérieure au T0 ({start})"
     minimum = indicator.min_gap_years or 1
     if gap < minimum:
-        return (f"non mesurable à cette échéance : {_years(gap)} entre les deux mesures, "
-                f"écart minimal {_years(minimum)} pour cet indicateur")
+        return (
+            f"non mesurable à cette échéance : {_years(gap)} entre les deux mesures, "
+            f"écart minimal {_years(minimum)} pour cet indicateur"
+        )
     return None
 
 
@@ -383,13 +420,23 @@ def _reaches(value: float, bound: float, direction: str) -> bool:
     return value >= bound - tolerance if direction == "up" else value <= bound + tolerance
 
 
-def _target_text(target: Target, indicator: Indicator, *, rate: float | None,
-                 change: float, latest: float, attained: bool) -> str:
+def _target_text(
+    target: Target,
+    indicator: Indicator,
+    *,
+    rate: float | None,
+    change: float,
+    latest: float,
+    attained: bool,
+) -> str:
     unit = indicator.unit
     if target.kind == "level":
         level = _value(target.value, unit)
-        return (f"niveau visé ({level}) atteint" if attained
-                else f"niveau visé ({level}) pas encore atteint")
+        return (
+            f"niveau visé ({level}) atteint"
+            if attained
+            else f"niveau visé ({level}) pas encore atteint"
+        )
     if target.kind == "rate":
         aimed = f"{fr_signed(target.value, 1)}{NBSP}% par an"
         return f"évolution annuelle moyenne de {_pct(rate)} par an pour {aimed} visés"
@@ -399,8 +446,7 @@ def _target_text(target: Target, indicator: Indicator, *, rate: float | None,
     return f"{word} visée {'obtenue' if attained else 'non obtenue'}"
 
 
-def _status(*, attained: bool, significant: bool, moved: str | None,
-            good: str | None) -> str:
+def _status(*, attained: bool, significant: bool, moved: str | None, good: str | None) -> str:
     if attained:
         return "atteint"
     if good is None:
@@ -410,25 +456,36 @@ def _status(*, attained: bool, significant: bool, moved: str | None,
     return "en bonne voie" if moved == good else "en recul"
 
 
-def _survey_change(indicator: Indicator, t0: Measure, latest: Measure
-                   ) -> tuple[bool | None, tuple[float, float] | None, str]:
+def _survey_change(
+    indicator: Indicator, t0: Measure, latest: Measure
+) -> tuple[bool | None, tuple[float, float] | None, str]:
     """Significance, interval (points) and French text of a survey difference."""
     for measure in (t0, latest):
         if not 0.0 <= measure.value <= 100.0:
-            raise ValueError(f"survey indicator {indicator.id!r}: a share is between 0 and "
-                             f"100 %, got {measure.value} ({measure.year})")
+            raise ValueError(
+                f"survey indicator {indicator.id!r}: a share is between 0 and "
+                f"100 %, got {measure.value} ({measure.year})"
+            )
     if not (t0.n_eff and latest.n_eff and t0.n_eff > 0 and latest.n_eff > 0):
         return None, None, ""
     low, high = newcombe_interval(t0.value / 100, t0.n_eff, latest.value / 100, latest.n_eff)
     interval = (100 * low, 100 * high)
     significant = low > 0 or high < 0
-    bounds = (f"IC à 95{NBSP}% de l'écart : {fr_signed(interval[0], 1)} à "
-              f"{fr_signed(interval[1], 1)} points, méthode de Newcombe")
+    bounds = (
+        f"IC à 95{NBSP}% de l'écart : {fr_signed(interval[0], 1)} à "
+        f"{fr_signed(interval[1], 1)} points, méthode de Newcombe"
+    )
     return significant, interval, bounds
 
 
-def evaluate(indicator: Indicator, *, t0: Measure | None, latest: Measure | None,
-             target: Target | None, stability_threshold: float = 1.0) -> Evaluation:
+def evaluate(
+    indicator: Indicator,
+    *,
+    t0: Measure | None,
+    latest: Measure | None,
+    target: Target | None,
+    stability_threshold: float = 1.0,
+) -> Evaluation:
     """Status of ``indicator`` at ``latest`` against ``t0`` and ``target``.
 
     Parameters
@@ -471,29 +528,43 @@ def evaluate(indicator: Indicator, *, t0: Measure | None, latest: Measure | None
         if significant is None:
             return _not_measurable(
                 "non mesurable : taille effective de l'échantillon inconnue pour l'une des "
-                "vagues d'enquête, l'évolution ne peut pas être testée")
+                "vagues d'enquête, l'évolution ne peut pas être testée"
+            )
         small = [m for m in (t0, latest) if m.n_eff < 30]
         if small:
             notes.append("moins de 30 répondants effectifs à une vague : estimation fragile")
     else:
-        significant = (change != 0 if math.isnan(change_pct)
-                       else abs(change_pct) >= stability_threshold * (1 - 1e-12))
+        significant = (
+            change != 0
+            if math.isnan(change_pct)
+            else abs(change_pct) >= stability_threshold * (1 - 1e-12)
+        )
         if indicator.source.exploitation == "C":
-            notes.append("variable de l'exploitation complémentaire du recensement (sondage) : "
-                         "une petite évolution peut relever de l'aléa d'échantillonnage")
+            notes.append(
+                "variable de l'exploitation complémentaire du recensement (sondage) : "
+                "une petite évolution peut relever de l'aléa d'échantillonnage"
+            )
         if indicator.source.kind == "filosofi" and unit == "€":
-            notes.append("revenus en euros courants : une hausse inférieure à l'inflation est "
-                         "une baisse du pouvoir d'achat")
+            notes.append(
+                "revenus en euros courants : une hausse inférieure à l'inflation est "
+                "une baisse du pouvoir d'achat"
+            )
     moved = None if change == 0 else ("up" if change > 0 else "down")
     good = _good_direction(indicator, target, t0.value)
-    if target is not None and target.direction is not None \
-            and indicator.polarity not in ("neutral", target.direction):
-        notes.append(f"la cible ({_direction_word(target.direction)}) va à l'encontre du sens "
-                     f"souhaité de l'indicateur ({_direction_word(indicator.polarity)}) : le "
-                     "statut suit la cible")
+    if (
+        target is not None
+        and target.direction is not None
+        and indicator.polarity not in ("neutral", target.direction)
+    ):
+        notes.append(
+            f"la cible ({_direction_word(target.direction)}) va à l'encontre du sens "
+            f"souhaité de l'indicateur ({_direction_word(indicator.polarity)}) : le "
+            "statut suit la cible"
+        )
     if target is not None and target.kind == "rate" and rate is None:
-        return _not_measurable("non mesurable : taux annuel moyen non calculable (valeur "
-                               "nulle ou négative)")
+        return _not_measurable(
+            "non mesurable : taux annuel moyen non calculable (valeur nulle ou négative)"
+        )
     attained = False
     if target is not None:
         attained = {
@@ -504,12 +575,14 @@ def evaluate(indicator: Indicator, *, t0: Measure | None, latest: Measure | None
         }[target.kind]()
     status = _status(attained=attained, significant=significant, moved=moved, good=good)
     # French explanation: the change, then the target.
-    values = (f"{_value(t0.value, unit)} en {start} → {_value(latest.value, unit)} en {end}")
+    values = f"{_value(t0.value, unit)} en {start} → {_value(latest.value, unit)} en {end}"
     if survey:
         word = _direction_word(moved) if moved else "variation"
-        what = (f"{word} significative de {_change(abs(change), unit).lstrip('+')}"
-                if significant else
-                f"écart de {_change(change, unit)} non significatif")
+        what = (
+            f"{word} significative de {_change(abs(change), unit).lstrip('+')}"
+            if significant
+            else f"écart de {_change(change, unit)} non significatif"
+        )
         sentence = f"{what} ({values} ; {bounds})"
     elif significant:
         relative = "" if math.isnan(change_pct) else f" ({_pct(change_pct)})"
@@ -517,16 +590,27 @@ def evaluate(indicator: Indicator, *, t0: Measure | None, latest: Measure | None
         sentence = f"{_direction_word(moved)} de {size}{relative} ({values})"
     else:
         relative = "" if math.isnan(change_pct) else f" ({_pct(change_pct)})"
-        sentence = (f"variation de {_change(change, unit)}{relative}, inférieure au seuil de "
-                    f"stabilité de {fr_number(stability_threshold, 1)}{NBSP}% ({values})")
+        sentence = (
+            f"variation de {_change(change, unit)}{relative}, inférieure au seuil de "
+            f"stabilité de {fr_number(stability_threshold, 1)}{NBSP}% ({values})"
+        )
     if target is not None:
-        sentence += " ; " + _target_text(target, indicator, rate=rate, change=change,
-                                         latest=latest.value, attained=attained)
+        sentence += " ; " + _target_text(
+            target, indicator, rate=rate, change=change, latest=latest.value, attained=attained
+        )
     elif good is None:
         sentence += " ; indicateur de contexte sans cible"
-    return Evaluation(status=status, label=sentence, evolution=change,
-                      evolution_pct=change_pct, tcam=rate, significant=bool(significant),
-                      interval=interval, comparable=True, note=" ; ".join(notes))
+    return Evaluation(
+        status=status,
+        label=sentence,
+        evolution=change,
+        evolution_pct=change_pct,
+        tcam=rate,
+        significant=bool(significant),
+        interval=interval,
+        comparable=True,
+        note=" ; ".join(notes),
+    )
 
 
 # --------------------------------------------------------------------------- legend
@@ -546,33 +630,60 @@ def status_definitions(*, stability_threshold: float = 1.0) -> pd.DataFrame:
     Columns ``statut`` and ``definition``.
     """
     threshold = f"{fr_number(stability_threshold, 1)}{NBSP}%"
-    minimum = (f"5 ans entre deux millésimes du recensement, 6 ans si l'un d'eux est entre "
-               f"{POSTPONED_SURVEY_VINTAGES.start} et {POSTPONED_SURVEY_VINTAGES.stop - 1}")
-    significant = (f"Une évolution est dite significative : pour une enquête, quand "
-                   f"l'intervalle de confiance à 95{NBSP}% de l'écart entre les deux vagues "
-                   f"(méthode de Newcombe, à partir des intervalles de Wilson calculés sur "
-                   f"les tailles effectives) exclut 0 ; pour les autres sources, quand la "
-                   f"variation relative atteint {threshold} (seuil de stabilité des données "
-                   f"administratives).")
+    minimum = (
+        f"5 ans entre deux millésimes du recensement, 6 ans si l'un d'eux est entre "
+        f"{POSTPONED_SURVEY_VINTAGES.start} et {POSTPONED_SURVEY_VINTAGES.stop - 1}"
+    )
+    significant = (
+        f"Une évolution est dite significative : pour une enquête, quand "
+        f"l'intervalle de confiance à 95{NBSP}% de l'écart entre les deux vagues "
+        f"(méthode de Newcombe, à partir des intervalles de Wilson calculés sur "
+        f"les tailles effectives) exclut 0 ; pour les autres sources, quand la "
+        f"variation relative atteint {threshold} (seuil de stabilité des données "
+        f"administratives)."
+    )
     rows = [
-        ("atteint", "La cible est atteinte : niveau visé atteint, taux de croissance annuel "
-                    "moyen (TCAM) ou variation visés atteints, ou évolution significative "
-                    "dans le sens visé pour une cible de sens. " + significant),
-        ("en bonne voie", "La cible n'est pas atteinte mais l'indicateur évolue "
-                          "significativement dans le sens visé (sans cible : dans le sens "
-                          "souhaité de l'indicateur). " + significant),
-        ("pas d'évolution significative", "L'indicateur n'évolue pas significativement : "
-                                          "variation relative inférieure à " + threshold
-                                          + " (données administratives) ou écart compatible "
-                                          "avec l'aléa des deux enquêtes."),
-        (CONTEXT_STATUS, ("Indicateur de contexte sans cible ni sens souhaité : il évolue "
-                         "significativement, sans que cette évolution soit jugée.")),
-        ("en recul", "L'indicateur évolue significativement dans le sens contraire à celui "
-                     "visé. " + significant),
-        ("non mesurable", ("Pas de mesure comparable au T0 à cette échéance : valeur T0 ou "
-                          "mesure récente manquante, même année qu'au T0, ou recensements "
-                          f"trop proches ({minimum} : un millésime N regroupe les enquêtes "
-                          "annuelles N-2 à N+2, deux millésimes proches partagent des "
-                          "enquêtes). Aucune évolution n'est alors publiée.")),
+        (
+            "atteint",
+            "La cible est atteinte : niveau visé atteint, taux de croissance annuel "
+            "moyen (TCAM) ou variation visés atteints, ou évolution significative "
+            "dans le sens visé pour une cible de sens. " + significant,
+        ),
+        (
+            "en bonne voie",
+            "La cible n'est pas atteinte mais l'indicateur évolue "
+            "significativement dans le sens visé (sans cible : dans le sens "
+            "souhaité de l'indicateur). " + significant,
+        ),
+        (
+            "pas d'évolution significative",
+            "L'indicateur n'évolue pas significativement : "
+            "variation relative inférieure à "
+            + threshold
+            + " (données administratives) ou écart compatible "
+            "avec l'aléa des deux enquêtes.",
+        ),
+        (
+            CONTEXT_STATUS,
+            (
+                "Indicateur de contexte sans cible ni sens souhaité : il évolue "
+                "significativement, sans que cette évolution soit jugée."
+            ),
+        ),
+        (
+            "en recul",
+            "L'indicateur évolue significativement dans le sens contraire à celui "
+            "visé. " + significant,
+        ),
+        (
+            "non mesurable",
+            (
+                "Pas de mesure comparable au T0 à cette échéance : valeur T0 ou "
+                "mesure récente manquante, même année qu'au T0, ou recensements "
+                f"trop proches ({minimum} : un millésime N regroupe les enquêtes "
+                "annuelles N-2 à N+2, deux millésimes proches partagent des "
+                "enquêtes). Aucune évolution n'est alors publiée."
+            ),
+        ),
     ]
     return pd.DataFrame(rows, columns=["statut", "definition"])

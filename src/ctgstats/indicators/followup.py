@@ -14,13 +14,22 @@ from typing import Any
 import pandas as pd
 
 from ctgstats.data.catalog import resolve_path
+from ctgstats.data.registry import Registry, load_registry
 from ctgstats.indicators import evaluation
 from ctgstats.indicators.baseline import Baseline, load_baseline, revision_notes
 from ctgstats.indicators.measures import current_measures
-from ctgstats.data.registry import Registry, load_registry
 
-INDICATOR_COLUMNS = ["indicateur", "code", "t0_annee", "t0_valeur", "cible", "derniere_annee",
-                     "derniere_valeur", "evolution", "statut"]
+INDICATOR_COLUMNS = [
+    "indicateur",
+    "code",
+    "t0_annee",
+    "t0_valeur",
+    "cible",
+    "derniere_annee",
+    "derniere_valeur",
+    "evolution",
+    "statut",
+]
 
 
 @dataclass
@@ -44,10 +53,12 @@ class FollowUp:
         return glossary[glossary["indicateur"].isin(self.dashboard["indicateur"])]
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        return {"indicateurs": self.indicators_table(),
-                "indicateurs_detail": self.dashboard,
-                "indicateurs_mesures": self.measures,
-                "glossaire_indicateurs": self.glossary()}
+        return {
+            "indicateurs": self.indicators_table(),
+            "indicateurs_detail": self.dashboard,
+            "indicateurs_mesures": self.measures,
+            "glossaire_indicateurs": self.glossary(),
+        }
 
 
 def _target(spec) -> evaluation.Target | None:
@@ -82,29 +93,38 @@ def _measure(row) -> evaluation.Measure | None:
     if row is None:
         return None
     n_eff = row["n_eff"]
-    return evaluation.Measure(year=int(row["annee"]), value=float(row["valeur"]),
-                              n_eff=None if n_eff is None or math.isnan(n_eff) else n_eff)
+    return evaluation.Measure(
+        year=int(row["annee"]),
+        value=float(row["valeur"]),
+        n_eff=None if n_eff is None or math.isnan(n_eff) else n_eff,
+    )
 
 
 def build_followup(params, *, portrait, analyses: Mapping[str, Any]) -> FollowUp:
     """Measures now, frozen T0, and the status of every target of the action plan."""
     spec = params.indicators
     registry = load_registry(*[resolve_path(p) for p in spec.registry])
-    measures = current_measures(registry, portrait=portrait,
-                                user_tables=[resolve_path(p) for p in spec.user_tables],
-                                analyses=analyses)
+    measures = current_measures(
+        registry,
+        portrait=portrait,
+        user_tables=[resolve_path(p) for p in spec.user_tables],
+        analyses=analyses,
+    )
     baseline = load_baseline(resolve_path(spec.baseline)) if spec.baseline else None
     notes = []
     if baseline is None:
-        notes.append("Aucun T0 figé : les valeurs T0 sont les plus anciennes mesures "
-                     "disponibles. Figer le T0 avec « ctgstats baseline freeze ».")
+        notes.append(
+            "Aucun T0 figé : les valeurs T0 sont les plus anciennes mesures "
+            "disponibles. Figer le T0 avec « ctgstats baseline freeze »."
+        )
     territory = portrait.territory.id
     rows = []
     for sheet in spec.action_plan:
         for item in sheet.targets:
             indicator = registry.get(item.indicator)
-            current = measures[(measures["indicateur"] == indicator.id)
-                               & (measures["territoire"] == territory)]
+            current = measures[
+                (measures["indicateur"] == indicator.id) & (measures["territoire"] == territory)
+            ]
             latest = current.sort_values("annee").iloc[-1] if len(current) else None
             if baseline is not None:
                 t0 = baseline.value_for(indicator.id, territory)
@@ -112,33 +132,50 @@ def build_followup(params, *, portrait, analyses: Mapping[str, Any]) -> FollowUp
             else:
                 t0 = current.sort_values("annee").iloc[0] if len(current) else None
                 cautions = []
-            result = evaluation.evaluate(indicator, t0=_measure(t0), latest=_measure(latest),
-                                         target=_target(item.target),
-                                         stability_threshold=spec.stability_threshold)
-            rows.append({
-                "fiche": sheet.fiche, "theme": sheet.theme or ", ".join(indicator.themes),
-                "indicateur": indicator.id, "libelle": indicator.label, "unite": indicator.unit,
-                "code": portrait.territory.code,
-                "t0_annee": int(t0["annee"]) if t0 is not None else None,
-                "t0_valeur": float(t0["valeur"]) if t0 is not None else math.nan,
-                "cible": _target_text(item.target),
-                "cible_libelle": _target_label(item.target, indicator.unit),
-                "derniere_annee": int(latest["annee"]) if latest is not None else None,
-                "derniere_valeur": float(latest["valeur"]) if latest is not None else math.nan,
-                "evolution": result.evolution, "evolution_pct": result.evolution_pct,
-                "tcam": result.tcam, "statut": result.status, "explication": result.label,
-                "alertes": " ; ".join(cautions + ([result.note] if result.note else [])),
-                "source": indicator.source.name,
-            })
+            result = evaluation.evaluate(
+                indicator,
+                t0=_measure(t0),
+                latest=_measure(latest),
+                target=_target(item.target),
+                stability_threshold=spec.stability_threshold,
+            )
+            rows.append(
+                {
+                    "fiche": sheet.fiche,
+                    "theme": sheet.theme or ", ".join(indicator.themes),
+                    "indicateur": indicator.id,
+                    "libelle": indicator.label,
+                    "unite": indicator.unit,
+                    "code": portrait.territory.code,
+                    "t0_annee": int(t0["annee"]) if t0 is not None else None,
+                    "t0_valeur": float(t0["valeur"]) if t0 is not None else math.nan,
+                    "cible": _target_text(item.target),
+                    "cible_libelle": _target_label(item.target, indicator.unit),
+                    "derniere_annee": int(latest["annee"]) if latest is not None else None,
+                    "derniere_valeur": float(latest["valeur"]) if latest is not None else math.nan,
+                    "evolution": result.evolution,
+                    "evolution_pct": result.evolution_pct,
+                    "tcam": result.tcam,
+                    "statut": result.status,
+                    "explication": result.label,
+                    "alertes": " ; ".join(cautions + ([result.note] if result.note else [])),
+                    "source": indicator.source.name,
+                }
+            )
     dashboard = pd.DataFrame(rows)
     for column in ("t0_annee", "derniere_annee"):
         dashboard[column] = dashboard[column].astype("Int64")
-    return FollowUp(registry=registry, measures=measures, baseline=baseline,
-                    dashboard=dashboard, territory=portrait.territory, notes=notes)
+    return FollowUp(
+        registry=registry,
+        measures=measures,
+        baseline=baseline,
+        dashboard=dashboard,
+        territory=portrait.territory,
+        notes=notes,
+    )
 
 
-def freeze_baseline(params, *, path=None, force: bool = False,
-                    params_sha256: str | None = None):
+def freeze_baseline(params, *, path=None, force: bool = False, params_sha256: str | None = None):
     """Compute every measure of the T0 data and write the frozen baseline file.
 
     Returns the path written. Raises :class:`BaselineError` when a baseline exists and
@@ -151,25 +188,35 @@ def freeze_baseline(params, *, path=None, force: bool = False,
     from ctgstats.surveys.analysis import analyse
 
     spec = params.indicators
-    target = Path(path) if path is not None else (
-        resolve_path(spec.baseline) if spec.baseline else None)
+    target = (
+        Path(path) if path is not None else (resolve_path(spec.baseline) if spec.baseline else None)
+    )
     if target is None:
         raise BaselineError("indicators.baseline: give the T0 file to write (or --output)")
     if target.exists() and not force:
         raise BaselineError(
             f"{target}: a T0 baseline is already frozen here; it is never rewritten "
-            "silently. Use --force to freeze again (the current file is kept as a backup).")
+            "silently. Use --force to freeze again (the current file is kept as a backup)."
+        )
     portrait = build_portrait(params)
     analyses = {s.id: analyse(s, portrait=portrait) for s in params.surveys}
     registry = load_registry(*[resolve_path(p) for p in spec.registry])
-    measures = current_measures(registry, portrait=portrait,
-                                user_tables=[resolve_path(p) for p in spec.user_tables],
-                                analyses=analyses)
+    measures = current_measures(
+        registry,
+        portrait=portrait,
+        user_tables=[resolve_path(p) for p in spec.user_tables],
+        analyses=analyses,
+    )
     values = t0_values(measures, registry, t0_year=spec.t0_year)
-    territory = {"level": portrait.territory.level.value, "code": portrait.territory.code,
-                 "name": portrait.territory.label, "cog_year": portrait.cog_year}
-    return write_baseline(target, values, territory=territory, force=force,
-                          params_sha256=params_sha256)
+    territory = {
+        "level": portrait.territory.level.value,
+        "code": portrait.territory.code,
+        "name": portrait.territory.label,
+        "cog_year": portrait.cog_year,
+    }
+    return write_baseline(
+        target, values, territory=territory, force=force, params_sha256=params_sha256
+    )
 
 
 def followup_from_params(params: Mapping[str, Any]):
@@ -180,6 +227,7 @@ def followup_from_params(params: Mapping[str, Any]):
 
     validated = parse_params(dict(params))
     portrait = build_portrait(validated)
-    analyses = {s.id: analyse(s, portrait=portrait) for s in validated.surveys
-                if s.year is not None}
+    analyses = {
+        s.id: analyse(s, portrait=portrait) for s in validated.surveys if s.year is not None
+    }
     return portrait, build_followup(validated, portrait=portrait, analyses=analyses)

@@ -18,16 +18,40 @@ import pandas as pd
 from ctgstats.data.registry import Registry
 from ctgstats.indicators.usertables import read_user_table
 
-MEASURE_COLUMNS = ["indicateur", "territoire", "niveau", "code", "annee", "valeur", "n_eff",
-                   "source", "fichiers"]
+MEASURE_COLUMNS = [
+    "indicateur",
+    "territoire",
+    "niveau",
+    "code",
+    "annee",
+    "valeur",
+    "n_eff",
+    "source",
+    "fichiers",
+]
 
 
-def _row(indicator: str, territory, year, value, *, source: str, n_eff=None,
-         files: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
-    return {"indicateur": indicator, "territoire": territory.id,
-            "niveau": territory.level.value, "code": territory.code, "annee": int(year),
-            "valeur": float(value), "n_eff": n_eff, "source": source,
-            "fichiers": ";".join(f"{name}={sha}" for name, sha in files)}
+def _row(
+    indicator: str,
+    territory,
+    year,
+    value,
+    *,
+    source: str,
+    n_eff=None,
+    files: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    return {
+        "indicateur": indicator,
+        "territoire": territory.id,
+        "niveau": territory.level.value,
+        "code": territory.code,
+        "annee": int(year),
+        "valeur": float(value),
+        "n_eff": n_eff,
+        "source": source,
+        "fichiers": ";".join(f"{name}={sha}" for name, sha in files),
+    }
 
 
 def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
@@ -48,13 +72,22 @@ def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
             chosen = rows_of[rows_of["annee"] == main].assign(annee=str(portrait.last_year))
         for territory in portrait.territories:
             for item in chosen[chosen["territoire"] == territory.id].itertuples():
-                rows.append(_row(indicator.id, territory, item.annee, item.valeur,
-                                 source=item.source, files=files))
+                rows.append(
+                    _row(
+                        indicator.id,
+                        territory,
+                        item.annee,
+                        item.valeur,
+                        source=item.source,
+                        files=files,
+                    )
+                )
     return rows
 
 
-def user_table_measures(registry: Registry, paths: Sequence[Path],
-                        territories: Sequence[Any]) -> list[dict[str, Any]]:
+def user_table_measures(
+    registry: Registry, paths: Sequence[Path], territories: Sequence[Any]
+) -> list[dict[str, Any]]:
     """Indicators of the analyst's local data files, for the portrayed territories."""
     from ctgstats.data.cache import file_sha256
 
@@ -67,13 +100,22 @@ def user_table_measures(registry: Registry, paths: Sequence[Path],
             territory = by_key.get((item.niveau, item.code))
             if territory is None:
                 continue
-            rows.append(_row(item.indicateur, territory, item.annee, item.valeur,
-                             source=item.source, files=[(Path(path).name, sha)]))
+            rows.append(
+                _row(
+                    item.indicateur,
+                    territory,
+                    item.annee,
+                    item.valeur,
+                    source=item.source,
+                    files=[(Path(path).name, sha)],
+                )
+            )
     return rows
 
 
-def survey_measures(registry: Registry, analyses: Mapping[str, Any], territory
-                    ) -> list[dict[str, Any]]:
+def survey_measures(
+    registry: Registry, analyses: Mapping[str, Any], territory
+) -> list[dict[str, Any]]:
     """Survey-based indicators: share (%) choosing the codes, for each wave."""
     from ctgstats.data.cache import file_sha256
     from ctgstats.surveys.sentences import chosen_share
@@ -87,23 +129,37 @@ def survey_measures(registry: Registry, analyses: Mapping[str, Any], territory
             if analysis.spec.series_id != formula.survey or analysis.spec.year is None:
                 continue
             question = analysis.codebook.question(formula.question)
-            share = chosen_share(analysis.data, question, list(formula.codes),
-                                 weights=analysis.weights)
-            source = (f"{analysis.codebook.survey.title} ({analysis.spec.year}, "
-                      f"{'pondéré' if analysis.weighted else 'non pondéré'})")
+            share = chosen_share(
+                analysis.data, question, list(formula.codes), weights=analysis.weights
+            )
+            source = (
+                f"{analysis.codebook.survey.title} ({analysis.spec.year}, "
+                f"{'pondéré' if analysis.weighted else 'non pondéré'})"
+            )
             files = [(analysis.export_path.name, file_sha256(analysis.export_path))]
-            rows.append(_row(indicator.id, territory, analysis.spec.year, 100 * share.share,
-                             source=source, n_eff=share.n_eff, files=files))
+            rows.append(
+                _row(
+                    indicator.id,
+                    territory,
+                    analysis.spec.year,
+                    100 * share.share,
+                    source=source,
+                    n_eff=share.n_eff,
+                    files=files,
+                )
+            )
     return rows
 
 
-def current_measures(registry: Registry, *, portrait, user_tables: Sequence[Path],
-                     analyses: Mapping[str, Any]) -> pd.DataFrame:
+def current_measures(
+    registry: Registry, *, portrait, user_tables: Sequence[Path], analyses: Mapping[str, Any]
+) -> pd.DataFrame:
     """Every measure available now, for the territory and its comparators."""
     rows = portrait_measures(registry, portrait)
     rows += user_table_measures(registry, user_tables, portrait.territories)
     rows += survey_measures(registry, analyses, portrait.territory)
     frame = pd.DataFrame(rows, columns=MEASURE_COLUMNS)
     frame["n_eff"] = frame["n_eff"].astype("float64")
-    return frame.sort_values(["indicateur", "territoire", "annee"], kind="stable",
-                             ignore_index=True)
+    return frame.sort_values(
+        ["indicateur", "territoire", "annee"], kind="stable", ignore_index=True
+    )

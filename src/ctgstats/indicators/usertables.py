@@ -70,12 +70,31 @@ __all__ = [
 TEMPLATE_PATH = Path(__file__).resolve().parents[1] / "data" / "modele_table_indicateurs.csv"
 """The documented template shipped with ctgstats."""
 
-TEMPLATE_COLUMNS = ["indicateur", "code", "niveau", "periode", "valeur", "numerateur",
-                    "denominateur", "source", "commentaire"]
+TEMPLATE_COLUMNS = [
+    "indicateur",
+    "code",
+    "niveau",
+    "periode",
+    "valeur",
+    "numerateur",
+    "denominateur",
+    "source",
+    "commentaire",
+]
 REQUIRED_COLUMNS = ["indicateur", "code", "niveau", "periode", "valeur", "source"]
 OPTIONAL_COLUMNS = ["numerateur", "denominateur", "commentaire"]
-VALUE_COLUMNS = ["indicateur", "niveau", "code", "annee", "valeur", "numerateur",
-                 "denominateur", "source", "fichier", "ligne"]
+VALUE_COLUMNS = [
+    "indicateur",
+    "niveau",
+    "code",
+    "annee",
+    "valeur",
+    "numerateur",
+    "denominateur",
+    "source",
+    "fichier",
+    "ligne",
+]
 PROBLEM_COLUMNS = ["ligne", "colonne", "valeur", "probleme"]
 
 LEVELS = ("commune", "epci", "departement", "region", "france")
@@ -138,16 +157,20 @@ def parse_number(text: str) -> float:
     if compact.endswith("%"):
         raise ValueError("écrire le nombre sans le symbole % (ex. 17,9)")
     if "," in compact and "." in compact:
-        raise ValueError("séparateurs ambigus (virgule et point) : écrire le nombre sans "
-                         "séparateur de milliers, avec une virgule ou un point décimal "
-                         "(ex. 1234,5)")
+        raise ValueError(
+            "séparateurs ambigus (virgule et point) : écrire le nombre sans "
+            "séparateur de milliers, avec une virgule ou un point décimal "
+            "(ex. 1234,5)"
+        )
     if compact.count(",") > 1:
-        raise ValueError("plusieurs virgules : écrire le nombre sans séparateur de milliers "
-                         "(ex. 1234,5)")
+        raise ValueError(
+            "plusieurs virgules : écrire le nombre sans séparateur de milliers (ex. 1234,5)"
+        )
     compact = compact.replace(",", ".")
     if not _NUMBER.fullmatch(compact):
-        raise ValueError("nombre illisible : écrire un nombre (ex. 1234 ou 17,96), sans "
-                         "texte ni unité")
+        raise ValueError(
+            "nombre illisible : écrire un nombre (ex. 1234 ou 17,96), sans texte ni unité"
+        )
     value = float(compact)
     if not math.isfinite(value):
         raise ValueError("nombre illisible")
@@ -203,8 +226,10 @@ def parse_period(text: str) -> int:
             raise ValueError("période dont la fin ne suit pas le début (ex. 2022-2023)")
         _check_year(start)
         return _check_year(end)
-    raise ValueError("période illisible : écrire une année (2022), une date (2022-12-31) ou "
-                     "une période (2022-2023, comptée en 2023)")
+    raise ValueError(
+        "période illisible : écrire une année (2022), une date (2022-12-31) ou "
+        "une période (2022-2023, comptée en 2023)"
+    )
 
 
 # --------------------------------------------------------------------------- reading
@@ -233,11 +258,12 @@ def _decode(path: Path, raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
+        line = raw[: error.start].count(b"\n") + 1
         raise UserTableError(
             f"{path} : ligne {line} : le fichier n'est pas encodé en UTF-8 (octet "
             f"{raw[error.start]:#04x}) ; l'enregistrer en « CSV UTF-8 » (Excel : Enregistrer "
-            "sous > CSV UTF-8) ou en .xlsx") from None
+            "sous > CSV UTF-8) ou en .xlsx"
+        ) from None
 
 
 def _delimiter(text: str) -> str:
@@ -258,23 +284,28 @@ def _read_csv(path: Path) -> _Raw:
             previous_end = reader.line_num
             if header is None:
                 if not any(c.strip() for c in cells):
-                    raise UserTableError(f"{path} : ligne {start} : la première ligne doit "
-                                         "être l'en-tête (indicateur, code, niveau …)")
+                    raise UserTableError(
+                        f"{path} : ligne {start} : la première ligne doit "
+                        "être l'en-tête (indicateur, code, niveau …)"
+                    )
                 header = cells
                 continue
             if not any(c.strip() for c in cells):
                 continue
-            extra = [c for c in cells[len(header):] if c.strip()]
+            extra = [c for c in cells[len(header) :] if c.strip()]
             if extra:
                 overflow[start] = extra[0]
-            rows.append((cells + [""] * len(header))[:len(header)])
+            rows.append((cells + [""] * len(header))[: len(header)])
             lines.append(start)
     except csv.Error as error:
-        raise UserTableError(f"{path} : ligne {reader.line_num} : CSV illisible ({error}) ; "
-                             "vérifier les guillemets") from None
+        raise UserTableError(
+            f"{path} : ligne {reader.line_num} : CSV illisible ({error}) ; vérifier les guillemets"
+        ) from None
     if header is None:
-        raise UserTableError(f"{path} : fichier vide ; la première ligne doit être l'en-tête "
-                             f"({', '.join(TEMPLATE_COLUMNS)})")
+        raise UserTableError(
+            f"{path} : fichier vide ; la première ligne doit être l'en-tête "
+            f"({', '.join(TEMPLATE_COLUMNS)})"
+        )
     return _Raw(header, rows, lines, set(), overflow)
 
 
@@ -306,9 +337,11 @@ def _read_xlsx(path: Path) -> _Raw:
         iterator = sheet.iter_rows(values_only=True)
         first = next(iterator, None)
         if first is None or not any(v not in (None, "") for v in first):
-            raise UserTableError(f"{path} : ligne 1 de la feuille « {sheet.title} » : la "
-                                 "première ligne doit être l'en-tête (indicateur, code, "
-                                 "niveau …)")
+            raise UserTableError(
+                f"{path} : ligne 1 de la feuille « {sheet.title} » : la "
+                "première ligne doit être l'en-tête (indicateur, code, "
+                "niveau …)"
+            )
         width = max(i for i, v in enumerate(first) if v not in (None, "")) + 1
         header = [_cell_text(v) for v in first[:width]]
         code_index = next((i for i, h in enumerate(header) if _plain(h) == "code"), None)
@@ -320,8 +353,11 @@ def _read_xlsx(path: Path) -> _Raw:
             extra = [v for v in row[width:] if v not in (None, "")]
             if extra:
                 overflow[number] = _cell_text(extra[0])
-            if code_index is not None and isinstance(cells[code_index], (int, float)) \
-                    and not isinstance(cells[code_index], bool):
+            if (
+                code_index is not None
+                and isinstance(cells[code_index], (int, float))
+                and not isinstance(cells[code_index], bool)
+            ):
                 numeric.add(number)
             rows.append([_cell_text(v) for v in cells])
             lines.append(number)
@@ -338,8 +374,10 @@ def _columns(path: Path, header: list[str]) -> tuple[dict[str, int], list[dict[s
     for index, name in enumerate(names):
         if name in TEMPLATE_COLUMNS:
             if name in positions:
-                raise UserTableError(f"{path} : ligne 1 : la colonne « {header[index]} » "
-                                     "figure deux fois dans l'en-tête")
+                raise UserTableError(
+                    f"{path} : ligne 1 : la colonne « {header[index]} » "
+                    "figure deux fois dans l'en-tête"
+                )
             positions[name] = index
     unknown = [n for n in names if n and n not in TEMPLATE_COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in positions]
@@ -351,14 +389,21 @@ def _columns(path: Path, header: list[str]) -> tuple[dict[str, int], list[dict[s
         raise UserTableError(
             f"{path} : ligne 1 : colonne(s) obligatoire(s) absente(s) de l'en-tête : "
             f"{', '.join(hints)} ; en-tête attendu : {','.join(TEMPLATE_COLUMNS)} "
-            f"(modèle : ctgstats/data/modele_table_indicateurs.csv)")
+            f"(modèle : ctgstats/data/modele_table_indicateurs.csv)"
+        )
     for name in unknown:
-        close = difflib.get_close_matches(name, [c for c in OPTIONAL_COLUMNS
-                                                 if c not in positions], n=1, cutoff=0.7)
+        close = difflib.get_close_matches(
+            name, [c for c in OPTIONAL_COLUMNS if c not in positions], n=1, cutoff=0.7
+        )
         if close:
-            problems.append({"ligne": 1, "colonne": name, "valeur": name,
-                             "probleme": f"colonne inconnue, ignorée : vouliez-vous dire "
-                                         f"« {close[0]} » ?"})
+            problems.append(
+                {
+                    "ligne": 1,
+                    "colonne": name,
+                    "valeur": name,
+                    "probleme": f"colonne inconnue, ignorée : vouliez-vous dire « {close[0]} » ?",
+                }
+            )
     return positions, problems
 
 
@@ -368,46 +413,61 @@ def _code_hint(level: Level, code: str, numeric: bool) -> str:
     if width and code.isdigit() and len(code) < width:
         hint = f" ; zéro initial perdu ? (« {code.zfill(width)} »)"
     if numeric:
-        hint += (" ; la cellule du classeur est un nombre : saisir le code comme du texte "
-                 "(format de cellule « Texte »)")
+        hint += (
+            " ; la cellule du classeur est un nombre : saisir le code comme du texte "
+            "(format de cellule « Texte »)"
+        )
     return hint
 
 
-def _row_problems(cells: dict[str, str], *, line: int, registry: Registry,
-                  numeric_code: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _row_problems(
+    cells: dict[str, str], *, line: int, registry: Registry, numeric_code: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Parsed fields of one row and its problems (empty list when the row is good)."""
     problems: list[dict[str, Any]] = []
 
     def problem(column: str, message: str) -> None:
-        problems.append({"ligne": line, "colonne": column, "valeur": cells.get(column, ""),
-                         "probleme": message})
+        problems.append(
+            {"ligne": line, "colonne": column, "valeur": cells.get(column, ""), "probleme": message}
+        )
 
     parsed: dict[str, Any] = {}
     indicator_id = cells["indicateur"].strip()
     indicator = None
     if not indicator_id:
-        problem("indicateur", "indicateur manquant : écrire l'identifiant du registre (ex. "
-                              "allocataires_caf)")
+        problem(
+            "indicateur",
+            "indicateur manquant : écrire l'identifiant du registre (ex. allocataires_caf)",
+        )
     elif indicator_id not in registry:
         close = registry.close_matches(indicator_id)
         hint = f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
-        problem("indicateur", f"indicateur inconnu du registre{hint} (pour un nouvel "
-                              "indicateur, l'ajouter dans un registre YAML déclaré dans "
-                              "indicators.registry)")
+        problem(
+            "indicateur",
+            f"indicateur inconnu du registre{hint} (pour un nouvel "
+            "indicateur, l'ajouter dans un registre YAML déclaré dans "
+            "indicators.registry)",
+        )
     else:
         indicator = registry.get(indicator_id)
         if indicator.source.kind != "user_table":
-            problem("indicateur", f"l'indicateur « {indicator_id} » est calculé par ctgstats "
-                                  f"({indicator.source.name}) : il ne se saisit pas dans une "
-                                  "table locale")
+            problem(
+                "indicateur",
+                f"l'indicateur « {indicator_id} » est calculé par ctgstats "
+                f"({indicator.source.name}) : il ne se saisit pas dans une "
+                "table locale",
+            )
             indicator = None
     parsed["indicateur"] = indicator_id
 
     level_text = _plain(cells["niveau"])
     level = None
     if level_text not in LEVELS:
-        problem("niveau", f"niveau {'manquant' if not level_text else 'inconnu'} : écrire "
-                          f"{', '.join(LEVELS[:-1])} ou {LEVELS[-1]}")
+        problem(
+            "niveau",
+            f"niveau {'manquant' if not level_text else 'inconnu'} : écrire "
+            f"{', '.join(LEVELS[:-1])} ou {LEVELS[-1]}",
+        )
     else:
         level = Level(level_text)
     parsed["niveau"] = level_text
@@ -416,15 +476,21 @@ def _row_problems(cells: dict[str, str], *, line: int, registry: Registry,
     if not code:
         problem("code", "code manquant : écrire le code officiel du territoire (texte)")
     elif level is not None and not is_valid_code(level, code):
-        problem("code", f"code mal formé pour le niveau {level.value} (attendu : "
-                        f"{CODE_SHAPES[level]}){_code_hint(level, code, numeric_code)}")
+        problem(
+            "code",
+            f"code mal formé pour le niveau {level.value} (attendu : "
+            f"{CODE_SHAPES[level]}){_code_hint(level, code, numeric_code)}",
+        )
     parsed["code"] = code
 
     try:
         parsed["annee"] = parse_period(cells["periode"]) if cells["periode"].strip() else None
         if parsed["annee"] is None:
-            problem("periode", "période manquante : écrire une année (2022), une date "
-                               "(2022-12-31) ou une période (2022-2023)")
+            problem(
+                "periode",
+                "période manquante : écrire une année (2022), une date "
+                "(2022-12-31) ou une période (2022-2023)",
+            )
     except ValueError as error:
         parsed["annee"] = None
         problem("periode", str(error))
@@ -438,12 +504,18 @@ def _row_problems(cells: dict[str, str], *, line: int, registry: Registry,
                 numbers[column] = parse_number(text)
             except ValueError as error:
                 problem(column, str(error))
-    value, numerator, denominator = (numbers["valeur"], numbers["numerateur"],
-                                     numbers["denominateur"])
+    value, numerator, denominator = (
+        numbers["valeur"],
+        numbers["numerateur"],
+        numbers["denominateur"],
+    )
     given = {c: bool(cells.get(c, "").strip()) for c in ("valeur", "numerateur", "denominateur")}
     if given["numerateur"] != given["denominateur"]:
-        alone, other = (("numerateur", "denominateur") if given["numerateur"]
-                        else ("denominateur", "numerateur"))
+        alone, other = (
+            ("numerateur", "denominateur")
+            if given["numerateur"]
+            else ("denominateur", "numerateur")
+        )
         problem(alone, f"{alone} sans {other} : donner les deux, ou aucun des deux")
     elif numerator is not None and denominator is not None:
         scale = indicator.formula.scale if indicator is not None else None
@@ -454,21 +526,28 @@ def _row_problems(cells: dict[str, str], *, line: int, registry: Registry,
             shown = f"{expected:.6g}".replace(".", ",")
             if value is None and not given["valeur"]:
                 value = expected
-            elif value is not None and abs(value - expected) > TOLERANCE * abs(expected) \
-                    + 1e-12:
-                problem("valeur", f"valeur incohérente avec numerateur / denominateur × "
-                                  f"{scale:g} = {shown} (écart de plus de 0,5 %) : "
-                                  "corriger la valeur, le numérateur ou le dénominateur")
+            elif value is not None and abs(value - expected) > TOLERANCE * abs(expected) + 1e-12:
+                problem(
+                    "valeur",
+                    f"valeur incohérente avec numerateur / denominateur × "
+                    f"{scale:g} = {shown} (écart de plus de 0,5 %) : "
+                    "corriger la valeur, le numérateur ou le dénominateur",
+                )
     if not given["valeur"] and not (given["numerateur"] and given["denominateur"]):
-        problem("valeur", "valeur manquante : écrire la valeur, ou le numérateur et le "
-                          "dénominateur (une donnée secrète ou inconnue ne se saisit pas : "
-                          "supprimer la ligne)")
+        problem(
+            "valeur",
+            "valeur manquante : écrire la valeur, ou le numérateur et le "
+            "dénominateur (une donnée secrète ou inconnue ne se saisit pas : "
+            "supprimer la ligne)",
+        )
     parsed.update(valeur=value, numerateur=numerator, denominateur=denominator)
 
     source = cells["source"].strip()
     if not source:
-        problem("source", "source manquante : indiquer l'origine de la donnée (ex. « CAF, "
-                          "données au 31/12 »)")
+        problem(
+            "source",
+            "source manquante : indiquer l'origine de la donnée (ex. « CAF, données au 31/12 »)",
+        )
     parsed["source"] = source
     return parsed, problems
 
@@ -484,25 +563,34 @@ def _duplicate_problems(parsed: list[tuple[int, dict[str, Any]]]) -> list[dict[s
             continue
         for line in lines:
             others = ", ".join(str(x) for x in lines if x != line)
-            problems.append({
-                "ligne": line, "colonne": _KEY_COLUMNS,
-                "valeur": f"{key[0]} | {key[1]} | {key[2]} | {key[3]}",
-                "probleme": f"doublon : même indicateur, niveau, code et année ({key[3]}) "
-                            f"qu'à la ligne {others} ; ne garder qu'une valeur par année "
-                            "(une période 2022-2023 compte pour 2023)"})
+            problems.append(
+                {
+                    "ligne": line,
+                    "colonne": _KEY_COLUMNS,
+                    "valeur": f"{key[0]} | {key[1]} | {key[2]} | {key[3]}",
+                    "probleme": f"doublon : même indicateur, niveau, code et année ({key[3]}) "
+                    f"qu'à la ligne {others} ; ne garder qu'une valeur par année "
+                    "(une période 2022-2023 compte pour 2023)",
+                }
+            )
     return problems
 
 
 def _message(path: Path, problems: pd.DataFrame) -> str:
-    lines = [(f"{path} : {len(problems)} problème(s) dans la table d'indicateurs "
-             f"(ligne 1 = en-tête) :")]
+    lines = [
+        (f"{path} : {len(problems)} problème(s) dans la table d'indicateurs (ligne 1 = en-tête) :")
+    ]
     for row in problems.head(_MAX_LISTED).itertuples():
-        lines.append(f"  - ligne {row.ligne}, colonne « {row.colonne} », valeur "
-                     f"« {row.valeur} » : {row.probleme}")
+        lines.append(
+            f"  - ligne {row.ligne}, colonne « {row.colonne} », valeur "
+            f"« {row.valeur} » : {row.probleme}"
+        )
     if len(problems) > _MAX_LISTED:
         lines.append(f"  … et {len(problems) - _MAX_LISTED} autre(s) problème(s)")
-    lines.append("Corriger ces lignes (modèle et règles : docs/table_indicateurs.md), ou lire "
-                 "la table en mode non strict pour écarter les lignes invalides et les signaler.")
+    lines.append(
+        "Corriger ces lignes (modèle et règles : docs/table_indicateurs.md), ou lire "
+        "la table en mode non strict pour écarter les lignes invalides et les signaler."
+    )
     return "\n".join(lines)
 
 
@@ -517,8 +605,7 @@ def _value_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def read_user_table(path: Path | str, *, registry: Registry, strict: bool = True
-                    ) -> UserTable:
+def read_user_table(path: Path | str, *, registry: Registry, strict: bool = True) -> UserTable:
     """Read a local data table in the ctgstats template.
 
     Parameters
@@ -555,22 +642,29 @@ def read_user_table(path: Path | str, *, registry: Registry, strict: bool = True
     elif suffix == ".xlsx":
         raw = _read_xlsx(path)
     else:
-        raise UserTableError(f"{path} : format « {suffix or '(sans extension)'} » non pris "
-                             "en charge : enregistrer la table en .csv (UTF-8) ou en .xlsx")
+        raise UserTableError(
+            f"{path} : format « {suffix or '(sans extension)'} » non pris "
+            "en charge : enregistrer la table en .csv (UTF-8) ou en .xlsx"
+        )
     positions, problems = _columns(path, raw.header)
     parsed: list[tuple[int, dict[str, Any]]] = []
     bad_lines: set[int] = set()
     for cells, line in zip(raw.rows, raw.lines, strict=True):
         named = {column: cells[index] for column, index in positions.items()}
-        fields, row_problems = _row_problems(named, line=line, registry=registry,
-                                             numeric_code=line in raw.numeric_codes)
+        fields, row_problems = _row_problems(
+            named, line=line, registry=registry, numeric_code=line in raw.numeric_codes
+        )
         if line in raw.overflow:
-            row_problems.append({
-                "ligne": line, "colonne": "(au-delà de l'en-tête)",
-                "valeur": raw.overflow[line],
-                "probleme": "valeur au-delà de la dernière colonne de l'en-tête : une virgule "
-                            "décimale dans un fichier séparé par des virgules ? Mettre la "
-                            "valeur entre guillemets, ou séparer les colonnes par « ; »"})
+            row_problems.append(
+                {
+                    "ligne": line,
+                    "colonne": "(au-delà de l'en-tête)",
+                    "valeur": raw.overflow[line],
+                    "probleme": "valeur au-delà de la dernière colonne de l'en-tête : une virgule "
+                    "décimale dans un fichier séparé par des virgules ? Mettre la "
+                    "valeur entre guillemets, ou séparer les colonnes par « ; »",
+                }
+            )
         problems.extend(row_problems)
         if row_problems:
             bad_lines.add(line)
@@ -582,6 +676,9 @@ def read_user_table(path: Path | str, *, registry: Registry, strict: bool = True
     problem_frame = _problem_frame(sorted(problems, key=lambda p: p["ligne"]))
     if strict and not problem_frame.empty:
         raise UserTableError(_message(path, problem_frame), problem_frame)
-    rows = [{**fields, "fichier": path.name, "ligne": line}
-            for line, fields in parsed if line not in bad_lines]
+    rows = [
+        {**fields, "fichier": path.name, "ligne": line}
+        for line, fields in parsed
+        if line not in bad_lines
+    ]
     return UserTable(path=path, values=_value_frame(rows), problems=problem_frame)

@@ -8,26 +8,31 @@ import math
 import pandas as pd
 from IPython.display import HTML
 
-from ctgstats.present import display as ctg_display
-from ctgstats.present.formatting import NBSP, fr_number, fr_signed
+from ctgstats.data.registry import THEMES
 from ctgstats.indicators.evaluation import ALL_STATUSES, STATUSES, status_colour
 from ctgstats.indicators.followup import FollowUp
-from ctgstats.data.registry import THEMES
+from ctgstats.present import display as ctg_display
+from ctgstats.present.formatting import NBSP, fr_number, fr_signed
 
 
 def _value(value: float, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n.d."
     decimals = 0 if float(value).is_integer() or (unit == "€" and abs(value) >= 100) else 1
-    return f"{fr_number(value, decimals)}{NBSP}{unit}" if unit != "nombre" else \
-        fr_number(value, decimals)
+    return (
+        f"{fr_number(value, decimals)}{NBSP}{unit}"
+        if unit != "nombre"
+        else fr_number(value, decimals)
+    )
 
 
 def _badge(status: str) -> str:
     colour = status_colour(status)
     text_colour = "#FFFFFF" if status in ("atteint", "en recul") else "#1A1A1A"
-    return (f'<span class="ctg-status" style="background:{colour};color:{text_colour};'
-            f'padding:2px 8px;border-radius:10px;white-space:nowrap">{html.escape(status)}</span>')
+    return (
+        f'<span class="ctg-status" style="background:{colour};color:{text_colour};'
+        f'padding:2px 8px;border-radius:10px;white-space:nowrap">{html.escape(status)}</span>'
+    )
 
 
 def header(followup: FollowUp, portrait) -> HTML:
@@ -35,9 +40,11 @@ def header(followup: FollowUp, portrait) -> HTML:
     parts = [ctg_display.fictional_banner().data] if portrait.fictional else []
     if followup.baseline is not None:
         meta = followup.baseline.meta
-        parts.append(f"<p>T0 figé le {html.escape(str(meta.get('frozen_at', ''))[:10])} "
-                     f"(fichier {html.escape(followup.baseline.path.name)}, ctgstats "
-                     f"{html.escape(str(meta.get('ctgstats_version', '')))}).</p>")
+        parts.append(
+            f"<p>T0 figé le {html.escape(str(meta.get('frozen_at', ''))[:10])} "
+            f"(fichier {html.escape(followup.baseline.path.name)}, ctgstats "
+            f"{html.escape(str(meta.get('ctgstats_version', '')))}).</p>"
+        )
     for note in followup.notes:
         parts.append(f"<p><em>{html.escape(note)}</em></p>")
     present = set(followup.dashboard["statut"])
@@ -52,24 +59,33 @@ def dashboard(followup: FollowUp) -> HTML:
     for (fiche, theme), rows in followup.dashboard.groupby(["fiche", "theme"], sort=False):
         body = []
         for row in rows.itertuples():
-            t0 = f"{_value(row.t0_valeur, row.unite)} ({row.t0_annee})" \
-                if not pd.isna(row.t0_annee) else "n.d."
-            latest = f"{_value(row.derniere_valeur, row.unite)} ({row.derniere_annee})" \
-                if not pd.isna(row.derniere_annee) else "n.d."
+            t0 = (
+                f"{_value(row.t0_valeur, row.unite)} ({row.t0_annee})"
+                if not pd.isna(row.t0_annee)
+                else "n.d."
+            )
+            latest = (
+                f"{_value(row.derniere_valeur, row.unite)} ({row.derniere_annee})"
+                if not pd.isna(row.derniere_annee)
+                else "n.d."
+            )
             change = "—" if pd.isna(row.evolution) else fr_signed(row.evolution, 1)
             alert = f"<br><small>{html.escape(row.alertes)}</small>" if row.alertes else ""
             body.append(
                 f"<tr><td>{html.escape(row.libelle)}</td><td>{t0}</td>"
                 f"<td>{html.escape(row.cible_libelle)}</td><td>{latest}</td>"
                 f"<td style='text-align:right'>{change}</td><td>{_badge(row.statut)}"
-                f"<br><small>{html.escape(row.explication)}</small>{alert}</td></tr>")
+                f"<br><small>{html.escape(row.explication)}</small>{alert}</td></tr>"
+            )
         blocks.append(
             f"<h3>{html.escape(fiche)}</h3><p class='ctg-note'>Thème : "
             f"{html.escape(THEMES.get(str(theme), str(theme)))}</p>"
             "<table class='ctg-table'><thead><tr>"
             "<th>Indicateur</th><th>T0</th><th>Cible</th><th>Dernière valeur</th>"
             "<th>Évolution</th><th>Statut</th></tr></thead><tbody>"
-            + "".join(body) + "</tbody></table>")
+            + "".join(body)
+            + "</tbody></table>"
+        )
     return HTML("\n".join(blocks))
 
 
@@ -90,14 +106,15 @@ def findings(followup: FollowUp) -> HTML:
         sentences.append(
             f"{row.libelle} : {_value(row.t0_valeur, row.unite)} en {row.t0_annee}, "
             f"{_value(row.derniere_valeur, row.unite)} en {row.derniere_annee} "
-            f"({row.cible_libelle}) — {row.statut}.")
+            f"({row.cible_libelle}) — {row.statut}."
+        )
     return ctg_display.findings_list(sentences)
 
 
 def evolution_charts(followup: FollowUp, portrait):
     """Small multiples: each indicator of the plan over time, with the comparators."""
-    from ctgstats.portrait import charts
     from ctgstats.indicators.charts import small_multiples
+    from ctgstats.portrait import charts
 
     figure = small_multiples(followup, labels=portrait.labels)
     if figure is None:
@@ -114,8 +131,14 @@ def glossary(followup: FollowUp) -> HTML:
     return ctg_display.simple_table(table, caption="Définitions des indicateurs")
 
 
-GLOSSARY_HEADERS = {"libelle": "Indicateur", "definition": "Définition", "unite": "Unité",
-                    "source": "Source", "frequence": "Fréquence",
-                    "exploitation": "Exploitation du recensement",
-                    "ecart_minimal": "Écart minimal comparable", "polarite": "Sens souhaité",
-                    "themes": "Thèmes"}
+GLOSSARY_HEADERS = {
+    "libelle": "Indicateur",
+    "definition": "Définition",
+    "unite": "Unité",
+    "source": "Source",
+    "frequence": "Fréquence",
+    "exploitation": "Exploitation du recensement",
+    "ecart_minimal": "Écart minimal comparable",
+    "polarite": "Sens souhaité",
+    "themes": "Thèmes",
+}

@@ -51,8 +51,7 @@ STATUS_INTERRUPTED = "interrompu"  # only when the batch itself is interrupted (
 
 BATCH_MANIFEST = "batch-manifest.json"
 FINGERPRINT_KEY = "fingerprint"
-SUMMARY_COLUMNS = ["territoire", "statut", "duree_s", "notebook_en_echec", "cellule",
-                   "message"]
+SUMMARY_COLUMNS = ["territoire", "statut", "duree_s", "notebook_en_echec", "cellule", "message"]
 #: Settings of a base params file that belong to one territory: not carried over to the
 #: territories of an expansion.
 TERRITORY_SPECIFIC_NOTEBOOKS = ("03_enquete", "04_indicateurs")
@@ -133,12 +132,13 @@ def _not_in_composition(kind: str, code: str, known: Iterable[str], composition)
         hint = f" Codes proches : {', '.join(close)}."
     else:
         hint = f" {len(known)} codes présents, ex. {', '.join(known[:5])}."
-    return BatchError(f"{kind} {code!r} absent de la table de composition du COG "
-                      f"{composition.cog_year} ({composition.source}).{hint}")
+    return BatchError(
+        f"{kind} {code!r} absent de la table de composition du COG "
+        f"{composition.cog_year} ({composition.source}).{hint}"
+    )
 
 
-def expand_departement(base: Params, departement: str, *, level: str = "epci"
-                       ) -> list[BatchItem]:
+def expand_departement(base: Params, departement: str, *, level: str = "epci") -> list[BatchItem]:
     """Every EPCI (``level="epci"``) or commune (``level="commune"``) of a département.
 
     Taken from the composition table of the base params' data (``cog_year``); an EPCI
@@ -157,14 +157,15 @@ def expand_departement(base: Params, departement: str, *, level: str = "epci"
     if level not in ("epci", "commune"):
         raise BatchError(f"niveau {level!r} inconnu pour un département (epci ou commune)")
     if not is_valid_code(Level.DEPARTEMENT, departement):
-        raise BatchError(f"département {departement!r} : code mal formé (attendu "
-                         f"{CODE_SHAPES[Level.DEPARTEMENT]})")
+        raise BatchError(
+            f"département {departement!r} : code mal formé (attendu "
+            f"{CODE_SHAPES[Level.DEPARTEMENT]})"
+        )
     composition = _catalog(base).load_composition(base.cog_year)
     table = composition.table
     rows = table[table["departement"] == departement]
     if rows.empty:
-        raise _not_in_composition("département", departement, table["departement"],
-                                  composition)
+        raise _not_in_composition("département", departement, table["departement"], composition)
     codes = rows[level]
     codes = sorted({c for c in codes if c and c != NO_EPCI})
     return [_item(base, level, code, origin=f"departement:{departement}") for code in codes]
@@ -187,14 +188,18 @@ def expand_epci(base: Params, epci: str) -> list[BatchItem]:
     rows = table[table["epci"] == epci]
     if rows.empty:
         raise _not_in_composition("EPCI", epci, table["epci"], composition)
-    return [_item(base, "commune", code, origin=f"epci:{epci}")
-            for code in sorted(set(rows["commune"]))]
+    return [
+        _item(base, "commune", code, origin=f"epci:{epci}") for code in sorted(set(rows["commune"]))
+    ]
 
 
 def _item(base: Params, level: str, code: str, *, origin: str) -> BatchItem:
     source = f"{origin} → {level}:{code}"
-    return BatchItem(slug=f"{level}-{code}",
-                     params=_territory_params(base, level, code, source=source), source=source)
+    return BatchItem(
+        slug=f"{level}-{code}",
+        params=_territory_params(base, level, code, source=source),
+        source=source,
+    )
 
 
 def items_from_files(paths: Sequence[Path | str]) -> list[BatchItem]:
@@ -214,9 +219,11 @@ def items_from_files(paths: Sequence[Path | str]) -> list[BatchItem]:
     for entry in paths:
         entry = Path(entry)
         if entry.is_dir():
-            found = sorted(p for p in entry.iterdir()
-                           if p.suffix in (".yaml", ".yml") and p.is_file()
-                           and not p.name.startswith("."))
+            found = sorted(
+                p
+                for p in entry.iterdir()
+                if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")
+            )
             if not found:
                 raise BatchError(f"{entry} : aucun fichier de paramètres *.yaml dans ce dossier")
             files.extend(found)
@@ -229,8 +236,9 @@ def items_from_files(paths: Sequence[Path | str]) -> list[BatchItem]:
         try:
             params = load_params(path)
         except ParamsError as error:
-            items.append(BatchItem(slug=slugify(path.stem), params=None, source=str(path),
-                                   error=str(error)))
+            items.append(
+                BatchItem(slug=slugify(path.stem), params=None, source=str(path), error=str(error))
+            )
             continue
         items.append(BatchItem(slug=default_slug(params), params=params, source=str(path)))
     return items
@@ -271,8 +279,9 @@ def _discovered(folders: tuple[Path, ...], memo: dict | None) -> list:
     return found
 
 
-def input_files(params: Params, *, memo: dict | None = None,
-                cache_dir: Path | None = None) -> dict[str, str]:
+def input_files(
+    params: Params, *, memo: dict | None = None, cache_dir: Path | None = None
+) -> dict[str, str]:
     """``{role: sha256}`` of every input file a run of ``params`` would read.
 
     The INSEE files discovered in the data folders (keyed by source, vintage and level),
@@ -282,8 +291,8 @@ def input_files(params: Params, *, memo: dict | None = None,
     """
     from importlib import resources
 
-    from ctgstats.pipeline import runner
     from ctgstats.data.catalog import BUILTIN_MOVEMENTS, resolve_path
+    from ctgstats.pipeline import runner
 
     files: dict[str, str] = {}
     for found in _discovered(_data_folders(params, cache_dir=cache_dir), memo):
@@ -308,8 +317,7 @@ def input_files(params: Params, *, memo: dict | None = None,
     return files
 
 
-def fingerprint(item: BatchItem, *, memo: dict | None = None,
-                cache_dir: Path | None = None) -> str:
+def fingerprint(item: BatchItem, *, memo: dict | None = None, cache_dir: Path | None = None) -> str:
     """sha256 of what a territory's output depends on.
 
     Over: the injected params (:func:`ctgstats.pipeline.runner.injected_params`, JSON with sorted
@@ -327,9 +335,11 @@ def fingerprint(item: BatchItem, *, memo: dict | None = None,
 
     if item.params is None:
         raise ValueError(f"{item.source}: no valid params, no fingerprint")
-    payload = {"ctgstats": ctgstats.__version__,
-               "params": runner.injected_params(item.params),
-               "inputs": input_files(item.params, memo=memo, cache_dir=cache_dir)}
+    payload = {
+        "ctgstats": ctgstats.__version__,
+        "params": runner.injected_params(item.params),
+        "inputs": input_files(item.params, memo=memo, cache_dir=cache_dir),
+    }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -340,8 +350,11 @@ def previous_output(folder: Path) -> dict[str, Any] | None:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(manifest, dict) or manifest.get("status") != "success" \
-            or not (folder / "index.html").is_file():
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("status") != "success"
+        or not (folder / "index.html").is_file()
+    ):
         return None
     return manifest
 
@@ -455,34 +468,54 @@ def run_task(task: Task) -> ItemResult:
     start = time.perf_counter()
 
     def result(status: str, **fields: Any) -> ItemResult:
-        return ItemResult(slug=item.slug, source=item.source, status=status,
-                          duration_s=round(time.perf_counter() - start, 3),
-                          fingerprint=task.fingerprint, **fields)
+        return ItemResult(
+            slug=item.slug,
+            source=item.source,
+            status=status,
+            duration_s=round(time.perf_counter() - start, 3),
+            fingerprint=task.fingerprint,
+            **fields,
+        )
 
     if item.params is None:
         return result(STATUS_FAILED, message=item.error or "paramètres invalides")
     try:
-        plan = runner.plan_run(item.params, output_dir=task.output_dir,
-                               params_source=item.params_file, token=f"lot-{os.getpid()}")
-        folder = runner.run(plan, session=worker_session(),
-                            progress=lambda message: note_progress(task.output_dir,
-                                                                   item.slug, message))
+        plan = runner.plan_run(
+            item.params,
+            output_dir=task.output_dir,
+            params_source=item.params_file,
+            token=f"lot-{os.getpid()}",
+        )
+        folder = runner.run(
+            plan,
+            session=worker_session(),
+            progress=lambda message: note_progress(task.output_dir, item.slug, message),
+        )
     except runner.RunError as error:
         cause = error.__cause__
         message = str(error) if error.notebook or cause is None else _message(cause)
-        return result(STATUS_FAILED, notebook=error.notebook, cell=error.cell,
-                      message=message, output=str(error.kept) if error.kept else None)
+        return result(
+            STATUS_FAILED,
+            notebook=error.notebook,
+            cell=error.cell,
+            message=message,
+            output=str(error.kept) if error.kept else None,
+        )
     except (Exception, SystemExit) as error:  # noqa: BLE001 - one territory, reported
         return result(STATUS_FAILED, message=_message(error))
     name = None
     try:
         if task.fingerprint:
             stamp_fingerprint(folder, task.fingerprint)
-        name = json.loads((folder / "manifest.json").read_text(encoding="utf-8")
-                          ).get("territory", {}).get("name")
+        name = (
+            json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            .get("territory", {})
+            .get("name")
+        )
     except (OSError, ValueError) as error:
-        return result(STATUS_FAILED, message=f"empreinte non écrite : {_message(error)}",
-                      output=str(folder))
+        return result(
+            STATUS_FAILED, message=f"empreinte non écrite : {_message(error)}", output=str(folder)
+        )
     return result(STATUS_OK, output=str(folder), name=name)
 
 
@@ -510,10 +543,14 @@ class Executor(Protocol):
 
     def __exit__(self, *exc: object) -> None: ...
 
-    def map(self, fn: Callable[[Task], ItemResult], tasks: Sequence[Task], *,
-            started: Callable[[Task], None] | None = None,
-            tick: Callable[[], None] | None = None) -> Iterator[tuple[Task, Outcome]]:
-        ...
+    def map(
+        self,
+        fn: Callable[[Task], ItemResult],
+        tasks: Sequence[Task],
+        *,
+        started: Callable[[Task], None] | None = None,
+        tick: Callable[[], None] | None = None,
+    ) -> Iterator[tuple[Task, Outcome]]: ...
 
 
 class SerialExecutor:
@@ -568,8 +605,11 @@ class ProcessExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         self._pool = ProcessPoolExecutor(
-            max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker, initargs=(self.environment,))
+            max_workers=self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(self.environment,),
+        )
         return self._pool
 
     def __enter__(self) -> Self:
@@ -596,8 +636,7 @@ class ProcessExecutor:
                 running[future] = task
                 if started:
                     started(task)
-            done, _ = wait(running, return_when=FIRST_COMPLETED,
-                           timeout=1.0 if tick else None)
+            done, _ = wait(running, return_when=FIRST_COMPLETED, timeout=1.0 if tick else None)
             if not done and tick:
                 tick()
                 continue
@@ -634,8 +673,7 @@ def use_dask(scheduler: str) -> None:
     """Register ``executor="dask"`` for the Dask cluster whose scheduler is ``scheduler``."""
     from ctgstats.pipeline.dask_executor import DaskExecutor
 
-    register_executor("dask", lambda jobs, environment: DaskExecutor(
-        scheduler, jobs, environment))
+    register_executor("dask", lambda jobs, environment: DaskExecutor(scheduler, jobs, environment))
 
 
 # ----------------------------------------------------------------------------- batch
@@ -666,20 +704,32 @@ class BatchResult:
         return 1 if self.failed or self.interrupted else 0
 
     def counts(self) -> dict[str, int]:
-        return {status: sum(r.status == status for r in self.items)
-                for status in (STATUS_OK, STATUS_FAILED, STATUS_SKIPPED, STATUS_INTERRUPTED)}
+        return {
+            status: sum(r.status == status for r in self.items)
+            for status in (STATUS_OK, STATUS_FAILED, STATUS_SKIPPED, STATUS_INTERRUPTED)
+        }
 
     @property
     def summary(self) -> pd.DataFrame:
         """One row per territory: territoire, statut, duree_s, notebook_en_echec, cellule,
-        message."""
+        message.
+        """
         import pandas as pd
 
         frame = pd.DataFrame(
-            [{"territoire": r.slug, "statut": r.status, "duree_s": round(r.duration_s, 1),
-              "notebook_en_echec": r.notebook or "", "cellule": r.cell,
-              "message": r.message} for r in self.items],
-            columns=SUMMARY_COLUMNS)
+            [
+                {
+                    "territoire": r.slug,
+                    "statut": r.status,
+                    "duree_s": round(r.duration_s, 1),
+                    "notebook_en_echec": r.notebook or "",
+                    "cellule": r.cell,
+                    "message": r.message,
+                }
+                for r in self.items
+            ],
+            columns=SUMMARY_COLUMNS,
+        )
         frame["cellule"] = frame["cellule"].astype("Int64")
         return frame
 
@@ -688,8 +738,9 @@ def _now() -> str:
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
-def select(items: Sequence[BatchItem], *, only: Sequence[str] = (),
-           limit: int | None = None) -> list[BatchItem]:
+def select(
+    items: Sequence[BatchItem], *, only: Sequence[str] = (), limit: int | None = None
+) -> list[BatchItem]:
     """Items named in ``only`` (slugs, codes, ``level:code``, files), then the first
     ``limit``.
 
@@ -706,8 +757,9 @@ def select(items: Sequence[BatchItem], *, only: Sequence[str] = (),
             slugs = [item.slug for item in selected]
             close = sorted({c for o in unknown for c in difflib.get_close_matches(o, slugs)})
             hint = f" (proches : {', '.join(close)})" if close else ""
-            raise BatchError(f"--only : aucun territoire du lot ne correspond à "
-                             f"{', '.join(unknown)}{hint}")
+            raise BatchError(
+                f"--only : aucun territoire du lot ne correspond à {', '.join(unknown)}{hint}"
+            )
         selected = [item for item in selected if item.names() & set(wanted)]
     if limit is not None:
         if limit < 0:
@@ -723,9 +775,13 @@ def _duplicates(items: Sequence[BatchItem]) -> list[BatchItem]:
     for item in items:
         first = seen.get(item.slug) if item.params is not None else None
         if first is not None:
-            item = BatchItem(slug=item.slug, params=None, source=item.source,
-                             error=f"même dossier de sortie « {item.slug} » que {first.source} "
-                                   "(territoire ou slug en double) : non exécuté")
+            item = BatchItem(
+                slug=item.slug,
+                params=None,
+                source=item.source,
+                error=f"même dossier de sortie « {item.slug} » que {first.source} "
+                "(territoire ou slug en double) : non exécuté",
+            )
         elif item.params is not None:
             seen[item.slug] = item
         result.append(item)
@@ -754,9 +810,13 @@ def fetch_downloads(items: Sequence[BatchItem], *, cache_dir: Path) -> None:
             continue
 
 
-def prewarm(items: Sequence[BatchItem], *, cache_dir: Path,
-            say: Callable[[str], None] = lambda message: None,
-            memo: dict | None = None) -> int:
+def prewarm(
+    items: Sequence[BatchItem],
+    *,
+    cache_dir: Path,
+    say: Callable[[str], None] = lambda message: None,
+    memo: dict | None = None,
+) -> int:
     """Parse every INSEE file of the items' data folders once into the parquet cache.
 
     Every discovered file is parsed (not only those a run reads): later batches find them
@@ -802,8 +862,11 @@ def _line(result: ItemResult) -> str:
         return f"= {label} : {result.status}"
     where = ""
     if result.notebook:
-        where = f" [{result.notebook}" + (f", cellule {result.cell}" if result.cell is not None
-                                          else "") + "]"
+        where = (
+            f" [{result.notebook}"
+            + (f", cellule {result.cell}" if result.cell is not None else "")
+            + "]"
+        )
     return f"✗ {label} : {result.status}{where} — {_first_line(result.message)}"
 
 
@@ -816,34 +879,41 @@ def format_summary(result: BatchResult) -> str:
     """The summary table in French, with the counts and where the batch manifest is."""
     counts = result.counts()
     duration = f"{result.duration_s:.1f}".replace(".", ",")
-    head = (f"Bilan du lot : {len(result.items)} territoire(s) — {counts[STATUS_OK]} réussi(s), "
-            f"{counts[STATUS_FAILED]} en échec, {counts[STATUS_SKIPPED]} inchangé(s) "
-            f"(ignoré(s))"
-            + (f", {counts[STATUS_INTERRUPTED]} interrompu(s)" if counts[STATUS_INTERRUPTED]
-               else "")
-            + f" — {duration} s, {result.workers} processus ({result.executor})")
+    head = (
+        f"Bilan du lot : {len(result.items)} territoire(s) — {counts[STATUS_OK]} réussi(s), "
+        f"{counts[STATUS_FAILED]} en échec, {counts[STATUS_SKIPPED]} inchangé(s) "
+        f"(ignoré(s))"
+        + (f", {counts[STATUS_INTERRUPTED]} interrompu(s)" if counts[STATUS_INTERRUPTED] else "")
+        + f" — {duration} s, {result.workers} processus ({result.executor})"
+    )
     lines = [head]
     if result.items:
         import pandas as pd
 
-        frame = result.summary.rename(columns={
-            "territoire": "territoire", "statut": "statut", "duree_s": "durée (s)",
-            "notebook_en_echec": "notebook en échec", "cellule": "cellule",
-            "message": "message"})
+        frame = result.summary.rename(
+            columns={
+                "territoire": "territoire",
+                "statut": "statut",
+                "duree_s": "durée (s)",
+                "notebook_en_echec": "notebook en échec",
+                "cellule": "cellule",
+                "message": "message",
+            }
+        )
         frame["durée (s)"] = [f"{v:.1f}".replace(".", ",") for v in frame["durée (s)"]]
         frame["cellule"] = ["" if pd.isna(v) else str(int(v)) for v in frame["cellule"]]
         frame["message"] = [_first_line(m, 100) for m in frame["message"]]
         lines.append(frame.to_string(index=False))
     kept = [r for r in result.failed if r.output]
     if kept:
-        lines.append("Échecs conservés pour inspection : "
-                     + ", ".join(r.output for r in kept))
+        lines.append("Échecs conservés pour inspection : " + ", ".join(r.output for r in kept))
     lines.append(f"Manifeste du lot : {result.manifest_path}")
     return "\n".join(lines)
 
 
-def _write_manifest(result: BatchResult, *, force: bool, only: Sequence[str],
-                    limit: int | None, cache_dir: Path) -> None:
+def _write_manifest(
+    result: BatchResult, *, force: bool, only: Sequence[str], limit: int | None, cache_dir: Path
+) -> None:
     import ctgstats
 
     content = {
@@ -863,11 +933,21 @@ def _write_manifest(result: BatchResult, *, force: bool, only: Sequence[str],
         "interrupted": result.interrupted,
         "counts": result.counts(),
         "exit_code": result.exit_code,
-        "items": [{"territoire": r.slug, "source": r.source, "nom": r.name,
-                   "statut": r.status, "duree_s": round(r.duration_s, 3),
-                   "empreinte": r.fingerprint, "dossier": r.output,
-                   "notebook_en_echec": r.notebook, "cellule": r.cell,
-                   "message": r.message or None} for r in result.items],
+        "items": [
+            {
+                "territoire": r.slug,
+                "source": r.source,
+                "nom": r.name,
+                "statut": r.status,
+                "duree_s": round(r.duration_s, 3),
+                "empreinte": r.fingerprint,
+                "dossier": r.output,
+                "notebook_en_echec": r.notebook,
+                "cellule": r.cell,
+                "message": r.message or None,
+            }
+            for r in result.items
+        ],
     }
     path = result.manifest_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -876,12 +956,19 @@ def _write_manifest(result: BatchResult, *, force: bool, only: Sequence[str],
     os.replace(tmp, path)
 
 
-def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
-              jobs: int | None = None, force: bool = False, only: Sequence[str] = (),
-              limit: int | None = None, progress: bool = True,
-              executor: str | Executor = "process",
-              cache_dir: Path | None = None,
-              echo: Callable[[str], None] = print) -> BatchResult:
+def run_batch(
+    items: Sequence[BatchItem],
+    *,
+    output_dir: Path | str,
+    jobs: int | None = None,
+    force: bool = False,
+    only: Sequence[str] = (),
+    limit: int | None = None,
+    progress: bool = True,
+    executor: str | Executor = "process",
+    cache_dir: Path | None = None,
+    echo: Callable[[str], None] = print,
+) -> BatchResult:
     """Run many territories; a failing one never stops the others.
 
     Parameters
@@ -935,10 +1022,15 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
             previous = None if force or value is None else previous_output(folder)
             if previous is not None and previous.get(FINGERPRINT_KEY) == value:
                 name = (previous.get("territory") or {}).get("name")
-                results[n] = ItemResult(slug=item.slug, source=item.source,
-                                        status=STATUS_SKIPPED, fingerprint=value,
-                                        output=str(folder), name=name,
-                                        message="empreinte inchangée")
+                results[n] = ItemResult(
+                    slug=item.slug,
+                    source=item.source,
+                    status=STATUS_SKIPPED,
+                    fingerprint=value,
+                    output=str(folder),
+                    name=name,
+                    message="empreinte inchangée",
+                )
                 continue
         tasks.append(Task(item=item, output_dir=str(output_dir), fingerprint=value, index=n))
 
@@ -956,7 +1048,7 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
 
         bar = tqdm(total=len(selected), desc="Lot", unit="territoire", dynamic_ncols=True)
         bar.update(len(results))
-    say = (bar.write if bar is not None else (lambda message: None))
+    say = bar.write if bar is not None else (lambda message: None)
     for n in sorted(results):
         say(_line(results[n]))
 
@@ -966,7 +1058,8 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
         steps = current_steps(output_dir, sorted(running))
         return "en cours : " + ", ".join(
             f"{slug} ({step.removeprefix('exécution de ')})" if step else slug
-            for slug, step in steps.items())
+            for slug, step in steps.items()
+        )
 
     def started(task: Task) -> None:
         running.add(task.item.slug)
@@ -985,21 +1078,27 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
             for key in ("CTGSTATS_NOTEBOOKS_DIR", "CTGSTATS_OFFLINE"):
                 if os.environ.get(key):
                     environment[key] = os.environ[key]
-            runner_ = (EXECUTORS[kind](workers, environment) if isinstance(executor, str)
-                       else executor)
+            runner_ = (
+                EXECUTORS[kind](workers, environment) if isinstance(executor, str) else executor
+            )
             with runner_ as pool:
-                for task, outcome in pool.map(run_task, tasks, started=started,
-                                              tick=tick if bar is not None else None):
+                for task, outcome in pool.map(
+                    run_task, tasks, started=started, tick=tick if bar is not None else None
+                ):
                     if isinstance(outcome, BaseException):
                         outcome = ItemResult(
-                            slug=task.item.slug, source=task.item.source,
-                            status=STATUS_FAILED, fingerprint=task.fingerprint,
-                            message=f"processus de travail en erreur : {_message(outcome)}")
+                            slug=task.item.slug,
+                            source=task.item.source,
+                            status=STATUS_FAILED,
+                            fingerprint=task.fingerprint,
+                            message=f"processus de travail en erreur : {_message(outcome)}",
+                        )
                     results[task.index] = outcome
                     running.discard(task.item.slug)
                     if bar is not None:
-                        bar.set_postfix_str(describe() if running
-                                            else f"dernier : {outcome.slug}", refresh=False)
+                        bar.set_postfix_str(
+                            describe() if running else f"dernier : {outcome.slug}", refresh=False
+                        )
                         bar.update(1)
                     say(_line(outcome))
     except KeyboardInterrupt:
@@ -1010,13 +1109,24 @@ def run_batch(items: Sequence[BatchItem], *, output_dir: Path | str,
         shutil.rmtree(Path(output_dir) / PROGRESS_DIR, ignore_errors=True)
     for n, item in enumerate(selected):
         if n not in results:  # only after an interruption
-            results[n] = ItemResult(slug=item.slug, source=item.source,
-                                    status=STATUS_INTERRUPTED, message="lot interrompu")
-    result = BatchResult(items=[results[n] for n in range(len(selected))],
-                         output_dir=output_dir, manifest_path=output_dir / BATCH_MANIFEST,
-                         started_at=started_at, finished_at=_now(), jobs=jobs,
-                         executor=kind, workers=workers, duration_s=time.perf_counter() - clock,
-                         interrupted=interrupted)
+            results[n] = ItemResult(
+                slug=item.slug,
+                source=item.source,
+                status=STATUS_INTERRUPTED,
+                message="lot interrompu",
+            )
+    result = BatchResult(
+        items=[results[n] for n in range(len(selected))],
+        output_dir=output_dir,
+        manifest_path=output_dir / BATCH_MANIFEST,
+        started_at=started_at,
+        finished_at=_now(),
+        jobs=jobs,
+        executor=kind,
+        workers=workers,
+        duration_s=time.perf_counter() - clock,
+        interrupted=interrupted,
+    )
     _write_manifest(result, force=force, only=only, limit=limit, cache_dir=cache_dir)
     echo(format_summary(result))
     from ctgstats.publish import portal
@@ -1040,25 +1150,44 @@ EXIT_BAD_INPUT = 2
 
 def default_base() -> Params:
     """Territory-independent settings when no ``--base`` is given: ``params/demo.yaml``
-    (in the current folder, else the repository's), else the demo data with defaults."""
-    for path in (Path("params") / "demo.yaml",
-                 Path(__file__).resolve().parents[3] / "params" / "demo.yaml"):
+    (in the current folder, else the repository's), else the demo data with defaults.
+    """
+    for path in (
+        Path("params") / "demo.yaml",
+        Path(__file__).resolve().parents[3] / "params" / "demo.yaml",
+    ):
         if path.is_file():
             return load_params(path)
-    return parse_params({"territory": {"level": "epci", "code": "000000101"},
-                         "data_dirs": ["ctgstats:demo"]}, source="(défaut)")
+    return parse_params(
+        {"territory": {"level": "epci", "code": "000000101"}, "data_dirs": ["ctgstats:demo"]},
+        source="(défaut)",
+    )
 
 
-def build_items(params: Sequence[Path] = (), *, departement: str | None = None,
-                epci: str | None = None, base: Path | None = None,
-                level: str = "epci") -> list[BatchItem]:
+def build_items(
+    params: Sequence[Path] = (),
+    *,
+    departement: str | None = None,
+    epci: str | None = None,
+    base: Path | None = None,
+    level: str = "epci",
+) -> list[BatchItem]:
     """The items of ``ctgstats batch`` from its arguments (BatchError when they clash)."""
-    given = [name for name, value in (("PARAMS", bool(params)), ("--departement", departement),
-                                      ("--epci", epci)) if value]
+    given = [
+        name
+        for name, value in (
+            ("PARAMS", bool(params)),
+            ("--departement", departement),
+            ("--epci", epci),
+        )
+        if value
+    ]
     if len(given) != 1:
-        raise BatchError("donnez soit des fichiers ou dossiers de paramètres, soit "
-                         "--departement CODE, soit --epci CODE"
-                         + (f" (reçu : {', '.join(given)})" if given else ""))
+        raise BatchError(
+            "donnez soit des fichiers ou dossiers de paramètres, soit "
+            "--departement CODE, soit --epci CODE"
+            + (f" (reçu : {', '.join(given)})" if given else "")
+        )
     if params:
         if base is not None:
             raise BatchError("--base ne sert qu'avec --departement ou --epci")
@@ -1072,35 +1201,62 @@ def build_items(params: Sequence[Path] = (), *, departement: str | None = None,
 
 
 def batch_command(
-    params: Annotated[list[Path] | None, typer.Argument(
-        help="Params YAML files or folders of them (all *.yaml, sorted).")] = None,
-    departement: Annotated[str | None, typer.Option(
-        "--departement", help="Every EPCI (or commune, --level) of this département.")] = None,
-    epci: Annotated[str | None, typer.Option(
-        "--epci", help="Every commune of this EPCI.")] = None,
-    base: Annotated[Path | None, typer.Option(
-        "--base", help="Params file giving the territory-independent settings for "
-                       "--departement/--epci (default: params/demo.yaml).")] = None,
-    level: Annotated[BatchLevel, typer.Option(
-        "--level", help="Territories of --departement: epci or commune.")] = BatchLevel.epci,
-    only: Annotated[list[str] | None, typer.Option(
-        "--only", help="Only this territory: slug or code (repeatable).")] = None,
-    limit: Annotated[int | None, typer.Option(
-        "--limit", min=0, help="Only the first N territories (after --only).")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, help="Parallel workers (default: the number of CPUs).")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Run even the territories whose inputs are unchanged.")] = False,
-    output_dir: Annotated[Path, typer.Option(
-        "--output-dir", "-o", help="Output folder (default: outputs/).")] = Path("outputs"),
-    no_progress: Annotated[bool, typer.Option(
-        "--no-progress", help="No progress bar nor line per territory.")] = False,
-    executor: Annotated[str, typer.Option(
-        "--executor", help="process (default), serial (debugging) or dask (an existing "
-                           "Dask cluster, with --scheduler).")] = "process",
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Address of the Dask scheduler, e.g. tcp://127.0.0.1:8786 "
-                            "(with --executor dask).")] = None,
+    params: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Params YAML files or folders of them (all *.yaml, sorted)."),
+    ] = None,
+    departement: Annotated[
+        str | None,
+        typer.Option("--departement", help="Every EPCI (or commune, --level) of this département."),
+    ] = None,
+    epci: Annotated[str | None, typer.Option("--epci", help="Every commune of this EPCI.")] = None,
+    base: Annotated[
+        Path | None,
+        typer.Option(
+            "--base",
+            help="Params file giving the territory-independent settings for "
+            "--departement/--epci (default: params/demo.yaml).",
+        ),
+    ] = None,
+    level: Annotated[
+        BatchLevel, typer.Option("--level", help="Territories of --departement: epci or commune.")
+    ] = BatchLevel.epci,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="Only this territory: slug or code (repeatable)."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=0, help="Only the first N territories (after --only)."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Parallel workers (default: the number of CPUs)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even the territories whose inputs are unchanged.")
+    ] = False,
+    output_dir: Annotated[
+        Path, typer.Option("--output-dir", "-o", help="Output folder (default: outputs/).")
+    ] = Path("outputs"),
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="No progress bar nor line per territory.")
+    ] = False,
+    executor: Annotated[
+        str,
+        typer.Option(
+            "--executor",
+            help="process (default), serial (debugging) or dask (an existing "
+            "Dask cluster, with --scheduler).",
+        ),
+    ] = "process",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Address of the Dask scheduler, e.g. tcp://127.0.0.1:8786 (with --executor dask).",
+        ),
+    ] = None,
 ) -> None:
     """Run the diagnostic over many territories in parallel (skipping unchanged ones)."""
     from ctgstats.cli import _input_errors
@@ -1110,8 +1266,13 @@ def batch_command(
         return typer.Exit(EXIT_BAD_INPUT)
 
     try:
-        items = build_items(params or [], departement=departement, epci=epci, base=base,
-                            level=level.value if isinstance(level, BatchLevel) else level)
+        items = build_items(
+            params or [],
+            departement=departement,
+            epci=epci,
+            base=base,
+            level=level.value if isinstance(level, BatchLevel) else level,
+        )
         selected = select(items, only=only or (), limit=limit)
     except (BatchError, *_input_errors()) as error:
         raise fail(str(error)) from None
@@ -1123,12 +1284,19 @@ def batch_command(
         use_dask(scheduler)
     elif scheduler:
         raise fail("--scheduler ne s'utilise qu'avec --executor dask")
-    typer.echo(f"Lot : {len(selected)} territoire(s) sur {len(items)}, sorties dans "
-               f"{output_dir}")
+    typer.echo(f"Lot : {len(selected)} territoire(s) sur {len(items)}, sorties dans {output_dir}")
     try:
-        result = run_batch(items, output_dir=output_dir, jobs=jobs, force=force,
-                           only=only or (), limit=limit, progress=not no_progress,
-                           executor=executor, echo=typer.echo)
+        result = run_batch(
+            items,
+            output_dir=output_dir,
+            jobs=jobs,
+            force=force,
+            only=only or (),
+            limit=limit,
+            progress=not no_progress,
+            executor=executor,
+            echo=typer.echo,
+        )
     except BatchError as error:
         raise fail(str(error)) from None
     raise typer.Exit(result.exit_code)

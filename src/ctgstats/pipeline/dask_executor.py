@@ -40,8 +40,9 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, scheduler: str, jobs: int = 0,
-                 environment: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, scheduler: str, jobs: int = 0, environment: dict[str, str] | None = None
+    ) -> None:
         self.scheduler = scheduler
         self.jobs = jobs
         self.environment = environment or {}
@@ -51,8 +52,9 @@ class DaskExecutor:
         try:
             from distributed import Client
         except ImportError as error:  # pragma: no cover - depends on the installation
-            raise RuntimeError("the Dask executor needs the 'distributed' package: "
-                               "pip install 'ctgstats[dask]'") from error
+            raise RuntimeError(
+                "the Dask executor needs the 'distributed' package: pip install 'ctgstats[dask]'"
+            ) from error
         self.client = Client(self.scheduler, timeout="30s")
         if self.environment:
             self.client.run(_set_environment, self.environment)
@@ -69,16 +71,23 @@ class DaskExecutor:
         info = self.client.scheduler_info() if self.client is not None else {}
         return len(info.get("workers", {})) or 1
 
-    def map(self, fn: Callable[[Any], Any], tasks: Sequence[Any], *,
-            started: Callable[[Any], None] | None = None,
-            tick: Callable[[], None] | None = None) -> Iterator[tuple[Any, Any]]:
+    def map(
+        self,
+        fn: Callable[[Any], Any],
+        tasks: Sequence[Any],
+        *,
+        started: Callable[[Any], None] | None = None,
+        tick: Callable[[], None] | None = None,
+    ) -> Iterator[tuple[Any, Any]]:
         """Submit every task; yield ``(task, result or exception)`` as they complete."""
         from distributed import as_completed
 
         futures = {}
         for task in tasks:
-            key = f"ctgstats-{getattr(getattr(task, 'item', None), 'slug', 'tache')}-" \
-                  f"{uuid.uuid4().hex[:8]}"
+            key = (
+                f"ctgstats-{getattr(getattr(task, 'item', None), 'slug', 'tache')}-"
+                f"{uuid.uuid4().hex[:8]}"
+            )
             futures[self.client.submit(fn, task, key=key, pure=False)] = task
             if started:
                 started(task)

@@ -26,15 +26,15 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ctgstats import __version__
+from ctgstats.core.params import Params, Survey
 from ctgstats.data.cache import file_sha256
 from ctgstats.data.catalog import is_demo_path, resolve_data_dir, resolve_path
-from ctgstats.core.params import Params, Survey
 
 NOTEBOOK_TITLES = {
     "01_demographie": "Démographie : population, âges, vieillissement",
@@ -43,15 +43,32 @@ NOTEBOOK_TITLES = {
     "04_indicateurs": "Suivi des indicateurs du plan d'action",
 }
 KERNEL_NAME = "python3"
-VERSIONED_PACKAGES = ("pandas", "numpy", "pyarrow", "papermill", "nbconvert", "nbclient",
-                      "matplotlib", "seaborn", "scipy", "pydantic", "openpyxl")
+VERSIONED_PACKAGES = (
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "matplotlib",
+    "seaborn",
+    "scipy",
+    "pydantic",
+    "openpyxl",
+)
 
 
 class RunError(RuntimeError):
     """A run that failed; ``notebook`` and ``cell`` say where when a notebook failed."""
 
-    def __init__(self, message: str, *, notebook: str | None = None,
-                 cell: int | None = None, kept: Path | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook: str | None = None,
+        cell: int | None = None,
+        kept: Path | None = None,
+    ) -> None:
         super().__init__(message)
         self.notebook = notebook
         self.cell = cell
@@ -123,30 +140,47 @@ def injected_survey(survey: Survey) -> dict[str, Any]:
 def injected_params(params: Params) -> dict[str, Any]:
     """The params as injected into notebooks: data folders and files made absolute."""
     data = params.to_jsonable()
-    data["data_dirs"] = [entry if is_demo_path(entry) else str(resolve_data_dir(entry))
-                         for entry in params.data_dirs]
+    data["data_dirs"] = [
+        entry if is_demo_path(entry) else str(resolve_data_dir(entry)) for entry in params.data_dirs
+    ]
     data["surveys"] = [injected_survey(s) for s in params.surveys]
     indicators = data["indicators"]
     for key in ("user_tables", "registry"):
-        indicators[key] = [p if is_demo_path(p) else str(resolve_path(p))
-                           for p in indicators[key]]
+        indicators[key] = [p if is_demo_path(p) else str(resolve_path(p)) for p in indicators[key]]
     for key in ("baseline", "action_plan_file"):
         if indicators.get(key) and not is_demo_path(indicators[key]):
             indicators[key] = str(resolve_path(indicators[key]))
     return data
 
 
-def _task(name: str, folder: Path, *, suffix: str = "", parameters: dict[str, Any],
-          survey_id: str | None = None) -> NotebookTask:
+def _task(
+    name: str,
+    folder: Path,
+    *,
+    suffix: str = "",
+    parameters: dict[str, Any],
+    survey_id: str | None = None,
+) -> NotebookTask:
     title = NOTEBOOK_TITLES[name] + (f" « {survey_id} »" if survey_id else "")
-    return NotebookTask(name=name, title=title, template=folder / f"{name}.ipynb",
-                        executed=f"{name}{suffix}.ipynb", html=f"{name}{suffix}.html",
-                        parameters=parameters, survey_id=survey_id)
+    return NotebookTask(
+        name=name,
+        title=title,
+        template=folder / f"{name}.ipynb",
+        executed=f"{name}{suffix}.ipynb",
+        html=f"{name}{suffix}.html",
+        parameters=parameters,
+        survey_id=survey_id,
+    )
 
 
-def plan_run(params: Params, *, output_dir: Path | str | None = None,
-             params_source: str | None = None, token: str | None = None,
-             templates: Path | None = None) -> RunPlan:
+def plan_run(
+    params: Params,
+    *,
+    output_dir: Path | str | None = None,
+    params_source: str | None = None,
+    token: str | None = None,
+    templates: Path | None = None,
+) -> RunPlan:
     """Decide what a run does (pure: reads and writes nothing)."""
     root = Path(output_dir if output_dir is not None else params.output_dir)
     slug = default_slug(params)
@@ -156,31 +190,62 @@ def plan_run(params: Params, *, output_dir: Path | str | None = None,
     tasks = []
     for name in params.notebook_names:
         if name == "03_enquete":
-            tasks.extend(_task(name, folder, suffix=f"_{survey.id}", survey_id=survey.id,
-                               parameters={"params": injected, "survey_id": survey.id})
-                         for survey in params.surveys)
+            tasks.extend(
+                _task(
+                    name,
+                    folder,
+                    suffix=f"_{survey.id}",
+                    survey_id=survey.id,
+                    parameters={"params": injected, "survey_id": survey.id},
+                )
+                for survey in params.surveys
+            )
         else:
             tasks.append(_task(name, folder, parameters={"params": injected}))
-    return RunPlan(params=params, injected=injected, slug=slug,
-                   output_root=root, final_dir=root / slug,
-                   staging_dir=root / f".{slug}.en-cours-{token}",
-                   failed_dir=root / f"{slug}.echec", tasks=tuple(tasks),
-                   surveys=params.surveys, params_source=params_source)
+    return RunPlan(
+        params=params,
+        injected=injected,
+        slug=slug,
+        output_root=root,
+        final_dir=root / slug,
+        staging_dir=root / f".{slug}.en-cours-{token}",
+        failed_dir=root / f"{slug}.echec",
+        tasks=tuple(tasks),
+        surveys=params.surveys,
+        params_source=params_source,
+    )
 
 
-def plan_survey_run(survey: Survey, *, output_dir: Path | str = "outputs",
-                    token: str | None = None, templates: Path | None = None) -> RunPlan:
+def plan_survey_run(
+    survey: Survey,
+    *,
+    output_dir: Path | str = "outputs",
+    token: str | None = None,
+    templates: Path | None = None,
+) -> RunPlan:
     """Plan the analysis of one survey on its own, without a territory (pure)."""
     root = Path(output_dir)
     slug = f"enquete-{survey.id}"
     token = token or f"{os.getpid()}"
     folder = templates or notebooks_dir()
-    task = _task("03_enquete", folder, suffix=f"_{survey.id}", survey_id=survey.id,
-                 parameters={"params": None, "survey_id": survey.id,
-                             "survey": injected_survey(survey)})
-    return RunPlan(params=None, injected=None, slug=slug, output_root=root,
-                   final_dir=root / slug, staging_dir=root / f".{slug}.en-cours-{token}",
-                   failed_dir=root / f"{slug}.echec", tasks=(task,), surveys=(survey,))
+    task = _task(
+        "03_enquete",
+        folder,
+        suffix=f"_{survey.id}",
+        survey_id=survey.id,
+        parameters={"params": None, "survey_id": survey.id, "survey": injected_survey(survey)},
+    )
+    return RunPlan(
+        params=None,
+        injected=None,
+        slug=slug,
+        output_root=root,
+        final_dir=root / slug,
+        staging_dir=root / f".{slug}.en-cours-{token}",
+        failed_dir=root / f"{slug}.echec",
+        tasks=(task,),
+        surveys=(survey,),
+    )
 
 
 # ------------------------------------------------------------------------ manifest
@@ -215,8 +280,10 @@ class Manifest:
         plan = self.plan
         params_file = None
         if plan.params_source and Path(plan.params_source).is_file():
-            params_file = {"path": str(Path(plan.params_source).resolve()),
-                           "sha256": file_sha256(Path(plan.params_source))}
+            params_file = {
+                "path": str(Path(plan.params_source).resolve()),
+                "sha256": file_sha256(Path(plan.params_source)),
+            }
         return {
             "tool": "ctgstats",
             "status": self.status,
@@ -244,7 +311,7 @@ class Manifest:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 # ------------------------------------------------------------------------- execute
@@ -263,15 +330,23 @@ def execute_notebook(task: NotebookTask, plan: RunPlan, *, folder: Path) -> None
     output = folder / task.executed
     try:
         pm.execute_notebook(
-            str(task.template), str(output), parameters=task.parameters,
-            kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-            cwd=str(folder), report_mode=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            str(task.template),
+            str(output),
+            parameters=task.parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(folder),
+            report_mode=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
     except PapermillExecutionError as error:
         raise RunError(
             f"notebook {task.name} failed in cell {error.exec_count} "
             f"(index {error.cell_index}): {error.ename}: {error.evalue}",
-            notebook=task.name, cell=error.cell_index) from error
+            notebook=task.name,
+            cell=error.cell_index,
+        ) from error
 
 
 class KernelSession:
@@ -301,8 +376,8 @@ class KernelSession:
 
         if self.km is None or not self.km.is_alive():
             self.km, client = start_new_kernel(
-                kernel_name=self.kernel_name,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                kernel_name=self.kernel_name, extra_arguments=["--IPKernelApp.log_level=ERROR"]
+            )
             client.stop_channels()
 
     def close(self) -> None:
@@ -315,8 +390,10 @@ class KernelSession:
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
-            client.execute_interactive("%reset -f\nimport matplotlib.pyplot as _plt\n"
-                                       "_plt.close('all')\ndel _plt", timeout=60)
+            client.execute_interactive(
+                "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt",
+                timeout=60,
+            )
         finally:
             client.stop_channels()
 
@@ -332,19 +409,27 @@ class KernelSession:
             raise RunError(f"notebook template {task.template} not found", notebook=task.name)
         self.start()
         self._reset()
-        notebook = parameterize_notebook(load_notebook_node(str(task.template)),
-                                         task.parameters)
-        client = NotebookClient(notebook, km=self.km, timeout=self.timeout,
-                                kernel_name=self.kernel_name)
+        notebook = parameterize_notebook(load_notebook_node(str(task.template)), task.parameters)
+        client = NotebookClient(
+            notebook, km=self.km, timeout=self.timeout, kernel_name=self.kernel_name
+        )
         try:
             client.execute()
         except CellExecutionError as error:
-            index = next((i for i, cell in enumerate(notebook.cells)
-                          if any(o.get("output_type") == "error"
-                                 for o in cell.get("outputs", []))), None)
-            raise RunError(f"notebook {task.name} failed in cell (index {index}): "
-                           f"{error.ename}: {error.evalue}", notebook=task.name,
-                           cell=index) from error
+            index = next(
+                (
+                    i
+                    for i, cell in enumerate(notebook.cells)
+                    if any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+                ),
+                None,
+            )
+            raise RunError(
+                f"notebook {task.name} failed in cell (index {index}): "
+                f"{error.ename}: {error.evalue}",
+                notebook=task.name,
+                cell=index,
+            ) from error
         finally:
             nbformat.write(notebook, str(folder / task.executed))
 
@@ -372,8 +457,16 @@ class Prepared:
     def data_files(self) -> list[dict[str, Any]]:
         files = []
         if self.portrait is not None:
-            files.extend({"source": u.source_id, "vintage": u.vintage, "level": u.level,
-                          "path": str(u.path), "sha256": u.sha256} for u in self.portrait.files)
+            files.extend(
+                {
+                    "source": u.source_id,
+                    "vintage": u.vintage,
+                    "level": u.level,
+                    "path": str(u.path),
+                    "sha256": u.sha256,
+                }
+                for u in self.portrait.files
+            )
         if self.followup is not None:
             from ctgstats.data.catalog import resolve_path
 
@@ -383,13 +476,29 @@ class Prepared:
             extra += [("indicateurs_registre", p) for p in params.registry]
             for kind, entry in extra:
                 path = resolve_path(entry)
-                files.append({"source": kind, "vintage": None, "level": None,
-                              "path": str(path), "sha256": file_sha256(path)})
+                files.append(
+                    {
+                        "source": kind,
+                        "vintage": None,
+                        "level": None,
+                        "path": str(path),
+                        "sha256": file_sha256(path),
+                    }
+                )
         for analysis in self.surveys.values():
-            for kind, path in (("enquete_export", analysis.export_path),
-                               ("enquete_codebook", analysis.codebook_path)):
-                files.append({"source": kind, "vintage": None, "level": analysis.survey_id,
-                              "path": str(path), "sha256": file_sha256(Path(path))})
+            for kind, path in (
+                ("enquete_export", analysis.export_path),
+                ("enquete_codebook", analysis.codebook_path),
+            ):
+                files.append(
+                    {
+                        "source": kind,
+                        "vintage": None,
+                        "level": analysis.survey_id,
+                        "path": str(path),
+                        "sha256": file_sha256(Path(path)),
+                    }
+                )
         return files
 
 
@@ -412,13 +521,15 @@ def prepare(plan: RunPlan, *, say: Progress) -> Prepared:
         from ctgstats.indicators.followup import build_followup
 
         say("suivi des indicateurs")
-        prepared.followup = build_followup(plan.params, portrait=prepared.portrait,
-                                           analyses=prepared.surveys)
+        prepared.followup = build_followup(
+            plan.params, portrait=prepared.portrait, analyses=prepared.surveys
+        )
     return prepared
 
 
-def run(plan: RunPlan, *, progress: Progress | None = None,
-        session: KernelSession | None = None) -> Path:
+def run(
+    plan: RunPlan, *, progress: Progress | None = None, session: KernelSession | None = None
+) -> Path:
     """Carry out a plan; returns the final output folder.
 
     Raises
@@ -441,9 +552,12 @@ def run(plan: RunPlan, *, progress: Progress | None = None,
     manifest.timings["preparation"] = time.perf_counter() - clock
     if prepared.portrait is not None:
         portrait = prepared.portrait
-        manifest.territory = {"level": portrait.territory.level.value,
-                              "code": portrait.territory.code,
-                              "name": portrait.territory.label, "cog_year": portrait.cog_year}
+        manifest.territory = {
+            "level": portrait.territory.level.value,
+            "code": portrait.territory.code,
+            "name": portrait.territory.label,
+            "cog_year": portrait.cog_year,
+        }
     manifest.fictional = prepared.fictional
     manifest.data_files = prepared.data_files()
 
@@ -452,9 +566,15 @@ def run(plan: RunPlan, *, progress: Progress | None = None,
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        manifest.outputs.extend(report.write_tables(
-            prepared.portrait, staging / "tables", surveys=prepared.surveys,
-            followup=prepared.followup, stem=f"diagnostic_{plan.slug}"))
+        manifest.outputs.extend(
+            report.write_tables(
+                prepared.portrait,
+                staging / "tables",
+                surveys=prepared.surveys,
+                followup=prepared.followup,
+                stem=f"diagnostic_{plan.slug}",
+            )
+        )
         for task in plan.tasks:
             say(f"exécution de {task.executed}")
             start = time.perf_counter()
@@ -467,23 +587,35 @@ def run(plan: RunPlan, *, progress: Progress | None = None,
         start = time.perf_counter()
         for task in plan.tasks:
             say(f"export HTML de {task.executed}")
-            export.notebook_to_html(staging / task.executed, staging / task.html,
-                                    title=f"{task.title} — {prepared.label}",
-                                    fictional=prepared.fictional, index_href="index.html",
-                                    footer=_footer(prepared))
+            export.notebook_to_html(
+                staging / task.executed,
+                staging / task.html,
+                title=f"{task.title} — {prepared.label}",
+                fictional=prepared.fictional,
+                index_href="index.html",
+                footer=_footer(prepared),
+            )
             manifest.outputs.append(task.html)
         links = [(t.title, t.html) for t in plan.tasks]
         links += _single_file(plan, prepared, staging, manifest, say=say)
-        report.write_index(prepared.portrait, staging, surveys=prepared.surveys,
-                           followup=prepared.followup, tasks=links,
-                           stem=f"diagnostic_{plan.slug}")
+        report.write_index(
+            prepared.portrait,
+            staging,
+            surveys=prepared.surveys,
+            followup=prepared.followup,
+            tasks=links,
+            stem=f"diagnostic_{plan.slug}",
+        )
         manifest.outputs.append("index.html")
         manifest.timings["export"] = time.perf_counter() - start
     except BaseException as error:
         manifest.status = "failed"
-        manifest.error = {"type": type(error).__name__, "message": str(error),
-                          "notebook": getattr(error, "notebook", None),
-                          "cell": getattr(error, "cell", None)}
+        manifest.error = {
+            "type": type(error).__name__,
+            "message": str(error),
+            "notebook": getattr(error, "notebook", None),
+            "cell": getattr(error, "cell", None),
+        }
         manifest.timings["total"] = time.perf_counter() - clock
         manifest.write(staging)
         kept = _keep_failed(plan)
@@ -500,28 +632,30 @@ def run(plan: RunPlan, *, progress: Progress | None = None,
     return plan.final_dir
 
 
-def _single_file(plan: RunPlan, prepared: Prepared, staging: Path, manifest: Manifest, *,
-                 say: Progress) -> list[tuple[str, str]]:
+def _single_file(
+    plan: RunPlan, prepared: Prepared, staging: Path, manifest: Manifest, *, say: Progress
+) -> list[tuple[str, str]]:
     """Gather the notebooks into ``rapport_complet.html`` (within its size budget)."""
     from ctgstats.publish import portal
 
     try:
-        portal.single_file_report(staging, parts=[t.html for t in plan.tasks],
-                                  title=prepared.label)
+        portal.single_file_report(staging, parts=[t.html for t in plan.tasks], title=prepared.label)
     except portal.ReportTooLargeError as error:
         say(f"rapport complet non écrit : {error}")
         return []
     manifest.outputs.append(portal.SINGLE_FILE_NAME)
-    return [("Rapport complet (un seul fichier, à imprimer ou envoyer)",
-             portal.SINGLE_FILE_NAME)]
+    return [("Rapport complet (un seul fichier, à imprimer ou envoyer)", portal.SINGLE_FILE_NAME)]
 
 
 def _footer(prepared: Prepared) -> str:
     names = {Path(f["path"]).name for f in prepared.data_files()}
-    geography = (f" — géographie COG {prepared.portrait.cog_year}"
-                 if prepared.portrait is not None else "")
-    return (f"Généré le {datetime.now().strftime('%d/%m/%Y à %H:%M')} avec ctgstats "
-            f"{__version__}{geography} — fichiers : {', '.join(sorted(names))}.")
+    geography = (
+        f" — géographie COG {prepared.portrait.cog_year}" if prepared.portrait is not None else ""
+    )
+    return (
+        f"Généré le {datetime.now().strftime('%d/%m/%Y à %H:%M')} avec ctgstats "
+        f"{__version__}{geography} — fichiers : {', '.join(sorted(names))}."
+    )
 
 
 def _keep_failed(plan: RunPlan) -> Path:

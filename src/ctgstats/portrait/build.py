@@ -19,8 +19,6 @@ import numpy as np
 import pandas as pd
 
 from ctgstats.core import comparability
-from ctgstats.portrait import demography, families, income
-from ctgstats.data.catalog import Catalog, FileUse, rp_geography_year
 from ctgstats.core.codes import Level
 from ctgstats.core.params import Params, parse_params
 from ctgstats.core.territories import (
@@ -32,7 +30,9 @@ from ctgstats.core.territories import (
     main_code_of,
     resolve,
 )
+from ctgstats.data.catalog import Catalog, FileUse, rp_geography_year
 from ctgstats.data.variables import parse_rp, rp_vintages
+from ctgstats.portrait import demography, families, income
 
 FILOSOFI_LEVEL = {
     Level.COMMUNE: "COM",
@@ -42,8 +42,10 @@ FILOSOFI_LEVEL = {
     Level.FRANCE: "METROPOLE",
 }
 KEY_FIGURE_COLUMNS = ["indicateur", "niveau", "code", "annee", "valeur", "unite", "source"]
-FICTIONAL_NOTICE = ("Données fictives : ce rapport porte sur un territoire de démonstration "
-                    "inventé. Aucun chiffre ne décrit un territoire réel.")
+FICTIONAL_NOTICE = (
+    "Données fictives : ce rapport porte sur un territoire de démonstration "
+    "inventé. Aucun chiffre ne décrit un territoire réel."
+)
 
 
 @dataclass
@@ -88,9 +90,11 @@ class Portrait:
     def value(self, indicateur: str, annee: str | int, territoire: str | None = None) -> float:
         """One figure's value (NaN when not available)."""
         territoire = territoire or self.territory.id
-        rows = self.figures[(self.figures["indicateur"] == indicateur)
-                            & (self.figures["annee"] == str(annee))
-                            & (self.figures["territoire"] == territoire)]
+        rows = self.figures[
+            (self.figures["indicateur"] == indicateur)
+            & (self.figures["annee"] == str(annee))
+            & (self.figures["territoire"] == territoire)
+        ]
         return float(rows["valeur"].iloc[0]) if len(rows) else float("nan")
 
     def key_figures(self) -> pd.DataFrame:
@@ -100,11 +104,18 @@ class Portrait:
         frame["niveau"] = frame["territoire"].map(lambda t: levels[t][0])
         frame["code"] = frame["territoire"].map(lambda t: levels[t][1])
         unavailable = ~frame["disponible"]
-        reasons = frame.loc[unavailable, "note"].astype(str).str.replace(
-            r"^non disponible\s*:\s*", "", regex=True)
+        reasons = (
+            frame.loc[unavailable, "note"]
+            .astype(str)
+            .str.replace(r"^non disponible\s*:\s*", "", regex=True)
+        )
         frame.loc[unavailable, "source"] = (
-            "non disponible : " + reasons + " (" + frame.loc[unavailable, "source"].astype(str)
-            + ")")
+            "non disponible : "
+            + reasons
+            + " ("
+            + frame.loc[unavailable, "source"].astype(str)
+            + ")"
+        )
         frame.loc[unavailable, "valeur"] = np.nan
         return frame[KEY_FIGURE_COLUMNS].reset_index(drop=True)
 
@@ -112,12 +123,14 @@ class Portrait:
 # ---------------------------------------------------------------------- territories
 
 
-def resolve_territories(params: Params, composition: Composition, catalog: Catalog
-                        ) -> tuple[ResolvedTerritory, list[ResolvedTerritory], list[str]]:
+def resolve_territories(
+    params: Params, composition: Composition, catalog: Catalog
+) -> tuple[ResolvedTerritory, list[ResolvedTerritory], list[str]]:
     """Resolve the territory and its comparators; returns notes for the report."""
     spec = params.territory
-    territory = resolve(spec.level, spec.code, composition=composition, name=spec.name,
-                        communes=spec.communes)
+    territory = resolve(
+        spec.level, spec.code, composition=composition, name=spec.name, communes=spec.communes
+    )
     notes: list[str] = []
     wanted = params.comparators
     if wanted is None:
@@ -133,9 +146,13 @@ def resolve_territories(params: Params, composition: Composition, catalog: Catal
             if note:
                 notes.append(note)
         france = "France" if composition.is_national else "France métropolitaine"
-        resolved = resolve(level, code, composition=composition,
-                           field_name=f"comparators.{index}.code",
-                           name=france if level is Level.FRANCE else None)
+        resolved = resolve(
+            level,
+            code,
+            composition=composition,
+            field_name=f"comparators.{index}.code",
+            name=france if level is Level.FRANCE else None,
+        )
         if resolved.level is Level.DEPARTEMENT or resolved.level is Level.REGION:
             resolved = _name_from_filosofi(resolved, catalog)
         if resolved.id != territory.id and resolved.id not in {c.id for c in comparators}:
@@ -157,17 +174,24 @@ def _default_comparators(territory: ResolvedTerritory, catalog: Catalog):
     return [Comparator(level=level) for level in levels]
 
 
-def _infer_code(level: Level, territory: ResolvedTerritory, composition: Composition
-                ) -> tuple[str, str]:
-    column = {Level.DEPARTEMENT: "departement", Level.REGION: "region", Level.EPCI: "epci",
-              Level.COMMUNE: "commune"}[level]
+def _infer_code(
+    level: Level, territory: ResolvedTerritory, composition: Composition
+) -> tuple[str, str]:
+    column = {
+        Level.DEPARTEMENT: "departement",
+        Level.REGION: "region",
+        Level.EPCI: "epci",
+        Level.COMMUNE: "commune",
+    }[level]
     members = territory.communes or ()
     codes = set(composition.table.loc[composition.table["commune"].isin(members), column])
     code = main_code_of(members, composition=composition, column=column)
     note = ""
     if len(codes) > 1:
-        note = (f"Le territoire s'étend sur plusieurs {column}s ({', '.join(sorted(codes))}) : "
-                f"le comparateur retenu est {code}, qui en regroupe le plus de communes.")
+        note = (
+            f"Le territoire s'étend sur plusieurs {column}s ({', '.join(sorted(codes))}) : "
+            f"le comparateur retenu est {code}, qui en regroupe le plus de communes."
+        )
     return code, note
 
 
@@ -177,8 +201,14 @@ def _name_from_filosofi(territory: ResolvedTerritory, catalog: Catalog) -> Resol
         table = catalog.filosofi_table(year=year, level=level)
         if table is not None and territory.code in table.index and "LIBGEO" in table:
             name = str(table.loc[territory.code, "LIBGEO"])
-            return ResolvedTerritory(territory.level, territory.code, name, territory.communes,
-                                     territory.cog_year, territory.note)
+            return ResolvedTerritory(
+                territory.level,
+                territory.code,
+                name,
+                territory.communes,
+                territory.cog_year,
+                territory.note,
+            )
     return territory
 
 
@@ -197,8 +227,9 @@ class CensusData:
     provenance: dict[str, str]
 
 
-def load_census(catalog: Catalog, territories: Sequence[ResolvedTerritory],
-                composition: Composition) -> CensusData:
+def load_census(
+    catalog: Catalog, territories: Sequence[ResolvedTerritory], composition: Composition
+) -> CensusData:
     """Read every census file, harmonise it to the COG year, merge and aggregate.
 
     A variable present in several files (e.g. ``P16_POP`` in the RP2022 and RP2016 bases)
@@ -216,9 +247,14 @@ def load_census(catalog: Catalog, territories: Sequence[ResolvedTerritory],
         label = found.path.name
         numeric = table.select_dtypes("number")
         harmonised, recs, unk = harmonise(
-            numeric, target_codes=targets, movements=movements, cog_year=composition.cog_year,
-            source=label, departements=departements,
-            source_year=rp_geography_year(found.vintage))
+            numeric,
+            target_codes=targets,
+            movements=movements,
+            cog_year=composition.cog_year,
+            source=label,
+            departements=departements,
+            source_year=rp_geography_year(found.vintage),
+        )
         records.extend(recs)
         if unk:
             unknown[label] = unk
@@ -242,8 +278,9 @@ def census_vintages(params: Params, totals: pd.DataFrame) -> list[int]:
         return available
     missing = [v for v in params.census.vintages if v not in available]
     if missing:
-        raise ValueError(f"census.vintages: {missing} not found in the census files "
-                         f"(available: {available})")
+        raise ValueError(
+            f"census.vintages: {missing} not found in the census files (available: {available})"
+        )
     return list(params.census.vintages)
 
 
@@ -271,15 +308,22 @@ def derive_period_columns(totals: pd.DataFrame, vintages: Sequence[int]) -> pd.D
 # --------------------------------------------------------------------------- income
 
 
-def load_income(catalog: Catalog, territories: Sequence[ResolvedTerritory],
-                year: int | None, movements_records: list[HarmonisationRecord],
-                composition: Composition) -> tuple[int | None, pd.DataFrame, list[str]]:
+def load_income(
+    catalog: Catalog,
+    territories: Sequence[ResolvedTerritory],
+    year: int | None,
+    movements_records: list[HarmonisationRecord],
+    composition: Composition,
+) -> tuple[int | None, pd.DataFrame, list[str]]:
     """Filosofi rows of each territory, from the file of its own level (never averaged)."""
     years = catalog.filosofi_years()
     notes: list[str] = []
     if not years:
-        return None, pd.DataFrame(index=[t.id for t in territories]), [
-            "Aucun fichier Filosofi dans les données : revenus non disponibles."]
+        return (
+            None,
+            pd.DataFrame(index=[t.id for t in territories]),
+            ["Aucun fichier Filosofi dans les données : revenus non disponibles."],
+        )
     if year is None:
         year = years[-1]
     elif year not in years:
@@ -293,13 +337,14 @@ def load_income(catalog: Catalog, territories: Sequence[ResolvedTerritory],
             code = table.index[0]  # METROPOLE file: a single row, CODGEO "1"
         if table is not None and code in table.index:
             values = table.loc[code].drop(labels=["LIBGEO"], errors="ignore")
-            row = pd.Series({**pd.to_numeric(values).to_dict(),
-                             "_absent": False}, dtype=object)
+            row = pd.Series({**pd.to_numeric(values).to_dict(), "_absent": False}, dtype=object)
         else:
             row = pd.Series({"_absent": True})
             if territory.level is Level.GROUPE:
-                notes.append("Revenus : les médianes ne s'additionnent pas ; Filosofi ne "
-                             "publie pas de valeur pour un groupe de communes.")
+                notes.append(
+                    "Revenus : les médianes ne s'additionnent pas ; Filosofi ne "
+                    "publie pas de valeur pour un groupe de communes."
+                )
         rows[territory.id] = row
     frame = pd.DataFrame.from_dict(rows, orient="index")
     frame["_absent"] = frame["_absent"].astype(bool)
@@ -310,31 +355,50 @@ def load_income(catalog: Catalog, territories: Sequence[ResolvedTerritory],
 # --------------------------------------------------------------------------- figures
 
 
-def compute_figures(totals: pd.DataFrame, *, vintages: Sequence[int], options: Any,
-                    income_rows: pd.DataFrame, income_year: int | None,
-                    notes: Mapping[str, str]) -> pd.DataFrame:
+def compute_figures(
+    totals: pd.DataFrame,
+    *,
+    vintages: Sequence[int],
+    options: Any,
+    income_rows: pd.DataFrame,
+    income_year: int | None,
+    notes: Mapping[str, str],
+) -> pd.DataFrame:
     """Run every computation and stack the figures (territory order preserved)."""
     frames = [demography.population(totals, years=vintages)]
     pairs = _pairs(vintages)
     for start, end in pairs:
         frames.append(demography.population_change(totals, start=start, end=end))
         frames.append(demography.natural_balance(totals, start=start, end=end))
-        frames.append(families.families_change(
-            totals, start=start, end=end,
-            small_count_threshold=options.small_count_threshold))
+        frames.append(
+            families.families_change(
+                totals, start=start, end=end, small_count_threshold=options.small_count_threshold
+            )
+        )
     for year in vintages:
-        frames.append(demography.age_structure(
-            totals, year=year, small_count_threshold=options.small_count_threshold,
-            ageing_variant=options.ageing_index))
-        frames.append(families.households_and_families(
-            totals, year=year, small_count_threshold=options.small_count_threshold))
+        frames.append(
+            demography.age_structure(
+                totals,
+                year=year,
+                small_count_threshold=options.small_count_threshold,
+                ageing_variant=options.ageing_index,
+            )
+        )
+        frames.append(
+            families.households_and_families(
+                totals, year=year, small_count_threshold=options.small_count_threshold
+            )
+        )
     if income_year is not None:
         frames.append(income.income_figures(income_rows, year=income_year))
     result = pd.concat([f for f in frames if len(f)], ignore_index=True)
     result = result.drop_duplicates(subset=["territoire", "indicateur", "annee"], keep="first")
     for territory, note in notes.items():
-        mask = (result["territoire"] == territory) & ~result["disponible"] & (
-            result["source"].str.contains("RP"))
+        mask = (
+            (result["territoire"] == territory)
+            & ~result["disponible"]
+            & (result["source"].str.contains("RP"))
+        )
         result.loc[mask, "note"] = f"non disponible : {note}"
     order = {t: i for i, t in enumerate(totals.index)}
     result["_order"] = result["territoire"].map(order).fillna(len(order))
@@ -356,54 +420,72 @@ def _pairs(vintages: Sequence[int]) -> list[tuple[int, int]]:
 # ------------------------------------------------------------------------ vigilance
 
 
-def vigilance_points(*, vintages: Sequence[int], figures: pd.DataFrame,
-                     census: CensusData, extra: Sequence[str], territory: ResolvedTerritory,
-                     cog_year: int, composition_source: str,
-                     threshold: float) -> list[str]:
+def vigilance_points(
+    *,
+    vintages: Sequence[int],
+    figures: pd.DataFrame,
+    census: CensusData,
+    extra: Sequence[str],
+    territory: ResolvedTerritory,
+    cog_year: int,
+    composition_source: str,
+    threshold: float,
+) -> list[str]:
     """French "points de vigilance" from the methodology's comparability checks."""
     points: list[str] = list(extra)
     for start, end in _pairs(vintages):
         points.extend(comparability.check_vintages(start, end))
     if len(vintages) >= 2:
         # the portrait shows couples and families, not marital status
-        points.extend(comparability.concept_breaks(vintages[0], vintages[-1],
-                                                   topics=("couples",)))
+        points.extend(comparability.concept_breaks(vintages[0], vintages[-1], topics=("couples",)))
     points.append(
         "Ménages et familles (variables « C ») proviennent de l'exploitation complémentaire "
         "du recensement (un échantillon) ; population et âges (variables « P ») de "
         "l'exploitation principale. Chaque ratio rapporte des variables d'une même "
-        "exploitation.")
+        "exploitation."
+    )
     points.append(
         "« Familles avec enfant(s) » : enfants sans limite d'âge (définition du recensement) ; "
         "les « familles avec enfant(s) de moins de 25 ans » et les familles nombreuses "
         "(3 enfants ou plus de moins de 25 ans) ne sont calculées que pour les millésimes "
-        "qui publient le nombre d'enfants de moins de 25 ans.")
-    small = figures[figures["note"].str.contains("effectif faible", na=False)
-                    & (figures["territoire"] == territory.id)]
+        "qui publient le nombre d'enfants de moins de 25 ans."
+    )
+    small = figures[
+        figures["note"].str.contains("effectif faible", na=False)
+        & (figures["territoire"] == territory.id)
+    ]
     if len(small):
         names = sorted(set(small["indicateur"]))
         points.append(
             f"{len(small)} chiffre(s) du territoire reposent sur des effectifs inférieurs à "
-            f"{threshold:g} (estimations par sondage peu précises) : {', '.join(names)}.")
+            f"{threshold:g} (estimations par sondage peu précises) : {', '.join(names)}."
+        )
     for label, codes in census.unknown.items():
-        points.append(f"{label} : {len(codes)} code(s) commune inconnu(s) du COG {cog_year} "
-                      f"et de la table des mouvements, non rattaché(s) : "
-                      f"{', '.join(codes[:10])}{' …' if len(codes) > 10 else ''}.")
+        points.append(
+            f"{label} : {len(codes)} code(s) commune inconnu(s) du COG {cog_year} "
+            f"et de la table des mouvements, non rattaché(s) : "
+            f"{', '.join(codes[:10])}{' …' if len(codes) > 10 else ''}."
+        )
     for file_label in sorted({r.source for r in census.records}):
         geo = [r for r in census.records if r.source == file_label]
-        points.append(f"{file_label} : {len(geo)} commune(s) harmonisée(s) vers le COG "
-                      f"{cog_year} (voir le tableau des communes harmonisées).")
-    points.append(f"Géographie : COG {cog_year} (communes et EPCI au 1er janvier {cog_year}, "
-                  f"table {Path(composition_source).name}) ; territoires « à périmètre "
-                  f"constant » pour tous les millésimes.")
+        points.append(
+            f"{file_label} : {len(geo)} commune(s) harmonisée(s) vers le COG "
+            f"{cog_year} (voir le tableau des communes harmonisées)."
+        )
+    points.append(
+        f"Géographie : COG {cog_year} (communes et EPCI au 1er janvier {cog_year}, "
+        f"table {Path(composition_source).name}) ; territoires « à périmètre "
+        f"constant » pour tous les millésimes."
+    )
     return points
 
 
 # ------------------------------------------------------------------------- building
 
 
-def build_portrait(params: Params | Mapping[str, Any], *, cache_dir: Path | None = None
-                   ) -> Portrait:
+def build_portrait(
+    params: Params | Mapping[str, Any], *, cache_dir: Path | None = None
+) -> Portrait:
     """Compute the whole portrait of the territory described by ``params``.
 
     Raises
@@ -423,24 +505,47 @@ def build_portrait(params: Params | Mapping[str, Any], *, cache_dir: Path | None
     census.totals = derive_period_columns(census.totals, vintages)
     notes.extend(_geography_notes(catalog, composition))
     income_year, income_rows, income_notes = load_income(
-        catalog, territories, params.income.year, census.records, composition)
+        catalog, territories, params.income.year, census.records, composition
+    )
     notes.extend(income_notes)
-    figures = compute_figures(census.totals, vintages=vintages, options=params.options,
-                              income_rows=income_rows, income_year=income_year,
-                              notes=census.notes)
-    tables = _tables(census, territory, territories, vintages, income_rows, income_year,
-                     catalog, composition)
+    figures = compute_figures(
+        census.totals,
+        vintages=vintages,
+        options=params.options,
+        income_rows=income_rows,
+        income_year=income_year,
+        notes=census.notes,
+    )
+    tables = _tables(
+        census, territory, territories, vintages, income_rows, income_year, catalog, composition
+    )
     vigilance = vigilance_points(
-        vintages=vintages, figures=figures, census=census, extra=notes, territory=territory,
-        cog_year=composition.cog_year, composition_source=composition.source,
-        threshold=params.options.small_count_threshold)
+        vintages=vintages,
+        figures=figures,
+        census=census,
+        extra=notes,
+        territory=territory,
+        cog_year=composition.cog_year,
+        composition_source=composition.source,
+        threshold=params.options.small_count_threshold,
+    )
     portrait = Portrait(
-        params=params, territory=territory, comparators=comparators,
-        cog_year=composition.cog_year, vintages=vintages, filosofi_year=income_year,
-        figures=figures, tables=tables, vigilance=vigilance, harmonisation=census.records,
-        files=list(catalog.used.values()), fictional=catalog.is_demo,
-        composition_source=composition.source, census_totals=census.totals,
-        census_communes=census.communes)
+        params=params,
+        territory=territory,
+        comparators=comparators,
+        cog_year=composition.cog_year,
+        vintages=vintages,
+        filosofi_year=income_year,
+        figures=figures,
+        tables=tables,
+        vigilance=vigilance,
+        harmonisation=census.records,
+        files=list(catalog.used.values()),
+        fictional=catalog.is_demo,
+        composition_source=composition.source,
+        census_totals=census.totals,
+        census_communes=census.communes,
+    )
     from ctgstats.portrait import findings
 
     portrait.findings = findings.findings_table(portrait)
@@ -473,14 +578,21 @@ def _geography_notes(catalog: Catalog, composition: Composition) -> list[str]:
                     f"{found.path.name} est publié dans la géographie au 1er janvier {geo}, "
                     f"postérieure au COG {composition.cog_year} retenu : les communes créées "
                     f"depuis ne peuvent pas être ramenées à l'ancienne géographie. Choisir un "
-                    f"COG au moins égal à {geo}.")
+                    f"COG au moins égal à {geo}."
+                )
     return notes
 
 
-def _tables(census: CensusData, territory: ResolvedTerritory,
-            territories: Sequence[ResolvedTerritory], vintages: Sequence[int],
-            income_rows: pd.DataFrame, income_year: int | None, catalog: Catalog,
-            composition: Composition) -> dict[str, pd.DataFrame]:
+def _tables(
+    census: CensusData,
+    territory: ResolvedTerritory,
+    territories: Sequence[ResolvedTerritory],
+    vintages: Sequence[int],
+    income_rows: pd.DataFrame,
+    income_year: int | None,
+    catalog: Catalog,
+    composition: Composition,
+) -> dict[str, pd.DataFrame]:
     last = vintages[-1]
     tables: dict[str, pd.DataFrame] = {}
     age = demography.age_groups_table(census.totals, year=last)
@@ -493,19 +605,33 @@ def _tables(census: CensusData, territory: ResolvedTerritory,
         tables["deciles"] = income.deciles_table(income_rows, year=income_year)
     communes = _communes_table(census, territory, vintages, composition)
     if income_year is not None:
-        communes, records = _communes_income(communes, catalog=catalog, year=income_year,
-                                             composition=composition)
+        communes, records = _communes_income(
+            communes, catalog=catalog, year=income_year, composition=composition
+        )
         census.records.extend(records)
     tables["communes"] = communes
     tables["harmonisation"] = pd.DataFrame(
-        [{"fichier": r.source, "operation": r.action, "anciens_codes": ", ".join(r.old_codes),
-          "code_cog": r.new_code, "detail": r.detail} for r in census.records],
-        columns=["fichier", "operation", "anciens_codes", "code_cog", "detail"])
+        [
+            {
+                "fichier": r.source,
+                "operation": r.action,
+                "anciens_codes": ", ".join(r.old_codes),
+                "code_cog": r.new_code,
+                "detail": r.detail,
+            }
+            for r in census.records
+        ],
+        columns=["fichier", "operation", "anciens_codes", "code_cog", "detail"],
+    )
     return tables
 
 
-def _communes_table(census: CensusData, territory: ResolvedTerritory,
-                    vintages: Sequence[int], composition: Composition) -> pd.DataFrame:
+def _communes_table(
+    census: CensusData,
+    territory: ResolvedTerritory,
+    vintages: Sequence[int],
+    composition: Composition,
+) -> pd.DataFrame:
     """Population of each commune of the territory (sorted by name, never ranked)."""
     members = list(territory.communes or ())
     names = composition.table.set_index("commune")["nom_commune"]
@@ -522,9 +648,9 @@ def filosofi_geography_year(year: int) -> int:
     return year + 1
 
 
-def _communes_income(table: pd.DataFrame, *, catalog: Catalog, year: int,
-                     composition: Composition
-                     ) -> tuple[pd.DataFrame, list[HarmonisationRecord]]:
+def _communes_income(
+    table: pd.DataFrame, *, catalog: Catalog, year: int, composition: Composition
+) -> tuple[pd.DataFrame, list[HarmonisationRecord]]:
     """Add each commune's median income (Filosofi COM file, harmonised to the COG year).
 
     A commune absent from the file or with a blank cell is "secret statistique"; a commune
@@ -543,12 +669,15 @@ def _communes_income(table: pd.DataFrame, *, catalog: Catalog, year: int,
     files = catalog.files("filosofi_disp", vintage=year, level="COM")
     numeric = source.select_dtypes("number")
     harmonised, records, _ = harmonise(
-        numeric, target_codes=composition.table["commune"],
-        movements=catalog.load_movements(), cog_year=composition.cog_year,
-        source=files[0].path.name, non_additive=[c for c in numeric.columns
-                                                 if not c.startswith("NB")],
+        numeric,
+        target_codes=composition.table["commune"],
+        movements=catalog.load_movements(),
+        cog_year=composition.cog_year,
+        source=files[0].path.name,
+        non_additive=[c for c in numeric.columns if not c.startswith("NB")],
         departements=set(composition.table["departement"]),
-        source_year=filosofi_geography_year(year))
+        source_year=filosofi_geography_year(year),
+    )
     merged = {r.new_code for r in records if r.action.startswith("fusion")}
     values, status = [], []
     for code in result["code"]:

@@ -60,9 +60,17 @@ __all__ = [
 # Charts
 # --------------------------------------------------------------------------------------
 
-def population_trend(figures: pd.DataFrame, *, territory: str, labels: Mapping[str, str],
-                     source: str, indicator: str = "population", title: str | None = None,
-                     note: str | None = None) -> Figure:
+
+def population_trend(
+    figures: pd.DataFrame,
+    *,
+    territory: str,
+    labels: Mapping[str, str],
+    source: str,
+    indicator: str = "population",
+    title: str | None = None,
+    note: str | None = None,
+) -> Figure:
     """Population of the territory at each census vintage (bars with values).
 
     Bars sit at their real year on the time axis, so unequal gaps between vintages show.
@@ -81,9 +89,11 @@ def population_trend(figures: pd.DataFrame, *, territory: str, labels: Mapping[s
         Override the French title; add a line (e.g. "Lecture : …") above the source.
     """
     territory = str(territory)
-    rows = figures[(figures["territoire"].astype(str) == territory)
-                   & (figures["indicateur"] == indicator)
-                   & figures["annee"].astype(str).str.fullmatch(r"\d{4}")]
+    rows = figures[
+        (figures["territoire"].astype(str) == territory)
+        & (figures["indicateur"] == indicator)
+        & figures["annee"].astype(str).str.fullmatch(r"\d{4}")
+    ]
     rows = rows.assign(_year=rows["annee"].astype(int)).sort_values("_year")
     with styled():
         fig, ax = new_figure(4.2)
@@ -92,8 +102,9 @@ def population_trend(figures: pd.DataFrame, *, territory: str, labels: Mapping[s
         else:
             _draw_trend(ax, rows)
         name = territory_name(labels, territory)
-        return finish_figure(fig, title=title or f"Population de {name} aux recensements",
-                       source=source, note=note)
+        return finish_figure(
+            fig, title=title or f"Population de {name} aux recensements", source=source, note=note
+        )
 
 
 def _draw_trend(ax: Axes, rows: pd.DataFrame) -> None:
@@ -103,12 +114,28 @@ def _draw_trend(ax: Axes, rows: pd.DataFrame) -> None:
     top = max(finite) if finite else 1.0
     for year, value in zip(years, values):
         if is_missing_value(value):
-            ax.text(year, 0, NOT_AVAILABLE, ha="center", va="bottom", fontsize=VALUE_SIZE,
-                    color=MUTED_COLOR, style="italic")
+            ax.text(
+                year,
+                0,
+                NOT_AVAILABLE,
+                ha="center",
+                va="bottom",
+                fontsize=VALUE_SIZE,
+                color=MUTED_COLOR,
+                style="italic",
+            )
             continue
         ax.bar(year, value, width=1.6, color=TERRITORY_COLOR)
-        ax.annotate(fr_int(value), xy=(year, value), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=VALUE_SIZE + 1, color=TEXT_COLOR)
+        ax.annotate(
+            fr_int(value),
+            xy=(year, value),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=VALUE_SIZE + 1,
+            color=TEXT_COLOR,
+        )
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlim(min(years) - 2, max(years) + 2)
     ax.set_ylim(0, top * 1.15)
@@ -118,9 +145,15 @@ def _draw_trend(ax: Axes, rows: pd.DataFrame) -> None:
     ax.tick_params(axis="x", length=0)
 
 
-def age_structure(table: pd.DataFrame, *, labels: Mapping[str, str], source: str,
-                  territory: str | None = None, title: str | None = None,
-                  note: str | None = None) -> Figure:
+def age_structure(
+    table: pd.DataFrame,
+    *,
+    labels: Mapping[str, str],
+    source: str,
+    territory: str | None = None,
+    title: str | None = None,
+    note: str | None = None,
+) -> Figure:
     """Share of each age group, territory versus comparators (grouped horizontal bars).
 
     Parameters
@@ -142,24 +175,38 @@ def age_structure(table: pd.DataFrame, *, labels: Mapping[str, str], source: str
         table = table.assign(part=table["effectif"] / totals * 100)
     categories = [str(c) for c in dict.fromkeys(table["tranche"])]
     table = table.assign(tranche=table["tranche"].astype(str))
-    series = category_series(table, labels=labels, category="tranche", value="part",
-                     categories=categories)
+    series = category_series(
+        table, labels=labels, category="tranche", value="part", categories=categories
+    )
     with styled():
         fig, ax = new_figure(1.6 + 0.22 * max(1, len(categories) * len(series)))
         if not categories:
             no_data(ax)
         else:
-            grouped_hbars(ax, categories, series, territory_colors(labels, territory),
-                           lambda v: format_value(v, "%"))
+            grouped_hbars(
+                ax,
+                categories,
+                series,
+                territory_colors(labels, territory),
+                lambda v: format_value(v, "%"),
+            )
             ax.xaxis.set_major_formatter(french_formatter(unit="%"))
             ax.set_xlabel("Part de la population (%)")
-        return finish_figure(fig, title=title or "Structure par âge de la population",
-                       source=source, note=note)
+        return finish_figure(
+            fig, title=title or "Structure par âge de la population", source=source, note=note
+        )
 
 
-def pyramid(table: pd.DataFrame, *, territory: str, labels: Mapping[str, str], source: str,
-            comparator: str | None = None, title: str | None = None,
-            note: str | None = None) -> Figure:
+def pyramid(
+    table: pd.DataFrame,
+    *,
+    territory: str,
+    labels: Mapping[str, str],
+    source: str,
+    comparator: str | None = None,
+    title: str | None = None,
+    note: str | None = None,
+) -> Figure:
     """Population pyramid: men on the left, women on the right, shares of the total.
 
     Parameters
@@ -174,8 +221,9 @@ def pyramid(table: pd.DataFrame, *, territory: str, labels: Mapping[str, str], s
     comparator
         Optional territory drawn as an outline over the bars (same shares of its total).
     """
-    table = table.assign(territoire=table["territoire"].astype(str),
-                         tranche=table["tranche"].astype(str))
+    table = table.assign(
+        territoire=table["territoire"].astype(str), tranche=table["tranche"].astype(str)
+    )
     tranches = list(dict.fromkeys(table["tranche"]))
     shares = _pyramid_shares(table, str(territory), tranches)
     with styled():
@@ -183,30 +231,46 @@ def pyramid(table: pd.DataFrame, *, territory: str, labels: Mapping[str, str], s
         if shares is None:
             no_data(ax)
         else:
-            reference = (_pyramid_shares(table, str(comparator), tranches)
-                         if comparator is not None else None)
-            _draw_pyramid(ax, tranches, shares, reference,
-                          territory_name(labels, str(comparator)) if comparator is not None else "")
+            reference = (
+                _pyramid_shares(table, str(comparator), tranches)
+                if comparator is not None
+                else None
+            )
+            _draw_pyramid(
+                ax,
+                tranches,
+                shares,
+                reference,
+                territory_name(labels, str(comparator)) if comparator is not None else "",
+            )
         name = territory_name(labels, str(territory))
-        return finish_figure(fig, title=title or f"Pyramide des âges — {name}", source=source,
-                       note=note)
+        return finish_figure(
+            fig, title=title or f"Pyramide des âges — {name}", source=source, note=note
+        )
 
 
-def _pyramid_shares(table: pd.DataFrame, territory: str,
-                    tranches: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+def _pyramid_shares(
+    table: pd.DataFrame, territory: str, tranches: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray] | None:
     rows = table[table["territoire"] == territory]
     total = rows["effectif"].sum(min_count=1)
     if is_missing_value(total) or total <= 0:
         return None
-    by_sex = rows.pivot_table(index="tranche", columns="sexe", values="effectif",
-                              aggfunc="sum").reindex(tranches)
+    by_sex = rows.pivot_table(
+        index="tranche", columns="sexe", values="effectif", aggfunc="sum"
+    ).reindex(tranches)
     men = by_sex.get("Hommes", pd.Series(math.nan, index=by_sex.index))
     women = by_sex.get("Femmes", pd.Series(math.nan, index=by_sex.index))
     return (men.to_numpy(dtype=float) / total * 100, women.to_numpy(dtype=float) / total * 100)
 
 
-def _draw_pyramid(ax: Axes, tranches: Sequence[str], shares: tuple[np.ndarray, np.ndarray],
-                  reference: tuple[np.ndarray, np.ndarray] | None, reference_name: str) -> None:
+def _draw_pyramid(
+    ax: Axes,
+    tranches: Sequence[str],
+    shares: tuple[np.ndarray, np.ndarray],
+    reference: tuple[np.ndarray, np.ndarray] | None,
+    reference_name: str,
+) -> None:
     men, women = shares
     y = np.arange(len(tranches))
     ax.barh(y, -np.nan_to_num(men), height=0.86, color=TERRITORY_COLOR, label="Hommes")
@@ -214,17 +278,27 @@ def _draw_pyramid(ax: Axes, tranches: Sequence[str], shares: tuple[np.ndarray, n
     for position, (m, w) in enumerate(zip(men, women)):
         for value, side in ((m, -1), (w, 1)):
             if is_missing_value(value):
-                ax.text(side * 0.05, position, NOT_AVAILABLE, ha="left" if side > 0 else "right",
-                        va="center", fontsize=VALUE_SIZE, color=MUTED_COLOR, style="italic")
+                ax.text(
+                    side * 0.05,
+                    position,
+                    NOT_AVAILABLE,
+                    ha="left" if side > 0 else "right",
+                    va="center",
+                    fontsize=VALUE_SIZE,
+                    color=MUTED_COLOR,
+                    style="italic",
+                )
     values = [*np.nan_to_num(men), *np.nan_to_num(women)]
     handles: list[Any] = []
     if reference is not None:
         ref_men, ref_women = reference
         values += [*np.nan_to_num(ref_men), *np.nan_to_num(ref_women)]
-        ax.barh(y, -np.nan_to_num(ref_men), height=0.86, fill=False, edgecolor="#2F2F2F",
-                linewidth=1.0)
-        ax.barh(y, np.nan_to_num(ref_women), height=0.86, fill=False, edgecolor="#2F2F2F",
-                linewidth=1.0)
+        ax.barh(
+            y, -np.nan_to_num(ref_men), height=0.86, fill=False, edgecolor="#2F2F2F", linewidth=1.0
+        )
+        ax.barh(
+            y, np.nan_to_num(ref_women), height=0.86, fill=False, edgecolor="#2F2F2F", linewidth=1.0
+        )
         handles = [Patch(facecolor="none", edgecolor="#2F2F2F", label=reference_name)]
     limit = max(values) * 1.12 if max(values) > 0 else 1.0
     ax.set_xlim(-limit, limit)
@@ -237,19 +311,39 @@ def _draw_pyramid(ax: Axes, tranches: Sequence[str], shares: tuple[np.ndarray, n
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
     top = len(tranches) - 0.2
-    ax.text(-limit * 0.5, top, "Hommes", ha="center", va="bottom", fontweight="bold",
-            color=TERRITORY_COLOR)
-    ax.text(limit * 0.5, top, "Femmes", ha="center", va="bottom", fontweight="bold",
-            color="#B4612F")
+    ax.text(
+        -limit * 0.5,
+        top,
+        "Hommes",
+        ha="center",
+        va="bottom",
+        fontweight="bold",
+        color=TERRITORY_COLOR,
+    )
+    ax.text(
+        limit * 0.5, top, "Femmes", ha="center", va="bottom", fontweight="bold", color="#B4612F"
+    )
     if handles:
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), frameon=False,
-                  borderaxespad=0)
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(0, 1.01),
+            frameon=False,
+            borderaxespad=0,
+        )
 
 
-def indicator_comparison(figures: pd.DataFrame, *, indicators: Mapping[str, str],
-                         annee: str | int, labels: Mapping[str, str], source: str,
-                         territory: str | None = None, title: str | None = None,
-                         note: str | None = None) -> Figure:
+def indicator_comparison(
+    figures: pd.DataFrame,
+    *,
+    indicators: Mapping[str, str],
+    annee: str | int,
+    labels: Mapping[str, str],
+    source: str,
+    territory: str | None = None,
+    title: str | None = None,
+    note: str | None = None,
+) -> Figure:
     """A few indicators of one unit (usually %), territory versus comparators.
 
     Grouped horizontal bars, one group per indicator; an unavailable value is written
@@ -281,8 +375,9 @@ def indicator_comparison(figures: pd.DataFrame, *, indicators: Mapping[str, str]
     for key, name in labels.items():
         values = []
         for indicator in categories:
-            value, unit, _ = figure_value(figures, territory=str(key), indicator=indicator,
-                                           annee=str(annee))
+            value, unit, _ = figure_value(
+                figures, territory=str(key), indicator=indicator, annee=str(annee)
+            )
             units.update({unit} if unit else set())
             values.append(value)
         series.append((str(key), str(name), values))
@@ -291,13 +386,18 @@ def indicator_comparison(figures: pd.DataFrame, *, indicators: Mapping[str, str]
     unit = units.pop() if units else "%"
     with styled():
         fig, ax = new_figure(1.6 + 0.24 * max(1, len(categories) * len(series)))
-        grouped_hbars(ax, [indicators[c] for c in categories], series,
-                       territory_colors(labels, territory),
-                       lambda v: format_value(v, unit))
+        grouped_hbars(
+            ax,
+            [indicators[c] for c in categories],
+            series,
+            territory_colors(labels, territory),
+            lambda v: format_value(v, unit),
+        )
         ax.xaxis.set_major_formatter(_axis_formatter(unit))
         ax.set_xlabel(_axis_label(unit))
-        return finish_figure(fig, title=title or f"Comparaison des territoires, {annee}",
-                       source=source, note=note)
+        return finish_figure(
+            fig, title=title or f"Comparaison des territoires, {annee}", source=source, note=note
+        )
 
 
 def _axis_formatter(unit: str, *, signed: bool = False) -> ticker.FuncFormatter:
@@ -312,13 +412,26 @@ def _axis_formatter(unit: str, *, signed: bool = False) -> ticker.FuncFormatter:
 
 def _axis_label(unit: str) -> str:
     """Axis title for a unit; empty when the tick labels already carry it."""
-    return {"%": "", "€": "", "%/an": "Variation annuelle moyenne (%)",
-            "points": "Points de pourcentage", "indice": "Indice"}.get(unit, unit)
+    return {
+        "%": "",
+        "€": "",
+        "%/an": "Variation annuelle moyenne (%)",
+        "points": "Points de pourcentage",
+        "indice": "Indice",
+    }.get(unit, unit)
 
 
-def change_bars(figures: pd.DataFrame, *, indicator: str, labels: Mapping[str, str],
-                source: str, annee: str | None = None, territory: str | None = None,
-                title: str | None = None, note: str | None = None) -> Figure:
+def change_bars(
+    figures: pd.DataFrame,
+    *,
+    indicator: str,
+    labels: Mapping[str, str],
+    source: str,
+    annee: str | None = None,
+    territory: str | None = None,
+    title: str | None = None,
+    note: str | None = None,
+) -> Figure:
     """Relative change over a period, one horizontal bar per territory, with its sign.
 
     Parameters
@@ -339,16 +452,19 @@ def change_bars(figures: pd.DataFrame, *, indicator: str, labels: Mapping[str, s
     territory
         Studied territory (strong colour); default the first key of ``labels``.
     """
-    rows = figures[(figures["indicateur"] == indicator)
-                   & figures["territoire"].astype(str).isin([str(k) for k in labels])]
+    rows = figures[
+        (figures["indicateur"] == indicator)
+        & figures["territoire"].astype(str).isin([str(k) for k in labels])
+    ]
     periods = sorted(set(rows["annee"].astype(str)), key=year_key)
     period = str(annee) if annee is not None else (periods[-1] if periods else "")
     colors = territory_colors(labels, territory)
     entries = []
     unit = ""
     for key, name in labels.items():
-        value, row_unit, _ = figure_value(figures, territory=str(key), indicator=indicator,
-                                           annee=period or None)
+        value, row_unit, _ = figure_value(
+            figures, territory=str(key), indicator=indicator, annee=period or None
+        )
         unit = unit or row_unit
         entries.append((str(key), str(name), value))
     with styled():
@@ -358,23 +474,44 @@ def change_bars(figures: pd.DataFrame, *, indicator: str, labels: Mapping[str, s
         return finish_figure(fig, title=title or default, source=source, note=note)
 
 
-def _draw_changes(ax: Axes, entries: Sequence[tuple[str, str, float]], colors: Mapping[str, str],
-                  *, unit: str, indicator: str) -> None:
+def _draw_changes(
+    ax: Axes,
+    entries: Sequence[tuple[str, str, float]],
+    colors: Mapping[str, str],
+    *,
+    unit: str,
+    indicator: str,
+) -> None:
     finite = [v for _, _, v in entries if not is_missing_value(v)]
     high, low = max([0.0, *finite]), min([0.0, *finite])
     span = (high - low) or 1.0
     for position, (territory, _name_, value) in enumerate(entries):
         if is_missing_value(value):
-            ax.text(0, position, f" {NOT_AVAILABLE}", ha="left", va="center",
-                    fontsize=VALUE_SIZE, color=MUTED_COLOR, style="italic")
+            ax.text(
+                0,
+                position,
+                f" {NOT_AVAILABLE}",
+                ha="left",
+                va="center",
+                fontsize=VALUE_SIZE,
+                color=MUTED_COLOR,
+                style="italic",
+            )
             continue
         ax.barh(position, value, height=0.62, color=colors[territory])
         text = format_value(value, unit, indicateur=indicator)
         if unit == "%":  # a change: always signed, whatever the indicator id
             text = f"{fr_signed(value, 1)}{NBSP}%"
-        ax.annotate(text, xy=(value, position), xytext=(4 if value >= 0 else -4, 0),
-                    textcoords="offset points", ha="left" if value >= 0 else "right",
-                    va="center", fontsize=VALUE_SIZE + 1, color=TEXT_COLOR)
+        ax.annotate(
+            text,
+            xy=(value, position),
+            xytext=(4 if value >= 0 else -4, 0),
+            textcoords="offset points",
+            ha="left" if value >= 0 else "right",
+            va="center",
+            fontsize=VALUE_SIZE + 1,
+            color=TEXT_COLOR,
+        )
     ax.set_yticks(range(len(entries)), [wrap_label(name) for _, name, _ in entries])
     ax.set_ylim(len(entries) - 0.5, -0.5)
     ax.set_xlim(low - 0.25 * span if low < 0 else 0 - 0.05 * span, high + 0.25 * span)
@@ -391,9 +528,15 @@ def _decile_label(value: object) -> str:
     return text if text.startswith("D") else f"D{int(float(text))}"
 
 
-def deciles(table: pd.DataFrame, *, labels: Mapping[str, str], source: str,
-            territory: str | None = None, title: str | None = None,
-            note: str | None = None) -> Figure:
+def deciles(
+    table: pd.DataFrame,
+    *,
+    labels: Mapping[str, str],
+    source: str,
+    territory: str | None = None,
+    title: str | None = None,
+    note: str | None = None,
+) -> Figure:
     """Income deciles D1 … D9 by territory, lines with markers.
 
     Parameters
@@ -409,8 +552,9 @@ def deciles(table: pd.DataFrame, *, labels: Mapping[str, str], source: str,
         Studied territory (strong colour, thicker line, values written); default the
         first key of ``labels``.
     """
-    table = table.assign(territoire=table["territoire"].astype(str),
-                         decile=table["decile"].map(_decile_label))
+    table = table.assign(
+        territoire=table["territoire"].astype(str), decile=table["decile"].map(_decile_label)
+    )
     order = [f"D{i}" for i in range(1, 10)]
     studied = studied_territory(labels, territory)
     colors = territory_colors(labels, territory)
@@ -422,10 +566,16 @@ def deciles(table: pd.DataFrame, *, labels: Mapping[str, str], source: str,
             values = rows.groupby("decile")["valeur"].mean().reindex(order).to_numpy(dtype=float)
             is_studied = str(key) == studied
             label = str(name) if np.isfinite(values).any() else f"{name} ({NOT_AVAILABLE})"
-            (line,) = ax.plot(range(1, 10), values, marker="o", color=colors[str(key)],
-                              linewidth=2.4 if is_studied else 1.4,
-                              markersize=6 if is_studied else 4, label=label,
-                              zorder=3 if is_studied else 2)
+            (line,) = ax.plot(
+                range(1, 10),
+                values,
+                marker="o",
+                color=colors[str(key)],
+                linewidth=2.4 if is_studied else 1.4,
+                markersize=6 if is_studied else 4,
+                label=label,
+                zorder=3 if is_studied else 2,
+            )
             handles.append(line)
             if is_studied:
                 _label_deciles(ax, values)
@@ -437,24 +587,53 @@ def deciles(table: pd.DataFrame, *, labels: Mapping[str, str], source: str,
         ax.margins(y=0.12)
         ax.grid(axis="y")
         legend_above(ax, handles)
-        return finish_figure(fig, title=title or "Déciles du revenu disponible par unité de "
-                       "consommation", source=source, note=note)
+        return finish_figure(
+            fig,
+            title=title or "Déciles du revenu disponible par unité de consommation",
+            source=source,
+            note=note,
+        )
 
 
 def _label_deciles(ax: Axes, values: np.ndarray) -> None:
     for position in (1, 5, 9):
         value = values[position - 1]
         if np.isfinite(value):
-            ax.annotate(f"{fr_int(value)}{NBSP}€", xy=(position, value), xytext=(0, -9),
-                        textcoords="offset points", ha="center", va="top",
-                        fontsize=VALUE_SIZE, color=TERRITORY_COLOR, fontweight="bold",
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
-                              "edgecolor": "none", "alpha": 0.85}, zorder=5)
+            ax.annotate(
+                f"{fr_int(value)}{NBSP}€",
+                xy=(position, value),
+                xytext=(0, -9),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=VALUE_SIZE,
+                color=TERRITORY_COLOR,
+                fontweight="bold",
+                bbox={
+                    "boxstyle": "round,pad=0.15",
+                    "facecolor": "white",
+                    "edgecolor": "none",
+                    "alpha": 0.85,
+                },
+                zorder=5,
+            )
 
 
 def fictional_watermark(fig: Figure, *, text: str = "DONNÉES FICTIVES") -> Figure:
     """Write a light diagonal "DONNÉES FICTIVES" across the figure; returns it."""
     size = max(24.0, fig.get_figwidth() * 6.5)
-    fig.text(0.5, 0.5, text, ha="center", va="center", rotation=22, fontsize=size,
-             fontweight="bold", color="#B22222", alpha=0.13, zorder=100, in_layout=False)
+    fig.text(
+        0.5,
+        0.5,
+        text,
+        ha="center",
+        va="center",
+        rotation=22,
+        fontsize=size,
+        fontweight="bold",
+        color="#B22222",
+        alpha=0.13,
+        zorder=100,
+        in_layout=False,
+    )
     return fig

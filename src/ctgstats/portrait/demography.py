@@ -30,8 +30,8 @@ import pandas as pd
 
 from ctgstats.core.comparability import check_vintages
 from ctgstats.core.figures import figure, to_frame
-from ctgstats.present.formatting import fr_number, fr_percent, fr_period
 from ctgstats.data.variables import births, deaths, rp, yy
+from ctgstats.present.formatting import fr_number, fr_percent, fr_period
 
 __all__ = [
     "DEFAULT_SMALL_COUNT_THRESHOLD",
@@ -77,11 +77,13 @@ def _check_totals(totals: pd.DataFrame) -> None:
 def _plural(columns: Sequence[str], singular: str, plural: str) -> str:
     names = ", ".join(columns)
     return f"{'variable' if len(columns) == 1 else 'variables'} {names} " + (
-        singular if len(columns) == 1 else plural)
+        singular if len(columns) == 1 else plural
+    )
 
 
-def lookup(totals: pd.DataFrame, territory: object,
-           columns: Sequence[str]) -> tuple[dict[str, float] | None, str]:
+def lookup(
+    totals: pd.DataFrame, territory: object, columns: Sequence[str]
+) -> tuple[dict[str, float] | None, str]:
     """Values of ``columns`` for one territory, or None and the French reason.
 
     Parameters
@@ -103,12 +105,14 @@ def lookup(totals: pd.DataFrame, territory: object,
     absent = [c for c in columns if c not in totals.columns]
     if absent:
         return None, "non disponible : " + _plural(
-            absent, "absente des fichiers", "absentes des fichiers")
+            absent, "absente des fichiers", "absentes des fichiers"
+        )
     values = {c: float(totals.at[territory, c]) for c in columns}
     empty = [c for c in columns if math.isnan(values[c])]
     if empty:
         return None, "non disponible : " + _plural(
-            empty, "non renseignée pour ce territoire", "non renseignées pour ce territoire")
+            empty, "non renseignée pour ce territoire", "non renseignées pour ce territoire"
+        )
     return values, ""
 
 
@@ -134,8 +138,9 @@ def _threshold_text(threshold: float) -> str:
     return fr_number(threshold, 0 if float(threshold).is_integer() else 1)
 
 
-def small_count_note(counts: Iterable[float], threshold: float | None, *,
-                     sampled: bool, when: str = "") -> str:
+def small_count_note(
+    counts: Iterable[float], threshold: float | None, *, sampled: bool, when: str = ""
+) -> str:
     """Caution when any of ``counts`` is below ``threshold`` (rule 4), else ``""``.
 
     Parameters
@@ -188,10 +193,18 @@ def population(totals: pd.DataFrame, *, years: Iterable[int] | int) -> pd.DataFr
         for year in vintages:
             column = rp("P", year, "POP")
             values, reason = lookup(totals, territory, [column])
-            rows.append(figure(
-                territory, "population", year, values[column] if values else None,
-                unite="habitants", source=census_source(year),
-                definition=f"Population municipale au recensement de {year}", note=reason))
+            rows.append(
+                figure(
+                    territory,
+                    "population",
+                    year,
+                    values[column] if values else None,
+                    unite="habitants",
+                    source=census_source(year),
+                    definition=f"Population municipale au recensement de {year}",
+                    note=reason,
+                )
+            )
     return to_frame(rows)
 
 
@@ -237,29 +250,58 @@ def population_change(totals: pd.DataFrame, *, start: int, end: int) -> pd.DataF
                 rate = tcam(values[p0], values[p1], n)
             else:
                 ratio_reason = f"non disponible : population nulle en {start}"
-        rows.append(figure(
-            territory, "population_evolution", period, change, unite="habitants",
-            source=source,
-            definition=f"Variation de la population municipale entre {start} et {end} "
-                       f"(population {end} − population {start})",
-            note=figure_note(reason, caution)))
-        rows.append(figure(
-            territory, "population_evolution_pct", period, pct, unite="%", source=source,
-            definition=f"Variation relative de la population municipale entre {start} et "
-                       f"{end} : (population {end} / population {start} − 1) × 100",
-            note=figure_note(ratio_reason, caution)))
-        rows.append(figure(
-            territory, "population_tcam", period, rate, unite="%/an", source=source,
-            definition=f"Taux de croissance annuel moyen de la population entre {start} et "
-                       f"{end} : ((population {end} / population {start})^(1/{n}) − 1) × 100, "
-                       f"sur {n} ans",
-            note=figure_note(ratio_reason, caution)))
+        rows.append(
+            figure(
+                territory,
+                "population_evolution",
+                period,
+                change,
+                unite="habitants",
+                source=source,
+                definition=f"Variation de la population municipale entre {start} et {end} "
+                f"(population {end} − population {start})",
+                note=figure_note(reason, caution),
+            )
+        )
+        rows.append(
+            figure(
+                territory,
+                "population_evolution_pct",
+                period,
+                pct,
+                unite="%",
+                source=source,
+                definition=f"Variation relative de la population municipale entre {start} et "
+                f"{end} : (population {end} / population {start} − 1) × 100",
+                note=figure_note(ratio_reason, caution),
+            )
+        )
+        rows.append(
+            figure(
+                territory,
+                "population_tcam",
+                period,
+                rate,
+                unite="%/an",
+                source=source,
+                definition=f"Taux de croissance annuel moyen de la population entre {start} et "
+                f"{end} : ((population {end} / population {start})^(1/{n}) − 1) × 100, "
+                f"sur {n} ans",
+                note=figure_note(ratio_reason, caution),
+            )
+        )
     return to_frame(rows)
 
 
-def split_growth_rate(p_start: float, p_end: float, natural: float, years: float, *,
-                      stable_share: float = 0.001,
-                      stable_count: float = 1.0) -> tuple[float, float, bool]:
+def split_growth_rate(
+    p_start: float,
+    p_end: float,
+    natural: float,
+    years: float,
+    *,
+    stable_share: float = 0.001,
+    stable_count: float = 1.0,
+) -> tuple[float, float, bool]:
     """Split the TCAM into the parts due to the natural and the apparent migration balance.
 
     INSEE-style: natural part = TCAM × natural balance / population change, migration part
@@ -294,15 +336,37 @@ def split_growth_rate(p_start: float, p_end: float, natural: float, years: float
     return natural_rate, rate - natural_rate, stable
 
 
-def _period_figure(territory: object, ident: str, value: float | None, unite: str,
-                   definition: str, note: str, *, period: str,
-                   source: str) -> dict[str, object]:
-    return figure(territory, ident, period, value, unite=unite, source=source,
-                  definition=definition, note=note)
+def _period_figure(
+    territory: object,
+    ident: str,
+    value: float | None,
+    unite: str,
+    definition: str,
+    note: str,
+    *,
+    period: str,
+    source: str,
+) -> dict[str, object]:
+    return figure(
+        territory,
+        ident,
+        period,
+        value,
+        unite=unite,
+        source=source,
+        definition=definition,
+        note=note,
+    )
 
 
-def natural_balance(totals: pd.DataFrame, *, start: int, end: int,
-                    stable_share: float = 0.001, stable_count: float = 1.0) -> pd.DataFrame:
+def natural_balance(
+    totals: pd.DataFrame,
+    *,
+    start: int,
+    end: int,
+    stable_share: float = 0.001,
+    stable_count: float = 1.0,
+) -> pd.DataFrame:
     """Births, deaths, natural and apparent migration balances, and the split of the TCAM.
 
     Parameters
@@ -337,14 +401,35 @@ def natural_balance(totals: pd.DataFrame, *, start: int, end: int,
         row = partial(_period_figure, territory, period=period, source=source)
         b, b_reason = lookup(totals, territory, [nais])
         d, d_reason = lookup(totals, territory, [dece])
-        rows.append(row("naissances", b[nais] if b else None, "naissances",
-                        f"Naissances domiciliées {between} (état civil)", b_reason))
-        rows.append(row("deces", d[dece] if d else None, "décès",
-                        f"Décès domiciliés {between} (état civil)", d_reason))
+        rows.append(
+            row(
+                "naissances",
+                b[nais] if b else None,
+                "naissances",
+                f"Naissances domiciliées {between} (état civil)",
+                b_reason,
+            )
+        )
+        rows.append(
+            row(
+                "deces",
+                d[dece] if d else None,
+                "décès",
+                f"Décès domiciliés {between} (état civil)",
+                d_reason,
+            )
+        )
         both, n_reason = lookup(totals, territory, [nais, dece])
         natural = both[nais] - both[dece] if both else None
-        rows.append(row("solde_naturel", natural, "habitants",
-                        f"Solde naturel {between} : naissances − décès", n_reason))
+        rows.append(
+            row(
+                "solde_naturel",
+                natural,
+                "habitants",
+                f"Solde naturel {between} : naissances − décès",
+                n_reason,
+            )
+        )
         values, reason = lookup(totals, territory, [nais, dece, p0, p1])
         migration = natural_rate = migration_rate = None
         rate_reason, guard = reason, ""
@@ -353,37 +438,62 @@ def natural_balance(totals: pd.DataFrame, *, start: int, end: int,
             migration = (values[p1] - values[p0]) - natural_value
             if values[p0] > 0:
                 natural_rate, migration_rate, stable = split_growth_rate(
-                    values[p0], values[p1], natural_value, n,
-                    stable_share=stable_share, stable_count=stable_count)
+                    values[p0],
+                    values[p1],
+                    natural_value,
+                    n,
+                    stable_share=stable_share,
+                    stable_count=stable_count,
+                )
                 if stable:
-                    guard = (f"variation de population quasi nulle (moins de "
-                             f"{fr_percent(stable_share * 100, 1)} de la population de {start} "
-                             f"ou moins de {fr_number(stable_count, 0)} habitant) : taux dû au "
-                             f"solde naturel calculé comme solde naturel / ({n} × population "
-                             f"moyenne) × 100, taux dû au solde migratoire apparent par "
-                             f"différence avec le taux de croissance annuel moyen")
+                    guard = (
+                        f"variation de population quasi nulle (moins de "
+                        f"{fr_percent(stable_share * 100, 1)} de la population de {start} "
+                        f"ou moins de {fr_number(stable_count, 0)} habitant) : taux dû au "
+                        f"solde naturel calculé comme solde naturel / ({n} × population "
+                        f"moyenne) × 100, taux dû au solde migratoire apparent par "
+                        f"différence avec le taux de croissance annuel moyen"
+                    )
             else:
                 rate_reason = f"non disponible : population nulle en {start}"
-        rows.append(row("solde_migratoire_apparent", migration, "habitants",
-                        f"Solde migratoire apparent entre {start} et {end} : variation de "
-                        f"population − solde naturel",
-                        figure_note(reason, MIGRATION_NOTE, caution)))
-        rows.append(row("taux_variation_solde_naturel", natural_rate, "%/an",
-                        f"Part du taux de croissance annuel moyen {period} due au solde "
-                        f"naturel : taux de croissance annuel moyen × solde naturel / "
-                        f"variation de population", figure_note(rate_reason, guard, caution)))
-        rows.append(row("taux_variation_solde_migratoire", migration_rate, "%/an",
-                        f"Part du taux de croissance annuel moyen {period} due au solde "
-                        f"migratoire apparent : taux de croissance annuel moyen − taux dû au "
-                        f"solde naturel",
-                        figure_note(rate_reason, guard, MIGRATION_NOTE, caution)))
+        rows.append(
+            row(
+                "solde_migratoire_apparent",
+                migration,
+                "habitants",
+                f"Solde migratoire apparent entre {start} et {end} : variation de "
+                f"population − solde naturel",
+                figure_note(reason, MIGRATION_NOTE, caution),
+            )
+        )
+        rows.append(
+            row(
+                "taux_variation_solde_naturel",
+                natural_rate,
+                "%/an",
+                f"Part du taux de croissance annuel moyen {period} due au solde "
+                f"naturel : taux de croissance annuel moyen × solde naturel / "
+                f"variation de population",
+                figure_note(rate_reason, guard, caution),
+            )
+        )
+        rows.append(
+            row(
+                "taux_variation_solde_migratoire",
+                migration_rate,
+                "%/an",
+                f"Part du taux de croissance annuel moyen {period} due au solde "
+                f"migratoire apparent : taux de croissance annuel moyen − taux dû au "
+                f"solde naturel",
+                figure_note(rate_reason, guard, MIGRATION_NOTE, caution),
+            )
+        )
     return to_frame(rows)
 
 
 # ------------------------------------------------------------------ age groups
 
-_AGE_COLUMN = re.compile(
-    r"^P(?P<yy>\d{2})_(?P<who>POP|H|F)(?P<low>\d{2})(?:(?P<last>\d{2})|P)$")
+_AGE_COLUMN = re.compile(r"^P(?P<yy>\d{2})_(?P<who>POP|H|F)(?P<low>\d{2})(?:(?P<last>\d{2})|P)$")
 
 
 @dataclass(frozen=True)
@@ -454,9 +564,12 @@ def age_groups(columns: Iterable[str], *, year: int, sex: Sex | None = None) -> 
     return sorted(groups, key=lambda g: (g.low, g.end, g.column))
 
 
-def _best_path(groups: Sequence[AgeGroup], low: int, target: float,
-               better: Callable[[list[AgeGroup], list[AgeGroup]], bool]
-               ) -> list[AgeGroup] | None:
+def _best_path(
+    groups: Sequence[AgeGroup],
+    low: int,
+    target: float,
+    better: Callable[[list[AgeGroup], list[AgeGroup]], bool],
+) -> list[AgeGroup] | None:
     """Chain of contiguous groups from ``low`` to ``target`` preferred by ``better``."""
     best: dict[float, list[AgeGroup]] = {float(low): []}
     for bound in sorted({float(low)} | {float(g.low) for g in groups}):
@@ -479,8 +592,9 @@ def _finer(path: list[AgeGroup], other: list[AgeGroup]) -> bool:
     return (-len(path), [g.column for g in path]) < (-len(other), [g.column for g in other])
 
 
-def find_age_cover(groups: Sequence[AgeGroup], *, low: int,
-                   high: int | None = None) -> list[AgeGroup] | None:
+def find_age_cover(
+    groups: Sequence[AgeGroup], *, low: int, high: int | None = None
+) -> list[AgeGroup] | None:
     """Disjoint published groups covering exactly the ages ``low`` ≤ age < ``high``.
 
     Exact cover by dynamic programming over the age bounds: a cover is a chain of groups
@@ -508,15 +622,17 @@ def find_age_cover(groups: Sequence[AgeGroup], *, low: int,
     return _best_path(groups, low, target, _fewer)
 
 
-def age_cover(columns: Iterable[str], *, year: int, low: int, high: int | None = None,
-              sex: Sex | None = None) -> list[str] | None:
+def age_cover(
+    columns: Iterable[str], *, year: int, low: int, high: int | None = None, sex: Sex | None = None
+) -> list[str] | None:
     """Column names of :func:`find_age_cover` for a vintage, or None when impossible."""
     cover = find_age_cover(age_groups(columns, year=year, sex=sex), low=low, high=high)
     return None if cover is None else [g.column for g in cover]
 
 
-def age_total(totals: pd.DataFrame, *, year: int, low: int,
-              high: int | None = None) -> pd.Series | None:
+def age_total(
+    totals: pd.DataFrame, *, year: int, low: int, high: int | None = None
+) -> pd.Series | None:
     """Population aged ``low`` ≤ age < ``high`` (``high`` None: ``low`` or more).
 
     Parameters
@@ -537,8 +653,7 @@ def age_total(totals: pd.DataFrame, *, year: int, low: int,
     columns = age_cover(totals.columns, year=year, low=low, high=high)
     if columns is None:
         return None
-    return totals[columns].astype("float64").sum(axis=1, skipna=False).rename(
-        age_label(low, high))
+    return totals[columns].astype("float64").sum(axis=1, skipna=False).rename(age_label(low, high))
 
 
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -555,19 +670,33 @@ AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
 
 def _no_cover_note(low: int, high: int | None, year: int, groups: Sequence[AgeGroup]) -> str:
     published = ", ".join(g.label for g in groups)
-    available = (f"tranches publiées pour {year} : {published}" if published
-                 else f"aucune tranche d'âge publiée pour {year}")
-    return (f"non disponible : les tranches d'âge publiées ne permettent pas de calculer les "
-            f"{_age_phrase(low, high)} ({available})")
+    available = (
+        f"tranches publiées pour {year} : {published}"
+        if published
+        else f"aucune tranche d'âge publiée pour {year}"
+    )
+    return (
+        f"non disponible : les tranches d'âge publiées ne permettent pas de calculer les "
+        f"{_age_phrase(low, high)} ({available})"
+    )
 
 
 def _groups_text(cover: Sequence[AgeGroup]) -> str:
     return f" (tranches publiées utilisées : {', '.join(g.label for g in cover)})"
 
 
-def _band_rows(totals: pd.DataFrame, territory: object, *, year: int, suffix: str,
-               low: int, high: int | None, cover: list[AgeGroup] | None,
-               groups: Sequence[AgeGroup], threshold: float | None) -> list[dict[str, object]]:
+def _band_rows(
+    totals: pd.DataFrame,
+    territory: object,
+    *,
+    year: int,
+    suffix: str,
+    low: int,
+    high: int | None,
+    cover: list[AgeGroup] | None,
+    groups: Sequence[AgeGroup],
+    threshold: float | None,
+) -> list[dict[str, object]]:
     """``population_<suffix>`` and ``part_<suffix>`` of one territory."""
     phrase = _age_phrase(low, high)
     source = census_source(year)
@@ -576,17 +705,44 @@ def _band_rows(totals: pd.DataFrame, territory: object, *, year: int, suffix: st
     share_def = f"Part des personnes âgées de {phrase} dans la population municipale"
     if cover is None:
         note = _no_cover_note(low, high, year, groups)
-        return [figure(territory, f"population_{suffix}", year, None, unite="habitants",
-                       source=source, definition=count_def, note=note),
-                figure(territory, f"part_{suffix}", year, None, unite="%", source=source,
-                       definition=share_def, note=note)]
+        return [
+            figure(
+                territory,
+                f"population_{suffix}",
+                year,
+                None,
+                unite="habitants",
+                source=source,
+                definition=count_def,
+                note=note,
+            ),
+            figure(
+                territory,
+                f"part_{suffix}",
+                year,
+                None,
+                unite="%",
+                source=source,
+                definition=share_def,
+                note=note,
+            ),
+        ]
     columns = [g.column for g in cover]
     used = _groups_text(cover) if len(cover) > 1 else ""
     values, reason = lookup(totals, territory, columns)
     count = sum(values[c] for c in columns) if values else None
-    rows = [figure(territory, f"population_{suffix}", year, count, unite="habitants",
-                   source=source, definition=count_def + used,
-                   note=reason or small_count_note([count], threshold, sampled=False))]
+    rows = [
+        figure(
+            territory,
+            f"population_{suffix}",
+            year,
+            count,
+            unite="habitants",
+            source=source,
+            definition=count_def + used,
+            note=reason or small_count_note([count], threshold, sampled=False),
+        )
+    ]
     share, note = None, reason
     if values:
         denominator, note = lookup(totals, territory, [pop])
@@ -595,23 +751,54 @@ def _band_rows(totals: pd.DataFrame, territory: object, *, year: int, suffix: st
             note = small_count_note([count, denominator[pop]], threshold, sampled=False)
         elif denominator:
             note = f"non disponible : population nulle ({pop} = 0)"
-    rows.append(figure(territory, f"part_{suffix}", year, share, unite="%", source=source,
-                       definition=share_def + used, note=note))
+    rows.append(
+        figure(
+            territory,
+            f"part_{suffix}",
+            year,
+            share,
+            unite="%",
+            source=source,
+            definition=share_def + used,
+            note=note,
+        )
+    )
     return rows
 
 
-def _ageing_row(totals: pd.DataFrame, territory: object, *, year: int, variant: str,
-                old: list[AgeGroup] | None, young: list[AgeGroup] | None,
-                groups: Sequence[AgeGroup], threshold: float | None) -> dict[str, object]:
+def _ageing_row(
+    totals: pd.DataFrame,
+    territory: object,
+    *,
+    year: int,
+    variant: str,
+    old: list[AgeGroup] | None,
+    young: list[AgeGroup] | None,
+    groups: Sequence[AgeGroup],
+    threshold: float | None,
+) -> dict[str, object]:
     old_age = int(variant)
-    definition = (f"Indice de vieillissement (variante {variant} ans) : population de "
-                  f"{old_age} ans ou plus pour 100 personnes de moins de 20 ans")
+    definition = (
+        f"Indice de vieillissement (variante {variant} ans) : population de "
+        f"{old_age} ans ou plus pour 100 personnes de moins de 20 ans"
+    )
     source = census_source(year)
-    missing = [_no_cover_note(low, None if low else 20, year, groups)
-               for low, cover in ((old_age, old), (0, young)) if cover is None]
+    missing = [
+        _no_cover_note(low, None if low else 20, year, groups)
+        for low, cover in ((old_age, old), (0, young))
+        if cover is None
+    ]
     if missing:
-        return figure(territory, "indice_vieillissement", year, None, unite="indice",
-                      source=source, definition=definition, note=join_notes(*missing))
+        return figure(
+            territory,
+            "indice_vieillissement",
+            year,
+            None,
+            unite="indice",
+            source=source,
+            definition=definition,
+            note=join_notes(*missing),
+        )
     values, reason = lookup(totals, territory, [g.column for g in old + young])
     value = None
     note = reason
@@ -623,13 +810,25 @@ def _ageing_row(totals: pd.DataFrame, territory: object, *, year: int, variant: 
             note = small_count_note([n_old, n_young], threshold, sampled=False)
         else:
             note = "non disponible : aucune personne de moins de 20 ans"
-    return figure(territory, "indice_vieillissement", year, value, unite="indice",
-                  source=source, definition=definition, note=note)
+    return figure(
+        territory,
+        "indice_vieillissement",
+        year,
+        value,
+        unite="indice",
+        source=source,
+        definition=definition,
+        note=note,
+    )
 
 
-def age_structure(totals: pd.DataFrame, *, year: int,
-                  small_count_threshold: float | None = DEFAULT_SMALL_COUNT_THRESHOLD,
-                  ageing_variant: Literal["65", "60"] = "65") -> pd.DataFrame:
+def age_structure(
+    totals: pd.DataFrame,
+    *,
+    year: int,
+    small_count_threshold: float | None = DEFAULT_SMALL_COUNT_THRESHOLD,
+    ageing_variant: Literal["65", "60"] = "65",
+) -> pd.DataFrame:
     """Age structure of one vintage: counts and shares of the bands, ageing index.
 
     Parameters
@@ -657,19 +856,37 @@ def age_structure(totals: pd.DataFrame, *, year: int,
     if ageing_variant not in ("65", "60"):
         raise ValueError(f"ageing_variant must be '65' or '60', got {ageing_variant!r}")
     groups = age_groups(totals.columns, year=year)
-    covers = {suffix: find_age_cover(groups, low=low, high=high)
-              for suffix, low, high in AGE_BANDS}
+    covers = {suffix: find_age_cover(groups, low=low, high=high) for suffix, low, high in AGE_BANDS}
     old = find_age_cover(groups, low=int(ageing_variant))
     young = covers["moins_20"]
     rows = []
     for territory in totals.index:
         for suffix, low, high in AGE_BANDS:
-            rows.extend(_band_rows(totals, territory, year=year, suffix=suffix, low=low,
-                                   high=high, cover=covers[suffix], groups=groups,
-                                   threshold=small_count_threshold))
-        rows.append(_ageing_row(totals, territory, year=year, variant=ageing_variant,
-                                old=old, young=young, groups=groups,
-                                threshold=small_count_threshold))
+            rows.extend(
+                _band_rows(
+                    totals,
+                    territory,
+                    year=year,
+                    suffix=suffix,
+                    low=low,
+                    high=high,
+                    cover=covers[suffix],
+                    groups=groups,
+                    threshold=small_count_threshold,
+                )
+            )
+        rows.append(
+            _ageing_row(
+                totals,
+                territory,
+                year=year,
+                variant=ageing_variant,
+                old=old,
+                young=young,
+                groups=groups,
+                threshold=small_count_threshold,
+            )
+        )
     return to_frame(rows)
 
 
@@ -683,8 +900,9 @@ PREFERRED_PARTITIONS: tuple[tuple[str, ...], ...] = (
 """INSEE partitions of the whole population, in order of preference for charts."""
 
 
-def _partition(columns: Sequence[str], *, year: int,
-               sexes: Sequence[Sex | None]) -> list[tuple[int, int | None]] | None:
+def _partition(
+    columns: Sequence[str], *, year: int, sexes: Sequence[Sex | None]
+) -> list[tuple[int, int | None]] | None:
     """Age bounds of one partition of all ages published for every one of ``sexes``.
 
     The first complete partition of :data:`PREFERRED_PARTITIONS` wins; otherwise the
@@ -693,8 +911,7 @@ def _partition(columns: Sequence[str], *, year: int,
     per_sex = [age_groups(columns, year=year, sex=s) for s in sexes]
     names = set(map(str, columns))
     for partition in PREFERRED_PARTITIONS:
-        if all(f"P{yy(year)}_{s or 'POP'}{part}" in names
-               for s in sexes for part in partition):
+        if all(f"P{yy(year)}_{s or 'POP'}{part}" in names for s in sexes for part in partition):
             groups = age_groups([f"P{yy(year)}_POP{part}" for part in partition], year=year)
             return [(g.low, g.high) for g in groups]
     common = set.intersection(*[{(g.low, g.high) for g in groups} for groups in per_sex])
@@ -704,8 +921,11 @@ def _partition(columns: Sequence[str], *, year: int,
 
 
 def _group_column(year: int, who: str, low: int, high: int | None) -> str:
-    return (f"P{yy(year)}_{who}{low:02d}P" if high is None
-            else f"P{yy(year)}_{who}{low:02d}{high - 1:02d}")
+    return (
+        f"P{yy(year)}_{who}{low:02d}P"
+        if high is None
+        else f"P{yy(year)}_{who}{low:02d}{high - 1:02d}"
+    )
 
 
 def age_groups_table(totals: pd.DataFrame, *, year: int) -> pd.DataFrame | None:
@@ -746,11 +966,19 @@ def age_groups_table(totals: pd.DataFrame, *, year: int) -> pd.DataFrame | None:
             count = float(values.at[territory, column])
             denominator = float(total.at[territory])
             share = count / denominator * 100.0 if denominator > 0 else math.nan
-            rows.append({"territoire": str(territory), "annee": str(year),
-                         "tranche": age_label(low, high), "age_min": low,
-                         "effectif": count, "part": share})
-    return pd.DataFrame(rows, columns=["territoire", "annee", "tranche", "age_min",
-                                       "effectif", "part"])
+            rows.append(
+                {
+                    "territoire": str(territory),
+                    "annee": str(year),
+                    "tranche": age_label(low, high),
+                    "age_min": low,
+                    "effectif": count,
+                    "part": share,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["territoire", "annee", "tranche", "age_min", "effectif", "part"]
+    )
 
 
 def pyramid(totals: pd.DataFrame, *, year: int) -> pd.DataFrame | None:
@@ -779,8 +1007,16 @@ def pyramid(totals: pd.DataFrame, *, year: int) -> pd.DataFrame | None:
         for low, high in bounds:
             for who, label in (("H", "Hommes"), ("F", "Femmes")):
                 column = _group_column(year, who, low, high)
-                rows.append({"territoire": str(territory), "annee": str(year),
-                             "tranche": age_label(low, high), "age_min": low, "sexe": label,
-                             "effectif": float(totals.at[territory, column])})
-    return pd.DataFrame(rows, columns=["territoire", "annee", "tranche", "age_min", "sexe",
-                                       "effectif"])
+                rows.append(
+                    {
+                        "territoire": str(territory),
+                        "annee": str(year),
+                        "tranche": age_label(low, high),
+                        "age_min": low,
+                        "sexe": label,
+                        "effectif": float(totals.at[territory, column]),
+                    }
+                )
+    return pd.DataFrame(
+        rows, columns=["territoire", "annee", "tranche", "age_min", "sexe", "effectif"]
+    )

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ctgstats.core.comparability import check_vintages, concept_breaks
+from ctgstats.core.figures import figure, to_frame
+from ctgstats.data.variables import rp
 from ctgstats.portrait.demography import (
     DEFAULT_SMALL_COUNT_THRESHOLD,
     census_source,
@@ -32,9 +34,7 @@ from ctgstats.portrait.demography import (
     lookup,
     small_count_note,
 )
-from ctgstats.core.figures import figure, to_frame
 from ctgstats.present.formatting import fr_period
-from ctgstats.data.variables import rp
 
 __all__ = [
     "Quantity",
@@ -72,6 +72,7 @@ def quantities(year: int) -> dict[str, tuple[Quantity, ...]]:
     ``familles_monoparentales``, ``familles_nombreuses``, ``couples_avec_enfants``,
     ``couples_sans_enfant`` (C).
     """
+
     def c(*names: str) -> tuple[str, ...]:
         return tuple(rp("C", year, n) for n in names)
 
@@ -91,7 +92,8 @@ def quantities(year: int) -> dict[str, tuple[Quantity, ...]]:
         "familles_avec_enfants": q(c("COUPAENF", "FAMMONO")),
         "familles_avec_enfants_moins_25": (
             Quantity(c("FAM"), c("NE24F0")),
-            Quantity(c("NE24F1", "NE24F2", "NE24F3", "NE24F4P"))),
+            Quantity(c("NE24F1", "NE24F2", "NE24F3", "NE24F4P")),
+        ),
         "familles_monoparentales": q(c("FAMMONO")),
         "familles_nombreuses": q(c("NE24F3", "NE24F4P")),
         "couples_avec_enfants": q(c("COUPAENF")),
@@ -99,8 +101,9 @@ def quantities(year: int) -> dict[str, tuple[Quantity, ...]]:
     }
 
 
-def evaluate(totals: pd.DataFrame, territory: object,
-             formulas: Sequence[Quantity]) -> tuple[float | None, str]:
+def evaluate(
+    totals: pd.DataFrame, territory: object, formulas: Sequence[Quantity]
+) -> tuple[float | None, str]:
     """Value of the first computable formula for a territory, or None and the reason.
 
     The reason given is the one of the first (preferred) formula.
@@ -109,8 +112,9 @@ def evaluate(totals: pd.DataFrame, territory: object,
     for formula in formulas:
         values, reason = lookup(totals, territory, formula.columns)
         if values is not None:
-            return (sum(values[c] for c in formula.plus)
-                    - sum(values[c] for c in formula.minus)), ""
+            return (
+                sum(values[c] for c in formula.plus) - sum(values[c] for c in formula.minus)
+            ), ""
         first_reason = first_reason or reason
     return None, first_reason
 
@@ -133,54 +137,137 @@ _UNDER_25 = "de moins de 25 ans"
 _NOT_75 = "le recensement publie la tranche 80 ans ou plus, pas 75 ans ou plus"
 
 FIGURES: tuple[_Figure, ...] = (
-    _Figure("menages", "ménages", "Nombre de ménages (un ménage = les occupants d'une "
-            "résidence principale)", "menages"),
-    _Figure("population_menages", "personnes", "Population des ménages (hors communautés : "
-            "maisons de retraite, internats, etc.)", "population_menages"),
-    _Figure("taille_moyenne_menages", "personnes par ménage", "Taille moyenne des ménages : "
-            "population des ménages / nombre de ménages", "population_menages", "menages",
-            scale=1.0),
-    _Figure("menages_une_personne", "ménages", "Ménages d'une seule personne (personnes vivant "
-            "seules)", "menages_une_personne"),
-    _Figure("part_menages_une_personne", "%", "Part des ménages d'une seule personne parmi "
-            "l'ensemble des ménages", "menages_une_personne", "menages"),
-    _Figure("personnes_80_plus_seules", "personnes", "Personnes de 80 ans ou plus vivant "
-            f"seules ({_NOT_75})", "personnes_80_plus_seules", exploitation="P"),
-    _Figure("part_80_plus_seules", "%", "Part des personnes de 80 ans ou plus vivant seules, "
-            f"parmi celles vivant en ménage ({_NOT_75})", "personnes_80_plus_seules",
-            "population_menages_80_plus", exploitation="P"),
-    _Figure("familles", "familles", "Nombre de familles : couples avec ou sans enfant et "
-            f"familles monoparentales (enfants {_ANY_AGE})", "familles"),
-    _Figure("familles_avec_enfants", "familles", "Familles avec au moins un enfant, "
-            f"{_ANY_AGE} (couples avec enfant(s) + familles monoparentales)",
-            "familles_avec_enfants"),
-    _Figure("familles_avec_enfants_moins_25", "familles", "Familles avec au moins un enfant "
-            f"{_UNDER_25} (familles − familles sans enfant {_UNDER_25})",
-            "familles_avec_enfants_moins_25"),
-    _Figure("familles_monoparentales", "familles", "Familles monoparentales : un parent sans "
-            f"conjoint avec au moins un enfant, {_ANY_AGE}", "familles_monoparentales"),
-    _Figure("part_familles_monoparentales", "%", "Part des familles monoparentales parmi les "
-            f"familles avec au moins un enfant, {_ANY_AGE} (familles monoparentales / "
-            "(couples avec enfant(s) + familles monoparentales))", "familles_monoparentales",
-            "familles_avec_enfants"),
-    _Figure("familles_nombreuses", "familles", "Familles nombreuses : familles de 3 enfants ou "
-            f"plus {_UNDER_25}", "familles_nombreuses"),
-    _Figure("part_familles_nombreuses", "%", "Part des familles de 3 enfants ou plus "
-            f"{_UNDER_25} parmi les familles avec au moins un enfant {_UNDER_25}",
-            "familles_nombreuses", "familles_avec_enfants_moins_25"),
-    _Figure("couples_avec_enfants", "couples", f"Couples avec au moins un enfant, {_ANY_AGE}",
-            "couples_avec_enfants"),
-    _Figure("couples_sans_enfant", "couples", "Couples sans enfant (aucun enfant, quel que "
-            "soit son âge, dans la famille)", "couples_sans_enfant"),
-    _Figure("part_couples_sans_enfant", "%", "Part des couples sans enfant parmi l'ensemble "
-            "des familles", "couples_sans_enfant", "familles"),
+    _Figure(
+        "menages",
+        "ménages",
+        "Nombre de ménages (un ménage = les occupants d'une résidence principale)",
+        "menages",
+    ),
+    _Figure(
+        "population_menages",
+        "personnes",
+        "Population des ménages (hors communautés : maisons de retraite, internats, etc.)",
+        "population_menages",
+    ),
+    _Figure(
+        "taille_moyenne_menages",
+        "personnes par ménage",
+        "Taille moyenne des ménages : population des ménages / nombre de ménages",
+        "population_menages",
+        "menages",
+        scale=1.0,
+    ),
+    _Figure(
+        "menages_une_personne",
+        "ménages",
+        "Ménages d'une seule personne (personnes vivant seules)",
+        "menages_une_personne",
+    ),
+    _Figure(
+        "part_menages_une_personne",
+        "%",
+        "Part des ménages d'une seule personne parmi l'ensemble des ménages",
+        "menages_une_personne",
+        "menages",
+    ),
+    _Figure(
+        "personnes_80_plus_seules",
+        "personnes",
+        f"Personnes de 80 ans ou plus vivant seules ({_NOT_75})",
+        "personnes_80_plus_seules",
+        exploitation="P",
+    ),
+    _Figure(
+        "part_80_plus_seules",
+        "%",
+        "Part des personnes de 80 ans ou plus vivant seules, "
+        f"parmi celles vivant en ménage ({_NOT_75})",
+        "personnes_80_plus_seules",
+        "population_menages_80_plus",
+        exploitation="P",
+    ),
+    _Figure(
+        "familles",
+        "familles",
+        "Nombre de familles : couples avec ou sans enfant et "
+        f"familles monoparentales (enfants {_ANY_AGE})",
+        "familles",
+    ),
+    _Figure(
+        "familles_avec_enfants",
+        "familles",
+        "Familles avec au moins un enfant, "
+        f"{_ANY_AGE} (couples avec enfant(s) + familles monoparentales)",
+        "familles_avec_enfants",
+    ),
+    _Figure(
+        "familles_avec_enfants_moins_25",
+        "familles",
+        "Familles avec au moins un enfant "
+        f"{_UNDER_25} (familles − familles sans enfant {_UNDER_25})",
+        "familles_avec_enfants_moins_25",
+    ),
+    _Figure(
+        "familles_monoparentales",
+        "familles",
+        f"Familles monoparentales : un parent sans conjoint avec au moins un enfant, {_ANY_AGE}",
+        "familles_monoparentales",
+    ),
+    _Figure(
+        "part_familles_monoparentales",
+        "%",
+        "Part des familles monoparentales parmi les "
+        f"familles avec au moins un enfant, {_ANY_AGE} (familles monoparentales / "
+        "(couples avec enfant(s) + familles monoparentales))",
+        "familles_monoparentales",
+        "familles_avec_enfants",
+    ),
+    _Figure(
+        "familles_nombreuses",
+        "familles",
+        f"Familles nombreuses : familles de 3 enfants ou plus {_UNDER_25}",
+        "familles_nombreuses",
+    ),
+    _Figure(
+        "part_familles_nombreuses",
+        "%",
+        "Part des familles de 3 enfants ou plus "
+        f"{_UNDER_25} parmi les familles avec au moins un enfant {_UNDER_25}",
+        "familles_nombreuses",
+        "familles_avec_enfants_moins_25",
+    ),
+    _Figure(
+        "couples_avec_enfants",
+        "couples",
+        f"Couples avec au moins un enfant, {_ANY_AGE}",
+        "couples_avec_enfants",
+    ),
+    _Figure(
+        "couples_sans_enfant",
+        "couples",
+        "Couples sans enfant (aucun enfant, quel que soit son âge, dans la famille)",
+        "couples_sans_enfant",
+    ),
+    _Figure(
+        "part_couples_sans_enfant",
+        "%",
+        "Part des couples sans enfant parmi l'ensemble des familles",
+        "couples_sans_enfant",
+        "familles",
+    ),
 )
 """Figures of :func:`households_and_families`, in output order."""
 
 
-def _figure_row(totals: pd.DataFrame, territory: object, spec: _Figure, *, year: int,
-                formulas: dict[str, tuple[Quantity, ...]],
-                threshold: float | None) -> dict[str, object]:
+def _figure_row(
+    totals: pd.DataFrame,
+    territory: object,
+    spec: _Figure,
+    *,
+    year: int,
+    formulas: dict[str, tuple[Quantity, ...]],
+    threshold: float | None,
+) -> dict[str, object]:
     numerator, reason = evaluate(totals, territory, formulas[spec.numerator])
     counts = [numerator]
     value = numerator
@@ -192,11 +279,21 @@ def _figure_row(totals: pd.DataFrame, territory: object, spec: _Figure, *, year:
             value = spec.scale * numerator / denominator
         elif denominator is not None:
             reason = "non disponible : dénominateur nul (aucun effectif de référence)"
-    caution = "" if value is None else small_count_note(
-        counts, threshold, sampled=spec.exploitation == "C")
-    return figure(territory, spec.ident, year, value, unite=spec.unite,
-                  source=census_source(year, exploitation=spec.exploitation),
-                  definition=spec.definition, note=figure_note(reason, caution))
+    caution = (
+        ""
+        if value is None
+        else small_count_note(counts, threshold, sampled=spec.exploitation == "C")
+    )
+    return figure(
+        territory,
+        spec.ident,
+        year,
+        value,
+        unite=spec.unite,
+        source=census_source(year, exploitation=spec.exploitation),
+        definition=spec.definition,
+        note=figure_note(reason, caution),
+    )
 
 
 def _check_totals(totals: pd.DataFrame) -> None:
@@ -204,9 +301,12 @@ def _check_totals(totals: pd.DataFrame) -> None:
         raise ValueError("totals: duplicated territory ids")
 
 
-def households_and_families(totals: pd.DataFrame, *, year: int,
-                            small_count_threshold: float | None = DEFAULT_SMALL_COUNT_THRESHOLD
-                            ) -> pd.DataFrame:
+def households_and_families(
+    totals: pd.DataFrame,
+    *,
+    year: int,
+    small_count_threshold: float | None = DEFAULT_SMALL_COUNT_THRESHOLD,
+) -> pd.DataFrame:
     """Households and families of one census vintage.
 
     Parameters
@@ -235,9 +335,13 @@ def households_and_families(totals: pd.DataFrame, *, year: int,
     """
     _check_totals(totals)
     formulas = quantities(year)
-    rows = [_figure_row(totals, territory, spec, year=year, formulas=formulas,
-                        threshold=small_count_threshold)
-            for territory in totals.index for spec in FIGURES]
+    rows = [
+        _figure_row(
+            totals, territory, spec, year=year, formulas=formulas, threshold=small_count_threshold
+        )
+        for territory in totals.index
+        for spec in FIGURES
+    ]
     return to_frame(rows)
 
 
@@ -256,12 +360,21 @@ class _Change:
 
 CHANGES: tuple[_Change, ...] = (
     _Change("familles", "familles", f"du nombre de familles (enfants {_ANY_AGE})"),
-    _Change("familles_avec_enfants", "familles",
-            f"du nombre de familles avec au moins un enfant, {_ANY_AGE}"),
-    _Change("familles_avec_enfants_moins_25", "familles",
-            f"du nombre de familles avec au moins un enfant {_UNDER_25}"),
-    _Change("familles_monoparentales", "familles",
-            f"du nombre de familles monoparentales (enfants {_ANY_AGE})"),
+    _Change(
+        "familles_avec_enfants",
+        "familles",
+        f"du nombre de familles avec au moins un enfant, {_ANY_AGE}",
+    ),
+    _Change(
+        "familles_avec_enfants_moins_25",
+        "familles",
+        f"du nombre de familles avec au moins un enfant {_UNDER_25}",
+    ),
+    _Change(
+        "familles_monoparentales",
+        "familles",
+        f"du nombre de familles monoparentales (enfants {_ANY_AGE})",
+    ),
     _Change("menages", "ménages", "du nombre de ménages", family_series=False),
 )
 """Counts of :func:`families_change` (same definition at both dates)."""
@@ -285,22 +398,33 @@ def _share_noise_note(parts: Sequence[tuple[float, float]], change_points: float
     Rule of thumb: standard error of a share ``p`` on ``n`` units ≈ ``100 × √(p(1−p)/n)``
     points (``parts`` = (numerator, denominator) at each date).
     """
-    errors = [100.0 * math.sqrt((num / den) * (1 - num / den) / den)
-              for num, den in parts if den > 0]
+    errors = [
+        100.0 * math.sqrt((num / den) * (1 - num / den) / den) for num, den in parts if den > 0
+    ]
     if errors and abs(change_points) < 2.0 * max(errors):
         return NOISE_NOTE
     return ""
 
 
-def _change_rows(totals: pd.DataFrame, territory: object, change: _Change, *, start: int,
-                 end: int, formulas: tuple[dict[str, tuple[Quantity, ...]], ...],
-                 threshold: float | None, cautions: tuple[str, ...]) -> list[dict[str, object]]:
+def _change_rows(
+    totals: pd.DataFrame,
+    territory: object,
+    change: _Change,
+    *,
+    start: int,
+    end: int,
+    formulas: tuple[dict[str, tuple[Quantity, ...]], ...],
+    threshold: float | None,
+    cautions: tuple[str, ...],
+) -> list[dict[str, object]]:
     v0, r0 = evaluate(totals, territory, formulas[0][change.base])
     v1, r1 = evaluate(totals, territory, formulas[1][change.base])
     reason = join_notes(r0, r1)
     if reason and change.base == "familles_avec_enfants_moins_25":
-        reason += (" ; la définition « moins de 25 ans » n'est pas remplacée par la "
-                   "définition « sans limite d'âge » pour calculer une évolution")
+        reason += (
+            " ; la définition « moins de 25 ans » n'est pas remplacée par la "
+            "définition « sans limite d'âge » pour calculer une évolution"
+        )
     absolute = pct = None
     caution = pct_reason = ""
     if v0 is not None and v1 is not None:
@@ -311,26 +435,46 @@ def _change_rows(totals: pd.DataFrame, territory: object, change: _Change, *, st
             pct_reason = f"non disponible : effectif nul en {start}"
         caution = join_notes(
             small_count_note([v0, v1], threshold, sampled=True, when=f" en {start} ou {end}"),
-            noise_note(v0, v1))
+            noise_note(v0, v1),
+        )
     caution = join_notes(caution, *cautions)
     source = census_source(start, end, exploitation="C")
     period = fr_period(start, end)
     same = "même définition aux deux dates"
     return [
-        figure(territory, f"{change.base}_evolution", period, absolute, unite=change.unite,
-               source=source, definition=f"Évolution {change.phrase} entre {start} et {end} "
-                                         f"({same})",
-               note=figure_note(reason, caution)),
-        figure(territory, f"{change.base}_evolution_pct", period, pct, unite="%",
-               source=source, definition=f"Évolution relative {change.phrase} entre {start} "
-                                         f"et {end} ({same})",
-               note=figure_note(reason or pct_reason, caution)),
+        figure(
+            territory,
+            f"{change.base}_evolution",
+            period,
+            absolute,
+            unite=change.unite,
+            source=source,
+            definition=f"Évolution {change.phrase} entre {start} et {end} ({same})",
+            note=figure_note(reason, caution),
+        ),
+        figure(
+            territory,
+            f"{change.base}_evolution_pct",
+            period,
+            pct,
+            unite="%",
+            source=source,
+            definition=f"Évolution relative {change.phrase} entre {start} et {end} ({same})",
+            note=figure_note(reason or pct_reason, caution),
+        ),
     ]
 
 
-def _share_change_row(totals: pd.DataFrame, territory: object, *, start: int, end: int,
-                      formulas: tuple[dict[str, tuple[Quantity, ...]], ...],
-                      threshold: float | None, cautions: tuple[str, ...]) -> dict[str, object]:
+def _share_change_row(
+    totals: pd.DataFrame,
+    territory: object,
+    *,
+    start: int,
+    end: int,
+    formulas: tuple[dict[str, tuple[Quantity, ...]], ...],
+    threshold: float | None,
+    cautions: tuple[str, ...],
+) -> dict[str, object]:
     parts, reasons = [], []
     for year_formulas in formulas:
         num, r_num = evaluate(totals, territory, year_formulas["familles_monoparentales"])
@@ -346,22 +490,34 @@ def _share_change_row(totals: pd.DataFrame, territory: object, *, start: int, en
             (n0, d0), (n1, d1) = parts
             value = (n1 / d1 - n0 / d0) * 100.0
             caution = join_notes(
-                small_count_note([n0, d0, n1, d1], threshold, sampled=True,
-                                 when=f" en {start} ou {end}"),
-                _share_noise_note(parts, value))
+                small_count_note(
+                    [n0, d0, n1, d1], threshold, sampled=True, when=f" en {start} ou {end}"
+                ),
+                _share_noise_note(parts, value),
+            )
         else:
             reason = "non disponible : aucune famille avec enfant(s) à l'une des deux dates"
-    return figure(territory, "part_familles_monoparentales_evolution", fr_period(start, end),
-                  value, unite="points", source=census_source(start, end, exploitation="C"),
-                  definition=f"Évolution, en points, de la part des familles monoparentales "
-                             f"parmi les familles avec au moins un enfant, {_ANY_AGE}, entre "
-                             f"{start} et {end} (même définition aux deux dates)",
-                  note=figure_note(reason, join_notes(caution, *cautions)))
+    return figure(
+        territory,
+        "part_familles_monoparentales_evolution",
+        fr_period(start, end),
+        value,
+        unite="points",
+        source=census_source(start, end, exploitation="C"),
+        definition=f"Évolution, en points, de la part des familles monoparentales "
+        f"parmi les familles avec au moins un enfant, {_ANY_AGE}, entre "
+        f"{start} et {end} (même définition aux deux dates)",
+        note=figure_note(reason, join_notes(caution, *cautions)),
+    )
 
 
-def families_change(totals: pd.DataFrame, *, start: int, end: int,
-                    small_count_threshold: float | None = DEFAULT_SMALL_COUNT_THRESHOLD
-                    ) -> pd.DataFrame:
+def families_change(
+    totals: pd.DataFrame,
+    *,
+    start: int,
+    end: int,
+    small_count_threshold: float | None = DEFAULT_SMALL_COUNT_THRESHOLD,
+) -> pd.DataFrame:
     """Changes of households and families between two census vintages.
 
     Parameters
@@ -396,10 +552,27 @@ def families_change(totals: pd.DataFrame, *, start: int, end: int,
     for territory in totals.index:
         for change in CHANGES:
             cautions = gap + breaks if change.family_series else gap
-            rows.extend(_change_rows(totals, territory, change, start=start, end=end,
-                                     formulas=formulas, threshold=small_count_threshold,
-                                     cautions=cautions))
-        rows.append(_share_change_row(totals, territory, start=start, end=end,
-                                      formulas=formulas, threshold=small_count_threshold,
-                                      cautions=gap + breaks))
+            rows.extend(
+                _change_rows(
+                    totals,
+                    territory,
+                    change,
+                    start=start,
+                    end=end,
+                    formulas=formulas,
+                    threshold=small_count_threshold,
+                    cautions=cautions,
+                )
+            )
+        rows.append(
+            _share_change_row(
+                totals,
+                territory,
+                start=start,
+                end=end,
+                formulas=formulas,
+                threshold=small_count_threshold,
+                cautions=gap + breaks,
+            )
+        )
     return to_frame(rows)

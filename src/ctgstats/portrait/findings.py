@@ -33,14 +33,22 @@ def _ok(value: float) -> bool:
 
 
 def _note(portrait: Portrait, indicateur: str, annee: str) -> str:
-    rows = portrait.figures[(portrait.figures["indicateur"] == indicateur)
-                            & (portrait.figures["annee"] == annee)
-                            & (portrait.figures["territoire"] == portrait.territory.id)]
+    rows = portrait.figures[
+        (portrait.figures["indicateur"] == indicateur)
+        & (portrait.figures["annee"] == annee)
+        & (portrait.figures["territoire"] == portrait.territory.id)
+    ]
     return str(rows["note"].iloc[0]) if len(rows) and rows["note"].iloc[0] else ""
 
 
-def _comparisons(portrait: Portrait, indicateur: str, annee: str,
-                 fmt: Callable[[float], str], *, prefix: str = "contre") -> str:
+def _comparisons(
+    portrait: Portrait,
+    indicateur: str,
+    annee: str,
+    fmt: Callable[[float], str],
+    *,
+    prefix: str = "contre",
+) -> str:
     parts = []
     for comparator in portrait.comparators:
         value = portrait.value(indicateur, annee, comparator.id)
@@ -48,8 +56,9 @@ def _comparisons(portrait: Portrait, indicateur: str, annee: str,
             parts.append(f"{fmt(value)} {_where(comparator)}")
     if not parts:
         return ""
-    return f", {prefix} " + " et ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1
-                                        else parts)
+    return f", {prefix} " + " et ".join(
+        [", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts
+    )
 
 
 def _where(territory) -> str:
@@ -77,15 +86,21 @@ def _population(portrait: Portrait) -> dict | None:
     if not (_ok(p0) and _ok(p1) and _ok(tcam)):
         return None
     verb = "a gagné" if p1 > p0 else "a perdu"
-    sentence = (f"Entre {start} et {end}, le territoire {verb} {fr_int(abs(p1 - p0))} habitants "
-                f"({fr_signed_percent(pct)}), passant de {fr_int(p0)} à {fr_int(p1)} habitants, "
-                f"soit {fr_signed(tcam, 2)} % par an"
-                + _comparisons(portrait, "population_tcam", period,
-                               lambda v: f"{fr_signed(v, 2)} % par an") + ".")
+    sentence = (
+        f"Entre {start} et {end}, le territoire {verb} {fr_int(abs(p1 - p0))} habitants "
+        f"({fr_signed_percent(pct)}), passant de {fr_int(p0)} à {fr_int(p1)} habitants, "
+        f"soit {fr_signed(tcam, 2)} % par an"
+        + _comparisons(portrait, "population_tcam", period, lambda v: f"{fr_signed(v, 2)} % par an")
+        + "."
+    )
     sentence = sentence.replace(" % ", "\u00a0% ")
-    return {"theme": "Population", "constat": sentence,
-            "indicateurs": "population;population_evolution_pct;population_tcam",
-            "annee": period, "prudence": _note(portrait, "population_tcam", period)}
+    return {
+        "theme": "Population",
+        "constat": sentence,
+        "indicateurs": "population;population_evolution_pct;population_tcam",
+        "annee": period,
+        "prudence": _note(portrait, "population_tcam", period),
+    }
 
 
 def _balance(portrait: Portrait) -> dict | None:
@@ -95,16 +110,25 @@ def _balance(portrait: Portrait) -> dict | None:
         natural = portrait.value("solde_naturel", period)
         migration = portrait.value("solde_migratoire_apparent", period)
         if _ok(natural) and _ok(migration):
-            nat = ("les naissances dépassent les décès" if natural > 0
-                   else "les décès dépassent les naissances")
+            nat = (
+                "les naissances dépassent les décès"
+                if natural > 0
+                else "les décès dépassent les naissances"
+            )
             mig = "positif" if migration > 0 else "négatif"
-            sentence = (f"Entre {a} et {b}, le solde naturel est de {fr_signed(natural, 0)} "
-                        f"({nat}) et le solde migratoire apparent de "
-                        f"{fr_signed(migration, 0)} ({mig}).")
-            return {"theme": "Population", "constat": sentence,
-                    "indicateurs": "solde_naturel;solde_migratoire_apparent", "annee": period,
-                    "prudence": "Solde migratoire « apparent » : il inclut les écarts de "
-                                "mesure entre deux recensements."}
+            sentence = (
+                f"Entre {a} et {b}, le solde naturel est de {fr_signed(natural, 0)} "
+                f"({nat}) et le solde migratoire apparent de "
+                f"{fr_signed(migration, 0)} ({mig})."
+            )
+            return {
+                "theme": "Population",
+                "constat": sentence,
+                "indicateurs": "solde_naturel;solde_migratoire_apparent",
+                "annee": period,
+                "prudence": "Solde migratoire « apparent » : il inclut les écarts de "
+                "mesure entre deux recensements.",
+            }
     return None
 
 
@@ -115,21 +139,34 @@ def _share(portrait: Portrait, *, theme: str, indicateur: str, template: str) ->
         return None
     sentence = template.format(value=fr_percent(value), year=year)
     sentence += _comparisons(portrait, indicateur, year, fr_percent) + "."
-    return {"theme": theme, "constat": sentence, "indicateurs": indicateur, "annee": year,
-            "prudence": _note(portrait, indicateur, year)}
+    return {
+        "theme": theme,
+        "constat": sentence,
+        "indicateurs": indicateur,
+        "annee": year,
+        "prudence": _note(portrait, indicateur, year),
+    }
 
 
 def _ageing_index(portrait: Portrait) -> dict | None:
     for year in reversed(portrait.vintages):
         value = portrait.value("indice_vieillissement", year)
         if _ok(value):
-            sentence = (f"En {year}, l'indice de vieillissement atteint {fr_number(value, 1)} "
-                        f"(personnes âgées pour 100 jeunes de moins de 20 ans)"
-                        + _comparisons(portrait, "indice_vieillissement", str(year),
-                                       lambda v: fr_number(v, 1)) + ".")
-            return {"theme": "Vieillissement", "constat": sentence,
-                    "indicateurs": "indice_vieillissement", "annee": str(year),
-                    "prudence": _note(portrait, "indice_vieillissement", str(year))}
+            sentence = (
+                f"En {year}, l'indice de vieillissement atteint {fr_number(value, 1)} "
+                f"(personnes âgées pour 100 jeunes de moins de 20 ans)"
+                + _comparisons(
+                    portrait, "indice_vieillissement", str(year), lambda v: fr_number(v, 1)
+                )
+                + "."
+            )
+            return {
+                "theme": "Vieillissement",
+                "constat": sentence,
+                "indicateurs": "indice_vieillissement",
+                "annee": str(year),
+                "prudence": _note(portrait, "indice_vieillissement", str(year)),
+            }
     return None
 
 
@@ -141,8 +178,10 @@ def _families(portrait: Portrait) -> dict | None:
     if not (_ok(change) and _ok(pct)):
         return None
     verb = "a gagné" if change > 0 else "a perdu"
-    sentence = (f"Entre {start} et {end}, le territoire {verb} {fr_int(abs(change))} familles "
-                f"avec enfant(s), tous âges confondus ({fr_signed_percent(pct)})")
+    sentence = (
+        f"Entre {start} et {end}, le territoire {verb} {fr_int(abs(change))} familles "
+        f"avec enfant(s), tous âges confondus ({fr_signed_percent(pct)})"
+    )
     others = []
     for comparator in portrait.comparators:
         value = portrait.value("familles_avec_enfants_evolution_pct", period, comparator.id)
@@ -151,9 +190,13 @@ def _families(portrait: Portrait) -> dict | None:
     if others:
         sentence += ", contre " + " et ".join(others)
     sentence += "."
-    return {"theme": "Familles", "constat": sentence,
-            "indicateurs": "familles_avec_enfants_evolution;familles_avec_enfants_evolution_pct",
-            "annee": period, "prudence": _note(portrait, "familles_avec_enfants_evolution", period)}
+    return {
+        "theme": "Familles",
+        "constat": sentence,
+        "indicateurs": "familles_avec_enfants_evolution;familles_avec_enfants_evolution_pct",
+        "annee": period,
+        "prudence": _note(portrait, "familles_avec_enfants_evolution", period),
+    }
 
 
 def _income(portrait: Portrait) -> dict | None:
@@ -163,13 +206,20 @@ def _income(portrait: Portrait) -> dict | None:
     value = portrait.value("revenu_median_uc", year)
     if not _ok(value):
         return None
-    sentence = (f"En {year}, le revenu disponible médian par unité de consommation est de "
-                f"{fr_int(value)}\u00a0€ par an"
-                + _comparisons(portrait, "revenu_median_uc", year,
-                               lambda v: f"{fr_int(v)}\u00a0€") + ".")
-    return {"theme": "Revenus", "constat": sentence, "indicateurs": "revenu_median_uc",
-            "annee": year, "prudence": "Médianes publiées par l'Insee pour chaque niveau "
-                                       "géographique (jamais moyennées entre communes)."}
+    sentence = (
+        f"En {year}, le revenu disponible médian par unité de consommation est de "
+        f"{fr_int(value)}\u00a0€ par an"
+        + _comparisons(portrait, "revenu_median_uc", year, lambda v: f"{fr_int(v)}\u00a0€")
+        + "."
+    )
+    return {
+        "theme": "Revenus",
+        "constat": sentence,
+        "indicateurs": "revenu_median_uc",
+        "annee": year,
+        "prudence": "Médianes publiées par l'Insee pour chaque niveau "
+        "géographique (jamais moyennées entre communes).",
+    }
 
 
 def findings_table(portrait: Portrait) -> pd.DataFrame:
@@ -177,17 +227,33 @@ def findings_table(portrait: Portrait) -> pd.DataFrame:
     candidates = [
         _population(portrait),
         _balance(portrait),
-        _share(portrait, theme="Vieillissement", indicateur="part_60_plus",
-               template="En {year}, {value} des habitants ont 60 ans ou plus"),
-        _share(portrait, theme="Vieillissement", indicateur="part_75_plus",
-               template="En {year}, {value} des habitants ont 75 ans ou plus"),
+        _share(
+            portrait,
+            theme="Vieillissement",
+            indicateur="part_60_plus",
+            template="En {year}, {value} des habitants ont 60 ans ou plus",
+        ),
+        _share(
+            portrait,
+            theme="Vieillissement",
+            indicateur="part_75_plus",
+            template="En {year}, {value} des habitants ont 75 ans ou plus",
+        ),
         _ageing_index(portrait),
         _families(portrait),
-        _share(portrait, theme="Familles", indicateur="part_familles_monoparentales",
-               template="En {year}, les familles monoparentales représentent {value} des "
-                        "familles avec enfant(s) (tous âges)"),
-        _share(portrait, theme="Ménages", indicateur="part_menages_une_personne",
-               template="En {year}, {value} des ménages sont composés d'une seule personne"),
+        _share(
+            portrait,
+            theme="Familles",
+            indicateur="part_familles_monoparentales",
+            template="En {year}, les familles monoparentales représentent {value} des "
+            "familles avec enfant(s) (tous âges)",
+        ),
+        _share(
+            portrait,
+            theme="Ménages",
+            indicateur="part_menages_une_personne",
+            template="En {year}, {value} des ménages sont composés d'une seule personne",
+        ),
         _income(portrait),
     ]
     rows = [row for row in candidates if row]

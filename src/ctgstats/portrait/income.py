@@ -45,27 +45,62 @@ class _Income:
 _PER_UC = "du revenu disponible par unité de consommation"
 
 INCOME_FIGURES: tuple[_Income, ...] = (
-    _Income("revenu_median_uc", "Q2", "€", f"Médiane {_PER_UC} (la moitié des personnes "
-            "vivent dans un ménage dont le revenu disponible par unité de consommation est "
-            "inférieur)"),
+    _Income(
+        "revenu_median_uc",
+        "Q2",
+        "€",
+        f"Médiane {_PER_UC} (la moitié des personnes "
+        "vivent dans un ménage dont le revenu disponible par unité de consommation est "
+        "inférieur)",
+    ),
     _Income("revenu_q1_uc", "Q1", "€", f"Premier quartile {_PER_UC}"),
     _Income("revenu_q3_uc", "Q3", "€", f"Troisième quartile {_PER_UC}"),
-    _Income("revenu_d1_uc", "D1", "€", f"Premier décile {_PER_UC} (10 % des personnes ont "
-            "un niveau de vie inférieur)"),
-    _Income("revenu_d9_uc", "D9", "€", f"Neuvième décile {_PER_UC} (10 % des personnes ont "
-            "un niveau de vie supérieur)"),
-    _Income("rapport_interdecile", "RD", "rapport", f"Rapport interdécile (D9 / D1) {_PER_UC}, "
-            "tel que publié par l'Insee"),
-    _Income("rapport_s80_s20", "S80S20", "rapport", "Rapport entre la masse des revenus "
-            "disponibles par unité de consommation des 20 % de personnes les plus aisées et "
-            "celle des 20 % les plus modestes, tel que publié par l'Insee"),
-    _Income("indice_gini", "GI", "indice", f"Indice de Gini {_PER_UC}, tel que publié par "
-            "l'Insee (0 = égalité parfaite, 1 = inégalité maximale)"),
+    _Income(
+        "revenu_d1_uc",
+        "D1",
+        "€",
+        f"Premier décile {_PER_UC} (10 % des personnes ont un niveau de vie inférieur)",
+    ),
+    _Income(
+        "revenu_d9_uc",
+        "D9",
+        "€",
+        f"Neuvième décile {_PER_UC} (10 % des personnes ont un niveau de vie supérieur)",
+    ),
+    _Income(
+        "rapport_interdecile",
+        "RD",
+        "rapport",
+        f"Rapport interdécile (D9 / D1) {_PER_UC}, tel que publié par l'Insee",
+    ),
+    _Income(
+        "rapport_s80_s20",
+        "S80S20",
+        "rapport",
+        "Rapport entre la masse des revenus "
+        "disponibles par unité de consommation des 20 % de personnes les plus aisées et "
+        "celle des 20 % les plus modestes, tel que publié par l'Insee",
+    ),
+    _Income(
+        "indice_gini",
+        "GI",
+        "indice",
+        f"Indice de Gini {_PER_UC}, tel que publié par "
+        "l'Insee (0 = égalité parfaite, 1 = inégalité maximale)",
+    ),
     _Income("menages_fiscaux", "NBMEN", "ménages fiscaux", "Nombre de ménages fiscaux"),
-    _Income("personnes_menages_fiscaux", "NBPERS", "personnes", "Nombre de personnes dans les "
-            "ménages fiscaux"),
-    _Income("part_prestations_sociales", "PPSOC", "%", "Part des prestations sociales dans le "
-            "revenu disponible"),
+    _Income(
+        "personnes_menages_fiscaux",
+        "NBPERS",
+        "personnes",
+        "Nombre de personnes dans les ménages fiscaux",
+    ),
+    _Income(
+        "part_prestations_sociales",
+        "PPSOC",
+        "%",
+        "Part des prestations sociales dans le revenu disponible",
+    ),
 )
 """Figures of :func:`income_figures`, in output order."""
 
@@ -89,8 +124,12 @@ def _is_absent(rows: pd.DataFrame, territory: object) -> bool:
     return bool(flag) if not pd.isna(flag) else False
 
 
-def _cell(rows: pd.DataFrame, territory: object, column: str, year: int,
-          ) -> tuple[float | None, str]:
+def _cell(
+    rows: pd.DataFrame,
+    territory: object,
+    column: str,
+    year: int,
+) -> tuple[float | None, str]:
     """Published value of a cell, or None and the French reason."""
     if _is_absent(rows, territory):
         return None, absent_note(year)
@@ -134,9 +173,18 @@ def income_figures(rows: pd.DataFrame, *, year: int) -> pd.DataFrame:
     for territory in rows.index:
         for spec in INCOME_FIGURES:
             value, note = _cell(rows, territory, filosofi(spec.name, year), year)
-            result.append(figure(territory, spec.ident, year, value, unite=spec.unite,
-                                 source=source, definition=spec.definition,
-                                 note=note))
+            result.append(
+                figure(
+                    territory,
+                    spec.ident,
+                    year,
+                    value,
+                    unite=spec.unite,
+                    source=source,
+                    definition=spec.definition,
+                    note=note,
+                )
+            )
     return to_frame(result)
 
 
@@ -165,6 +213,12 @@ def deciles_table(rows: pd.DataFrame, *, year: int) -> pd.DataFrame:
             column = filosofi("Q2" if decile == "D5" else decile, year)
             value, _ = _cell(rows, territory, column, year)
             if value is not None:
-                records.append({"territoire": str(territory), "annee": str(year),
-                                "decile": decile, "valeur": value})
+                records.append(
+                    {
+                        "territoire": str(territory),
+                        "annee": str(year),
+                        "decile": decile,
+                        "valeur": value,
+                    }
+                )
     return pd.DataFrame(records, columns=["territoire", "annee", "decile", "valeur"])

@@ -40,9 +40,21 @@ from matplotlib.patches import Patch
 from ctgstats.present.formatting import NBSP, NOT_AVAILABLE, fr_number, fr_signed
 
 __all__ = [
-    "TERRITORY_COLOR", "TERRITORY_LIGHT", "COMPARATOR_COLORS", "TEXT_COLOR", "MUTED_COLOR",
-    "style_rc", "apply_style", "styled", "french_formatter", "territory_colors",
-    "new_figure", "finish_figure", "no_data", "wrap_label", "legend_above",
+    "TERRITORY_COLOR",
+    "TERRITORY_LIGHT",
+    "COMPARATOR_COLORS",
+    "TEXT_COLOR",
+    "MUTED_COLOR",
+    "style_rc",
+    "apply_style",
+    "styled",
+    "french_formatter",
+    "territory_colors",
+    "new_figure",
+    "finish_figure",
+    "no_data",
+    "wrap_label",
+    "legend_above",
 ]
 
 #: Colour of the studied territory, on every chart.
@@ -64,47 +76,50 @@ VALUE_SIZE = 8.0
 # Style
 # --------------------------------------------------------------------------------------
 
+
 def style_rc() -> dict[str, Any]:
     """The rcParams of the ctgstats style (seaborn "white" theme, 10 pt text)."""
     rc: dict[str, Any] = {}
     rc.update(sns.axes_style("white"))
     rc.update(sns.plotting_context("notebook"))
-    rc.update({
-        "font.family": "sans-serif",
-        "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "sans-serif"],
-        "font.size": 10,
-        "axes.titlesize": 11,
-        "axes.labelsize": 10,
-        "xtick.labelsize": 9,
-        "ytick.labelsize": 9,
-        "legend.fontsize": 9,
-        "legend.title_fontsize": 9,
-        "figure.titlesize": 12,
-        "figure.titleweight": "bold",
-        "axes.titleweight": "bold",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.edgecolor": "#9A9A9A",
-        "axes.linewidth": 0.8,
-        "axes.labelcolor": TEXT_COLOR,
-        "axes.grid": False,
-        "axes.axisbelow": True,
-        "axes.prop_cycle": cycler(color=[TERRITORY_COLOR, *COMPARATOR_COLORS]),
-        "grid.color": GRID_COLOR,
-        "grid.linewidth": 0.8,
-        "text.color": TEXT_COLOR,
-        "xtick.color": MUTED_COLOR,
-        "ytick.color": MUTED_COLOR,
-        "xtick.bottom": True,
-        "ytick.left": True,
-        "legend.frameon": False,
-        "axes.unicode_minus": True,
-        "figure.dpi": 110,
-        "savefig.dpi": 150,
-        "figure.facecolor": "white",
-        "axes.facecolor": "white",
-        "savefig.facecolor": "white",
-    })
+    rc.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": ["DejaVu Sans", "Liberation Sans", "Arial", "sans-serif"],
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
+            "legend.title_fontsize": 9,
+            "figure.titlesize": 12,
+            "figure.titleweight": "bold",
+            "axes.titleweight": "bold",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.edgecolor": "#9A9A9A",
+            "axes.linewidth": 0.8,
+            "axes.labelcolor": TEXT_COLOR,
+            "axes.grid": False,
+            "axes.axisbelow": True,
+            "axes.prop_cycle": cycler(color=[TERRITORY_COLOR, *COMPARATOR_COLORS]),
+            "grid.color": GRID_COLOR,
+            "grid.linewidth": 0.8,
+            "text.color": TEXT_COLOR,
+            "xtick.color": MUTED_COLOR,
+            "ytick.color": MUTED_COLOR,
+            "xtick.bottom": True,
+            "ytick.left": True,
+            "legend.frameon": False,
+            "axes.unicode_minus": True,
+            "figure.dpi": 110,
+            "savefig.dpi": 150,
+            "figure.facecolor": "white",
+            "axes.facecolor": "white",
+            "savefig.facecolor": "white",
+        }
+    )
     return rc
 
 
@@ -135,8 +150,7 @@ def _decimals_for(locs: Sequence[float]) -> int:
 class _FrenchFormatter(ticker.FuncFormatter):
     """FuncFormatter that remembers the tick locations (to choose the decimals)."""
 
-    def __init__(self, *, decimals: int | None, unit: str, signed: bool,
-                 absolute: bool) -> None:
+    def __init__(self, *, decimals: int | None, unit: str, signed: bool, absolute: bool) -> None:
         self.decimals = decimals
         self.unit = unit
         self.signed = signed
@@ -150,8 +164,11 @@ class _FrenchFormatter(ticker.FuncFormatter):
 
     def _format(self, x: float, pos: int | None = None) -> str:
         value = abs(x) if self.absolute else x
-        digits = self.decimals if self.decimals is not None else _decimals_for(
-            self.tick_locations or [x])
+        digits = (
+            self.decimals
+            if self.decimals is not None
+            else _decimals_for(self.tick_locations or [x])
+        )
         if self.signed:
             text = fr_signed(value, digits)
         else:
@@ -159,8 +176,9 @@ class _FrenchFormatter(ticker.FuncFormatter):
         return f"{text}{NBSP}{self.unit}" if self.unit else text
 
 
-def french_formatter(*, decimals: int | None = None, unit: str = "", signed: bool = False,
-                     absolute: bool = False) -> ticker.FuncFormatter:
+def french_formatter(
+    *, decimals: int | None = None, unit: str = "", signed: bool = False, absolute: bool = False
+) -> ticker.FuncFormatter:
     """Tick formatter writing numbers the French way (``12 345,6``, ``12,5 %``).
 
     Parameters
@@ -205,6 +223,7 @@ def territory_name(labels: Mapping[str, str], territory: str) -> str:
 # Figure scaffolding
 # --------------------------------------------------------------------------------------
 
+
 def new_figure(height: float, *, width: float = WIDTH) -> tuple[Figure, Axes]:
     fig = plt.figure(figsize=(width, height), layout="constrained")
     plt.close(fig)  # detached from pyplot: displayed once, by the cell's value
@@ -229,8 +248,15 @@ def finish_figure(fig: Figure, *, title: str, source: str, note: str | None = No
         lines.extend(textwrap.wrap(paragraph, width=width_chars) or [""])
     # in_layout stays True: the notebook saves with bbox_inches="tight", which drops
     # artists out of layout (the caption would be cut off).
-    fig.text(0.01, 0.01, "\n".join(lines), ha="left", va="bottom", fontsize=CAPTION_SIZE,
-             color=MUTED_COLOR)
+    fig.text(
+        0.01,
+        0.01,
+        "\n".join(lines),
+        ha="left",
+        va="bottom",
+        fontsize=CAPTION_SIZE,
+        color=MUTED_COLOR,
+    )
     caption_inches = (len(lines) * CAPTION_SIZE * 1.35 + 8) / 72
     bottom = min(0.4, caption_inches / fig.get_figheight())
     engine = fig.get_layout_engine()
@@ -241,8 +267,16 @@ def finish_figure(fig: Figure, *, title: str, source: str, note: str | None = No
 
 def no_data(ax: Axes, message: str = "Données non disponibles pour ce graphique.") -> None:
     ax.set_axis_off()
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes,
-            fontsize=11, color=MUTED_COLOR)
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=11,
+        color=MUTED_COLOR,
+    )
 
 
 def is_missing_value(value: object) -> bool:
@@ -256,24 +290,36 @@ def is_missing_value(value: object) -> bool:
 
 def wrap_label(text: str, width: int = 34) -> str:
     """Wrap a category label, keeping the line breaks it already has."""
-    lines = [wrapped for line in str(text).splitlines()
-             for wrapped in (textwrap.wrap(line, width=width) or [""])]
+    lines = [
+        wrapped
+        for line in str(text).splitlines()
+        for wrapped in (textwrap.wrap(line, width=width) or [""])
+    ]
     return "\n".join(lines) or str(text)
 
 
 def legend_above(ax: Axes, handles: Sequence[Any], *, ncols: int | None = None) -> None:
     if not handles:
         return
-    ax.legend(handles=list(handles), loc="lower left", bbox_to_anchor=(0, 1.01),
-              ncols=ncols or min(len(handles), 4), frameon=False, borderaxespad=0,
-              handlelength=1.2, columnspacing=1.2)
+    ax.legend(
+        handles=list(handles),
+        loc="lower left",
+        bbox_to_anchor=(0, 1.01),
+        ncols=ncols or min(len(handles), 4),
+        frameon=False,
+        borderaxespad=0,
+        handlelength=1.2,
+        columnspacing=1.2,
+    )
 
 
-def figure_value(figures: pd.DataFrame, *, territory: str, indicator: str,
-                  annee: str | None) -> tuple[float, str, str]:
+def figure_value(
+    figures: pd.DataFrame, *, territory: str, indicator: str, annee: str | None
+) -> tuple[float, str, str]:
     """(value, unit, year) of one figure; NaN value when absent or unavailable."""
-    rows = figures[(figures["territoire"].astype(str) == territory)
-                   & (figures["indicateur"] == indicator)]
+    rows = figures[
+        (figures["territoire"].astype(str) == territory) & (figures["indicateur"] == indicator)
+    ]
     if annee is not None:
         rows = rows[rows["annee"].astype(str) == str(annee)]
     if rows.empty:
@@ -287,9 +333,14 @@ def figure_value(figures: pd.DataFrame, *, territory: str, indicator: str,
 # Grouped horizontal bars (age structure, indicator comparison)
 # --------------------------------------------------------------------------------------
 
-def grouped_hbars(ax: Axes, categories: Sequence[str],
-                   series: Sequence[tuple[str, str, Sequence[float]]],
-                   colors: Mapping[str, str], fmt: Callable[[float], str]) -> None:
+
+def grouped_hbars(
+    ax: Axes,
+    categories: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[float]]],
+    colors: Mapping[str, str],
+    fmt: Callable[[float], str],
+) -> None:
     """One group of horizontal bars per category, one bar per territory.
 
     ``series`` holds (territory id, display name, values aligned on ``categories``); a
@@ -305,13 +356,28 @@ def grouped_hbars(ax: Axes, categories: Sequence[str],
         for position, value in enumerate(values):
             y = position + (index - (count - 1) / 2) * height
             if is_missing_value(value):
-                ax.text(0, y, f" {NOT_AVAILABLE}", ha="left", va="center", fontsize=VALUE_SIZE,
-                        color=MUTED_COLOR, style="italic")
+                ax.text(
+                    0,
+                    y,
+                    f" {NOT_AVAILABLE}",
+                    ha="left",
+                    va="center",
+                    fontsize=VALUE_SIZE,
+                    color=MUTED_COLOR,
+                    style="italic",
+                )
                 continue
             ax.barh(y, value, height=height * 0.88, color=colors[territory])
-            ax.annotate(fmt(value), xy=(value, y), xytext=(3 if value >= 0 else -3, 0),
-                        textcoords="offset points", ha="left" if value >= 0 else "right",
-                        va="center", fontsize=VALUE_SIZE, color=TEXT_COLOR)
+            ax.annotate(
+                fmt(value),
+                xy=(value, y),
+                xytext=(3 if value >= 0 else -3, 0),
+                textcoords="offset points",
+                ha="left" if value >= 0 else "right",
+                va="center",
+                fontsize=VALUE_SIZE,
+                color=TEXT_COLOR,
+            )
     ax.set_yticks(range(len(categories)), [wrap_label(c) for c in categories])
     ax.set_ylim(len(categories) - 0.5, -0.5)  # first category on top
     ax.set_xlim(low - (0.2 * span if low < 0 else 0), high + 0.2 * span)
@@ -319,13 +385,26 @@ def grouped_hbars(ax: Axes, categories: Sequence[str],
     ax.grid(axis="x")
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(color=colors[t], label=name if any(not is_missing_value(v) for v in values)
-                     else f"{name} ({NOT_AVAILABLE})") for t, name, values in series]
+    handles = [
+        Patch(
+            color=colors[t],
+            label=name
+            if any(not is_missing_value(v) for v in values)
+            else f"{name} ({NOT_AVAILABLE})",
+        )
+        for t, name, values in series
+    ]
     legend_above(ax, handles)
 
 
-def category_series(table: pd.DataFrame, *, labels: Mapping[str, str], category: str, value: str,
-            categories: Sequence[str]) -> list[tuple[str, str, list[float]]]:
+def category_series(
+    table: pd.DataFrame,
+    *,
+    labels: Mapping[str, str],
+    category: str,
+    value: str,
+    categories: Sequence[str],
+) -> list[tuple[str, str, list[float]]]:
     series = []
     for territory, name in labels.items():
         rows = table[table["territoire"].astype(str) == str(territory)]

@@ -95,14 +95,16 @@ INDICATOR_LABELS: dict[str, str] = {
 
 #: Indicators that are changes or balances: shown with an explicit sign (``+233``,
 #: ``−20,8 %``). Any indicator id ending with ``_evolution`` or ``_evolution_pct`` too.
-SIGNED_INDICATORS: frozenset[str] = frozenset({
-    "population_evolution",
-    "population_evolution_pct",
-    "familles_avec_enfants_evolution",
-    "familles_avec_enfants_evolution_pct",
-    "solde_naturel",
-    "solde_migratoire_apparent",
-})
+SIGNED_INDICATORS: frozenset[str] = frozenset(
+    {
+        "population_evolution",
+        "population_evolution_pct",
+        "familles_avec_enfants_evolution",
+        "familles_avec_enfants_evolution_pct",
+        "solde_naturel",
+        "solde_migratoire_apparent",
+    }
+)
 
 #: Indicators whose value needs more decimals than its unit suggests.
 INDICATOR_DECIMALS: dict[str, int] = {
@@ -111,30 +113,51 @@ INDICATOR_DECIMALS: dict[str, int] = {
 }
 
 #: Units shown as whole counts.
-COUNT_UNITS: frozenset[str] = frozenset({
-    "habitants", "personnes", "ménages", "familles", "couples", "naissances", "décès",
-    "allocataires", "logements", "nombre", "effectif", "",
-})
+COUNT_UNITS: frozenset[str] = frozenset(
+    {
+        "habitants",
+        "personnes",
+        "ménages",
+        "familles",
+        "couples",
+        "naissances",
+        "décès",
+        "allocataires",
+        "logements",
+        "nombre",
+        "effectif",
+        "",
+    }
+)
 
 #: Text of the banner shown on every page built from fictional data.
-FICTIONAL_TEXT = ("Données fictives — territoire de démonstration. Aucun chiffre de ce "
-                  "rapport ne décrit un territoire réel.")
+FICTIONAL_TEXT = (
+    "Données fictives — territoire de démonstration. Aucun chiffre de ce "
+    "rapport ne décrit un territoire réel."
+)
 
 _MISSING_NOTE = "Valeur non disponible (motif non précisé)."
 _NOT_COMPUTED_NOTE = "Indicateur non calculé pour ce territoire."
 
-_BANNER_STYLE = ("background:#8a1c1c;color:#ffffff;font-weight:bold;font-size:1.1em;"
-                 "padding:0.8em 1em;margin:0 0 1em 0;border-radius:4px;"
-                 "border:3px solid #5c0f0f;text-align:center;")
-_VIGILANCE_STYLE = ("border:1px solid #d9a21b;border-left:6px solid #d9a21b;"
-                    "background:#fff8e6;padding:0.6em 1em;margin:1em 0;border-radius:3px;")
-_FINDINGS_STYLE = ("border-left:6px solid #4b6a88;background:#f3f6f9;padding:0.6em 1em;"
-                   "margin:1em 0;border-radius:3px;")
+_BANNER_STYLE = (
+    "background:#8a1c1c;color:#ffffff;font-weight:bold;font-size:1.1em;"
+    "padding:0.8em 1em;margin:0 0 1em 0;border-radius:4px;"
+    "border:3px solid #5c0f0f;text-align:center;"
+)
+_VIGILANCE_STYLE = (
+    "border:1px solid #d9a21b;border-left:6px solid #d9a21b;"
+    "background:#fff8e6;padding:0.6em 1em;margin:1em 0;border-radius:3px;"
+)
+_FINDINGS_STYLE = (
+    "border-left:6px solid #4b6a88;background:#f3f6f9;padding:0.6em 1em;"
+    "margin:1em 0;border-radius:3px;"
+)
 
 
 # --------------------------------------------------------------------------------------
 # Values
 # --------------------------------------------------------------------------------------
+
 
 def indicator_label(indicator: str) -> str:
     """French label of an indicator id; an unknown id is made readable, never dropped."""
@@ -156,12 +179,12 @@ def _is_missing(value: object) -> bool:
 def _is_signed(indicateur: str | None) -> bool:
     if not indicateur:
         return False
-    return indicateur in SIGNED_INDICATORS or indicateur.endswith(("_evolution",
-                                                                   "_evolution_pct"))
+    return indicateur in SIGNED_INDICATORS or indicateur.endswith(("_evolution", "_evolution_pct"))
 
 
-def format_value(value: float | None, unite: str, *, indicateur: str | None = None,
-                 disponible: bool = True) -> str:
+def format_value(
+    value: float | None, unite: str, *, indicateur: str | None = None, disponible: bool = True
+) -> str:
     """Format one figure for a reader, according to its unit.
 
     Parameters
@@ -210,6 +233,7 @@ def format_value(value: float | None, unite: str, *, indicateur: str | None = No
 # Tables
 # --------------------------------------------------------------------------------------
 
+
 def year_key(annee: str) -> tuple[int, int, str]:
     """Sort key of a year ``"2022"`` or a period ``"2011-2022"``: the last sorts best.
 
@@ -227,11 +251,18 @@ def _matches_year(annee: str, wanted: str) -> bool:
     return annee == wanted or annee.endswith(f"-{wanted}")
 
 
-def _select_rows(figures: pd.DataFrame, *, indicators: Sequence[str],
-                 territories: Sequence[str], annee: str | int | None) -> pd.DataFrame:
+def _select_rows(
+    figures: pd.DataFrame,
+    *,
+    indicators: Sequence[str],
+    territories: Sequence[str],
+    annee: str | int | None,
+) -> pd.DataFrame:
     """One row per (indicator, territory): the requested year, else the latest one."""
-    frame = figures[figures["indicateur"].isin(list(indicators))
-                    & figures["territoire"].astype(str).isin(list(territories))].copy()
+    frame = figures[
+        figures["indicateur"].isin(list(indicators))
+        & figures["territoire"].astype(str).isin(list(territories))
+    ].copy()
     frame["annee"] = frame["annee"].astype(str)
     frame["territoire"] = frame["territoire"].astype(str)
     if annee is not None:
@@ -268,8 +299,9 @@ def _cell(row: pd.Series | None, indicator: str, notes: _Footnotes) -> str:
     if row is None:
         return f'<td class="num ctg-nd">{NOT_AVAILABLE}{notes.mark(_NOT_COMPUTED_NOTE)}</td>'
     available = bool(row["disponible"]) and not _is_missing(row["valeur"])
-    text = escape(format_value(row["valeur"], str(row["unite"]), indicateur=indicator,
-                               disponible=available))
+    text = escape(
+        format_value(row["valeur"], str(row["unite"]), indicateur=indicator, disponible=available)
+    )
     note = "" if _is_missing_text(row.get("note")) else str(row["note"]).strip()
     if not available:
         return f'<td class="num ctg-nd">{text}{notes.mark(note or _MISSING_NOTE)}</td>'
@@ -293,9 +325,14 @@ def _sources_caption(rows: pd.DataFrame) -> str:
     return f"{prefix}{NBSP}: " + " ; ".join(sources) + "."
 
 
-def key_figures_html(figures: pd.DataFrame, *, indicators: Sequence[str],
-                     labels: Mapping[str, str], annee: str | int | None = None,
-                     caption: str | None = None) -> str:
+def key_figures_html(
+    figures: pd.DataFrame,
+    *,
+    indicators: Sequence[str],
+    labels: Mapping[str, str],
+    annee: str | int | None = None,
+    caption: str | None = None,
+) -> str:
     """HTML string of :func:`key_figures_table` (for the index page)."""
     names = {str(key): str(name) for key, name in labels.items()}
     territories = list(names)
@@ -308,19 +345,28 @@ def key_figures_html(figures: pd.DataFrame, *, indicators: Sequence[str],
         cells = [_cell(lookup.get((indicator, t)), indicator, notes) for t in territories]
         years = [lookup[(indicator, t)]["annee"] for t in territories if (indicator, t) in lookup]
         year_text = ", ".join(dict.fromkeys(years)) or "—"
-        body.append(f'<tr><th scope="row">{escape(indicator_label(indicator))}</th>'
-                    f'<td class="ctg-year">{escape(year_text)}</td>{"".join(cells)}</tr>')
+        body.append(
+            f'<tr><th scope="row">{escape(indicator_label(indicator))}</th>'
+            f'<td class="ctg-year">{escape(year_text)}</td>{"".join(cells)}</tr>'
+        )
     caption_text = caption if caption is not None else _sources_caption(rows)
     caption_html = f"<caption>{escape(caption_text)}</caption>" if caption_text else ""
-    return (f'<div class="ctg-table-block"><table class="ctg-table ctg-key-figures">'
-            f'{caption_html}<thead><tr><th scope="col">Indicateur</th>'
-            f'<th scope="col">Année ou période</th>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>{notes.html()}</div>')
+    return (
+        f'<div class="ctg-table-block"><table class="ctg-table ctg-key-figures">'
+        f'{caption_html}<thead><tr><th scope="col">Indicateur</th>'
+        f'<th scope="col">Année ou période</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>{notes.html()}</div>"
+    )
 
 
-def key_figures_table(figures: pd.DataFrame, *, indicators: Sequence[str],
-                      labels: Mapping[str, str], annee: str | int | None = None,
-                      caption: str | None = None) -> HTML:
+def key_figures_table(
+    figures: pd.DataFrame,
+    *,
+    indicators: Sequence[str],
+    labels: Mapping[str, str],
+    annee: str | int | None = None,
+    caption: str | None = None,
+) -> HTML:
     """Key figures: one row per indicator, one column per territory.
 
     Parameters
@@ -345,8 +391,11 @@ def key_figures_table(figures: pd.DataFrame, *, indicators: Sequence[str],
         ``n.d.`` with a numbered footnote giving its reason (cautions get one too), and a
         figure missing from the table reads ``n.d.`` with "Indicateur non calculé".
     """
-    return HTML(key_figures_html(figures, indicators=indicators, labels=labels, annee=annee,
-                                 caption=caption))
+    return HTML(
+        key_figures_html(
+            figures, indicators=indicators, labels=labels, annee=annee, caption=caption
+        )
+    )
 
 
 def definitions_table(figures: pd.DataFrame, *, indicators: Sequence[str]) -> HTML:
@@ -360,16 +409,24 @@ def definitions_table(figures: pd.DataFrame, *, indicators: Sequence[str]) -> HT
     for indicator in indicators:
         subset = figures[figures["indicateur"] == indicator]
         latest = subset.assign(_key=subset["annee"].astype(str).map(year_key)).sort_values(
-            "_key", kind="stable")
-        definitions = (_distinct_text(latest["definition"].iloc[::-1].head(1))
-                       or _distinct_text(subset["definition"]) or "Définition non renseignée.")
+            "_key", kind="stable"
+        )
+        definitions = (
+            _distinct_text(latest["definition"].iloc[::-1].head(1))
+            or _distinct_text(subset["definition"])
+            or "Définition non renseignée."
+        )
         sources = _distinct_text(subset["source"]) or "—"
-        rows.append(f'<tr><th scope="row">{escape(indicator_label(indicator))}</th>'
-                    f"<td>{escape(definitions)}</td><td>{escape(sources)}</td></tr>")
-    return HTML('<div class="ctg-table-block"><table class="ctg-table ctg-definitions">'
-                '<thead><tr><th scope="col">Indicateur</th><th scope="col">Définition</th>'
-                f'<th scope="col">Source</th></tr></thead><tbody>{"".join(rows)}</tbody>'
-                "</table></div>")
+        rows.append(
+            f'<tr><th scope="row">{escape(indicator_label(indicator))}</th>'
+            f"<td>{escape(definitions)}</td><td>{escape(sources)}</td></tr>"
+        )
+    return HTML(
+        '<div class="ctg-table-block"><table class="ctg-table ctg-definitions">'
+        '<thead><tr><th scope="col">Indicateur</th><th scope="col">Définition</th>'
+        f'<th scope="col">Source</th></tr></thead><tbody>{"".join(rows)}</tbody>'
+        "</table></div>"
+    )
 
 
 def _distinct_text(values: pd.Series) -> str:
@@ -377,8 +434,13 @@ def _distinct_text(values: pd.Series) -> str:
     return " ; ".join(dict.fromkeys(texts))
 
 
-def simple_table(frame: pd.DataFrame, *, caption: str | None = None,
-                 notes: Sequence[str] = (), index: bool = False) -> HTML:
+def simple_table(
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    notes: Sequence[str] = (),
+    index: bool = False,
+) -> HTML:
     """Display a frame whose cells are already French text (or plain numbers).
 
     Text is escaped; numbers are shown with :func:`~ctgstats.present.formatting.fr_number`
@@ -392,11 +454,13 @@ def simple_table(frame: pd.DataFrame, *, caption: str | None = None,
         cells += [_plain_cell(value) for value in row.tolist()]
         body.append(f"<tr>{''.join(cells)}</tr>")
     caption_html = f"<caption>{escape(caption)}</caption>" if caption else ""
-    notes_html = ("".join(f"<li>{escape(n)}</li>" for n in notes))
+    notes_html = "".join(f"<li>{escape(n)}</li>" for n in notes)
     notes_html = f'<ul class="ctg-footnotes">{notes_html}</ul>' if notes else ""
-    return HTML(f'<div class="ctg-table-block"><table class="ctg-table">{caption_html}'
-                f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-                f"{notes_html}</div>")
+    return HTML(
+        f'<div class="ctg-table-block"><table class="ctg-table">{caption_html}'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"{notes_html}</div>"
+    )
 
 
 def _plain_cell(value: object) -> str:
@@ -416,33 +480,50 @@ def _plain_cell(value: object) -> str:
 # Text blocks
 # --------------------------------------------------------------------------------------
 
-def _list_box(title: str, items: Sequence[str], *, css_class: str, style: str,
-              empty: str) -> str:
+
+def _list_box(title: str, items: Sequence[str], *, css_class: str, style: str, empty: str) -> str:
     title_html = f'<p class="ctg-box-title"><strong>{escape(title)}</strong></p>'
     if items:
         content = "<ul>" + "".join(f"<li>{escape(str(i))}</li>" for i in items) + "</ul>"
     else:
         content = f"<p>{escape(empty)}</p>"
-    return (f'<div class="ctg-box {css_class}" role="note" style="{style}">'
-            f"{title_html}{content}</div>")
+    return (
+        f'<div class="ctg-box {css_class}" role="note" style="{style}">{title_html}{content}</div>'
+    )
 
 
 def vigilance_box(points: Sequence[str]) -> HTML:
     """Boxed list titled "Points de vigilance"; an empty list says there is none."""
-    return HTML(_list_box("Points de vigilance", list(points), css_class="ctg-vigilance",
-                          style=_VIGILANCE_STYLE, empty="Aucun point de vigilance."))
+    return HTML(
+        _list_box(
+            "Points de vigilance",
+            list(points),
+            css_class="ctg-vigilance",
+            style=_VIGILANCE_STYLE,
+            empty="Aucun point de vigilance.",
+        )
+    )
 
 
 def findings_list(sentences: Sequence[str]) -> HTML:
     """Boxed list titled "Constats"."""
-    return HTML(_list_box("Constats", list(sentences), css_class="ctg-findings",
-                          style=_FINDINGS_STYLE, empty="Aucun constat à signaler."))
+    return HTML(
+        _list_box(
+            "Constats",
+            list(sentences),
+            css_class="ctg-findings",
+            style=_FINDINGS_STYLE,
+            empty="Aucun constat à signaler.",
+        )
+    )
 
 
 def fictional_banner_html() -> str:
     """HTML string of the fictional-data banner (see :func:`fictional_banner`)."""
-    return (f'<div class="ctg-fictional-banner" role="alert" style="{_BANNER_STYLE}">'
-            f"{escape(FICTIONAL_TEXT)}</div>")
+    return (
+        f'<div class="ctg-fictional-banner" role="alert" style="{_BANNER_STYLE}">'
+        f"{escape(FICTIONAL_TEXT)}</div>"
+    )
 
 
 def fictional_banner() -> HTML:

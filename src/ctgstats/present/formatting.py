@@ -37,8 +37,13 @@ def _is_missing(value: object) -> bool:
         return False
 
 
-def fr_number(value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE,
-              typographic_minus: bool = False) -> str:
+def fr_number(
+    value: Real | None,
+    decimals: int = 1,
+    *,
+    missing: str = NOT_AVAILABLE,
+    typographic_minus: bool = False,
+) -> str:
     """Format a number the French way: ``12345.61 -> '12 345,6'``.
 
     Parameters
@@ -56,8 +61,9 @@ def fr_number(value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAIL
         return missing
     # French statistical practice rounds half away from zero (31,25 -> 31,3); the shortest
     # decimal representation of the float is rounded, not its binary expansion.
-    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals),
-                                                 rounding=ROUND_HALF_UP)
+    exact = Decimal(repr(float(value))).quantize(
+        Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP
+    )
     text = f"{exact:,.{decimals}f}"
     if text.startswith("-") and exact == 0:
         text = text[1:]  # no "-0,0"
@@ -89,8 +95,9 @@ def fr_signed(value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAIL
     return text
 
 
-def fr_signed_percent(value: Real | None, decimals: int = 1, *,
-                      missing: str = NOT_AVAILABLE) -> str:
+def fr_signed_percent(
+    value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE
+) -> str:
     """Format a relative change in percent with its sign: ``-10.63 -> '−10,6 %'``."""
     if _is_missing(value):
         return missing

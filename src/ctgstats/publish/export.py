@@ -70,6 +70,7 @@ class OfflineError(RuntimeError):
 # Files
 # --------------------------------------------------------------------------------------
 
+
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     """Write UTF-8 text to ``path`` through a temporary file and :func:`os.replace`.
 
@@ -78,8 +79,9 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     mode = _file_mode(target)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -115,18 +117,45 @@ def report_css() -> str:
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.IGNORECASE | re.DOTALL)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?['"]?([^'")\s;]+)""", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"""['"`]((?:https?:)?//[^'"`\s]+)""", re.IGNORECASE)
-_LINK_RELS_FINE = frozenset({"alternate", "author", "bookmark", "canonical", "help",
-                             "license", "next", "prev", "search", "noopener", "noreferrer",
-                             "nofollow", "external"})
-_SRC_TAGS = ("script", "img", "iframe", "frame", "embed", "source", "audio", "video",
-             "track", "input")
+_LINK_RELS_FINE = frozenset(
+    {
+        "alternate",
+        "author",
+        "bookmark",
+        "canonical",
+        "help",
+        "license",
+        "next",
+        "prev",
+        "search",
+        "noopener",
+        "noreferrer",
+        "nofollow",
+        "external",
+    }
+)
+_SRC_TAGS = (
+    "script",
+    "img",
+    "iframe",
+    "frame",
+    "embed",
+    "source",
+    "audio",
+    "video",
+    "track",
+    "input",
+)
 
 
 def _is_local(url: str) -> bool:
     """True when a browser needs no request for this URL (data, fragment, blank)."""
     value = url.strip().lower()
-    return (not value or value.startswith(("data:", "#", "about:", "blob:"))
-            or value.startswith("javascript:"))
+    return (
+        not value
+        or value.startswith(("data:", "#", "about:", "blob:"))
+        or value.startswith("javascript:")
+    )
 
 
 def _srcset_urls(value: str) -> list[str]:
@@ -194,6 +223,7 @@ def check_offline(html: str) -> list[str]:
 # Notebook → HTML
 # --------------------------------------------------------------------------------------
 
+
 def _exporter() -> HTMLExporter:
     config = Config()
     config.TemplateExporter.exclude_input = True
@@ -205,8 +235,9 @@ def _exporter() -> HTMLExporter:
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
     config.TagRemovePreprocessor.remove_all_outputs_tags = set(REMOVE_OUTPUT_TAGS)
-    return HTMLExporter(config=config, template_name=TEMPLATE_NAME,
-                        extra_template_basedirs=[str(TEMPLATE_DIR)])
+    return HTMLExporter(
+        config=config, template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)]
+    )
 
 
 def _drop_stderr(notebook: nbformat.NotebookNode, *, source: str) -> None:
@@ -217,8 +248,11 @@ def _drop_stderr(notebook: nbformat.NotebookNode, *, source: str) -> None:
         kept = []
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                log.warning("%s: stderr output left out of the HTML report: %s", source,
-                            str(output.get("text", "")).strip()[:500])
+                log.warning(
+                    "%s: stderr output left out of the HTML report: %s",
+                    source,
+                    str(output.get("text", "")).strip()[:500],
+                )
                 continue
             kept.append(output)
         cell["outputs"] = kept
@@ -230,8 +264,9 @@ def _is_anchor_link(tag: Tag | None) -> bool:
 
 def _heading_text(heading: Tag) -> str:
     """Text of a heading without nbconvert's "¶" anchor link."""
-    parts = [str(text) for text in heading.find_all(string=True)
-             if not _is_anchor_link(text.parent)]
+    parts = [
+        str(text) for text in heading.find_all(string=True) if not _is_anchor_link(text.parent)
+    ]
     return " ".join("".join(parts).split())
 
 
@@ -293,8 +328,9 @@ def _fragment(html: str) -> Tag:
     return element
 
 
-def _postprocess(html: str, *, title: str, fictional: bool, index_href: str | None,
-                 footer: str | None) -> str:
+def _postprocess(
+    html: str, *, title: str, fictional: bool, index_href: str | None, footer: str | None
+) -> str:
     soup = BeautifulSoup(html, "html.parser")
     if soup.html is not None:
         soup.html["lang"] = "fr"
@@ -319,17 +355,28 @@ def _postprocess(html: str, *, title: str, fictional: bool, index_href: str | No
             banner.decompose()
         main.insert(0, _fragment(fictional_banner_html()))
     if index_href:
-        main.insert(0, _fragment(f'<p class="ctg-back"><a href="{_href(index_href)}">'
-                                       "← Retour à l'accueil du diagnostic</a></p>"))
+        main.insert(
+            0,
+            _fragment(
+                f'<p class="ctg-back"><a href="{_href(index_href)}">'
+                "← Retour à l'accueil du diagnostic</a></p>"
+            ),
+        )
     if footer:
-        main.append(_fragment(f'<footer class="ctg-footer"><p>{escape(footer)}</p>'
-                                    "</footer>"))
+        main.append(_fragment(f'<footer class="ctg-footer"><p>{escape(footer)}</p></footer>'))
     return str(soup)
 
 
-def notebook_to_html(notebook_path: str | os.PathLike[str], html_path: str | os.PathLike[str],
-                     *, title: str, fictional: bool = False, index_href: str | None = None,
-                     footer: str | None = None, keep_stderr: bool = False) -> Path:
+def notebook_to_html(
+    notebook_path: str | os.PathLike[str],
+    html_path: str | os.PathLike[str],
+    *,
+    title: str,
+    fictional: bool = False,
+    index_href: str | None = None,
+    footer: str | None = None,
+    keep_stderr: bool = False,
+) -> Path:
     """Export an executed notebook to one self-contained, offline HTML page.
 
     Parameters
@@ -374,8 +421,9 @@ def notebook_to_html(notebook_path: str | os.PathLike[str], html_path: str | os.
         _drop_stderr(notebook, source=str(source))
     resources = {"metadata": {"name": title, "path": str(source.parent)}}
     body, _ = _exporter().from_notebook_node(notebook, resources=resources)
-    page = _postprocess(body, title=title, fictional=fictional, index_href=index_href,
-                        footer=footer)
+    page = _postprocess(
+        body, title=title, fictional=fictional, index_href=index_href, footer=footer
+    )
     external = check_offline(page)
     if external:
         raise OfflineError(external, where=str(source))
@@ -386,6 +434,7 @@ def notebook_to_html(notebook_path: str | os.PathLike[str], html_path: str | os.
 # Index page
 # --------------------------------------------------------------------------------------
 
+
 def _href(href: str) -> str:
     """Escape a relative link for an attribute (spaces and accents percent-encoded)."""
     value = str(href).strip()
@@ -395,14 +444,24 @@ def _href(href: str) -> str:
 
 
 def _links(items: Sequence[tuple[str, str]]) -> str:
-    lines = "".join(f'<li><a href="{_href(href)}">{escape(label)}</a></li>'
-                    for label, href in items)
+    lines = "".join(
+        f'<li><a href="{_href(href)}">{escape(label)}</a></li>' for label, href in items
+    )
     return f'<ul class="ctg-links">{lines}</ul>'
 
 
-def render_index(*, title: str, subtitle: str, notebooks: Sequence[tuple[str, str]],
-                 key_figures_html: str, tables: Sequence[tuple[str, str]], fictional: bool,
-                 generated_at: str, ctgstats_version: str, notes: Sequence[str] = ()) -> str:
+def render_index(
+    *,
+    title: str,
+    subtitle: str,
+    notebooks: Sequence[tuple[str, str]],
+    key_figures_html: str,
+    tables: Sequence[tuple[str, str]],
+    fictional: bool,
+    generated_at: str,
+    ctgstats_version: str,
+    notes: Sequence[str] = (),
+) -> str:
     """The territory's ``index.html``: a self-contained French home page of the report.
 
     Parameters
@@ -433,44 +492,70 @@ def render_index(*, title: str, subtitle: str, notebooks: Sequence[tuple[str, st
     OfflineError
         If ``key_figures_html`` brings an external resource.
     """
-    sections = [f'<header><h1>{escape(title)}</h1>'
-                f'<p class="ctg-subtitle">{escape(subtitle)}</p></header>']
+    sections = [
+        f'<header><h1>{escape(title)}</h1><p class="ctg-subtitle">{escape(subtitle)}</p></header>'
+    ]
     if fictional:
         sections.insert(0, fictional_banner_html())
-    sections.append(f'<section><h2 id="chiffres-cles">Chiffres clés</h2>{key_figures_html}'
-                    "</section>")
+    sections.append(
+        f'<section><h2 id="chiffres-cles">Chiffres clés</h2>{key_figures_html}</section>'
+    )
     if notebooks:
-        sections.append('<section><h2 id="diagnostic">Diagnostic détaillé</h2>'
-                        f"{_links(notebooks)}</section>")
+        sections.append(
+            f'<section><h2 id="diagnostic">Diagnostic détaillé</h2>{_links(notebooks)}</section>'
+        )
     if tables:
-        sections.append('<section><h2 id="tableaux">Tableaux à télécharger</h2>'
-                        "<p>Chiffres à pleine précision, avec leur source, leur définition et "
-                        "leur disponibilité.</p>"
-                        f"{_links(tables)}</section>")
+        sections.append(
+            '<section><h2 id="tableaux">Tableaux à télécharger</h2>'
+            "<p>Chiffres à pleine précision, avec leur source, leur définition et "
+            "leur disponibilité.</p>"
+            f"{_links(tables)}</section>"
+        )
     if notes:
         items = "".join(f"<li>{escape(note)}</li>" for note in notes)
-        sections.append('<section><h2 id="notes">Notes de lecture</h2>'
-                        f'<ul class="ctg-notes">{items}</ul></section>')
-    sections.append(f'<footer class="ctg-footer"><p>Document généré le {escape(generated_at)} '
-                    f"avec ctgstats {escape(ctgstats_version)}.</p>"
-                    + (f"<p>{escape(FICTIONAL_TEXT)}</p>" if fictional else "")
-                    + "</footer>")
-    return html_page(title=title, sections=sections, fictional=fictional,
-                     version=ctgstats_version, body_class="ctg-index", where="index.html")
+        sections.append(
+            '<section><h2 id="notes">Notes de lecture</h2>'
+            f'<ul class="ctg-notes">{items}</ul></section>'
+        )
+    sections.append(
+        f'<footer class="ctg-footer"><p>Document généré le {escape(generated_at)} '
+        f"avec ctgstats {escape(ctgstats_version)}.</p>"
+        + (f"<p>{escape(FICTIONAL_TEXT)}</p>" if fictional else "")
+        + "</footer>"
+    )
+    return html_page(
+        title=title,
+        sections=sections,
+        fictional=fictional,
+        version=ctgstats_version,
+        body_class="ctg-index",
+        where="index.html",
+    )
 
 
-def html_page(*, title: str, sections: Sequence[str], fictional: bool, version: str,
-              body_class: str, where: str, extra_css: str = "", script: str = "") -> str:
+def html_page(
+    *,
+    title: str,
+    sections: Sequence[str],
+    fictional: bool,
+    version: str,
+    body_class: str,
+    where: str,
+    extra_css: str = "",
+    script: str = "",
+) -> str:
     """A self-contained French page with the report CSS (raises if it would go online)."""
     page_title = (_FICTIONAL_TITLE_PREFIX if fictional else "") + title
-    page = ('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-            f'<meta name="generator" content="ctgstats {escape(version)}">\n'
-            f"<title>{escape(page_title)}</title>\n"
-            f'<style type="text/css">\n{report_css()}{extra_css}</style>\n</head>\n'
-            f'<body class="ctg-report {body_class}">\n<main>\n{"".join(sections)}\n</main>\n'
-            + (f"<script>{script}</script>\n" if script else "")
-            + "</body>\n</html>\n")
+    page = (
+        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f'<meta name="generator" content="ctgstats {escape(version)}">\n'
+        f"<title>{escape(page_title)}</title>\n"
+        f'<style type="text/css">\n{report_css()}{extra_css}</style>\n</head>\n'
+        f'<body class="ctg-report {body_class}">\n<main>\n{"".join(sections)}\n</main>\n'
+        + (f"<script>{script}</script>\n" if script else "")
+        + "</body>\n</html>\n"
+    )
     external = check_offline(page)
     if external:
         raise OfflineError(external, where=where)

@@ -42,6 +42,7 @@ from ctgstats.present.display import (
     indicator_label,
     year_key,
 )
+from ctgstats.present.formatting import NOT_AVAILABLE
 from ctgstats.publish.export import (
     OfflineError,
     _slug,
@@ -51,7 +52,6 @@ from ctgstats.publish.export import (
     report_css,
     write_text_atomic,
 )
-from ctgstats.present.formatting import NOT_AVAILABLE
 
 __all__ = [
     "PORTAL_INDICATORS",
@@ -88,11 +88,19 @@ PORTAL_INDICATORS: tuple[tuple[str, str], ...] = (
 )
 
 _FICTIONAL_TITLE_PREFIX = "Données fictives — "
-_MIXED_FICTIONAL_TEXT = ("Attention : certains territoires de ce portail sont des territoires "
-                         "de démonstration (lignes marquées « données fictives ») : leurs "
-                         "chiffres ne décrivent aucun territoire réel.")
-_LEVEL_LABELS = {"commune": "Commune", "epci": "EPCI", "departement": "Département",
-                 "region": "Région", "france": "France", "groupe": "Groupe de communes"}
+_MIXED_FICTIONAL_TEXT = (
+    "Attention : certains territoires de ce portail sont des territoires "
+    "de démonstration (lignes marquées « données fictives ») : leurs "
+    "chiffres ne décrivent aucun territoire réel."
+)
+_LEVEL_LABELS = {
+    "commune": "Commune",
+    "epci": "EPCI",
+    "departement": "Département",
+    "region": "Région",
+    "france": "France",
+    "groupe": "Groupe de communes",
+}
 _FAILED_SUFFIX = ".echec"
 _SHORT_ERROR = 240  # characters of an error message shown in the table
 _PART_FILE = re.compile(r"^0\d*_.+\.html$")
@@ -109,7 +117,8 @@ class ReportTooLargeError(ValueError):
             f"{path.name} would weigh {_megabytes(size)} MB, over its budget of "
             f"{_megabytes(max_bytes)} MB (max_bytes={max_bytes}): nothing written. Raise "
             "max_bytes, or leave out some notebooks (each HTML report of the folder is "
-            "still there on its own).")
+            "still there on its own)."
+        )
 
 
 def _megabytes(size: int) -> str:
@@ -119,6 +128,7 @@ def _megabytes(size: int) -> str:
 # --------------------------------------------------------------------------------------
 # Portal: reading the output folder
 # --------------------------------------------------------------------------------------
+
 
 @dataclass
 class Figure:
@@ -177,9 +187,13 @@ def _float(text: str | None) -> float | None:
     return None if math.isnan(value) or math.isinf(value) else value
 
 
-def read_key_figures(table: Path, *, level: str, code: str,
-                     indicators: Sequence[str] = tuple(i for i, _ in PORTAL_INDICATORS)
-                     ) -> dict[str, Figure]:
+def read_key_figures(
+    table: Path,
+    *,
+    level: str,
+    code: str,
+    indicators: Sequence[str] = tuple(i for i, _ in PORTAL_INDICATORS),
+) -> dict[str, Figure]:
     """The territory's own key figures in ``tables/chiffres_cles.csv``.
 
     Only the rows whose ``niveau``/``code`` are the territory's (not its comparators);
@@ -195,13 +209,19 @@ def read_key_figures(table: Path, *, level: str, code: str,
         with open(table, encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 indicator = row.get("indicateur", "")
-                if (indicator not in wanted or row.get("niveau", "") != level
-                        or row.get("code", "") != code):
+                if (
+                    indicator not in wanted
+                    or row.get("niveau", "") != level
+                    or row.get("code", "") != code
+                ):
                     continue
-                figure = Figure(indicator=indicator, annee=str(row.get("annee", "")),
-                                valeur=_float(row.get("valeur")),
-                                unite=row.get("unite", "") or "",
-                                source=row.get("source", "") or "")
+                figure = Figure(
+                    indicator=indicator,
+                    annee=str(row.get("annee", "")),
+                    valeur=_float(row.get("valeur")),
+                    unite=row.get("unite", "") or "",
+                    source=row.get("source", "") or "",
+                )
                 current = found.get(indicator)
                 if current is None or year_key(figure.annee) >= year_key(current.annee):
                     found[indicator] = figure
@@ -228,10 +248,15 @@ def _entry(slug: str, manifest: Mapping[str, Any], folder: Path, root: Path) -> 
     level = str(territory.get("level") or "")
     code = str(territory.get("code") or "")
     status = "success" if manifest.get("status") == "success" else "failed"
-    entry = PortalEntry(slug=slug, status=status, name=str(territory.get("name") or slug),
-                        level=level, code=code,
-                        fictional=bool(manifest.get("fictional_data")),
-                        finished_at=str(manifest.get("finished_at") or ""))
+    entry = PortalEntry(
+        slug=slug,
+        status=status,
+        name=str(territory.get("name") or slug),
+        level=level,
+        code=code,
+        fictional=bool(manifest.get("fictional_data")),
+        finished_at=str(manifest.get("finished_at") or ""),
+    )
     relative = folder.relative_to(root).as_posix()
     if status == "success":
         entry.report_dir = relative
@@ -239,8 +264,9 @@ def _entry(slug: str, manifest: Mapping[str, Any], folder: Path, root: Path) -> 
     else:
         entry.failed_dir = relative
         entry.error = _error_text(manifest)
-    entry.figures = read_key_figures(folder / "tables" / "chiffres_cles.csv", level=level,
-                                     code=code)
+    entry.figures = read_key_figures(
+        folder / "tables" / "chiffres_cles.csv", level=level, code=code
+    )
     return entry
 
 
@@ -325,17 +351,29 @@ def _batch_failures(root: Path, known: Mapping[str, PortalEntry]) -> list[Portal
         if not slug:
             continue
         message = str(item.get("message") or f"lot {item.get('statut')}")
-        message = _error_text({"error": {"message": message,
-                                         "notebook": item.get("notebook_en_echec"),
-                                         "cell": item.get("cellule")}})
+        message = _error_text(
+            {
+                "error": {
+                    "message": message,
+                    "notebook": item.get("notebook_en_echec"),
+                    "cell": item.get("cellule"),
+                }
+            }
+        )
         entry = known.get(slug)
         if entry is None:
             match = _DEFAULT_SLUG.match(slug)
-            added.append(PortalEntry(slug=slug, status="failed",
-                                     name=str(item.get("nom") or slug),
-                                     level=match.group(1) if match else "",
-                                     code=match.group(2) if match else "", error=message,
-                                     finished_at=str(batch.get("finished_at") or "")))
+            added.append(
+                PortalEntry(
+                    slug=slug,
+                    status="failed",
+                    name=str(item.get("nom") or slug),
+                    level=match.group(1) if match else "",
+                    code=match.group(2) if match else "",
+                    error=message,
+                    finished_at=str(batch.get("finished_at") or ""),
+                )
+            )
         elif not entry.failed and finished > _when({"finished_at": entry.finished_at}):
             entry.status, entry.error, entry.previous_success = "failed", message, True
             entry.finished_at = str(batch.get("finished_at") or "")
@@ -468,13 +506,18 @@ def _common_year(entries: Sequence[PortalEntry], indicator: str) -> str | None:
 def _figure_cell(entry: PortalEntry, indicator: str, common_year: str | None) -> str:
     figure = entry.figures.get(indicator)
     if figure is None or figure.valeur is None:
-        year = ("" if figure is None or common_year is not None
-                else f'<span class="ctg-portal-year">{escape(figure.annee)}</span>')
+        year = (
+            ""
+            if figure is None or common_year is not None
+            else f'<span class="ctg-portal-year">{escape(figure.annee)}</span>'
+        )
         return f'<td class="num ctg-nd" data-sort="">{NOT_AVAILABLE}{year}</td>'
-    year = ("" if common_year is not None
-            else f'<span class="ctg-portal-year">{escape(figure.annee)}</span>')
-    return (f'<td class="num" data-sort="{_raw(figure.valeur)}">{escape(figure.text)}'
-            f"{year}</td>")
+    year = (
+        ""
+        if common_year is not None
+        else f'<span class="ctg-portal-year">{escape(figure.annee)}</span>'
+    )
+    return f'<td class="num" data-sort="{_raw(figure.valeur)}">{escape(figure.text)}{year}</td>'
 
 
 def _status_cell(entry: PortalEntry) -> str:
@@ -485,16 +528,17 @@ def _status_cell(entry: PortalEntry) -> str:
         shown = f'<p class="ctg-error">{escape(message)}</p>'
     else:
         short = message[: _SHORT_ERROR - 1].rstrip() + "…"
-        shown = (f'<p class="ctg-error">{escape(short)}</p><details><summary>Message '
-                 f"complet</summary><pre>{escape(message)}</pre></details>")
+        shown = (
+            f'<p class="ctg-error">{escape(short)}</p><details><summary>Message '
+            f"complet</summary><pre>{escape(message)}</pre></details>"
+        )
     notes = []
     if entry.failed_dir:
         notes.append(f"Dossier conservé : <code>{escape(entry.failed_dir)}/</code>.")
     if entry.previous_success:
         notes.append("Le rapport précédent, réussi, reste consultable.")
     notes_html = f'<p class="ctg-error-note">{" ".join(notes)}</p>' if notes else ""
-    return (f'<td class="ctg-status-failed" data-sort="échec">échec{shown}{notes_html}'
-            "</td>")
+    return f'<td class="ctg-status-failed" data-sort="échec">échec{shown}{notes_html}</td>'
 
 
 def _links_cell(entry: PortalEntry) -> str:
@@ -503,39 +547,61 @@ def _links_cell(entry: PortalEntry) -> str:
     label = "Rapport précédent" if entry.previous_success else "Accueil du rapport"
     items = [f'<li><a href="{_href(entry.report_dir, "index.html")}">{label}</a></li>']
     if entry.has_single_file:
-        items.append(f'<li><a href="{_href(entry.report_dir, SINGLE_FILE_NAME)}" '
-                     'title="Tout le rapport en un seul fichier, à imprimer ou à envoyer">'
-                     "Rapport complet</a></li>")
+        items.append(
+            f'<li><a href="{_href(entry.report_dir, SINGLE_FILE_NAME)}" '
+            'title="Tout le rapport en un seul fichier, à imprimer ou à envoyer">'
+            "Rapport complet</a></li>"
+        )
     return f"<td><ul>{''.join(items)}</ul></td>"
 
 
-def _row(entry: PortalEntry, years: Mapping[str, str | None], *,
-         mark_fictional: bool) -> str:
-    badge = ('<span class="ctg-badge-fictional">données fictives</span>'
-             if entry.fictional and mark_fictional else "")
-    level = _level_label(entry.level) if entry.code else "Enquête" if \
-        entry.slug.startswith("enquete-") else "—"
-    cells = [f'<th scope="row" data-sort="{escape(entry.name, quote=True)}">'
-             f"{escape(entry.name)}{badge}</th>",
-             f'<td data-sort="{escape(level, quote=True)}">{escape(level)}</td>',
-             f'<td data-sort="{escape(entry.code, quote=True)}">{escape(entry.code or "—")}</td>',
-             _status_cell(entry)]
-    cells += [_figure_cell(entry, indicator, years[indicator])
-              for indicator, _ in PORTAL_INDICATORS]
+def _row(entry: PortalEntry, years: Mapping[str, str | None], *, mark_fictional: bool) -> str:
+    badge = (
+        '<span class="ctg-badge-fictional">données fictives</span>'
+        if entry.fictional and mark_fictional
+        else ""
+    )
+    level = (
+        _level_label(entry.level)
+        if entry.code
+        else "Enquête"
+        if entry.slug.startswith("enquete-")
+        else "—"
+    )
+    cells = [
+        f'<th scope="row" data-sort="{escape(entry.name, quote=True)}">'
+        f"{escape(entry.name)}{badge}</th>",
+        f'<td data-sort="{escape(level, quote=True)}">{escape(level)}</td>',
+        f'<td data-sort="{escape(entry.code, quote=True)}">{escape(entry.code or "—")}</td>',
+        _status_cell(entry),
+    ]
+    cells += [
+        _figure_cell(entry, indicator, years[indicator]) for indicator, _ in PORTAL_INDICATORS
+    ]
     cells.append(_links_cell(entry))
     status = "echec" if entry.failed else "reussi"
-    return f'<tr class="ctg-portal-row" data-slug="{escape(entry.slug, quote=True)}" ' \
-           f'data-status="{status}">{"".join(cells)}</tr>'
+    return (
+        f'<tr class="ctg-portal-row" data-slug="{escape(entry.slug, quote=True)}" '
+        f'data-status="{status}">{"".join(cells)}</tr>'
+    )
 
 
 def _sources(entries: Sequence[PortalEntry]) -> list[str]:
-    sources = [f.source.strip() for e in entries for f in e.figures.values()
-               if f.valeur is not None and f.source.strip()]
+    sources = [
+        f.source.strip()
+        for e in entries
+        for f in e.figures.values()
+        if f.valeur is not None and f.source.strip()
+    ]
     return list(dict.fromkeys(sources))
 
 
-def render_portal(entries: Sequence[PortalEntry], *, title: str = "Diagnostics de territoire",
-                  generated_at: str | None = None) -> str:
+def render_portal(
+    entries: Sequence[PortalEntry],
+    *,
+    title: str = "Diagnostics de territoire",
+    generated_at: str | None = None,
+) -> str:
     """The portal page (see :func:`write_portal`), as a string.
 
     Raises
@@ -550,38 +616,47 @@ def render_portal(entries: Sequence[PortalEntry], *, title: str = "Diagnostics d
     if all_fictional:
         sections.append(fictional_banner_html())
     elif fictional:
-        sections.append(fictional_banner_html().replace(escape(FICTIONAL_TEXT),
-                                                        escape(_MIXED_FICTIONAL_TEXT)))
+        sections.append(
+            fictional_banner_html().replace(escape(FICTIONAL_TEXT), escape(_MIXED_FICTIONAL_TEXT))
+        )
     failed = sum(1 for e in entries if e.failed)
-    count = (f"{len(entries)} territoire{'s' if len(entries) > 1 else ''} · "
-             f"{len(entries) - failed} réussi{'s' if len(entries) - failed > 1 else ''} · "
-             f"{failed} en échec")
-    sections.append(f"<header><h1>{escape(title)}</h1>"
-                    f'<p class="ctg-subtitle">{escape(count)}</p></header>')
+    count = (
+        f"{len(entries)} territoire{'s' if len(entries) > 1 else ''} · "
+        f"{len(entries) - failed} réussi{'s' if len(entries) - failed > 1 else ''} · "
+        f"{failed} en échec"
+    )
+    sections.append(
+        f'<header><h1>{escape(title)}</h1><p class="ctg-subtitle">{escape(count)}</p></header>'
+    )
     if entries:
-        years = {indicator: _common_year(entries, indicator)
-                 for indicator, _ in PORTAL_INDICATORS}
-        heads = ['<th scope="col" data-sort-type="text">Territoire</th>',
-                 '<th scope="col" data-sort-type="text">Niveau</th>',
-                 '<th scope="col" data-sort-type="text">Code</th>',
-                 '<th scope="col" data-sort-type="text">Statut</th>']
+        years = {indicator: _common_year(entries, indicator) for indicator, _ in PORTAL_INDICATORS}
+        heads = [
+            '<th scope="col" data-sort-type="text">Territoire</th>',
+            '<th scope="col" data-sort-type="text">Niveau</th>',
+            '<th scope="col" data-sort-type="text">Code</th>',
+            '<th scope="col" data-sort-type="text">Statut</th>',
+        ]
         for indicator, label in PORTAL_INDICATORS:
             year = f" ({years[indicator]})" if years[indicator] else ""
-            heads.append(f'<th scope="col" data-sort-type="number" '
-                         f'data-indicator="{indicator}" '
-                         f'title="{escape(indicator_label(indicator), quote=True)}">'
-                         f"{escape(label + year)}</th>")
+            heads.append(
+                f'<th scope="col" data-sort-type="number" '
+                f'data-indicator="{indicator}" '
+                f'title="{escape(indicator_label(indicator), quote=True)}">'
+                f"{escape(label + year)}</th>"
+            )
         heads.append('<th scope="col">Rapports</th>')
-        rows = "".join(_row(entry, years, mark_fictional=not all_fictional)
-                       for entry in entries)
+        rows = "".join(_row(entry, years, mark_fictional=not all_fictional) for entry in entries)
         sources = _sources(entries)
-        caption = ("Chiffres du territoire lui-même (pas de ses territoires de comparaison) : "
-                   "population au dernier recensement, évolution annuelle moyenne sur la "
-                   "période principale, autres indicateurs à la dernière année disponible. "
-                   "n.d. : non disponible.")
+        caption = (
+            "Chiffres du territoire lui-même (pas de ses territoires de comparaison) : "
+            "population au dernier recensement, évolution annuelle moyenne sur la "
+            "période principale, autres indicateurs à la dernière année disponible. "
+            "n.d. : non disponible."
+        )
         if sources:
-            caption += (" Sources : " if len(sources) > 1 else " Source : ") + \
-                " ; ".join(sources) + "."
+            caption += (
+                (" Sources : " if len(sources) > 1 else " Source : ") + " ; ".join(sources) + "."
+            )
         sections.append(
             '<section><h2 id="territoires">Territoires</h2>'
             '<p id="ctg-sort-help" class="ctg-portal-help" hidden>Cliquer sur un en-tête de '
@@ -590,18 +665,29 @@ def render_portal(entries: Sequence[PortalEntry], *, title: str = "Diagnostics d
             'class="ctg-table ctg-portal-table" aria-describedby="ctg-portal-note">'
             f"<thead><tr>{''.join(heads)}</tr></thead><tbody>{rows}</tbody></table></div>"
             f'<p id="ctg-portal-note" class="ctg-portal-note">{escape(caption)}</p>'
-            "</section>")
+            "</section>"
+        )
     else:
-        sections.append('<section><h2 id="territoires">Territoires</h2>'
-                        "<p>Aucun diagnostic trouvé dans ce dossier.</p></section>")
-    sections.append(f'<footer class="ctg-footer"><p>Portail généré le {escape(generated_at)} '
-                    f"avec ctgstats {escape(__version__)}.</p>"
-                    + (f"<p>{escape(FICTIONAL_TEXT)}</p>" if all_fictional else "")
-                    + "</footer>")
-    return html_page(title=title, sections=sections, fictional=all_fictional,
-                     version=__version__, body_class="ctg-portal",
-                     where="index.html (portail)", extra_css=_PORTAL_CSS,
-                     script=_SORT_SCRIPT if entries else "")
+        sections.append(
+            '<section><h2 id="territoires">Territoires</h2>'
+            "<p>Aucun diagnostic trouvé dans ce dossier.</p></section>"
+        )
+    sections.append(
+        f'<footer class="ctg-footer"><p>Portail généré le {escape(generated_at)} '
+        f"avec ctgstats {escape(__version__)}.</p>"
+        + (f"<p>{escape(FICTIONAL_TEXT)}</p>" if all_fictional else "")
+        + "</footer>"
+    )
+    return html_page(
+        title=title,
+        sections=sections,
+        fictional=all_fictional,
+        version=__version__,
+        body_class="ctg-portal",
+        where="index.html (portail)",
+        extra_css=_PORTAL_CSS,
+        script=_SORT_SCRIPT if entries else "",
+    )
 
 
 def write_portal(output_dir: Path, *, title: str = "Diagnostics de territoire") -> Path:
@@ -686,7 +772,7 @@ def _part_order(paths: Sequence[Path], manifest: Mapping[str, Any] | None) -> li
             if stem == name:
                 return (position, -1, stem)
             if stem.startswith(name + "_"):
-                rest = stem[len(name) + 1:]
+                rest = stem[len(name) + 1 :]
                 index = surveys.index(rest) if rest in surveys else len(surveys)
                 return (position, index, stem)
         return (len(notebooks), 0, stem)
@@ -698,7 +784,7 @@ def _strip_title(title: str, territory: str | None) -> str:
     """Part label from a page title "Données fictives — <part> — <territory>"."""
     text = " ".join(title.split())
     if text.startswith(_FICTIONAL_TITLE_PREFIX):
-        text = text[len(_FICTIONAL_TITLE_PREFIX):]
+        text = text[len(_FICTIONAL_TITLE_PREFIX) :]
     if territory and text.endswith(f" — {territory}"):
         return text[: -len(f" — {territory}")].strip() or text
     if " — " in text:
@@ -727,8 +813,9 @@ def _read_part(path: Path, css: str) -> _Part:
             text = style.get_text()
             if text.strip() and text.strip() != css.strip():
                 styles.append(text)
-    return _Part(path=path, title=title, fictional=fictional, main=main, footer=footer,
-                 extra_styles=styles)
+    return _Part(
+        path=path, title=title, fictional=fictional, main=main, footer=footer, extra_styles=styles
+    )
 
 
 def _common_territory(parts: Sequence[_Part]) -> str | None:
@@ -737,7 +824,7 @@ def _common_territory(parts: Sequence[_Part]) -> str | None:
     for part in parts:
         text = part.title
         if text.startswith(_FICTIONAL_TITLE_PREFIX):
-            text = text[len(_FICTIONAL_TITLE_PREFIX):]
+            text = text[len(_FICTIONAL_TITLE_PREFIX) :]
         if " — " not in text:
             return None
         names.add(text.rsplit(" — ", 1)[1].strip())
@@ -761,17 +848,25 @@ def _unique(base: str, used: set[str]) -> str:
     return candidate
 
 
-def _part_section(part: _Part, number: int, soup: BeautifulSoup, used: set[str], *,
-                  territory: str | None,
-                  targets: dict[str, tuple[str, dict[str, str]]]) -> Tag:
+def _part_section(
+    part: _Part,
+    number: int,
+    soup: BeautifulSoup,
+    used: set[str],
+    *,
+    territory: str | None,
+    targets: dict[str, tuple[str, dict[str, str]]],
+) -> Tag:
     """The part as a ``<section>``: one h1 (the part title), unique ids, links fixed.
 
     ``targets`` receives, under the page's file name, the section id and the ids renamed,
     so that links from another part to this page can be made in-page links.
     """
     label = _strip_title(part.title, territory) if part.title else part.path.stem
-    section = soup.new_tag("section", attrs={"class": "ctg-part", "id": _unique(
-        f"partie-{number}", used), "aria-label": label})
+    section = soup.new_tag(
+        "section",
+        attrs={"class": "ctg-part", "id": _unique(f"partie-{number}", used), "aria-label": label},
+    )
     if number == 1:
         section["class"] = ["ctg-part", "ctg-part-first"]
     for child in list(part.main.contents):
@@ -803,7 +898,8 @@ def _part_section(part: _Part, number: int, soup: BeautifulSoup, used: set[str],
     for link in section.find_all("a", href=True):
         href = str(link["href"])
         if link.find_parent(["h1", "h2", "h3"]) is not None and "anchor-link" in (
-                link.get("class") or []):
+            link.get("class") or []
+        ):
             parent = link.find_parent(["h1", "h2", "h3"])
             link["href"] = f"#{parent['id']}"
         elif href.startswith("#") and href[1:] in renamed:
@@ -839,12 +935,17 @@ def _index_name(folder: Path) -> str | None:
         if heading is not None:
             text = " ".join(heading.get_text().split())
             prefix = "Diagnostic de territoire — "
-            return text[len(prefix):] if text.startswith(prefix) else text
+            return text[len(prefix) :] if text.startswith(prefix) else text
     return None
 
 
-def single_file_report(territory_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                       parts: Sequence[str] | None = None, title: str | None = None) -> Path:
+def single_file_report(
+    territory_dir: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    parts: Sequence[str] | None = None,
+    title: str | None = None,
+) -> Path:
     """Gather a territory's notebook pages into one self-contained ``rapport_complet.html``.
 
     The ``0*_*.html`` pages of ``territory_dir`` (in the order of ``manifest.json``: its
@@ -887,42 +988,53 @@ def single_file_report(territory_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTE
         If the page would request an external resource.
     """
     folder = Path(territory_dir)
-    manifest = _read_manifest(folder / "manifest.json") if (folder / "manifest.json").is_file() \
-        else None
+    manifest = (
+        _read_manifest(folder / "manifest.json") if (folder / "manifest.json").is_file() else None
+    )
     if parts is not None:
         paths = [folder / name for name in parts]
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
             raise FileNotFoundError(f"notebook pages not found: {', '.join(missing)}")
     else:
-        paths = _part_order([p for p in folder.glob("0*_*.html")
-                             if _PART_FILE.match(p.name)], manifest)
+        paths = _part_order(
+            [p for p in folder.glob("0*_*.html") if _PART_FILE.match(p.name)], manifest
+        )
     if not paths:
         raise FileNotFoundError(f"no notebook page (0*_*.html) in {folder}")
     css = report_css()
     loaded = [_read_part(path, css) for path in paths]
-    territory = (title or _manifest_name(manifest) or _common_territory(loaded)
-                 or _index_name(folder))
+    territory = (
+        title or _manifest_name(manifest) or _common_territory(loaded) or _index_name(folder)
+    )
     fictional = any(p.fictional for p in loaded) or bool((manifest or {}).get("fictional_data"))
 
     heading_text = territory or folder.name
-    page_title = (_FICTIONAL_TITLE_PREFIX if fictional else "") + \
-        f"Rapport complet — {heading_text}"
+    page_title = (
+        _FICTIONAL_TITLE_PREFIX if fictional else ""
+    ) + f"Rapport complet — {heading_text}"
     extra_styles = list(dict.fromkeys(s for p in loaded for s in p.extra_styles))
-    skeleton = ('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
-                '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-                f'<meta name="generator" content="ctgstats {escape(__version__)}">\n'
-                f"<title>{escape(page_title)}</title>\n"
-                f'<style type="text/css">\n{css}{_SINGLE_FILE_CSS}</style>\n'
-                + "".join(f'<style type="text/css">\n{s}</style>\n' for s in extra_styles)
-                + '</head>\n<body class="ctg-report ctg-complete">\n<main></main>\n'
-                "</body>\n</html>\n")
+    skeleton = (
+        '<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f'<meta name="generator" content="ctgstats {escape(__version__)}">\n'
+        f"<title>{escape(page_title)}</title>\n"
+        f'<style type="text/css">\n{css}{_SINGLE_FILE_CSS}</style>\n'
+        + "".join(f'<style type="text/css">\n{s}</style>\n' for s in extra_styles)
+        + '</head>\n<body class="ctg-report ctg-complete">\n<main></main>\n'
+        "</body>\n</html>\n"
+    )
     soup = BeautifulSoup(skeleton, "html.parser")
     main = soup.find("main")
     assert main is not None
     if (folder / "index.html").is_file():
-        main.append(BeautifulSoup('<p class="ctg-back"><a href="index.html">← Retour à '
-                                  "l'accueil du diagnostic</a></p>", "html.parser"))
+        main.append(
+            BeautifulSoup(
+                '<p class="ctg-back"><a href="index.html">← Retour à '
+                "l'accueil du diagnostic</a></p>",
+                "html.parser",
+            )
+        )
     if fictional:
         main.append(BeautifulSoup(fictional_banner_html(), "html.parser"))
     count = len(loaded)
@@ -930,14 +1042,22 @@ def single_file_report(territory_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTE
         f'<header class="ctg-complete-header"><p class="ctg-complete-title">'
         f"{escape(heading_text)}</p>"
         f'<p class="ctg-subtitle">Rapport complet en un seul fichier · {count} '
-        f"partie{'s' if count > 1 else ''}</p></header>", "html.parser")
+        f"partie{'s' if count > 1 else ''}</p></header>",
+        "html.parser",
+    )
     main.append(header)
     used = {"sommaire"}
     targets: dict[str, tuple[str, dict[str, str]]] = {}
-    sections = [_part_section(part, number, soup, used, territory=territory, targets=targets)
-                for number, part in enumerate(loaded, start=1)]
-    headings = [h for section in sections for h in section.find_all(["h1", "h2", "h3"])
-                if h.find_parent("nav") is None and h.get("id")]
+    sections = [
+        _part_section(part, number, soup, used, territory=territory, targets=targets)
+        for number, part in enumerate(loaded, start=1)
+    ]
+    headings = [
+        h
+        for section in sections
+        for h in section.find_all(["h1", "h2", "h3"])
+        if h.find_parent("nav") is None and h.get("id")
+    ]
     nav = _toc(soup, headings)
     nav["id"] = "sommaire"
     main.append(nav)
@@ -956,7 +1076,12 @@ def single_file_report(territory_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTE
     if size > max_bytes:
         raise ReportTooLargeError(target, size, max_bytes)
     write_text_atomic(target, page)
-    log.info("%s: %s MB (%d bytes, budget %s MB), %d part(s)", target, _megabytes(size),
-             size, _megabytes(max_bytes), count)
+    log.info(
+        "%s: %s MB (%d bytes, budget %s MB), %d part(s)",
+        target,
+        _megabytes(size),
+        size,
+        _megabytes(max_bytes),
+        count,
+    )
     return target
-

@@ -21,10 +21,20 @@ from ctgstats import __version__
 from ctgstats.portrait.build import FICTIONAL_NOTICE, Portrait
 
 KEY_INDICATORS = (
-    "population", "population_tcam", "part_moins_15", "part_60_plus", "part_75_plus",
-    "indice_vieillissement", "menages", "taille_moyenne_menages", "part_menages_une_personne",
-    "familles_avec_enfants", "familles_avec_enfants_evolution_pct",
-    "part_familles_monoparentales", "familles_nombreuses", "revenu_median_uc",
+    "population",
+    "population_tcam",
+    "part_moins_15",
+    "part_60_plus",
+    "part_75_plus",
+    "indice_vieillissement",
+    "menages",
+    "taille_moyenne_menages",
+    "part_menages_une_personne",
+    "familles_avec_enfants",
+    "familles_avec_enfants_evolution_pct",
+    "part_familles_monoparentales",
+    "familles_nombreuses",
+    "revenu_median_uc",
 )
 
 
@@ -40,19 +50,26 @@ def portrait_tables(portrait: Portrait) -> dict[str, pd.DataFrame]:
         "chiffres_cles": portrait.key_figures(),
         "constats": portrait.findings,
         "points_de_vigilance": pd.DataFrame({"point": portrait.vigilance}),
-        "definitions": (portrait.figures[["indicateur", "unite", "definition", "source"]]
-                        .drop_duplicates("indicateur").reset_index(drop=True)),
+        "definitions": (
+            portrait.figures[["indicateur", "unite", "definition", "source"]]
+            .drop_duplicates("indicateur")
+            .reset_index(drop=True)
+        ),
     }
     for name, table in portrait.tables.items():
         frames[name] = table.reset_index(drop=True)
     frames["territoires"] = pd.DataFrame(
-        [{"territoire": t.id, "niveau": t.level.value, "code": t.code, "libelle": t.label}
-         for t in portrait.territories])
+        [
+            {"territoire": t.id, "niveau": t.level.value, "code": t.code, "libelle": t.label}
+            for t in portrait.territories
+        ]
+    )
     return frames
 
 
-def all_tables(portrait: Portrait | None, surveys: Mapping[str, Any],
-               followup: Any = None) -> dict[str, pd.DataFrame]:
+def all_tables(
+    portrait: Portrait | None, surveys: Mapping[str, Any], followup: Any = None
+) -> dict[str, pd.DataFrame]:
     """Portrait tables, each survey's tables (``enquete_<id>_…``), then the indicators."""
     frames = portrait_tables(portrait) if portrait is not None else {}
     for analysis in surveys.values():
@@ -62,9 +79,14 @@ def all_tables(portrait: Portrait | None, surveys: Mapping[str, Any],
     return frames
 
 
-def write_tables(portrait: Portrait | None, folder: Path, *,
-                 surveys: Mapping[str, Any] | None = None, followup: Any = None,
-                 stem: str) -> list[str]:
+def write_tables(
+    portrait: Portrait | None,
+    folder: Path,
+    *,
+    surveys: Mapping[str, Any] | None = None,
+    followup: Any = None,
+    stem: str,
+) -> list[str]:
     """Write the CSV tables and the XLSX workbook; returns paths relative to the parent."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -75,12 +97,15 @@ def write_tables(portrait: Portrait | None, folder: Path, *,
     workbook = folder / f"{stem}.xlsx"
     tmp = workbook.with_name(workbook.name + ".tmp")
     fictional = (portrait is not None and portrait.fictional) or any(
-        a.fictional for a in (surveys or {}).values())
+        a.fictional for a in (surveys or {}).values()
+    )
     with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
         about = [f"Généré par ctgstats {__version__}"]
         if portrait is not None:
-            about[:0] = [f"Portrait statistique : {portrait.territory.label}",
-                         f"Géographie : COG {portrait.cog_year}"]
+            about[:0] = [
+                f"Portrait statistique : {portrait.territory.label}",
+                f"Géographie : COG {portrait.cog_year}",
+            ]
         if fictional:
             about.insert(0, FICTIONAL_NOTICE)
         pd.DataFrame({"a_propos": about}).to_excel(writer, sheet_name="a_propos", index=False)
@@ -96,9 +121,15 @@ def _sheet_name(name: str) -> str:
     return name if len(name) <= 31 else name[:14] + "…" + name[-16:]
 
 
-def write_index(portrait: Portrait | None, folder: Path, *, tasks: Sequence[tuple[str, str]],
-                surveys: Mapping[str, Any] | None = None, followup: Any = None,
-                stem: str) -> Path:
+def write_index(
+    portrait: Portrait | None,
+    folder: Path,
+    *,
+    tasks: Sequence[tuple[str, str]],
+    surveys: Mapping[str, Any] | None = None,
+    followup: Any = None,
+    stem: str,
+) -> Path:
     """Write ``index.html`` linking the notebooks, with the key figures."""
     from ctgstats.present import display
     from ctgstats.publish import export
@@ -107,13 +138,18 @@ def write_index(portrait: Portrait | None, folder: Path, *, tasks: Sequence[tupl
     blocks = []
     notes: list[str] = []
     if portrait is not None:
-        blocks.append(display.key_figures_table(
-            portrait.figures, indicators=KEY_INDICATORS, labels=portrait.labels).data)
+        blocks.append(
+            display.key_figures_table(
+                portrait.figures, indicators=KEY_INDICATORS, labels=portrait.labels
+            ).data
+        )
         notes.extend(portrait.vigilance)
         title = f"Diagnostic de territoire — {portrait.territory.label}"
-        subtitle = (f"{portrait.territory.level.value.upper()} {portrait.territory.code} · "
-                    f"COG {portrait.cog_year} · recensements "
-                    f"{', '.join(str(v) for v in portrait.vintages)}")
+        subtitle = (
+            f"{portrait.territory.level.value.upper()} {portrait.territory.code} · "
+            f"COG {portrait.cog_year} · recensements "
+            f"{', '.join(str(v) for v in portrait.vintages)}"
+        )
     else:
         title = "Enquête — " + ", ".join(a.codebook.survey.title for a in surveys.values())
         subtitle = "Analyse d'enquête sans portrait de territoire"
@@ -125,16 +161,24 @@ def write_index(portrait: Portrait | None, folder: Path, *, tasks: Sequence[tupl
 
         blocks.append(status_summary_html(followup))
         notes.extend(followup.notes)
-    table_links = [(f"{name}.csv", f"tables/{name}.csv")
-                   for name in all_tables(portrait, surveys, followup)]
+    table_links = [
+        (f"{name}.csv", f"tables/{name}.csv") for name in all_tables(portrait, surveys, followup)
+    ]
     table_links.append(("Classeur Excel (toutes les tables)", f"tables/{stem}.xlsx"))
     fictional = (portrait is not None and portrait.fictional) or any(
-        a.fictional for a in surveys.values())
+        a.fictional for a in surveys.values()
+    )
     html = export.render_index(
-        title=title, subtitle=subtitle, notebooks=list(tasks),
-        key_figures_html="\n".join(blocks), tables=table_links, fictional=fictional,
+        title=title,
+        subtitle=subtitle,
+        notebooks=list(tasks),
+        key_figures_html="\n".join(blocks),
+        tables=table_links,
+        fictional=fictional,
         generated_at=datetime.now().strftime("%d/%m/%Y %H:%M"),
-        ctgstats_version=__version__, notes=notes)
+        ctgstats_version=__version__,
+        notes=notes,
+    )
     path = folder / "index.html"
     export.write_text_atomic(path, html)
     return path

@@ -82,30 +82,70 @@ OUT_OF_CODEBOOK = "__hors_codebook__"
 OUT_OF_CODEBOOK_LABEL = "Réponse hors codebook"
 
 #: LimeSurvey system columns (compared exactly).
-LIMESURVEY_SYSTEM_COLUMNS: frozenset[str] = frozenset({
-    "id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp",
-    "token", "ipaddr", "refurl", "interviewtime",
-})
+LIMESURVEY_SYSTEM_COLUMNS: frozenset[str] = frozenset(
+    {
+        "id",
+        "submitdate",
+        "lastpage",
+        "startlanguage",
+        "seed",
+        "startdate",
+        "datestamp",
+        "token",
+        "ipaddr",
+        "refurl",
+        "interviewtime",
+    }
+)
 _LIMESURVEY_TIMINGS = re.compile(r"^(?:groupTime\d+|[A-Za-z][A-Za-z0-9]*Time)$")
 
 #: First column of a Google Forms responses sheet (compared case-insensitively).
-GOOGLE_TIMESTAMP_HEADERS: frozenset[str] = frozenset({"horodateur", "timestamp",
-                                                      "horodatage"})
-_GOOGLE_SYSTEM_COLUMNS = frozenset({
-    "adresse e-mail", "adresse email", "adresse mail", "email address", "e-mail",
-    "score", "nom d'utilisateur", "username",
-})
+GOOGLE_TIMESTAMP_HEADERS: frozenset[str] = frozenset({"horodateur", "timestamp", "horodatage"})
+_GOOGLE_SYSTEM_COLUMNS = frozenset(
+    {
+        "adresse e-mail",
+        "adresse email",
+        "adresse mail",
+        "email address",
+        "e-mail",
+        "score",
+        "nom d'utilisateur",
+        "username",
+    }
+)
 
 #: KoboToolbox metadata columns; any column starting with ``_`` is also a system column.
-KOBO_SYSTEM_COLUMNS: frozenset[str] = frozenset({
-    "start", "end", "today", "deviceid", "username", "simserial", "subscriberid",
-    "phonenumber", "audit", "__version__", "meta/instanceID", "meta/instanceName",
-    "meta/rootUuid", "meta/deprecatedID", "formhub/uuid", "instanceID",
-})
-_KOBO_MARKERS = ("_id", "_uuid", "_submission_time", "_index", "_status",
-                 "_validation_status", "_submitted_by", "__version__")
-_LIMESURVEY_MARKERS = ("submitdate", "lastpage", "startlanguage", "seed", "startdate",
-                       "datestamp")
+KOBO_SYSTEM_COLUMNS: frozenset[str] = frozenset(
+    {
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "username",
+        "simserial",
+        "subscriberid",
+        "phonenumber",
+        "audit",
+        "__version__",
+        "meta/instanceID",
+        "meta/instanceName",
+        "meta/rootUuid",
+        "meta/deprecatedID",
+        "formhub/uuid",
+        "instanceID",
+    }
+)
+_KOBO_MARKERS = (
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_index",
+    "_status",
+    "_validation_status",
+    "_submitted_by",
+    "__version__",
+)
+_LIMESURVEY_MARKERS = ("submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp")
 
 #: Separators of group paths in KoboToolbox headers (``grp/q``; the export setting can be
 #: changed to ``-``).
@@ -114,8 +154,22 @@ _KOBO_SEPARATORS = ("/", "-")
 #: Cell values meaning "ticked" / "not ticked" in one-column-per-option exports
 #: (LimeSurvey ``Y``/``N`` and their "full answers" ``Oui``/``Non``, Kobo ``1``/``0``).
 _TICKED = frozenset({"y", "yes", "oui", "1", "1.0", "true", "vrai", "x"})
-_UNTICKED = frozenset({"", "n", "no", "non", "0", "0.0", "false", "faux", "not selected",
-                       "non sélectionné", "non selectionne", "non coché"})
+_UNTICKED = frozenset(
+    {
+        "",
+        "n",
+        "no",
+        "non",
+        "0",
+        "0.0",
+        "false",
+        "faux",
+        "not selected",
+        "non sélectionné",
+        "non selectionne",
+        "non coché",
+    }
+)
 
 _SEPARATORS = (",", ";", "\t")
 _MAX_LISTED = 20
@@ -145,9 +199,16 @@ class SurveyInputError(ValueError):
         ``value``, ``question``).
     """
 
-    def __init__(self, reason: str, *, path: Path | str, column: str | None = None,
-                 row: int | None = None, value: Any = None,
-                 problems: Sequence[dict[str, Any]] = ()) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: Path | str,
+        column: str | None = None,
+        row: int | None = None,
+        value: Any = None,
+        problems: Sequence[dict[str, Any]] = (),
+    ) -> None:
         self.path = Path(path)
         self.column = column
         self.row = row
@@ -219,8 +280,7 @@ def read_raw_export(path: Path | str, *, header_only: bool = False) -> RawExport
     """
     path = Path(path)
     if not path.is_file():
-        raise SurveyInputError("file not found; check the path of the survey export",
-                               path=path)
+        raise SurveyInputError("file not found; check the path of the survey export", path=path)
     data = path.read_bytes()
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(path, header_only=header_only)
@@ -237,8 +297,10 @@ def _read_csv(path: Path, data: bytes, *, header_only: bool) -> RawExport:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         encoding = "cp1252"
-        notes.append(f"Le fichier {path.name} n'est pas en UTF-8 : lu en Windows-1252 "
-                     "(vérifier les accents).")
+        notes.append(
+            f"Le fichier {path.name} n'est pas en UTF-8 : lu en Windows-1252 "
+            "(vérifier les accents)."
+        )
     separator = _sniff_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     header: list[str] | None = None
@@ -252,26 +314,33 @@ def _read_csv(path: Path, data: bytes, *, header_only: bool) -> RawExport:
             continue
         if not any(cell.strip() for cell in record):
             continue
-        rows.append(_fit(record, header, path, number,
-                         f"(separator {separator!r}); check the quotes around answers "
-                         "containing the separator, or export the file again"))
+        rows.append(
+            _fit(
+                record,
+                header,
+                path,
+                number,
+                f"(separator {separator!r}); check the quotes around answers "
+                "containing the separator, or export the file again",
+            )
+        )
         lines.append(number)
     if not header or not any(header):
-        raise SurveyInputError("empty file (no header line); export the responses again",
-                               path=path)
-    return RawExport(path, header, rows, lines, encoding=encoding, separator=separator,
-                     notes=notes)
+        raise SurveyInputError("empty file (no header line); export the responses again", path=path)
+    return RawExport(path, header, rows, lines, encoding=encoding, separator=separator, notes=notes)
 
 
-def _fit(record: list[str], header: list[str], path: Path, line: int,
-         fix: str) -> list[str]:
+def _fit(record: list[str], header: list[str], path: Path, line: int, fix: str) -> list[str]:
     if len(record) > len(header):
-        extra = record[len(header):]
+        extra = record[len(header) :]
         if any(cell.strip() for cell in extra):
             raise SurveyInputError(
                 f"{len(record)} fields but the header has {len(header)} {fix}",
-                path=path, row=line, value=" | ".join(extra)[:80])
-        return record[:len(header)]
+                path=path,
+                row=line,
+                value=" | ".join(extra)[:80],
+            )
+        return record[: len(header)]
     return record + [""] * (len(header) - len(record))
 
 
@@ -305,8 +374,10 @@ def _read_xlsx(path: Path, *, header_only: bool) -> RawExport:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any unreadable workbook
-        raise SurveyInputError(f"not a readable XLSX workbook ({error}); export the "
-                               "responses again as CSV or XLSX", path=path) from None
+        raise SurveyInputError(
+            f"not a readable XLSX workbook ({error}); export the responses again as CSV or XLSX",
+            path=path,
+        ) from None
     try:
         sheet = workbook.worksheets[0]
         header: list[str] | None = None
@@ -323,16 +394,22 @@ def _read_xlsx(path: Path, *, header_only: bool) -> RawExport:
                 continue
             if not any(c.strip() for c in cells):
                 continue
-            rows.append(_fit(cells, header, path, number,
-                             "(cells right of the last named column); give the column a "
-                             "name or clear those cells"))
+            rows.append(
+                _fit(
+                    cells,
+                    header,
+                    path,
+                    number,
+                    "(cells right of the last named column); give the column a "
+                    "name or clear those cells",
+                )
+            )
             lines.append(number)
         title = sheet.title
     finally:
         workbook.close()
     if not header:
-        raise SurveyInputError("empty workbook (no header row in the first sheet)",
-                               path=path)
+        raise SurveyInputError("empty workbook (no header row in the first sheet)", path=path)
     return RawExport(path, header, rows, lines, sheet=title)
 
 
@@ -386,14 +463,21 @@ def detect_format(path: Path | str) -> str:
         return found[0]
     choices = "format='limesurvey', 'googleforms', 'kobo' or 'csv'"
     if len(found) > 1:
-        raise SurveyInputError(f"the header looks like several formats ({', '.join(found)});"
-                               f" pass {choices} to read_export", path=path, row=1)
+        raise SurveyInputError(
+            f"the header looks like several formats ({', '.join(found)});"
+            f" pass {choices} to read_export",
+            path=path,
+            row=1,
+        )
     partial = lime_markers + kobo_markers
     if partial or "horodat" in first or "timestamp" in first:
         raise SurveyInputError(
             "cannot tell the export format: some system columns are present "
             f"({', '.join(partial) or raw.header[0]}) but not enough to be sure; "
-            f"pass {choices} to read_export", path=path, row=1)
+            f"pass {choices} to read_export",
+            path=path,
+            row=1,
+        )
     return "csv"
 
 
@@ -405,8 +489,9 @@ def is_system_column(name: str, fmt: str) -> bool:
         key = normalize_text(name)
         return key in GOOGLE_TIMESTAMP_HEADERS or key in _GOOGLE_SYSTEM_COLUMNS
     if fmt == "kobo":
-        return name in KOBO_SYSTEM_COLUMNS or \
-            name.startswith(("_", "meta/", "formhub/", "meta-", "formhub-"))
+        return name in KOBO_SYSTEM_COLUMNS or name.startswith(
+            ("_", "meta/", "formhub/", "meta-", "formhub-")
+        )
     return name in ("id", "submitted_at")
 
 
@@ -451,8 +536,11 @@ class _OptionMatcher:
         """``1004`` for option ``01004``: a spreadsheet dropped the leading zeros."""
         if not value.isdigit():
             return None
-        found = [c for c in self.digit_codes
-                 if len(c) > len(value) and c.lstrip("0") == value.lstrip("0")]
+        found = [
+            c
+            for c in self.digit_codes
+            if len(c) > len(value) and c.lstrip("0") == value.lstrip("0")
+        ]
         if len(found) == 1:
             self.zero_padded = True
             return found[0]
@@ -466,8 +554,7 @@ def _match_tick(value: str, option: Option | None) -> bool | None:
         return False
     if key in _TICKED:
         return True
-    if option is not None and key in (normalize_text(option.code),
-                                      normalize_text(option.label)):
+    if option is not None and key in (normalize_text(option.code), normalize_text(option.label)):
         return True
     return None
 
@@ -550,21 +637,25 @@ def _kobo_columns(header: Sequence[str], key: str) -> list[int]:
     if exact:
         return exact
     folded = normalize_text(key)
-    return [i for i, name in enumerate(header)
-            if any(normalize_text(name).endswith(normalize_text(sep) + folded)
-                   for sep in _KOBO_SEPARATORS)]
+    return [
+        i
+        for i, name in enumerate(header)
+        if any(
+            normalize_text(name).endswith(normalize_text(sep) + folded) for sep in _KOBO_SEPARATORS
+        )
+    ]
 
 
 def _option_suffix(name: str, key: str, fmt: str) -> str | None:
     """The option part of a one-column-per-option header for question column ``key``."""
     if fmt == "limesurvey":
         if name.startswith(key + "[") and name.endswith("]"):
-            return name[len(key) + 1:-1]
+            return name[len(key) + 1 : -1]
         if name.startswith(key + "_"):
-            return name[len(key) + 1:]
+            return name[len(key) + 1 :]
         return None
     if fmt == "csv":
-        return name[len(key) + 1:] if name.startswith(key + "_") else None
+        return name[len(key) + 1 :] if name.startswith(key + "_") else None
     if fmt == "kobo":
         for sep in _KOBO_SEPARATORS:
             if sep not in name:
@@ -649,7 +740,11 @@ def _find_column(ctx: _Context, question: Question) -> int | None:
             raise SurveyInputError(
                 f"several columns ({names}) match question {question.id!r}; set "
                 "'column' (or 'header') of the question in the codebook to the exact "
-                "column name", path=ctx.raw.path, column=key, row=1)
+                "column name",
+                path=ctx.raw.path,
+                column=key,
+                row=1,
+            )
         if found:
             return found[0]
     return None
@@ -681,8 +776,12 @@ def _bind_option_columns(ctx: _Context, question: Question) -> _Binding | None:
             if suffix is None or not suffix:
                 continue
             code = _option_code(question, suffix)
-            if code is None and normalize_text(suffix) in ("other", "autre") or \
-                    code is None and suffix.endswith("comment"):
+            if (
+                code is None
+                and normalize_text(suffix) in ("other", "autre")
+                or code is None
+                and suffix.endswith("comment")
+            ):
                 continue  # the "other" text or a comment: not an option
             columns[index] = code
         if columns:
@@ -708,8 +807,7 @@ def _find_summary(ctx: _Context, question: Question) -> list[int]:
 
 def _splitter(ctx: _Context, question: Question) -> Callable[[str], list[str]]:
     if ctx.fmt == "googleforms":
-        labels = sorted((_collapse(o.label) for o in question.options), key=len,
-                        reverse=True)
+        labels = sorted((_collapse(o.label) for o in question.options), key=len, reverse=True)
         return lambda cell: split_checkbox_cell(cell, labels)
     if ctx.fmt == "kobo":
         return lambda cell: _split_kobo(cell, question)
@@ -744,7 +842,7 @@ def split_checkbox_cell(cell: str, labels: Sequence[str]) -> list[str]:
     while position < len(text):
         label = _label_at(text, position, folded)
         if label is not None:
-            pieces.append(text[position:position + len(label)])
+            pieces.append(text[position : position + len(label)])
             position += len(label) + 2
             continue
         end = _next_known(text, position, folded)
@@ -757,7 +855,8 @@ def _label_at(text: str, position: int, folded: list[tuple[str, str]]) -> str | 
     for label, key in folded:
         end = position + len(label)
         if text[position:end].casefold() == key and (
-                end == len(text) or text.startswith(", ", end)):
+            end == len(text) or text.startswith(", ", end)
+        ):
             return label
     return None
 
@@ -789,8 +888,7 @@ def _expected(ctx: _Context, question: Question) -> tuple[str, list[str]]:
     if ctx.fmt == "googleforms":
         expected = _text_keys(question)[0]
         pool = {normalize_text(h): h for h in header}
-        close = difflib.get_close_matches(normalize_text(expected), list(pool), n=3,
-                                          cutoff=0.5)
+        close = difflib.get_close_matches(normalize_text(expected), list(pool), n=3, cutoff=0.5)
         return expected, [pool[c] for c in close]
     key = question.source_column
     if question.type == "multiple" and ctx.fmt == "limesurvey":
@@ -811,21 +909,30 @@ def _expected(ctx: _Context, question: Question) -> tuple[str, list[str]]:
     return expected, list(dict.fromkeys(pool[c] for c in close))
 
 
-def _missing_error(ctx: _Context, missing: list[tuple[Question, str, list[str]]]
-                   ) -> SurveyInputError:
+def _missing_error(
+    ctx: _Context, missing: list[tuple[Question, str, list[str]]]
+) -> SurveyInputError:
     lines = []
     for question, expected, close in missing:
         hint = f"; close matches: {', '.join(repr(c) for c in close)}" if close else ""
         lines.append(f"  - question {question.id!r}: expected column {expected!r}{hint}")
     where = "'header' (or 'label')" if ctx.fmt == "googleforms" else "'column'"
-    reason = (f"{len(missing)} question(s) of the codebook have no column in this "
-              f"{ctx.fmt} export:\n" + "\n".join(lines) +
-              f"\nFix: set {where} of each question in the codebook to the export's "
-              "column, or remove the question from the codebook.")
-    return SurveyInputError(reason, path=ctx.raw.path, column=missing[0][1],
-                            problems=[{"question": q.id, "column": e, "row": None,
-                                       "value": None, "close_matches": c}
-                                      for q, e, c in missing])
+    reason = (
+        f"{len(missing)} question(s) of the codebook have no column in this "
+        f"{ctx.fmt} export:\n"
+        + "\n".join(lines)
+        + f"\nFix: set {where} of each question in the codebook to the export's "
+        "column, or remove the question from the codebook."
+    )
+    return SurveyInputError(
+        reason,
+        path=ctx.raw.path,
+        column=missing[0][1],
+        problems=[
+            {"question": q.id, "column": e, "row": None, "value": None, "close_matches": c}
+            for q, e, c in missing
+        ],
+    )
 
 
 def _flag_unused_columns(ctx: _Context) -> None:
@@ -838,12 +945,15 @@ def _flag_unused_columns(ctx: _Context) -> None:
         shown = name or f"(colonne {index + 1} sans nom)"
         other = _other_of(ctx, name)
         if other is not None:
-            treatment = (f"conservée dans l'export, non analysée (déclarer une question "
-                         f"texte « {other}_autre » pour l'analyser)")
+            treatment = (
+                f"conservée dans l'export, non analysée (déclarer une question "
+                f"texte « {other}_autre » pour l'analyser)"
+            )
         else:
             treatment = "ignorée"
-        ctx.quality_rows.append(_quality_row(quality.PROBLEM_UNKNOWN_COLUMN, "", None,
-                                             shown, "", treatment))
+        ctx.quality_rows.append(
+            _quality_row(quality.PROBLEM_UNKNOWN_COLUMN, "", None, shown, "", treatment)
+        )
 
 
 def _other_of(ctx: _Context, name: str) -> str | None:
@@ -880,8 +990,11 @@ def _respondent_meta(ctx: _Context) -> pd.DataFrame:
             missing = "id" if ids is None else "submitdate"
             raise SurveyInputError(
                 f"a LimeSurvey export needs the column {missing!r}; export the responses "
-                "with all columns, or pass another format", path=raw.path, column=missing,
-                row=1)
+                "with all columns, or pass another format",
+                path=raw.path,
+                column=missing,
+                row=1,
+            )
         submitted, complete = submit, [bool(s) for s in submit]
     elif ctx.fmt == "googleforms":
         ids = generated
@@ -898,18 +1011,21 @@ def _respondent_meta(ctx: _Context) -> pd.DataFrame:
         complete = [True] * n
     ids = [rid or gen for rid, gen in zip(ids, generated)]
     ids = quality.mark_repeated_ids(ids, lines)
-    return pd.DataFrame({
-        "respondent_id": pd.Series(ids, dtype="str"),
-        "row": pd.Series(lines, dtype="int64"),
-        "submitted_at": pd.Series(submitted, dtype="str"),
-        "complete": pd.Series(complete, dtype="bool"),
-        "included": pd.Series([True] * n, dtype="bool"),
-        "exclusion": pd.Series([""] * n, dtype="str"),
-    })
+    return pd.DataFrame(
+        {
+            "respondent_id": pd.Series(ids, dtype="str"),
+            "row": pd.Series(lines, dtype="int64"),
+            "submitted_at": pd.Series(submitted, dtype="str"),
+            "complete": pd.Series(complete, dtype="bool"),
+            "included": pd.Series([True] * n, dtype="bool"),
+            "exclusion": pd.Series([""] * n, dtype="str"),
+        }
+    )
 
 
-def _answers(ctx: _Context, bindings: list[_Binding], ids: list[str]
-             ) -> tuple[list[tuple[str, str, str, float, str]], list[_Unknown]]:
+def _answers(
+    ctx: _Context, bindings: list[_Binding], ids: list[str]
+) -> tuple[list[tuple[str, str, str, float, str]], list[_Unknown]]:
     rows: list[tuple[str, str, str, float, str]] = []
     unknown: list[_Unknown] = []
     matchers = {b.question.id: _OptionMatcher(b.question) for b in bindings}
@@ -924,8 +1040,7 @@ def _answers(ctx: _Context, bindings: list[_Binding], ids: list[str]
             if binding.question.type in ("numeric", "text"):
                 for value, text in zip(values, texts):
                     code = NON_RESPONSE if value is None and text is None else ""
-                    rows.append((rid, qid, code, math.nan if value is None else value,
-                                 text or ""))
+                    rows.append((rid, qid, code, math.nan if value is None else value, text or ""))
                 for code in codes:
                     rows.append((rid, qid, code, math.nan, ""))
                 continue
@@ -937,7 +1052,8 @@ def _answers(ctx: _Context, bindings: list[_Binding], ids: list[str]
         if matchers[binding.question.id].zero_padded:
             ctx.notes.append(
                 f"Question « {binding.question.id} » : des codes ont perdu leurs zéros à "
-                "gauche dans l'export (tableur) ; ils ont été complétés (ex. 1004 → 01004).")
+                "gauche dans l'export (tableur) ; ils ont été complétés (ex. 1004 → 01004)."
+            )
     return rows, unknown
 
 
@@ -947,9 +1063,9 @@ def _ordered(codes: list[str], matcher: _OptionMatcher) -> list[str]:
     return unique + [OUT_OF_CODEBOOK] * codes.count(OUT_OF_CODEBOOK)
 
 
-def _answer(binding: _Binding, cells: list[str], matcher: _OptionMatcher,
-            header: list[str]) -> tuple[list[str], list[float | None], list[str | None],
-                                        list[tuple[str, str]]]:
+def _answer(
+    binding: _Binding, cells: list[str], matcher: _OptionMatcher, header: list[str]
+) -> tuple[list[str], list[float | None], list[str | None], list[tuple[str, str]]]:
     """Codes, numeric values, texts and unmatched (column, value) pairs of one answer."""
     question = binding.question
     bad: list[tuple[str, str]] = []
@@ -989,62 +1105,103 @@ def _answer(binding: _Binding, cells: list[str], matcher: _OptionMatcher,
 
 
 def _unknown_error(ctx: _Context, unknown: list[_Unknown]) -> SurveyInputError:
-    listed = [f"  - {ctx.raw.path}, column {u.column!r}, line {u.line}, value {u.value!r} "
-              f"(question {u.question!r})" for u in unknown[:_MAX_LISTED]]
+    listed = [
+        f"  - {ctx.raw.path}, column {u.column!r}, line {u.line}, value {u.value!r} "
+        f"(question {u.question!r})"
+        for u in unknown[:_MAX_LISTED]
+    ]
     more = len(unknown) - len(listed)
     if more:
         listed.append(f"  … and {more} more")
     hint = ""
     if ctx.fmt == "kobo":
-        hint = (" For a select_multiple exported with labels, export the per-option "
-                "columns (multiple select: 'details' or 'both') or XML values.")
-    reason = (f"{len(unknown)} answer(s) match no option of the codebook:\n" +
-              "\n".join(listed) +
-              "\nFix: add the option to the codebook (code or label), or correct the "
-              "export, or set survey.unknown_answers: report to keep them as "
-              f"« {OUT_OF_CODEBOOK_LABEL.lower()} ».{hint}")
+        hint = (
+            " For a select_multiple exported with labels, export the per-option "
+            "columns (multiple select: 'details' or 'both') or XML values."
+        )
+    reason = (
+        f"{len(unknown)} answer(s) match no option of the codebook:\n"
+        + "\n".join(listed)
+        + "\nFix: add the option to the codebook (code or label), or correct the "
+        "export, or set survey.unknown_answers: report to keep them as "
+        f"« {OUT_OF_CODEBOOK_LABEL.lower()} ».{hint}"
+    )
     first = unknown[0]
-    return SurveyInputError(reason, path=ctx.raw.path, column=first.column, row=first.line,
-                            value=first.value,
-                            problems=[{"question": u.question, "column": u.column,
-                                       "row": u.line, "value": u.value} for u in unknown])
+    return SurveyInputError(
+        reason,
+        path=ctx.raw.path,
+        column=first.column,
+        row=first.line,
+        value=first.value,
+        problems=[
+            {"question": u.question, "column": u.column, "row": u.line, "value": u.value}
+            for u in unknown
+        ],
+    )
 
 
-def _quality_row(problem: str, respondent_id: str, line: int | None, column: str,
-                 value: str, treatment: str) -> dict[str, Any]:
-    return {"probleme": problem, "respondent_id": respondent_id, "ligne": line,
-            "colonne": column, "valeur": value, "traitement": treatment}
+def _quality_row(
+    problem: str, respondent_id: str, line: int | None, column: str, value: str, treatment: str
+) -> dict[str, Any]:
+    return {
+        "probleme": problem,
+        "respondent_id": respondent_id,
+        "ligne": line,
+        "colonne": column,
+        "valeur": value,
+        "traitement": treatment,
+    }
 
 
-def _descriptors(codebook: Codebook, answers: pd.DataFrame,
-                 ids: list[str]) -> dict[str, list[str]]:
+def _descriptors(codebook: Codebook, answers: pd.DataFrame, ids: list[str]) -> dict[str, list[str]]:
     columns = {}
     for name, question in codebook.descriptors.items():
         chosen = answers[answers["question"] == question.id]
         by_id = dict(zip(chosen["respondent_id"], chosen["code"]))
-        columns[name] = ["" if by_id.get(rid, NON_RESPONSE) == NON_RESPONSE else by_id[rid]
-                         for rid in ids]
+        columns[name] = [
+            "" if by_id.get(rid, NON_RESPONSE) == NON_RESPONSE else by_id[rid] for rid in ids
+        ]
     return columns
 
 
 def _answers_frame(rows: list[tuple[str, str, str, float, str]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
-    return frame.astype({"respondent_id": "str", "question": "str", "code": "str",
-                         "value": "float64", "text": "str"})
+    return frame.astype(
+        {
+            "respondent_id": "str",
+            "question": "str",
+            "code": "str",
+            "value": "float64",
+            "text": "str",
+        }
+    )
 
 
 def quality_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
     """A quality table with the columns and dtypes of :data:`QUALITY_COLUMNS`."""
     frame = pd.DataFrame(list(rows), columns=QUALITY_COLUMNS)
-    return frame.astype({"probleme": "str", "respondent_id": "str", "ligne": "Int64",
-                         "colonne": "str", "valeur": "str", "traitement": "str"})
+    return frame.astype(
+        {
+            "probleme": "str",
+            "respondent_id": "str",
+            "ligne": "Int64",
+            "colonne": "str",
+            "valeur": "str",
+            "traitement": "str",
+        }
+    )
 
 
 # --------------------------------------------------------------------------- entry point
 
 
-def read_export(path: Path | str, *, codebook: Codebook, format: str | None = None,
-                territory_communes: Collection[str] | None = None) -> SurveyData:
+def read_export(
+    path: Path | str,
+    *,
+    codebook: Codebook,
+    format: str | None = None,
+    territory_communes: Collection[str] | None = None,
+) -> SurveyData:
     """Read a survey export into the tidy :class:`SurveyData` of the contract.
 
     Parameters
@@ -1076,8 +1233,9 @@ def read_export(path: Path | str, *, codebook: Codebook, format: str | None = No
     path = Path(path)
     fmt = format or detect_format(path)
     if fmt not in FORMATS:
-        raise SurveyInputError(f"unknown format {fmt!r}; expected one of "
-                               f"{', '.join(FORMATS)}", path=path)
+        raise SurveyInputError(
+            f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", path=path
+        )
     raw = read_raw_export(path)
     ctx = _Context(raw, codebook, fmt, notes=list(raw.notes))
     respondents = _respondent_meta(ctx)
@@ -1087,23 +1245,34 @@ def read_export(path: Path | str, *, codebook: Codebook, format: str | None = No
     if unknown and codebook.survey.unknown_answers == "error":
         raise _unknown_error(ctx, unknown)
     for u in unknown:
-        ctx.quality_rows.append(_quality_row(
-            quality.PROBLEM_OUT_OF_CODEBOOK, u.respondent_id, u.line, u.column, u.value,
-            f"conservé comme « {OUT_OF_CODEBOOK_LABEL.lower()} »"))
+        ctx.quality_rows.append(
+            _quality_row(
+                quality.PROBLEM_OUT_OF_CODEBOOK,
+                u.respondent_id,
+                u.line,
+                u.column,
+                u.value,
+                f"conservé comme « {OUT_OF_CODEBOOK_LABEL.lower()} »",
+            )
+        )
     _flag_unused_columns(ctx)
     answers = _answers_frame(rows)
     for name, values in _descriptors(codebook, answers, ids).items():
         respondents[name] = pd.Series(values, dtype="str")
     respondents = respondents[RESPONDENT_COLUMNS + list(codebook.descriptors)]
     data = SurveyData(
-        survey_id=codebook.survey.id, source=str(path), format=fmt,
-        respondents=respondents, answers=answers,
+        survey_id=codebook.survey.id,
+        source=str(path),
+        format=fmt,
+        respondents=respondents,
+        answers=answers,
         quality=quality_frame(ctx.quality_rows),
         notes=[_reading_note(raw, fmt)] + ctx.notes,
     )
     columns = {b.question.id: _binding_column(b, raw.header) for b in bindings}
-    return quality.assess(data, codebook=codebook, territory_communes=territory_communes,
-                          columns=columns)
+    return quality.assess(
+        data, codebook=codebook, territory_communes=territory_communes, columns=columns
+    )
 
 
 def _binding_column(binding: _Binding, header: list[str]) -> str:
@@ -1112,12 +1281,21 @@ def _binding_column(binding: _Binding, header: list[str]) -> str:
     return ", ".join(header[i] for i in binding.option_columns)
 
 
-_FORMAT_NAMES = {"limesurvey": "LimeSurvey", "googleforms": "Google Forms",
-                 "kobo": "KoboToolbox", "csv": "CSV/XLSX"}
+_FORMAT_NAMES = {
+    "limesurvey": "LimeSurvey",
+    "googleforms": "Google Forms",
+    "kobo": "KoboToolbox",
+    "csv": "CSV/XLSX",
+}
 
 
 def _reading_note(raw: RawExport, fmt: str) -> str:
-    how = f"feuille « {raw.sheet} »" if raw.sheet else \
-        f"séparateur « {raw.separator} », encodage {raw.encoding}"
-    return (f"Export {_FORMAT_NAMES[fmt]} lu : {raw.path.name}, {len(raw.rows)} "
-            f"questionnaire(s), {how}.")
+    how = (
+        f"feuille « {raw.sheet} »"
+        if raw.sheet
+        else f"séparateur « {raw.separator} », encodage {raw.encoding}"
+    )
+    return (
+        f"Export {_FORMAT_NAMES[fmt]} lu : {raw.path.name}, {len(raw.rows)} "
+        f"questionnaire(s), {how}."
+    )

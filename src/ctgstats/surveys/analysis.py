@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
+from ctgstats.core.params import Survey, parse_params
 from ctgstats.data.catalog import is_demo_path, resolve_path
 from ctgstats.present.formatting import fr_int, fr_number
-from ctgstats.core.params import Survey, parse_params
 from ctgstats.surveys import adapters, estimates, quality, redact, sentences, weighting
 from ctgstats.surveys.codebook import Codebook, load_codebook
 from ctgstats.surveys.margins import MarginsUnavailable, census_margins
@@ -87,23 +87,34 @@ class SurveyAnalysis:
         if self.raking is not None:
             frames[f"{prefix}_ponderation"] = self.raking.margins
         if self.verbatims:
-            frames[f"{prefix}_verbatims"] = pd.concat(list(self.verbatims.values()),
-                                                      ignore_index=True)
+            frames[f"{prefix}_verbatims"] = pd.concat(
+                list(self.verbatims.values()), ignore_index=True
+            )
         return frames
 
     def summary_html(self) -> str:
         """Short block for the index page: sizes and weighting."""
-        rows = [("Questionnaires analysés", fr_int(self.n_included)),
-                ("Pondération", "calage sur le recensement" if self.weighted
-                 else "aucune (résultats non pondérés)")]
+        rows = [
+            ("Questionnaires analysés", fr_int(self.n_included)),
+            (
+                "Pondération",
+                "calage sur le recensement" if self.weighted else "aucune (résultats non pondérés)",
+            ),
+        ]
         if self.weighted:
-            rows += [("Taille effective (Kish)", fr_number(self.n_eff, 1)),
-                     ("Effet de plan dû à la pondération", fr_number(self.design_effect, 2))]
-        body = "".join(f"<tr><th scope='row'>{html.escape(a)}</th><td>{html.escape(b)}</td></tr>"
-                       for a, b in rows)
+            rows += [
+                ("Taille effective (Kish)", fr_number(self.n_eff, 1)),
+                ("Effet de plan dû à la pondération", fr_number(self.design_effect, 2)),
+            ]
+        body = "".join(
+            f"<tr><th scope='row'>{html.escape(a)}</th><td>{html.escape(b)}</td></tr>"
+            for a, b in rows
+        )
         year = f" — vague {self.spec.year}" if self.spec.year else ""
-        return (f"<h3>{html.escape(self.codebook.survey.title)}{year}</h3>"
-                f"<table class='ctg-table'><tbody>{body}</tbody></table>")
+        return (
+            f"<h3>{html.escape(self.codebook.survey.title)}{year}</h3>"
+            f"<table class='ctg-table'><tbody>{body}</tbody></table>"
+        )
 
 
 def _public_quality(frame: pd.DataFrame) -> pd.DataFrame:
@@ -118,13 +129,26 @@ def _territory_communes(portrait) -> list[str] | None:
     return list(portrait.territory.communes)
 
 
-def _weights(data: SurveyData, codebook: Codebook, spec: Survey, portrait
-             ) -> tuple[pd.Series | None, Any, str, list[str]]:
+def _weights(
+    data: SurveyData, codebook: Codebook, spec: Survey, portrait
+) -> tuple[pd.Series | None, Any, str, list[str]]:
     if spec.weighting.method == "none":
-        return None, None, "Résultats non pondérés (pondération désactivée dans les paramètres).", []
+        return (
+            None,
+            None,
+            "Résultats non pondérés (pondération désactivée dans les paramètres).",
+            [],
+        )
     if portrait is None:
-        return None, None, ("Résultats non pondérés : aucun portrait de territoire ne fournit "
-                            "de marges du recensement."), []
+        return (
+            None,
+            None,
+            (
+                "Résultats non pondérés : aucun portrait de territoire ne fournit "
+                "de marges du recensement."
+            ),
+            [],
+        )
     try:
         margins = census_margins(portrait, codebook, descriptors=spec.weighting.margins)
     except MarginsUnavailable as error:
@@ -135,17 +159,28 @@ def _weights(data: SurveyData, codebook: Codebook, spec: Survey, portrait
         codes = included[descriptor].astype(str)
         sample[descriptor] = codes.where(codes.isin(margin.index), "")
     try:
-        result = weighting.rake(sample, margins.margins, bounds=spec.weighting.bounds,
-                                missing="keep_weight_1")
+        result = weighting.rake(
+            sample, margins.margins, bounds=spec.weighting.bounds, missing="keep_weight_1"
+        )
     except weighting.WeightingError as error:
-        return None, None, (f"Résultats non pondérés : le calage a échoué ({error}). "
-                            "Regrouper des modalités ou retirer une marge."), []
-    names = ", ".join({"age": "âge", "sexe": "sexe", "commune": "commune"}[d]
-                      for d in margins.margins)
-    note = (f"Résultats pondérés par calage (raking) sur les marges {names} de la "
-            f"{margins.universe} (COG {portrait.cog_year}). Le calage corrige la "
-            f"structure des répondants sur ces seules variables : une enquête en ligne "
-            f"à participation volontaire n'est pas un échantillon aléatoire.")
+        return (
+            None,
+            None,
+            (
+                f"Résultats non pondérés : le calage a échoué ({error}). "
+                "Regrouper des modalités ou retirer une marge."
+            ),
+            [],
+        )
+    names = ", ".join(
+        {"age": "âge", "sexe": "sexe", "commune": "commune"}[d] for d in margins.margins
+    )
+    note = (
+        f"Résultats pondérés par calage (raking) sur les marges {names} de la "
+        f"{margins.universe} (COG {portrait.cog_year}). Le calage corrige la "
+        f"structure des répondants sur ces seules variables : une enquête en ligne "
+        f"à participation volontaire n'est pas un échantillon aléatoire."
+    )
     return result.weights, result, note, list(result.notes)
 
 
@@ -160,36 +195,50 @@ def analyse(spec: Survey, *, portrait=None) -> SurveyAnalysis:
     export_path = resolve_path(spec.export)
     codebook_path = resolve_path(spec.codebook)
     codebook = load_codebook(codebook_path)
-    data = adapters.read_export(export_path, codebook=codebook, format=spec.format,
-                                territory_communes=_territory_communes(portrait))
+    data = adapters.read_export(
+        export_path,
+        codebook=codebook,
+        format=spec.format,
+        territory_communes=_territory_communes(portrait),
+    )
     weights, raking, note, notes = _weights(data, codebook, spec, portrait)
     frequencies = estimates.frequencies(data, codebook, weights=weights)
     analysis = SurveyAnalysis(
-        survey_id=spec.id, spec=spec, codebook=codebook, export_path=export_path,
-        codebook_path=codebook_path, data=data, weights=weights, raking=raking,
-        weighting_note=note, frequencies=frequencies,
+        survey_id=spec.id,
+        spec=spec,
+        codebook=codebook,
+        export_path=export_path,
+        codebook_path=codebook_path,
+        data=data,
+        weights=weights,
+        raking=raking,
+        weighting_note=note,
+        frequencies=frequencies,
         numeric=estimates.numeric_summary(data, codebook, weights=weights),
         likert=estimates.likert_scores(data, codebook, weights=weights),
         notes=[note, *notes, *data.notes],
-        fictional=is_demo_path(spec.export))
+        fictional=is_demo_path(spec.export),
+    )
     for question in codebook.questions:
         if question.type == "text":
-            analysis.verbatims[question.id] = redact.verbatims(data, codebook,
-                                                               question=question.id)
+            analysis.verbatims[question.id] = redact.verbatims(data, codebook, question=question.id)
             if question.themes:
-                analysis.themes[question.id] = redact.themes_table(data, codebook,
-                                                                   question=question.id)
+                analysis.themes[question.id] = redact.themes_table(
+                    data, codebook, question=question.id
+                )
         if question.finding is not None and question.type in ("single", "likert"):
             for by in CROSSTAB_BY:
                 if by in codebook.descriptors:
                     analysis.crosstabs[(question.id, by)] = estimates.crosstab(
-                        data, codebook, question=question.id, by=by, weights=weights)
+                        data, codebook, question=question.id, by=by, weights=weights
+                    )
     analysis.findings = sentences.survey_findings(data, codebook, weights=weights)
     return analysis
 
 
-def analyse_from_params(params: Mapping[str, Any] | None, *, survey_id: str,
-                        survey: Mapping[str, Any] | None = None) -> SurveyAnalysis:
+def analyse_from_params(
+    params: Mapping[str, Any] | None, *, survey_id: str, survey: Mapping[str, Any] | None = None
+) -> SurveyAnalysis:
     """What the survey notebook calls: the survey ``survey_id`` of ``params``.
 
     Without a territory (``params`` None), ``survey`` describes the survey alone and the
@@ -204,6 +253,8 @@ def analyse_from_params(params: Mapping[str, Any] | None, *, survey_id: str,
     validated = parse_params(dict(params))
     specs = {s.id: s for s in validated.surveys}
     if survey_id not in specs:
-        raise ValueError(f"survey_id: {survey_id!r} is not among the surveys of the params "
-                         f"({', '.join(specs) or 'none'})")
+        raise ValueError(
+            f"survey_id: {survey_id!r} is not among the surveys of the params "
+            f"({', '.join(specs) or 'none'})"
+        )
     return analyse(specs[survey_id], portrait=build_portrait(validated))

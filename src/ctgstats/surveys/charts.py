@@ -19,10 +19,10 @@ from ctgstats.present.chart_style import (
     TEXT_COLOR,
     VALUE_SIZE,
     finish_figure,
+    french_formatter,
     new_figure,
     styled,
     wrap_label,
-    french_formatter,
 )
 from ctgstats.present.formatting import NBSP, fr_int, fr_number
 from ctgstats.surveys.model import NON_RESPONSE
@@ -33,12 +33,14 @@ NEUTRAL = "#D9D9D9"
 
 
 def base_note(rows: pd.DataFrame) -> str:
-    """"Base : 312 répondants (taille effective 240,5) ; résultats pondérés"."""
+    """ "Base : 312 répondants (taille effective 240,5) ; résultats pondérés"."""
     first = rows.iloc[0]
     text = f"Base{NBSP}: {fr_int(first['base'])} répondants"
     if bool(first["pondere"]):
-        text += (f" (taille effective {fr_number(first['n_eff'], 1)}) ; résultats pondérés "
-                 "par calage sur le recensement")
+        text += (
+            f" (taille effective {fr_number(first['n_eff'], 1)}) ; résultats pondérés "
+            "par calage sur le recensement"
+        )
     else:
         text += " ; résultats non pondérés"
     text += ". Intervalles de confiance à 95 % (Wilson)."
@@ -47,8 +49,9 @@ def base_note(rows: pd.DataFrame) -> str:
     return text
 
 
-def question_bars(rows: pd.DataFrame, *, title: str, source: str,
-                  muted: Collection[str] = ()) -> Figure:
+def question_bars(
+    rows: pd.DataFrame, *, title: str, source: str, muted: Collection[str] = ()
+) -> Figure:
     """Horizontal bars of one question's modalities with their 95 % intervals.
 
     ``rows``: the rows of the frequencies table for one question (columns modalite,
@@ -64,14 +67,29 @@ def question_bars(rows: pd.DataFrame, *, title: str, source: str,
         low = values - rows["ic_bas"].to_numpy(dtype=float)
         high = rows["ic_haut"].to_numpy(dtype=float) - values
         grey = {NON_RESPONSE, *muted}
-        colors = [MUTED_COLOR if code in grey else TERRITORY_COLOR
-                  for code in rows.get("code", [""] * len(rows))]
+        colors = [
+            MUTED_COLOR if code in grey else TERRITORY_COLOR
+            for code in rows.get("code", [""] * len(rows))
+        ]
         ax.barh(positions, values, color=colors, height=0.62)
-        ax.errorbar(values, positions, xerr=[low, high], fmt="none", ecolor=TEXT_COLOR,
-                    elinewidth=0.9, capsize=3)
+        ax.errorbar(
+            values,
+            positions,
+            xerr=[low, high],
+            fmt="none",
+            ecolor=TEXT_COLOR,
+            elinewidth=0.9,
+            capsize=3,
+        )
         for y, value, top in zip(positions, values, rows["ic_haut"]):
-            ax.text(float(top) + 1.0, y, f"{fr_number(value, 0)}{NBSP}%", va="center",
-                    fontsize=VALUE_SIZE, color=TEXT_COLOR)
+            ax.text(
+                float(top) + 1.0,
+                y,
+                f"{fr_number(value, 0)}{NBSP}%",
+                va="center",
+                fontsize=VALUE_SIZE,
+                color=TEXT_COLOR,
+            )
         ax.set_yticks(positions, [wrap_label(str(m), 38) for m in rows["modalite"]])
         ax.set_xlim(0, min(100.0, max(10.0, float(rows["ic_haut"].max()) + 12)))
         ax.xaxis.set_major_formatter(french_formatter(unit="%"))
@@ -79,8 +97,15 @@ def question_bars(rows: pd.DataFrame, *, title: str, source: str,
         return finish_figure(fig, title=wrap_label(title, 70), source=source, note=base_note(rows))
 
 
-def likert_diverging(freq: pd.DataFrame, *, questions: list[str], labels: dict[str, str],
-                     scale: list[tuple[str, str]], title: str, source: str) -> Figure:
+def likert_diverging(
+    freq: pd.DataFrame,
+    *,
+    questions: list[str],
+    labels: dict[str, str],
+    scale: list[tuple[str, str]],
+    title: str,
+    source: str,
+) -> Figure:
     """Diverging stacked bars for Likert questions sharing a scale.
 
     ``scale``: the ordered (code, label) options of the scale without "ne sait pas";
@@ -97,22 +122,42 @@ def likert_diverging(freq: pd.DataFrame, *, questions: list[str], labels: dict[s
             shares = [float(rows["pourcentage"].get(code, 0.0)) for code, _ in scale]
             left = -sum(shares[: k // 2]) - (shares[k // 2] / 2 if k % 2 else 0.0)
             for index, share in enumerate(shares):
-                ax.barh(row, share, left=left, color=palette[index], height=0.6,
-                        label=scale[index][1] if row == 0 else None, edgecolor="white",
-                        linewidth=0.5)
+                ax.barh(
+                    row,
+                    share,
+                    left=left,
+                    color=palette[index],
+                    height=0.6,
+                    label=scale[index][1] if row == 0 else None,
+                    edgecolor="white",
+                    linewidth=0.5,
+                )
                 if share >= 6:
-                    ax.text(left + share / 2, row, fr_number(share, 0), ha="center",
-                            va="center", fontsize=VALUE_SIZE - 0.5, color="white"
-                            if index in (0, k - 1) else TEXT_COLOR)
+                    ax.text(
+                        left + share / 2,
+                        row,
+                        fr_number(share, 0),
+                        ha="center",
+                        va="center",
+                        fontsize=VALUE_SIZE - 0.5,
+                        color="white" if index in (0, k - 1) else TEXT_COLOR,
+                    )
                 left += share
         ax.axvline(0, color=TEXT_COLOR, linewidth=0.8)
         ax.set_yticks(range(len(questions)), [wrap_label(labels[q], 40) for q in questions[::-1]])
         ax.xaxis.set_major_formatter(french_formatter(unit="%", absolute=True))
         ax.set_xlabel("Part des répondants (%) — désaccord à gauche, accord à droite")
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(k, 5),
-                  frameon=False, fontsize=8)
-        note = ("Les « ne sait pas » et les non-réponses ne figurent pas dans les barres : "
-                "leur part est donnée dans le tableau.")
+        ax.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncols=min(k, 5),
+            frameon=False,
+            fontsize=8,
+        )
+        note = (
+            "Les « ne sait pas » et les non-réponses ne figurent pas dans les barres : "
+            "leur part est donnée dans le tableau."
+        )
         return finish_figure(fig, title=wrap_label(title, 70), source=source, note=note)
 
 
@@ -122,5 +167,5 @@ def _palette(k: int) -> list[str]:
     colors = list(NEGATIVE[:half]) if half <= len(NEGATIVE) else colors
     if k % 2:
         colors.append(NEUTRAL)
-    colors.extend(POSITIVE[len(POSITIVE) - half:])
+    colors.extend(POSITIVE[len(POSITIVE) - half :])
     return colors

@@ -65,8 +65,6 @@ class CodebookError(ValueError):
     """Invalid codebook: the message names the file, the field and the value."""
 
 
-
-
 class Option(StrictModel):
     """One answer option of a choice question."""
 
@@ -120,13 +118,15 @@ class Question(StrictModel):
         if self.finding is not None:
             unknown = [c for c in self.finding.codes if c not in codes]
             if unknown:
-                raise ValueError(f"question {self.id!r}: finding codes {unknown} are not "
-                                 "options of the question")
+                raise ValueError(
+                    f"question {self.id!r}: finding codes {unknown} are not options of the question"
+                )
         if self.themes is not None and self.type != "text":
             raise ValueError(f"question {self.id!r}: themes are for text questions")
         if self.describes is not None and self.type != "single":
-            raise ValueError(f"question {self.id!r}: only a single-choice question can "
-                             "describe the respondent")
+            raise ValueError(
+                f"question {self.id!r}: only a single-choice question can describe the respondent"
+            )
         return self
 
     @property
@@ -187,10 +187,15 @@ def _format_error(error: ValidationError, source: str) -> str:
             return f"unknown question type; expected one of {', '.join(QUESTION_TYPES)}"
         return message
 
-    items = error_items(error, unknown_key="unknown key (check its spelling)",
-                        hidden=(dict, list), rewrite=wording)
-    return "\n".join([f"{source}: invalid codebook",
-                      *(f"  - {where}: {message}{shown}" for where, message, shown in items)])
+    items = error_items(
+        error, unknown_key="unknown key (check its spelling)", hidden=(dict, list), rewrite=wording
+    )
+    return "\n".join(
+        [
+            f"{source}: invalid codebook",
+            *(f"  - {where}: {message}{shown}" for where, message, shown in items),
+        ]
+    )
 
 
 def parse_codebook(data: Any, *, source: str = "<codebook>") -> Codebook:

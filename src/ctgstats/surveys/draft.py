@@ -40,8 +40,15 @@ _CODE_LIKE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
 _LIMESURVEY_SUB = re.compile(r"^([A-Za-z][A-Za-z0-9]*)(?:\[([^\]]+)\]|_([A-Za-z0-9]+))$")
 _LEADING_ZERO = re.compile(r"^0\d")
 _BINARY = frozenset({"", "0", "1", "0.0", "1.0", "true", "false"})
-_AGE_GROUPS = ((0, 14, "0014"), (15, 29, "1529"), (30, 44, "3044"), (45, 59, "4559"),
-               (60, 74, "6074"), (75, 89, "7589"), (90, None, "90P"))
+_AGE_GROUPS = (
+    (0, 14, "0014"),
+    (15, 29, "1529"),
+    (30, 44, "3044"),
+    (45, 59, "4559"),
+    (60, 74, "6074"),
+    (75, 89, "7589"),
+    (90, None, "90P"),
+)
 _ID_LENGTH = 40
 
 
@@ -93,15 +100,19 @@ def draft_codebook(path: Path | str, *, format: str | None = None, survey_id: st
         Unreadable export.
     """
     if not _SURVEY_ID.match(survey_id):
-        raise ValueError(f"survey_id {survey_id!r} must be lower case letters, digits, '_' "
-                         "or '-' (e.g. 'habitants-2025')")
+        raise ValueError(
+            f"survey_id {survey_id!r} must be lower case letters, digits, '_' "
+            "or '-' (e.g. 'habitants-2025')"
+        )
     fmt = format or detect_format(path)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     raw = read_raw_export(path)
     drafters: dict[str, Callable[[RawExport], list[_DraftQuestion]]] = {
-        "limesurvey": _draft_limesurvey, "googleforms": _draft_googleforms,
-        "kobo": _draft_kobo, "csv": _draft_csv,
+        "limesurvey": _draft_limesurvey,
+        "googleforms": _draft_googleforms,
+        "kobo": _draft_kobo,
+        "csv": _draft_csv,
     }
     questions = drafters[fmt](raw)
     _unique_ids(questions)
@@ -113,8 +124,7 @@ def draft_codebook(path: Path | str, *, format: str | None = None, survey_id: st
 
 
 def _question_columns(raw: RawExport, fmt: str) -> list[int]:
-    return [i for i, name in enumerate(raw.header)
-            if name and not is_system_column(name, fmt)]
+    return [i for i, name in enumerate(raw.header) if name and not is_system_column(name, fmt)]
 
 
 def _draft_limesurvey(raw: RawExport) -> list[_DraftQuestion]:
@@ -139,14 +149,14 @@ def _draft_limesurvey(raw: RawExport) -> list[_DraftQuestion]:
     return questions
 
 
-def _draft_limesurvey_group(raw: RawExport, base: str,
-                            subs: list[tuple[str, int]]) -> list[_DraftQuestion]:
+def _draft_limesurvey_group(
+    raw: RawExport, base: str, subs: list[tuple[str, int]]
+) -> list[_DraftQuestion]:
     """``Q05[SQ001]``…: a multiple choice when the cells are ticks, else one question each."""
     options = [(s, i) for s, i in subs if not _is_other(s)]
     others = [(s, i) for s, i in subs if _is_other(s)]
     questions = []
-    ticks = all(normalize_text(v) in _TICKED | _UNTICKED
-                for _, i in options for v in raw.column(i))
+    ticks = all(normalize_text(v) in _TICKED | _UNTICKED for _, i in options for v in raw.column(i))
     if options and ticks:
         questions.append(_multiple_from_columns(raw, base, base, options, ticked=_TICKED))
     else:
@@ -155,8 +165,9 @@ def _draft_limesurvey_group(raw: RawExport, base: str,
             question.id = _slug(f"{base}_{sub}")
             questions.append(question)
     for sub, index in others:
-        question = _text_question(raw, index, id_=_slug(base) + "_autre",
-                                  label=f"{base} : autre (précisez)")
+        question = _text_question(
+            raw, index, id_=_slug(base) + "_autre", label=f"{base} : autre (précisez)"
+        )
         question.todo_label = True
         questions.append(question)
     return questions
@@ -188,11 +199,14 @@ def _draft_kobo(raw: RawExport) -> list[_DraftQuestion]:
         if "/" in name:
             head, option = name.rsplit("/", 1)
             groups.setdefault(head, []).append((option, index))
-    multiple = {head: subs for head, subs in groups.items()
-                if _all_binary(raw, [i for _, i in subs])
-                and (head in names or len(subs) >= 2)}
-    grouped = {i for subs in multiple.values() for _, i in subs} | \
-        {names[h] for h in multiple if h in names}
+    multiple = {
+        head: subs
+        for head, subs in groups.items()
+        if _all_binary(raw, [i for _, i in subs]) and (head in names or len(subs) >= 2)
+    }
+    grouped = {i for subs in multiple.values() for _, i in subs} | {
+        names[h] for h in multiple if h in names
+    }
     questions = []
     done: set[str] = set()
     for index in columns:
@@ -202,8 +216,11 @@ def _draft_kobo(raw: RawExport) -> list[_DraftQuestion]:
             if head not in done:
                 done.add(head)
                 key = head.rsplit("/", 1)[-1]
-                questions.append(_multiple_from_columns(
-                    raw, key, key, multiple[head], ticked=frozenset({"1", "1.0", "true"})))
+                questions.append(
+                    _multiple_from_columns(
+                        raw, key, key, multiple[head], ticked=frozenset({"1", "1.0", "true"})
+                    )
+                )
             continue
         if index in grouped:
             continue
@@ -222,8 +239,11 @@ def _draft_csv(raw: RawExport) -> list[_DraftQuestion]:
         if "_" in name:
             head, option = name.rsplit("_", 1)
             groups.setdefault(head, []).append((option, index))
-    multiple = {head: subs for head, subs in groups.items()
-                if len(subs) >= 2 and _all_binary(raw, [i for _, i in subs])}
+    multiple = {
+        head: subs
+        for head, subs in groups.items()
+        if len(subs) >= 2 and _all_binary(raw, [i for _, i in subs])
+    }
     questions = []
     done: set[str] = set()
     for index in columns:
@@ -232,8 +252,11 @@ def _draft_csv(raw: RawExport) -> list[_DraftQuestion]:
         if head in multiple:
             if head not in done:
                 done.add(head)
-                questions.append(_multiple_from_columns(
-                    raw, head, head, multiple[head], ticked=frozenset({"1", "1.0", "true"})))
+                questions.append(
+                    _multiple_from_columns(
+                        raw, head, head, multiple[head], ticked=frozenset({"1", "1.0", "true"})
+                    )
+                )
             continue
         question = _guess(raw, index, column=name, fmt="csv")
         question.id = _slug(name)
@@ -245,9 +268,9 @@ def _all_binary(raw: RawExport, indexes: Sequence[int]) -> bool:
     return all(normalize_text(v) in _BINARY for i in indexes for v in raw.column(i))
 
 
-def _multiple_from_columns(raw: RawExport, key: str, column: str,
-                           subs: list[tuple[str, int]],
-                           ticked: frozenset[str]) -> _DraftQuestion:
+def _multiple_from_columns(
+    raw: RawExport, key: str, column: str, subs: list[tuple[str, int]], ticked: frozenset[str]
+) -> _DraftQuestion:
     options = []
     answered = 0
     for sub, index in subs:
@@ -255,9 +278,16 @@ def _multiple_from_columns(raw: RawExport, key: str, column: str,
         options.append(_DraftOption(sub, sub, count, todo=["libellé"]))
     for row in raw.rows:
         answered += any(normalize_text(row[i]) in ticked for _, i in subs)
-    return _DraftQuestion(_slug(key), key, "multiple", column, options, todo_label=True,
-                          todo_type="choix multiple (une colonne par option)",
-                          answered=answered)
+    return _DraftQuestion(
+        _slug(key),
+        key,
+        "multiple",
+        column,
+        options,
+        todo_label=True,
+        todo_type="choix multiple (une colonne par option)",
+        answered=answered,
+    )
 
 
 def _text_question(raw: RawExport, index: int, *, id_: str, label: str) -> _DraftQuestion:
@@ -272,8 +302,14 @@ def _guess(raw: RawExport, index: int, *, column: str | None, fmt: str) -> _Draf
     """Guess the type and options of one question column."""
     name = raw.header[index]
     values = [v.strip() for v in raw.column(index) if v.strip()]
-    question = _DraftQuestion(_slug(column or name), name, "text", column,
-                              todo_label=fmt != "googleforms", answered=len(values))
+    question = _DraftQuestion(
+        _slug(column or name),
+        name,
+        "text",
+        column,
+        todo_label=fmt != "googleforms",
+        answered=len(values),
+    )
     if not values:
         question.todo_type = "colonne vide : type à préciser"
         return question
@@ -315,13 +351,15 @@ def _detect_multiple(values: Sequence[str], fmt: str) -> list[list[str]] | None:
     if fmt == "kobo":
         return _detect_joined(values, lambda v: v.split(), code_like=True)
     if fmt == "csv":
-        return _detect_joined(values, lambda v: [p.strip() for p in v.split(";")
-                                                 if p.strip()], code_like=False)
+        return _detect_joined(
+            values, lambda v: [p.strip() for p in v.split(";") if p.strip()], code_like=False
+        )
     return None
 
 
-def _detect_joined(values: Sequence[str], split: Callable[[str], list[str]], *,
-                   code_like: bool) -> list[list[str]] | None:
+def _detect_joined(
+    values: Sequence[str], split: Callable[[str], list[str]], *, code_like: bool
+) -> list[list[str]] | None:
     pieces = [split(v) for v in values]
     if not any(len(p) > 1 for p in pieces):
         return None
@@ -359,8 +397,7 @@ def _decompose(cell: str, atoms: set[str]) -> list[str] | None:
             return []
         for atom in ordered:
             end = position + len(atom)
-            if cell.startswith(atom, position) and (end == len(cell)
-                                                   or cell.startswith(", ", end)):
+            if cell.startswith(atom, position) and (end == len(cell) or cell.startswith(", ", end)):
                 rest = walk(min(end + 2, len(cell)) if end < len(cell) else end)
                 if rest is not None:
                     return [atom, *rest]
@@ -410,27 +447,36 @@ def _guess_descriptors(questions: list[_DraftQuestion]) -> None:
         if name == "sexe":
             for option in question.options:
                 option.census = _sex_group(option)
-                option.todo.append("census deviné" if option.census else
-                                   "census : [\"H\"] ou [\"F\"]")
+                option.todo.append("census deviné" if option.census else 'census : ["H"] ou ["F"]')
         if name == "age":
             for option in question.options:
                 option.census = _age_groups(option.label)
-                option.todo.append("census deviné" if option.census else
-                                   "census : groupes d'âge INSEE, ex. [\"1529\"]")
+                option.todo.append(
+                    "census deviné"
+                    if option.census
+                    else 'census : groupes d\'âge INSEE, ex. ["1529"]'
+                )
 
 
 def _descriptor_of(question: _DraftQuestion) -> str | None:
     text = normalize_text(f"{question.id} {question.label}").replace("_", " ")
     labels = {normalize_text(o.label) for o in question.options}
     codes = [o.code for o in question.options]
-    if re.search(r"\b(?:sexe|genre)\b", text) or set(codes) in ({"H", "F"}, {"M", "F"}) or \
-            any(lab.startswith(("homme", "un homme", "femme", "une femme")) for lab in labels):
+    if (
+        re.search(r"\b(?:sexe|genre)\b", text)
+        or set(codes) in ({"H", "F"}, {"M", "F"})
+        or any(lab.startswith(("homme", "un homme", "femme", "une femme")) for lab in labels)
+    ):
         return "sexe"
-    if re.search(r"\bcommune\b", text) or \
-            sum(bool(re.match(r"^(?:\d{5}|2[AB]\d{3})$", c)) for c in codes) >= 2:
+    if (
+        re.search(r"\bcommune\b", text)
+        or sum(bool(re.match(r"^(?:\d{5}|2[AB]\d{3})$", c)) for c in codes) >= 2
+    ):
         return "commune"
-    if re.search(r"\b(?:âge|age)\b", text) or \
-            sum(bool(re.search(r"\d+\s*ans\b", lab)) for lab in labels) >= 2:
+    if (
+        re.search(r"\b(?:âge|age)\b", text)
+        or sum(bool(re.search(r"\d+\s*ans\b", lab)) for lab in labels) >= 2
+    ):
         return "age"
     return None
 
@@ -456,8 +502,11 @@ def _age_groups(label: str) -> list[str] | None:
         low, high = int(next(g for g in open_ended.groups() if g)), None
     else:
         return None
-    chosen = [g for g in _AGE_GROUPS if g[0] >= low and
-              (high is None or (g[1] is not None and g[1] <= high))]
+    chosen = [
+        g
+        for g in _AGE_GROUPS
+        if g[0] >= low and (high is None or (g[1] is not None and g[1] <= high))
+    ]
     if not chosen or chosen[0][0] != low:
         return None
     if high is not None and chosen[-1][1] != high:
@@ -493,17 +542,20 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _render(questions: list[_DraftQuestion], raw: RawExport, fmt: str,
-            survey_id: str) -> str:
+def _render(questions: list[_DraftQuestion], raw: RawExport, fmt: str, survey_id: str) -> str:
     lines = [
-        (f"# Codebook drafted by ctgstats from {raw.path.name} (format {fmt}, "
-         f"{len(raw.rows)} questionnaires)."),
+        (
+            f"# Codebook drafted by ctgstats from {raw.path.name} (format {fmt}, "
+            f"{len(raw.rows)} questionnaires)."
+        ),
         "# Every line marked TODO is a guess: check it against the questionnaire.",
         "survey:",
         f"  id: {_quote(survey_id)}",
-        "  title: \"TODO titre de l'enquête\"  # TODO",
-        ("  universe: \"Répondants à l'enquête\"  # TODO population visée "
-         "(ex. habitants de 15 ans ou plus du territoire)"),
+        '  title: "TODO titre de l\'enquête"  # TODO',
+        (
+            '  universe: "Répondants à l\'enquête"  # TODO population visée '
+            "(ex. habitants de 15 ans ou plus du territoire)"
+        ),
         "  incomplete: exclude  # exclude | keep",
         "  unknown_answers: error  # error | report",
         "  redact_terms: []  # noms de lieux ou de personnes à masquer dans les textes",
@@ -517,9 +569,11 @@ def _render(questions: list[_DraftQuestion], raw: RawExport, fmt: str,
 def _render_question(question: _DraftQuestion, fmt: str) -> list[str]:
     label_todo = "  # TODO libellé de la question" if question.todo_label else ""
     type_todo = f"  # TODO {question.todo_type}" if question.todo_type else ""
-    lines = [f"  - id: {question.id}",
-             f"    label: {_quote(question.label)}{label_todo}",
-             f"    type: {question.type}{type_todo}"]
+    lines = [
+        f"  - id: {question.id}",
+        f"    label: {_quote(question.label)}{label_todo}",
+        f"    type: {question.type}{type_todo}",
+    ]
     if question.column is not None and fmt != "googleforms":
         lines.append(f"    column: {_quote(question.column)}")
     if question.describes:
@@ -527,11 +581,16 @@ def _render_question(question: _DraftQuestion, fmt: str) -> list[str]:
     if question.type in ("single", "multiple", "likert"):
         lines.append("    options:")
         for option in question.options:
-            census = "" if option.census is None else \
-                ", census: [" + ", ".join(_quote(c) for c in option.census) + "]"
+            census = (
+                ""
+                if option.census is None
+                else ", census: [" + ", ".join(_quote(c) for c in option.census) + "]"
+            )
             comment = f"  # {option.count} réponse(s)"
             if option.todo:
                 comment += " ; TODO " + " ; ".join(option.todo)
-            lines.append(f"      - {{code: {_quote(option.code)}, label: "
-                         f"{_quote(option.label)}{census}}}{comment}")
+            lines.append(
+                f"      - {{code: {_quote(option.code)}, label: "
+                f"{_quote(option.label)}{census}}}{comment}"
+            )
     return lines

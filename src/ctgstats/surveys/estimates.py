@@ -68,10 +68,21 @@ HORS_CODEBOOK = "__hors_codebook__"
 HORS_CODEBOOK_LABEL = "Réponse hors codebook"
 CHOICE_TYPES = ("single", "likert", "multiple")
 FREQUENCY_EXTRA_COLUMNS = ["libelle_question", "type", "code", "n_eff", "alerte"]
-NUMERIC_COLUMNS = ["question", "libelle", "n", "moyenne", "mediane", "q1", "q3", "min", "max",
-                   "pondere", "non_reponse", "n_eff"]
-LIKERT_COLUMNS = ["question", "libelle", "n", "score_moyen", "echelle", "pondere", "exclus",
-                  "note"]
+NUMERIC_COLUMNS = [
+    "question",
+    "libelle",
+    "n",
+    "moyenne",
+    "mediane",
+    "q1",
+    "q3",
+    "min",
+    "max",
+    "pondere",
+    "non_reponse",
+    "n_eff",
+]
+LIKERT_COLUMNS = ["question", "libelle", "n", "score_moyen", "echelle", "pondere", "exclus", "note"]
 
 
 def fragile_note(min_base: int = 30) -> str:
@@ -82,8 +93,7 @@ def fragile_note(min_base: int = 30) -> str:
 # --------------------------------------------------------------------------- intervals
 
 
-def wilson_interval(successes: float, n: float, *, level: float = 0.95
-                    ) -> tuple[float, float]:
+def wilson_interval(successes: float, n: float, *, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval of a proportion.
 
     Parameters
@@ -158,8 +168,9 @@ def included_weights(data: SurveyData, weights: pd.Series | None) -> pd.Series:
     given.index = given.index.map(str)
     aligned = given.reindex(ids)
     if aligned.isna().any():
-        raise ValueError(f"weights: {int(aligned.isna().sum())} included respondent(s) have "
-                         "no weight")
+        raise ValueError(
+            f"weights: {int(aligned.isna().sum())} included respondent(s) have no weight"
+        )
     if (aligned < 0).any():
         raise ValueError("weights: negative weight")
     return aligned.rename("poids")
@@ -184,8 +195,9 @@ def choice_matrix(data: SurveyData, question: Question) -> pd.DataFrame:
         When a respondent has several answers to a single-choice or Likert question.
     """
     if question.type not in CHOICE_TYPES:
-        raise ValueError(f"question {question.id!r} is not a choice question "
-                         f"(type {question.type})")
+        raise ValueError(
+            f"question {question.id!r} is not a choice question (type {question.type})"
+        )
     ids = pd.Index(data.included["respondent_id"].astype(str), name="respondent_id")
     answers = data.answers[data.answers["question"] == question.id]
     respondent = answers["respondent_id"].astype(str)
@@ -200,8 +212,10 @@ def choice_matrix(data: SurveyData, question: Question) -> pd.DataFrame:
     chosen[HORS_CODEBOOK] = ids.isin(respondent[other])
     answered = chosen.sum(axis=1)
     if question.type != "multiple" and (answered > 1).any():
-        raise ValueError(f"question {question.id!r} ({question.type}): "
-                         f"{int((answered > 1).sum())} respondent(s) have several answers")
+        raise ValueError(
+            f"question {question.id!r} ({question.type}): "
+            f"{int((answered > 1).sum())} respondent(s) have several answers"
+        )
     chosen[NON_RESPONSE] = answered == 0
     return chosen
 
@@ -219,8 +233,9 @@ def _modalities(question: Question, matrix: pd.DataFrame) -> list[tuple[str, str
 # --------------------------------------------------------------------------- frequencies
 
 
-def frequencies(data: SurveyData, codebook: Codebook, *, weights: pd.Series | None = None,
-                min_base: int = 30) -> pd.DataFrame:
+def frequencies(
+    data: SurveyData, codebook: Codebook, *, weights: pd.Series | None = None, min_base: int = 30
+) -> pd.DataFrame:
     """Percentages of each modality of every choice question, with Wilson intervals.
 
     Parameters
@@ -257,27 +272,47 @@ def frequencies(data: SurveyData, codebook: Codebook, *, weights: pd.Series | No
         for code, label in _modalities(question, matrix):
             chosen = matrix[code]
             share = float(w[chosen.to_numpy()].sum()) / total if total > 0 else float("nan")
-            low, high = wilson_interval(share * n_eff, n_eff) if total > 0 else (
-                float("nan"), float("nan"))
-            rows.append({
-                "question": question.id, "modalite": label, "effectif": int(chosen.sum()),
-                "pourcentage": 100 * share, "ic_bas": 100 * low, "ic_haut": 100 * high,
-                "base": base, "pondere": weighted, "libelle_question": question.label,
-                "type": question.type, "code": code, "n_eff": n_eff,
-                "alerte": fragile_note(min_base) if base < min_base else "",
-            })
+            low, high = (
+                wilson_interval(share * n_eff, n_eff) if total > 0 else (float("nan"), float("nan"))
+            )
+            rows.append(
+                {
+                    "question": question.id,
+                    "modalite": label,
+                    "effectif": int(chosen.sum()),
+                    "pourcentage": 100 * share,
+                    "ic_bas": 100 * low,
+                    "ic_haut": 100 * high,
+                    "base": base,
+                    "pondere": weighted,
+                    "libelle_question": question.label,
+                    "type": question.type,
+                    "code": code,
+                    "n_eff": n_eff,
+                    "alerte": fragile_note(min_base) if base < min_base else "",
+                }
+            )
     columns = FREQUENCY_COLUMNS + FREQUENCY_EXTRA_COLUMNS
     frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({"effectif": "int64", "base": "int64", "pondere": "bool",
-                         "pourcentage": "float64", "ic_bas": "float64", "ic_haut": "float64",
-                         "n_eff": "float64"})
+    return frame.astype(
+        {
+            "effectif": "int64",
+            "base": "int64",
+            "pondere": "bool",
+            "pourcentage": "float64",
+            "ic_bas": "float64",
+            "ic_haut": "float64",
+            "n_eff": "float64",
+        }
+    )
 
 
 # --------------------------------------------------------------------------- numeric
 
 
-def numeric_summary(data: SurveyData, codebook: Codebook, *,
-                    weights: pd.Series | None = None) -> pd.DataFrame:
+def numeric_summary(
+    data: SurveyData, codebook: Codebook, *, weights: pd.Series | None = None
+) -> pd.DataFrame:
     """Mean, quartiles and range of each numeric question.
 
     Returns
@@ -295,24 +330,31 @@ def numeric_summary(data: SurveyData, codebook: Codebook, *,
         if question.type != "numeric":
             continue
         answers = data.answers[data.answers["question"] == question.id]
-        values = pd.Series(answers["value"].to_numpy(dtype=float),
-                           index=answers["respondent_id"].astype(str))
+        values = pd.Series(
+            answers["value"].to_numpy(dtype=float), index=answers["respondent_id"].astype(str)
+        )
         values = values[values.index.isin(w.index) & values.notna()]
         values = values[~values.index.duplicated()]
         qw = w.reindex(values.index).to_numpy(dtype=float)
         x = values.to_numpy(dtype=float)
         n = len(x)
         has = n > 0 and qw.sum() > 0
-        rows.append({
-            "question": question.id, "libelle": question.label, "n": n,
-            "moyenne": float(np.average(x, weights=qw)) if has else float("nan"),
-            "mediane": weighted_quantile(x, 0.5, qw),
-            "q1": weighted_quantile(x, 0.25, qw), "q3": weighted_quantile(x, 0.75, qw),
-            "min": float(x.min()) if n else float("nan"),
-            "max": float(x.max()) if n else float("nan"),
-            "pondere": weights is not None, "non_reponse": len(w) - n,
-            "n_eff": kish_effective_size(qw) if weights is not None else float(n),
-        })
+        rows.append(
+            {
+                "question": question.id,
+                "libelle": question.label,
+                "n": n,
+                "moyenne": float(np.average(x, weights=qw)) if has else float("nan"),
+                "mediane": weighted_quantile(x, 0.5, qw),
+                "q1": weighted_quantile(x, 0.25, qw),
+                "q3": weighted_quantile(x, 0.75, qw),
+                "min": float(x.min()) if n else float("nan"),
+                "max": float(x.max()) if n else float("nan"),
+                "pondere": weights is not None,
+                "non_reponse": len(w) - n,
+                "n_eff": kish_effective_size(qw) if weights is not None else float(n),
+            }
+        )
     return pd.DataFrame(rows, columns=NUMERIC_COLUMNS)
 
 
@@ -321,13 +363,18 @@ def numeric_summary(data: SurveyData, codebook: Codebook, *,
 
 def _scale_text(scores: list[float]) -> str:
     def one(value: float) -> str:
-        return fr_number(value, 0) if float(value).is_integer() else \
-            fr_number(value, 2).rstrip("0").rstrip(",")
+        return (
+            fr_number(value, 0)
+            if float(value).is_integer()
+            else fr_number(value, 2).rstrip("0").rstrip(",")
+        )
+
     return f"{one(min(scores))}–{one(max(scores))}"
 
 
-def likert_scores(data: SurveyData, codebook: Codebook, *,
-                  weights: pd.Series | None = None) -> pd.DataFrame:
+def likert_scores(
+    data: SurveyData, codebook: Codebook, *, weights: pd.Series | None = None
+) -> pd.DataFrame:
     """Mean score of the single-choice and Likert questions whose options have scores.
 
     The mean is taken over the included respondents who chose an option with a score;
@@ -345,8 +392,11 @@ def likert_scores(data: SurveyData, codebook: Codebook, *,
     for question in codebook.questions:
         if question.type not in ("single", "likert"):
             continue
-        scores = {o.code: float(o.score) for o in question.options
-                  if o.score is not None and not o.dont_know}
+        scores = {
+            o.code: float(o.score)
+            for o in question.options
+            if o.score is not None and not o.dont_know
+        }
         if not scores:
             continue
         matrix = choice_matrix(data, question)
@@ -356,16 +406,24 @@ def likert_scores(data: SurveyData, codebook: Codebook, *,
         qw = w.to_numpy(dtype=float)[scored]
         n = int(scored.sum())
         excluded = len(matrix) - n
-        mean = float(np.average(values[scored], weights=qw)) if n and qw.sum() > 0 \
-            else float("nan")
-        rows.append({
-            "question": question.id, "libelle": question.label, "n": n,
-            "score_moyen": mean, "echelle": _scale_text(list(scores.values())),
-            "pondere": weights is not None, "exclus": excluded,
-            "note": (f"« Ne sait pas », options sans score et non-réponses exclus de la "
-                     f"moyenne ({fr_int(excluded)} répondant{'s' if excluded > 1 else ''}).")
-            if excluded else "Aucun répondant exclu de la moyenne.",
-        })
+        mean = float(np.average(values[scored], weights=qw)) if n and qw.sum() > 0 else float("nan")
+        rows.append(
+            {
+                "question": question.id,
+                "libelle": question.label,
+                "n": n,
+                "score_moyen": mean,
+                "echelle": _scale_text(list(scores.values())),
+                "pondere": weights is not None,
+                "exclus": excluded,
+                "note": (
+                    f"« Ne sait pas », options sans score et non-réponses exclus de la "
+                    f"moyenne ({fr_int(excluded)} répondant{'s' if excluded > 1 else ''})."
+                )
+                if excluded
+                else "Aucun répondant exclu de la moyenne.",
+            }
+        )
     return pd.DataFrame(rows, columns=LIKERT_COLUMNS)
 
 
@@ -424,30 +482,60 @@ def _p_text(p: float) -> str:
 def _chi_square(counts: pd.DataFrame) -> tuple[float | None, float | None, int | None, str]:
     observed = counts.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
     if observed.shape[0] < 2 or observed.shape[1] < 2:
-        return None, None, None, ("Test du khi-deux non calculé : il faut au moins deux "
-                                  "groupes et deux modalités avec des répondants.")
+        return (
+            None,
+            None,
+            None,
+            (
+                "Test du khi-deux non calculé : il faut au moins deux "
+                "groupes et deux modalités avec des répondants."
+            ),
+        )
     array = observed.to_numpy(dtype=float)
     expected = expected_freq(array)
     if (expected < 5).mean() > 0.2 or (expected < 1).any():
-        return None, None, None, ("Test du khi-deux non calculé : effectifs attendus "
-                                  "inférieurs à 5 dans plus de 20 % des cases (ou inférieurs "
-                                  "à 1) ; regrouper des modalités ou des groupes.")
+        return (
+            None,
+            None,
+            None,
+            (
+                "Test du khi-deux non calculé : effectifs attendus "
+                "inférieurs à 5 dans plus de 20 % des cases (ou inférieurs "
+                "à 1) ; regrouper des modalités ou des groupes."
+            ),
+        )
     result = stats.chi2_contingency(array)
     chi2, p, dof = float(result.statistic), float(result.pvalue), int(result.dof)
-    verdict = ("les réponses diffèrent selon les groupes au seuil de 5 %" if p < 0.05
-               else "pas de différence significative entre groupes au seuil de 5 %")
+    verdict = (
+        "les réponses diffèrent selon les groupes au seuil de 5 %"
+        if p < 0.05
+        else "pas de différence significative entre groupes au seuil de 5 %"
+    )
     yates = " avec correction de continuité de Yates" if dof == 1 else ""
-    return chi2, p, dof, (
-        f"Test du khi-deux d'indépendance{yates}, sur les effectifs non pondérés des "
-        f"répondants retenus, hors non-réponses et réponses hors codebook : khi-deux = "
-        f"{fr_number(chi2, 1)}, {dof} degré{'s' if dof > 1 else ''} de liberté, "
-        f"{_p_text(p)} ({verdict}). Le test suppose un échantillon aléatoire, ce que n'est "
-        "pas une enquête à participation volontaire : c'est un indice, pas une preuve.")
+    return (
+        chi2,
+        p,
+        dof,
+        (
+            f"Test du khi-deux d'indépendance{yates}, sur les effectifs non pondérés des "
+            f"répondants retenus, hors non-réponses et réponses hors codebook : khi-deux = "
+            f"{fr_number(chi2, 1)}, {dof} degré{'s' if dof > 1 else ''} de liberté, "
+            f"{_p_text(p)} ({verdict}). Le test suppose un échantillon aléatoire, ce que n'est "
+            "pas une enquête à participation volontaire : c'est un indice, pas une preuve."
+        ),
+    )
 
 
-def crosstab(data: SurveyData, codebook: Codebook, *, question: str, by: str,
-             weights: pd.Series | None = None, min_cell: int = 5,
-             min_group: int = 30) -> CrossTab:
+def crosstab(
+    data: SurveyData,
+    codebook: Codebook,
+    *,
+    question: str,
+    by: str,
+    weights: pd.Series | None = None,
+    min_cell: int = 5,
+    min_group: int = 30,
+) -> CrossTab:
     """Percentages of a choice question within the groups of a respondent descriptor.
 
     Parameters
@@ -484,8 +572,9 @@ def crosstab(data: SurveyData, codebook: Codebook, *, question: str, by: str,
         raise ValueError(f"respondents have no column {by!r}")
     matrix = choice_matrix(data, q)
     w = included_weights(data, weights)
-    group_code = _codes(data.included.set_index(
-        data.included["respondent_id"].astype(str))[by]).reindex(matrix.index)
+    group_code = _codes(
+        data.included.set_index(data.included["respondent_id"].astype(str))[by]
+    ).reindex(matrix.index)
     labels = {o.code: o.label for o in descriptor.options}
     known = group_code.isin(list(labels)).to_numpy()
     left_out = int((~known).sum())
@@ -509,29 +598,58 @@ def crosstab(data: SurveyData, codebook: Codebook, *, question: str, by: str,
     table = percent.mask(suppressed)
     small = [labels[c] for c in order if sizes.loc[labels[c]] < min_group]
     if q.type == "multiple":
-        chi2, p, dof, test_note = None, None, None, (
-            "Test du khi-deux non calculé pour une question à choix multiples (les cases "
-            "cochées par un même répondant ne sont pas indépendantes).")
+        chi2, p, dof, test_note = (
+            None,
+            None,
+            None,
+            (
+                "Test du khi-deux non calculé pour une question à choix multiples (les cases "
+                "cochées par un même répondant ne sont pas indépendantes)."
+            ),
+        )
     else:
         answer_codes = [o.code for o in q.options]
         chi2, p, dof, test_note = _chi_square(
-            matrix[answer_codes].astype(int).groupby(group_code).sum().reindex(order))
-    notes = [f"Pourcentages en ligne : part des répondants de chaque groupe "
-             f"({'pondérés' if weights is not None else 'non pondérés'})"
-             + (" ; plusieurs réponses possibles, le total dépasse 100 %."
-                if q.type == "multiple" else ".")]
+            matrix[answer_codes].astype(int).groupby(group_code).sum().reindex(order)
+        )
+    notes = [
+        f"Pourcentages en ligne : part des répondants de chaque groupe "
+        f"({'pondérés' if weights is not None else 'non pondérés'})"
+        + (
+            " ; plusieurs réponses possibles, le total dépasse 100 %."
+            if q.type == "multiple"
+            else "."
+        )
+    ]
     hidden = int(suppressed.to_numpy().sum())
     if hidden:
-        notes.append(f"{fr_int(hidden)} case{'s' if hidden > 1 else ''} de moins de "
-                     f"{min_cell} répondants masquée{'s' if hidden > 1 else ''}.")
+        notes.append(
+            f"{fr_int(hidden)} case{'s' if hidden > 1 else ''} de moins de "
+            f"{min_cell} répondants masquée{'s' if hidden > 1 else ''}."
+        )
     if small:
-        notes.append(f"Groupes de moins de {min_group} répondants (résultats fragiles) : "
-                     f"{', '.join(small)}.")
+        notes.append(
+            f"Groupes de moins de {min_group} répondants (résultats fragiles) : {', '.join(small)}."
+        )
     if left_out:
-        notes.append(f"{fr_int(left_out)} répondant{'s' if left_out > 1 else ''} sans "
-                     f"« {by} » renseigné ne figure{'nt' if left_out > 1 else ''} pas dans "
-                     "le tableau.")
+        notes.append(
+            f"{fr_int(left_out)} répondant{'s' if left_out > 1 else ''} sans "
+            f"« {by} » renseigné ne figure{'nt' if left_out > 1 else ''} pas dans "
+            "le tableau."
+        )
     notes.append(test_note)
-    return CrossTab(question=q.id, by=by, table=table, counts=counts, suppressed=suppressed,
-                    group_sizes=sizes, small_groups=small, chi2=chi2, p_value=p, dof=dof,
-                    pondere=weights is not None, note=" ".join(notes), notes=notes)
+    return CrossTab(
+        question=q.id,
+        by=by,
+        table=table,
+        counts=counts,
+        suppressed=suppressed,
+        group_sizes=sizes,
+        small_groups=small,
+        chi2=chi2,
+        p_value=p,
+        dof=dof,
+        pondere=weights is not None,
+        note=" ".join(notes),
+        notes=notes,
+    )

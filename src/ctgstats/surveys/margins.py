@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ctgstats.surveys.codebook import Codebook
 from ctgstats.data.variables import yy
+from ctgstats.surveys.codebook import Codebook
 
 
 class MarginsUnavailable(ValueError):
@@ -35,8 +35,10 @@ class CensusMargins:
 def _groups_of(codebook: Codebook, descriptor: str) -> dict[str, tuple[str, ...]]:
     question = codebook.descriptors.get(descriptor)
     if question is None:
-        raise MarginsUnavailable(f"le codebook ne déclare pas de question décrivant « "
-                                 f"{descriptor} » (describes: {descriptor})")
+        raise MarginsUnavailable(
+            f"le codebook ne déclare pas de question décrivant « "
+            f"{descriptor} » (describes: {descriptor})"
+        )
     return {o.code: o.census for o in question.options if o.census}
 
 
@@ -47,13 +49,13 @@ def _column(year: int, prefix: str, group: str) -> str:
 def _sum(values: pd.Series, columns: Sequence[str], what: str) -> float:
     missing = [c for c in columns if c not in values.index or pd.isna(values[c])]
     if missing:
-        raise MarginsUnavailable(f"{what} : variables {', '.join(missing)} absentes des "
-                                 "fichiers du recensement")
+        raise MarginsUnavailable(
+            f"{what} : variables {', '.join(missing)} absentes des fichiers du recensement"
+        )
     return float(values[list(columns)].sum())
 
 
-def census_margins(portrait, codebook: Codebook, *, descriptors: Sequence[str]
-                   ) -> CensusMargins:
+def census_margins(portrait, codebook: Codebook, *, descriptors: Sequence[str]) -> CensusMargins:
     """Margins of ``descriptors`` (age, sexe, commune) for the portrait's territory.
 
     Raises
@@ -68,28 +70,36 @@ def census_margins(portrait, codebook: Codebook, *, descriptors: Sequence[str]
     margins: dict[str, pd.Series] = {}
     for descriptor in descriptors:
         if descriptor == "age":
-            margins["age"] = pd.Series({
-                code: _sum(totals, [_column(year, "POP", g) for g in groups], "âge")
-                for code, groups in age_groups.items()})
+            margins["age"] = pd.Series(
+                {
+                    code: _sum(totals, [_column(year, "POP", g) for g in groups], "âge")
+                    for code, groups in age_groups.items()
+                }
+            )
         elif descriptor == "sexe":
             sexes = _groups_of(codebook, "sexe")
             values = {}
             for code, groups in sexes.items():
-                columns = [_column(year, sex, g) for sex in groups for g in universe] \
-                    if universe else [f"P{yy(year)}_POP{sex}" for sex in groups]
+                columns = (
+                    [_column(year, sex, g) for sex in groups for g in universe]
+                    if universe
+                    else [f"P{yy(year)}_POP{sex}" for sex in groups]
+                )
                 values[code] = _sum(totals, columns, "sexe")
             margins["sexe"] = pd.Series(values)
         elif descriptor == "commune":
             margins["commune"] = _commune_margin(portrait, codebook, universe, year)
         else:
             raise MarginsUnavailable(f"pas de marge du recensement pour « {descriptor} »")
-    label = (f"population de {_universe_label(universe)} du territoire, RP{year}"
-             if universe else f"population du territoire, RP{year}")
+    label = (
+        f"population de {_universe_label(universe)} du territoire, RP{year}"
+        if universe
+        else f"population du territoire, RP{year}"
+    )
     return CensusMargins(margins=margins, year=year, universe=label)
 
 
-def _commune_margin(portrait, codebook: Codebook, universe: Sequence[str],
-                    year: int) -> pd.Series:
+def _commune_margin(portrait, codebook: Codebook, universe: Sequence[str], year: int) -> pd.Series:
     question = codebook.descriptors.get("commune")
     if question is None:
         raise MarginsUnavailable("le codebook ne déclare pas de question « commune »")

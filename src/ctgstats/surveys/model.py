@@ -48,20 +48,27 @@ import pandas as pd
 NON_RESPONSE = "__non_reponse__"
 NON_RESPONSE_LABEL = "Non-réponse"
 
-RESPONDENT_COLUMNS = ["respondent_id", "row", "submitted_at", "complete", "included",
-                      "exclusion"]
+RESPONDENT_COLUMNS = ["respondent_id", "row", "submitted_at", "complete", "included", "exclusion"]
 ANSWER_COLUMNS = ["respondent_id", "question", "code", "value", "text"]
 QUALITY_COLUMNS = [
     "probleme",  # "doublon", "questionnaire incomplet", "réponse hors codebook",
-                 # "hors territoire", "colonne manquante", "colonne inconnue"
+    # "hors territoire", "colonne manquante", "colonne inconnue"
     "respondent_id",
     "ligne",  # 1-based line in the export (header = 1), or NA
     "colonne",  # column of the export
     "valeur",  # the offending value as written
     "traitement",  # French: what was done ("exclu de l'analyse", "conservé", …)
 ]
-FREQUENCY_COLUMNS = ["question", "modalite", "effectif", "pourcentage", "ic_bas", "ic_haut",
-                     "base", "pondere"]
+FREQUENCY_COLUMNS = [
+    "question",
+    "modalite",
+    "effectif",
+    "pourcentage",
+    "ic_bas",
+    "ic_haut",
+    "base",
+    "pondere",
+]
 FORMATS = ("limesurvey", "googleforms", "kobo", "csv")
 
 

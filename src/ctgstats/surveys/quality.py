@@ -67,10 +67,16 @@ EXCLUSION_INCOMPLETE = "questionnaire incomplet"
 EXCLUSION_OUTSIDE = "hors territoire"
 
 #: Problems recomputed by :func:`assess` (the others come from the adapter).
-ASSESSED_PROBLEMS = frozenset({
-    PROBLEM_DUPLICATE_ID, PROBLEM_DUPLICATE_ANSWERS, PROBLEM_INCOMPLETE, PROBLEM_OUTSIDE,
-    PROBLEM_NO_COMMUNE, PROBLEM_UNKNOWN_COMMUNE,
-})
+ASSESSED_PROBLEMS = frozenset(
+    {
+        PROBLEM_DUPLICATE_ID,
+        PROBLEM_DUPLICATE_ANSWERS,
+        PROBLEM_INCOMPLETE,
+        PROBLEM_OUTSIDE,
+        PROBLEM_NO_COMMUNE,
+        PROBLEM_UNKNOWN_COMMUNE,
+    }
+)
 
 #: Rows of :func:`summary`, in order.
 SUMMARY_ROWS = (
@@ -134,20 +140,30 @@ class _Assessment:
         self.included[index] = False
         self.exclusion[index] = reason
 
-    def flag(self, index: int, problem: str, column: str, value: str,
-             treatment: str) -> None:
+    def flag(self, index: int, problem: str, column: str, value: str, treatment: str) -> None:
         respondent = self.respondents.iloc[index]
-        self.rows.append({"probleme": problem, "respondent_id": respondent["respondent_id"],
-                          "ligne": int(respondent["row"]), "colonne": column,
-                          "valeur": value, "traitement": treatment})
+        self.rows.append(
+            {
+                "probleme": problem,
+                "respondent_id": respondent["respondent_id"],
+                "ligne": int(respondent["row"]),
+                "colonne": column,
+                "valeur": value,
+                "traitement": treatment,
+            }
+        )
 
     def active(self) -> list[int]:
         return [i for i, kept in enumerate(self.included) if kept]
 
 
-def assess(data: SurveyData, *, codebook: Codebook,
-           territory_communes: Collection[str] | None = None,
-           columns: Mapping[str, str] | None = None) -> SurveyData:
+def assess(
+    data: SurveyData,
+    *,
+    codebook: Codebook,
+    territory_communes: Collection[str] | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> SurveyData:
     """Set ``included``/``exclusion`` and append the problems found to ``quality``.
 
     Parameters
@@ -187,10 +203,21 @@ def assess(data: SurveyData, *, codebook: Codebook,
     respondents["exclusion"] = pd.Series(state.exclusion, dtype="str")
     kept = data.quality[~data.quality["probleme"].isin(ASSESSED_PROBLEMS)]
     new = pd.DataFrame(state.rows, columns=QUALITY_COLUMNS)
-    quality = pd.concat([kept.astype(object), new.astype(object)], ignore_index=True) \
-        if len(new) else kept.reset_index(drop=True)
-    quality = quality.astype({"probleme": "str", "respondent_id": "str", "ligne": "Int64",
-                              "colonne": "str", "valeur": "str", "traitement": "str"})
+    quality = (
+        pd.concat([kept.astype(object), new.astype(object)], ignore_index=True)
+        if len(new)
+        else kept.reset_index(drop=True)
+    )
+    quality = quality.astype(
+        {
+            "probleme": "str",
+            "respondent_id": "str",
+            "ligne": "Int64",
+            "colonne": "str",
+            "valeur": "str",
+            "traitement": "str",
+        }
+    )
     return replace(data, respondents=respondents, quality=quality, notes=notes)
 
 
@@ -208,17 +235,25 @@ def _check_repeated_ids(state: _Assessment) -> None:
             continue
         kept_line = first_line.get(original, "?")
         state.exclude(index, EXCLUSION_DUPLICATE_ID)
-        state.flag(index, PROBLEM_DUPLICATE_ID, column, original,
-                   f"exclu (identifiant déjà vu ligne {kept_line}, première occurrence "
-                   "conservée)")
+        state.flag(
+            index,
+            PROBLEM_DUPLICATE_ID,
+            column,
+            original,
+            f"exclu (identifiant déjà vu ligne {kept_line}, première occurrence conservée)",
+        )
 
 
 def _answer_signatures(answers: pd.DataFrame) -> dict[str, tuple[Any, ...]]:
     signatures: dict[str, list[tuple[str, str, str, str]]] = {}
     for rid, question, code, value, text in answers[
-            ["respondent_id", "question", "code", "value", "text"]].itertuples(index=False):
-        shown = "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        ["respondent_id", "question", "code", "value", "text"]
+    ].itertuples(index=False):
+        shown = (
+            ""
+            if value is None or (isinstance(value, float) and math.isnan(value))
             else repr(float(value))
+        )
         signatures.setdefault(rid, []).append((question, code, shown, text))
     return {rid: tuple(sorted(items)) for rid, items in signatures.items()}
 
@@ -238,9 +273,14 @@ def _check_identical_answers(state: _Assessment) -> None:
             continue
         kept = frame.iloc[first[key]]
         state.exclude(index, EXCLUSION_DUPLICATE_ANSWERS)
-        state.flag(index, PROBLEM_DUPLICATE_ANSWERS, "", submitted,
-                   f"exclu (mêmes réponses et même horodatage que "
-                   f"{kept['respondent_id']}, ligne {int(kept['row'])}, conservé)")
+        state.flag(
+            index,
+            PROBLEM_DUPLICATE_ANSWERS,
+            "",
+            submitted,
+            f"exclu (mêmes réponses et même horodatage que "
+            f"{kept['respondent_id']}, ligne {int(kept['row'])}, conservé)",
+        )
 
 
 def _check_incomplete(state: _Assessment, codebook: Codebook) -> None:
@@ -252,28 +292,38 @@ def _check_incomplete(state: _Assessment, codebook: Codebook) -> None:
             continue
         if exclude:
             state.exclude(index, EXCLUSION_INCOMPLETE)
-            state.flag(index, PROBLEM_INCOMPLETE, column, "",
-                       "exclu (questionnaire incomplet)")
+            state.flag(index, PROBLEM_INCOMPLETE, column, "", "exclu (questionnaire incomplet)")
         else:
-            state.flag(index, PROBLEM_INCOMPLETE, column, "",
-                       "conservé (règle : questionnaires incomplets conservés)")
+            state.flag(
+                index,
+                PROBLEM_INCOMPLETE,
+                column,
+                "",
+                "conservé (règle : questionnaires incomplets conservés)",
+            )
 
 
-def _check_territory(state: _Assessment, codebook: Codebook,
-                     territory_communes: Collection[str],
-                     columns: Mapping[str, str]) -> str | None:
+def _check_territory(
+    state: _Assessment,
+    codebook: Codebook,
+    territory_communes: Collection[str],
+    columns: Mapping[str, str],
+) -> str | None:
     question = codebook.descriptors.get("commune")
     if question is None:
-        return ("Aucune question ne décrit la commune du répondant : le filtre sur les "
-                "communes du territoire n'est pas appliqué.")
+        return (
+            "Aucune question ne décrit la commune du répondant : le filtre sur les "
+            "communes du territoire n'est pas appliqué."
+        )
     territory = {str(code).strip() for code in territory_communes}
     codes = {o.code for o in question.options}
     if not any(_COMMUNE_CODE.match(c) for c in codes):
         raise CodebookError(
             f"question {question.id!r} describes the commune but none of its option codes "
             f"is an INSEE commune code ({', '.join(sorted(codes)[:5])} …): use the INSEE "
-            "codes as option codes (e.g. code: \"01004\") so that respondents can be "
-            "checked against the territory, or do not pass territory_communes")
+            'codes as option codes (e.g. code: "01004") so that respondents can be '
+            "checked against the territory, or do not pass territory_communes"
+        )
     frame = state.respondents
     column = columns.get(question.id) or question.header or question.source_column
     for index in state.active():
@@ -281,16 +331,21 @@ def _check_territory(state: _Assessment, codebook: Codebook,
         if code in territory:
             continue
         if not code:
-            state.flag(index, PROBLEM_NO_COMMUNE, column, "",
-                       "conservé (commune non renseignée)")
+            state.flag(index, PROBLEM_NO_COMMUNE, column, "", "conservé (commune non renseignée)")
         elif code in codes:
             state.exclude(index, EXCLUSION_OUTSIDE)
             label = question.option(code).label
-            state.flag(index, PROBLEM_OUTSIDE, column, f"{code} ({label})",
-                       "exclu (hors territoire)")
+            state.flag(
+                index, PROBLEM_OUTSIDE, column, f"{code} ({label})", "exclu (hors territoire)"
+            )
         else:
-            state.flag(index, PROBLEM_UNKNOWN_COMMUNE, column, code,
-                       "conservé (commune hors codebook, non vérifiable)")
+            state.flag(
+                index,
+                PROBLEM_UNKNOWN_COMMUNE,
+                column,
+                code,
+                "conservé (commune hors codebook, non vérifiable)",
+            )
     return None
 
 
@@ -315,5 +370,9 @@ def summary(data: SurveyData) -> pd.DataFrame:
         int((data.quality["probleme"] == PROBLEM_OUT_OF_CODEBOOK).sum()),
         int(respondents["included"].sum()),
     ]
-    return pd.DataFrame({"indicateur": pd.Series(SUMMARY_ROWS, dtype="str"),
-                         "effectif": pd.Series(counts, dtype="int64")})
+    return pd.DataFrame(
+        {
+            "indicateur": pd.Series(SUMMARY_ROWS, dtype="str"),
+            "effectif": pd.Series(counts, dtype="int64"),
+        }
+    )

@@ -37,36 +37,44 @@ VERBATIM_COLUMNS = ["question", "verbatim", "themes"]
 THEMES_COLUMNS = ["question", "theme", "effectif", "pourcentage", "base"]
 NO_THEME = "(aucun thème)"
 
-EMAIL, PHONE, ADDRESS, LINK, NAME = ("[courriel]", "[téléphone]", "[adresse]", "[lien]",
-                                     "[nom]")
+EMAIL, PHONE, ADDRESS, LINK, NAME = ("[courriel]", "[téléphone]", "[adresse]", "[lien]", "[nom]")
 
 _UPPER = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
 _LOWER = "a-zàâäçéèêëîïôöùûüÿæœ"
 # A name word: "Dupont", "DUPONT", "Jean-Pierre", "J.", "O'Neil", "Lefèvre-Martin"
-_NAME_WORD = (rf"(?:[{_UPPER}](?:[{_LOWER}]+|[{_UPPER}]+)(?:['’\-][{_UPPER}]?[{_LOWER}]+)*"
-              rf"|[{_UPPER}]\.)")
+_NAME_WORD = (
+    rf"(?:[{_UPPER}](?:[{_LOWER}]+|[{_UPPER}]+)(?:['’\-][{_UPPER}]?[{_LOWER}]+)*"
+    rf"|[{_UPPER}]\.)"
+)
 _NAMES = rf"{_NAME_WORD}(?:[ \u00a0]+{_NAME_WORD}){{0,3}}"
 
 _EMAIL_RE = re.compile(
     r"[\w.+\-]+\s*(?:@|\[at\]|\(at\)|\sarobase\s)\s*[\w\-]+(?:\.[\w\-]+)*\.[a-zA-Z]{2,}",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # With a scheme or "www.": any case. Bare domains: lower-case common endings only, so
 # that a missing space after a full stop ("trop cher.Merci") is not taken for a link.
 _URL_RE = re.compile(
     r"(?i:https?://|www\.)[^\s<>\"]+"
     r"|(?<![\w@.\-])[a-z0-9][\w\-]*(?:\.[\w\-]+)*\.(?:fr|com|org|net|eu|info)"
-    r"(?:/[^\s<>\"]*)?(?![\w\-])")
+    r"(?:/[^\s<>\"]*)?(?![\w\-])"
+)
 _PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)\s?33[\s.\-]*(?:\(0\)[\s.\-]*)?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
+    r"(?<![\w+])(?:(?:\+|00)\s?33[\s.\-]*(?:\(0\)[\s.\-]*)?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)"
+)
 
 _SP = r"[ \u00a0]+"
 # Street types that are only ever addresses after a number, and those that are also
 # common nouns ("2 places en crèche", "3 cours de danse"): the latter need a
 # capitalised name ("1 place de la Mairie").
-_STREET_TYPES = (r"rue|ruelle|avenue|av\.|boulevard|bd|bld|chemin|impasse|imp\.|all[ée]e|"
-                 r"quai|faubourg|fbg|lotissement|lot\.|sentier|esplanade|rond-point")
-_COMMON_TYPES = (r"place|pl\.|route|rte|cours|square|passage|r[ée]sidence|hameau|cit[ée]|"
-                 r"voie|promenade|mont[ée]e|c[ôo]te|traverse|villa")
+_STREET_TYPES = (
+    r"rue|ruelle|avenue|av\.|boulevard|bd|bld|chemin|impasse|imp\.|all[ée]e|"
+    r"quai|faubourg|fbg|lotissement|lot\.|sentier|esplanade|rond-point"
+)
+_COMMON_TYPES = (
+    r"place|pl\.|route|rte|cours|square|passage|r[ée]sidence|hameau|cit[ée]|"
+    r"voie|promenade|mont[ée]e|c[ôo]te|traverse|villa"
+)
 _PARTICLE = r"(?:des?|du|la|le|les|aux?|sur|sous|et|en)"
 _ELISION = r"(?:[dlDL]['’])"
 # one step of a street name: particles, then a capitalised word or a number ("8 Mai 1945")
@@ -78,16 +86,19 @@ _POSTCODE = rf"(?:,?{_SP}\d{{5}}(?:{_SP}{_NAME_WORD}(?:(?:{_SP}|-){_NAME_WORD})*
 _ADDRESS_RE = re.compile(
     rf"{_NUMBER}(?i:{_STREET_TYPES})(?![\w\-])(?:{_STEP}|{_LOWER_STEP})?(?:{_STEP})*{_POSTCODE}"
     rf"|{_NUMBER}(?i:{_COMMON_TYPES})(?![\w\-])(?:{_STEP})+{_POSTCODE}"
-    rf"|\b(?i:lieu[\-\s]dit){_SP}(?:{_PARTICLE}{_SP}|{_ELISION})?{_NAMES}")
+    rf"|\b(?i:lieu[\-\s]dit){_SP}(?:{_PARTICLE}{_SP}|{_ELISION})?{_NAMES}"
+)
 # Civilities (case-sensitive: "Mme", "M.", "Madame"); "Me" (maître) is left out, it is
 # also a pronoun at the start of a sentence.
 _CIVILITY_RE = re.compile(
     rf"\b(M\.|MM\.|Mr\.?|Mme\.?|Mmes\.?|Mlle\.?|Mlles\.?|Monsieur|Madame|Mademoiselle|"
     rf"Messieurs|Mesdames|Dr\.?|Docteur|Docteure|Pr\.?|Professeur|Ma[îi]tre){_SP}"
-    rf"(?:{_NAMES})")
+    rf"(?:{_NAMES})"
+)
 _INTRO_RE = re.compile(
     rf"\b([Jj]e{_SP}(?:m['’] ?appelle|suis|me nomme)|[Jj]['’] ?m['’] ?appelle|"
-    rf"[Mm]on (?:nom|prénom)(?: est)?){_SP}(?:{_NAMES})")
+    rf"[Mm]on (?:nom|prénom)(?: est)?){_SP}(?:{_NAMES})"
+)
 _SPACES_RE = re.compile(r"[ \t\u00a0]+")
 
 
@@ -98,8 +109,7 @@ def _strip(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-_VARIANTS = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü",
-             "y": "yÿ"}
+_VARIANTS = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "y": "yÿ"}
 
 
 def _loose(term: str) -> str:
@@ -110,7 +120,7 @@ def _loose(term: str) -> str:
     while index < len(plain):
         char = plain[index]
         index += 1
-        if plain[index - 1:index + 1] in ("oe", "ae"):  # written œ / æ or in two letters
+        if plain[index - 1 : index + 1] in ("oe", "ae"):  # written œ / æ or in two letters
             parts.append(f"(?:{char}[{_VARIANTS['e']}]|{'œ' if char == 'o' else 'æ'})")
             index += 1
         elif char in _VARIANTS:
@@ -128,7 +138,8 @@ def _urls(text: str) -> str:
     def replace(match: re.Match) -> str:
         found = match.group(0)
         trailing = len(found) - len(found.rstrip(".,;:!?)»"))
-        return LINK + (found[len(found) - trailing:] if trailing else "")
+        return LINK + (found[len(found) - trailing :] if trailing else "")
+
     return _URL_RE.sub(replace, text)
 
 
@@ -202,10 +213,12 @@ def _text_question(codebook: Codebook, question: str) -> Question:
 def _texts(data: SurveyData, question: str) -> list[str]:
     """Non-empty raw texts of the included respondents for ``question``."""
     ids = set(data.included["respondent_id"].astype(str))
-    answers = data.answers[(data.answers["question"] == question)
-                           & data.answers["respondent_id"].astype(str).isin(ids)]
-    answers = answers[answers["code"].astype(object).where(answers["code"].notna(), "")
-                      != NON_RESPONSE]
+    answers = data.answers[
+        (data.answers["question"] == question) & data.answers["respondent_id"].astype(str).isin(ids)
+    ]
+    answers = answers[
+        answers["code"].astype(object).where(answers["code"].notna(), "") != NON_RESPONSE
+    ]
     texts = answers["text"].astype(object).where(answers["text"].notna(), "")
     return [_SPACES_RE.sub(" ", str(t)).strip() for t in texts if str(t).strip()]
 
@@ -229,8 +242,13 @@ def verbatims(data: SurveyData, codebook: Codebook, *, question: str) -> pd.Data
     rows = []
     for text in _texts(data, q.id):
         clean = redact(text, extra_terms=terms)
-        rows.append({"question": q.id, "verbatim": clean,
-                     "themes": ", ".join(theme_matches(clean, q.themes))})
+        rows.append(
+            {
+                "question": q.id,
+                "verbatim": clean,
+                "themes": ", ".join(theme_matches(clean, q.themes)),
+            }
+        )
     rows.sort(key=lambda row: (_strip(row["verbatim"]), row["verbatim"]))
     return pd.DataFrame(rows, columns=VERBATIM_COLUMNS)
 
@@ -249,13 +267,20 @@ def themes_table(data: SurveyData, codebook: Codebook, *, question: str) -> pd.D
     """
     q = _text_question(codebook, question)
     terms = codebook.survey.redact_terms
-    found = [set(theme_matches(redact(text, extra_terms=terms), q.themes))
-             for text in _texts(data, q.id)]
+    found = [
+        set(theme_matches(redact(text, extra_terms=terms), q.themes)) for text in _texts(data, q.id)
+    ]
     base = len(found)
     rows = []
     for theme in [*(q.themes or {}), NO_THEME]:
         count = sum(1 for f in found if (not f if theme == NO_THEME else theme in f))
-        rows.append({"question": q.id, "theme": theme, "effectif": count,
-                     "pourcentage": 100 * count / base if base else float("nan"),
-                     "base": base})
+        rows.append(
+            {
+                "question": q.id,
+                "theme": theme,
+                "effectif": count,
+                "pourcentage": 100 * count / base if base else float("nan"),
+                "base": base,
+            }
+        )
     return pd.DataFrame(rows, columns=THEMES_COLUMNS)

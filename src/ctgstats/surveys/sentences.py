@@ -46,8 +46,9 @@ class Share:
     weighted: bool
 
 
-def chosen_share(data: SurveyData, question: Question, codes, *,
-                 weights: pd.Series | None = None) -> Share:
+def chosen_share(
+    data: SurveyData, question: Question, codes, *, weights: pd.Series | None = None
+) -> Share:
     """Share of the included respondents who chose at least one of ``codes``.
 
     The base is every included respondent (non-response and "ne sait pas" included),
@@ -62,8 +63,7 @@ def chosen_share(data: SurveyData, question: Question, codes, *,
     total = float(w.sum())
     n_eff = kish_effective_size(w) if weights is not None else float(base)
     if base == 0 or total == 0:
-        return Share(float("nan"), float("nan"), float("nan"), base, n_eff,
-                     weights is not None)
+        return Share(float("nan"), float("nan"), float("nan"), base, n_eff, weights is not None)
     share = float(w[chosen].sum()) / total
     low, high = wilson_interval(share * n_eff, n_eff)
     return Share(share, low, high, base, n_eff, weights is not None)
@@ -86,23 +86,27 @@ def _caution(share: Share, min_base: int) -> str:
 
 
 def share_sentence(share: Share, text: str, *, min_base: int = 30) -> str:
-    """"65 % des répondants (IC 95 % : 60–70 %) <text> (pondéré ; base : 312 répondants)."""
-    return (f"{fr_percent(100 * share.share, 0)} des répondants ({_interval(share)}) "
-            f"{text.strip().rstrip('.')} ({_qualifier(share)})." + _caution(share, min_base))
+    """ "65 % des répondants (IC 95 % : 60–70 %) <text> (pondéré ; base : 312 répondants)."""
+    return (
+        f"{fr_percent(100 * share.share, 0)} des répondants ({_interval(share)}) "
+        f"{text.strip().rstrip('.')} ({_qualifier(share)})." + _caution(share, min_base)
+    )
 
 
 def _quoted(text: str) -> str:
     return f"«{NBSP}{text}{NBSP}»"
 
 
-def _most_chosen(data: SurveyData, question: Question, weights: pd.Series | None,
-                 min_base: int) -> str:
+def _most_chosen(
+    data: SurveyData, question: Question, weights: pd.Series | None, min_base: int
+) -> str:
     options = [o for o in question.options if not o.dont_know]
-    shares = {o.code: chosen_share(data, question, [o.code], weights=weights)
-              for o in options}
+    shares = {o.code: chosen_share(data, question, [o.code], weights=weights) for o in options}
     if not shares or all(not s.share > 0 for s in shares.values()):
-        return (f"{_quoted(question.label)}{NBSP}: aucune option n'a été cochée par les "
-                "répondants retenus.")
+        return (
+            f"{_quoted(question.label)}{NBSP}: aucune option n'a été cochée par les "
+            "répondants retenus."
+        )
     top = max(s.share for s in shares.values())
     best = [o for o in options if np.isclose(shares[o.code].share, top, rtol=0, atol=1e-12)]
     share = shares[best[0].code]
@@ -111,15 +115,17 @@ def _most_chosen(data: SurveyData, question: Question, weights: pd.Series | None
         amount = f"{fr_percent(100 * share.share, 0)} des répondants"
     else:
         names = ", ".join(_quoted(o.label) for o in best[:-1])
-        head = (f"les options les plus cochées, ex aequo, sont {names} et "
-                f"{_quoted(best[-1].label)}")
+        head = f"les options les plus cochées, ex aequo, sont {names} et {_quoted(best[-1].label)}"
         amount = f"chacune {fr_percent(100 * share.share, 0)} des répondants"
-    return (f"{_quoted(question.label)}{NBSP}: {head} ({amount}, {_interval(share)} ; "
-            f"{_qualifier(share, multiple=True)})." + _caution(share, min_base))
+    return (
+        f"{_quoted(question.label)}{NBSP}: {head} ({amount}, {_interval(share)} ; "
+        f"{_qualifier(share, multiple=True)})." + _caution(share, min_base)
+    )
 
 
-def survey_findings(data: SurveyData, codebook: Codebook, *,
-                    weights: pd.Series | None = None, min_base: int = 30) -> list[str]:
+def survey_findings(
+    data: SurveyData, codebook: Codebook, *, weights: pd.Series | None = None, min_base: int = 30
+) -> list[str]:
     """French sentences for the findings of a survey, in codebook order.
 
     Parameters
@@ -147,11 +153,11 @@ def survey_findings(data: SurveyData, codebook: Codebook, *,
         if question.finding is not None:
             share = chosen_share(data, question, question.finding.codes, weights=weights)
             if share.base == 0:
-                sentences.append(f"{_quoted(question.label)}{NBSP}: aucun répondant retenu, "
-                                 "constat non calculé.")
+                sentences.append(
+                    f"{_quoted(question.label)}{NBSP}: aucun répondant retenu, constat non calculé."
+                )
             else:
-                sentences.append(share_sentence(share, question.finding.text,
-                                                min_base=min_base))
+                sentences.append(share_sentence(share, question.finding.text, min_base=min_base))
         if question.type == "multiple":
             sentences.append(_most_chosen(data, question, weights, min_base))
     return sentences

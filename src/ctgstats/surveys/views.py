@@ -33,21 +33,28 @@ def header(analysis: SurveyAnalysis) -> HTML:
         f"Population visée : {html.escape(survey.universe)}.<br>"
         f"{fr_int(len(analysis.data.respondents))} questionnaires reçus, "
         f"{fr_int(analysis.n_included)} analysés.</p>"
-        f"<p>{html.escape(analysis.weighting_note)}</p>")
+        f"<p>{html.escape(analysis.weighting_note)}</p>"
+    )
     return HTML("\n".join(parts))
 
 
 def quality(analysis: SurveyAnalysis) -> HTML:
     """Data-quality table: what was received, excluded and why (nothing silently dropped)."""
-    summary = analysis.quality_summary().rename(columns={"indicateur": "Questionnaires",
-                                                         "effectif": "Nombre"})
+    summary = analysis.quality_summary().rename(
+        columns={"indicateur": "Questionnaires", "effectif": "Nombre"}
+    )
     table = ctg_display.simple_table(summary, caption="Qualité des données").data
     problems = analysis.data.quality
     if len(problems):
-        counts = (problems.groupby(["probleme", "traitement"]).size()
-                  .rename("nombre").reset_index()
-                  .rename(columns={"probleme": "Problème", "traitement": "Traitement",
-                                   "nombre": "Nombre"}))
+        counts = (
+            problems.groupby(["probleme", "traitement"])
+            .size()
+            .rename("nombre")
+            .reset_index()
+            .rename(
+                columns={"probleme": "Problème", "traitement": "Traitement", "nombre": "Nombre"}
+            )
+        )
         table += ctg_display.simple_table(counts, caption="Problèmes relevés").data
     return HTML(table)
 
@@ -59,9 +66,13 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
     margins = analysis.raking.margins.copy()
     names = {"age": "Âge", "sexe": "Sexe", "commune": "Commune"}
     margins["modalite"] = [
-        (analysis.codebook.descriptors[v].option(str(m)).label
-         if analysis.codebook.descriptors[v].option(str(m)) else str(m))
-        for v, m in zip(margins["variable"], margins["modalite"])]
+        (
+            analysis.codebook.descriptors[v].option(str(m)).label
+            if analysis.codebook.descriptors[v].option(str(m))
+            else str(m)
+        )
+        for v, m in zip(margins["variable"], margins["modalite"])
+    ]
     margins["variable"] = margins["variable"].map(lambda v: names.get(v, v))
     margins = margins.drop(columns=["effectif"], errors="ignore")
     for column in ("part_population", "part_echantillon", "part_ponderee"):
@@ -69,28 +80,43 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
             margins[column] = margins[column].map(fr_percent)  # already in percent
     if "population" in margins:
         margins["population"] = margins["population"].map(fr_int)
-    margins = margins.rename(columns={
-        "variable": "Variable", "modalite": "Modalité", "population": "Population",
-        "part_population": "Part dans la population", "part_echantillon":
-        "Part parmi les répondants", "part_ponderee": "Part après calage"})
+    margins = margins.rename(
+        columns={
+            "variable": "Variable",
+            "modalite": "Modalité",
+            "population": "Population",
+            "part_population": "Part dans la population",
+            "part_echantillon": "Part parmi les répondants",
+            "part_ponderee": "Part après calage",
+        }
+    )
     lo, hi = analysis.raking.bounds
-    sizes = (f"<p>n = {fr_int(analysis.n_included)} répondants ; taille effective de Kish "
-             f"n<sub>eff</sub> = (Σw)²/Σw² = {fr_number(analysis.n_eff, 1)} ; effet de plan dû à "
-             f"la pondération = {fr_number(analysis.design_effect, 2)}. Poids bornés entre "
-             f"{fr_number(lo, 2)} et {fr_number(hi, 2)} fois le poids moyen "
-             f"({fr_int(analysis.raking.trimmed)} poids aux bornes).</p>")
-    return HTML(ctg_display.simple_table(margins, caption="Marges avant et après calage").data
-                + sizes + f"<p>{html.escape(analysis.weighting_note)}</p>")
+    sizes = (
+        f"<p>n = {fr_int(analysis.n_included)} répondants ; taille effective de Kish "
+        f"n<sub>eff</sub> = (Σw)²/Σw² = {fr_number(analysis.n_eff, 1)} ; effet de plan dû à "
+        f"la pondération = {fr_number(analysis.design_effect, 2)}. Poids bornés entre "
+        f"{fr_number(lo, 2)} et {fr_number(hi, 2)} fois le poids moyen "
+        f"({fr_int(analysis.raking.trimmed)} poids aux bornes).</p>"
+    )
+    return HTML(
+        ctg_display.simple_table(margins, caption="Marges avant et après calage").data
+        + sizes
+        + f"<p>{html.escape(analysis.weighting_note)}</p>"
+    )
 
 
 def _frequency_table(rows: pd.DataFrame) -> str:
-    shown = pd.DataFrame({
-        "Modalité": rows["modalite"],
-        "Effectif": rows["effectif"].map(fr_int),
-        "Pourcentage": rows["pourcentage"].map(fr_percent),
-        "IC 95 %": [f"{fr_number(a, 1)}–{fr_number(b, 1)}{NBSP}%"
-                    for a, b in zip(rows["ic_bas"], rows["ic_haut"])],
-    })
+    shown = pd.DataFrame(
+        {
+            "Modalité": rows["modalite"],
+            "Effectif": rows["effectif"].map(fr_int),
+            "Pourcentage": rows["pourcentage"].map(fr_percent),
+            "IC 95 %": [
+                f"{fr_number(a, 1)}–{fr_number(b, 1)}{NBSP}%"
+                for a, b in zip(rows["ic_bas"], rows["ic_haut"])
+            ],
+        }
+    )
     return ctg_display.simple_table(shown).data
 
 
@@ -102,13 +128,21 @@ def results(analysis: SurveyAnalysis) -> None:
         if rows.empty:
             continue
         display(ctg_display.markdown_title(question.label, level=3))
-        kind = ("Plusieurs réponses possibles : les pourcentages ne s'additionnent pas."
-                if question.type == "multiple" else "")
+        kind = (
+            "Plusieurs réponses possibles : les pourcentages ne s'additionnent pas."
+            if question.type == "multiple"
+            else ""
+        )
         muted = {o.code for o in question.options if o.dont_know}
-        display(_figure(analysis, survey_charts.question_bars(
-            rows, title="Répartition des réponses", source=_source(analysis), muted=muted)))
-        display(HTML(_frequency_table(rows) + (f"<p class='ctg-note'>{kind}</p>" if kind
-                                                else "")))
+        display(
+            _figure(
+                analysis,
+                survey_charts.question_bars(
+                    rows, title="Répartition des réponses", source=_source(analysis), muted=muted
+                ),
+            )
+        )
+        display(HTML(_frequency_table(rows) + (f"<p class='ctg-note'>{kind}</p>" if kind else "")))
 
 
 def likert(analysis: SurveyAnalysis):
@@ -121,24 +155,49 @@ def likert(analysis: SurveyAnalysis):
     if not groups:
         return HTML("<p>Pas de question à échelle dans ce questionnaire.</p>")
     for scale, questions in groups.items():
-        display(_figure(analysis, survey_charts.likert_diverging(
-            analysis.frequencies, questions=[q.id for q in questions],
-            labels={q.id: q.label for q in questions}, scale=list(scale),
-            title="Questions à échelle", source=_source(analysis))))
+        display(
+            _figure(
+                analysis,
+                survey_charts.likert_diverging(
+                    analysis.frequencies,
+                    questions=[q.id for q in questions],
+                    labels={q.id: q.label for q in questions},
+                    scale=list(scale),
+                    title="Questions à échelle",
+                    source=_source(analysis),
+                ),
+            )
+        )
     if not analysis.likert.empty:
         table = analysis.likert.drop(columns=["question"], errors="ignore").rename(
-            columns=LIKERT_HEADERS)
+            columns=LIKERT_HEADERS
+        )
         display(ctg_display.simple_table(table, caption="Scores moyens"))
     return None
 
 
-LIKERT_HEADERS = {"libelle": "Question", "n": "Répondants notés", "score_moyen": "Score moyen",
-                  "echelle": "Échelle", "pondere": "Pondéré",
-                  "exclus": "Exclus du score", "note": "Note"}
-NUMERIC_HEADERS = {"libelle": "Question", "n": "Répondants", "moyenne": "Moyenne",
-                   "mediane": "Médiane", "q1": "1er quartile", "q3": "3e quartile",
-                   "min": "Minimum", "max": "Maximum", "pondere": "Pondéré",
-                   "non_reponse": "Non-réponses", "n_eff": "Taille effective"}
+LIKERT_HEADERS = {
+    "libelle": "Question",
+    "n": "Répondants notés",
+    "score_moyen": "Score moyen",
+    "echelle": "Échelle",
+    "pondere": "Pondéré",
+    "exclus": "Exclus du score",
+    "note": "Note",
+}
+NUMERIC_HEADERS = {
+    "libelle": "Question",
+    "n": "Répondants",
+    "moyenne": "Moyenne",
+    "mediane": "Médiane",
+    "q1": "1er quartile",
+    "q3": "3e quartile",
+    "min": "Minimum",
+    "max": "Maximum",
+    "pondere": "Pondéré",
+    "non_reponse": "Non-réponses",
+    "n_eff": "Taille effective",
+}
 
 
 def numeric(analysis: SurveyAnalysis) -> HTML:
@@ -146,7 +205,8 @@ def numeric(analysis: SurveyAnalysis) -> HTML:
     if analysis.numeric.empty:
         return HTML("<p>Pas de question numérique dans ce questionnaire.</p>")
     table = analysis.numeric.drop(columns=["question"], errors="ignore").rename(
-        columns=NUMERIC_HEADERS)
+        columns=NUMERIC_HEADERS
+    )
     return ctg_display.simple_table(table, caption="Questions numériques")
 
 
@@ -158,13 +218,16 @@ def crosstabs(analysis: SurveyAnalysis) -> None:
     for (question_id, by), crosstab in analysis.crosstabs.items():
         question = analysis.codebook.question(question_id)
         group = analysis.codebook.descriptors[by]
-        display(ctg_display.markdown_title(f"{question.label} — selon : {group.label}",
-                                           level=3))
+        display(ctg_display.markdown_title(f"{question.label} — selon : {group.label}", level=3))
         shown = crosstab.table.map(lambda v: "s" if pd.isna(v) else fr_percent(v))
         shown.columns.name = None
         shown.index.name = group.label
-        display(HTML(shown.to_html(escape=True, classes="ctg-table")
-                     + f"<p class='ctg-note'>{html.escape(crosstab.note)}</p>"))
+        display(
+            HTML(
+                shown.to_html(escape=True, classes="ctg-table")
+                + f"<p class='ctg-note'>{html.escape(crosstab.note)}</p>"
+            )
+        )
 
 
 def verbatims(analysis: SurveyAnalysis) -> None:
@@ -176,11 +239,18 @@ def verbatims(analysis: SurveyAnalysis) -> None:
         question = analysis.codebook.question(question_id)
         display(ctg_display.markdown_title(question.label, level=3))
         if question_id in analysis.themes:
-            display(ctg_display.simple_table(analysis.themes[question_id],
-                                             caption="Thèmes (mots-clés du codebook)"))
+            display(
+                ctg_display.simple_table(
+                    analysis.themes[question_id], caption="Thèmes (mots-clés du codebook)"
+                )
+            )
         items = "".join(f"<li>{html.escape(str(v))}</li>" for v in table["verbatim"])
-        display(HTML(f"<ul class='ctg-verbatims'>{items}</ul><p class='ctg-note'>Verbatims "
-                     "anonymisés : courriels, téléphones, adresses et noms sont masqués.</p>"))
+        display(
+            HTML(
+                f"<ul class='ctg-verbatims'>{items}</ul><p class='ctg-note'>Verbatims "
+                "anonymisés : courriels, téléphones, adresses et noms sont masqués.</p>"
+            )
+        )
 
 
 def findings(analysis: SurveyAnalysis) -> HTML:

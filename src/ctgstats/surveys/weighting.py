@@ -47,8 +47,15 @@ __all__ = [
     "rake",
 ]
 
-MARGINS_COLUMNS = ["variable", "modalite", "population", "part_population",
-                   "part_echantillon", "part_ponderee", "effectif"]
+MARGINS_COLUMNS = [
+    "variable",
+    "modalite",
+    "population",
+    "part_population",
+    "part_echantillon",
+    "part_ponderee",
+    "effectif",
+]
 """Columns of :func:`margins_table`; shares (``part_*``) are in percent (0–100)."""
 
 
@@ -116,7 +123,7 @@ def kish_effective_size(weights) -> float:
     3.6
     """
     values = _as_weights(weights)
-    squares = float(np.sum(values ** 2))
+    squares = float(np.sum(values**2))
     if squares == 0.0:
         return 0.0
     return float(np.sum(values)) ** 2 / squares
@@ -132,10 +139,15 @@ def design_effect(weights) -> float:
     return float(len(values)) / effective if effective > 0 else float("nan")
 
 
-def rake(sample: pd.DataFrame, margins: Mapping[str, pd.Series], *,
-         bounds: tuple[float, float] | None = (0.25, 4.0), max_iter: int = 100,
-         tol: float = 1e-6, missing: Literal["error", "keep_weight_1"] = "error"
-         ) -> RakingResult:
+def rake(
+    sample: pd.DataFrame,
+    margins: Mapping[str, pd.Series],
+    *,
+    bounds: tuple[float, float] | None = (0.25, 4.0),
+    max_iter: int = 100,
+    tol: float = 1e-6,
+    missing: Literal["error", "keep_weight_1"] = "error",
+) -> RakingResult:
     """Rake respondents on population margins, with bounded (trimmed) weights.
 
     Parameters
@@ -179,8 +191,10 @@ def rake(sample: pd.DataFrame, margins: Mapping[str, pd.Series], *,
     low, high = _check_bounds(bounds)
     if sample.index.has_duplicates:
         duplicated = sample.index[sample.index.duplicated()].unique()
-        raise WeightingError(f"identifiants de répondants en double dans l'échantillon : "
-                             f"{', '.join(map(str, duplicated[:5]))}")
+        raise WeightingError(
+            f"identifiants de répondants en double dans l'échantillon : "
+            f"{', '.join(map(str, duplicated[:5]))}"
+        )
     if not margins:
         raise WeightingError("aucune marge de calage fournie")
     shares = {variable: _target_shares(variable, margin) for variable, margin in margins.items()}
@@ -197,28 +211,49 @@ def rake(sample: pd.DataFrame, margins: Mapping[str, pd.Series], *,
             "répondants impossibles à caler (catégorie vide ou absente des marges) : "
             + " ; ".join(f"{fr_int(k)} pour « {v} »" for v, k in unusable.items())
             + ". Complétez ou regroupez les catégories, ou gardez-les avec un poids de 1 "
-              "(missing='keep_weight_1').")
+            "(missing='keep_weight_1')."
+        )
     raked = sample.index[usable.to_numpy()]
     if len(raked) == 0:
-        raise WeightingError("aucun répondant n'a une catégorie connue pour toutes les "
-                             f"marges ({', '.join(shares)}) : calage impossible")
+        raise WeightingError(
+            "aucun répondant n'a une catégorie connue pour toutes les "
+            f"marges ({', '.join(shares)}) : calage impossible"
+        )
     indices, targets = _design(codes, shares, usable)
-    weights, converged, iterations, gap = _ipf(indices, targets, low=low, high=high,
-                                               max_iter=max_iter, tol=tol)
+    weights, converged, iterations, gap = _ipf(
+        indices, targets, low=low, high=high, max_iter=max_iter, tol=tol
+    )
     trimmed = _at_bounds(weights, low, high, tol)
     result = pd.Series(1.0, index=sample.index, name="poids")
     result.loc[raked] = weights
     result = result * len(result) / float(result.sum())
-    notes = _notes(margins, shares, n=len(sample), n_raked=len(raked), unusable=unusable,
-                   bounds=(low, high), converged=converged, iterations=iterations,
-                   gap=gap, trimmed=trimmed, bounded=bounds is not None)
-    return RakingResult(weights=result, converged=converged, iterations=iterations,
-                        margins=margins_table(sample, margins, result), trimmed=trimmed,
-                        bounds=(low, high), notes=notes)
+    notes = _notes(
+        margins,
+        shares,
+        n=len(sample),
+        n_raked=len(raked),
+        unusable=unusable,
+        bounds=(low, high),
+        converged=converged,
+        iterations=iterations,
+        gap=gap,
+        trimmed=trimmed,
+        bounded=bounds is not None,
+    )
+    return RakingResult(
+        weights=result,
+        converged=converged,
+        iterations=iterations,
+        margins=margins_table(sample, margins, result),
+        trimmed=trimmed,
+        bounds=(low, high),
+        notes=notes,
+    )
 
 
-def margins_table(sample: pd.DataFrame, margins: Mapping[str, pd.Series],
-                  weights: pd.Series | None = None) -> pd.DataFrame:
+def margins_table(
+    sample: pd.DataFrame, margins: Mapping[str, pd.Series], weights: pd.Series | None = None
+) -> pd.DataFrame:
     """Population, unweighted and weighted shares of each category of each margin.
 
     Parameters
@@ -252,16 +287,21 @@ def margins_table(sample: pd.DataFrame, margins: Mapping[str, pd.Series],
         n_known, w_known = int(known.sum()), float(weights[known].sum())
         for code, total in population.items():
             count = int(counts.get(code, 0))
-            rows.append({
-                "variable": variable,
-                "modalite": code,
-                "population": float(total),
-                "part_population": 100.0 * float(total) / float(population.sum()),
-                "part_echantillon": 100.0 * count / n_known if n_known else float("nan"),
-                "part_ponderee": (100.0 * float(weighted.get(code, 0.0)) / w_known
-                                  if w_known else float("nan")),
-                "effectif": count,
-            })
+            rows.append(
+                {
+                    "variable": variable,
+                    "modalite": code,
+                    "population": float(total),
+                    "part_population": 100.0 * float(total) / float(population.sum()),
+                    "part_echantillon": 100.0 * count / n_known if n_known else float("nan"),
+                    "part_ponderee": (
+                        100.0 * float(weighted.get(code, 0.0)) / w_known
+                        if w_known
+                        else float("nan")
+                    ),
+                    "effectif": count,
+                }
+            )
     return pd.DataFrame(rows, columns=MARGINS_COLUMNS)
 
 
@@ -280,8 +320,10 @@ def _check_bounds(bounds: tuple[float, float] | None) -> tuple[float, float]:
         return 0.0, float("inf")
     low, high = (float(b) for b in bounds)
     if not 0 < low <= 1 <= high:
-        raise WeightingError(f"bornes des poids invalides {bounds!r} : il faut "
-                             "0 < basse ≤ 1 ≤ haute (relatives au poids moyen)")
+        raise WeightingError(
+            f"bornes des poids invalides {bounds!r} : il faut "
+            "0 < basse ≤ 1 ≤ haute (relatives au poids moyen)"
+        )
     return low, high
 
 
@@ -302,15 +344,18 @@ def _target_shares(variable: str, margin: pd.Series) -> pd.Series:
 
 def _categories(sample: pd.DataFrame, variable: str) -> pd.Series:
     if variable not in sample.columns:
-        raise WeightingError(f"la variable de calage « {variable} » est absente des "
-                             f"répondants (colonnes : {', '.join(map(str, sample.columns))})")
+        raise WeightingError(
+            f"la variable de calage « {variable} » est absente des "
+            f"répondants (colonnes : {', '.join(map(str, sample.columns))})"
+        )
     column = sample[variable]
     text = column.astype(object).where(column.notna(), "")
     return text.map(lambda value: str(value).strip())
 
 
-def _design(codes: Mapping[str, pd.Series], shares: Mapping[str, pd.Series],
-            usable: pd.Series) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def _design(
+    codes: Mapping[str, pd.Series], shares: Mapping[str, pd.Series], usable: pd.Series
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Integer category of each raked respondent and target shares, per variable."""
     indices, targets = [], []
     for variable, target in shares.items():
@@ -321,12 +366,15 @@ def _design(codes: Mapping[str, pd.Series], shares: Mapping[str, pd.Series],
             raise WeightingError(
                 f"marge « {variable} » : aucun répondant dans la catégorie "
                 f"{', '.join(empty)} ; regroupez-la avec une catégorie voisine (dans le "
-                "codebook et les marges) pour pouvoir caler")
+                "codebook et les marges) pour pouvoir caler"
+            )
         impossible = [c for c in target.index if target[c] == 0 and c in present]
         if impossible:
-            raise WeightingError(f"marge « {variable} » : des répondants sont dans la "
-                                 f"catégorie {', '.join(impossible)} dont la population "
-                                 "est nulle")
+            raise WeightingError(
+                f"marge « {variable} » : des répondants sont dans la "
+                f"catégorie {', '.join(impossible)} dont la population "
+                "est nulle"
+            )
         kept = target[target > 0]
         position = {code: i for i, code in enumerate(kept.index)}
         indices.append(category.map(position).to_numpy(dtype=int))
@@ -334,8 +382,15 @@ def _design(codes: Mapping[str, pd.Series], shares: Mapping[str, pd.Series],
     return indices, targets
 
 
-def _ipf(indices: list[np.ndarray], targets: list[np.ndarray], *, low: float,
-         high: float, max_iter: int, tol: float) -> tuple[np.ndarray, bool, int, float]:
+def _ipf(
+    indices: list[np.ndarray],
+    targets: list[np.ndarray],
+    *,
+    low: float,
+    high: float,
+    max_iter: int,
+    tol: float,
+) -> tuple[np.ndarray, bool, int, float]:
     """Iterative proportional fitting with trimming; weights of mean 1."""
     n = len(indices[0])
     weights = np.ones(n)
@@ -353,9 +408,14 @@ def _ipf(indices: list[np.ndarray], targets: list[np.ndarray], *, low: float,
 
 def _gap(weights: np.ndarray, indices: list[np.ndarray], targets: list[np.ndarray]) -> float:
     total = float(weights.sum())
-    return max(float(np.max(np.abs(np.bincount(index, weights=weights, minlength=len(share))
-                                   / total - share)))
-               for index, share in zip(indices, targets))
+    return max(
+        float(
+            np.max(
+                np.abs(np.bincount(index, weights=weights, minlength=len(share)) / total - share)
+            )
+        )
+        for index, share in zip(indices, targets)
+    )
 
 
 def _trim(weights: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -389,41 +449,68 @@ def _short(value: float) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
-def _notes(margins: Mapping[str, pd.Series], shares: Mapping[str, pd.Series], *, n: int,
-           n_raked: int, unusable: Mapping[str, int], bounds: tuple[float, float],
-           converged: bool, iterations: int, gap: float, trimmed: int,
-           bounded: bool) -> list[str]:
+def _notes(
+    margins: Mapping[str, pd.Series],
+    shares: Mapping[str, pd.Series],
+    *,
+    n: int,
+    n_raked: int,
+    unusable: Mapping[str, int],
+    bounds: tuple[float, float],
+    converged: bool,
+    iterations: int,
+    gap: float,
+    trimmed: int,
+    bounded: bool,
+) -> list[str]:
     low, high = bounds
     variables = ", ".join(f"« {v} »" for v in shares)
-    notes = [f"Calage (raking) de {fr_int(n_raked)} répondants sur les marges {variables}"
-             + (f" ; poids bornés entre {_short(low)} et {_short(high)} fois "
-                "le poids moyen" if bounded else " ; poids non bornés")
-             + (f" ; convergence atteinte en {fr_int(iterations)} itération"
-                f"{'s' if iterations > 1 else ''}." if converged else ".")]
+    notes = [
+        f"Calage (raking) de {fr_int(n_raked)} répondants sur les marges {variables}"
+        + (
+            f" ; poids bornés entre {_short(low)} et {_short(high)} fois le poids moyen"
+            if bounded
+            else " ; poids non bornés"
+        )
+        + (
+            f" ; convergence atteinte en {fr_int(iterations)} itération"
+            f"{'s' if iterations > 1 else ''}."
+            if converged
+            else "."
+        )
+    ]
     if not converged:
-        notes.append(f"Le calage n'a pas convergé en {fr_int(iterations)} itération"
-                     f"{'s' if iterations > 1 else ''} : "
-                     f"l'écart maximal entre une part pondérée et la part de la population "
-                     f"est de {fr_number(100 * gap, 1)} point{'s' if 100 * gap >= 2 else ''}. "
-                     "Les parts pondérées du "
-                     "tableau des marges ne reproduisent donc pas exactement le recensement "
-                     "(élargir les bornes ou regrouper des catégories).")
+        notes.append(
+            f"Le calage n'a pas convergé en {fr_int(iterations)} itération"
+            f"{'s' if iterations > 1 else ''} : "
+            f"l'écart maximal entre une part pondérée et la part de la population "
+            f"est de {fr_number(100 * gap, 1)} point{'s' if 100 * gap >= 2 else ''}. "
+            "Les parts pondérées du "
+            "tableau des marges ne reproduisent donc pas exactement le recensement "
+            "(élargir les bornes ou regrouper des catégories)."
+        )
     if trimmed:
-        notes.append(f"{fr_int(trimmed)} répondant{'s ont' if trimmed > 1 else ' a'} un "
-                     "poids ramené à une borne (poids tronqué).")
+        notes.append(
+            f"{fr_int(trimmed)} répondant{'s ont' if trimmed > 1 else ' a'} un "
+            "poids ramené à une borne (poids tronqué)."
+        )
     if unusable:
         detail = " ; ".join(f"{fr_int(k)} pour « {v} »" for v, k in unusable.items())
         kept = n - n_raked
-        notes.append(f"{fr_int(kept)} répondant{'s' if kept > 1 else ''} sans catégorie "
-                     f"utilisable pour le calage ({detail}) "
-                     f"{'gardent' if kept > 1 else 'garde'} un poids de 1 avant "
-                     "normalisation : les "
-                     "parts pondérées du tableau des marges portent sur les répondants dont "
-                     "la catégorie est connue et peuvent s'écarter de la population.")
+        notes.append(
+            f"{fr_int(kept)} répondant{'s' if kept > 1 else ''} sans catégorie "
+            f"utilisable pour le calage ({detail}) "
+            f"{'gardent' if kept > 1 else 'garde'} un poids de 1 avant "
+            "normalisation : les "
+            "parts pondérées du tableau des marges portent sur les répondants dont "
+            "la catégorie est connue et peuvent s'écarter de la population."
+        )
     totals = {v: float(pd.Series(m, dtype=float).sum()) for v, m in margins.items()}
     if max(totals.values()) > 1.01 * min(totals.values()):
         listed = ", ".join(f"{v} : {fr_int(t)}" for v, t in totals.items())
-        notes.append(f"Les totaux des marges diffèrent de plus de 1 % ({listed}) : chaque "
-                     "marge est calée sur ses parts ; vérifier qu'elles portent sur le même "
-                     "univers et la même géographie.")
+        notes.append(
+            f"Les totaux des marges diffèrent de plus de 1 % ({listed}) : chaque "
+            "marge est calée sur ses parts ; vérifier qu'elles portent sur le même "
+            "univers et la même géographie."
+        )
     return notes
