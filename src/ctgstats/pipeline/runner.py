@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ctgstats import __version__
+from ctgstats.core.errors import RunError
 from ctgstats.core.params import Params, Survey
 from ctgstats.data.cache import file_sha256
 from ctgstats.data.catalog import is_demo_path, resolve_data_dir, resolve_path
@@ -56,23 +57,6 @@ VERSIONED_PACKAGES = (
     "pydantic",
     "openpyxl",
 )
-
-
-class RunError(RuntimeError):
-    """A run that failed; ``notebook`` and ``cell`` say where when a notebook failed."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        notebook: str | None = None,
-        cell: int | None = None,
-        kept: Path | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.notebook = notebook
-        self.cell = cell
-        self.kept = kept
 
 
 @dataclass(frozen=True)
