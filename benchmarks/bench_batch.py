@@ -25,10 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from ctgstats.core.notebooks import NOTEBOOKS as CATALOGUE
+
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 EPCIS = ("000000101", "000000102", "000000103", "000000104")
-NOTEBOOKS = ("01_demographie", "02_familles_menages")
+NOTEBOOKS = tuple(spec.name for spec in CATALOGUE if not spec.territory_specific)
 
 
 def _params(code: str) -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -27,9 +27,18 @@ from pydantic import (
 
 from ctgstats.core.codes import CODE_SHAPES, Level, is_valid_code
 from ctgstats.core.models import StrictModel, error_items
+from ctgstats.core.notebooks import NOTEBOOKS, notebook_names
 
 DEMO_DATA_DIR = "ctgstats:demo"
-NOTEBOOKS = ("01_demographie", "02_familles_menages")
+
+if TYPE_CHECKING:
+    NotebookName = str
+else:
+    #: Any notebook of the catalogue (a Literal, so the JSON Schema lists them).
+    NotebookName = Literal[notebook_names()]
+
+#: How a notebook's ``requires`` is worded in the message refusing it.
+_REQUIREMENT_WORDING = {"surveys": "at least one entry in 'surveys'"}
 
 
 class ParamsError(ValueError):
@@ -370,10 +379,7 @@ class Params(StrictModel):
         description="Dossiers de fichiers Insee ; 'ctgstats:demo' = données fictives",
     )
     output_dir: str = Field(default="outputs", description="Dossier de sortie")
-    notebooks: (
-        tuple[Literal["01_demographie", "02_familles_menages", "03_enquete", "04_indicateurs"], ...]
-        | None
-    ) = Field(
+    notebooks: tuple[NotebookName, ...] | None = Field(
         default=None,
         min_length=1,
         description="Carnets à exécuter ; par défaut 01 et 02, et 03 (une fois par enquête) "
@@ -393,30 +399,31 @@ class Params(StrictModel):
 
     @model_validator(mode="after")
     def _surveys_and_notebooks(self) -> Params:
-        if self.notebooks and "03_enquete" in self.notebooks and not self.surveys:
-            raise ValueError("notebooks: '03_enquete' needs at least one entry in 'surveys'")
-        if (
-            self.notebooks
-            and "04_indicateurs" in self.notebooks
-            and not self.indicators.action_plan
-        ):
-            raise ValueError("notebooks: '04_indicateurs' needs indicators.action_plan")
+        for spec in NOTEBOOKS:
+            if self.notebooks and spec.name in self.notebooks and not self._has(spec.requires):
+                wording = _REQUIREMENT_WORDING.get(spec.requires or "", spec.requires)
+                raise ValueError(f"notebooks: '{spec.name}' needs {wording}")
         ids = [s.id for s in self.surveys]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
             raise ValueError(f"surveys: the ids {twice} are used twice")
         return self
 
+    def _has(self, field: str | None) -> bool:
+        """Whether the dotted params ``field`` (a notebook's ``requires``) is not empty."""
+        if field is None:
+            return True
+        value: Any = self
+        for part in field.split("."):
+            value = getattr(value, part)
+        return bool(value)
+
     @property
     def notebook_names(self) -> tuple[str, ...]:
-        """Notebooks to run (the defaults filled in)."""
+        """Notebooks to run (the defaults of the catalogue filled in)."""
         if self.notebooks is not None:
             return self.notebooks
-        return (
-            NOTEBOOKS
-            + (("03_enquete",) if self.surveys else ())
-            + (("04_indicateurs",) if self.indicators.action_plan else ())
-        )
+        return tuple(spec.name for spec in NOTEBOOKS if spec.default and self._has(spec.requires))
 
     def to_jsonable(self) -> dict[str, Any]:
         """Plain JSON-serialisable dict (the form injected into notebooks).

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol, Self
 
 import typer
 
+from ctgstats.core.notebooks import get_notebook
 from ctgstats.core.params import Params, ParamsError, load_params, parse_params
 
 if TYPE_CHECKING:
@@ -52,9 +53,6 @@ STATUS_INTERRUPTED = "interrompu"  # only when the batch itself is interrupted (
 BATCH_MANIFEST = "batch-manifest.json"
 FINGERPRINT_KEY = "fingerprint"
 SUMMARY_COLUMNS = ["territoire", "statut", "duree_s", "notebook_en_echec", "cellule", "message"]
-#: Settings of a base params file that belong to one territory: not carried over to the
-#: territories of an expansion.
-TERRITORY_SPECIFIC_NOTEBOOKS = ("03_enquete", "04_indicateurs")
 
 
 class BatchError(ValueError):
@@ -118,7 +116,7 @@ def _territory_params(base: Params, level: str, code: str, *, source: str) -> Pa
     data["surveys"] = []
     data.pop("indicators", None)
     if data.get("notebooks"):
-        kept = [n for n in data["notebooks"] if n not in TERRITORY_SPECIFIC_NOTEBOOKS]
+        kept = [n for n in data["notebooks"] if not get_notebook(n).territory_specific]
         data["notebooks"] = kept or None
     return parse_params(data, source=source)
 

@@ -33,16 +33,11 @@ from typing import Any
 
 from ctgstats import __version__
 from ctgstats.core.errors import RunError
+from ctgstats.core.notebooks import NOTEBOOKS, get_notebook
 from ctgstats.core.params import Params, Survey
 from ctgstats.data.cache import file_sha256
 from ctgstats.data.catalog import is_demo_path, resolve_data_dir, resolve_path
 
-NOTEBOOK_TITLES = {
-    "01_demographie": "Démographie : population, âges, vieillissement",
-    "02_familles_menages": "Familles, ménages et revenus",
-    "03_enquete": "Enquête",
-    "04_indicateurs": "Suivi des indicateurs du plan d'action",
-}
 KERNEL_NAME = "python3"
 VERSIONED_PACKAGES = (
     "pandas",
@@ -145,7 +140,7 @@ def _task(
     parameters: dict[str, Any],
     survey_id: str | None = None,
 ) -> NotebookTask:
-    title = NOTEBOOK_TITLES[name] + (f" « {survey_id} »" if survey_id else "")
+    title = get_notebook(name).title + (f" « {survey_id} »" if survey_id else "")
     return NotebookTask(
         name=name,
         title=title,
@@ -173,7 +168,7 @@ def plan_run(
     injected = injected_params(params)
     tasks = []
     for name in params.notebook_names:
-        if name == "03_enquete":
+        if get_notebook(name).per_survey:
             tasks.extend(
                 _task(
                     name,
@@ -213,7 +208,7 @@ def plan_survey_run(
     token = token or f"{os.getpid()}"
     folder = templates or notebooks_dir()
     task = _task(
-        "03_enquete",
+        next(spec.name for spec in NOTEBOOKS if spec.per_survey),
         folder,
         suffix=f"_{survey.id}",
         survey_id=survey.id,
@@ -496,7 +491,7 @@ def prepare(plan: RunPlan, *, say: Progress) -> Prepared:
         say("calcul du portrait")
         prepared.portrait = build_portrait(plan.params)
     wanted = {t.survey_id for t in plan.tasks if t.survey_id}
-    indicators = any(t.name == "04_indicateurs" for t in plan.tasks)
+    indicators = any("followup" in get_notebook(t.name).needs for t in plan.tasks)
     for survey in plan.surveys:
         if survey.id in wanted or (indicators and survey.year is not None):
             say(f"analyse de l'enquête {survey.id}")

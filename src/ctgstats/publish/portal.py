@@ -35,6 +35,7 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup, Tag
 
 from ctgstats import __version__
+from ctgstats.core.notebooks import notebook_names, notebook_of_page
 from ctgstats.present.display import (
     FICTIONAL_TEXT,
     fictional_banner_html,
@@ -103,7 +104,6 @@ _LEVEL_LABELS = {
 }
 _FAILED_SUFFIX = ".echec"
 _SHORT_ERROR = 240  # characters of an error message shown in the table
-_PART_FILE = re.compile(r"^0\d*_.+\.html$")
 
 
 class ReportTooLargeError(ValueError):
@@ -762,7 +762,7 @@ class _Part:
 
 def _part_order(paths: Sequence[Path], manifest: Mapping[str, Any] | None) -> list[Path]:
     """Notebook pages in reading order: the manifest's notebooks and surveys, else names."""
-    notebooks = [str(n) for n in (manifest or {}).get("notebooks") or []]
+    notebooks = [str(n) for n in (manifest or {}).get("notebooks") or []] or list(notebook_names())
     params = (manifest or {}).get("params") or {}
     surveys = [str(s.get("id")) for s in (params.get("surveys") or []) if isinstance(s, dict)]
 
@@ -998,7 +998,7 @@ def single_file_report(
             raise FileNotFoundError(f"notebook pages not found: {', '.join(missing)}")
     else:
         paths = _part_order(
-            [p for p in folder.glob("0*_*.html") if _PART_FILE.match(p.name)], manifest
+            [p for p in folder.glob("*.html") if notebook_of_page(p.stem) is not None], manifest
         )
     if not paths:
         raise FileNotFoundError(f"no notebook page (0*_*.html) in {folder}")

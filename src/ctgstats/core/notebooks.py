@@ -1,0 +1,134 @@
+"""The notebook catalogue: every chapter of a diagnostic, described once.
+
+Params validation, the run plan, the batch and the portal read :data:`NOTEBOOKS`; adding
+a chapter is its library modules, one notebook template (``ctgstats/notebooks/<name>.ipynb``)
+and one :class:`NotebookSpec` here. Pure data: this module imports nothing from ctgstats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "NOTEBOOKS",
+    "NotebookSpec",
+    "default_notebooks",
+    "get_notebook",
+    "notebook_names",
+    "notebook_of_page",
+]
+
+#: What the preparation of a run can compute before any kernel starts.
+NEEDS = frozenset({"portrait", "surveys", "followup"})
+
+
+@dataclass(frozen=True)
+class NotebookSpec:
+    """One notebook of the catalogue.
+
+    Attributes
+    ----------
+    name
+        File stem of the template and of the executed notebook (``"01_demographie"``).
+    title
+        French title of its HTML page.
+    per_survey
+        Executed once per survey (``03_enquete_<id>.ipynb``) rather than once per run.
+    needs
+        What the preparation computes for it: ``"portrait"``, ``"surveys"``,
+        ``"followup"``.
+    requires
+        Dotted params field that must not be empty for the notebook to run
+        (``"surveys"``, ``"indicators.action_plan"``), or None.
+    territory_specific
+        Describes one territory only (its surveys, its action plan): dropped from the
+        territories of a batch expansion.
+    default
+        Runs when the params list no notebooks (provided ``requires`` is met).
+    """
+
+    name: str
+    title: str
+    per_survey: bool = False
+    needs: frozenset[str] = frozenset({"portrait"})
+    requires: str | None = None
+    territory_specific: bool = False
+    default: bool = True
+
+    def __post_init__(self) -> None:
+        unknown = self.needs - NEEDS
+        if unknown:
+            raise ValueError(f"{self.name}: unknown needs {sorted(unknown)}")
+
+    @property
+    def template(self) -> str:
+        """File name of the template: ``"01_demographie.ipynb"``."""
+        return f"{self.name}.ipynb"
+
+
+NOTEBOOKS: tuple[NotebookSpec, ...] = (
+    NotebookSpec(
+        name="01_demographie",
+        title="Démographie : population, âges, vieillissement",
+    ),
+    NotebookSpec(
+        name="02_familles_menages",
+        title="Familles, ménages et revenus",
+    ),
+    NotebookSpec(
+        name="03_enquete",
+        title="Enquête",
+        per_survey=True,
+        needs=frozenset({"portrait", "surveys"}),
+        requires="surveys",
+        territory_specific=True,
+    ),
+    NotebookSpec(
+        name="04_indicateurs",
+        title="Suivi des indicateurs du plan d'action",
+        needs=frozenset({"portrait", "surveys", "followup"}),
+        requires="indicators.action_plan",
+        territory_specific=True,
+    ),
+)
+
+_BY_NAME = {spec.name: spec for spec in NOTEBOOKS}
+
+
+def notebook_names() -> tuple[str, ...]:
+    """Names of every notebook of the catalogue, in reading order."""
+    return tuple(_BY_NAME)
+
+
+def get_notebook(name: str) -> NotebookSpec:
+    """The spec of notebook ``name``.
+
+    Raises
+    ------
+    KeyError
+        For a name that is not in the catalogue.
+    """
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"notebook {name!r} inconnu (catalogue : {', '.join(_BY_NAME)})") from None
+
+
+def default_notebooks() -> tuple[NotebookSpec, ...]:
+    """The notebooks that run when the params list none (before checking ``requires``)."""
+    return tuple(spec for spec in NOTEBOOKS if spec.default)
+
+
+def notebook_of_page(stem: str) -> NotebookSpec | None:
+    """The notebook an executed file stem comes from, or None.
+
+    ``"01_demographie"`` → its spec; ``"03_enquete_habitants"`` → the per-survey spec
+    ``03_enquete``; anything else → None.
+    """
+    spec = _BY_NAME.get(stem)
+    if spec is not None:
+        return spec
+    for candidate in NOTEBOOKS:
+        if candidate.per_survey and stem.startswith(candidate.name + "_"):
+            return candidate
+    return None

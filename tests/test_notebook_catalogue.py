@@ -1,0 +1,49 @@
+"""The notebook catalogue drives params defaults, validation, the plan and the portal."""
+
+from __future__ import annotations
+
+import pytest
+
+from ctgstats.core.notebooks import (
+    NOTEBOOKS,
+    NotebookSpec,
+    get_notebook,
+    notebook_names,
+    notebook_of_page,
+)
+from ctgstats.core.params import ParamsError, parse_params
+
+TERRITORY = {"level": "epci", "code": "200072635"}
+SURVEY = {"id": "habitants", "export": "e.csv", "codebook": "c.yaml"}
+
+
+def test_names_are_unique_and_in_reading_order():
+    names = notebook_names()
+    assert len(set(names)) == len(names) == len(NOTEBOOKS)
+    assert list(names) == sorted(names)
+
+
+def test_lookup_of_pages():
+    assert notebook_of_page("01_demographie").name == "01_demographie"
+    assert notebook_of_page("03_enquete_habitants").name == "03_enquete"
+    assert notebook_of_page("01_demographie_x") is None  # not a per-survey notebook
+    assert notebook_of_page("rapport_complet") is None
+    with pytest.raises(KeyError, match="99_autre"):
+        get_notebook("99_autre")
+
+
+def test_unknown_need_is_refused():
+    with pytest.raises(ValueError, match="unknown needs"):
+        NotebookSpec(name="05_x", title="X", needs=frozenset({"maps"}))
+
+
+def test_defaults_follow_requires():
+    bare = parse_params({"territory": TERRITORY})
+    assert bare.notebook_names == ("01_demographie", "02_familles_menages")
+    with_survey = parse_params({"territory": TERRITORY, "surveys": [SURVEY]})
+    assert with_survey.notebook_names == ("01_demographie", "02_familles_menages", "03_enquete")
+
+
+def test_a_notebook_whose_requirement_is_missing_is_refused():
+    with pytest.raises(ParamsError, match="'04_indicateurs' needs indicators.action_plan"):
+        parse_params({"territory": TERRITORY, "notebooks": ["04_indicateurs"]})
