@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from ctgstats.core.params import parse_params
-from ctgstats.pipeline.runner import plan_run, slugify
+from ctgstats.pipeline.runner import notebooks_dir, plan_run, slugify
 
 
 def test_plan_of_the_demo(tmp_path):
     params = parse_params({"territory": {"level": "epci", "code": "000000101"}})
-    plan = plan_run(params, output_dir=tmp_path / "out", token="t1", templates=Path("/templates"))
+    plan = plan_run(params, output_dir=tmp_path / "out", token="t1")
     assert plan.slug == "epci-000000101"
     assert plan.final_dir == tmp_path / "out" / "epci-000000101"
     assert plan.staging_dir == tmp_path / "out" / ".epci-000000101.en-cours-t1"
     assert plan.failed_dir == tmp_path / "out" / "epci-000000101.echec"
     assert [t.name for t in plan.tasks] == ["01_demographie", "02_familles_menages"]
-    assert plan.tasks[0].template == Path("/templates/01_demographie.ipynb")
+    assert plan.tasks[0].template == notebooks_dir() / "01_demographie.ipynb"
     assert plan.tasks[1].html == "02_familles_menages.html"
     assert not (tmp_path / "out").exists()  # planning writes nothing
 
@@ -41,3 +41,24 @@ def test_plan_makes_data_dirs_absolute_for_the_kernel(tmp_path, monkeypatch):
 def test_slugify_is_ascii():
     assert slugify("CC du Haut-Val fictif") == "cc-du-haut-val-fictif"
     assert slugify("Saint-Béat-Lez") == "saint-beat-lez"
+
+
+def test_the_users_templates_replace_the_shipped_ones(tmp_path, monkeypatch):
+    own = tmp_path / "mes-carnets"
+    own.mkdir()
+    (own / "02_familles_menages.ipynb").write_text("{}", encoding="utf-8")
+    params = parse_params({"territory": {"level": "epci", "code": "000000101"}})
+    given = plan_run(params, templates=own)
+    assert [t.template for t in given.tasks] == [
+        notebooks_dir() / "01_demographie.ipynb",
+        own / "02_familles_menages.ipynb",
+    ]
+    monkeypatch.setenv("CTGSTATS_NOTEBOOKS_DIR", str(own))
+    assert plan_run(params).tasks[1].template == own / "02_familles_menages.ipynb"
+
+
+def test_shipped_templates_are_package_resources():
+    from importlib import resources
+
+    assert notebooks_dir() == Path(str(resources.files("ctgstats") / "notebooks"))
+    assert (notebooks_dir() / "01_demographie.ipynb").is_file()

@@ -27,7 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +87,32 @@ class RunPlan:
     params_source: str | None = None
 
 
+#: Environment variable naming a folder of the user's own notebook templates.
+NOTEBOOKS_DIR_ENV = "CTGSTATS_NOTEBOOKS_DIR"
+
+
 def notebooks_dir() -> Path:
-    """Folder of the notebook templates (``$CTGSTATS_NOTEBOOKS_DIR`` or the repo's)."""
-    env = os.environ.get("CTGSTATS_NOTEBOOKS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1] / "notebooks"
+    """Folder of the notebook templates shipped in the package (``ctgstats/notebooks``)."""
+    return Path(str(resources.files("ctgstats") / "notebooks"))
+
+
+def user_notebooks_dir() -> Path | None:
+    """Folder of the user's own templates (``$CTGSTATS_NOTEBOOKS_DIR``), or None."""
+    value = os.environ.get(NOTEBOOKS_DIR_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def template_path(name: str, *, templates: Path | None = None) -> Path:
+    """The template of notebook ``name``.
+
+    Looked up in ``templates`` (else ``$CTGSTATS_NOTEBOOKS_DIR``): a template found there
+    replaces the one shipped in the package; the others are the package's.
+    """
+    folder = templates if templates is not None else user_notebooks_dir()
+    file_name = get_notebook(name).template
+    if folder is not None and (folder / file_name).is_file():
+        return folder / file_name
+    return notebooks_dir() / file_name
 
 
 def slugify(text: str) -> str:
@@ -134,7 +154,7 @@ def injected_params(params: Params) -> dict[str, Any]:
 
 def _task(
     name: str,
-    folder: Path,
+    folder: Path | None,
     *,
     suffix: str = "",
     parameters: dict[str, Any],
@@ -144,7 +164,7 @@ def _task(
     return NotebookTask(
         name=name,
         title=title,
-        template=folder / f"{name}.ipynb",
+        template=template_path(name, templates=folder),
         executed=f"{name}{suffix}.ipynb",
         html=f"{name}{suffix}.html",
         parameters=parameters,
@@ -164,7 +184,7 @@ def plan_run(
     root = Path(output_dir if output_dir is not None else params.output_dir)
     slug = default_slug(params)
     token = token or f"{os.getpid()}"
-    folder = templates or notebooks_dir()
+    folder = templates
     injected = injected_params(params)
     tasks = []
     for name in params.notebook_names:
@@ -206,7 +226,7 @@ def plan_survey_run(
     root = Path(output_dir)
     slug = f"enquete-{survey.id}"
     token = token or f"{os.getpid()}"
-    folder = templates or notebooks_dir()
+    folder = templates
     task = _task(
         next(spec.name for spec in NOTEBOOKS if spec.per_survey),
         folder,
