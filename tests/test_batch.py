@@ -179,7 +179,7 @@ def test_fingerprint_follows_notebook_templates(tmp_path, monkeypatch):
 
 def _templates(folder: Path, code: str) -> Path:
     """A copy of the notebook templates with ``code`` inserted into 01_demographie."""
-    from ctgstats.pipeline.runner import notebooks_dir
+    from ctgstats.pipeline.plan import notebooks_dir
 
     templates = folder / "templates"
     shutil.copytree(notebooks_dir(), templates)

@@ -6,7 +6,10 @@ import nbformat
 import pytest
 
 from ctgstats.core.params import parse_params
-from ctgstats.pipeline.runner import KernelSession, RunError, plan_run, run
+from ctgstats.core.errors import RunError
+from ctgstats.pipeline.execute import KernelSession
+from ctgstats.pipeline.plan import plan_run
+from ctgstats.pipeline.run import run
 
 pytestmark = pytest.mark.notebooks
 
@@ -34,7 +37,7 @@ def test_one_kernel_for_several_territories(tmp_path):
 def test_failure_on_a_session_names_the_cell(tmp_path, monkeypatch):
     templates = tmp_path / "templates"
     templates.mkdir()
-    from ctgstats.pipeline.runner import notebooks_dir
+    from ctgstats.pipeline.plan import notebooks_dir
 
     notebook = nbformat.read(notebooks_dir() / "01_demographie.ipynb", as_version=4)
     notebook.cells.insert(4, nbformat.v4.new_code_cell("1 / 0"))
@@ -46,3 +49,33 @@ def test_failure_on_a_session_names_the_cell(tmp_path, monkeypatch):
         )
     assert caught.value.notebook == "01_demographie" and caught.value.cell == 5
     assert "ZeroDivisionError" in str(caught.value)
+    failed = nbformat.read(caught.value.kept / "01_demographie.ipynb", as_version=4)
+    banner = [c for c in failed.cells if "papermill-error-cell-tag" in c.metadata.get("tags", [])]
+    assert banner, "papermill's failure banner, as in ctgstats run"
+
+
+def test_a_run_starts_one_kernel_for_all_its_notebooks(tmp_path, monkeypatch):
+    from ctgstats.pipeline import execute
+
+    started = []
+    real = KernelSession.start
+
+    def counting(self):
+        if self.km is None:
+            started.append(self)
+        real(self)
+
+    monkeypatch.setattr(KernelSession, "start", counting)
+    params = parse_params(
+        {
+            "territory": {"level": "epci", "code": "000000101"},
+            "cog_year": 2025,
+            "data_dirs": ["ctgstats:demo"],
+            "notebooks": ["01_demographie", "02_familles_menages"],
+        }
+    )
+    folder = run(plan_run(params, output_dir=tmp_path))
+    assert (folder / "02_familles_menages.html").is_file()
+    assert len(started) == 1
+    assert started[0].km is None  # shut down at the end of the run
+    assert execute.KERNEL_NAME == "python3"

@@ -13,7 +13,7 @@ import papermill as pm
 import pytest
 
 from ctgstats.core.notebooks import NOTEBOOKS as CATALOGUE
-from ctgstats.pipeline.runner import notebooks_dir
+from ctgstats.pipeline.plan import notebooks_dir
 
 NOTEBOOKS = [notebooks_dir() / spec.template for spec in CATALOGUE]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ctgstats.core.params import parse_params
-from ctgstats.pipeline.runner import notebooks_dir, plan_run, slugify
+from ctgstats.pipeline.plan import notebooks_dir, plan_run, slugify
 
 
 def test_plan_of_the_demo(tmp_path):

@@ -138,11 +138,11 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Compute the portrait of a territory and write its offline HTML report."""
-    from ctgstats.pipeline import runner
+    from ctgstats.pipeline.plan import plan_run
 
     try:
         params, source = _params_from_options(params_file, territory, data_dir, cog_year, notebook)
-        plan = runner.plan_run(params, output_dir=output_dir, params_source=source)
+        plan = plan_run(params, output_dir=output_dir, params_source=source)
     except _input_errors() as error:
         raise _error(str(error), EXIT_BAD_INPUT) from None
     _execute(plan, quiet=quiet)
@@ -150,11 +150,11 @@ def run(
 
 def _run_and_portal(plan, say):
     """Run, then refresh the portal of the output folder whatever happened."""
-    from ctgstats.pipeline import runner
+    from ctgstats.pipeline.run import run as run_plan
     from ctgstats.publish import portal
 
     try:
-        return runner.run(plan, progress=say)
+        return run_plan(plan, progress=say)
     finally:
         if plan.output_root.is_dir():
             portal.write_portal(plan.output_root)
@@ -176,12 +176,12 @@ def portal_command(
 
 
 def _execute(plan, *, quiet: bool) -> None:
-    from ctgstats.pipeline import runner
+    from ctgstats.core.errors import RunError
 
     say = (lambda message: None) if quiet else (lambda message: typer.echo(f"· {message}"))
     try:
         folder = _run_and_portal(plan, say)
-    except runner.RunError as error:
+    except RunError as error:
         cause = error.__cause__
         if cause is not None and isinstance(cause, _input_errors()) and error.notebook is None:
             raise _error(str(cause), EXIT_BAD_INPUT) from None
@@ -208,7 +208,7 @@ def survey(
 ) -> None:
     """Analyse one survey without a params file (unweighted): tables and HTML summary."""
     from ctgstats.core.params import ParamsError, Survey, Weighting
-    from ctgstats.pipeline import runner
+    from ctgstats.pipeline.plan import plan_survey_run
     from ctgstats.surveys.codebook import load_codebook
 
     try:
@@ -227,7 +227,7 @@ def survey(
             format=format,
             weighting=Weighting(method="none"),
         )
-        plan = runner.plan_survey_run(spec, output_dir=output_dir)
+        plan = plan_survey_run(spec, output_dir=output_dir)
     except _input_errors() as error:
         raise _error(str(error), EXIT_BAD_INPUT) from None
     _execute(plan, quiet=quiet)

@@ -5,7 +5,7 @@ made from params files (:func:`items_from_files`) or by expanding a département
 EPCIs or communes (:func:`expand_departement`) or an EPCI into its communes
 (:func:`expand_epci`). :func:`run_batch` runs them with an :class:`Executor` (a process
 pool by default, ``serial`` for debugging), each territory through
-:func:`ctgstats.pipeline.runner.plan_run` and :func:`ctgstats.pipeline.runner.run` exactly as
+:func:`ctgstats.pipeline.plan.plan_run` and :func:`ctgstats.pipeline.run.run` exactly as
 ``ctgstats run`` does:
 
 * a failing territory (bad params, unknown code, bad data, a failing notebook) never
@@ -211,7 +211,7 @@ def items_from_files(paths: Sequence[Path | str]) -> list[BatchItem]:
     BatchError
         A folder without any params file, or no path at all.
     """
-    from ctgstats.pipeline.runner import default_slug, slugify
+    from ctgstats.pipeline.plan import default_slug, slugify
 
     files: list[Path] = []
     for entry in paths:
@@ -290,7 +290,7 @@ def input_files(
     from importlib import resources
 
     from ctgstats.data.catalog import BUILTIN_MOVEMENTS, resolve_path
-    from ctgstats.pipeline import runner
+    from ctgstats.pipeline.plan import plan_run
 
     files: dict[str, str] = {}
     for found in _discovered(_data_folders(params, cache_dir=cache_dir), memo):
@@ -310,7 +310,7 @@ def input_files(
         files["indicateurs:t0"] = _sha(resolve_path(indicators.baseline))
     if indicators.action_plan_file:
         files["indicateurs:plan"] = _sha(resolve_path(indicators.action_plan_file))
-    for task in runner.plan_run(params).tasks:
+    for task in plan_run(params).tasks:
         files[f"carnet:{task.name}"] = _sha(task.template)
     return files
 
@@ -318,7 +318,7 @@ def input_files(
 def fingerprint(item: BatchItem, *, memo: dict | None = None, cache_dir: Path | None = None) -> str:
     """sha256 of what a territory's output depends on.
 
-    Over: the injected params (:func:`ctgstats.pipeline.runner.injected_params`, JSON with sorted
+    Over: the injected params (:func:`ctgstats.pipeline.plan.injected_params`, JSON with sorted
     keys), the sha256 of every input file (:func:`input_files`) and ``ctgstats.__version__``.
     ``memo`` (a dict kept across calls) avoids discovering the same folders again;
     ``cache_dir`` is where downloaded files are (default: the cache of the environment).
@@ -329,13 +329,13 @@ def fingerprint(item: BatchItem, *, memo: dict | None = None, cache_dir: Path | 
         For an item without valid params.
     """
     import ctgstats
-    from ctgstats.pipeline import runner
+    from ctgstats.pipeline.plan import injected_params
 
     if item.params is None:
         raise ValueError(f"{item.source}: no valid params, no fingerprint")
     payload = {
         "ctgstats": ctgstats.__version__,
-        "params": runner.injected_params(item.params),
+        "params": injected_params(item.params),
         "inputs": input_files(item.params, memo=memo, cache_dir=cache_dir),
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
@@ -414,12 +414,12 @@ _SESSION = None  # one kernel per worker process, reused by every territory it r
 
 
 def worker_session():
-    """The worker's :class:`~ctgstats.pipeline.runner.KernelSession` (started once, closed at exit)."""
+    """The worker's :class:`~ctgstats.pipeline.execute.KernelSession` (started once, closed at exit)."""
     global _SESSION
     if _SESSION is None:
         import atexit
 
-        from ctgstats.pipeline.runner import KernelSession
+        from ctgstats.pipeline.execute import KernelSession
 
         _SESSION = KernelSession()
         atexit.register(_SESSION.close)
@@ -460,7 +460,9 @@ def run_task(task: Task) -> ItemResult:
     The notebooks run on the worker's long-lived kernel, so the kernel start-up and the
     imports are paid once per worker, not once per notebook.
     """
-    from ctgstats.pipeline import runner
+    from ctgstats.core.errors import RunError
+    from ctgstats.pipeline.plan import plan_run
+    from ctgstats.pipeline.run import run
 
     item = task.item
     start = time.perf_counter()
@@ -478,18 +480,18 @@ def run_task(task: Task) -> ItemResult:
     if item.params is None:
         return result(STATUS_FAILED, message=item.error or "paramètres invalides")
     try:
-        plan = runner.plan_run(
+        plan = plan_run(
             item.params,
             output_dir=task.output_dir,
             params_source=item.params_file,
             token=f"lot-{os.getpid()}",
         )
-        folder = runner.run(
+        folder = run(
             plan,
             session=worker_session(),
             progress=lambda message: note_progress(task.output_dir, item.slug, message),
         )
-    except runner.RunError as error:
+    except RunError as error:
         cause = error.__cause__
         message = str(error) if error.notebook or cause is None else _message(cause)
         return result(

@@ -1,0 +1,173 @@
+"""What a run computes in-process before any kernel starts, and ``ctgstats validate``.
+
+:func:`prepare` computes what the planned notebooks need (catalogue ``needs``): the
+portrait, the survey analyses, the follow-up of the indicators. Bad parameters and bad
+data (a missing codebook, user table, baseline or action plan) fail here, before any
+kernel starts. The portrait is computed from the params exactly as injected into the
+notebooks, so that their own ``build_portrait(params)`` finds it in the memo
+(:mod:`ctgstats.data.memo`) instead of computing it again.
+
+:func:`check` is that same preparation plus the templates' presence, without any kernel:
+what ``ctgstats validate`` runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ctgstats.core.errors import InputError
+from ctgstats.core.notebooks import get_notebook
+from ctgstats.core.params import Params, parse_params
+from ctgstats.data.cache import file_sha256
+from ctgstats.data.catalog import resolve_path
+from ctgstats.pipeline.plan import Progress, RunPlan, plan_run
+
+
+class TemplateNotFoundError(InputError, FileNotFoundError):
+    """A planned notebook has no template (in the package or the user's folder)."""
+
+
+def _quiet(message: str) -> None:  # noqa: ARG001 - the default progress reporter
+    return None
+
+
+@dataclass
+class Prepared:
+    """What a run computes in-process before any kernel starts."""
+
+    portrait: Any = None  # ctgstats.portrait.build.Portrait | None
+    surveys: dict[str, Any] = field(default_factory=dict)  # id -> SurveyAnalysis
+    followup: Any = None  # ctgstats.indicators.followup.FollowUp | None
+
+    @property
+    def fictional(self) -> bool:
+        if self.portrait is not None:
+            return bool(self.portrait.fictional)
+        return any(a.fictional for a in self.surveys.values())
+
+    @property
+    def label(self) -> str:
+        if self.portrait is not None:
+            return self.portrait.territory.label
+        return ", ".join(a.codebook.survey.title for a in self.surveys.values())
+
+    def data_files(self) -> list[dict[str, Any]]:
+        files = []
+        if self.portrait is not None:
+            files.extend(
+                {
+                    "source": u.source_id,
+                    "vintage": u.vintage,
+                    "level": u.level,
+                    "path": str(u.path),
+                    "sha256": u.sha256,
+                }
+                for u in self.portrait.files
+            )
+        if self.followup is not None:
+            params = self.portrait.params.indicators
+            extra = [("indicateurs_table_locale", p) for p in params.user_tables]
+            extra += [("indicateurs_t0", params.baseline)] if params.baseline else []
+            extra += [("indicateurs_registre", p) for p in params.registry]
+            for kind, entry in extra:
+                path = resolve_path(entry)
+                files.append(
+                    {
+                        "source": kind,
+                        "vintage": None,
+                        "level": None,
+                        "path": str(path),
+                        "sha256": file_sha256(path),
+                    }
+                )
+        for analysis in self.surveys.values():
+            for kind, path in (
+                ("enquete_export", analysis.export_path),
+                ("enquete_codebook", analysis.codebook_path),
+            ):
+                files.append(
+                    {
+                        "source": kind,
+                        "vintage": None,
+                        "level": analysis.survey_id,
+                        "path": str(path),
+                        "sha256": file_sha256(Path(path)),
+                    }
+                )
+        return files
+
+
+def needs(plan: RunPlan) -> frozenset[str]:
+    """What the planned notebooks need from the preparation (union of their ``needs``)."""
+    return frozenset().union(*(get_notebook(t.name).needs for t in plan.tasks))
+
+
+def prepare(plan: RunPlan, *, say: Progress = _quiet) -> Prepared:
+    """Compute the portrait, the surveys and the follow-up the planned notebooks need.
+
+    Raises
+    ------
+    InputError
+        Bad parameters or data, with the file, field or value at fault (nothing written).
+    """
+    from ctgstats.portrait.build import build_portrait
+    from ctgstats.surveys.analysis import analyse
+
+    wanted = needs(plan)
+    prepared = Prepared()
+    if plan.params is not None and plan.injected is not None:
+        say("calcul du portrait")
+        # The params as the notebooks receive them: same memo key as their own call.
+        prepared.portrait = build_portrait(parse_params(plan.injected, source=_source(plan)))
+    per_survey = {t.survey_id for t in plan.tasks if t.survey_id}
+    followup = "followup" in wanted
+    for survey in plan.surveys:
+        if survey.id in per_survey or (followup and survey.year is not None):
+            say(f"analyse de l'enquête {survey.id}")
+            prepared.surveys[survey.id] = analyse(survey, portrait=prepared.portrait)
+    if followup:
+        from ctgstats.indicators.followup import build_followup
+
+        say("suivi des indicateurs")
+        prepared.followup = build_followup(
+            plan.params, portrait=prepared.portrait, analyses=prepared.surveys
+        )
+    return prepared
+
+
+def _source(plan: RunPlan) -> str:
+    return plan.params_source or "<params>"
+
+
+def check_templates(plan: RunPlan) -> None:
+    """Every planned notebook has its template.
+
+    Raises
+    ------
+    TemplateNotFoundError
+        Naming the missing template.
+    """
+    for task in plan.tasks:
+        if not task.template.is_file():
+            raise TemplateNotFoundError(
+                f"notebook {task.name} : modèle {task.template} introuvable"
+            )
+
+
+def check(plan: RunPlan, *, say: Progress = _quiet) -> Prepared:
+    """The preparation of ``ctgstats run`` without any kernel: what ``validate`` runs."""
+    check_templates(plan)
+    return prepare(plan, say=say)
+
+
+def validate(params: Params, *, params_source: str | None = None) -> Prepared:
+    """Check ``params`` as ``ctgstats run`` would, without running any notebook.
+
+    Raises
+    ------
+    InputError
+        Whatever ``ctgstats run`` would refuse before starting a kernel.
+    """
+    return check(plan_run(params, params_source=params_source))

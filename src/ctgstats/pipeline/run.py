@@ -1,0 +1,193 @@
+"""Carrying out a plan: prepare → execute → export → manifest → publish.
+
+* **prepare** (:mod:`ctgstats.pipeline.prepare`) computes the portrait, the surveys and
+  the follow-up in-process, so that bad data fail before any kernel starts; the tables
+  are written.
+* **execute** (:mod:`ctgstats.pipeline.execute`) runs each notebook with papermill on one
+  kernel into a *staging* folder.
+* **export** turns each executed notebook into a self-contained offline HTML, and writes
+  the territory's ``index.html``.
+* **manifest** (:mod:`ctgstats.pipeline.manifest`) records the parameters, every data
+  file with its sha256, versions, timings and status.
+
+Only a complete, successful run replaces the previous output folder (an atomic rename of
+the staging folder, :func:`publish`). A failed run leaves the previous good output
+untouched and keeps the failed notebook, with its error, in ``<output-dir>/<slug>.echec/``
+(:func:`keep_failed`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from datetime import datetime
+from pathlib import Path
+
+from ctgstats import __version__
+from ctgstats.core.errors import RunError
+from ctgstats.pipeline.execute import KernelSession
+from ctgstats.pipeline.manifest import Manifest
+from ctgstats.pipeline.plan import Progress, RunPlan
+from ctgstats.pipeline.prepare import Prepared, prepare
+from ctgstats.publish import export, portal, report
+
+
+def _quiet(message: str) -> None:  # noqa: ARG001 - the default progress reporter
+    return None
+
+
+def run(
+    plan: RunPlan, *, progress: Progress | None = None, session: KernelSession | None = None
+) -> Path:
+    """Carry out a plan; returns the final output folder.
+
+    Raises
+    ------
+    RunError
+        When a notebook or the export fails (the failed run is kept in ``plan.failed_dir``).
+    Exception
+        Data and parameter errors from the portrait or the survey analysis, raised before
+        any kernel starts; nothing is written then.
+
+    Every notebook is executed by papermill on one kernel: ``session``'s (a batch worker
+    keeps one across territories), else one started for this run after the preparation
+    and shut down at its end.
+    """
+    say = progress or _quiet
+    own_session = session is None
+    session = session if session is not None else KernelSession()
+    try:
+        return _run(plan, say=say, session=session)
+    finally:
+        if own_session:
+            session.close()
+
+
+def _run(plan: RunPlan, *, say: Progress, session: KernelSession) -> Path:
+    manifest = Manifest(plan=plan)
+    clock = time.perf_counter()
+    prepared = prepare(plan, say=say)
+    manifest.timings["preparation"] = time.perf_counter() - clock
+    if prepared.portrait is not None:
+        portrait = prepared.portrait
+        manifest.territory = {
+            "level": portrait.territory.level.value,
+            "code": portrait.territory.code,
+            "name": portrait.territory.label,
+            "cog_year": portrait.cog_year,
+        }
+    manifest.fictional = prepared.fictional
+    manifest.data_files = prepared.data_files()
+
+    staging = plan.staging_dir
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        manifest.outputs.extend(
+            report.write_tables(
+                prepared.portrait,
+                staging / "tables",
+                surveys=prepared.surveys,
+                followup=prepared.followup,
+                stem=f"diagnostic_{plan.slug}",
+            )
+        )
+        for task in plan.tasks:
+            say(f"exécution de {task.executed}")
+            start = time.perf_counter()
+            session.execute(task, folder=staging)
+            manifest.timings[f"notebook:{task.executed}"] = time.perf_counter() - start
+            manifest.outputs.append(task.executed)
+        start = time.perf_counter()
+        for task in plan.tasks:
+            say(f"export HTML de {task.executed}")
+            export.notebook_to_html(
+                staging / task.executed,
+                staging / task.html,
+                title=f"{task.title} — {prepared.label}",
+                fictional=prepared.fictional,
+                index_href="index.html",
+                footer=_footer(prepared),
+            )
+            manifest.outputs.append(task.html)
+        links = [(t.title, t.html) for t in plan.tasks]
+        links += _single_file(plan, prepared, staging, manifest, say=say)
+        report.write_index(
+            prepared.portrait,
+            staging,
+            surveys=prepared.surveys,
+            followup=prepared.followup,
+            tasks=links,
+            stem=f"diagnostic_{plan.slug}",
+        )
+        manifest.outputs.append("index.html")
+        manifest.timings["export"] = time.perf_counter() - start
+    except BaseException as error:
+        manifest.status = "failed"
+        manifest.error = {
+            "type": type(error).__name__,
+            "message": str(error),
+            "notebook": getattr(error, "notebook", None),
+            "cell": getattr(error, "cell", None),
+        }
+        manifest.timings["total"] = time.perf_counter() - clock
+        manifest.write(staging)
+        kept = keep_failed(plan)
+        if isinstance(error, RunError):
+            error.kept = kept
+            raise
+        raise RunError(f"{type(error).__name__}: {error}", kept=kept) from error
+    manifest.status = "success"
+    manifest.outputs.append("manifest.json")
+    manifest.timings["total"] = time.perf_counter() - clock
+    manifest.write(staging)
+    publish(plan)
+    say(f"rapport écrit dans {plan.final_dir}")
+    return plan.final_dir
+
+
+def _single_file(
+    plan: RunPlan, prepared: Prepared, staging: Path, manifest: Manifest, *, say: Progress
+) -> list[tuple[str, str]]:
+    """Gather the notebooks into ``rapport_complet.html`` (within its size budget)."""
+    try:
+        portal.single_file_report(staging, parts=[t.html for t in plan.tasks], title=prepared.label)
+    except portal.ReportTooLargeError as error:
+        say(f"rapport complet non écrit : {error}")
+        return []
+    manifest.outputs.append(portal.SINGLE_FILE_NAME)
+    return [("Rapport complet (un seul fichier, à imprimer ou envoyer)", portal.SINGLE_FILE_NAME)]
+
+
+def _footer(prepared: Prepared) -> str:
+    names = {Path(f["path"]).name for f in prepared.data_files()}
+    geography = (
+        f" — géographie COG {prepared.portrait.cog_year}" if prepared.portrait is not None else ""
+    )
+    return (
+        f"Généré le {datetime.now().strftime('%d/%m/%Y à %H:%M')} avec ctgstats "
+        f"{__version__}{geography} — fichiers : {', '.join(sorted(names))}."
+    )
+
+
+def keep_failed(plan: RunPlan) -> Path:
+    """Move the staging folder of a failed run to ``<slug>.echec`` (replacing an older one)."""
+    if plan.failed_dir.exists():
+        shutil.rmtree(plan.failed_dir)
+    os.replace(plan.staging_dir, plan.failed_dir)
+    return plan.failed_dir
+
+
+def publish(plan: RunPlan) -> None:
+    """Replace the previous output by the staging folder (renames only)."""
+    old = None
+    if plan.final_dir.exists():
+        old = plan.output_root / f".{plan.slug}.ancien-{os.getpid()}"
+        os.replace(plan.final_dir, old)
+    os.replace(plan.staging_dir, plan.final_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    if plan.failed_dir.exists():
+        shutil.rmtree(plan.failed_dir, ignore_errors=True)
