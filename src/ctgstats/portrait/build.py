@@ -11,7 +11,8 @@ computations of :mod:`ctgstats.portrait.demography`, :mod:`ctgstats.portrait.fam
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,9 @@ from ctgstats.core.territories import (
     main_code_of,
     resolve,
 )
-from ctgstats.data.catalog import Catalog, FileUse, rp_geography_year
+from ctgstats.data import memo
+from ctgstats.data.cache import file_sha256
+from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, FileUse, rp_geography_year
 from ctgstats.data.variables import parse_rp, rp_vintages
 from ctgstats.portrait import demography, families, income
 
@@ -488,6 +491,10 @@ def build_portrait(
 ) -> Portrait:
     """Compute the whole portrait of the territory described by ``params``.
 
+    The result is memoised by content (:mod:`ctgstats.data.memo`): params, sha256 of every
+    input file, ctgstats version. A run computes it once before any kernel starts and the
+    notebooks' own calls find it; a notebook opened alone computes it.
+
     Raises
     ------
     ParamsError, TerritoryError, DataNotFoundError, DataFileError
@@ -497,6 +504,31 @@ def build_portrait(
         params = parse_params(dict(params))
     extra_dirs = fetch_sources(params, cache_dir=cache_dir)
     catalog = Catalog.from_dirs([*params.data_dirs, *extra_dirs], cache_dir=cache_dir)
+    key = memo.content_key(params.to_jsonable(), input_checksums(catalog))
+    portrait = memo.memoised(
+        "portrait", key, lambda: compute_portrait(params, catalog), cache_dir=cache_dir
+    )
+    return replace(portrait, params=params)
+
+
+def input_checksums(catalog: Catalog) -> list[tuple[str, str | None, str | None, str]]:
+    """``(path, member, sheet, sha256)`` of every file the portrait may read.
+
+    Every file discovered in the data folders (not only those read: a new file may change
+    the defaults, e.g. the most recent vintage) and the commune-movements complement
+    shipped with ctgstats.
+    """
+    rows = [
+        (str(found.path), found.member, found.sheet, file_sha256(found.path))
+        for found in catalog.found
+    ]
+    builtin = Path(str(resources.files("ctgstats") / "data" / BUILTIN_MOVEMENTS))
+    rows.append((BUILTIN_MOVEMENTS, None, None, file_sha256(builtin)))
+    return sorted(rows, key=lambda row: tuple(str(part) for part in row))
+
+
+def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
+    """Compute the portrait of ``params`` from the files of ``catalog`` (no memo)."""
     composition = catalog.load_composition(params.cog_year)
     territory, comparators, notes = resolve_territories(params, composition, catalog)
     territories = [territory, *comparators]
