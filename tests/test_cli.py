@@ -122,6 +122,24 @@ def test_validate_command():
     assert "CC du Haut-Val fictif" in result.stdout
 
 
+def test_validate_refuses_what_run_refuses(tmp_path):
+    params = tmp_path / "sans-codebook.yaml"
+    params.write_text(
+        'territory:\n  level: epci\n  code: "000000101"\ncog_year: 2025\n'
+        "data_dirs: [ctgstats:demo]\n"
+        "surveys:\n  - id: habitants\n"
+        "    export: ctgstats:demo/enquetes/habitants_limesurvey.csv\n"
+        f"    codebook: {tmp_path / 'absent.yaml'}\n",
+        encoding="utf-8",
+    )
+    validated = _run("validate", params)
+    assert validated.returncode == 2, validated.stdout
+    assert "absent.yaml" in validated.stderr and "OK" not in validated.stdout
+    ran = _run("run", params, "--output-dir", tmp_path / "out")
+    assert ran.returncode == 2
+    assert not (tmp_path / "out" / "epci-000000101").exists()
+
+
 def test_schema_command():
     result = _run("schema")
     assert result.returncode == 0

@@ -262,12 +262,12 @@ def survey_draft(
 def validate(
     params_file: Annotated[Path, typer.Argument(help="Params YAML file.")],
 ) -> None:
-    """Check a params file and its territory codes against the data (no kernel started)."""
-    from ctgstats.portrait.build import build_portrait
+    """Check a params file as run does: data, surveys, codebooks, tables (no kernel started)."""
+    from ctgstats.pipeline.prepare import validate as prepare_run
 
     try:
         params, _ = _params_from_options(params_file, None, None, None, None)
-        portrait = build_portrait(params)
+        portrait = prepare_run(params, params_source=str(params_file)).portrait
     except _input_errors() as error:
         raise _error(str(error), EXIT_BAD_INPUT) from None
     names = ", ".join(t.label for t in portrait.comparators)
