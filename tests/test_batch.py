@@ -221,7 +221,9 @@ def _cli():
     import typer
 
     app = typer.Typer()
-    app.command()(batch.batch_command)
+    from ctgstats.cli.batch import batch_command
+
+    app.command()(batch_command)
     app.command("autre")(lambda: None)  # two commands: "batch" is named on the line
     return app
 
@@ -396,3 +398,33 @@ def test_workers_report_the_current_notebook(tmp_path):
         "epci-000000101": "exécution de 02_familles_menages.ipynb",
         "epci-000000102": "",
     }
+
+
+def test_batch_errors_are_input_errors():
+    from ctgstats.core.errors import InputError
+
+    assert issubclass(BatchError, InputError) and issubclass(BatchError, ValueError)
+
+
+def test_default_base_needs_no_checkout(tmp_path, monkeypatch):
+    from ctgstats.cli.batch import default_base
+
+    monkeypatch.chdir(tmp_path)  # no params/demo.yaml here
+    base = default_base()
+    assert base.territory.id == "epci:000000101" and base.data_dirs == ("ctgstats:demo",)
+    (tmp_path / "params").mkdir()
+    _write(tmp_path / "params" / "demo.yaml", {**BASE, "cog_year": 2025})
+    assert default_base().notebooks == ("01_demographie",)
+
+
+def test_the_pipeline_does_not_import_the_command_line():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ctgstats.pipeline.batch, ctgstats.pipeline.run;"
+        "bad = [m for m in sys.modules if m == 'typer' or m.startswith('ctgstats.cli')];"
+        "print(', '.join(bad)); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -350,7 +350,7 @@ def data_fetch(
     typer.echo(str(path))
 
 
-from ctgstats.pipeline.batch import batch_command  # noqa: E402 - after the app and sub-apps
+from ctgstats.cli.batch import batch_command  # noqa: E402 - after the app and sub-apps
 
 app.command("batch")(batch_command)
 

@@ -77,7 +77,7 @@ class DaskExecutor:
         tasks: Sequence[Any],
         *,
         started: Callable[[Any], None] | None = None,
-        tick: Callable[[], None] | None = None,
+        tick: Callable[[], None] | None = None,  # noqa: ARG002 - the common signature
     ) -> Iterator[tuple[Any, Any]]:
         """Submit every task; yield ``(task, result or exception)`` as they complete."""
         from distributed import as_completed
