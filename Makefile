@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.ctgstats-installed
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-batch test test-fast demo-data schema lab clean clean-outputs bench
+.PHONY: help install demo demo-batch test test-fast lint format check-install demo-data schema lab clean clean-outputs bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ctgstats needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lint,lab]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ctgstats)" >/dev/null
 	@touch $(STAMP)
 
@@ -33,8 +33,19 @@ demo-batch: $(STAMP) ## Every EPCI of the fictional demo département (00), in p
 test: $(STAMP) ## Run the whole test suite (creates the environment if needed)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
-test-fast: $(STAMP) ## Tests without notebook execution
-	$(BIN)/python -m pytest -m "not notebooks" -n $(PYTEST_WORKERS)
+test-fast: $(STAMP) ## Pure and loader tests only: starts no notebook kernel
+	CTGSTATS_NO_KERNEL=1 $(BIN)/python -m pytest -m "not notebooks" -n $(PYTEST_WORKERS)
+
+lint: $(STAMP) ## ruff (format and rules), mypy on src/, notebook templates stored without outputs
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/nbstripout --keep-id --verify src/ctgstats/notebooks/*.ipynb
+
+format: $(STAMP) ## Format the code and strip the outputs of the notebook templates
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/nbstripout --keep-id src/ctgstats/notebooks/*.ipynb
 
 bench: $(STAMP) ## Benchmarks (loaders, one run, batch vs naive loop); last line: the ratio
 	$(BIN)/python benchmarks/bench_loaders.py

@@ -146,6 +146,7 @@ def test_schema_command():
     assert "territory" in json.loads(result.stdout)["properties"]
 
 
+@pytest.mark.notebooks
 def test_failing_notebook_keeps_previous_output(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -198,6 +199,7 @@ def test_failing_notebook_keeps_previous_output(tmp_path):
 
 
 @pytest.mark.shared
+@pytest.mark.notebooks
 def test_real_ccphg_from_the_issue_command(tmp_path):
     insee = REPO.parent / "shared" / "data" / "insee"
     if not insee.is_dir():

@@ -15,6 +15,7 @@ from ctgstats.surveys.model import FREQUENCY_COLUMNS
 SURVEYS = DATA_DIR / "enquetes"
 
 
+@pytest.mark.notebooks
 def test_survey_command_writes_tables_and_an_offline_summary(tmp_path):
     result = _run(
         "survey",
