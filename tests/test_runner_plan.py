@@ -62,3 +62,45 @@ def test_shipped_templates_are_package_resources():
 
     assert notebooks_dir() == Path(str(resources.files("ctgstats") / "notebooks"))
     assert (notebooks_dir() / "01_demographie.ipynb").is_file()
+
+
+def test_check_refuses_a_missing_template_as_bad_input(tmp_path):
+    import dataclasses
+
+    import pytest
+
+    from ctgstats.core.errors import InputError
+    from ctgstats.pipeline.prepare import TemplateNotFoundError, check_templates
+
+    params = parse_params({"territory": {"level": "epci", "code": "000000101"}})
+    plan = plan_run(params)
+    check_templates(plan)  # the shipped templates
+    missing = dataclasses.replace(plan.tasks[0], template=tmp_path / "absent.ipynb")
+    with pytest.raises(TemplateNotFoundError, match="absent.ipynb") as caught:
+        check_templates(dataclasses.replace(plan, tasks=(missing,)))
+    assert isinstance(caught.value, InputError)
+
+
+def test_preparation_computes_what_the_notebooks_need():
+    from ctgstats.pipeline.prepare import needs, prepare
+
+    params = parse_params(
+        {
+            "territory": {"level": "epci", "code": "000000101"},
+            "cog_year": 2025,
+            "data_dirs": ["ctgstats:demo"],
+            "notebooks": ["01_demographie"],
+            "surveys": [
+                {
+                    "id": "habitants",
+                    "export": "ctgstats:demo/enquetes/habitants_limesurvey.csv",
+                    "codebook": "ctgstats:demo/enquetes/codebook_habitants.yaml",
+                }
+            ],
+        }
+    )
+    plan = plan_run(params)
+    assert needs(plan) == {"portrait"}
+    prepared = prepare(plan)
+    assert prepared.portrait.territory.code == "000000101"
+    assert prepared.surveys == {} and prepared.followup is None

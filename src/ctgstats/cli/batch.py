@@ -13,8 +13,10 @@ from typing import Annotated
 
 import typer
 
-from ctgstats.core.errors import EXIT_BAD_INPUT
+from ctgstats.core.errors import EXIT_BAD_INPUT, InputError
 from ctgstats.core.params import Params, load_params, parse_params
+from ctgstats.data.download import DownloadError
+from ctgstats.data.sources import UnknownSourceError
 from ctgstats.pipeline.batch import (
     BatchError,
     BatchItem,
@@ -25,6 +27,12 @@ from ctgstats.pipeline.batch import (
     select,
     use_dask,
 )
+
+#: Errors reported as bad input (exit 2). Besides InputError, the built-in bases of the
+#: input errors not yet derived from it (ParamsError, DataNotFoundError, TerritoryError …):
+#: the same classes as ``ctgstats.cli._input_errors`` without importing the package
+#: ``ctgstats.cli`` (an import cycle).
+BAD_INPUT = (InputError, ValueError, FileNotFoundError, UnknownSourceError, DownloadError)
 
 #: The base settings without ``--base`` nor ``params/demo.yaml``: the fictional demo.
 DEFAULT_BASE = {"territory": {"level": "epci", "code": "000000101"}, "data_dirs": ["ctgstats:demo"]}
@@ -144,7 +152,6 @@ def batch_command(
     ] = None,
 ) -> None:
     """Run the diagnostic over many territories in parallel (skipping unchanged ones)."""
-    from ctgstats.cli import _input_errors
 
     def fail(message: str) -> typer.Exit:
         typer.secho(f"Erreur : {message}", fg=typer.colors.RED, err=True)
@@ -159,7 +166,7 @@ def batch_command(
             level=level.value if isinstance(level, BatchLevel) else level,
         )
         selected = select(items, only=only or (), limit=limit)
-    except (BatchError, *_input_errors()) as error:
+    except BAD_INPUT as error:
         raise fail(str(error)) from None
     if not selected:
         raise fail("aucun territoire à traiter")
