@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from ctgstats.demo import DATA_DIR
-from ctgstats.portrait.build import KEY_FIGURE_COLUMNS, build_portrait
+from ctgstats.portrait.build import build_portrait
+from ctgstats.portrait.model import KEY_FIGURE_COLUMNS
 
 RP = DATA_DIR / "insee" / "rp"
 FILO = DATA_DIR / "insee" / "filosofi"

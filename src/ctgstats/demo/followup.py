@@ -68,17 +68,17 @@ from ctgstats.demo.surveys import (
     TEXT_SHARE,
     Person,
     Submission,
-    _add_duplicates,
-    _apply_non_response,
-    _children,
-    _commune_weights,
-    _pick,
-    _submissions,
-    _truncate,
+    add_duplicates,
+    apply_non_response,
     build_habitants,
+    commune_weights,
+    draw_children,
+    draw_submissions,
     free_text,
     habitants_answers,
     limesurvey_bytes,
+    pick,
+    truncate,
 )
 
 DEFAULT_SEED = 20261126
@@ -371,15 +371,15 @@ def draw_wave2_person(rng: np.random.Generator) -> Person:
     :data:`WAVE2_AGE_SHARES` (the same random draws, so only the age differs).
     """
     age = int(rng.choice(5, p=np.asarray(WAVE2_AGE_SHARES)))
-    sex_code = _pick(rng, list(SEX_SHARES), list(SEX_SHARES.values()))
+    sex_code = pick(rng, list(SEX_SHARES), list(SEX_SHARES.values()))
     woman = sex_code == "A1" or (sex_code == "A3" and rng.random() < 0.5)
     if rng.random() < OUTSIDE_SHARE:
         commune = OUTSIDE
     else:
-        weights = _commune_weights()
-        commune = _pick(rng, list(weights), list(weights.values()))
-    family = _pick(rng, ["A1", "A2", "A3", "A4", "A5"], FAMILY_BY_AGE[age])
-    return Person(age, woman, sex_code, commune, family, _children(rng, age, family))
+        weights = commune_weights()
+        commune = pick(rng, list(weights), list(weights.values()))
+    family = pick(rng, ["A1", "A2", "A3", "A4", "A5"], FAMILY_BY_AGE[age])
+    return Person(age, woman, sex_code, commune, family, draw_children(rng, age, family))
 
 
 def shift_answers(rng: np.random.Generator, answers: dict[str, Any]) -> dict[str, Any]:
@@ -421,7 +421,7 @@ def build_wave2(seed: int = DEFAULT_SEED) -> list[Submission]:
         person = draw_wave2_person(rng)
         raw = habitants_answers(_rng(seed, _ANSWERS, index), person)
         raw = shift_answers(_rng(seed, _SHIFT, index), raw)
-        raw = _apply_non_response(rng, raw, NON_RESPONSE)
+        raw = apply_non_response(rng, raw, NON_RESPONSE)
         text_rng = _rng(seed, _TEXT, index)
         raw["remarques"] = None
         if text_rng.random() < TEXT_SHARE:
@@ -434,11 +434,11 @@ def build_wave2(seed: int = DEFAULT_SEED) -> list[Submission]:
         lastpage = (
             HABITANTS.pages if done else int(rng.choice([1, 2, 3, 4], p=[0.3, 0.3, 0.25, 0.15]))
         )
-        answers.append(raw if done else _truncate(raw, HABITANTS_ITEMS, lastpage))
+        answers.append(raw if done else truncate(raw, HABITANTS_ITEMS, lastpage))
         complete.append(done)
         lastpages.append(lastpage)
-    subs = _submissions(seed, 1, answers, complete, lastpages, WAVE2_START, WAVE2_DAYS)
-    return _add_duplicates(_rng(seed, _IDS, 1), subs, N_WAVE2_DUPLICATES)
+    subs = draw_submissions(seed, 1, answers, complete, lastpages, WAVE2_START, WAVE2_DAYS)
+    return add_duplicates(_rng(seed, _IDS, 1), subs, N_WAVE2_DUPLICATES)
 
 
 def wave2_bytes(seed: int = DEFAULT_SEED) -> bytes:

@@ -584,12 +584,12 @@ def _rng(seed: int, stream: int, index: int = 0) -> np.random.Generator:
     return np.random.default_rng([seed, stream, index])
 
 
-def _pick(rng: np.random.Generator, codes: Sequence[str], probs: Sequence[float]) -> str:
+def pick(rng: np.random.Generator, codes: Sequence[str], probs: Sequence[float]) -> str:
     p = np.asarray(probs, dtype=float)
     return str(codes[int(rng.choice(len(codes), p=p / p.sum()))])
 
 
-def _commune_weights() -> dict[str, float]:
+def commune_weights() -> dict[str, float]:
     """Population 2022 of the communes of EPCI 000000101 in the 2025 geography."""
     weights: dict[str, float] = {}
     for commune in COMMUNES:
@@ -602,18 +602,18 @@ def _commune_weights() -> dict[str, float]:
 def draw_person(rng: np.random.Generator) -> Person:
     """A fictional respondent of the opt-in questionnaire (not representative)."""
     age = int(rng.choice(5, p=np.asarray(AGE_SHARES)))
-    sex_code = _pick(rng, list(SEX_SHARES), list(SEX_SHARES.values()))
+    sex_code = pick(rng, list(SEX_SHARES), list(SEX_SHARES.values()))
     woman = sex_code == "A1" or (sex_code == "A3" and rng.random() < 0.5)
     if rng.random() < OUTSIDE_SHARE:
         commune = OUTSIDE
     else:
-        weights = _commune_weights()
-        commune = _pick(rng, list(weights), list(weights.values()))
-    family = _pick(rng, ["A1", "A2", "A3", "A4", "A5"], FAMILY_BY_AGE[age])
-    return Person(age, woman, sex_code, commune, family, _children(rng, age, family))
+        weights = commune_weights()
+        commune = pick(rng, list(weights), list(weights.values()))
+    family = pick(rng, ["A1", "A2", "A3", "A4", "A5"], FAMILY_BY_AGE[age])
+    return Person(age, woman, sex_code, commune, family, draw_children(rng, age, family))
 
 
-def _children(rng: np.random.Generator, age: int, family: str) -> int:
+def draw_children(rng: np.random.Generator, age: int, family: str) -> int:
     if family in ("A3", "A4"):
         if age >= 2 and rng.random() < 0.35:
             return 0  # children aged 18 or more
@@ -674,11 +674,11 @@ def habitants_answers(rng: np.random.Generator, person: Person) -> dict[str, Any
             rng, 1.9 if age == 0 else 2.2, 4, dont_know=0.12 if has_children or age == 0 else 0.35
         ),
         "acces_droits": droits,
-        "mobilite": _pick(rng, ["A1", "A2", "A3", "A4", "A5"], mobility),
+        "mobilite": pick(rng, ["A1", "A2", "A3", "A4", "A5"], mobility),
     }
 
 
-def _apply_non_response(
+def apply_non_response(
     rng: np.random.Generator, answers: dict[str, Any], rates: Mapping[str, float]
 ) -> dict[str, Any]:
     """Blank some answers (multiple choice: no box ticked)."""
@@ -689,7 +689,7 @@ def _apply_non_response(
     return out
 
 
-def _truncate(answers: dict[str, Any], items: Sequence[Item], lastpage: int) -> dict[str, Any]:
+def truncate(answers: dict[str, Any], items: Sequence[Item], lastpage: int) -> dict[str, Any]:
     """Answers of an abandoned questionnaire: pages from ``lastpage`` on are blank."""
     return {item.id: answers.get(item.id) if item.page < lastpage else None for item in items}
 
@@ -829,7 +829,7 @@ def _version_id(rng: np.random.Generator) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _submissions(
+def draw_submissions(
     seed: int,
     stream: int,
     answers: list[dict[str, Any]],
@@ -861,7 +861,7 @@ def _submissions(
     return subs
 
 
-def _add_duplicates(
+def add_duplicates(
     rng: np.random.Generator, subs: list[Submission], count: int
 ) -> list[Submission]:
     """Insert exact re-submissions right after ``count`` complete records.
@@ -905,7 +905,7 @@ def build_habitants(seed: int) -> list[Submission]:
         rng = _rng(seed, _PROFILE, index)
         person = draw_person(rng)
         raw = habitants_answers(_rng(seed, _ANSWERS, index), person)
-        raw = _apply_non_response(rng, raw, NON_RESPONSE)
+        raw = apply_non_response(rng, raw, NON_RESPONSE)
         text_rng = _rng(seed, _TEXT, index)
         raw["remarques"] = None
         if text_rng.random() < TEXT_SHARE:
@@ -918,11 +918,11 @@ def build_habitants(seed: int) -> list[Submission]:
         lastpage = (
             HABITANTS.pages if done else int(rng.choice([1, 2, 3, 4], p=[0.3, 0.3, 0.25, 0.15]))
         )
-        answers.append(raw if done else _truncate(raw, HABITANTS_ITEMS, lastpage))
+        answers.append(raw if done else truncate(raw, HABITANTS_ITEMS, lastpage))
         complete.append(done)
         lastpages.append(lastpage)
-    subs = _submissions(seed, 1, answers, complete, lastpages, HABITANTS_START, HABITANTS_DAYS)
-    subs = _add_duplicates(_rng(seed, _IDS, 1), subs, N_DUPLICATES)
+    subs = draw_submissions(seed, 1, answers, complete, lastpages, HABITANTS_START, HABITANTS_DAYS)
+    subs = add_duplicates(_rng(seed, _IDS, 1), subs, N_DUPLICATES)
     _kobo_ids(_rng(seed, _IDS, 2), subs)
     return subs
 
@@ -945,7 +945,7 @@ ELUS_PERSONAL = (
 
 def elus_answers(rng: np.random.Generator, commune: str, mayor: bool) -> dict[str, Any]:
     """The answers of one councillor, before non-response."""
-    function = "A1" if mayor else _pick(rng, ["A2", "A3"], [0.55, 0.45])
+    function = "A1" if mayor else pick(rng, ["A2", "A3"], [0.55, 0.45])
     count = int(rng.choice([1, 2, 3], p=[0.15, 0.35, 0.5]))
     weights = [0.9, 1.3, 0.6, 0.7, 1.1, 0.8, 1.0]
     codes = [f"SQ00{i}" for i in range(1, 8)]
@@ -961,12 +961,12 @@ def elus_answers(rng: np.random.Generator, commune: str, mayor: bool) -> dict[st
         "commune": commune,
         "fonction": function,
         "priorites": tuple(codes[i] for i in sorted(int(c) for c in chosen)),
-        "ctg_connue": _pick(
+        "ctg_connue": pick(
             rng, ["A1", "A2", "A9"], [0.8, 0.18, 0.02] if mayor else [0.5, 0.45, 0.05]
         ),
         "ctg_utile": _likert_code(rng, 3.1, 4, dont_know=0.08),
         "ctg_associe": _likert_code(rng, 2.9 if mayor else 2.2, 4, dont_know=0.05),
-        "lieux_acces": _pick(rng, ["A1", "A2", "A9"], [0.40, 0.55, 0.05]),
+        "lieux_acces": pick(rng, ["A1", "A2", "A9"], [0.40, 0.55, 0.05]),
         "cooperation": _likert_code(rng, 2.6, 4, dont_know=0.05),
         "remarques": text,
     }
@@ -976,7 +976,7 @@ def build_elus(seed: int) -> list[Submission]:
     """Every record of the councillors' survey, in LimeSurvey ``id`` order."""
     rng = _rng(seed, _ELUS, 0)
     communes = territory_communes()
-    weights = _commune_weights()
+    weights = commune_weights()
     p = np.sqrt([weights[code] for code, _ in communes])
     total = N_ELUS + N_ELUS_INCOMPLETE
     drawn = [communes[int(i)][0] for i in rng.choice(len(communes), size=total, p=p / p.sum())]
@@ -986,13 +986,13 @@ def build_elus(seed: int) -> list[Submission]:
         mayor = commune not in seen and rng.random() < 0.85
         seen.add(commune)
         raw = elus_answers(_rng(seed, _ELUS_TEXT, index), commune, mayor)
-        raw = _apply_non_response(rng, raw, {q.id: 0.04 for q in ELUS_ITEMS if q.type != "text"})
+        raw = apply_non_response(rng, raw, {q.id: 0.04 for q in ELUS_ITEMS if q.type != "text"})
         done = index < N_ELUS
         lastpage = ELUS.pages if done else 2
-        answers.append(raw if done else _truncate(raw, ELUS_ITEMS, lastpage))
+        answers.append(raw if done else truncate(raw, ELUS_ITEMS, lastpage))
         complete.append(done)
         lastpages.append(lastpage)
-    return _submissions(seed, 2, answers, complete, lastpages, ELUS_START, ELUS_DAYS)
+    return draw_submissions(seed, 2, answers, complete, lastpages, ELUS_START, ELUS_DAYS)
 
 
 # --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ctgstats.indicators.evaluation import ALL_STATUSES, STATUSES, status_colour
 from ctgstats.indicators.followup import FollowUp
 from ctgstats.present import display as ctg_display
 from ctgstats.present.formatting import NBSP, fr_number, fr_signed
+from ctgstats.present.glossary import readable_glossary
 
 
 def _value(value: float, unit: str) -> str:
@@ -126,19 +127,5 @@ def evolution_charts(followup: FollowUp, portrait):
 
 def glossary(followup: FollowUp) -> HTML:
     """Methodology appendix: definitions of the indicators, from the registry."""
-    table = followup.glossary().drop(columns=["indicateur"], errors="ignore")
-    table = table.rename(columns={c: GLOSSARY_HEADERS.get(c, c) for c in table.columns})
+    table = readable_glossary(followup.glossary())
     return ctg_display.simple_table(table, caption="Définitions des indicateurs")
-
-
-GLOSSARY_HEADERS = {
-    "libelle": "Indicateur",
-    "definition": "Définition",
-    "unite": "Unité",
-    "source": "Source",
-    "frequence": "Fréquence",
-    "exploitation": "Exploitation du recensement",
-    "ecart_minimal": "Écart minimal comparable",
-    "polarite": "Sens souhaité",
-    "themes": "Thèmes",
-}

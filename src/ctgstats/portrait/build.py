@@ -11,7 +11,7 @@ computations of :mod:`ctgstats.portrait.demography`, :mod:`ctgstats.portrait.fam
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,10 @@ from ctgstats.core.territories import (
 )
 from ctgstats.data import memo
 from ctgstats.data.cache import file_sha256
-from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, FileUse, rp_geography_year
+from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, rp_geography_year
 from ctgstats.data.variables import parse_rp, rp_vintages
-from ctgstats.portrait import demography, families, income
+from ctgstats.portrait import demography, families, findings, income
+from ctgstats.portrait.model import Portrait
 
 FILOSOFI_LEVEL = {
     Level.COMMUNE: "COM",
@@ -44,85 +45,6 @@ FILOSOFI_LEVEL = {
     Level.REGION: "REG",
     Level.FRANCE: "METROPOLE",
 }
-KEY_FIGURE_COLUMNS = ["indicateur", "niveau", "code", "annee", "valeur", "unite", "source"]
-FICTIONAL_NOTICE = (
-    "Données fictives : ce rapport porte sur un territoire de démonstration "
-    "inventé. Aucun chiffre ne décrit un territoire réel."
-)
-
-
-@dataclass
-class Portrait:
-    """Everything the notebooks display and the runner writes for one territory."""
-
-    params: Params
-    territory: ResolvedTerritory
-    comparators: list[ResolvedTerritory]
-    cog_year: int
-    vintages: list[int]
-    filosofi_year: int | None
-    figures: pd.DataFrame
-    tables: dict[str, pd.DataFrame]
-    vigilance: list[str]
-    harmonisation: list[HarmonisationRecord]
-    files: list[FileUse]
-    fictional: bool
-    composition_source: str
-    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
-    census_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
-    census_communes: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    @property
-    def territories(self) -> list[ResolvedTerritory]:
-        """The territory then its comparators."""
-        return [self.territory, *self.comparators]
-
-    @property
-    def labels(self) -> dict[str, str]:
-        """Territory id → French label, territory first."""
-        return {t.id: t.label for t in self.territories}
-
-    @property
-    def first_year(self) -> int:
-        return self.vintages[0]
-
-    @property
-    def last_year(self) -> int:
-        return self.vintages[-1]
-
-    def value(self, indicateur: str, annee: str | int, territoire: str | None = None) -> float:
-        """One figure's value (NaN when not available)."""
-        territoire = territoire or self.territory.id
-        rows = self.figures[
-            (self.figures["indicateur"] == indicateur)
-            & (self.figures["annee"] == str(annee))
-            & (self.figures["territoire"] == territoire)
-        ]
-        return float(rows["valeur"].iloc[0]) if len(rows) else float("nan")
-
-    def key_figures(self) -> pd.DataFrame:
-        """``tables/chiffres_cles.csv``: one row per figure, the exact public columns."""
-        levels = {t.id: (t.level.value, t.code) for t in self.territories}
-        frame = self.figures.copy()
-        frame["niveau"] = frame["territoire"].map(lambda t: levels[t][0])
-        frame["code"] = frame["territoire"].map(lambda t: levels[t][1])
-        unavailable = ~frame["disponible"]
-        reasons = (
-            frame.loc[unavailable, "note"]
-            .astype(str)
-            .str.replace(r"^non disponible\s*:\s*", "", regex=True)
-        )
-        frame.loc[unavailable, "source"] = (
-            "non disponible : "
-            + reasons
-            + " ("
-            + frame.loc[unavailable, "source"].astype(str)
-            + ")"
-        )
-        frame.loc[unavailable, "valeur"] = np.nan
-        return frame[KEY_FIGURE_COLUMNS].reset_index(drop=True)
-
-
 # ---------------------------------------------------------------------- territories
 
 
@@ -578,10 +500,7 @@ def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
         census_totals=census.totals,
         census_communes=census.communes,
     )
-    from ctgstats.portrait import findings
-
-    portrait.findings = findings.findings_table(portrait)
-    return portrait
+    return replace(portrait, findings=findings.findings_table(portrait))
 
 
 def fetch_sources(params: Params, *, cache_dir: Path | None = None) -> list[str]:

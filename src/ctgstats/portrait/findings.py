@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ctgstats.portrait.model import Portrait
 from ctgstats.present.formatting import (
     fr_int,
     fr_number,
@@ -21,9 +21,6 @@ from ctgstats.present.formatting import (
     fr_signed,
     fr_signed_percent,
 )
-
-if TYPE_CHECKING:
-    from ctgstats.portrait.build import Portrait
 
 FINDING_COLUMNS = ["theme", "constat", "indicateurs", "annee", "prudence"]
 

@@ -13,11 +13,13 @@ from collections.abc import Sequence
 from IPython.display import HTML
 from matplotlib.figure import Figure
 
+from ctgstats.data.registry import load_registry
 from ctgstats.portrait import charts
 from ctgstats.portrait import findings as findings_module
-from ctgstats.portrait.build import Portrait
+from ctgstats.portrait.model import Portrait
 from ctgstats.present import display
 from ctgstats.present.formatting import fr_int
+from ctgstats.present.glossary import readable_glossary
 
 THEMES: dict[str, tuple[str, ...]] = {
     "population": (
@@ -301,11 +303,7 @@ def glossary(themes: Sequence[str]) -> HTML:
     The registry (``src/ctgstats/data/indicateurs.yaml``) is the single source of the
     definitions, formulas, sources, update frequencies and comparable gaps of every report.
     """
-    from ctgstats.data.registry import load_registry
-    from ctgstats.indicators.views import GLOSSARY_HEADERS
-
     wanted = [i for theme in themes for i in THEMES[theme]]
     table = load_registry().glossary()
-    table = table[table["indicateur"].isin(wanted)].drop(columns=["indicateur"])
-    table = table.rename(columns={c: GLOSSARY_HEADERS.get(c, c) for c in table.columns})
+    table = readable_glossary(table[table["indicateur"].isin(wanted)])
     return display.simple_table(table, caption="Glossaire des indicateurs (registre ctgstats)")

@@ -270,7 +270,7 @@ def _heading_text(heading: Tag) -> str:
     return " ".join("".join(parts).split())
 
 
-def _slug(text: str) -> str:
+def anchor_slug(text: str) -> str:
     """ASCII anchor of a heading: ``"Évolution démographique" -> "evolution-demographique"``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
@@ -285,7 +285,7 @@ def _unique_ids(headings: Sequence[Tag], soup: BeautifulSoup) -> None:
     used = {str(t["id"]) for t in soup.find_all(id=True) if t not in headings}
     renamed: dict[str, str] = {}
     for heading in headings:
-        base = _slug(_heading_text(heading))
+        base = anchor_slug(_heading_text(heading))
         candidate, number = base, 2
         while candidate in used:
             candidate, number = f"{base}-{number}", number + 1
@@ -305,7 +305,7 @@ def _unique_ids(headings: Sequence[Tag], soup: BeautifulSoup) -> None:
                 link["href"] = f"#{target}"
 
 
-def _toc(soup: BeautifulSoup, headings: Sequence[Tag]) -> Tag:
+def table_of_contents(soup: BeautifulSoup, headings: Sequence[Tag]) -> Tag:
     nav = soup.new_tag("nav", attrs={"class": "ctg-toc", "aria-label": "Sommaire"})
     title = soup.new_tag("p", attrs={"class": "ctg-toc-title"})
     title.string = "Sommaire"
@@ -343,7 +343,7 @@ def _postprocess(
     headings = [h for h in main.find_all(["h1", "h2", "h3"]) if h.find_parent("nav") is None]
     _unique_ids(headings, soup)
     if headings:
-        nav = _toc(soup, headings)
+        nav = table_of_contents(soup, headings)
         first = headings[0]
         cell = first.find_parent("div", class_="jp-Cell")
         if first.name == "h1" and cell is not None:

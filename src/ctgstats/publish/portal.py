@@ -46,11 +46,11 @@ from ctgstats.present.display import (
 from ctgstats.present.formatting import NOT_AVAILABLE
 from ctgstats.publish.export import (
     OfflineError,
-    _slug,
-    _toc,
+    anchor_slug,
     check_offline,
     html_page,
     report_css,
+    table_of_contents,
     write_text_atomic,
 )
 
@@ -877,9 +877,9 @@ def _part_section(
         title = headings[0]
         old_title_id = str(title["id"]) if title.get("id") else None
         _set_heading_text(title, label)
-        title["id"] = _slug(label)
+        title["id"] = anchor_slug(label)
     else:
-        title = soup.new_tag("h1", attrs={"id": _slug(label)})
+        title = soup.new_tag("h1", attrs={"id": anchor_slug(label)})
         title.string = label
         section.insert(0, title)
     title["class"] = list(title.get("class") or []) + ["ctg-part-title"]
@@ -1058,7 +1058,7 @@ def single_file_report(
         for h in section.find_all(["h1", "h2", "h3"])
         if h.find_parent("nav") is None and h.get("id")
     ]
-    nav = _toc(soup, headings)
+    nav = table_of_contents(soup, headings)
     nav["id"] = "sommaire"
     main.append(nav)
     for section in sections:

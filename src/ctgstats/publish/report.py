@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from ctgstats import __version__
-from ctgstats.portrait.build import FICTIONAL_NOTICE, Portrait
+from ctgstats.portrait.model import FICTIONAL_NOTICE, Portrait
 
 KEY_INDICATORS = (
     "population",

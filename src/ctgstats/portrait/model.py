@@ -1,0 +1,96 @@
+"""The portrait of one territory, as computed by :mod:`ctgstats.portrait.build`.
+
+A plain value object: the figures, tables, findings and cautions that the notebooks
+display and the runner writes. It imports no computation, so the modules that compute a
+part of it (findings) and the module that assembles it (build) both depend on it, never on
+each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ctgstats.core.params import Params
+from ctgstats.core.territories import HarmonisationRecord, ResolvedTerritory
+from ctgstats.data.catalog import FileUse
+
+KEY_FIGURE_COLUMNS = ["indicateur", "niveau", "code", "annee", "valeur", "unite", "source"]
+FICTIONAL_NOTICE = (
+    "Données fictives : ce rapport porte sur un territoire de démonstration "
+    "inventé. Aucun chiffre ne décrit un territoire réel."
+)
+
+
+@dataclass
+class Portrait:
+    """Everything the notebooks display and the runner writes for one territory."""
+
+    params: Params
+    territory: ResolvedTerritory
+    comparators: list[ResolvedTerritory]
+    cog_year: int
+    vintages: list[int]
+    filosofi_year: int | None
+    figures: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+    vigilance: list[str]
+    harmonisation: list[HarmonisationRecord]
+    files: list[FileUse]
+    fictional: bool
+    composition_source: str
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    census_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    census_communes: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def territories(self) -> list[ResolvedTerritory]:
+        """The territory then its comparators."""
+        return [self.territory, *self.comparators]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Territory id → French label, territory first."""
+        return {t.id: t.label for t in self.territories}
+
+    @property
+    def first_year(self) -> int:
+        return self.vintages[0]
+
+    @property
+    def last_year(self) -> int:
+        return self.vintages[-1]
+
+    def value(self, indicateur: str, annee: str | int, territoire: str | None = None) -> float:
+        """One figure's value (NaN when not available)."""
+        territoire = territoire or self.territory.id
+        rows = self.figures[
+            (self.figures["indicateur"] == indicateur)
+            & (self.figures["annee"] == str(annee))
+            & (self.figures["territoire"] == territoire)
+        ]
+        return float(rows["valeur"].iloc[0]) if len(rows) else float("nan")
+
+    def key_figures(self) -> pd.DataFrame:
+        """``tables/chiffres_cles.csv``: one row per figure, the exact public columns."""
+        levels = {t.id: (t.level.value, t.code) for t in self.territories}
+        frame = self.figures.copy()
+        frame["niveau"] = frame["territoire"].map(lambda t: levels[t][0])
+        frame["code"] = frame["territoire"].map(lambda t: levels[t][1])
+        unavailable = ~frame["disponible"]
+        reasons = (
+            frame.loc[unavailable, "note"]
+            .astype(str)
+            .str.replace(r"^non disponible\s*:\s*", "", regex=True)
+        )
+        frame.loc[unavailable, "source"] = (
+            "non disponible : "
+            + reasons
+            + " ("
+            + frame.loc[unavailable, "source"].astype(str)
+            + ")"
+        )
+        frame.loc[unavailable, "valeur"] = np.nan
+        return frame[KEY_FIGURE_COLUMNS].reset_index(drop=True)
