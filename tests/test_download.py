@@ -183,14 +183,14 @@ def test_altered_cached_file_is_reported_offline(tmp_path, served, spec):
     cache_dir = tmp_path / "cache"
     path = fetch(spec, cache_dir=cache_dir, url=server.url(FILE_NAME))
     path.write_bytes(b"tampered")
-    with pytest.raises(ChecksumError, match="delete it"):
+    with pytest.raises(ChecksumError, match="supprimez-le"):
         fetch(spec, cache_dir=cache_dir, offline=True, url=server.url(FILE_NAME))
 
 
 def test_latest_and_missing_urls_are_refused(tmp_path, spec):
     with pytest.raises(DownloadError, match="latest"):
         fetch(spec, cache_dir=tmp_path, url="http://127.0.0.1:9/data/latest/file.zip")
-    with pytest.raises(DownloadError, match="no download URL"):
+    with pytest.raises(DownloadError, match="pas d'adresse de téléchargement"):
         fetch(replace(spec, url=None), cache_dir=tmp_path)
 
 

@@ -559,6 +559,7 @@ def fetch_sources(params: Params, *, cache_dir: Path | None = None) -> list[str]
     """
     from ctgstats.data import download, sources
 
+    download.check_download_sources(params)
     folders: list[str] = []
     for item in params.download.sources:
         spec = sources.get_source(item.id, item.vintage, level=item.level)
