@@ -258,7 +258,7 @@ def _download(url: str, target: Path, expected: str | None) -> None:
 
 def _actual_hash(message: str) -> str:
     match = re.search(r"got\s+(?:sha256:)?([0-9a-fA-F]{64})", message)
-    return match.group(1).lower() if match else "unknown"
+    return match.group(1).lower() if match else "inconnue"
 
 
 def _offline_message(spec: SourceSpec, target: Path, url: str) -> str:

@@ -217,7 +217,7 @@ def _drop_stderr(notebook: nbformat.NotebookNode, *, source: str) -> None:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 log.warning(
-                    "%s: stderr output left out of the HTML report: %s",
+                    "%s : sortie d'erreur (stderr) laissée hors du rapport HTML : %s",
                     source,
                     str(output.get("text", "")).strip()[:500],
                 )

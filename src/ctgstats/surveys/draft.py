@@ -546,10 +546,10 @@ def _quote(text: str) -> str:
 def _render(questions: list[_DraftQuestion], raw: RawExport, fmt: str, survey_id: str) -> str:
     lines = [
         (
-            f"# Codebook drafted by ctgstats from {raw.path.name} (format {fmt}, "
+            f"# Codebook ébauché par ctgstats à partir de {raw.path.name} (format {fmt}, "
             f"{len(raw.rows)} questionnaires)."
         ),
-        "# Every line marked TODO is a guess: check it against the questionnaire.",
+        "# Chaque ligne marquée TODO est une supposition : vérifiez-la avec le questionnaire.",
         "survey:",
         f"  id: {_quote(survey_id)}",
         '  title: "TODO titre de l\'enquête"  # TODO',
