@@ -139,3 +139,20 @@ def test_help_is_in_french():
     run_help = _invoke("run", "--help").stdout
     assert "Calculer le portrait d'un territoire" in run_help
     assert "Dossier de fichiers Insee (répétable)." in run_help
+
+
+def test_a_command_ending_with_typer_exit_keeps_its_code(monkeypatch):
+    # e.g. ``ctgstats batch`` exits itself with the code of its result
+    import typer
+
+    _schema_raises(monkeypatch, typer.Exit(3))
+    result = _invoke("schema")
+    assert result.exit_code == 3
+    assert "Traceback" not in result.stderr and "inattendue" not in result.stderr
+
+
+def test_batch_arguments_that_clash_exit_2():
+    result = _invoke("batch")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Erreur : donnez soit des fichiers")
+    assert "Traceback" not in result.stderr

@@ -40,6 +40,15 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: Exceptions that end a command on purpose (exit codes, usage errors): not bugs.
+_PASS_THROUGH: tuple[type[BaseException], ...] = (
+    typer.Exit,
+    typer.Abort,
+    click.exceptions.Exit,
+    click.exceptions.Abort,
+    click.ClickException,
+)
+
 
 def echo_error(message: str) -> None:
     """Print ``Erreur : <message>`` in red on stderr."""
@@ -91,7 +100,7 @@ def exit_on_error(function: F) -> F:
             message, code = _user_message(error)
             echo_error(message)
             raise typer.Exit(code) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except _PASS_THROUGH:
             raise
         except Exception as error:  # noqa: BLE001 - a bug: traceback shown, exit code 1
             _print_bug_traceback(error)
