@@ -91,7 +91,7 @@ def test_bad_params_are_refused_before_any_kernel(tmp_path):
     )
     result = _run("run", params, "--output-dir", tmp_path / "out")
     assert result.returncode == 2
-    assert "vintage: unknown key" in result.stderr
+    assert "vintage : clé inconnue" in result.stderr
     assert str(params) in result.stderr
     assert not (tmp_path / "out").exists()
 
@@ -113,7 +113,7 @@ def test_unknown_territory_code_is_refused(tmp_path):
 
 def test_malformed_territory_option(tmp_path):
     result = _run("run", "--territory", "epci-200072635", "--data-dir", tmp_path)
-    assert result.returncode == 2 and "LEVEL:CODE" in result.stderr
+    assert result.returncode == 2 and "NIVEAU:CODE" in result.stderr
 
 
 def test_validate_command():

@@ -80,7 +80,7 @@ def test_codebook_with_an_unknown_type_is_refused(tmp_path):
         tmp_path / "out",
     )
     assert result.returncode == 2
-    assert "unknown question type" in result.stderr and "'nombre'" in result.stderr
+    assert "type de question inconnu" in result.stderr and "'nombre'" in result.stderr
 
 
 def test_unknown_format_is_refused(tmp_path):
@@ -107,4 +107,4 @@ def test_survey_draft_writes_a_loadable_codebook(tmp_path):
 
     assert load_codebook(target).survey.id == "elus"
     again = _run("survey-draft", export, "--id", "elus", "--output", target)
-    assert again.returncode == 2 and "not overwritten" in again.stderr
+    assert again.returncode == 2 and "non écrasé" in again.stderr

@@ -13,15 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from ctgstats.core.errors import InputError
+from ctgstats.core.params import ParamsError, parse_params
 from ctgstats.data.download import (
     ChecksumError,
     DownloadError,
     OfflineError,
+    check_download_sources,
     download_path,
     fetch,
     lock_path,
 )
-from ctgstats.data.sources import get_source
+from ctgstats.data.sources import SOURCE_IDS, get_source
 
 FILE_NAME = "base-cc-evol-struct-pop-2022_csv.zip"
 CONTENT = b"PK fake archive bytes, version 1"
@@ -183,14 +186,14 @@ def test_altered_cached_file_is_reported_offline(tmp_path, served, spec):
     cache_dir = tmp_path / "cache"
     path = fetch(spec, cache_dir=cache_dir, url=server.url(FILE_NAME))
     path.write_bytes(b"tampered")
-    with pytest.raises(ChecksumError, match="delete it"):
+    with pytest.raises(ChecksumError, match="supprimez-le"):
         fetch(spec, cache_dir=cache_dir, offline=True, url=server.url(FILE_NAME))
 
 
 def test_latest_and_missing_urls_are_refused(tmp_path, spec):
     with pytest.raises(DownloadError, match="latest"):
         fetch(spec, cache_dir=tmp_path, url="http://127.0.0.1:9/data/latest/file.zip")
-    with pytest.raises(DownloadError, match="no download URL"):
+    with pytest.raises(DownloadError, match="pas d'adresse de téléchargement"):
         fetch(replace(spec, url=None), cache_dir=tmp_path)
 
 
@@ -200,3 +203,40 @@ def test_http_error_is_a_download_error(tmp_path, served, spec):
         fetch(spec, cache_dir=tmp_path / "cache", url=server.url("missing.zip"))
     assert not isinstance(caught.value, (ChecksumError, OfflineError))
     assert "missing.zip" in str(caught.value)
+
+
+def _with_downloads(*sources):
+    return parse_params(
+        {
+            "territory": {"level": "epci", "code": "000000101"},
+            "download": {"sources": list(sources)},
+        }
+    )
+
+
+def test_unknown_download_source_id_is_refused_naming_the_field():
+    params = _with_downloads(
+        {"id": "rp_evol_struct_pop", "vintage": 2022},
+        {"id": "rp_evol_struct", "vintage": 2022},
+    )
+    with pytest.raises(ParamsError) as caught:
+        check_download_sources(params)
+    message = str(caught.value)
+    assert message.startswith("download.sources[1].id : identifiant de source inconnu")
+    assert "'rp_evol_struct'" in message
+    assert all(source_id in message for source_id in SOURCE_IDS)
+    check_download_sources(_with_downloads({"id": "filosofi_disp", "vintage": 2021}))
+
+
+def test_an_unknown_source_id_stops_the_portrait_before_any_download(tmp_path):
+    from ctgstats.portrait.build import fetch_sources
+
+    params = _with_downloads({"id": "nope", "vintage": 2022})
+    with pytest.raises(ParamsError, match=r"download\.sources\[0\]\.id"):
+        fetch_sources(params, cache_dir=tmp_path)
+    assert not (tmp_path / "downloads").exists()
+
+
+def test_download_errors_are_input_errors():
+    assert issubclass(OfflineError, InputError) and issubclass(ChecksumError, DownloadError)
+    assert issubclass(DownloadError, RuntimeError)  # existing except clauses keep working

@@ -215,7 +215,7 @@ def test_export_refuses_external_resources(tmp_path):
     )
     source = _notebook(tmp_path / "bad.ipynb", cell)
     target = tmp_path / "bad.html"
-    with pytest.raises(export.OfflineError) as error:
+    with pytest.raises(export.NotSelfContainedError) as error:
         export.notebook_to_html(source, target, title="Mauvais")
     assert "https://example.org/a.png" in error.value.resources
     assert not target.exists()
@@ -387,31 +387,10 @@ def test_render_index_escapes_text():
 
 
 def test_render_index_refuses_external_key_figures():
-    with pytest.raises(export.OfflineError):
+    with pytest.raises(export.NotSelfContainedError):
         _index(key_figures_html='<img src="https://example.org/x.png">')
 
 
 def test_render_index_refuses_script_links():
     with pytest.raises(ValueError):
         _index(notebooks=[("x", "javascript:alert(1)")])
-
-
-def test_write_text_atomic(tmp_path):
-    target = tmp_path / "a" / "b" / "page.html"
-    assert export.write_text_atomic(target, "é\u00a0à") == target
-    assert target.read_text(encoding="utf-8") == "é\u00a0à"
-    export.write_text_atomic(target, "nouveau")
-    assert target.read_text(encoding="utf-8") == "nouveau"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["page.html"]
-
-
-def test_write_text_atomic_keeps_files_readable(tmp_path):
-    mask = os.umask(0o022)
-    try:
-        target = export.write_text_atomic(tmp_path / "page.html", "x")
-        assert target.stat().st_mode & 0o777 == 0o644
-        target.chmod(0o640)
-        export.write_text_atomic(target, "y")
-        assert target.stat().st_mode & 0o777 == 0o640
-    finally:
-        os.umask(mask)

@@ -82,7 +82,7 @@ def test_committed_t0_matches_a_fresh_freeze(tmp_path):
 
     again = _run("baseline", "freeze", path)
     assert again.returncode == 2
-    assert "never rewritten silently" in again.stderr and "--force" in again.stderr
+    assert "jamais réécrit en silence" in again.stderr and "--force" in again.stderr
     forced = _run("baseline", "freeze", path, "--force")
     assert forced.returncode == 0, forced.stderr
     backups = list(tmp_path.glob("t0.*.bak.json"))

@@ -231,7 +231,7 @@ def test_duplicate_id_without_override_names_both_files(tmp_path):
     with pytest.raises(RegistryError) as error:
         load_registry(extra)
     message = str(error.value)
-    assert "mien.yaml, line 2, indicator 'allocataires_caf'" in message
+    assert "mien.yaml, ligne 2, indicateur 'allocataires_caf'" in message
     assert str(DEFAULT_REGISTRY) in message
     assert "override: true" in message
 
@@ -239,7 +239,7 @@ def test_duplicate_id_without_override_names_both_files(tmp_path):
 def test_duplicate_across_user_files(tmp_path):
     first = _registry_file(tmp_path / "a.yaml", ENTRY.format(id="nouveau", definition="A."))
     second = _registry_file(tmp_path / "b.yaml", ENTRY.format(id="nouveau", definition="B."))
-    with pytest.raises(RegistryError, match=r"b\.yaml, line 2.*already defined in .*a\.yaml"):
+    with pytest.raises(RegistryError, match=r"b\.yaml, ligne 2.*déjà défini dans .*a\.yaml"):
         load_registry(first, second)
 
 
@@ -247,7 +247,9 @@ def test_override_of_an_unknown_id(tmp_path):
     extra = _registry_file(
         tmp_path / "x.yaml", ENTRY.format(id="inexistant", definition="X.") + "    override: true\n"
     )
-    with pytest.raises(RegistryError, match="no earlier registry file defines this id"):
+    with pytest.raises(
+        RegistryError, match="aucun fichier de registre précédent ne définit cet identifiant"
+    ):
         load_registry(extra)
 
 
@@ -258,7 +260,7 @@ def test_duplicate_in_the_same_file(tmp_path):
         ENTRY.format(id="deux", definition="B."),
     )
     with pytest.raises(
-        RegistryError, match="line 10, indicator 'deux': id already defined at line 2"
+        RegistryError, match="ligne 10, indicateur 'deux' : identifiant déjà défini à la ligne 2"
     ):
         load_registry(extra)
 
@@ -269,29 +271,32 @@ def test_duplicate_in_the_same_file(tmp_path):
         (
             ("polarity: up", "polarity: upward"),
             (
-                r"line 8, indicator 'mauvais': field polarity: "
-                r"expected 'up', 'down' or 'neutral' "
-                r"\(value: 'upward'\)"
+                r"ligne 8, indicateur 'mauvais' : champ polarity : "
+                r"valeur attendue : 'up', 'down' ou 'neutral' "
+                r"\(valeur : 'upward'\)"
             ),
         ),
         (
             ("themes: [acces_aux_droits]", "themes: [acces_droits]"),
             (
-                r"line 9, indicator 'mauvais': field themes: unknown theme 'acces_droits'; did you mean "
-                r"'acces_aux_droits'"
+                r"ligne 9, indicateur 'mauvais' : champ themes : thème inconnu 'acces_droits' ; "
+                r"vouliez-vous dire 'acces_aux_droits'"
             ),
         ),
         (
             ("unit: personnes", "unit: personnes\n    couleur: rouge"),
-            r"line 6, indicator 'mauvais': field couleur: unknown field",
+            r"ligne 6, indicateur 'mauvais' : champ couleur : champ inconnu",
         ),
         (
             ("    min_gap_years: 1\n", ""),
-            r"line 2, indicator 'mauvais': .*min_gap_years is required for a user_table indicator",
+            (
+                r"ligne 2, indicateur 'mauvais' : .*"
+                r"min_gap_years est obligatoire pour un indicateur user_table"
+            ),
         ),
         (
             ("id: mauvais", "id: Mauvais-Id"),
-            r"line 2, indicator 'Mauvais-Id': field id: String should match pattern",
+            r"ligne 2, indicateur 'Mauvais-Id' : champ id : ne correspond pas au motif",
         ),
     ],
 )
@@ -315,7 +320,7 @@ def test_source_kind_rules(tmp_path):
         themes: [seniors]
     """)
     path = _registry_file(tmp_path / "c.yaml", census)
-    with pytest.raises(RegistryError, match="states its exploitation"):
+    with pytest.raises(RegistryError, match="indique son exploitation"):
         load_registry(path, default=False)
     survey = textwrap.dedent("""\
       - id: sondage
@@ -329,24 +334,26 @@ def test_source_kind_rules(tmp_path):
         themes: [seniors]
     """)
     path = _registry_file(tmp_path / "s.yaml", survey)
-    with pytest.raises(RegistryError, match=r"needs formula\.codes"):
+    with pytest.raises(RegistryError, match=r"demande formula\.codes"):
         load_registry(path, default=False)
     local = ENTRY.format(id="local", definition="X.").replace(
         "    min_gap_years: 1\n", "    min_gap_years: 1\n    formula: {figure: population}\n"
     )
     path = _registry_file(tmp_path / "u.yaml", local)
-    with pytest.raises(RegistryError, match="formula.figure is for census and filosofi"):
+    with pytest.raises(
+        RegistryError, match="formula.figure ne sert qu'aux indicateurs census et filosofi"
+    ):
         load_registry(path, default=False)
 
 
 def test_file_level_errors(tmp_path):
-    with pytest.raises(RegistryError, match="registry file not found"):
+    with pytest.raises(RegistryError, match="fichier de registre introuvable"):
         load_registry(tmp_path / "absent.yaml")
     bad = _write(tmp_path / "liste.yaml", "- id: x\n")
-    with pytest.raises(RegistryError, match="single key 'indicators'"):
+    with pytest.raises(RegistryError, match="une seule clé 'indicators'"):
         load_registry(bad)
     broken = _write(tmp_path / "casse.yaml", "indicators: [\n")
-    with pytest.raises(RegistryError, match="not valid YAML"):
+    with pytest.raises(RegistryError, match="YAML invalide"):
         load_registry(broken)
 
 
@@ -359,5 +366,5 @@ def test_all_errors_of_a_file_are_listed(tmp_path):
     with pytest.raises(RegistryError) as error:
         load_registry(extra)
     message = str(error.value)
-    assert "indicator 'un': field polarity" in message
-    assert "indicator 'deux': field unit" in message
+    assert "indicateur 'un' : champ polarity" in message
+    assert "indicateur 'deux' : champ unit" in message

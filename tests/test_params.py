@@ -39,19 +39,19 @@ def test_minimal_params_get_documented_defaults():
     [
         (
             {"territory": {"level": "epci", "code": "200072635"}, "colour": "red"},
-            "colour: unknown key",
+            "colour : clé inconnue",
         ),
         (
             {"territory": {"level": "epci", "code": 200072635}},
-            "territory.code: code 200072635 must be written as a quoted string",
+            "territory.code : le code 200072635 doit être écrit entre guillemets",
         ),
         (
             {"territory": {"level": "epci", "code": "20007263"}},
-            "territory.code: '20007263' is not a valid epci code",
+            "territory.code : '20007263' n'est pas un code epci valide",
         ),
         (
             {"territory": {"level": "commune", "code": "2C004"}},
-            "territory.code: '2C004' is not a valid commune code",
+            "territory.code : '2C004' n'est pas un code commune valide",
         ),
         ({"territory": {"level": "canton", "code": "3101"}}, "territory.level"),
         (
@@ -63,7 +63,7 @@ def test_minimal_params_get_documented_defaults():
                 "territory": {"level": "epci", "code": "200072635"},
                 "census": {"vintages": [2022, 2022]},
             },
-            "duplicate census vintages",
+            "millésimes du recensement en double",
         ),
         (
             {
@@ -81,11 +81,11 @@ def test_minimal_params_get_documented_defaults():
                     "communes": ["31471", 31438],
                 }
             },
-            "commune code 31438 must be a quoted string",
+            "le code de commune 31438 doit être écrit entre guillemets",
         ),
         (
             {"territory": {"level": "groupe", "code": "vallee", "communes": ["31471"]}},
-            "needs a 'name'",
+            "demande un 'name'",
         ),
         (
             {"territory": {"level": "epci", "code": "200072635"}, "notebooks": ["99_autre"]},
@@ -93,7 +93,7 @@ def test_minimal_params_get_documented_defaults():
         ),
         (
             {"territory": {"level": "epci", "code": "200072635"}, "notebooks": ["03_enquete"]},
-            "'03_enquete' needs at least one entry in 'surveys'",
+            "'03_enquete' demande au moins une entrée dans 'surveys'",
         ),
         (
             {
@@ -107,7 +107,7 @@ def test_minimal_params_get_documented_defaults():
                     }
                 ],
             },
-            "cannot be taken from the census",
+            "ne peuvent pas être tirées du recensement",
         ),
         (
             {
@@ -122,23 +122,58 @@ def test_bad_params_are_refused_with_field_and_value(data, fragment):
     with pytest.raises(ParamsError) as caught:
         parse_params(data, source="params/x.yaml")
     message = str(caught.value)
-    assert message.startswith("params/x.yaml: invalid parameters")
+    assert message.startswith("params/x.yaml : paramètres invalides")
     assert fragment in message
+
+
+def test_params_errors_are_input_errors():
+    from ctgstats.core.errors import EXIT_BAD_INPUT, InputError
+
+    with pytest.raises(InputError) as caught:
+        parse_params({"territory": {"level": "epci", "code": "1"}})
+    assert isinstance(caught.value, ValueError)  # existing except clauses keep working
+    assert caught.value.exit_code == EXIT_BAD_INPUT
+
+
+def test_pydantic_messages_are_in_french():
+    with pytest.raises(ParamsError) as caught:
+        parse_params({"territory": {"level": "epci"}, "cog_year": 1999})
+    message = str(caught.value)
+    assert "territory.code : champ obligatoire manquant" in message
+    assert "cog_year : doit être supérieur ou égal à 2000 (valeur : 1999)" in message
+
+
+def test_download_source_ids_are_checked_by_the_data_layer():
+    # The model only requires a non-empty id; ctgstats.data.download checks it is known.
+    params = parse_params(
+        {
+            "territory": {"level": "epci", "code": "200072635"},
+            "download": {"sources": [{"id": "no_such_source", "vintage": 2022}]},
+        }
+    )
+    assert params.download.sources[0].id == "no_such_source"
+    with pytest.raises(ParamsError, match="download.sources.0.id"):
+        parse_params(
+            {
+                "territory": {"level": "epci", "code": "200072635"},
+                "download": {"sources": [{"id": "", "vintage": 2022}]},
+            }
+        )
 
 
 def test_yaml_errors_name_the_file(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("territory: [unclosed\n", encoding="utf-8")
-    with pytest.raises(ParamsError, match="broken.yaml: not valid YAML"):
+    with pytest.raises(ParamsError, match="broken.yaml : YAML invalide"):
         load_params(path)
-    with pytest.raises(ParamsError, match="params file not found"):
+    with pytest.raises(ParamsError, match="fichier de paramètres introuvable"):
         load_params(tmp_path / "absent.yaml")
 
 
 def test_unquoted_code_in_yaml_is_refused(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text("territory:\n  level: commune\n  code: 01001\n", encoding="utf-8")
-    with pytest.raises(ParamsError, match="quoted string"):
+    with pytest.raises(ParamsError, match="entre guillemets"):
         load_params(path)
 
 

@@ -445,7 +445,7 @@ def test_real_data_report_has_no_banner(territory):
 
 
 def test_no_page_to_gather(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no notebook page"):
+    with pytest.raises(FileNotFoundError, match="aucune page de carnet"):
         single_file_report(tmp_path)
     with pytest.raises(FileNotFoundError):
         single_file_report(tmp_path, parts=["01_demographie.html"])

@@ -433,17 +433,6 @@ def test_default_cache_dir_follows_environment(monkeypatch, tmp_path):
     assert cache.default_cache_dir() == Path.home() / ".cache" / "ctgstats"
 
 
-def test_file_sha256_is_memoised_per_mtime_and_size(tmp_path):
-    path = write(tmp_path, "f.bin", "abc")
-    expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-    assert readers.file_sha256(path) == expected
-    hits = cache._sha256_of.cache_info().hits
-    assert readers.file_sha256(path) == expected
-    assert cache._sha256_of.cache_info().hits == hits + 1
-    path.write_text("abcd")
-    assert readers.file_sha256(path) != expected
-
-
 def test_numeric_columns_are_float64_even_when_integral(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;P99_POP\n00001;1\n00002;2\n")
     table = read_table(path)

@@ -79,11 +79,11 @@ def test_geography_years():
 
 
 def test_get_source_errors_list_what_exists():
-    with pytest.raises(UnknownSourceError, match="known ids"):
+    with pytest.raises(UnknownSourceError, match="identifiants connus"):
         get_source("rp_logement", 2022)
     with pytest.raises(UnknownSourceError, match="2022"):
         get_source("rp_evol_struct_pop", 2030)
-    with pytest.raises(UnknownSourceError, match="needs a level"):
+    with pytest.raises(UnknownSourceError, match="demande un niveau"):
         get_source("filosofi_disp", 2019)
     assert get_source("filosofi_disp", 2019, "epci").level == "EPCI"
 

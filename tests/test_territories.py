@@ -258,7 +258,7 @@ def test_split_commune_is_shared_by_population():
     assert result.loc["50001", "P19_POP"] == pytest.approx(750.0)
     assert result.loc["50002", "P19_POP"] == pytest.approx(250.0)
     assert records[0].action == "scission"
-    with pytest.raises(TerritoryError, match="was split"):
+    with pytest.raises(TerritoryError, match="a été scindée"):
         harmonise(
             source,
             target_codes=comp.table["commune"],

@@ -13,10 +13,8 @@ from typing import Annotated
 
 import typer
 
-from ctgstats.core.errors import EXIT_BAD_INPUT, InputError
+from ctgstats.core.errors import EXIT_BAD_INPUT
 from ctgstats.core.params import Params, load_params, parse_params
-from ctgstats.data.download import DownloadError
-from ctgstats.data.sources import UnknownSourceError
 from ctgstats.pipeline.batch import (
     BatchError,
     BatchItem,
@@ -27,12 +25,6 @@ from ctgstats.pipeline.batch import (
     select,
     use_dask,
 )
-
-#: Errors reported as bad input (exit 2). Besides InputError, the built-in bases of the
-#: input errors not yet derived from it (ParamsError, DataNotFoundError, TerritoryError …):
-#: the same classes as ``ctgstats.cli._input_errors`` without importing the package
-#: ``ctgstats.cli`` (an import cycle).
-BAD_INPUT = (InputError, ValueError, FileNotFoundError, UnknownSourceError, DownloadError)
 
 #: The base settings without ``--base`` nor ``params/demo.yaml``: the fictional demo.
 DEFAULT_BASE = {"territory": {"level": "epci", "code": "000000101"}, "data_dirs": ["ctgstats:demo"]}
@@ -96,78 +88,75 @@ def build_items(
 def batch_command(
     params: Annotated[
         list[Path] | None,
-        typer.Argument(help="Params YAML files or folders of them (all *.yaml, sorted)."),
+        typer.Argument(help="Fichiers de paramètres YAML ou dossiers qui en contiennent (tous les *.yaml, triés)."),
     ] = None,
     departement: Annotated[
         str | None,
-        typer.Option("--departement", help="Every EPCI (or commune, --level) of this département."),
+        typer.Option("--departement", help="Chaque EPCI (ou commune, --level) de ce département."),
     ] = None,
-    epci: Annotated[str | None, typer.Option("--epci", help="Every commune of this EPCI.")] = None,
+    epci: Annotated[str | None, typer.Option("--epci", help="Chaque commune de cet EPCI.")] = None,
     base: Annotated[
         Path | None,
         typer.Option(
             "--base",
-            help="Params file giving the territory-independent settings for "
-            "--departement/--epci (default: params/demo.yaml).",
+            help="Fichier de paramètres donnant les réglages communs à tous les territoires "
+            "de --departement/--epci (défaut : params/demo.yaml).",
         ),
     ] = None,
     level: Annotated[
-        BatchLevel, typer.Option("--level", help="Territories of --departement: epci or commune.")
+        BatchLevel, typer.Option("--level", help="Territoires de --departement : epci ou commune.")
     ] = BatchLevel.epci,
     only: Annotated[
         list[str] | None,
-        typer.Option("--only", help="Only this territory: slug or code (repeatable)."),
+        typer.Option("--only", help="Seulement ce territoire : nom de dossier ou code (répétable)."),
     ] = None,
     limit: Annotated[
         int | None,
-        typer.Option("--limit", min=0, help="Only the first N territories (after --only)."),
+        typer.Option("--limit", min=0, help="Seulement les N premiers territoires (après --only)."),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Parallel workers (default: the number of CPUs)."),
+        typer.Option("--jobs", "-j", min=1, help="Processus en parallèle (défaut : le nombre de cœurs)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Run even the territories whose inputs are unchanged.")
+        bool, typer.Option("--force", help="Exécuter aussi les territoires dont les entrées n'ont pas changé.")
     ] = False,
     output_dir: Annotated[
-        Path, typer.Option("--output-dir", "-o", help="Output folder (default: outputs/).")
+        Path, typer.Option("--output-dir", "-o", help="Dossier de sortie (défaut : outputs/).")
     ] = Path("outputs"),
     no_progress: Annotated[
-        bool, typer.Option("--no-progress", help="No progress bar nor line per territory.")
+        bool, typer.Option("--no-progress", help="Sans barre de progression ni ligne par territoire.")
     ] = False,
     executor: Annotated[
         str,
         typer.Option(
             "--executor",
-            help="process (default), serial (debugging) or dask (an existing "
-            "Dask cluster, with --scheduler).",
+            help="process (défaut), serial (débogage) ou dask (une grappe Dask "
+            "existante, avec --scheduler).",
         ),
     ] = "process",
     scheduler: Annotated[
         str | None,
         typer.Option(
             "--scheduler",
-            help="Address of the Dask scheduler, e.g. tcp://127.0.0.1:8786 (with --executor dask).",
+            help="Adresse de l'ordonnanceur Dask, par ex. tcp://127.0.0.1:8786 (avec --executor dask).",
         ),
     ] = None,
 ) -> None:
-    """Run the diagnostic over many territories in parallel (skipping unchanged ones)."""
+    """Produire le diagnostic de nombreux territoires en parallèle (sauf ceux inchangés)."""
 
     def fail(message: str) -> typer.Exit:
         typer.secho(f"Erreur : {message}", fg=typer.colors.RED, err=True)
         return typer.Exit(EXIT_BAD_INPUT)
 
-    try:
-        items = build_items(
-            params or [],
-            departement=departement,
-            epci=epci,
-            base=base,
-            level=level.value if isinstance(level, BatchLevel) else level,
-        )
-        selected = select(items, only=only or (), limit=limit)
-    except BAD_INPUT as error:
-        raise fail(str(error)) from None
+    items = build_items(
+        params or [],
+        departement=departement,
+        epci=epci,
+        base=base,
+        level=level.value if isinstance(level, BatchLevel) else level,
+    )
+    selected = select(items, only=only or (), limit=limit)
     if not selected:
         raise fail("aucun territoire à traiter")
     if executor == "dask":
@@ -177,18 +166,15 @@ def batch_command(
     elif scheduler:
         raise fail("--scheduler ne s'utilise qu'avec --executor dask")
     typer.echo(f"Lot : {len(selected)} territoire(s) sur {len(items)}, sorties dans {output_dir}")
-    try:
-        result = run_batch(
-            items,
-            output_dir=output_dir,
-            jobs=jobs,
-            force=force,
-            only=only or (),
-            limit=limit,
-            progress=not no_progress,
-            executor=executor,
-            echo=typer.echo,
-        )
-    except BatchError as error:
-        raise fail(str(error)) from None
+    result = run_batch(
+        items,
+        output_dir=output_dir,
+        jobs=jobs,
+        force=force,
+        only=only or (),
+        limit=limit,
+        progress=not no_progress,
+        executor=executor,
+        echo=typer.echo,
+    )
     raise typer.Exit(result.exit_code)

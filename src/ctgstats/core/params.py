@@ -7,7 +7,10 @@ by :func:`ctgstats.core.territories.resolve` (also before any kernel starts).
 
 Relative paths (``data_dirs``, ``output_dir``) are resolved against the current working
 directory, as for every command-line tool; the special data dir ``ctgstats:demo`` is the
-fictional demo territory shipped with the package.
+fictional demo territory shipped with the package (:mod:`ctgstats.core.files`).
+
+Whether a download source id is known is checked by the data layer
+(:func:`ctgstats.data.download.check_download_sources`), before anything is fetched.
 """
 
 from __future__ import annotations
@@ -26,10 +29,10 @@ from pydantic import (
 )
 
 from ctgstats.core.codes import CODE_SHAPES, Level, is_valid_code
+from ctgstats.core.errors import InputError
+from ctgstats.core.files import DEMO_DATA_DIR, resolve_path
 from ctgstats.core.models import StrictModel, error_items
 from ctgstats.core.notebooks import NOTEBOOKS, notebook_names
-
-DEMO_DATA_DIR = "ctgstats:demo"
 
 if TYPE_CHECKING:
     NotebookName = str
@@ -38,10 +41,10 @@ else:
     NotebookName = Literal[notebook_names()]
 
 #: How a notebook's ``requires`` is worded in the message refusing it.
-_REQUIREMENT_WORDING = {"surveys": "at least one entry in 'surveys'"}
+_REQUIREMENT_WORDING = {"surveys": "au moins une entrée dans 'surveys'"}
 
 
-class ParamsError(ValueError):
+class ParamsError(InputError, ValueError):
     """Invalid parameters: the message names the file, the field and the value."""
 
 
@@ -67,8 +70,8 @@ class Territory(StrictModel):
     def _code_is_string(cls, value: Any) -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             raise ValueError(
-                f"code {value!r} must be written as a quoted string in YAML "
-                '(e.g. "01001"), otherwise leading zeros are lost'
+                f"le code {value!r} doit être écrit entre guillemets dans le YAML "
+                '(ex. "01001"), sinon les zéros en tête sont perdus'
             )
         return value
 
@@ -78,17 +81,20 @@ class Territory(StrictModel):
         if value is None:
             return value
         if not isinstance(value, (list, tuple)):
-            raise ValueError("communes must be a list of commune codes")
+            raise ValueError("communes doit être une liste de codes de communes")
         for item in value:
             if not isinstance(item, str):
-                raise ValueError(f"commune code {item!r} must be a quoted string")
+                raise ValueError(f"le code de commune {item!r} doit être écrit entre guillemets")
         return value
 
     @field_validator("level")
     @classmethod
     def _not_france(cls, value: Level) -> Level:
         if value is Level.FRANCE:
-            raise ValueError("level 'france' cannot be the portrayed territory; it is a comparator")
+            raise ValueError(
+                "le niveau 'france' ne peut pas être le territoire portraituré : "
+                "c'est un comparateur"
+            )
         return value
 
     @field_validator("code")
@@ -97,23 +103,27 @@ class Territory(StrictModel):
         level = info.data.get("level")
         if level is not None and not is_valid_code(level, value):
             shape = CODE_SHAPES.get(level, "identifiant de 1 à 64 lettres, chiffres, - ou _")
-            raise ValueError(f"{value!r} is not a valid {level.value} code (expected {shape})")
+            raise ValueError(
+                f"{value!r} n'est pas un code {level.value} valide (attendu : {shape})"
+            )
         return value
 
     @model_validator(mode="after")
     def _check_group(self) -> Territory:
         if self.level is Level.GROUPE:
             if not self.communes:
-                raise ValueError("a territory of level 'groupe' needs a non-empty 'communes' list")
+                raise ValueError(
+                    "un territoire de niveau 'groupe' demande une liste 'communes' non vide"
+                )
             if not self.name:
-                raise ValueError("a territory of level 'groupe' needs a 'name'")
+                raise ValueError("un territoire de niveau 'groupe' demande un 'name'")
             bad = [c for c in self.communes if not is_valid_code(Level.COMMUNE, c)]
             if bad:
-                raise ValueError(f"communes: invalid commune codes {bad}")
+                raise ValueError(f"communes : codes de communes invalides {bad}")
             if len(set(self.communes)) != len(self.communes):
-                raise ValueError("communes: the list contains duplicates")
+                raise ValueError("communes : la liste contient des doublons")
         elif self.communes is not None:
-            raise ValueError("'communes' is only allowed for level 'groupe'")
+            raise ValueError("'communes' n'est permis qu'au niveau 'groupe'")
         return self
 
     @property
@@ -132,8 +142,8 @@ class Comparator(StrictModel):
     def _check_code(self) -> Comparator:
         if self.code is not None and not is_valid_code(Level(self.level), self.code):
             raise ValueError(
-                f"code {self.code!r} is not a valid {self.level} code "
-                f"(expected {CODE_SHAPES[Level(self.level)]})"
+                f"le code {self.code!r} n'est pas un code {self.level} valide "
+                f"(attendu : {CODE_SHAPES[Level(self.level)]})"
             )
         return self
 
@@ -153,9 +163,9 @@ class Census(StrictModel):
         if value is None:
             return value
         if len(value) < 1:
-            raise ValueError("give at least one census vintage")
+            raise ValueError("donnez au moins un millésime du recensement")
         if len(set(value)) != len(value):
-            raise ValueError(f"duplicate census vintages in {list(value)}")
+            raise ValueError(f"millésimes du recensement en double dans {list(value)}")
         return tuple(sorted(value))
 
 
@@ -181,18 +191,11 @@ class Options(StrictModel):
 class DownloadSource(StrictModel):
     """One INSEE file to download, pinned to its vintage (never "latest")."""
 
-    id: str = Field(description="Identifiant de source, ex. rp_evol_struct_pop, filosofi_disp")
+    id: str = Field(
+        min_length=1, description="Identifiant de source, ex. rp_evol_struct_pop, filosofi_disp"
+    )
     vintage: Annotated[int, Field(ge=1990, le=2100)]
     level: Literal["COM", "EPCI", "DEP", "REG", "METROPOLE"] | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _known_id(cls, value: str) -> str:
-        from ctgstats.data.sources import SOURCE_IDS
-
-        if value not in SOURCE_IDS:
-            raise ValueError(f"unknown source id {value!r} (known: {', '.join(SOURCE_IDS)})")
-        return value
 
 
 class Download(StrictModel):
@@ -226,11 +229,12 @@ class Weighting(StrictModel):
     def _check(self) -> Weighting:
         low, high = self.bounds
         if not low < 1 < high:
-            raise ValueError(f"bounds must satisfy low < 1 < high, got {list(self.bounds)}")
+            raise ValueError(f"bounds doit vérifier bas < 1 < haut, reçu {list(self.bounds)}")
         unknown = [m for m in self.margins if m not in ("age", "sexe", "commune")]
         if unknown:
             raise ValueError(
-                f"margins {unknown} cannot be taken from the census (allowed: age, sexe, commune)"
+                f"les marges {unknown} ne peuvent pas être tirées du recensement "
+                "(permises : age, sexe, commune)"
             )
         return self
 
@@ -285,9 +289,9 @@ class TargetSpec(StrictModel):
     def _check(self) -> TargetSpec:
         if self.kind == "direction":
             if self.direction is None:
-                raise ValueError("a 'direction' target needs direction: up or down")
+                raise ValueError("une cible 'direction' demande direction : up ou down")
         elif self.value is None:
-            raise ValueError(f"a '{self.kind}' target needs a value")
+            raise ValueError(f"une cible '{self.kind}' demande une valeur (value)")
         return self
 
 
@@ -342,18 +346,18 @@ class Indicators(StrictModel):
         if not isinstance(data, dict) or not data.get("action_plan_file"):
             return data
         if data.get("action_plan"):
-            raise ValueError("give either action_plan or action_plan_file, not both")
-        from ctgstats.data.catalog import resolve_path
-
+            raise ValueError("donnez soit action_plan, soit action_plan_file, pas les deux")
         path = resolve_path(str(data["action_plan_file"]))
         try:
             plan = yaml.safe_load(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise ValueError(f"action_plan_file: {path} not found") from None
+            raise ValueError(f"action_plan_file : {path} introuvable") from None
         except yaml.YAMLError as error:
-            raise ValueError(f"action_plan_file: {path} is not valid YAML: {error}") from None
+            raise ValueError(
+                f"action_plan_file : {path} n'est pas un YAML valide : {error}"
+            ) from None
         if not isinstance(plan, list):
-            raise ValueError(f"action_plan_file: {path} must hold a list of action sheets")
+            raise ValueError(f"action_plan_file : {path} doit contenir une liste de fiches action")
         return {**data, "action_plan": plan}
 
 
@@ -402,11 +406,11 @@ class Params(StrictModel):
         for spec in NOTEBOOKS:
             if self.notebooks and spec.name in self.notebooks and not self._has(spec.requires):
                 wording = _REQUIREMENT_WORDING.get(spec.requires or "", spec.requires)
-                raise ValueError(f"notebooks: '{spec.name}' needs {wording}")
+                raise ValueError(f"notebooks : '{spec.name}' demande {wording}")
         ids = [s.id for s in self.surveys]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
-            raise ValueError(f"surveys: the ids {twice} are used twice")
+            raise ValueError(f"surveys : les identifiants {twice} sont utilisés deux fois")
         return self
 
     def _has(self, field: str | None) -> bool:
@@ -438,12 +442,12 @@ class Params(StrictModel):
 
 def _format_validation_error(error: ValidationError, source: str) -> str:
     items = error_items(
-        error, unknown_key="unknown key (not a parameter of ctgstats; check its spelling)"
+        error, unknown_key="clé inconnue (pas un paramètre de ctgstats ; vérifiez l'orthographe)"
     )
     return "\n".join(
         [
-            f"{source}: invalid parameters",
-            *(f"  - {where}: {message}{shown}" for where, message, shown in items),
+            f"{source} : paramètres invalides",
+            *(f"  - {where} : {message}{shown}" for where, message, shown in items),
         ]
     )
 
@@ -454,7 +458,8 @@ def parse_params(data: Any, *, source: str = "<params>") -> Params:
         data = {}
     if not isinstance(data, dict):
         raise ParamsError(
-            f"{source}: the parameters must be a mapping (key: value), got {type(data).__name__}"
+            f"{source} : les paramètres doivent être un dictionnaire (clé: valeur), "
+            f"reçu {type(data).__name__}"
         )
     try:
         return Params.model_validate(data)
@@ -468,11 +473,11 @@ def load_params(path: Path | str) -> Params:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ParamsError(f"{path}: params file not found") from None
+        raise ParamsError(f"{path} : fichier de paramètres introuvable") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise ParamsError(f"{path}: not valid YAML: {error}") from None
+        raise ParamsError(f"{path} : YAML invalide : {error}") from None
     return parse_params(data, source=str(path))
 
 

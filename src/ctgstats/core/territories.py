@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 
 from ctgstats.core.codes import LEVEL_LABELS, Level
+from ctgstats.core.errors import InputError
 
 COMPOSITION_COLUMNS = ["commune", "nom_commune", "epci", "nom_epci", "departement", "region"]
 NO_EPCI = "ZZZZZZZZZ"  # INSEE's code for communes outside any EPCI (islands)
 NATIONAL_MIN_DEPARTEMENTS = 96
 
 
-class TerritoryError(ValueError):
+class TerritoryError(InputError, ValueError):
     """A territory that does not exist in the composition table, or cannot be resolved."""
 
 
@@ -101,14 +102,16 @@ def composition_from_frame(frame: pd.DataFrame, *, cog_year: int, source: str) -
         }
     missing = [c for c in mapping if c not in frame.columns and c != "population"]
     if missing:
-        raise TerritoryError(f"{source}: composition table lacks columns {missing}")
+        raise TerritoryError(f"{source} : colonnes absentes de la table de composition : {missing}")
     table = frame[[c for c in mapping if c in frame.columns]].rename(columns=mapping)
     table = table.reset_index(drop=True)
     for column in COMPOSITION_COLUMNS:
         table[column] = table[column].astype("string").fillna("").astype(str)
     duplicated = table.loc[table["commune"].duplicated(), "commune"].tolist()
     if duplicated:
-        raise TerritoryError(f"{source}: communes listed twice in the composition: {duplicated}")
+        raise TerritoryError(
+            f"{source} : communes présentes deux fois dans la composition : {duplicated}"
+        )
     return Composition(table=table, cog_year=cog_year, source=source)
 
 
@@ -143,9 +146,9 @@ def _not_found(
 ) -> TerritoryError:
     known = sorted(set(known))
     close = difflib.get_close_matches(code, known, n=3, cutoff=0.6)
-    hint = f" Closest codes: {', '.join(close)}." if close else ""
+    hint = f" Codes les plus proches : {', '.join(close)}." if close else ""
     return TerritoryError(
-        f"{field_name}: {kind} {code!r} does not exist in the composition table of COG "
+        f"{field_name} : {kind} {code!r} n'existe pas dans la table de composition du COG "
         f"{composition.cog_year} ({composition.source}).{hint}"
     )
 
@@ -188,8 +191,8 @@ def resolve(
         unknown = [c for c in communes or () if c not in set(table["commune"])]
         if unknown:
             raise TerritoryError(
-                f"territory.communes: communes {unknown} do not exist in the composition "
-                f"table of COG {composition.cog_year} ({composition.source})"
+                f"territory.communes : les communes {unknown} n'existent pas dans la table "
+                f"de composition du COG {composition.cog_year} ({composition.source})"
             )
         return ResolvedTerritory(
             level, code, name or code, tuple(sorted(communes or ())), composition.cog_year
@@ -262,7 +265,9 @@ class Movements:
         required = ["MOD", "DATE_EFF", "TYPECOM_AV", "COM_AV", "TYPECOM_AP", "COM_AP"]
         missing = [c for c in required if c not in frame.columns]
         if missing:
-            raise TerritoryError(f"{source}: movements file lacks columns {missing}")
+            raise TerritoryError(
+                f"{source} : colonnes absentes du fichier des mouvements : {missing}"
+            )
         rows = frame[(frame["TYPECOM_AV"] == "COM") & (frame["TYPECOM_AP"] == "COM")]
         moves = []
         for row in rows.itertuples(index=False):
@@ -480,9 +485,9 @@ def _split_shares(
 ) -> dict[str, float]:
     if not weights or any(c not in weights for c in successors):
         raise TerritoryError(
-            f"{source}: commune {code} was split into {sorted(successors)}; sharing its values "
-            "needs the population of each new commune (give a composition table with a "
-            "'population' column or a census file of the target year)"
+            f"{source} : la commune {code} a été scindée en {sorted(successors)} ; répartir "
+            "ses valeurs demande la population de chaque nouvelle commune (donnez une table "
+            "de composition avec une colonne 'population' ou un recensement de l'année cible)"
         )
     total = sum(float(weights[c]) for c in successors)
     return {c: float(weights[c]) / total for c in successors}

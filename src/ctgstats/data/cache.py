@@ -17,14 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
+
+from ctgstats.core.files import atomic_path, file_sha256
 
 __all__ = [
     "CACHE_FORMAT_VERSION",
@@ -33,7 +33,6 @@ __all__ = [
     "cached_column_names",
     "cached_parse",
     "default_cache_dir",
-    "file_sha256",
 ]
 
 #: Bumped whenever the layout of cached parquet files changes.
@@ -43,7 +42,6 @@ CACHE_FORMAT_VERSION = 1
 CACHE_DIR_ENV = "CTGSTATS_CACHE_DIR"
 
 _INDEX_NAME = "line"
-_CHUNK = 1 << 20
 
 
 def default_cache_dir() -> Path:
@@ -52,33 +50,6 @@ def default_cache_dir() -> Path:
     if value:
         return Path(value).expanduser()
     return Path.home() / ".cache" / "ctgstats"
-
-
-def file_sha256(path: Path | str) -> str:
-    """Hex SHA-256 of a file, memoised per (resolved path, mtime, size) in-process.
-
-    Parameters
-    ----------
-    path : Path or str
-        The file.
-
-    Returns
-    -------
-    str
-        64 lowercase hex digits.
-    """
-    resolved = Path(path).resolve()
-    stat = resolved.stat()
-    return _sha256_of(str(resolved), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=1024)
-def _sha256_of(path: str, mtime_ns: int, size: int) -> str:  # noqa: ARG001 - cache key
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def cache_key(path: Path | str, *, member: str | None = None, sheet: str | None = None) -> str:
@@ -186,15 +157,8 @@ def _parse_and_store(
 
 
 def _write_atomic(table: pd.DataFrame, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".parquet")
-    os.close(handle)
-    try:
-        table.to_parquet(temp_name, engine="pyarrow", index=True)
-        os.replace(temp_name, target)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as temporary:
+        table.to_parquet(temporary, engine="pyarrow", index=True)
 
 
 def _read_parquet(target: Path, columns: Sequence[str] | None) -> pd.DataFrame:
@@ -204,7 +168,7 @@ def _read_parquet(target: Path, columns: Sequence[str] | None) -> pd.DataFrame:
         raise _CorruptCache(str(exc)) from exc
     unknown = [name for name in columns or () if name not in names]
     if unknown:
-        raise KeyError(f"columns not in the cached table of {target}: {unknown}")
+        raise KeyError(f"colonnes absentes de la table en cache {target} : {unknown}")
     try:
         table = pd.read_parquet(
             target, engine="pyarrow", columns=None if columns is None else list(columns)

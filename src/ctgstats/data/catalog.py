@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ctgstats.core.params import DEMO_DATA_DIR
+from ctgstats.core.errors import InputError
+from ctgstats.core.files import demo_data_dir, file_sha256, resolve_data_dir
 from ctgstats.core.territories import Composition, Movements, composition_from_frame
 from ctgstats.data import readers, sources
 
@@ -26,32 +27,8 @@ COMPOSITION_SOURCES = ("cog_epci_composition", "cog_communes_epci")
 BUILTIN_MOVEMENTS = "mouvements_communes_complement.csv"
 
 
-class DataNotFoundError(FileNotFoundError):
+class DataNotFoundError(InputError, FileNotFoundError):
     """A source the run needs is in none of the data folders."""
-
-
-def resolve_data_dir(entry: str) -> Path:
-    """Turn a ``data_dirs`` entry into a folder (``ctgstats:demo`` → the demo data)."""
-    return resolve_path(entry)
-
-
-def resolve_path(entry: str) -> Path:
-    """Turn a path of a params file into an absolute path.
-
-    ``ctgstats:demo`` is the folder of the fictional demo data shipped with the package and
-    ``ctgstats:demo/enquetes/x.csv`` a file in it; other paths are resolved against the
-    current working directory.
-    """
-    if entry == DEMO_DATA_DIR or entry.startswith(DEMO_DATA_DIR + "/"):
-        from ctgstats.demo import DATA_DIR
-
-        return Path(DATA_DIR).joinpath(*entry[len(DEMO_DATA_DIR) :].strip("/").split("/"))
-    return Path(entry).expanduser().resolve()
-
-
-def is_demo_path(entry: str) -> bool:
-    """True for paths inside the fictional demo data."""
-    return entry == DEMO_DATA_DIR or entry.startswith(DEMO_DATA_DIR + "/")
 
 
 def rp_geography_year(vintage: int) -> int:
@@ -95,7 +72,7 @@ class Catalog:
             folder = resolve_data_dir(entry)
             if not folder.is_dir():
                 raise DataNotFoundError(
-                    f"data_dirs: folder {entry!r} does not exist (resolved to {folder})"
+                    f"data_dirs : le dossier {entry!r} n'existe pas (chemin résolu : {folder})"
                 )
             dirs.append(folder)
         return cls(tuple(dirs), sources.discover(dirs), cache_dir=cache_dir)
@@ -103,9 +80,8 @@ class Catalog:
     @property
     def is_demo(self) -> bool:
         """True when every data folder is the fictional demo."""
-        from ctgstats.demo import DATA_DIR
-
-        return all(Path(d) == Path(DATA_DIR) for d in self.data_dirs)
+        demo = demo_data_dir()
+        return all(Path(d) == demo for d in self.data_dirs)
 
     # ------------------------------------------------------------------ discovery
     def files(
@@ -137,7 +113,7 @@ class Catalog:
                 found.vintage,
                 found.level,
                 found.path,
-                readers.file_sha256(found.path),
+                file_sha256(found.path),
             )
         return frame
 
@@ -146,17 +122,17 @@ class Catalog:
         candidates = [f for s in COMPOSITION_SOURCES for f in self.files(s)]
         if not candidates:
             raise DataNotFoundError(
-                "no composition table (COG) in the data folders "
-                f"{[str(d) for d in self.data_dirs]}: add INSEE's 'Intercommunalité - "
-                "Métropole au 01-01-YYYY' file (sheet Composition_communale)"
+                "aucune table de composition (COG) dans les dossiers de données "
+                f"{[str(d) for d in self.data_dirs]} : ajoutez le fichier Insee "
+                "« Intercommunalité - Métropole au 01-01-AAAA » (feuille Composition_communale)"
             )
         years = sorted({f.vintage for f in candidates})
         year = cog_year if cog_year is not None else years[-1]
         chosen = [f for f in candidates if f.vintage == year]
         if not chosen:
             raise DataNotFoundError(
-                f"cog_year: no composition table for COG {year} in the data folders; "
-                f"years found: {years}"
+                f"cog_year : aucune table de composition du COG {year} dans les dossiers de "
+                f"données ; années trouvées : {years}"
             )
         found = sorted(chosen, key=lambda f: COMPOSITION_SOURCES.index(f.source.id))[0]
         frame = self.read(found)

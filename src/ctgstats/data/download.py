@@ -22,13 +22,15 @@ import json
 import logging
 import os
 import re
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ctgstats.data.cache import default_cache_dir, file_sha256
-from ctgstats.data.sources import SourceSpec
+from ctgstats.core.errors import InputError
+from ctgstats.core.files import file_sha256, write_text_atomic
+from ctgstats.core.params import Params, ParamsError
+from ctgstats.data.cache import default_cache_dir
+from ctgstats.data.sources import SOURCE_IDS, SourceSpec
 
 __all__ = [
     "LOCK_FILE_NAME",
@@ -36,6 +38,7 @@ __all__ = [
     "ChecksumError",
     "DownloadError",
     "OfflineError",
+    "check_download_sources",
     "download_path",
     "fetch",
     "is_offline",
@@ -55,8 +58,8 @@ _LOCK_VERSION = 1
 _TRUE = {"1", "true", "yes", "on"}
 
 
-class DownloadError(RuntimeError):
-    """A source file cannot be obtained."""
+class DownloadError(InputError, RuntimeError):
+    """A source file cannot be obtained (exit code 2, like any input that is missing)."""
 
 
 class ChecksumError(DownloadError):
@@ -79,6 +82,22 @@ class ChecksumError(DownloadError):
 
 class OfflineError(DownloadError):
     """Offline mode, and the file is not in the cache."""
+
+
+def check_download_sources(params: Params) -> None:
+    """Refuse an unknown source id in ``params.download.sources`` before fetching anything.
+
+    Raises
+    ------
+    ParamsError
+        Naming the field (``download.sources[0].id``), the value and the known ids.
+    """
+    for index, item in enumerate(params.download.sources):
+        if item.id not in SOURCE_IDS:
+            raise ParamsError(
+                f"download.sources[{index}].id : identifiant de source inconnu {item.id!r} "
+                f"(connus : {', '.join(SOURCE_IDS)})"
+            )
 
 
 def is_offline() -> bool:
@@ -163,13 +182,13 @@ def _resolve_url(spec: SourceSpec, url: str | None) -> str:
     source_url = url or spec.url
     if not source_url:
         raise DownloadError(
-            f"no download URL for {_label(spec)} (none established in the registry): "
-            "download it from insee.fr and place it in a data directory instead"
+            f"pas d'adresse de téléchargement pour {_label(spec)} (aucune établie dans le "
+            "registre) : téléchargez-le depuis insee.fr et placez-le dans un dossier de données"
         )
     if "latest" in source_url.lower():
         raise DownloadError(
-            f"refusing a 'latest' URL for {_label(spec)} ({source_url}): "
-            "downloads must be pinned to a vintage"
+            f"adresse 'latest' refusée pour {_label(spec)} ({source_url}) : "
+            "un téléchargement est toujours fixé à un millésime"
         )
     return source_url
 
@@ -177,7 +196,7 @@ def _resolve_url(spec: SourceSpec, url: str | None) -> str:
 def _filename(url: str) -> str:
     name = PurePosixPath(url.split("?", 1)[0].split("#", 1)[0]).name
     if not name or name in (".", ".."):
-        raise DownloadError(f"cannot name the file downloaded from {url}")
+        raise DownloadError(f"impossible de nommer le fichier téléchargé depuis {url}")
     return name
 
 
@@ -194,8 +213,8 @@ def _check_cached(target: Path, expected: str | None, url: str, *, offline: bool
         return True
     if offline:
         raise ChecksumError(
-            f"cached file {target} (from {url}) has SHA-256 {actual}, expected {expected}; "
-            "delete it and fetch again with network access",
+            f"le fichier en cache {target} (depuis {url}) a pour SHA-256 {actual}, attendu "
+            f"{expected} ; supprimez-le et téléchargez-le à nouveau avec le réseau",
             url=url,
             expected=expected,
             actual=actual,
@@ -222,24 +241,24 @@ def _download(url: str, target: Path, expected: str | None) -> None:
         )
     except ValueError as exc:
         if "hash" not in str(exc).lower():
-            raise DownloadError(f"download of {url} failed: {exc}") from exc
+            raise DownloadError(f"échec du téléchargement de {url} : {exc}") from exc
         target.unlink(missing_ok=True)
         actual = _actual_hash(str(exc))
         raise ChecksumError(
-            f"SHA-256 mismatch for {url}: expected {expected}, got {actual}; the file was "
-            "not kept (the producer may have revised it: check, then update the pinned "
-            "or recorded hash)",
+            f"SHA-256 différent pour {url} : attendu {expected}, obtenu {actual} ; le fichier "
+            "n'a pas été gardé (le producteur l'a peut-être révisé : vérifiez, puis mettez "
+            "à jour l'empreinte fixée ou enregistrée)",
             url=url,
             expected=expected or "",
             actual=actual,
         ) from exc
     except requests.RequestException as exc:
-        raise DownloadError(f"download of {url} failed: {exc}") from exc
+        raise DownloadError(f"échec du téléchargement de {url} : {exc}") from exc
 
 
 def _actual_hash(message: str) -> str:
     match = re.search(r"got\s+(?:sha256:)?([0-9a-fA-F]{64})", message)
-    return match.group(1).lower() if match else "unknown"
+    return match.group(1).lower() if match else "inconnue"
 
 
 def _offline_message(spec: SourceSpec, target: Path, url: str) -> str:
@@ -250,9 +269,9 @@ def _offline_message(spec: SourceSpec, target: Path, url: str) -> str:
         f'fetch(get_source({spec.id!r}, {spec.vintage}{level}))"'
     )
     return (
-        f"offline mode: {_label(spec)} is not in the cache ({target} is missing). "
-        f"Fetch it once with network access ({OFFLINE_ENV} unset): {command} "
-        f"— or download {url} to {target}."
+        f"mode hors ligne : {_label(spec)} n'est pas dans le cache ({target} manque). "
+        f"Téléchargez-le une fois avec le réseau ({OFFLINE_ENV} non défini) : {command} "
+        f"— ou téléchargez {url} vers {target}."
     )
 
 
@@ -266,7 +285,7 @@ def _read_lock(cache_dir: Path | None) -> dict[str, Any]:
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise DownloadError(f"unreadable lock file {path}: {exc}") from exc
+        raise DownloadError(f"fichier de verrou illisible {path} : {exc}") from exc
     return dict(content.get("files", {}))
 
 
@@ -281,13 +300,4 @@ def _record(cache_dir: Path | None, key: str, target: Path, url: str) -> None:
 
 
 def _write_json(path: Path, content: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(content, stream, indent=2, sort_keys=True)
-            stream.write("\n")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(content, indent=2, sort_keys=True) + "\n")

@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from ctgstats.core.errors import InputError
 from ctgstats.data import cache
 
 __all__ = [
@@ -157,7 +158,7 @@ _DEFAULT_SHEETS = ("COM", "Composition_communale")
 _SEPARATORS = (";", ",", "\t")
 
 
-class DataFileError(ValueError):
+class DataFileError(InputError, ValueError):
     """A data file cannot be read as expected.
 
     The message names the file (and archive member or sheet), the column(s), the line

@@ -56,6 +56,7 @@ from pydantic import (
     model_validator,
 )
 
+from ctgstats.core.errors import InputError
 from ctgstats.core.models import StrictModel, error_items
 
 __all__ = [
@@ -145,7 +146,7 @@ GLOSSARY_COLUMNS = [
 _SURVEY_ID = r"^[a-z0-9][a-z0-9_\-]{0,63}$"
 
 
-class RegistryError(ValueError):
+class RegistryError(InputError, ValueError):
     """Invalid registry file: the message names the file, line, indicator, field and value."""
 
 
@@ -163,11 +164,13 @@ class Source(StrictModel):
     def _exploitation(self) -> Source:
         if self.kind == "census" and self.exploitation is None:
             raise ValueError(
-                "a census indicator states its exploitation: P (principal) or C (complementary)"
+                "un indicateur census indique son exploitation : P (principale) ou C "
+                "(complémentaire)"
             )
         if self.kind != "census" and self.exploitation is not None:
             raise ValueError(
-                f"exploitation is for census indicators only (kind is {self.kind!r}); remove it"
+                f"exploitation ne sert qu'aux indicateurs census (kind vaut {self.kind!r}) ; "
+                "retirez-la"
             )
         return self
 
@@ -188,14 +191,14 @@ class Formula(StrictModel):
     def _codes_as_strings(cls, value: Any) -> Any:
         if isinstance(value, (list, tuple)):
             if any(isinstance(v, bool) or not isinstance(v, (str, int)) for v in value):
-                raise ValueError("option codes are strings, e.g. [A4, A5]")
+                raise ValueError("les codes d'options sont des chaînes, ex. [A4, A5]")
             return tuple(str(v) for v in value)
         return value
 
     @model_validator(mode="after")
     def _pairs(self) -> Formula:
         if self.denominator is not None and self.numerator is None:
-            raise ValueError("a denominator needs a numerator")
+            raise ValueError("un dénominateur (denominator) demande un numérateur (numerator)")
         return self
 
 
@@ -218,10 +221,10 @@ class Indicator(StrictModel):
         for theme in value:
             if theme not in THEMES:
                 close = difflib.get_close_matches(theme, THEMES, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise ValueError(f"unknown theme {theme!r}{hint} (themes: {', '.join(THEMES)})")
+                hint = f" ; vouliez-vous dire {close[0]!r} ?" if close else ""
+                raise ValueError(f"thème inconnu {theme!r}{hint} (thèmes : {', '.join(THEMES)})")
         if len(set(value)) != len(value):
-            raise ValueError("a theme is listed twice")
+            raise ValueError("un thème est cité deux fois")
         return value
 
     @model_validator(mode="after")
@@ -234,35 +237,37 @@ class Indicator(StrictModel):
         if kind in ("census", "filosofi"):
             if formula.figure is None:
                 raise ValueError(
-                    f"a {kind} indicator names its portrait figure in "
-                    "formula.figure (e.g. 'part_60_plus')"
+                    f"un indicateur {kind} nomme son chiffre du portrait dans "
+                    "formula.figure (ex. 'part_60_plus')"
                 )
         elif formula.figure is not None:
             raise ValueError(
-                f"formula.figure is for census and filosofi indicators only (kind is {kind!r})"
+                f"formula.figure ne sert qu'aux indicateurs census et filosofi (kind vaut {kind!r})"
             )
         if kind == "survey":
             missing = [f for f in ("survey", "question", "codes") if getattr(formula, f) is None]
             if missing:
-                raise ValueError(f"a survey indicator needs formula.{', formula.'.join(missing)}")
+                raise ValueError(
+                    f"un indicateur survey demande formula.{', formula.'.join(missing)}"
+                )
             if formula.numerator is not None:
                 raise ValueError(
-                    "a survey indicator is a share of respondents: no "
-                    "numerator/denominator (give survey, question, codes)"
+                    "un indicateur survey est une part de répondants : pas de "
+                    "numerator/denominator (donnez survey, question, codes)"
                 )
             if self.unit != "%":
                 raise ValueError(
-                    f"a survey indicator is a share of respondents: unit must "
-                    f"be '%' (got {self.unit!r})"
+                    f"un indicateur survey est une part de répondants : unit doit "
+                    f"valoir '%' (reçu {self.unit!r})"
                 )
         elif survey_fields:
             raise ValueError(
-                f"formula.{survey_fields[0]} is for survey indicators only (kind is {kind!r})"
+                f"formula.{survey_fields[0]} ne sert qu'aux indicateurs survey (kind vaut {kind!r})"
             )
         if kind != "census" and self.min_gap_years is None:
             raise ValueError(
-                f"min_gap_years is required for a {kind} indicator (e.g. 1 for "
-                "annual data); null is for census indicators only"
+                f"min_gap_years est obligatoire pour un indicateur {kind} (ex. 1 pour des "
+                "données annuelles) ; null ne sert qu'aux indicateurs census"
             )
         return self
 
@@ -337,7 +342,7 @@ class Registry(StrictModel):
         ids = [i.id for i in self.indicators]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
-            raise ValueError(f"indicator ids used twice: {twice}")
+            raise ValueError(f"identifiants d'indicateurs utilisés deux fois : {twice}")
         return self
 
     def __len__(self) -> int:
@@ -367,10 +372,10 @@ class Registry(StrictModel):
             if indicator.id == indicator_id:
                 return indicator
         close = self.close_matches(str(indicator_id))
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        hint = f" ; vouliez-vous dire {', '.join(repr(c) for c in close)} ?" if close else ""
         raise KeyError(
-            f"unknown indicator {indicator_id!r}{hint} (add it to a registry file "
-            "listed in indicators.registry)"
+            f"indicateur inconnu {indicator_id!r}{hint} (ajoutez-le à un fichier de registre "
+            "cité dans indicators.registry)"
         )
 
     def by_theme(self) -> dict[str, tuple[Indicator, ...]]:
@@ -437,8 +442,8 @@ def _entry_lines(text: str) -> list[tuple[int, dict[str, int]]]:
 
 
 def _where(source: str, line: int | None, indicator_id: object) -> str:
-    place = f"{source}, line {line}" if line else source
-    return f"{place}, indicator {indicator_id!r}" if indicator_id is not None else place
+    place = f"{source}, ligne {line}" if line else source
+    return f"{place}, indicateur {indicator_id!r}" if indicator_id is not None else place
 
 
 def _validation_lines(
@@ -450,16 +455,19 @@ def _validation_lines(
 ) -> list[str]:
     def wording(item: dict[str, Any], message: str) -> str:
         if item["type"] == "literal_error":
-            return message.replace("Input should be", "expected")
+            return message.replace("Input should be", "attendu :")
         return message
 
     lines = []
     for location, message, shown in error_items(
-        error, unknown_key="unknown field (check its spelling)", root="(entry)", rewrite=wording
+        error,
+        unknown_key="champ inconnu (vérifiez l'orthographe)",
+        root="(entrée)",
+        rewrite=wording,
     ):
-        field_line = keys.get(location.split(".")[0], line) if location != "(entry)" else line
+        field_line = keys.get(location.split(".")[0], line) if location != "(entrée)" else line
         lines.append(
-            f"{_where(source, field_line, indicator_id)}: field {location}: {message}{shown}"
+            f"{_where(source, field_line, indicator_id)} : champ {location} : {message}{shown}"
         )
     return lines
 
@@ -469,13 +477,13 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RegistryError(f"{path}: registry file not found") from None
+        raise RegistryError(f"{path} : fichier de registre introuvable") from None
     except UnicodeDecodeError as error:
-        raise RegistryError(f"{path}: not UTF-8 text ({error})") from None
+        raise RegistryError(f"{path} : texte non UTF-8 ({error})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise RegistryError(f"{path}: not valid YAML: {error}") from None
+        raise RegistryError(f"{path} : YAML invalide : {error}") from None
     source = str(path)
     if (
         not isinstance(data, dict)
@@ -484,8 +492,8 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
     ):
         keys = sorted(map(str, data)) if isinstance(data, dict) else type(data).__name__
         raise RegistryError(
-            f"{source}: a registry file is a mapping with a single key "
-            f"'indicators' holding a list of entries (got {keys})"
+            f"{source} : un fichier de registre est un dictionnaire à une seule clé "
+            f"'indicators' contenant une liste d'entrées (reçu {keys})"
         )
     lines = _entry_lines(text)
     entries: list[tuple[Indicator, bool, int | None]] = []
@@ -494,8 +502,8 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
         line, keys = lines[index] if index < len(lines) else (None, {})
         if not isinstance(raw, dict):
             problems.append(
-                f"{_where(source, line, None)}: an entry is a mapping (id, label, "
-                f"definition …), got {raw!r}"
+                f"{_where(source, line, None)} : une entrée est un dictionnaire (id, label, "
+                f"definition …), reçu {raw!r}"
             )
             continue
         entry = dict(raw)
@@ -503,7 +511,7 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
         where = _where(source, line, entry.get("id"))
         if not isinstance(override, bool):
             problems.append(
-                f"{where}: field override: expected true or false (value: {override!r})"
+                f"{where} : champ override : true ou false attendu (valeur : {override!r})"
             )
             continue
         try:
@@ -514,12 +522,14 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
     for indicator, _, line in entries:
         if indicator.id in seen:
             problems.append(
-                f"{_where(source, line, indicator.id)}: id already defined at "
-                f"line {seen[indicator.id]} of the same file"
+                f"{_where(source, line, indicator.id)} : identifiant déjà défini à la "
+                f"ligne {seen[indicator.id]} du même fichier"
             )
         seen.setdefault(indicator.id, line)
     if problems:
-        raise RegistryError(f"{source}: invalid indicator registry\n  - " + "\n  - ".join(problems))
+        raise RegistryError(
+            f"{source} : registre d'indicateurs invalide\n  - " + "\n  - ".join(problems)
+        )
     return entries
 
 
@@ -551,18 +561,18 @@ def load_registry(*paths: Path | str, default: bool = True) -> Registry:
             where = _where(str(path), line, indicator.id)
             if indicator.id in indicators and not override:
                 problems.append(
-                    f"{where}: id already defined in {origin[indicator.id]}; "
-                    "write 'override: true' in this entry to replace it, or "
-                    "choose another id"
+                    f"{where} : identifiant déjà défini dans {origin[indicator.id]} ; "
+                    "écrivez 'override: true' dans cette entrée pour le remplacer, ou "
+                    "choisissez un autre identifiant"
                 )
             elif indicator.id not in indicators and override:
                 problems.append(
-                    f"{where}: 'override: true' but no earlier registry file "
-                    "defines this id (remove 'override' to add it)"
+                    f"{where} : 'override: true' mais aucun fichier de registre précédent "
+                    "ne définit cet identifiant (retirez 'override' pour l'ajouter)"
                 )
             else:
                 indicators[indicator.id] = indicator
                 origin[indicator.id] = str(path)
     if problems:
-        raise RegistryError("invalid indicator registry\n  - " + "\n  - ".join(problems))
+        raise RegistryError("registre d'indicateurs invalide\n  - " + "\n  - ".join(problems))
     return Registry(indicators=tuple(indicators.values()), files=tuple(str(p) for p in files))

@@ -24,6 +24,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ctgstats.core.errors import InputError
+from ctgstats.core.files import file_sha256
+
 __all__ = [
     "FILOSOFI_LEVELS",
     "REGISTRY",
@@ -155,11 +158,11 @@ class FoundFile:
         return read_table(self.path, member=self.member, sheet=self.sheet, **options)
 
 
-class UnknownSourceError(LookupError):
+class UnknownSourceError(InputError, LookupError):
     """No registry entry for a source id, vintage and level."""
 
 
-class DiscoveryConflictError(ValueError):
+class DiscoveryConflictError(InputError, ValueError):
     """Two different files claim the same source, vintage and level in the same format."""
 
 
@@ -513,7 +516,9 @@ def get_source(id: str, vintage: int, level: str | None = None) -> SourceSpec:  
         With the vintages and levels the registry has for that id.
     """
     if id not in _FAMILIES:
-        raise UnknownSourceError(f"unknown source id {id!r}; known ids: {', '.join(SOURCE_IDS)}")
+        raise UnknownSourceError(
+            f"identifiant de source inconnu {id!r} ; identifiants connus : {', '.join(SOURCE_IDS)}"
+        )
     if level is not None:
         level = level.upper()
     spec = _BY_KEY.get((id, vintage, level))
@@ -522,11 +527,11 @@ def get_source(id: str, vintage: int, level: str | None = None) -> SourceSpec:  
     known = sorted({(s.vintage, s.level or "") for s in REGISTRY if s.id == id})
     if level is None and any(v == vintage for v, _ in known):
         levels = [lvl for v, lvl in known if v == vintage]
-        raise UnknownSourceError(f"source {id!r} {vintage} needs a level among {levels}")
+        raise UnknownSourceError(f"la source {id!r} {vintage} demande un niveau parmi {levels}")
     listing = ", ".join(f"{v}{'/' + lvl if lvl else ''}" for v, lvl in known)
     raise UnknownSourceError(
-        f"no registry entry for {id!r} vintage {vintage}"
-        f"{f' level {level}' if level else ''}; known: {listing}"
+        f"aucune entrée du registre pour {id!r} millésime {vintage}"
+        f"{f' niveau {level}' if level else ''} ; connus : {listing}"
     )
 
 
@@ -626,14 +631,12 @@ def _choose(key: tuple[str, int, str | None], entries: list[tuple[SourceSpec, Pa
 def _check_same_content(key: tuple[str, int, str | None], paths: list[Path]) -> None:
     if len(paths) < 2:
         return
-    from ctgstats.data.cache import file_sha256
-
     first = file_sha256(paths[0])
     for other in paths[1:]:
         if file_sha256(other) != first:
             source, vintage, level = key
             label = f"{source} {vintage}{f' {level}' if level else ''}"
             raise DiscoveryConflictError(
-                f"two different files for {label} in the same format: {paths[0]} and "
-                f"{other}; keep one of them (or move the other out of the data directories)"
+                f"deux fichiers différents pour {label} dans le même format : {paths[0]} et "
+                f"{other} ; gardez-en un (ou sortez l'autre des dossiers de données)"
             )

@@ -18,6 +18,8 @@ from typing import Any
 import pandas as pd
 
 from ctgstats import __version__
+from ctgstats.core.errors import InputError
+from ctgstats.core.files import write_text_atomic
 from ctgstats.data.registry import Registry
 from ctgstats.indicators.measures import MEASURE_COLUMNS
 
@@ -26,7 +28,7 @@ BASELINE_VERSION = 1
 VALUE_COLUMNS = [*MEASURE_COLUMNS, "unite", "definition_hash"]
 
 
-class BaselineError(ValueError):
+class BaselineError(InputError, ValueError):
     """A baseline file that cannot be written or read (the message names the file)."""
 
 
@@ -79,8 +81,8 @@ def write_baseline(
     path = Path(path)
     if path.exists() and not force:
         raise BaselineError(
-            f"{path}: a T0 baseline is already frozen here; it is never rewritten silently. "
-            "Use --force to freeze again (the current file will be kept as a backup)."
+            f"{path} : un T0 est déjà figé ici ; il n'est jamais réécrit en silence. "
+            "Utilisez --force pour le figer à nouveau (le fichier actuel sera gardé en copie)."
         )
     content = {
         "format": BASELINE_FORMAT,
@@ -95,10 +97,7 @@ def write_baseline(
     if path.exists():
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         os.replace(path, path.with_name(f"{path.stem}.{stamp}.bak{path.suffix}"))
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
 
 
 def load_baseline(path: Path) -> Baseline:
@@ -108,17 +107,17 @@ def load_baseline(path: Path) -> Baseline:
         content = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BaselineError(
-            f"indicators.baseline: {path} not found; freeze it first with "
+            f"indicators.baseline : {path} introuvable ; figez-le d'abord avec "
             "`ctgstats baseline freeze PARAMS.yaml`"
         ) from None
     except json.JSONDecodeError as error:
-        raise BaselineError(f"{path}: not a JSON baseline file ({error})") from None
+        raise BaselineError(f"{path} : pas un fichier T0 JSON ({error})") from None
     if content.get("format") != BASELINE_FORMAT:
-        raise BaselineError(f"{path}: not a ctgstats baseline (format {content.get('format')!r})")
+        raise BaselineError(f"{path} : pas un T0 ctgstats (format {content.get('format')!r})")
     if content.get("version") != BASELINE_VERSION:
         raise BaselineError(
-            f"{path}: baseline version {content.get('version')} is not "
-            f"supported (expected {BASELINE_VERSION})"
+            f"{path} : la version {content.get('version')} du T0 n'est pas "
+            f"prise en charge (attendue : {BASELINE_VERSION})"
         )
     values = pd.DataFrame(content.get("values", []), columns=VALUE_COLUMNS)
     values["annee"] = values["annee"].astype(int)

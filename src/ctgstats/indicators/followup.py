@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ctgstats.data.catalog import resolve_path
+from ctgstats.core.files import resolve_path
 from ctgstats.data.registry import Registry, load_registry
 from ctgstats.indicators import evaluation
 from ctgstats.indicators.baseline import Baseline, load_baseline, revision_notes
@@ -192,11 +192,11 @@ def freeze_baseline(params, *, path=None, force: bool = False, params_sha256: st
         Path(path) if path is not None else (resolve_path(spec.baseline) if spec.baseline else None)
     )
     if target is None:
-        raise BaselineError("indicators.baseline: give the T0 file to write (or --output)")
+        raise BaselineError("indicators.baseline : indiquez le fichier T0 à écrire (ou --output)")
     if target.exists() and not force:
         raise BaselineError(
-            f"{target}: a T0 baseline is already frozen here; it is never rewritten "
-            "silently. Use --force to freeze again (the current file is kept as a backup)."
+            f"{target} : un T0 est déjà figé ici ; il n'est jamais réécrit en silence. "
+            "Utilisez --force pour le figer à nouveau (le fichier actuel est gardé en copie)."
         )
     portrait = build_portrait(params)
     analyses = {s.id: analyse(s, portrait=portrait) for s in params.surveys}

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ctgstats.core.files import file_sha256
 from ctgstats.data.registry import Registry
 from ctgstats.indicators.usertables import read_user_table
 
@@ -89,8 +90,6 @@ def user_table_measures(
     registry: Registry, paths: Sequence[Path], territories: Sequence[Any]
 ) -> list[dict[str, Any]]:
     """Indicators of the analyst's local data files, for the portrayed territories."""
-    from ctgstats.data.cache import file_sha256
-
     by_key = {(t.level.value, t.code): t for t in territories}
     rows = []
     for path in paths:
@@ -117,7 +116,6 @@ def survey_measures(
     registry: Registry, analyses: Mapping[str, Any], territory
 ) -> list[dict[str, Any]]:
     """Survey-based indicators: share (%) choosing the codes, for each wave."""
-    from ctgstats.data.cache import file_sha256
     from ctgstats.surveys.sentences import chosen_share
 
     rows = []

@@ -49,6 +49,7 @@ from typing import Any
 import pandas as pd
 
 from ctgstats.core.codes import CODE_SHAPES, Level, is_valid_code
+from ctgstats.core.errors import InputError
 from ctgstats.data.registry import Registry
 
 __all__ = [
@@ -108,7 +109,7 @@ _MAX_LISTED = 50
 _KEY_COLUMNS = "indicateur, niveau, code, periode"
 
 
-class UserTableError(ValueError):
+class UserTableError(InputError, ValueError):
     """A user table with bad rows; :attr:`problems` lists them (ligne, colonne, valeur …)."""
 
     def __init__(self, message: str, problems: pd.DataFrame | None = None) -> None:

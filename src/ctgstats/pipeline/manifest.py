@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ctgstats import __version__
-from ctgstats.data.cache import file_sha256
+from ctgstats.core.files import file_sha256
 from ctgstats.pipeline.plan import RunPlan
 
 VERSIONED_PACKAGES = (

@@ -20,8 +20,8 @@ from typing import Any
 from ctgstats.core.errors import InputError
 from ctgstats.core.notebooks import get_notebook
 from ctgstats.core.params import Params, parse_params
-from ctgstats.data.cache import file_sha256
-from ctgstats.data.catalog import resolve_path
+from ctgstats.core.files import file_sha256
+from ctgstats.core.files import resolve_path
 from ctgstats.pipeline.plan import Progress, RunPlan, plan_run
 
 

@@ -32,7 +32,7 @@ from ctgstats.core.territories import (
     resolve,
 )
 from ctgstats.data import memo
-from ctgstats.data.cache import file_sha256
+from ctgstats.core.files import file_sha256
 from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, rp_geography_year
 from ctgstats.data.variables import parse_rp, rp_vintages
 from ctgstats.portrait import demography, families, findings, income
@@ -510,6 +510,7 @@ def fetch_sources(params: Params, *, cache_dir: Path | None = None) -> list[str]
     """
     from ctgstats.data import download, sources
 
+    download.check_download_sources(params)
     folders: list[str] = []
     for item in params.download.sources:
         spec = sources.get_source(item.id, item.vintage, level=item.level)

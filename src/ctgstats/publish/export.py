@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from html import escape
@@ -26,17 +25,18 @@ from bs4 import BeautifulSoup, Tag
 from nbconvert import HTMLExporter
 from traitlets.config import Config
 
+from ctgstats.core.errors import RunError
+from ctgstats.core.files import write_text_atomic
 from ctgstats.present.display import FICTIONAL_TEXT, fictional_banner_html
 
 __all__ = [
     "TEMPLATE_DIR",
     "TEMPLATE_NAME",
-    "OfflineError",
+    "NotSelfContainedError",
     "report_css",
     "notebook_to_html",
     "check_offline",
     "render_index",
-    "write_text_atomic",
 ]
 
 log = logging.getLogger(__name__)
@@ -56,53 +56,21 @@ REMOVE_CELL_TAGS = frozenset({"remove_cell", "remove-cell", "ctgstats-remove"})
 REMOVE_OUTPUT_TAGS = frozenset({"remove_output", "remove-output"})
 
 
-class OfflineError(RuntimeError):
-    """An HTML page would request an external resource."""
+class NotSelfContainedError(RunError, RuntimeError):
+    """An HTML page would request an external resource (it must work offline)."""
 
     def __init__(self, resources: Sequence[str], *, where: str = "") -> None:
         self.resources = list(resources)
-        place = f" in {where}" if where else ""
+        place = f" dans {where}" if where else ""
         listed = "\n  ".join(self.resources)
-        super().__init__(f"external resources{place} (the page must work offline):\n  {listed}")
+        super().__init__(
+            f"ressources externes{place} (la page doit fonctionner hors ligne) :\n  {listed}"
+        )
 
 
 # --------------------------------------------------------------------------------------
 # Files
 # --------------------------------------------------------------------------------------
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write UTF-8 text to ``path`` through a temporary file and :func:`os.replace`.
-
-    A reader never sees a half-written page; parent folders are created.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = _file_mode(target)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)  # mkstemp makes 0600: the report must stay readable
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _file_mode(target: Path) -> int:
-    """Mode of the file being replaced, else the usual mode of a new file (umask)."""
-    try:
-        return target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
 
 
 def report_css() -> str:
@@ -249,7 +217,7 @@ def _drop_stderr(notebook: nbformat.NotebookNode, *, source: str) -> None:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 log.warning(
-                    "%s: stderr output left out of the HTML report: %s",
+                    "%s : sortie d'erreur (stderr) laissée hors du rapport HTML : %s",
                     source,
                     str(output.get("text", "")).strip()[:500],
                 )
@@ -404,7 +372,7 @@ def notebook_to_html(
 
     Raises
     ------
-    OfflineError
+    NotSelfContainedError
         If the page would still request an external resource (nothing is written).
 
     Notes
@@ -426,7 +394,7 @@ def notebook_to_html(
     )
     external = check_offline(page)
     if external:
-        raise OfflineError(external, where=str(source))
+        raise NotSelfContainedError(external, where=str(source))
     return write_text_atomic(html_path, page)
 
 
@@ -439,7 +407,7 @@ def _href(href: str) -> str:
     """Escape a relative link for an attribute (spaces and accents percent-encoded)."""
     value = str(href).strip()
     if value.lower().startswith(("javascript:", "vbscript:", "data:")):
-        raise ValueError(f"unsafe link: {href!r}")
+        raise ValueError(f"lien non sûr : {href!r}")
     return escape(quote(value, safe="/#?=&%.-_~:+,;@!$'()*"), quote=True)
 
 
@@ -489,7 +457,7 @@ def render_index(
 
     Raises
     ------
-    OfflineError
+    NotSelfContainedError
         If ``key_figures_html`` brings an external resource.
     """
     sections = [
@@ -558,5 +526,5 @@ def html_page(
     )
     external = check_offline(page)
     if external:
-        raise OfflineError(external, where=where)
+        raise NotSelfContainedError(external, where=where)
     return page

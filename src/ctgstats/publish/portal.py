@@ -36,6 +36,8 @@ from bs4 import BeautifulSoup, Tag
 
 from ctgstats import __version__
 from ctgstats.core.notebooks import notebook_names, notebook_of_page
+from ctgstats.core.errors import RunError
+from ctgstats.core.files import write_text_atomic
 from ctgstats.present.display import (
     FICTIONAL_TEXT,
     fictional_banner_html,
@@ -45,13 +47,12 @@ from ctgstats.present.display import (
 )
 from ctgstats.present.formatting import NOT_AVAILABLE
 from ctgstats.publish.export import (
-    OfflineError,
+    NotSelfContainedError,
     anchor_slug,
     check_offline,
     html_page,
     report_css,
     table_of_contents,
-    write_text_atomic,
 )
 
 __all__ = [
@@ -106,7 +107,7 @@ _FAILED_SUFFIX = ".echec"
 _SHORT_ERROR = 240  # characters of an error message shown in the table
 
 
-class ReportTooLargeError(ValueError):
+class ReportTooLargeError(RunError, ValueError):
     """The single-file report would exceed its size budget (nothing is written)."""
 
     def __init__(self, path: Path, size: int, max_bytes: int) -> None:
@@ -114,15 +115,15 @@ class ReportTooLargeError(ValueError):
         self.size = size
         self.max_bytes = max_bytes
         super().__init__(
-            f"{path.name} would weigh {_megabytes(size)} MB, over its budget of "
-            f"{_megabytes(max_bytes)} MB (max_bytes={max_bytes}): nothing written. Raise "
-            "max_bytes, or leave out some notebooks (each HTML report of the folder is "
-            "still there on its own)."
+            f"{path.name} pèserait {_megabytes(size)} Mo, au-delà de son budget de "
+            f"{_megabytes(max_bytes)} Mo (max_bytes={max_bytes}) : rien n'est écrit. "
+            "Augmentez max_bytes, ou laissez de côté des carnets (chaque rapport HTML du "
+            "dossier reste disponible seul)."
         )
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f}"
+    return f"{size / 1_000_000:.1f}".replace(".", ",")
 
 
 # --------------------------------------------------------------------------------------
@@ -606,7 +607,7 @@ def render_portal(
 
     Raises
     ------
-    OfflineError
+    NotSelfContainedError
         If the page would request an external resource (it never should).
     """
     generated_at = generated_at or datetime.now().strftime("%d/%m/%Y %H:%M")
@@ -714,7 +715,7 @@ def write_portal(output_dir: Path, *, title: str = "Diagnostics de territoire") 
     """
     root = Path(output_dir)
     if not root.is_dir():
-        raise FileNotFoundError(f"output folder {root} not found")
+        raise FileNotFoundError(f"dossier de sortie {root} introuvable")
     page = render_portal(collect_entries(root), title=title)
     return write_text_atomic(root / "index.html", page)
 
@@ -796,7 +797,7 @@ def _read_part(path: Path, css: str) -> _Part:
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
     main = soup.find("main") or soup.body
     if main is None:
-        raise ValueError(f"{path}: no <main> or <body> in the page")
+        raise ValueError(f"{path} : ni <main> ni <body> dans la page")
     title = " ".join(soup.title.get_text().split()) if soup.title is not None else ""
     banners = main.find_all("div", class_="ctg-fictional-banner")
     fictional = bool(banners) or title.strip().startswith(_FICTIONAL_TITLE_PREFIX)
@@ -984,7 +985,7 @@ def single_file_report(
         If the folder has no notebook page.
     ReportTooLargeError
         Over the size budget.
-    OfflineError
+    NotSelfContainedError
         If the page would request an external resource.
     """
     folder = Path(territory_dir)
@@ -995,13 +996,13 @@ def single_file_report(
         paths = [folder / name for name in parts]
         missing = [str(p) for p in paths if not p.is_file()]
         if missing:
-            raise FileNotFoundError(f"notebook pages not found: {', '.join(missing)}")
+            raise FileNotFoundError(f"pages de carnets introuvables : {', '.join(missing)}")
     else:
         paths = _part_order(
             [p for p in folder.glob("*.html") if notebook_of_page(p.stem) is not None], manifest
         )
     if not paths:
-        raise FileNotFoundError(f"no notebook page (0*_*.html) in {folder}")
+        raise FileNotFoundError(f"aucune page de carnet (0*_*.html) dans {folder}")
     css = report_css()
     loaded = [_read_part(path, css) for path in paths]
     territory = (
@@ -1070,7 +1071,7 @@ def single_file_report(
     page = str(soup)
     external = check_offline(page)
     if external:
-        raise OfflineError(external, where=str(folder / SINGLE_FILE_NAME))
+        raise NotSelfContainedError(external, where=str(folder / SINGLE_FILE_NAME))
     target = folder / SINGLE_FILE_NAME
     size = len(page.encode("utf-8"))
     if size > max_bytes:

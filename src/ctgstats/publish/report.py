@@ -9,7 +9,6 @@ written as CSV, and all of them as sheets of one workbook ``tables/<stem>.xlsx``
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ctgstats import __version__
+from ctgstats.core.files import atomic_path, write_text_atomic
 from ctgstats.portrait.model import FICTIONAL_NOTICE, Portrait
 
 KEY_INDICATORS = (
@@ -36,12 +36,6 @@ KEY_INDICATORS = (
     "familles_nombreuses",
     "revenu_median_uc",
 )
-
-
-def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    frame.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
-    os.replace(tmp, path)
 
 
 def portrait_tables(portrait: Portrait) -> dict[str, pd.DataFrame]:
@@ -92,14 +86,14 @@ def write_tables(
     written = []
     frames = all_tables(portrait, surveys or {}, followup)
     for name, frame in frames.items():
-        _atomic_csv(frame, folder / f"{name}.csv")
+        with atomic_path(folder / f"{name}.csv") as temporary:
+            frame.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\n")
         written.append(f"{folder.name}/{name}.csv")
     workbook = folder / f"{stem}.xlsx"
-    tmp = workbook.with_name(workbook.name + ".tmp")
     fictional = (portrait is not None and portrait.fictional) or any(
         a.fictional for a in (surveys or {}).values()
     )
-    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+    with atomic_path(workbook) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
         about = [f"Généré par ctgstats {__version__}"]
         if portrait is not None:
             about[:0] = [
@@ -111,7 +105,6 @@ def write_tables(
         pd.DataFrame({"a_propos": about}).to_excel(writer, sheet_name="a_propos", index=False)
         for name, frame in frames.items():
             frame.to_excel(writer, sheet_name=_sheet_name(name), index=False)
-    os.replace(tmp, workbook)
     written.append(f"{folder.name}/{workbook.name}")
     return written
 
@@ -180,5 +173,5 @@ def write_index(
         notes=notes,
     )
     path = folder / "index.html"
-    export.write_text_atomic(path, html)
+    write_text_atomic(path, html)
     return path

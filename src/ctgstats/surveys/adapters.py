@@ -51,6 +51,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ctgstats.core.errors import InputError
 from ctgstats.surveys import quality
 from ctgstats.surveys.codebook import Codebook, Option, Question
 from ctgstats.surveys.model import (
@@ -178,7 +179,7 @@ _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 Format = Literal["limesurvey", "googleforms", "kobo", "csv"]
 
 
-class SurveyInputError(ValueError):
+class SurveyInputError(InputError, ValueError):
     """A survey export cannot be read with its codebook.
 
     The message names the file, the column, the line (1-based, header = 1) and the value,

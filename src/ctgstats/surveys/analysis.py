@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from ctgstats.core.params import Survey, parse_params
-from ctgstats.data.catalog import is_demo_path, resolve_path
+from ctgstats.core.files import is_demo_path, resolve_path
+from ctgstats.core.params import ParamsError, Survey, parse_params
 from ctgstats.present.formatting import fr_int, fr_number
 from ctgstats.surveys import adapters, estimates, quality, redact, sentences, weighting
 from ctgstats.surveys.codebook import Codebook, load_codebook
@@ -246,15 +246,17 @@ def analyse_from_params(
     """
     if params is None:
         if survey is None:
-            raise ValueError("give the params of a territory or a survey description")
+            raise ParamsError(
+                "donnez les paramètres d'un territoire ou la description d'une enquête"
+            )
         return analyse(Survey.model_validate(dict(survey)), portrait=None)
     from ctgstats.portrait.build import build_portrait
 
     validated = parse_params(dict(params))
     specs = {s.id: s for s in validated.surveys}
     if survey_id not in specs:
-        raise ValueError(
-            f"survey_id: {survey_id!r} is not among the surveys of the params "
-            f"({', '.join(specs) or 'none'})"
+        raise ParamsError(
+            f"survey_id : {survey_id!r} n'est pas parmi les enquêtes des paramètres "
+            f"({', '.join(specs) or 'aucune'})"
         )
     return analyse(specs[survey_id], portrait=build_portrait(validated))

@@ -56,12 +56,13 @@ from pydantic import (
     model_validator,
 )
 
+from ctgstats.core.errors import InputError
 from ctgstats.core.models import StrictModel, error_items
 
 QUESTION_TYPES = ("single", "multiple", "likert", "numeric", "text")
 
 
-class CodebookError(ValueError):
+class CodebookError(InputError, ValueError):
     """Invalid codebook: the message names the file, the field and the value."""
 
 
@@ -78,9 +79,12 @@ class Option(StrictModel):
     @classmethod
     def _code_as_string(cls, value: Any) -> Any:
         if isinstance(value, bool):
-            raise ValueError("an option code must be a string")
+            raise ValueError("un code d'option doit être une chaîne")
         if isinstance(value, (int, float)):
-            raise ValueError(f"option code {value!r} must be quoted (codes are strings)")
+            raise ValueError(
+                f"le code d'option {value!r} doit être entre guillemets "
+                "(les codes sont des chaînes)"
+            )
         return value
 
 
@@ -108,24 +112,28 @@ class Question(StrictModel):
     def _consistent(self) -> Question:
         choice = self.type in ("single", "multiple", "likert")
         if choice and not self.options:
-            raise ValueError(f"question {self.id!r} of type {self.type} needs options")
+            raise ValueError(f"la question {self.id!r} de type {self.type} demande des options")
         if not choice and self.options:
-            raise ValueError(f"question {self.id!r} of type {self.type} cannot have options")
+            raise ValueError(
+                f"la question {self.id!r} de type {self.type} ne peut pas avoir d'options"
+            )
         codes = [o.code for o in self.options]
         duplicated = sorted({c for c in codes if codes.count(c) > 1})
         if duplicated:
-            raise ValueError(f"question {self.id!r}: duplicate option codes {duplicated}")
+            raise ValueError(f"question {self.id!r} : codes d'options en double {duplicated}")
         if self.finding is not None:
             unknown = [c for c in self.finding.codes if c not in codes]
             if unknown:
                 raise ValueError(
-                    f"question {self.id!r}: finding codes {unknown} are not options of the question"
+                    f"question {self.id!r} : les codes {unknown} de finding ne sont pas des "
+                    "options de la question"
                 )
         if self.themes is not None and self.type != "text":
-            raise ValueError(f"question {self.id!r}: themes are for text questions")
+            raise ValueError(f"question {self.id!r} : themes ne sert qu'aux questions text")
         if self.describes is not None and self.type != "single":
             raise ValueError(
-                f"question {self.id!r}: only a single-choice question can describe the respondent"
+                f"question {self.id!r} : seule une question à choix unique (single) peut "
+                "décrire le répondant"
             )
         return self
 
@@ -161,11 +169,11 @@ class Codebook(StrictModel):
         ids = [q.id for q in self.questions]
         duplicated = sorted({i for i in ids if ids.count(i) > 1})
         if duplicated:
-            raise ValueError(f"duplicate question ids {duplicated}")
+            raise ValueError(f"identifiants de questions en double {duplicated}")
         described = [q.describes for q in self.questions if q.describes]
         twice = sorted({d for d in described if described.count(d) > 1})
         if twice:
-            raise ValueError(f"several questions describe the same thing: {twice}")
+            raise ValueError(f"plusieurs questions décrivent la même chose : {twice}")
         return self
 
     def question(self, question_id: str) -> Question:
@@ -173,7 +181,7 @@ class Codebook(StrictModel):
         for question in self.questions:
             if question.id == question_id:
                 return question
-        raise KeyError(f"no question {question_id!r} in codebook {self.survey.id!r}")
+        raise KeyError(f"pas de question {question_id!r} dans le codebook {self.survey.id!r}")
 
     @property
     def descriptors(self) -> dict[str, Question]:
@@ -184,16 +192,19 @@ class Codebook(StrictModel):
 def _format_error(error: ValidationError, source: str) -> str:
     def wording(item: dict[str, Any], message: str) -> str:
         if item["type"] == "literal_error" and item["loc"][-1] == "type":
-            return f"unknown question type; expected one of {', '.join(QUESTION_TYPES)}"
+            return f"type de question inconnu ; attendu : {', '.join(QUESTION_TYPES)}"
         return message
 
     items = error_items(
-        error, unknown_key="unknown key (check its spelling)", hidden=(dict, list), rewrite=wording
+        error,
+        unknown_key="clé inconnue (vérifiez l'orthographe)",
+        hidden=(dict, list),
+        rewrite=wording,
     )
     return "\n".join(
         [
-            f"{source}: invalid codebook",
-            *(f"  - {where}: {message}{shown}" for where, message, shown in items),
+            f"{source} : codebook invalide",
+            *(f"  - {where} : {message}{shown}" for where, message, shown in items),
         ]
     )
 
@@ -201,7 +212,9 @@ def _format_error(error: ValidationError, source: str) -> str:
 def parse_codebook(data: Any, *, source: str = "<codebook>") -> Codebook:
     """Validate a mapping into a :class:`Codebook` (CodebookError on any problem)."""
     if not isinstance(data, dict):
-        raise CodebookError(f"{source}: a codebook is a mapping with 'survey' and 'questions'")
+        raise CodebookError(
+            f"{source} : un codebook est un dictionnaire avec 'survey' et 'questions'"
+        )
     try:
         return Codebook.model_validate(data)
     except ValidationError as error:
@@ -214,7 +227,7 @@ def load_codebook(path: Path | str) -> Codebook:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise CodebookError(f"{path}: codebook file not found") from None
+        raise CodebookError(f"{path} : fichier codebook introuvable") from None
     except yaml.YAMLError as error:
-        raise CodebookError(f"{path}: not valid YAML: {error}") from None
+        raise CodebookError(f"{path} : YAML invalide : {error}") from None
     return parse_codebook(data, source=str(path))

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ctgstats.core.params import ParamsError
 from ctgstats.surveys.adapters import (
     _TICKED,
     _UNTICKED,
@@ -94,19 +95,19 @@ def draft_codebook(path: Path | str, *, format: str | None = None, survey_id: st
 
     Raises
     ------
-    ValueError
+    ParamsError
         Invalid ``survey_id`` or format.
     SurveyInputError
         Unreadable export.
     """
     if not _SURVEY_ID.match(survey_id):
-        raise ValueError(
-            f"survey_id {survey_id!r} must be lower case letters, digits, '_' "
-            "or '-' (e.g. 'habitants-2025')"
+        raise ParamsError(
+            f"survey_id (--id) : {survey_id!r} doit être fait de minuscules, "
+            "chiffres, '_' ou '-' (ex. 'habitants-2025')"
         )
     fmt = format or detect_format(path)
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        raise ParamsError(f"--format : format inconnu {fmt!r} ; attendu : {', '.join(FORMATS)}")
     raw = read_raw_export(path)
     drafters: dict[str, Callable[[RawExport], list[_DraftQuestion]]] = {
         "limesurvey": _draft_limesurvey,
@@ -545,10 +546,10 @@ def _quote(text: str) -> str:
 def _render(questions: list[_DraftQuestion], raw: RawExport, fmt: str, survey_id: str) -> str:
     lines = [
         (
-            f"# Codebook drafted by ctgstats from {raw.path.name} (format {fmt}, "
+            f"# Codebook ébauché par ctgstats à partir de {raw.path.name} (format {fmt}, "
             f"{len(raw.rows)} questionnaires)."
         ),
-        "# Every line marked TODO is a guess: check it against the questionnaire.",
+        "# Chaque ligne marquée TODO est une supposition : vérifiez-la avec le questionnaire.",
         "survey:",
         f"  id: {_quote(survey_id)}",
         '  title: "TODO titre de l\'enquête"  # TODO',

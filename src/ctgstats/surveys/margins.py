@@ -19,7 +19,12 @@ from ctgstats.surveys.codebook import Codebook
 
 
 class MarginsUnavailable(ValueError):
-    """The census files cannot give the requested margins (the message says why)."""
+    """The census files cannot give the requested margins (the message says why).
+
+    An internal signal, not a :class:`~ctgstats.core.errors.CtgstatsError`:
+    :func:`ctgstats.surveys.analysis.analyse` catches it and reports unweighted results
+    with the reason; it never reaches the user as an error.
+    """
 
 
 @dataclass

@@ -35,6 +35,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ctgstats.core.errors import InputError
 from ctgstats.present.formatting import fr_int, fr_number
 
 __all__ = [
@@ -59,7 +60,7 @@ MARGINS_COLUMNS = [
 """Columns of :func:`margins_table`; shares (``part_*``) are in percent (0–100)."""
 
 
-class WeightingError(ValueError):
+class WeightingError(InputError, ValueError):
     """Raking is impossible with these respondents and margins (the message says why)."""
 
 
@@ -311,7 +312,7 @@ def margins_table(
 def _as_weights(weights) -> np.ndarray:
     values = np.asarray(weights, dtype=float).ravel()
     if np.isnan(values).any() or (values < 0).any() or np.isinf(values).any():
-        raise ValueError("weights must be finite, non-negative and not missing")
+        raise ValueError("les poids doivent être finis, positifs ou nuls et renseignés")
     return values
 
 

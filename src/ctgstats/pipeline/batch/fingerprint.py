@@ -20,7 +20,7 @@ FINGERPRINT_KEY = "fingerprint"
 
 
 def _sha(path: Path) -> str:
-    from ctgstats.data.cache import file_sha256
+    from ctgstats.core.files import file_sha256
 
     try:
         return file_sha256(path)
@@ -31,7 +31,7 @@ def _sha(path: Path) -> str:
 def data_folders(params: Params, *, cache_dir: Path | None = None) -> tuple[Path, ...]:
     """Folders a run searches: its data dirs and the download folders (no network)."""
     from ctgstats.data import download, sources
-    from ctgstats.data.catalog import resolve_data_dir
+    from ctgstats.core.files import resolve_data_dir
 
     folders = [resolve_data_dir(entry) for entry in params.data_dirs]
     for spec in params.download.sources:
@@ -63,7 +63,8 @@ def input_files(
     """
     from importlib import resources
 
-    from ctgstats.data.catalog import BUILTIN_MOVEMENTS, resolve_path
+    from ctgstats.data.catalog import BUILTIN_MOVEMENTS
+    from ctgstats.core.files import resolve_path
     from ctgstats.pipeline.plan import plan_run
 
     files: dict[str, str] = {}

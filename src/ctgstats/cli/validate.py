@@ -1,0 +1,28 @@
+"""``ctgstats validate``: check a params file against the data, without any kernel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ctgstats.cli.app import app, params_from_options
+
+__all__ = ["validate"]
+
+
+@app.command()
+def validate(
+    params_file: Annotated[Path, typer.Argument(help="Fichier de paramètres YAML.")],
+) -> None:
+    """Vérifier un fichier de paramètres et ses codes de territoire (aucun noyau lancé)."""
+    from ctgstats.portrait.build import build_portrait
+
+    params, _ = params_from_options(params_file)
+    portrait = build_portrait(params)
+    names = ", ".join(t.label for t in portrait.comparators)
+    typer.echo(
+        f"OK : {portrait.territory.label} ({portrait.territory.id}), COG "
+        f"{portrait.cog_year}, recensements {portrait.vintages}, comparateurs : {names}"
+    )
