@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from ctgstats.core.params import parse_params
 from ctgstats.core.errors import RunError
+from ctgstats.core.params import parse_params
 from ctgstats.pipeline.execute import KernelSession
 from ctgstats.pipeline.plan import plan_run
 from ctgstats.pipeline.run import run

@@ -13,7 +13,13 @@ import pandas as pd
 import pytest
 
 from ctgstats.data import cache, readers
-from ctgstats.data.readers import DataFileError, DataFileWarning, parse_file, read_table
+from ctgstats.data.readers import (
+    READER_VERSION,
+    DataFileError,
+    DataFileWarning,
+    parse_file,
+    read_table,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -392,12 +398,12 @@ def test_cache_keeps_strings_as_strings(tmp_path):
 
 def test_cache_key_changes_with_content_member_and_sheet(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;P99_POP\n00001;1\n")
-    key = cache.cache_key(path)
-    assert cache.cache_key(path, sheet="COM") != key
-    assert cache.cache_key(path, member="x.csv") != key
+    key = cache.cache_key(path, version=READER_VERSION)
+    assert cache.cache_key(path, version=READER_VERSION, sheet="COM") != key
+    assert cache.cache_key(path, version=READER_VERSION, member="x.csv") != key
     path.write_text("CODGEO;P99_POP\n00001;2\n")  # same size: the mtime must tell
     os.utime(path, ns=(10**9, 10**9))
-    assert cache.cache_key(path) != key
+    assert cache.cache_key(path, version=READER_VERSION) != key
     assert read_table(path, cache_dir=tmp_path / "c").loc[0, "P99_POP"] == 2.0
 
 
@@ -405,12 +411,14 @@ def test_corrupt_cache_file_is_replaced(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;P99_POP\n00001;1.5\n")
     cache_dir = tmp_path / "cache"
     read_table(path, cache_dir=cache_dir)
-    target = cache.cache_path(cache_dir, cache.cache_key(path))
+    target = cache.cache_path(cache_dir, cache.cache_key(path, version=READER_VERSION))
     target.write_bytes(b"not parquet")
     assert read_table(path, cache_dir=cache_dir).loc[0, "P99_POP"] == 1.5
     assert target.read_bytes()[:4] == b"PAR1"
     target.write_bytes(b"PAR1 garbage")
-    table = cache.cached_parse(path, cache_dir=cache_dir, columns=["P99_POP"])
+    table = cache.cached_parse(
+        path, cache_dir=cache_dir, parse=parse_file, version=READER_VERSION, columns=["P99_POP"]
+    )
     assert table["P99_POP"].tolist() == [1.5]
 
 

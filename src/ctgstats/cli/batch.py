@@ -88,7 +88,9 @@ def build_items(
 def batch_command(
     params: Annotated[
         list[Path] | None,
-        typer.Argument(help="Fichiers de paramètres YAML ou dossiers qui en contiennent (tous les *.yaml, triés)."),
+        typer.Argument(
+            help="Fichiers de paramètres YAML ou dossiers qui en contiennent (tous les *.yaml, triés)."
+        ),
     ] = None,
     departement: Annotated[
         str | None,
@@ -108,7 +110,9 @@ def batch_command(
     ] = BatchLevel.epci,
     only: Annotated[
         list[str] | None,
-        typer.Option("--only", help="Seulement ce territoire : nom de dossier ou code (répétable)."),
+        typer.Option(
+            "--only", help="Seulement ce territoire : nom de dossier ou code (répétable)."
+        ),
     ] = None,
     limit: Annotated[
         int | None,
@@ -116,16 +120,22 @@ def batch_command(
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Processus en parallèle (défaut : le nombre de cœurs)."),
+        typer.Option(
+            "--jobs", "-j", min=1, help="Processus en parallèle (défaut : le nombre de cœurs)."
+        ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Exécuter aussi les territoires dont les entrées n'ont pas changé.")
+        bool,
+        typer.Option(
+            "--force", help="Exécuter aussi les territoires dont les entrées n'ont pas changé."
+        ),
     ] = False,
     output_dir: Annotated[
         Path, typer.Option("--output-dir", "-o", help="Dossier de sortie (défaut : outputs/).")
     ] = Path("outputs"),
     no_progress: Annotated[
-        bool, typer.Option("--no-progress", help="Sans barre de progression ni ligne par territoire.")
+        bool,
+        typer.Option("--no-progress", help="Sans barre de progression ni ligne par territoire."),
     ] = False,
     executor: Annotated[
         str,

@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,9 @@ CACHE_FORMAT_VERSION = 1
 #: Environment variable overriding the default cache directory.
 CACHE_DIR_ENV = "CTGSTATS_CACHE_DIR"
 
+#: A parser: ``parse(path, member=..., sheet=...)`` → the typed table.
+Parser = Callable[..., pd.DataFrame]
+
 _INDEX_NAME = "line"
 
 
@@ -52,17 +56,21 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "ctgstats"
 
 
-def cache_key(path: Path | str, *, member: str | None = None, sheet: str | None = None) -> str:
-    """Content key of a parsed table: file hash, member, sheet and format versions."""
-    from ctgstats.data.readers import READER_VERSION
+def cache_key(
+    path: Path | str, *, version: str, member: str | None = None, sheet: str | None = None
+) -> str:
+    """Content key of a parsed table: file hash, member, sheet and format versions.
 
+    ``version`` is the parser's own version (``readers.READER_VERSION``): a changed parser
+    never reuses a table parsed by an older one.
+    """
     payload = json.dumps(
         {
             "sha256": file_sha256(path),
             "member": member,
             "sheet": sheet,
             "format": CACHE_FORMAT_VERSION,
-            "reader": READER_VERSION,
+            "reader": version,
         },
         sort_keys=True,
     )
@@ -78,6 +86,8 @@ def cached_parse(
     path: Path | str,
     *,
     cache_dir: Path | str,
+    parse: Parser,
+    version: str,
     member: str | None = None,
     sheet: str | None = None,
     columns: Sequence[str] | None = None,
@@ -90,6 +100,11 @@ def cached_parse(
         The data file (see :func:`ctgstats.data.readers.parse_file`).
     cache_dir : Path or str
         Root of the cache.
+    parse : callable
+        The parser, called as ``parse(path, member=member, sheet=sheet)``
+        (:func:`ctgstats.data.readers.parse_file`).
+    version : str
+        The parser's version, part of the cache key.
     member, sheet : str, optional
         Archive member and workbook sheet, passed to the parser.
     columns : sequence of str, optional
@@ -100,17 +115,24 @@ def cached_parse(
     pandas.DataFrame
         The typed table, index ``line`` as produced by the parser.
     """
-    target = _ensure_cached(Path(path), Path(cache_dir), member, sheet)
+    source = _Source(Path(path), member, sheet, parse, version)
+    target = _ensure_cached(source, Path(cache_dir))
     try:
         return _read_parquet(target, columns)
     except _CorruptCache:
         target.unlink(missing_ok=True)
-        table = _parse_and_store(Path(path), target, member, sheet)
+        table = _parse_and_store(source, target)
         return table if columns is None else table.loc[:, list(columns)]
 
 
 def cached_column_names(
-    path: Path | str, *, cache_dir: Path | str, member: str | None = None, sheet: str | None = None
+    path: Path | str,
+    *,
+    cache_dir: Path | str,
+    parse: Parser,
+    version: str,
+    member: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[list[str], dict[str, Any]]:
     """Column names of the cached table (parsing the file if needed) and its source info.
 
@@ -120,12 +142,13 @@ def cached_column_names(
         The column names, without the ``line`` index, and ``attrs["source"]`` as
         recorded by the parser (path, member, sheet, encoding, decimal mark).
     """
-    target = _ensure_cached(Path(path), Path(cache_dir), member, sheet)
+    source = _Source(Path(path), member, sheet, parse, version)
+    target = _ensure_cached(source, Path(cache_dir))
     try:
         schema = pq.read_schema(target)
     except Exception:  # noqa: BLE001 - any unreadable file is a corrupt cache entry
         target.unlink(missing_ok=True)
-        table = _parse_and_store(Path(path), target, member, sheet)
+        table = _parse_and_store(source, target)
         return list(table.columns), dict(table.attrs.get("source", {}))
     names = [
         name
@@ -139,19 +162,27 @@ class _CorruptCache(Exception):
     """Internal: a cache file cannot be read."""
 
 
-def _ensure_cached(path: Path, cache_dir: Path, member: str | None, sheet: str | None) -> Path:
-    target = cache_path(cache_dir, cache_key(path, member=member, sheet=sheet))
+@dataclass(frozen=True)
+class _Source:
+    """A table to parse: file, archive member, workbook sheet, parser and its version."""
+
+    path: Path
+    member: str | None
+    sheet: str | None
+    parse: Parser
+    version: str
+
+
+def _ensure_cached(source: _Source, cache_dir: Path) -> Path:
+    key = cache_key(source.path, version=source.version, member=source.member, sheet=source.sheet)
+    target = cache_path(cache_dir, key)
     if not target.is_file():
-        _parse_and_store(path, target, member, sheet)
+        _parse_and_store(source, target)
     return target
 
 
-def _parse_and_store(
-    path: Path, target: Path, member: str | None, sheet: str | None
-) -> pd.DataFrame:
-    from ctgstats.data.readers import parse_file
-
-    table = parse_file(path, member=member, sheet=sheet)
+def _parse_and_store(source: _Source, target: Path) -> pd.DataFrame:
+    table = source.parse(source.path, member=source.member, sheet=source.sheet)
     _write_atomic(table, target)
     return table
 

@@ -52,7 +52,6 @@ __all__ = [
     "STRING_COLUMN_PREFIXES",
     "DataFileError",
     "DataFileWarning",
-    "file_sha256",
     "is_string_column",
     "parse_file",
     "read_table",
@@ -260,11 +259,6 @@ def _describe_location(path: Path, member: str | None, sheet: str | None) -> str
 # --------------------------------------------------------------------------- public API
 
 
-def file_sha256(path: Path | str) -> str:
-    """Hex SHA-256 of a file's bytes, computed once per (path, mtime, size) in-process."""
-    return cache.file_sha256(path)
-
-
 def is_string_column(name: str) -> bool:
     """Tell whether ``name`` is a code/label column that always stays a string."""
     upper = name.upper()
@@ -356,7 +350,12 @@ def read_table(
         location = _location_of(table, path)
     else:
         names, source = cache.cached_column_names(
-            path, cache_dir=cache_dir, member=member, sheet=sheet
+            path,
+            cache_dir=cache_dir,
+            parse=parse_file,
+            version=READER_VERSION,
+            member=member,
+            sheet=sheet,
         )
         location = _location_from_source(source, path)
         table = None
@@ -364,7 +363,13 @@ def read_table(
     selection = _select_columns(names, code, required, optional, pattern, location)
     if table is None:
         table = cache.cached_parse(
-            path, cache_dir=cache_dir, member=member, sheet=sheet, columns=selection
+            path,
+            cache_dir=cache_dir,
+            parse=parse_file,
+            version=READER_VERSION,
+            member=member,
+            sheet=sheet,
+            columns=selection,
         )
     else:
         table = table.loc[:, selection]

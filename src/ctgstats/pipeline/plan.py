@@ -18,9 +18,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ctgstats.core.files import is_demo_path, resolve_data_dir, resolve_path
 from ctgstats.core.notebooks import NOTEBOOKS, get_notebook
 from ctgstats.core.params import Params, Survey
-from ctgstats.core.files import is_demo_path, resolve_data_dir, resolve_path
 
 #: What a run reports its steps to (French messages).
 Progress = Callable[[str], None]

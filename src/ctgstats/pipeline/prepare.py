@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ctgstats.core.errors import InputError
+from ctgstats.core.files import file_sha256, resolve_path
 from ctgstats.core.notebooks import get_notebook
 from ctgstats.core.params import Params, parse_params
-from ctgstats.core.files import file_sha256
-from ctgstats.core.files import resolve_path
 from ctgstats.pipeline.plan import Progress, RunPlan, plan_run
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ctgstats.core import comparability
 from ctgstats.core.codes import Level
+from ctgstats.core.files import file_sha256
 from ctgstats.core.params import Params, parse_params
 from ctgstats.core.territories import (
     Composition,
@@ -32,7 +33,6 @@ from ctgstats.core.territories import (
     resolve,
 )
 from ctgstats.data import memo
-from ctgstats.core.files import file_sha256
 from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, rp_geography_year
 from ctgstats.data.variables import parse_rp, rp_vintages
 from ctgstats.portrait import demography, families, findings, income

@@ -35,9 +35,9 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup, Tag
 
 from ctgstats import __version__
-from ctgstats.core.notebooks import notebook_names, notebook_of_page
 from ctgstats.core.errors import RunError
 from ctgstats.core.files import write_text_atomic
+from ctgstats.core.notebooks import notebook_names, notebook_of_page
 from ctgstats.present.display import (
     FICTIONAL_TEXT,
     fictional_banner_html,

@@ -30,8 +30,8 @@ def _sha(path: Path) -> str:
 
 def data_folders(params: Params, *, cache_dir: Path | None = None) -> tuple[Path, ...]:
     """Folders a run searches: its data dirs and the download folders (no network)."""
-    from ctgstats.data import download, sources
     from ctgstats.core.files import resolve_data_dir
+    from ctgstats.data import download, sources
 
     folders = [resolve_data_dir(entry) for entry in params.data_dirs]
     for spec in params.download.sources:
@@ -63,8 +63,8 @@ def input_files(
     """
     from importlib import resources
 
-    from ctgstats.data.catalog import BUILTIN_MOVEMENTS
     from ctgstats.core.files import resolve_path
+    from ctgstats.data.catalog import BUILTIN_MOVEMENTS
     from ctgstats.pipeline.plan import plan_run
 
     files: dict[str, str] = {}
