@@ -234,6 +234,7 @@ def read_delimited(
     text: Decoded | None = None,
     separator: str | None = None,
     header_only: bool = False,
+    record_lines: bool = False,
 ) -> TextTable:
     """Read a delimited text file as text cells.
 
@@ -247,11 +248,14 @@ def read_delimited(
         Force a separator (default: :func:`sniff_separator`).
     header_only
         Stop after the header.
+    record_lines
+        Number records (header = 1, as a spreadsheet shows them) instead of the
+        physical line where each record starts (they differ after a quoted newline).
 
     Returns
     -------
     TextTable
-        Blank records are skipped; each record's line is where it starts.
+        Blank records are skipped.
 
     Raises
     ------
@@ -266,8 +270,10 @@ def read_delimited(
     header: list[str] | None = None
     previous_end = 0
     try:
-        for cells in reader:
+        for number, cells in enumerate(reader, start=1):
             start, previous_end = previous_end + 1, reader.line_num
+            if record_lines:
+                start = number
             if header is None:
                 if not any(c.strip() for c in cells):
                     continue
