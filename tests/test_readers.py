@@ -361,7 +361,7 @@ def test_cache_parses_once_and_returns_requested_columns(tmp_path, monkeypatch):
     source = tmp_path / "data.zip"
     source.write_bytes((FIXTURES / "base-cc-evol-struct-pop-2099_csv.zip").read_bytes())
     cache_dir = tmp_path / "cache"
-    first = read_table(source, required=["P99_POP"], cache_dir=cache_dir)
+    first = cache.read_table(source, required=["P99_POP"], cache_dir=cache_dir)
     files = list(cache_dir.rglob("*.parquet"))
     assert len(files) == 1 and files[0].parent.name == files[0].stem[:2]
 
@@ -369,19 +369,19 @@ def test_cache_parses_once_and_returns_requested_columns(tmp_path, monkeypatch):
         raise AssertionError("parsed again")
 
     monkeypatch.setattr(readers, "parse_file", no_parse)
-    again = read_table(source, required=["P99_POP"], codes=["2A004"], cache_dir=cache_dir)
+    again = cache.read_table(source, required=["P99_POP"], codes=["2A004"], cache_dir=cache_dir)
     assert list(again.columns) == ["CODGEO", "P99_POP"]
     assert again["CODGEO"].tolist() == ["2A004"] and again.loc[0, "P99_POP"] == 66000.0
     assert again["CODGEO"].dtype == "str"
     pd.testing.assert_frame_equal(
-        read_table(source, required=["P99_POP"], cache_dir=cache_dir), first
+        cache.read_table(source, required=["P99_POP"], cache_dir=cache_dir), first
     )
 
 
 def test_cache_keeps_strings_as_strings(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;ZONE;DEP;P99_POP\n00001;007;00;1\n00002;;00;\n")
-    cached = read_table(path, cache_dir=tmp_path / "cache")
-    again = read_table(path, cache_dir=tmp_path / "cache")
+    cached = cache.read_table(path, cache_dir=tmp_path / "cache")
+    again = cache.read_table(path, cache_dir=tmp_path / "cache")
     for table in (cached, again):
         assert table["CODGEO"].tolist() == ["00001", "00002"]
         assert table["ZONE"].dtype == "str" and table["ZONE"].tolist()[0] == "007"
@@ -398,16 +398,16 @@ def test_cache_key_changes_with_content_member_and_sheet(tmp_path):
     path.write_text("CODGEO;P99_POP\n00001;2\n")  # same size: the mtime must tell
     os.utime(path, ns=(10**9, 10**9))
     assert cache.cache_key(path) != key
-    assert read_table(path, cache_dir=tmp_path / "c").loc[0, "P99_POP"] == 2.0
+    assert cache.read_table(path, cache_dir=tmp_path / "c").loc[0, "P99_POP"] == 2.0
 
 
 def test_corrupt_cache_file_is_replaced(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;P99_POP\n00001;1.5\n")
     cache_dir = tmp_path / "cache"
-    read_table(path, cache_dir=cache_dir)
+    cache.read_table(path, cache_dir=cache_dir)
     target = cache.cache_path(cache_dir, cache.cache_key(path))
     target.write_bytes(b"not parquet")
-    assert read_table(path, cache_dir=cache_dir).loc[0, "P99_POP"] == 1.5
+    assert cache.read_table(path, cache_dir=cache_dir).loc[0, "P99_POP"] == 1.5
     assert target.read_bytes()[:4] == b"PAR1"
     target.write_bytes(b"PAR1 garbage")
     table = cache.cached_parse(path, cache_dir=cache_dir, columns=["P99_POP"])
@@ -416,11 +416,11 @@ def test_corrupt_cache_file_is_replaced(tmp_path):
 
 def test_cache_of_xlsx_keeps_sheet_and_errors(tmp_path):
     cache_dir = tmp_path / "cache"
-    arm = read_table(FIXTURES / "insee_style.xlsx", sheet="ARM", cache_dir=cache_dir)
-    com = read_table(FIXTURES / "insee_style.xlsx", cache_dir=cache_dir)
+    arm = cache.read_table(FIXTURES / "insee_style.xlsx", sheet="ARM", cache_dir=cache_dir)
+    com = cache.read_table(FIXTURES / "insee_style.xlsx", cache_dir=cache_dir)
     assert arm["CODGEO"].tolist()[0] == "75101" and com["CODGEO"].tolist()[0] == "00001"
     with pytest.raises(DataFileError) as caught:
-        read_table(
+        cache.read_table(
             FIXTURES / "insee_style.xlsx", sheet="ARM", required=["P99_POPX"], cache_dir=cache_dir
         )
     assert caught.value.sheet == "ARM"
@@ -436,12 +436,12 @@ def test_default_cache_dir_follows_environment(monkeypatch, tmp_path):
 def test_file_sha256_is_memoised_per_mtime_and_size(tmp_path):
     path = write(tmp_path, "f.bin", "abc")
     expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-    assert readers.file_sha256(path) == expected
+    assert cache.file_sha256(path) == expected
     hits = cache._sha256_of.cache_info().hits
-    assert readers.file_sha256(path) == expected
+    assert cache.file_sha256(path) == expected
     assert cache._sha256_of.cache_info().hits == hits + 1
     path.write_text("abcd")
-    assert readers.file_sha256(path) != expected
+    assert cache.file_sha256(path) != expected
 
 
 def test_numeric_columns_are_float64_even_when_integral(tmp_path):

@@ -2,7 +2,8 @@
 
 National INSEE files are large (35,000 communes × hundreds of columns) and slow to
 parse, above all as xlsx. :func:`cached_parse` parses a file once with
-:func:`ctgstats.data.readers.parse_file` and stores the full typed table as parquet under
+:func:`ctgstats.data.readers.parse_file` (this module imports the readers, never the
+reverse) and stores the full typed table as parquet under
 ``<cache_dir>/<key[:2]>/<key>.parquet``; later calls read only the requested columns.
 
 The key is the SHA-256 of the file's bytes, the archive member, the sheet,
@@ -18,13 +19,15 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
+
+from ctgstats.data.readers import READER_VERSION, parse_file, select_table
 
 __all__ = [
     "CACHE_FORMAT_VERSION",
@@ -34,6 +37,7 @@ __all__ = [
     "cached_parse",
     "default_cache_dir",
     "file_sha256",
+    "read_table",
 ]
 
 #: Bumped whenever the layout of cached parquet files changes.
@@ -83,8 +87,6 @@ def _sha256_of(path: str, mtime_ns: int, size: int) -> str:  # noqa: ARG001 - ca
 
 def cache_key(path: Path | str, *, member: str | None = None, sheet: str | None = None) -> str:
     """Content key of a parsed table: file hash, member, sheet and format versions."""
-    from ctgstats.data.readers import READER_VERSION
-
     payload = json.dumps(
         {
             "sha256": file_sha256(path),
@@ -164,6 +166,39 @@ def cached_column_names(
     return names, _source_attrs(schema)
 
 
+def read_table(
+    path: Path | str,
+    *,
+    cache_dir: Path | str,
+    required: Sequence[str] = (),
+    optional: Sequence[str] = (),
+    pattern: str | None = None,
+    codes: Collection[str] | None = None,
+    code_column: str | None = None,
+    member: str | None = None,
+    sheet: str | None = None,
+) -> pd.DataFrame:
+    """:func:`ctgstats.data.readers.read_table` through the parquet cache.
+
+    The file is parsed once; later calls read only the requested columns back.
+    Parameters and result are those of :func:`ctgstats.data.readers.read_table`.
+    """
+    names, source = cached_column_names(path, cache_dir=cache_dir, member=member, sheet=sheet)
+    return select_table(
+        Path(path),
+        names,
+        source,
+        lambda selection: cached_parse(
+            path, cache_dir=cache_dir, member=member, sheet=sheet, columns=selection
+        ),
+        required=required,
+        optional=optional,
+        pattern=pattern,
+        codes=codes,
+        code_column=code_column,
+    )
+
+
 class _CorruptCache(Exception):
     """Internal: a cache file cannot be read."""
 
@@ -178,8 +213,6 @@ def _ensure_cached(path: Path, cache_dir: Path, member: str | None, sheet: str |
 def _parse_and_store(
     path: Path, target: Path, member: str | None, sheet: str | None
 ) -> pd.DataFrame:
-    from ctgstats.data.readers import parse_file
-
     table = parse_file(path, member=member, sheet=sheet)
     _write_atomic(table, target)
     return table

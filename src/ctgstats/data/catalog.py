@@ -18,7 +18,7 @@ import pandas as pd
 
 from ctgstats.core.params import DEMO_DATA_DIR
 from ctgstats.core.territories import Composition, Movements, composition_from_frame
-from ctgstats.data import readers, sources
+from ctgstats.data import cache, sources
 
 RP_SOURCES = ("rp_evol_struct_pop", "rp_coupl_fam_men", "rp_serie_historique")
 RP_PATTERN = r"^(?:[PC]\d{2}_.+|(?:NAIS|DECE)\d{4})$"
@@ -128,7 +128,7 @@ class Catalog:
     # ------------------------------------------------------------------ reading
     def read(self, found: sources.FoundFile, **options) -> pd.DataFrame:
         """Read a discovered file through the data layer and record its use."""
-        frame = readers.read_table(
+        frame = cache.read_table(
             found.path, cache_dir=self.cache_dir, member=found.member, sheet=found.sheet, **options
         )
         if found.path not in self.used:
@@ -137,7 +137,7 @@ class Catalog:
                 found.vintage,
                 found.level,
                 found.path,
-                readers.file_sha256(found.path),
+                cache.file_sha256(found.path),
             )
         return frame
 

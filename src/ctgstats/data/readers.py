@@ -27,7 +27,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from ctgstats.data import cache
+from ctgstats.data import tabular
 
 __all__ = [
     "CODE_COLUMNS",
@@ -51,10 +51,10 @@ __all__ = [
     "STRING_COLUMN_PREFIXES",
     "DataFileError",
     "DataFileWarning",
-    "file_sha256",
     "is_string_column",
     "parse_file",
     "read_table",
+    "select_table",
 ]
 
 #: Bumped whenever parsing or typing changes, so that cached tables are re-parsed.
@@ -154,7 +154,6 @@ _DECIMAL_COMMA = r"^-?\d+,\d+$"
 _DECIMAL_POINT = r"^-?\d+\.\d+$"
 _LEADING_ZERO = r"^0\d"
 _DEFAULT_SHEETS = ("COM", "Composition_communale")
-_SEPARATORS = (";", ",", "\t")
 
 
 class DataFileError(ValueError):
@@ -259,11 +258,6 @@ def _describe_location(path: Path, member: str | None, sheet: str | None) -> str
 # --------------------------------------------------------------------------- public API
 
 
-def file_sha256(path: Path | str) -> str:
-    """Hex SHA-256 of a file's bytes, computed once per (path, mtime, size) in-process."""
-    return cache.file_sha256(path)
-
-
 def is_string_column(name: str) -> bool:
     """Tell whether ``name`` is a code/label column that always stays a string."""
     upper = name.upper()
@@ -313,9 +307,10 @@ def read_table(
     code_column: str | None = None,
     member: str | None = None,
     sheet: str | None = None,
-    cache_dir: Path | None = None,
 ) -> pd.DataFrame:
-    """Read the columns a caller needs from an INSEE table.
+    """Read the columns a caller needs from an INSEE table (no cache).
+
+    :func:`ctgstats.data.cache.read_table` does the same through the parquet cache.
 
     Parameters
     ----------
@@ -334,8 +329,6 @@ def read_table(
         ``COM`` present. It always comes first in the result.
     member, sheet : str, optional
         Archive member or workbook sheet (see :func:`parse_file`).
-    cache_dir : Path, optional
-        Parse the file once and re-read the requested columns from a parquet cache.
 
     Returns
     -------
@@ -348,25 +341,51 @@ def read_table(
     DataFileError
         Missing required columns, empty or duplicate codes, malformed values.
     """
-    path = Path(path)
-    if cache_dir is None:
-        table = parse_file(path, member=member, sheet=sheet)
-        names = list(table.columns)
-        location = _location_of(table, path)
-    else:
-        names, source = cache.cached_column_names(
-            path, cache_dir=cache_dir, member=member, sheet=sheet
-        )
-        location = _location_from_source(source, path)
-        table = None
+    table = parse_file(path, member=member, sheet=sheet)
+    return select_table(
+        Path(path),
+        list(table.columns),
+        table.attrs.get("source", {}),
+        lambda selection: table.loc[:, selection],
+        required=required,
+        optional=optional,
+        pattern=pattern,
+        codes=codes,
+        code_column=code_column,
+    )
+
+
+def select_table(
+    path: Path,
+    names: Sequence[str],
+    source: dict[str, Any],
+    load: Callable[[list[str]], pd.DataFrame],
+    *,
+    required: Sequence[str] = (),
+    optional: Sequence[str] = (),
+    pattern: str | None = None,
+    codes: Collection[str] | None = None,
+    code_column: str | None = None,
+) -> pd.DataFrame:
+    """Select, check and filter the columns of a parsed table (see :func:`read_table`).
+
+    Parameters
+    ----------
+    path : Path
+        The file, for messages.
+    names : sequence of str
+        All column names of the parsed table.
+    source : dict
+        Its ``attrs["source"]`` (member and sheet, for messages).
+    load : callable
+        Returns the parsed table restricted to the given columns (index ``line``).
+    required, optional, pattern, codes, code_column
+        As in :func:`read_table`.
+    """
+    location = _location_from_source(source, path)
     code = _resolve_code_column(names, code_column, location)
     selection = _select_columns(names, code, required, optional, pattern, location)
-    if table is None:
-        table = cache.cached_parse(
-            path, cache_dir=cache_dir, member=member, sheet=sheet, columns=selection
-        )
-    else:
-        table = table.loc[:, selection]
+    table = load(selection)
     if code is not None:
         _check_codes(table, code, location)
     if codes is not None:
@@ -375,10 +394,6 @@ def read_table(
 
 
 # --------------------------------------------------------------------------- selection
-
-
-def _location_of(table: pd.DataFrame, path: Path) -> _Location:
-    return _location_from_source(table.attrs.get("source", {}), path)
 
 
 def _location_from_source(source: dict[str, Any], path: Path) -> _Location:
@@ -583,12 +598,6 @@ def _first_line(opener: Any) -> bytes:
     return line.removeprefix(b"\xef\xbb\xbf")
 
 
-def _detect_separator(header: str) -> str:
-    counts = {sep: header.count(sep) for sep in _SEPARATORS}
-    best = max(_SEPARATORS, key=lambda sep: counts[sep])
-    return best if counts[best] > 0 else ";"
-
-
 def _arrow_csv(
     opener: Any, location: _Location, header_bytes: bytes, encoding: str
 ) -> tuple[pa.Table, str]:
@@ -596,7 +605,7 @@ def _arrow_csv(
         header = header_bytes.decode(encoding)
     except UnicodeDecodeError as exc:
         raise _NotUtf8 from exc
-    separator = _detect_separator(header)
+    separator = tabular.header_separator(header, default=";")
     invalid: list[Any] = []
 
     def on_invalid(row: Any) -> str:
@@ -659,19 +668,9 @@ def _find_line(opener: Any, text: str) -> int | None:
 
 def _fallback_encoding(opener: Any, location: _Location) -> str:
     with opener() as stream:
-        data = stream.read()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        offset, byte = exc.start, data[exc.start]
-    else:  # pragma: no cover - arrow and Python disagree
-        offset, byte = -1, 0
-    line = data.count(b"\n", 0, max(offset, 0)) + 1
-    try:
-        data.decode("cp1252")
-        encoding = "cp1252"
-    except UnicodeDecodeError:
-        encoding = "latin-1"
+        decoded = tabular.decode(stream.read())
+    encoding = decoded.encoding if not decoded.is_utf8 else "cp1252"
+    line, byte = decoded.bad_line or 1, decoded.bad_byte or 0
     warnings.warn(
         f"{location.describe()}: not valid UTF-8 (byte 0x{byte:02x} on line {line}); "
         f"decoded as {encoding}",
@@ -753,19 +752,45 @@ def _check_duplicate_names(location: _Location, names: list[str], header_line: i
 
 
 def _read_xlsx(stream: IO[bytes], location: _Location, *, sheet: str | None) -> _RawTable:
-    import openpyxl
+    try:
+        table = tabular.read_xlsx(
+            stream,
+            path=location.path,
+            sheet=lambda names: _pick_sheet(names, sheet, location),
+            is_header=_is_header_row,
+            header_search_rows=HEADER_SEARCH_ROWS,
+            keep_raw=True,
+        )
+    except tabular.TabularError as exc:
+        if exc.reason.startswith("pas de ligne d'en-tête"):
+            raise location.error(
+                f"no header row in the first {HEADER_SEARCH_ROWS} rows (looked for a cell "
+                f"among {', '.join(sorted(HEADER_MARKERS))})"
+            ) from None
+        if exc.reason.startswith("classeur sans feuille"):
+            raise location.error("workbook without sheets") from None
+        raise location.error(f"not a readable xlsx workbook ({exc.reason})") from None
+    location = _Location(location.path, location.member, table.sheet)
+    _check_code_cells(table, location)
+    if table.overflow:
+        line = min(table.overflow)
+        raise location.error(
+            "value beyond the last header column", line=line, value=table.overflow[line]
+        )
+    columns = [[row[i] for row in table.rows] for i in range(len(table.header))]
+    data = [pa.array(col, type=pa.string()) for col in columns]
+    return _finish_raw(
+        location,
+        list(table.header),
+        data,
+        np.asarray(table.lines, dtype=np.int64),
+        header_line=table.header_line,
+    )
 
-    try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise location.error(f"not a readable xlsx workbook ({exc})") from exc
-    try:
-        name = _pick_sheet(workbook.sheetnames, sheet, location)
-        location = _Location(location.path, location.member, name)
-        rows = workbook[name].iter_rows(values_only=True)
-        return _raw_from_sheet(rows, location)
-    finally:
-        workbook.close()
+
+def _is_header_row(values: Sequence[Any]) -> bool:
+    cells = {str(v).strip() for v in values if isinstance(v, str)}
+    return bool(cells & HEADER_MARKERS)
 
 
 def _pick_sheet(sheetnames: list[str], sheet: str | None, location: _Location) -> str:
@@ -776,74 +801,22 @@ def _pick_sheet(sheetnames: list[str], sheet: str | None, location: _Location) -
     for default in _DEFAULT_SHEETS:
         if default in sheetnames:
             return default
-    if not sheetnames:
-        raise location.error("workbook without sheets")
     return sheetnames[0]
 
 
-def _raw_from_sheet(rows: Any, location: _Location) -> _RawTable:
-    header, header_row = _find_header(rows, location)
-    names = [("" if h is None else str(h)).strip() for h in header]
-    code_positions = [i for i, n in enumerate(names) if n.upper() in CODE_COLUMNS]
-    columns: list[list[str]] = [[] for _ in names]
-    lines: list[int] = []
-    for number, row in enumerate(rows, start=header_row + 1):
-        if row is None or all(v is None or v == "" for v in row):
-            continue
-        _check_code_cells(row, code_positions, names, number, location)
-        cells = list(row[: len(names)]) + [None] * (len(names) - len(row))
-        extra = [v for v in row[len(names) :] if v not in (None, "")]
-        if extra:
-            raise location.error("value beyond the last header column", line=number, value=extra[0])
-        for target, value in zip(columns, cells, strict=True):
-            target.append(_cell_text(value))
-        lines.append(number)
-    data = [pa.array(col, type=pa.string()) for col in columns]
-    return _finish_raw(
-        location, names, data, np.asarray(lines, dtype=np.int64), header_line=header_row
-    )
-
-
-def _find_header(rows: Any, location: _Location) -> tuple[tuple[Any, ...], int]:
-    for number, row in enumerate(rows, start=1):
-        cells = {str(v).strip() for v in (row or ()) if isinstance(v, str)}
-        if cells & HEADER_MARKERS:
-            return row, number
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise location.error(
-        f"no header row in the first {HEADER_SEARCH_ROWS} rows (looked for a cell among "
-        f"{', '.join(sorted(HEADER_MARKERS))})"
-    )
-
-
-def _check_code_cells(
-    row: tuple[Any, ...], positions: list[int], names: list[str], number: int, location: _Location
-) -> None:
-    for i in positions:
-        value = row[i] if i < len(row) else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise location.error(
-                "code stored as a number in the workbook (leading zeros may be lost); "
-                "codes must be text cells",
-                column=names[i],
-                line=number,
-                value=value,
-            )
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+def _check_code_cells(table: tabular.TextTable, location: _Location) -> None:
+    positions = [i for i, n in enumerate(table.header) if n.upper() in CODE_COLUMNS]
+    for number, row in zip(table.lines, table.raw, strict=True):
+        for i in positions:
+            value = row[i]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                raise location.error(
+                    "code stored as a number in the workbook (leading zeros may be lost); "
+                    "codes must be text cells",
+                    column=table.header[i],
+                    line=number,
+                    value=value,
+                )
 
 
 # --------------------------------------------------------------------------- typing
