@@ -74,7 +74,7 @@ def test_missing_required_columns_are_all_named_with_suggestions():
     message = str(error)
     assert "base-cc-evol-struct-pop-2022.csv" in message
     assert "P22_POP0019" in message and "C22_MEN" in message
-    assert "did you mean" in message and "P22_POP0014" in message
+    assert "peut-être" in message and "P22_POP0014" in message
 
 
 @pytest.mark.shared
@@ -201,10 +201,10 @@ def test_zip_with_several_data_members_needs_member():
         read_table(path)
     message = str(caught.value)
     assert "FILO2099_DISP_COM.csv" in message and "FILO2099_DISP_Pauvres_COM.csv" in message
-    assert "documentation.csv" not in message.split("one of", 1)[1]
+    assert "documentation.csv" not in message.split("parmi", 1)[1]
     table = read_table(path, member="FILO2099_DISP_Pauvres_COM.csv")
     assert table.loc[0, "TP6099"] == 12.5
-    with pytest.raises(DataFileError, match="member not found"):
+    with pytest.raises(DataFileError, match="membre introuvable"):
         read_table(path, member="FILO2099_DISP_EPCI.csv")
 
 
@@ -237,12 +237,12 @@ def test_xlsx_code_stored_as_number_is_an_error():
     error = caught.value
     assert (error.column, error.line, error.value, error.sheet) == ("CODGEO", 8, 1001, "COM")
     message = str(error)
-    assert "codgeo_lost_zeros.xlsx" in message and "row 8" in message and "1001" in message
+    assert "codgeo_lost_zeros.xlsx" in message and "ligne 8" in message and "1001" in message
 
 
 def test_cp1252_file_is_decoded_with_a_warning():
     path = FIXTURES / "cp1252.csv"
-    with pytest.warns(DataFileWarning, match=r"cp1252\.csv.*not valid UTF-8.*cp1252"):
+    with pytest.warns(DataFileWarning, match=r"cp1252\.csv.*pas en UTF-8.*lu en cp1252"):
         table = read_table(path)
     assert table.loc[0, "LIBGEO"] == "Saint-Béat-Lez"
     assert table.loc[0, "P99_POP"] == 812.5
@@ -262,7 +262,7 @@ def test_bad_numeric_value_names_file_column_line_value():
         read_table(path)
     error = caught.value
     assert (error.column, error.line, error.value) == ("P99_POP", 3, "1 234")
-    assert "bad_numeric.csv" in str(error) and "line 3" in str(error)
+    assert "bad_numeric.csv" in str(error) and "ligne 3" in str(error)
 
 
 def test_duplicate_code_names_value_and_lines():
@@ -319,7 +319,7 @@ def test_unnamed_column_with_values_is_an_error(tmp_path):
 
 def test_empty_code_is_an_error(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;P99_POP\n00001;1\n;2\n")
-    with pytest.raises(DataFileError, match="empty code") as caught:
+    with pytest.raises(DataFileError, match="code\(s\) vide") as caught:
         read_table(path)
     assert caught.value.line == (3,)
 
@@ -348,9 +348,9 @@ def test_explicit_code_column_and_no_code_column(tmp_path):
     table = read_table(path)  # no CODGEO/code/COM: no code checks
     assert table["COM_AV"].tolist() == ["31471", "31266"]
     assert table["TNCC_AV"].tolist() == ["0", "1"] and table["MOD"].tolist() == ["32", "32"]
-    with pytest.raises(DataFileError, match="duplicate"):
+    with pytest.raises(DataFileError, match="en double"):
         read_table(path, code_column="COM_AP")
-    with pytest.raises(DataFileError, match="no code column"):
+    with pytest.raises(DataFileError, match="pas de colonne de codes"):
         read_table(path, codes=["31471"])
 
 

@@ -200,17 +200,16 @@ class DataFileError(ValueError):
         where = _describe_location(self.path, self.member, self.sheet)
         parts = [where]
         if isinstance(self.column, tuple):
-            parts.append("columns " + ", ".join(repr(c) for c in self.column))
+            parts.append("colonnes " + ", ".join(repr(c) for c in self.column))
         elif self.column is not None:
-            parts.append(f"column {self.column!r}")
-        unit = "row" if self.sheet is not None else "line"
+            parts.append(f"colonne {self.column!r}")
         if isinstance(self.line, tuple):
-            parts.append(f"{unit}s " + ", ".join(str(n) for n in self.line))
+            parts.append("lignes " + ", ".join(str(n) for n in self.line))
         elif self.line is not None:
-            parts.append(f"{unit} {self.line}")
+            parts.append(f"ligne {self.line}")
         if self.value is not None:
-            parts.append(f"value {self.value!r}")
-        return ", ".join(parts) + ": " + self.reason
+            parts.append(f"valeur {self.value!r}")
+        return ", ".join(parts) + " : " + self.reason
 
 
 class DataFileWarning(UserWarning):
@@ -249,9 +248,9 @@ class _RawTable:
 def _describe_location(path: Path, member: str | None, sheet: str | None) -> str:
     text = str(path)
     if member is not None:
-        text += f" (member {member!r})"
+        text += f" (membre {member!r})"
     if sheet is not None:
-        text += f" (sheet {sheet!r})"
+        text += f" (feuille {sheet!r})"
     return text
 
 
@@ -406,8 +405,8 @@ def _resolve_code_column(
     if code_column is not None:
         if code_column not in names:
             raise location.error(
-                f"code column not found{_suggest(code_column, names)}; "
-                f"columns are {_shorten(names)}",
+                f"colonne de codes introuvable{_suggest(code_column, names)} ; "
+                f"colonnes du fichier : {_shorten(names)}",
                 column=code_column,
             )
         return code_column
@@ -433,7 +432,7 @@ def _select_columns(
     if missing:
         hints = "".join(_suggest(name, names) for name in missing)
         raise location.error(
-            f"{len(missing)} required column(s) missing{hints}",
+            f"{len(missing)} colonne(s) obligatoire(s) absente(s){hints}",
             column=tuple(missing),
         )
     if not required and not optional and pattern is None:
@@ -452,13 +451,13 @@ def _suggest(name: str, names: Sequence[str]) -> str:
     close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
     if not close:
         return ""
-    return f" ({name!r}: did you mean {', '.join(repr(c) for c in close)}?)"
+    return f" ({name!r} : peut-être {', '.join(repr(c) for c in close)} ?)"
 
 
 def _shorten(names: Sequence[str], limit: int = 12) -> str:
     shown = ", ".join(repr(n) for n in list(names)[:limit])
     more = len(names) - limit
-    return f"[{shown}{f', … {more} more' if more > 0 else ''}]"
+    return f"[{shown}{f', … et {more} autres' if more > 0 else ''}]"
 
 
 def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
@@ -467,7 +466,7 @@ def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
     empty = values.isna().to_numpy()
     if empty.any():
         raise location.error(
-            "empty code(s)", column=code, line=tuple(int(n) for n in lines[empty][:20])
+            "code(s) vide(s)", column=code, line=tuple(int(n) for n in lines[empty][:20])
         )
     duplicated = values.duplicated(keep=False).to_numpy()
     if duplicated.any():
@@ -475,7 +474,7 @@ def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
         first = list(dict.fromkeys(dup_values.tolist()))[:10]
         dup_lines = tuple(int(n) for n in lines[duplicated][:20])
         raise location.error(
-            f"duplicate code(s) {', '.join(repr(v) for v in first)}",
+            f"code(s) en double {', '.join(repr(v) for v in first)}",
             column=code,
             line=dup_lines,
             value=tuple(first),
@@ -487,8 +486,8 @@ def _filter_codes(
 ) -> pd.DataFrame:
     if code is None:
         raise location.error(
-            "cannot filter by codes: the table has no code column "
-            f"(none of {', '.join(CODE_COLUMN_CANDIDATES)}); pass code_column"
+            "impossible de filtrer par codes : la table n'a pas de colonne de codes "
+            f"(aucune de {', '.join(CODE_COLUMN_CANDIDATES)}) ; indiquer code_column"
         )
     if isinstance(codes, str):
         raise TypeError("codes must be a collection of code strings, not one str")
@@ -501,13 +500,13 @@ def _filter_codes(
 
 def _read_raw(path: Path, *, member: str | None, sheet: str | None) -> _RawTable:
     if not path.is_file():
-        raise DataFileError("file not found", path=path, member=member, sheet=sheet)
+        raise DataFileError("fichier introuvable", path=path, member=member, sheet=sheet)
     suffix = path.suffix.lower()
     if suffix == ".zip":
         return _read_zip(path, member=member, sheet=sheet)
     if member is not None:
         raise DataFileError(
-            "member given but the file is not a zip archive", path=path, member=member
+            "membre indiqué mais le fichier n'est pas une archive zip", path=path, member=member
         )
     if suffix == ".xlsx":
         with path.open("rb") as stream:
@@ -516,12 +515,13 @@ def _read_raw(path: Path, *, member: str | None, sheet: str | None) -> _RawTable
         return _read_csv(lambda: path.open("rb"), _Location(path))
     if suffix == ".xls":
         raise DataFileError(
-            "old binary Excel (.xls) is not supported: use the CSV or "
-            "xlsx distribution of the same table",
+            "l'ancien format Excel binaire (.xls) n'est pas pris en charge : utiliser "
+            "la version CSV ou xlsx de la même table",
             path=path,
         )
     raise DataFileError(
-        f"unsupported file type {path.suffix!r} (expected .csv, .zip or .xlsx)", path=path
+        f"type de fichier {path.suffix!r} non pris en charge (attendu : .csv, .zip ou .xlsx)",
+        path=path,
     )
 
 
@@ -529,7 +529,7 @@ def _read_zip(path: Path, *, member: str | None, sheet: str | None) -> _RawTable
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise DataFileError(f"not a valid zip archive ({exc})", path=path) from exc
+        raise DataFileError(f"archive zip invalide ({exc})", path=path) from exc
     with archive:
         name = _pick_member(archive, path, member)
         location = _Location(path, member=name)
@@ -550,16 +550,18 @@ def _pick_member(archive: zipfile.ZipFile, path: Path, member: str | None) -> st
         if len(matches) == 1:
             return matches[0]
         raise DataFileError(
-            f"member not found; the archive holds {names}", path=path, member=member
+            f"membre introuvable ; l'archive contient {names}", path=path, member=member
         )
     candidates = [n for n in names if _is_data_member(n)]
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
         raise DataFileError(
-            f"no data member (csv/xlsx) in the archive; it holds {names}", path=path
+            f"aucun fichier de données (csv/xlsx) dans l'archive ; elle contient {names}", path=path
         )
-    raise DataFileError(f"several data members, pass member= one of {candidates}", path=path)
+    raise DataFileError(
+        f"plusieurs fichiers de données, indiquer member= parmi {candidates}", path=path
+    )
 
 
 def _is_data_member(name: str) -> bool:
@@ -639,7 +641,7 @@ def _arrow_csv(
             raise _NotUtf8 from exc
         if invalid:
             raise _row_error(opener, location, invalid[0]) from exc
-        raise location.error(f"malformed CSV ({exc})") from exc
+        raise location.error(f"CSV mal formé ({exc})") from exc
     return table, separator
 
 
@@ -651,7 +653,7 @@ def _count_fields(header: str, separator: str) -> int:
 def _row_error(opener: Any, location: _Location, row: Any) -> DataFileError:
     line = row.number if row.number is not None else _find_line(opener, row.text)
     return location.error(
-        f"expected {row.expected_columns} fields, found {row.actual_columns}",
+        f"{row.expected_columns} champs attendus, {row.actual_columns} trouvés",
         line=line,
         value=row.text[:200],
     )
@@ -672,8 +674,8 @@ def _fallback_encoding(opener: Any, location: _Location) -> str:
     encoding = decoded.encoding if not decoded.is_utf8 else "cp1252"
     line, byte = decoded.bad_line or 1, decoded.bad_byte or 0
     warnings.warn(
-        f"{location.describe()}: not valid UTF-8 (byte 0x{byte:02x} on line {line}); "
-        f"decoded as {encoding}",
+        f"{location.describe()} : pas en UTF-8 (octet 0x{byte:02x} ligne {line}) ; "
+        f"lu en {encoding}",
         DataFileWarning,
         stacklevel=4,
     )
@@ -682,7 +684,7 @@ def _fallback_encoding(opener: Any, location: _Location) -> str:
 
 def _raw_from_rows(table: pa.Table, location: _Location) -> _RawTable:
     if table.num_rows == 0:
-        raise location.error("empty file (no header line)")
+        raise location.error("fichier vide (pas de ligne d'en-tête)")
     columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
     header = [col[0].as_py() for col in columns]
     data = [col.slice(1) for col in columns]
@@ -730,7 +732,7 @@ def _drop_unnamed(
         if filled.any():
             first = int(np.argmax(filled))
             raise location.error(
-                "column without a header holds values",
+                "une colonne sans en-tête contient des valeurs",
                 column=f"#{position} (unnamed)",
                 line=int(lines[first]),
                 value=col[first].as_py(),
@@ -743,7 +745,7 @@ def _check_duplicate_names(location: _Location, names: list[str], header_line: i
     for name in names:
         if name in seen:
             raise location.error(
-                "duplicate column name in the header", column=name, line=header_line
+                "nom de colonne en double dans l'en-tête", column=name, line=header_line
             )
         seen.add(name)
 
@@ -764,18 +766,20 @@ def _read_xlsx(stream: IO[bytes], location: _Location, *, sheet: str | None) -> 
     except tabular.TabularError as exc:
         if exc.reason.startswith("pas de ligne d'en-tête"):
             raise location.error(
-                f"no header row in the first {HEADER_SEARCH_ROWS} rows (looked for a cell "
-                f"among {', '.join(sorted(HEADER_MARKERS))})"
+                f"pas de ligne d'en-tête dans les {HEADER_SEARCH_ROWS} premières lignes (cellule "
+                f"cherchée parmi {', '.join(sorted(HEADER_MARKERS))})"
             ) from None
         if exc.reason.startswith("classeur sans feuille"):
-            raise location.error("workbook without sheets") from None
-        raise location.error(f"not a readable xlsx workbook ({exc.reason})") from None
+            raise location.error("classeur sans feuille") from None
+        raise location.error(f"classeur xlsx illisible ({exc.reason})") from None
     location = _Location(location.path, location.member, table.sheet)
     _check_code_cells(table, location)
     if table.overflow:
         line = min(table.overflow)
         raise location.error(
-            "value beyond the last header column", line=line, value=table.overflow[line]
+            "valeur au-delà de la dernière colonne de l'en-tête",
+            line=line,
+            value=table.overflow[line],
         )
     columns = [[row[i] for row in table.rows] for i in range(len(table.header))]
     data = [pa.array(col, type=pa.string()) for col in columns]
@@ -797,7 +801,7 @@ def _pick_sheet(sheetnames: list[str], sheet: str | None, location: _Location) -
     if sheet is not None:
         if sheet in sheetnames:
             return sheet
-        raise location.error(f"sheet {sheet!r} not found; sheets are {sheetnames}")
+        raise location.error(f"feuille {sheet!r} introuvable ; feuilles : {sheetnames}")
     for default in _DEFAULT_SHEETS:
         if default in sheetnames:
             return default
@@ -811,8 +815,8 @@ def _check_code_cells(table: tabular.TextTable, location: _Location) -> None:
             value = row[i]
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 raise location.error(
-                    "code stored as a number in the workbook (leading zeros may be lost); "
-                    "codes must be text cells",
+                    "code enregistré comme nombre dans le classeur (les zéros initiaux peuvent "
+                    "être perdus) ; les codes doivent être des cellules texte",
                     column=table.header[i],
                     line=number,
                     value=value,
@@ -875,8 +879,8 @@ def _typed_column(name: str, col: pa.Array, raw: _RawTable, decimal_comma: bool)
         bad = np.flatnonzero(~valid.to_numpy(zero_copy_only=False))
         first = int(bad[0])
         raise raw.location.error(
-            f"not a number in a numeric column ({len(bad)} such cell(s); "
-            f"decimal mark of the file: {',' if decimal_comma else '.'!r})",
+            f"valeur non numérique dans une colonne numérique ({len(bad)} cellule(s) de ce "
+            f"type ; séparateur décimal du fichier : {',' if decimal_comma else '.'!r})",
             column=name,
             line=int(raw.lines[first]),
             value=col[first].as_py(),
