@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from ctgstats.cli import app
 from ctgstats.core.errors import CtgstatsError, InputError, RunError
 from ctgstats.core.params import ParamsError
-from ctgstats.pipeline import runner
+from ctgstats.pipeline import plan as planner
+from ctgstats.pipeline import run as pipeline_run
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_PARAMS = REPO / "params" / "demo.yaml"
@@ -75,8 +76,8 @@ def _fake_plan(monkeypatch, tmp_path, failure: BaseException) -> None:
     def fail(plan, progress):
         raise failure
 
-    monkeypatch.setattr(runner, "plan_run", lambda params, **options: plan)
-    monkeypatch.setattr(runner, "run", fail)
+    monkeypatch.setattr(planner, "plan_run", lambda params, **options: plan)
+    monkeypatch.setattr(pipeline_run, "run", fail)
 
 
 def test_a_run_refused_for_bad_input_before_any_notebook_exits_2(monkeypatch, tmp_path):

@@ -62,7 +62,7 @@ def test_answer_outside_the_codebook_is_refused_with_its_place(tmp_path):
         tmp_path / "out",
     )
     assert result.returncode == 2
-    assert "Peut-être" in result.stderr and "line 4" in result.stderr
+    assert "Peut-être" in result.stderr and "ligne 4" in result.stderr
     assert str(export) in result.stderr
     assert not (tmp_path / "out").exists()
 

@@ -13,13 +13,7 @@ import pandas as pd
 import pytest
 
 from ctgstats.data import cache, readers
-from ctgstats.data.readers import (
-    READER_VERSION,
-    DataFileError,
-    DataFileWarning,
-    parse_file,
-    read_table,
-)
+from ctgstats.data.readers import DataFileError, DataFileWarning, parse_file, read_table
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -80,7 +74,7 @@ def test_missing_required_columns_are_all_named_with_suggestions():
     message = str(error)
     assert "base-cc-evol-struct-pop-2022.csv" in message
     assert "P22_POP0019" in message and "C22_MEN" in message
-    assert "did you mean" in message and "P22_POP0014" in message
+    assert "peut-être" in message and "P22_POP0014" in message
 
 
 @pytest.mark.shared
@@ -207,10 +201,10 @@ def test_zip_with_several_data_members_needs_member():
         read_table(path)
     message = str(caught.value)
     assert "FILO2099_DISP_COM.csv" in message and "FILO2099_DISP_Pauvres_COM.csv" in message
-    assert "documentation.csv" not in message.split("one of", 1)[1]
+    assert "documentation.csv" not in message.split("parmi", 1)[1]
     table = read_table(path, member="FILO2099_DISP_Pauvres_COM.csv")
     assert table.loc[0, "TP6099"] == 12.5
-    with pytest.raises(DataFileError, match="member not found"):
+    with pytest.raises(DataFileError, match="membre introuvable"):
         read_table(path, member="FILO2099_DISP_EPCI.csv")
 
 
@@ -243,12 +237,12 @@ def test_xlsx_code_stored_as_number_is_an_error():
     error = caught.value
     assert (error.column, error.line, error.value, error.sheet) == ("CODGEO", 8, 1001, "COM")
     message = str(error)
-    assert "codgeo_lost_zeros.xlsx" in message and "row 8" in message and "1001" in message
+    assert "codgeo_lost_zeros.xlsx" in message and "ligne 8" in message and "1001" in message
 
 
 def test_cp1252_file_is_decoded_with_a_warning():
     path = FIXTURES / "cp1252.csv"
-    with pytest.warns(DataFileWarning, match=r"cp1252\.csv.*not valid UTF-8.*cp1252"):
+    with pytest.warns(DataFileWarning, match=r"cp1252\.csv.*pas en UTF-8.*lu en cp1252"):
         table = read_table(path)
     assert table.loc[0, "LIBGEO"] == "Saint-Béat-Lez"
     assert table.loc[0, "P99_POP"] == 812.5
@@ -268,7 +262,7 @@ def test_bad_numeric_value_names_file_column_line_value():
         read_table(path)
     error = caught.value
     assert (error.column, error.line, error.value) == ("P99_POP", 3, "1 234")
-    assert "bad_numeric.csv" in str(error) and "line 3" in str(error)
+    assert "bad_numeric.csv" in str(error) and "ligne 3" in str(error)
 
 
 def test_duplicate_code_names_value_and_lines():
@@ -325,7 +319,7 @@ def test_unnamed_column_with_values_is_an_error(tmp_path):
 
 def test_empty_code_is_an_error(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;P99_POP\n00001;1\n;2\n")
-    with pytest.raises(DataFileError, match="empty code") as caught:
+    with pytest.raises(DataFileError, match="code\(s\) vide") as caught:
         read_table(path)
     assert caught.value.line == (3,)
 
@@ -354,9 +348,9 @@ def test_explicit_code_column_and_no_code_column(tmp_path):
     table = read_table(path)  # no CODGEO/code/COM: no code checks
     assert table["COM_AV"].tolist() == ["31471", "31266"]
     assert table["TNCC_AV"].tolist() == ["0", "1"] and table["MOD"].tolist() == ["32", "32"]
-    with pytest.raises(DataFileError, match="duplicate"):
+    with pytest.raises(DataFileError, match="en double"):
         read_table(path, code_column="COM_AP")
-    with pytest.raises(DataFileError, match="no code column"):
+    with pytest.raises(DataFileError, match="pas de colonne de codes"):
         read_table(path, codes=["31471"])
 
 
@@ -367,7 +361,7 @@ def test_cache_parses_once_and_returns_requested_columns(tmp_path, monkeypatch):
     source = tmp_path / "data.zip"
     source.write_bytes((FIXTURES / "base-cc-evol-struct-pop-2099_csv.zip").read_bytes())
     cache_dir = tmp_path / "cache"
-    first = read_table(source, required=["P99_POP"], cache_dir=cache_dir)
+    first = cache.read_table(source, required=["P99_POP"], cache_dir=cache_dir)
     files = list(cache_dir.rglob("*.parquet"))
     assert len(files) == 1 and files[0].parent.name == files[0].stem[:2]
 
@@ -375,19 +369,19 @@ def test_cache_parses_once_and_returns_requested_columns(tmp_path, monkeypatch):
         raise AssertionError("parsed again")
 
     monkeypatch.setattr(readers, "parse_file", no_parse)
-    again = read_table(source, required=["P99_POP"], codes=["2A004"], cache_dir=cache_dir)
+    again = cache.read_table(source, required=["P99_POP"], codes=["2A004"], cache_dir=cache_dir)
     assert list(again.columns) == ["CODGEO", "P99_POP"]
     assert again["CODGEO"].tolist() == ["2A004"] and again.loc[0, "P99_POP"] == 66000.0
     assert again["CODGEO"].dtype == "str"
     pd.testing.assert_frame_equal(
-        read_table(source, required=["P99_POP"], cache_dir=cache_dir), first
+        cache.read_table(source, required=["P99_POP"], cache_dir=cache_dir), first
     )
 
 
 def test_cache_keeps_strings_as_strings(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;ZONE;DEP;P99_POP\n00001;007;00;1\n00002;;00;\n")
-    cached = read_table(path, cache_dir=tmp_path / "cache")
-    again = read_table(path, cache_dir=tmp_path / "cache")
+    cached = cache.read_table(path, cache_dir=tmp_path / "cache")
+    again = cache.read_table(path, cache_dir=tmp_path / "cache")
     for table in (cached, again):
         assert table["CODGEO"].tolist() == ["00001", "00002"]
         assert table["ZONE"].dtype == "str" and table["ZONE"].tolist()[0] == "007"
@@ -398,37 +392,35 @@ def test_cache_keeps_strings_as_strings(tmp_path):
 
 def test_cache_key_changes_with_content_member_and_sheet(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;P99_POP\n00001;1\n")
-    key = cache.cache_key(path, version=READER_VERSION)
-    assert cache.cache_key(path, version=READER_VERSION, sheet="COM") != key
-    assert cache.cache_key(path, version=READER_VERSION, member="x.csv") != key
+    key = cache.cache_key(path)
+    assert cache.cache_key(path, sheet="COM") != key
+    assert cache.cache_key(path, member="x.csv") != key
     path.write_text("CODGEO;P99_POP\n00001;2\n")  # same size: the mtime must tell
     os.utime(path, ns=(10**9, 10**9))
-    assert cache.cache_key(path, version=READER_VERSION) != key
-    assert read_table(path, cache_dir=tmp_path / "c").loc[0, "P99_POP"] == 2.0
+    assert cache.cache_key(path) != key
+    assert cache.read_table(path, cache_dir=tmp_path / "c").loc[0, "P99_POP"] == 2.0
 
 
 def test_corrupt_cache_file_is_replaced(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;P99_POP\n00001;1.5\n")
     cache_dir = tmp_path / "cache"
-    read_table(path, cache_dir=cache_dir)
-    target = cache.cache_path(cache_dir, cache.cache_key(path, version=READER_VERSION))
+    cache.read_table(path, cache_dir=cache_dir)
+    target = cache.cache_path(cache_dir, cache.cache_key(path))
     target.write_bytes(b"not parquet")
-    assert read_table(path, cache_dir=cache_dir).loc[0, "P99_POP"] == 1.5
+    assert cache.read_table(path, cache_dir=cache_dir).loc[0, "P99_POP"] == 1.5
     assert target.read_bytes()[:4] == b"PAR1"
     target.write_bytes(b"PAR1 garbage")
-    table = cache.cached_parse(
-        path, cache_dir=cache_dir, parse=parse_file, version=READER_VERSION, columns=["P99_POP"]
-    )
+    table = cache.cached_parse(path, cache_dir=cache_dir, columns=["P99_POP"])
     assert table["P99_POP"].tolist() == [1.5]
 
 
 def test_cache_of_xlsx_keeps_sheet_and_errors(tmp_path):
     cache_dir = tmp_path / "cache"
-    arm = read_table(FIXTURES / "insee_style.xlsx", sheet="ARM", cache_dir=cache_dir)
-    com = read_table(FIXTURES / "insee_style.xlsx", cache_dir=cache_dir)
+    arm = cache.read_table(FIXTURES / "insee_style.xlsx", sheet="ARM", cache_dir=cache_dir)
+    com = cache.read_table(FIXTURES / "insee_style.xlsx", cache_dir=cache_dir)
     assert arm["CODGEO"].tolist()[0] == "75101" and com["CODGEO"].tolist()[0] == "00001"
     with pytest.raises(DataFileError) as caught:
-        read_table(
+        cache.read_table(
             FIXTURES / "insee_style.xlsx", sheet="ARM", required=["P99_POPX"], cache_dir=cache_dir
         )
     assert caught.value.sheet == "ARM"

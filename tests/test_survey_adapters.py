@@ -492,7 +492,7 @@ def test_malformed_line_names_file_and_line(codebook, tmp_path):
     path = write(tmp_path / "broken.csv", "id,Q01\n1,A1\n2,A2,A3,A4\n")
     with pytest.raises(SurveyInputError) as caught:
         read_raw_export(path)
-    assert caught.value.row == 3 and "quotes" in str(caught.value)
+    assert caught.value.row == 3 and "guillemets" in str(caught.value)
 
 
 def test_unsure_format_is_an_error(tmp_path):
@@ -502,7 +502,7 @@ def test_unsure_format_is_an_error(tmp_path):
 
 
 def test_missing_file(codebook, tmp_path):
-    with pytest.raises(SurveyInputError, match="file not found"):
+    with pytest.raises(SurveyInputError, match="fichier introuvable"):
         read_export(tmp_path / "absent.csv", codebook=codebook)
 
 

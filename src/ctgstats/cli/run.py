@@ -10,7 +10,7 @@ import typer
 from ctgstats.cli.app import app, params_from_options
 
 if TYPE_CHECKING:
-    from ctgstats.pipeline.runner import RunPlan
+    from ctgstats.pipeline.plan import RunPlan
 
 __all__ = ["execute", "run"]
 
@@ -49,12 +49,12 @@ def run(
     ] = False,
 ) -> None:
     """Calculer le portrait d'un territoire et écrire son rapport HTML hors ligne."""
-    from ctgstats.pipeline import runner
+    from ctgstats.pipeline import plan as planner
 
     params, source = params_from_options(
         params_file, territory=territory, data_dirs=data_dir, cog_year=cog_year, notebooks=notebook
     )
-    execute(runner.plan_run(params, output_dir=output_dir, params_source=source), quiet=quiet)
+    execute(planner.plan_run(params, output_dir=output_dir, params_source=source), quiet=quiet)
 
 
 def execute(plan: RunPlan, *, quiet: bool) -> None:
@@ -63,11 +63,11 @@ def execute(plan: RunPlan, *, quiet: bool) -> None:
     Parameters
     ----------
     plan
-        What to run (:func:`ctgstats.pipeline.runner.plan_run` or ``plan_survey_run``).
+        What to run (:func:`ctgstats.pipeline.plan.plan_run` or ``plan_survey_run``).
     quiet
         No progress lines.
     """
-    from ctgstats.pipeline import runner
+    from ctgstats.pipeline import run as pipeline_run
     from ctgstats.publish import portal
 
     def say(message: str) -> None:
@@ -75,7 +75,7 @@ def execute(plan: RunPlan, *, quiet: bool) -> None:
             typer.echo(f"· {message}")
 
     try:
-        folder = runner.run(plan, progress=say)
+        folder = pipeline_run.run(plan, progress=say)
     finally:
         if plan.output_root.is_dir():
             portal.write_portal(plan.output_root)

@@ -39,7 +39,7 @@ def survey(
 ) -> None:
     """Analyser une enquête sans fichier de paramètres (non pondérée) : tables et synthèse HTML."""
     from ctgstats.core.params import Survey, Weighting
-    from ctgstats.pipeline import runner
+    from ctgstats.pipeline import plan as planner
     from ctgstats.surveys.codebook import load_codebook
 
     book = load_codebook(codebook)
@@ -54,7 +54,7 @@ def survey(
         format=format,
         weighting=Weighting(method="none"),
     )
-    execute(runner.plan_survey_run(spec, output_dir=output_dir), quiet=quiet)
+    execute(planner.plan_survey_run(spec, output_dir=output_dir), quiet=quiet)
 
 
 @app.command("survey-draft")

@@ -2,7 +2,8 @@
 
 National INSEE files are large (35,000 communes × hundreds of columns) and slow to
 parse, above all as xlsx. :func:`cached_parse` parses a file once with
-:func:`ctgstats.data.readers.parse_file` and stores the full typed table as parquet under
+:func:`ctgstats.data.readers.parse_file` (this module imports the readers, never the
+reverse) and stores the full typed table as parquet under
 ``<cache_dir>/<key[:2]>/<key>.parquet``; later calls read only the requested columns.
 
 The key is the SHA-256 of the file's bytes, the archive member, the sheet,
@@ -17,15 +18,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from ctgstats.core.files import atomic_path, file_sha256
+from ctgstats.core.files import file_sha256
+from ctgstats.data.readers import READER_VERSION, parse_file, select_table
 
 __all__ = [
     "CACHE_FORMAT_VERSION",
@@ -34,6 +36,7 @@ __all__ = [
     "cached_column_names",
     "cached_parse",
     "default_cache_dir",
+    "read_table",
 ]
 
 #: Bumped whenever the layout of cached parquet files changes.
@@ -41,9 +44,6 @@ CACHE_FORMAT_VERSION = 1
 
 #: Environment variable overriding the default cache directory.
 CACHE_DIR_ENV = "CTGSTATS_CACHE_DIR"
-
-#: A parser: ``parse(path, member=..., sheet=...)`` → the typed table.
-Parser = Callable[..., pd.DataFrame]
 
 _INDEX_NAME = "line"
 
@@ -56,21 +56,15 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "ctgstats"
 
 
-def cache_key(
-    path: Path | str, *, version: str, member: str | None = None, sheet: str | None = None
-) -> str:
-    """Content key of a parsed table: file hash, member, sheet and format versions.
-
-    ``version`` is the parser's own version (``readers.READER_VERSION``): a changed parser
-    never reuses a table parsed by an older one.
-    """
+def cache_key(path: Path | str, *, member: str | None = None, sheet: str | None = None) -> str:
+    """Content key of a parsed table: file hash, member, sheet and format versions."""
     payload = json.dumps(
         {
             "sha256": file_sha256(path),
             "member": member,
             "sheet": sheet,
             "format": CACHE_FORMAT_VERSION,
-            "reader": version,
+            "reader": READER_VERSION,
         },
         sort_keys=True,
     )
@@ -86,8 +80,6 @@ def cached_parse(
     path: Path | str,
     *,
     cache_dir: Path | str,
-    parse: Parser,
-    version: str,
     member: str | None = None,
     sheet: str | None = None,
     columns: Sequence[str] | None = None,
@@ -100,11 +92,6 @@ def cached_parse(
         The data file (see :func:`ctgstats.data.readers.parse_file`).
     cache_dir : Path or str
         Root of the cache.
-    parse : callable
-        The parser, called as ``parse(path, member=member, sheet=sheet)``
-        (:func:`ctgstats.data.readers.parse_file`).
-    version : str
-        The parser's version, part of the cache key.
     member, sheet : str, optional
         Archive member and workbook sheet, passed to the parser.
     columns : sequence of str, optional
@@ -115,24 +102,17 @@ def cached_parse(
     pandas.DataFrame
         The typed table, index ``line`` as produced by the parser.
     """
-    source = _Source(Path(path), member, sheet, parse, version)
-    target = _ensure_cached(source, Path(cache_dir))
+    target = _ensure_cached(Path(path), Path(cache_dir), member, sheet)
     try:
         return _read_parquet(target, columns)
     except _CorruptCache:
         target.unlink(missing_ok=True)
-        table = _parse_and_store(source, target)
+        table = _parse_and_store(Path(path), target, member, sheet)
         return table if columns is None else table.loc[:, list(columns)]
 
 
 def cached_column_names(
-    path: Path | str,
-    *,
-    cache_dir: Path | str,
-    parse: Parser,
-    version: str,
-    member: str | None = None,
-    sheet: str | None = None,
+    path: Path | str, *, cache_dir: Path | str, member: str | None = None, sheet: str | None = None
 ) -> tuple[list[str], dict[str, Any]]:
     """Column names of the cached table (parsing the file if needed) and its source info.
 
@@ -142,13 +122,12 @@ def cached_column_names(
         The column names, without the ``line`` index, and ``attrs["source"]`` as
         recorded by the parser (path, member, sheet, encoding, decimal mark).
     """
-    source = _Source(Path(path), member, sheet, parse, version)
-    target = _ensure_cached(source, Path(cache_dir))
+    target = _ensure_cached(Path(path), Path(cache_dir), member, sheet)
     try:
         schema = pq.read_schema(target)
     except Exception:  # noqa: BLE001 - any unreadable file is a corrupt cache entry
         target.unlink(missing_ok=True)
-        table = _parse_and_store(source, target)
+        table = _parse_and_store(Path(path), target, member, sheet)
         return list(table.columns), dict(table.attrs.get("source", {}))
     names = [
         name
@@ -158,38 +137,68 @@ def cached_column_names(
     return names, _source_attrs(schema)
 
 
+def read_table(
+    path: Path | str,
+    *,
+    cache_dir: Path | str,
+    required: Sequence[str] = (),
+    optional: Sequence[str] = (),
+    pattern: str | None = None,
+    codes: Collection[str] | None = None,
+    code_column: str | None = None,
+    member: str | None = None,
+    sheet: str | None = None,
+) -> pd.DataFrame:
+    """:func:`ctgstats.data.readers.read_table` through the parquet cache.
+
+    The file is parsed once; later calls read only the requested columns back.
+    Parameters and result are those of :func:`ctgstats.data.readers.read_table`.
+    """
+    names, source = cached_column_names(path, cache_dir=cache_dir, member=member, sheet=sheet)
+    return select_table(
+        Path(path),
+        names,
+        source,
+        lambda selection: cached_parse(
+            path, cache_dir=cache_dir, member=member, sheet=sheet, columns=selection
+        ),
+        required=required,
+        optional=optional,
+        pattern=pattern,
+        codes=codes,
+        code_column=code_column,
+    )
+
+
 class _CorruptCache(Exception):
     """Internal: a cache file cannot be read."""
 
 
-@dataclass(frozen=True)
-class _Source:
-    """A table to parse: file, archive member, workbook sheet, parser and its version."""
-
-    path: Path
-    member: str | None
-    sheet: str | None
-    parse: Parser
-    version: str
-
-
-def _ensure_cached(source: _Source, cache_dir: Path) -> Path:
-    key = cache_key(source.path, version=source.version, member=source.member, sheet=source.sheet)
-    target = cache_path(cache_dir, key)
+def _ensure_cached(path: Path, cache_dir: Path, member: str | None, sheet: str | None) -> Path:
+    target = cache_path(cache_dir, cache_key(path, member=member, sheet=sheet))
     if not target.is_file():
-        _parse_and_store(source, target)
+        _parse_and_store(path, target, member, sheet)
     return target
 
 
-def _parse_and_store(source: _Source, target: Path) -> pd.DataFrame:
-    table = source.parse(source.path, member=source.member, sheet=source.sheet)
+def _parse_and_store(
+    path: Path, target: Path, member: str | None, sheet: str | None
+) -> pd.DataFrame:
+    table = parse_file(path, member=member, sheet=sheet)
     _write_atomic(table, target)
     return table
 
 
 def _write_atomic(table: pd.DataFrame, target: Path) -> None:
-    with atomic_path(target) as temporary:
-        table.to_parquet(temporary, engine="pyarrow", index=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".parquet")
+    os.close(handle)
+    try:
+        table.to_parquet(temp_name, engine="pyarrow", index=True)
+        os.replace(temp_name, target)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
 
 
 def _read_parquet(target: Path, columns: Sequence[str] | None) -> pd.DataFrame:
@@ -199,7 +208,7 @@ def _read_parquet(target: Path, columns: Sequence[str] | None) -> pd.DataFrame:
         raise _CorruptCache(str(exc)) from exc
     unknown = [name for name in columns or () if name not in names]
     if unknown:
-        raise KeyError(f"colonnes absentes de la table en cache {target} : {unknown}")
+        raise KeyError(f"columns not in the cached table of {target}: {unknown}")
     try:
         table = pd.read_parquet(
             target, engine="pyarrow", columns=None if columns is None else list(columns)

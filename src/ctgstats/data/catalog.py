@@ -19,7 +19,7 @@ import pandas as pd
 from ctgstats.core.errors import InputError
 from ctgstats.core.files import demo_data_dir, file_sha256, resolve_data_dir
 from ctgstats.core.territories import Composition, Movements, composition_from_frame
-from ctgstats.data import readers, sources
+from ctgstats.data import cache, sources
 
 RP_SOURCES = ("rp_evol_struct_pop", "rp_coupl_fam_men", "rp_serie_historique")
 RP_PATTERN = r"^(?:[PC]\d{2}_.+|(?:NAIS|DECE)\d{4})$"
@@ -104,7 +104,7 @@ class Catalog:
     # ------------------------------------------------------------------ reading
     def read(self, found: sources.FoundFile, **options) -> pd.DataFrame:
         """Read a discovered file through the data layer and record its use."""
-        frame = readers.read_table(
+        frame = cache.read_table(
             found.path, cache_dir=self.cache_dir, member=found.member, sheet=found.sheet, **options
         )
         if found.path not in self.used:

@@ -27,7 +27,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from ctgstats.core.errors import InputError
-from ctgstats.data import cache
+from ctgstats.data import tabular
 
 __all__ = [
     "CODE_COLUMNS",
@@ -55,6 +55,7 @@ __all__ = [
     "is_string_column",
     "parse_file",
     "read_table",
+    "select_table",
 ]
 
 #: Bumped whenever parsing or typing changes, so that cached tables are re-parsed.
@@ -154,7 +155,6 @@ _DECIMAL_COMMA = r"^-?\d+,\d+$"
 _DECIMAL_POINT = r"^-?\d+\.\d+$"
 _LEADING_ZERO = r"^0\d"
 _DEFAULT_SHEETS = ("COM", "Composition_communale")
-_SEPARATORS = (";", ",", "\t")
 
 
 class DataFileError(InputError, ValueError):
@@ -201,17 +201,16 @@ class DataFileError(InputError, ValueError):
         where = _describe_location(self.path, self.member, self.sheet)
         parts = [where]
         if isinstance(self.column, tuple):
-            parts.append("columns " + ", ".join(repr(c) for c in self.column))
+            parts.append("colonnes " + ", ".join(repr(c) for c in self.column))
         elif self.column is not None:
-            parts.append(f"column {self.column!r}")
-        unit = "row" if self.sheet is not None else "line"
+            parts.append(f"colonne {self.column!r}")
         if isinstance(self.line, tuple):
-            parts.append(f"{unit}s " + ", ".join(str(n) for n in self.line))
+            parts.append("lignes " + ", ".join(str(n) for n in self.line))
         elif self.line is not None:
-            parts.append(f"{unit} {self.line}")
+            parts.append(f"ligne {self.line}")
         if self.value is not None:
-            parts.append(f"value {self.value!r}")
-        return ", ".join(parts) + ": " + self.reason
+            parts.append(f"valeur {self.value!r}")
+        return ", ".join(parts) + " : " + self.reason
 
 
 class DataFileWarning(UserWarning):
@@ -250,9 +249,9 @@ class _RawTable:
 def _describe_location(path: Path, member: str | None, sheet: str | None) -> str:
     text = str(path)
     if member is not None:
-        text += f" (member {member!r})"
+        text += f" (membre {member!r})"
     if sheet is not None:
-        text += f" (sheet {sheet!r})"
+        text += f" (feuille {sheet!r})"
     return text
 
 
@@ -308,9 +307,10 @@ def read_table(
     code_column: str | None = None,
     member: str | None = None,
     sheet: str | None = None,
-    cache_dir: Path | None = None,
 ) -> pd.DataFrame:
-    """Read the columns a caller needs from an INSEE table.
+    """Read the columns a caller needs from an INSEE table (no cache).
+
+    :func:`ctgstats.data.cache.read_table` does the same through the parquet cache.
 
     Parameters
     ----------
@@ -329,8 +329,6 @@ def read_table(
         ``COM`` present. It always comes first in the result.
     member, sheet : str, optional
         Archive member or workbook sheet (see :func:`parse_file`).
-    cache_dir : Path, optional
-        Parse the file once and re-read the requested columns from a parquet cache.
 
     Returns
     -------
@@ -343,36 +341,51 @@ def read_table(
     DataFileError
         Missing required columns, empty or duplicate codes, malformed values.
     """
-    path = Path(path)
-    if cache_dir is None:
-        table = parse_file(path, member=member, sheet=sheet)
-        names = list(table.columns)
-        location = _location_of(table, path)
-    else:
-        names, source = cache.cached_column_names(
-            path,
-            cache_dir=cache_dir,
-            parse=parse_file,
-            version=READER_VERSION,
-            member=member,
-            sheet=sheet,
-        )
-        location = _location_from_source(source, path)
-        table = None
+    table = parse_file(path, member=member, sheet=sheet)
+    return select_table(
+        Path(path),
+        list(table.columns),
+        table.attrs.get("source", {}),
+        lambda selection: table.loc[:, selection],
+        required=required,
+        optional=optional,
+        pattern=pattern,
+        codes=codes,
+        code_column=code_column,
+    )
+
+
+def select_table(
+    path: Path,
+    names: Sequence[str],
+    source: dict[str, Any],
+    load: Callable[[list[str]], pd.DataFrame],
+    *,
+    required: Sequence[str] = (),
+    optional: Sequence[str] = (),
+    pattern: str | None = None,
+    codes: Collection[str] | None = None,
+    code_column: str | None = None,
+) -> pd.DataFrame:
+    """Select, check and filter the columns of a parsed table (see :func:`read_table`).
+
+    Parameters
+    ----------
+    path : Path
+        The file, for messages.
+    names : sequence of str
+        All column names of the parsed table.
+    source : dict
+        Its ``attrs["source"]`` (member and sheet, for messages).
+    load : callable
+        Returns the parsed table restricted to the given columns (index ``line``).
+    required, optional, pattern, codes, code_column
+        As in :func:`read_table`.
+    """
+    location = _location_from_source(source, path)
     code = _resolve_code_column(names, code_column, location)
     selection = _select_columns(names, code, required, optional, pattern, location)
-    if table is None:
-        table = cache.cached_parse(
-            path,
-            cache_dir=cache_dir,
-            parse=parse_file,
-            version=READER_VERSION,
-            member=member,
-            sheet=sheet,
-            columns=selection,
-        )
-    else:
-        table = table.loc[:, selection]
+    table = load(selection)
     if code is not None:
         _check_codes(table, code, location)
     if codes is not None:
@@ -381,10 +394,6 @@ def read_table(
 
 
 # --------------------------------------------------------------------------- selection
-
-
-def _location_of(table: pd.DataFrame, path: Path) -> _Location:
-    return _location_from_source(table.attrs.get("source", {}), path)
 
 
 def _location_from_source(source: dict[str, Any], path: Path) -> _Location:
@@ -397,8 +406,8 @@ def _resolve_code_column(
     if code_column is not None:
         if code_column not in names:
             raise location.error(
-                f"code column not found{_suggest(code_column, names)}; "
-                f"columns are {_shorten(names)}",
+                f"colonne de codes introuvable{_suggest(code_column, names)} ; "
+                f"colonnes du fichier : {_shorten(names)}",
                 column=code_column,
             )
         return code_column
@@ -424,7 +433,7 @@ def _select_columns(
     if missing:
         hints = "".join(_suggest(name, names) for name in missing)
         raise location.error(
-            f"{len(missing)} required column(s) missing{hints}",
+            f"{len(missing)} colonne(s) obligatoire(s) absente(s){hints}",
             column=tuple(missing),
         )
     if not required and not optional and pattern is None:
@@ -443,13 +452,13 @@ def _suggest(name: str, names: Sequence[str]) -> str:
     close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
     if not close:
         return ""
-    return f" ({name!r}: did you mean {', '.join(repr(c) for c in close)}?)"
+    return f" ({name!r} : peut-être {', '.join(repr(c) for c in close)} ?)"
 
 
 def _shorten(names: Sequence[str], limit: int = 12) -> str:
     shown = ", ".join(repr(n) for n in list(names)[:limit])
     more = len(names) - limit
-    return f"[{shown}{f', … {more} more' if more > 0 else ''}]"
+    return f"[{shown}{f', … et {more} autres' if more > 0 else ''}]"
 
 
 def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
@@ -458,7 +467,7 @@ def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
     empty = values.isna().to_numpy()
     if empty.any():
         raise location.error(
-            "empty code(s)", column=code, line=tuple(int(n) for n in lines[empty][:20])
+            "code(s) vide(s)", column=code, line=tuple(int(n) for n in lines[empty][:20])
         )
     duplicated = values.duplicated(keep=False).to_numpy()
     if duplicated.any():
@@ -466,7 +475,7 @@ def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
         first = list(dict.fromkeys(dup_values.tolist()))[:10]
         dup_lines = tuple(int(n) for n in lines[duplicated][:20])
         raise location.error(
-            f"duplicate code(s) {', '.join(repr(v) for v in first)}",
+            f"code(s) en double {', '.join(repr(v) for v in first)}",
             column=code,
             line=dup_lines,
             value=tuple(first),
@@ -478,8 +487,8 @@ def _filter_codes(
 ) -> pd.DataFrame:
     if code is None:
         raise location.error(
-            "cannot filter by codes: the table has no code column "
-            f"(none of {', '.join(CODE_COLUMN_CANDIDATES)}); pass code_column"
+            "impossible de filtrer par codes : la table n'a pas de colonne de codes "
+            f"(aucune de {', '.join(CODE_COLUMN_CANDIDATES)}) ; indiquer code_column"
         )
     if isinstance(codes, str):
         raise TypeError("codes must be a collection of code strings, not one str")
@@ -492,13 +501,13 @@ def _filter_codes(
 
 def _read_raw(path: Path, *, member: str | None, sheet: str | None) -> _RawTable:
     if not path.is_file():
-        raise DataFileError("file not found", path=path, member=member, sheet=sheet)
+        raise DataFileError("fichier introuvable", path=path, member=member, sheet=sheet)
     suffix = path.suffix.lower()
     if suffix == ".zip":
         return _read_zip(path, member=member, sheet=sheet)
     if member is not None:
         raise DataFileError(
-            "member given but the file is not a zip archive", path=path, member=member
+            "membre indiqué mais le fichier n'est pas une archive zip", path=path, member=member
         )
     if suffix == ".xlsx":
         with path.open("rb") as stream:
@@ -507,12 +516,13 @@ def _read_raw(path: Path, *, member: str | None, sheet: str | None) -> _RawTable
         return _read_csv(lambda: path.open("rb"), _Location(path))
     if suffix == ".xls":
         raise DataFileError(
-            "old binary Excel (.xls) is not supported: use the CSV or "
-            "xlsx distribution of the same table",
+            "l'ancien format Excel binaire (.xls) n'est pas pris en charge : utiliser "
+            "la version CSV ou xlsx de la même table",
             path=path,
         )
     raise DataFileError(
-        f"unsupported file type {path.suffix!r} (expected .csv, .zip or .xlsx)", path=path
+        f"type de fichier {path.suffix!r} non pris en charge (attendu : .csv, .zip ou .xlsx)",
+        path=path,
     )
 
 
@@ -520,7 +530,7 @@ def _read_zip(path: Path, *, member: str | None, sheet: str | None) -> _RawTable
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise DataFileError(f"not a valid zip archive ({exc})", path=path) from exc
+        raise DataFileError(f"archive zip invalide ({exc})", path=path) from exc
     with archive:
         name = _pick_member(archive, path, member)
         location = _Location(path, member=name)
@@ -541,16 +551,18 @@ def _pick_member(archive: zipfile.ZipFile, path: Path, member: str | None) -> st
         if len(matches) == 1:
             return matches[0]
         raise DataFileError(
-            f"member not found; the archive holds {names}", path=path, member=member
+            f"membre introuvable ; l'archive contient {names}", path=path, member=member
         )
     candidates = [n for n in names if _is_data_member(n)]
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
         raise DataFileError(
-            f"no data member (csv/xlsx) in the archive; it holds {names}", path=path
+            f"aucun fichier de données (csv/xlsx) dans l'archive ; elle contient {names}", path=path
         )
-    raise DataFileError(f"several data members, pass member= one of {candidates}", path=path)
+    raise DataFileError(
+        f"plusieurs fichiers de données, indiquer member= parmi {candidates}", path=path
+    )
 
 
 def _is_data_member(name: str) -> bool:
@@ -589,12 +601,6 @@ def _first_line(opener: Any) -> bytes:
     return line.removeprefix(b"\xef\xbb\xbf")
 
 
-def _detect_separator(header: str) -> str:
-    counts = {sep: header.count(sep) for sep in _SEPARATORS}
-    best = max(_SEPARATORS, key=lambda sep: counts[sep])
-    return best if counts[best] > 0 else ";"
-
-
 def _arrow_csv(
     opener: Any, location: _Location, header_bytes: bytes, encoding: str
 ) -> tuple[pa.Table, str]:
@@ -602,7 +608,7 @@ def _arrow_csv(
         header = header_bytes.decode(encoding)
     except UnicodeDecodeError as exc:
         raise _NotUtf8 from exc
-    separator = _detect_separator(header)
+    separator = tabular.header_separator(header, default=";")
     invalid: list[Any] = []
 
     def on_invalid(row: Any) -> str:
@@ -636,7 +642,7 @@ def _arrow_csv(
             raise _NotUtf8 from exc
         if invalid:
             raise _row_error(opener, location, invalid[0]) from exc
-        raise location.error(f"malformed CSV ({exc})") from exc
+        raise location.error(f"CSV mal formé ({exc})") from exc
     return table, separator
 
 
@@ -648,7 +654,7 @@ def _count_fields(header: str, separator: str) -> int:
 def _row_error(opener: Any, location: _Location, row: Any) -> DataFileError:
     line = row.number if row.number is not None else _find_line(opener, row.text)
     return location.error(
-        f"expected {row.expected_columns} fields, found {row.actual_columns}",
+        f"{row.expected_columns} champs attendus, {row.actual_columns} trouvés",
         line=line,
         value=row.text[:200],
     )
@@ -665,22 +671,12 @@ def _find_line(opener: Any, text: str) -> int | None:
 
 def _fallback_encoding(opener: Any, location: _Location) -> str:
     with opener() as stream:
-        data = stream.read()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        offset, byte = exc.start, data[exc.start]
-    else:  # pragma: no cover - arrow and Python disagree
-        offset, byte = -1, 0
-    line = data.count(b"\n", 0, max(offset, 0)) + 1
-    try:
-        data.decode("cp1252")
-        encoding = "cp1252"
-    except UnicodeDecodeError:
-        encoding = "latin-1"
+        decoded = tabular.decode(stream.read())
+    encoding = decoded.encoding if not decoded.is_utf8 else "cp1252"
+    line, byte = decoded.bad_line or 1, decoded.bad_byte or 0
     warnings.warn(
-        f"{location.describe()}: not valid UTF-8 (byte 0x{byte:02x} on line {line}); "
-        f"decoded as {encoding}",
+        f"{location.describe()} : pas en UTF-8 (octet 0x{byte:02x} ligne {line}) ; "
+        f"lu en {encoding}",
         DataFileWarning,
         stacklevel=4,
     )
@@ -689,7 +685,7 @@ def _fallback_encoding(opener: Any, location: _Location) -> str:
 
 def _raw_from_rows(table: pa.Table, location: _Location) -> _RawTable:
     if table.num_rows == 0:
-        raise location.error("empty file (no header line)")
+        raise location.error("fichier vide (pas de ligne d'en-tête)")
     columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
     header = [col[0].as_py() for col in columns]
     data = [col.slice(1) for col in columns]
@@ -737,7 +733,7 @@ def _drop_unnamed(
         if filled.any():
             first = int(np.argmax(filled))
             raise location.error(
-                "column without a header holds values",
+                "une colonne sans en-tête contient des valeurs",
                 column=f"#{position} (unnamed)",
                 line=int(lines[first]),
                 value=col[first].as_py(),
@@ -750,7 +746,7 @@ def _check_duplicate_names(location: _Location, names: list[str], header_line: i
     for name in names:
         if name in seen:
             raise location.error(
-                "duplicate column name in the header", column=name, line=header_line
+                "nom de colonne en double dans l'en-tête", column=name, line=header_line
             )
         seen.add(name)
 
@@ -759,97 +755,73 @@ def _check_duplicate_names(location: _Location, names: list[str], header_line: i
 
 
 def _read_xlsx(stream: IO[bytes], location: _Location, *, sheet: str | None) -> _RawTable:
-    import openpyxl
+    try:
+        table = tabular.read_xlsx(
+            stream,
+            path=location.path,
+            sheet=lambda names: _pick_sheet(names, sheet, location),
+            is_header=_is_header_row,
+            header_search_rows=HEADER_SEARCH_ROWS,
+            keep_raw=True,
+        )
+    except tabular.TabularError as exc:
+        if exc.reason.startswith("pas de ligne d'en-tête"):
+            raise location.error(
+                f"pas de ligne d'en-tête dans les {HEADER_SEARCH_ROWS} premières lignes (cellule "
+                f"cherchée parmi {', '.join(sorted(HEADER_MARKERS))})"
+            ) from None
+        if exc.reason.startswith("classeur sans feuille"):
+            raise location.error("classeur sans feuille") from None
+        raise location.error(f"classeur xlsx illisible ({exc.reason})") from None
+    location = _Location(location.path, location.member, table.sheet)
+    _check_code_cells(table, location)
+    if table.overflow:
+        line = min(table.overflow)
+        raise location.error(
+            "valeur au-delà de la dernière colonne de l'en-tête",
+            line=line,
+            value=table.overflow[line],
+        )
+    columns = [[row[i] for row in table.rows] for i in range(len(table.header))]
+    data = [pa.array(col, type=pa.string()) for col in columns]
+    return _finish_raw(
+        location,
+        list(table.header),
+        data,
+        np.asarray(table.lines, dtype=np.int64),
+        header_line=table.header_line,
+    )
 
-    try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise location.error(f"not a readable xlsx workbook ({exc})") from exc
-    try:
-        name = _pick_sheet(workbook.sheetnames, sheet, location)
-        location = _Location(location.path, location.member, name)
-        rows = workbook[name].iter_rows(values_only=True)
-        return _raw_from_sheet(rows, location)
-    finally:
-        workbook.close()
+
+def _is_header_row(values: Sequence[Any]) -> bool:
+    cells = {str(v).strip() for v in values if isinstance(v, str)}
+    return bool(cells & HEADER_MARKERS)
 
 
 def _pick_sheet(sheetnames: list[str], sheet: str | None, location: _Location) -> str:
     if sheet is not None:
         if sheet in sheetnames:
             return sheet
-        raise location.error(f"sheet {sheet!r} not found; sheets are {sheetnames}")
+        raise location.error(f"feuille {sheet!r} introuvable ; feuilles : {sheetnames}")
     for default in _DEFAULT_SHEETS:
         if default in sheetnames:
             return default
-    if not sheetnames:
-        raise location.error("workbook without sheets")
     return sheetnames[0]
 
 
-def _raw_from_sheet(rows: Any, location: _Location) -> _RawTable:
-    header, header_row = _find_header(rows, location)
-    names = [("" if h is None else str(h)).strip() for h in header]
-    code_positions = [i for i, n in enumerate(names) if n.upper() in CODE_COLUMNS]
-    columns: list[list[str]] = [[] for _ in names]
-    lines: list[int] = []
-    for number, row in enumerate(rows, start=header_row + 1):
-        if row is None or all(v is None or v == "" for v in row):
-            continue
-        _check_code_cells(row, code_positions, names, number, location)
-        cells = list(row[: len(names)]) + [None] * (len(names) - len(row))
-        extra = [v for v in row[len(names) :] if v not in (None, "")]
-        if extra:
-            raise location.error("value beyond the last header column", line=number, value=extra[0])
-        for target, value in zip(columns, cells, strict=True):
-            target.append(_cell_text(value))
-        lines.append(number)
-    data = [pa.array(col, type=pa.string()) for col in columns]
-    return _finish_raw(
-        location, names, data, np.asarray(lines, dtype=np.int64), header_line=header_row
-    )
-
-
-def _find_header(rows: Any, location: _Location) -> tuple[tuple[Any, ...], int]:
-    for number, row in enumerate(rows, start=1):
-        cells = {str(v).strip() for v in (row or ()) if isinstance(v, str)}
-        if cells & HEADER_MARKERS:
-            return row, number
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise location.error(
-        f"no header row in the first {HEADER_SEARCH_ROWS} rows (looked for a cell among "
-        f"{', '.join(sorted(HEADER_MARKERS))})"
-    )
-
-
-def _check_code_cells(
-    row: tuple[Any, ...], positions: list[int], names: list[str], number: int, location: _Location
-) -> None:
-    for i in positions:
-        value = row[i] if i < len(row) else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise location.error(
-                "code stored as a number in the workbook (leading zeros may be lost); "
-                "codes must be text cells",
-                column=names[i],
-                line=number,
-                value=value,
-            )
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+def _check_code_cells(table: tabular.TextTable, location: _Location) -> None:
+    positions = [i for i, n in enumerate(table.header) if n.upper() in CODE_COLUMNS]
+    for number, row in zip(table.lines, table.raw, strict=True):
+        for i in positions:
+            value = row[i]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                raise location.error(
+                    "code enregistré comme nombre dans le classeur (les zéros initiaux peuvent "
+                    "être perdus) ; les codes doivent être des cellules texte",
+                    column=table.header[i],
+                    line=number,
+                    value=value,
+                )
 
 
 # --------------------------------------------------------------------------- typing
@@ -908,8 +880,8 @@ def _typed_column(name: str, col: pa.Array, raw: _RawTable, decimal_comma: bool)
         bad = np.flatnonzero(~valid.to_numpy(zero_copy_only=False))
         first = int(bad[0])
         raise raw.location.error(
-            f"not a number in a numeric column ({len(bad)} such cell(s); "
-            f"decimal mark of the file: {',' if decimal_comma else '.'!r})",
+            f"valeur non numérique dans une colonne numérique ({len(bad)} cellule(s) de ce "
+            f"type ; séparateur décimal du fichier : {',' if decimal_comma else '.'!r})",
             column=name,
             line=int(raw.lines[first]),
             value=col[first].as_py(),

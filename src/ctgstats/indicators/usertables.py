@@ -35,14 +35,12 @@ the good rows are kept (the caller reports the others).
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +48,7 @@ import pandas as pd
 
 from ctgstats.core.codes import CODE_SHAPES, Level, is_valid_code
 from ctgstats.core.errors import InputError
+from ctgstats.data import tabular
 from ctgstats.data.registry import Registry
 
 __all__ = [
@@ -255,116 +254,51 @@ def _problem_frame(problems: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+def _decode(path: Path, raw: bytes) -> tabular.Decoded:
+    decoded = tabular.decode(raw)
+    if not decoded.is_utf8:
         raise UserTableError(
-            f"{path} : ligne {line} : le fichier n'est pas encodé en UTF-8 (octet "
-            f"{raw[error.start]:#04x}) ; l'enregistrer en « CSV UTF-8 » (Excel : Enregistrer "
+            f"{path} : ligne {decoded.bad_line} : le fichier n'est pas encodé en UTF-8 (octet "
+            f"{decoded.bad_byte:#04x}) ; l'enregistrer en « CSV UTF-8 » (Excel : Enregistrer "
             "sous > CSV UTF-8) ou en .xlsx"
-        ) from None
+        )
+    return decoded
 
 
-def _delimiter(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=lambda sep: counts[sep]) if any(counts.values()) else ","
+_HEADER_FIRST = "la première ligne doit être l'en-tête (indicateur, code, niveau …)"
 
 
 def _read_csv(path: Path) -> _Raw:
-    text = _decode(path, path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header: list[str] | None = None
-    rows, lines, overflow = [], [], {}
-    previous_end = 0
+    decoded = _decode(path, path.read_bytes())
     try:
-        for cells in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if header is None:
-                if not any(c.strip() for c in cells):
-                    raise UserTableError(
-                        f"{path} : ligne {start} : la première ligne doit "
-                        "être l'en-tête (indicateur, code, niveau …)"
-                    )
-                header = cells
-                continue
-            if not any(c.strip() for c in cells):
-                continue
-            extra = [c for c in cells[len(header) :] if c.strip()]
-            if extra:
-                overflow[start] = extra[0]
-            rows.append((cells + [""] * len(header))[: len(header)])
-            lines.append(start)
-    except csv.Error as error:
-        raise UserTableError(
-            f"{path} : ligne {reader.line_num} : CSV illisible ({error}) ; vérifier les guillemets"
-        ) from None
-    if header is None:
-        raise UserTableError(
-            f"{path} : fichier vide ; la première ligne doit être l'en-tête "
-            f"({', '.join(TEMPLATE_COLUMNS)})"
-        )
-    return _Raw(header, rows, lines, set(), overflow)
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
+        table = tabular.read_delimited(path, text=decoded)
+    except tabular.TabularError as error:
+        if error.line is None:
+            raise UserTableError(
+                f"{path} : fichier vide ; la première ligne doit être l'en-tête "
+                f"({', '.join(TEMPLATE_COLUMNS)})"
+            ) from None
+        raise UserTableError(str(error)) from None
+    if table.header_line != 1:
+        raise UserTableError(f"{path} : ligne 1 : {_HEADER_FIRST}")
+    return _Raw(table.header, table.rows, table.lines, set(), table.overflow)
 
 
 def _read_xlsx(path: Path) -> _Raw:
-    import openpyxl
-
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many types for broken files
-        raise UserTableError(f"{path} : classeur .xlsx illisible ({error})") from None
-    try:
-        if not workbook.worksheets:
-            raise UserTableError(f"{path} : classeur sans feuille")
-        sheet = workbook.worksheets[0]
-        iterator = sheet.iter_rows(values_only=True)
-        first = next(iterator, None)
-        if first is None or not any(v not in (None, "") for v in first):
-            raise UserTableError(
-                f"{path} : ligne 1 de la feuille « {sheet.title} » : la "
-                "première ligne doit être l'en-tête (indicateur, code, "
-                "niveau …)"
-            )
-        width = max(i for i, v in enumerate(first) if v not in (None, "")) + 1
-        header = [_cell_text(v) for v in first[:width]]
-        code_index = next((i for i, h in enumerate(header) if _plain(h) == "code"), None)
-        rows, lines, numeric, overflow = [], [], set(), {}
-        for number, row in enumerate(iterator, start=2):
-            if row is None or all(v is None or v == "" for v in row):
-                continue
-            cells = list(row[:width]) + [None] * (width - len(row))
-            extra = [v for v in row[width:] if v not in (None, "")]
-            if extra:
-                overflow[number] = _cell_text(extra[0])
-            if (
-                code_index is not None
-                and isinstance(cells[code_index], (int, float))
-                and not isinstance(cells[code_index], bool)
-            ):
-                numeric.add(number)
-            rows.append([_cell_text(v) for v in cells])
-            lines.append(number)
-    finally:
-        workbook.close()
-    return _Raw(header, rows, lines, numeric, overflow)
+        table = tabular.read_xlsx(path, keep_raw=True)
+    except tabular.TabularError as error:
+        raise UserTableError(str(error)) from None
+    if table.header_line != 1:
+        raise UserTableError(f"{path} : ligne 1 de la feuille « {table.sheet} » : {_HEADER_FIRST}")
+    code_index = next((i for i, h in enumerate(table.header) if _plain(h) == "code"), None)
+    numeric = set()
+    if code_index is not None:
+        for line, cells in zip(table.lines, table.raw, strict=True):
+            value = cells[code_index]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                numeric.add(line)
+    return _Raw(table.header, table.rows, table.lines, numeric, table.overflow)
 
 
 def _columns(path: Path, header: list[str]) -> tuple[dict[str, int], list[dict[str, Any]]]:

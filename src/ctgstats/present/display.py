@@ -30,6 +30,7 @@ from ctgstats.present.formatting import (
     fr_signed,
     fr_signed_percent,
 )
+from ctgstats.present.labels import LABELS, indicator_label
 
 __all__ = [
     "INDICATOR_LABELS",
@@ -49,49 +50,8 @@ __all__ = [
     "paragraph",
 ]
 
-#: French display label of each indicator id (table rows, chart titles).
-INDICATOR_LABELS: dict[str, str] = {
-    "population": "Population municipale",
-    "population_evolution": "Évolution de la population (habitants)",
-    "population_evolution_pct": "Évolution de la population (%)",
-    "population_tcam": "Taux de croissance annuel moyen de la population",
-    "part_moins_15": "Part des moins de 15 ans",
-    "part_moins_20": "Part des moins de 20 ans",
-    "part_60_plus": "Part des 60 ans ou plus",
-    "part_65_plus": "Part des 65 ans ou plus",
-    "part_75_plus": "Part des 75 ans ou plus",
-    "part_80_plus": "Part des 80 ans ou plus",
-    "indice_vieillissement": "Indice de vieillissement",
-    "naissances": "Naissances",
-    "deces": "Décès",
-    "solde_naturel": "Solde naturel",
-    "solde_migratoire_apparent": "Solde migratoire apparent",
-    "taux_variation_solde_naturel": "Variation annuelle due au solde naturel",
-    "taux_variation_solde_migratoire": "Variation annuelle due au solde migratoire apparent",
-    "menages": "Ménages",
-    "taille_moyenne_menages": "Taille moyenne des ménages (personnes)",
-    "menages_une_personne": "Ménages d'une personne",
-    "part_menages_une_personne": "Part des ménages d'une personne",
-    "part_80_plus_seules": "Part des 80 ans ou plus vivant seules",
-    "familles": "Familles",
-    "familles_avec_enfants": "Familles avec enfant(s), tous âges",
-    "familles_avec_enfants_evolution": "Évolution des familles avec enfant(s) (nombre)",
-    "familles_avec_enfants_evolution_pct": "Évolution des familles avec enfant(s) (%)",
-    "familles_avec_enfants_moins_25": "Familles avec enfant(s) de moins de 25 ans",
-    "familles_monoparentales": "Familles monoparentales",
-    "part_familles_monoparentales": "Part des familles monoparentales",
-    "familles_nombreuses": "Familles nombreuses (3 enfants ou plus de moins de 25 ans)",
-    "part_familles_nombreuses": "Part des familles nombreuses",
-    "couples_avec_enfants": "Couples avec enfant(s)",
-    "couples_sans_enfant": "Couples sans enfant",
-    "part_couples_sans_enfant": "Part des couples sans enfant",
-    "revenu_median_uc": "Revenu disponible médian par unité de consommation",
-    "revenu_d1_uc": "1er décile du revenu disponible par unité de consommation",
-    "revenu_d9_uc": "9e décile du revenu disponible par unité de consommation",
-    "rapport_interdecile": "Rapport interdécile (D9/D1)",
-    "menages_fiscaux": "Ménages fiscaux",
-    "part_prestations_sociales": "Part des prestations sociales dans le revenu disponible",
-}
+#: French display label of each indicator id (table rows, chart titles), from the registry.
+INDICATOR_LABELS: Mapping[str, str] = LABELS
 
 #: Indicators that are changes or balances: shown with an explicit sign (``+233``,
 #: ``−20,8 %``). Any indicator id ending with ``_evolution`` or ``_evolution_pct`` too.
@@ -157,14 +117,6 @@ _FINDINGS_STYLE = (
 # --------------------------------------------------------------------------------------
 # Values
 # --------------------------------------------------------------------------------------
-
-
-def indicator_label(indicator: str) -> str:
-    """French label of an indicator id; an unknown id is made readable, never dropped."""
-    if indicator in INDICATOR_LABELS:
-        return INDICATOR_LABELS[indicator]
-    text = indicator.replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 def _is_missing(value: object) -> bool:

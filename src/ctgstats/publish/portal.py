@@ -42,10 +42,10 @@ from ctgstats.present.display import (
     FICTIONAL_TEXT,
     fictional_banner_html,
     format_value,
-    indicator_label,
     year_key,
 )
 from ctgstats.present.formatting import NOT_AVAILABLE
+from ctgstats.present.labels import indicator_label
 from ctgstats.publish.export import (
     NotSelfContainedError,
     anchor_slug,
@@ -77,16 +77,27 @@ SINGLE_FILE_NAME = "rapport_complet.html"
 #: servers still accept once encoded (base64 adds a third).
 DEFAULT_MAX_BYTES = 15_000_000
 
+#: Short column headers of the portal's key figures (their full label, from the registry,
+#: is the header's tooltip); an indicator not listed here is headed by its registry label.
+_SHORT_LABELS: dict[str, str] = {
+    "population": "Population",
+    "population_tcam": "Évolution annuelle moyenne",
+    "revenu_median_uc": "Revenu médian par UC",
+}
+
 #: Key figures of the portal, in column order: (indicator id, short column label).
 #: Population: last census vintage; TCAM: the main period (latest end year, longest
 #: period ending then, see :func:`ctgstats.present.display.year_key`); the others: latest year.
-PORTAL_INDICATORS: tuple[tuple[str, str], ...] = (
-    ("population", "Population"),
-    ("population_tcam", "Évolution annuelle moyenne"),
-    ("part_60_plus", "Part des 60 ans ou plus"),
-    ("indice_vieillissement", "Indice de vieillissement"),
-    ("part_familles_monoparentales", "Part des familles monoparentales"),
-    ("revenu_median_uc", "Revenu médian par UC"),
+PORTAL_INDICATORS: tuple[tuple[str, str], ...] = tuple(
+    (indicator, _SHORT_LABELS.get(indicator) or indicator_label(indicator))
+    for indicator in (
+        "population",
+        "population_tcam",
+        "part_60_plus",
+        "indice_vieillissement",
+        "part_familles_monoparentales",
+        "revenu_median_uc",
+    )
 )
 
 _FICTIONAL_TITLE_PREFIX = "Données fictives — "

@@ -37,21 +37,19 @@ still counts as one line).
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
 
 from ctgstats.core.errors import InputError
+from ctgstats.data import tabular
 from ctgstats.surveys import quality
 from ctgstats.surveys.codebook import Codebook, Option, Question
 from ctgstats.surveys.model import (
@@ -172,7 +170,6 @@ _UNTICKED = frozenset(
     }
 )
 
-_SEPARATORS = (",", ";", "\t")
 _MAX_LISTED = 20
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 
@@ -221,12 +218,12 @@ class SurveyInputError(InputError, ValueError):
     def _compose(self) -> str:
         parts = [str(self.path)]
         if self.column is not None:
-            parts.append(f"column {self.column!r}")
+            parts.append(f"colonne {self.column!r}")
         if self.row is not None:
-            parts.append(f"line {self.row}")
+            parts.append(f"ligne {self.row}")
         if self.value is not None:
-            parts.append(f"value {self.value!r}")
-        return ", ".join(parts) + ": " + self.reason
+            parts.append(f"valeur {self.value!r}")
+        return ", ".join(parts) + " : " + self.reason
 
 
 # --------------------------------------------------------------------------- raw reading
@@ -281,7 +278,9 @@ def read_raw_export(path: Path | str, *, header_only: bool = False) -> RawExport
     """
     path = Path(path)
     if not path.is_file():
-        raise SurveyInputError("file not found; check the path of the survey export", path=path)
+        raise SurveyInputError(
+            "fichier introuvable ; vérifier le chemin de l'export de l'enquête", path=path
+        )
     data = path.read_bytes()
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(path, header_only=header_only)
@@ -289,143 +288,68 @@ def read_raw_export(path: Path | str, *, header_only: bool = False) -> RawExport
 
 
 def _read_csv(path: Path, data: bytes, *, header_only: bool) -> RawExport:
-    bom = data.startswith(b"\xef\xbb\xbf")
-    data = data.removeprefix(b"\xef\xbb\xbf")
+    decoded = tabular.decode(data)
     notes = []
-    try:
-        text = data.decode("utf-8")
-        encoding = "utf-8-sig" if bom else "utf-8"
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        encoding = "cp1252"
+    if not decoded.is_utf8:
         notes.append(
             f"Le fichier {path.name} n'est pas en UTF-8 : lu en Windows-1252 "
             "(vérifier les accents)."
         )
-    separator = _sniff_separator(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    for number, record in enumerate(reader, start=1):
-        if header is None:
-            header = [cell.strip() for cell in record]
-            if header_only:
-                break
-            continue
-        if not any(cell.strip() for cell in record):
-            continue
-        rows.append(
-            _fit(
-                record,
-                header,
-                path,
-                number,
-                f"(separator {separator!r}); check the quotes around answers "
-                "containing the separator, or export the file again",
-            )
+    try:
+        table = tabular.read_delimited(
+            path, text=decoded, header_only=header_only, record_lines=True
         )
-        lines.append(number)
-    if not header or not any(header):
-        raise SurveyInputError("empty file (no header line); export the responses again", path=path)
-    return RawExport(path, header, rows, lines, encoding=encoding, separator=separator, notes=notes)
+    except tabular.TabularError:
+        table = None
+    if table is None or not any(table.header):
+        raise SurveyInputError(
+            "fichier vide (pas de ligne d'en-tête) ; exporter à nouveau les réponses", path=path
+        )
+    _check_overflow(
+        table,
+        f"(séparateur {table.separator!r}) ; vérifier les guillemets autour des réponses "
+        "qui contiennent le séparateur, ou exporter à nouveau le fichier",
+    )
+    return RawExport(
+        path,
+        table.header,
+        table.rows,
+        table.lines,
+        encoding=decoded.encoding,
+        separator=table.separator,
+        notes=notes,
+    )
 
 
-def _fit(record: list[str], header: list[str], path: Path, line: int, fix: str) -> list[str]:
-    if len(record) > len(header):
-        extra = record[len(header) :]
-        if any(cell.strip() for cell in extra):
-            raise SurveyInputError(
-                f"{len(record)} fields but the header has {len(header)} {fix}",
-                path=path,
-                row=line,
-                value=" | ".join(extra)[:80],
-            )
-        return record[: len(header)]
-    return record + [""] * (len(header) - len(record))
-
-
-def _sniff_separator(text: str) -> str:
-    sample = list(_first_records(text, limit=50))
-
-    def score(sep: str) -> tuple[bool, int]:
-        records = [r for r in _first_records(text, limit=50, delimiter=sep) if any(r)]
-        if not records:
-            return False, 0
-        width = len(records[0])
-        consistent = all(len(r) == width for r in records)
-        return consistent and width > 1, width
-
-    if not sample:
-        return ","
-    return max(_SEPARATORS, key=score)
-
-
-def _first_records(text: str, *, limit: int, delimiter: str = ",") -> Iterable[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for index, record in enumerate(reader):
-        if index >= limit:
-            break
-        yield record
+def _check_overflow(table: tabular.TextTable, fix: str) -> None:
+    if not table.overflow:
+        return
+    line = min(table.overflow)
+    raise SurveyInputError(
+        f"{len(table.header) + 1} champs ou plus mais l'en-tête en a {len(table.header)} {fix}",
+        path=table.path,
+        row=line,
+        value=table.overflow[line][:80],
+    )
 
 
 def _read_xlsx(path: Path, *, header_only: bool) -> RawExport:
-    import openpyxl
-
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - any unreadable workbook
+        table = tabular.read_xlsx(path, header_only=header_only)
+    except tabular.TabularError as error:
+        if "pas de ligne d'en-tête" in error.reason or "sans feuille" in error.reason:
+            raise SurveyInputError(
+                "classeur vide (pas de ligne d'en-tête dans la première feuille)", path=path
+            ) from None
         raise SurveyInputError(
-            f"not a readable XLSX workbook ({error}); export the responses again as CSV or XLSX",
-            path=path,
+            f"{error.reason} ; exporter à nouveau les réponses en CSV ou en XLSX", path=path
         ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        header: list[str] | None = None
-        rows: list[list[str]] = []
-        lines: list[int] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
-            if header is None:
-                header = [c.strip() for c in cells]
-                while header and not header[-1]:
-                    header.pop()
-                if header_only:
-                    break
-                continue
-            if not any(c.strip() for c in cells):
-                continue
-            rows.append(
-                _fit(
-                    cells,
-                    header,
-                    path,
-                    number,
-                    "(cells right of the last named column); give the column a "
-                    "name or clear those cells",
-                )
-            )
-            lines.append(number)
-        title = sheet.title
-    finally:
-        workbook.close()
-    if not header:
-        raise SurveyInputError("empty workbook (no header row in the first sheet)", path=path)
-    return RawExport(path, header, rows, lines, sheet=title)
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    return str(value)
+    _check_overflow(
+        table,
+        "(cellules à droite de la dernière colonne nommée) ; donner un nom à la colonne "
+        "ou vider ces cellules",
+    )
+    return RawExport(path, table.header, table.rows, table.lines, sheet=table.sheet)
 
 
 # --------------------------------------------------------------------------- format

@@ -186,7 +186,7 @@ def prewarm(
     ready. Errors are ignored: each territory reports them when it runs. Returns the number
     of files made ready.
     """
-    from ctgstats.data import cache, readers
+    from ctgstats.data import cache
 
     folders: dict[tuple[Path, ...], None] = {}
     for item in items:
@@ -209,14 +209,7 @@ def prewarm(
     ready = 0
     for path, member, sheet in files:
         try:
-            cache.cached_column_names(
-                path,
-                cache_dir=cache_dir,
-                parse=readers.parse_file,
-                version=readers.READER_VERSION,
-                member=member,
-                sheet=sheet,
-            )
+            cache.cached_column_names(path, cache_dir=cache_dir, member=member, sheet=sheet)
             ready += 1
         except Exception:  # noqa: BLE001, S112 - reported by the territory's own run
             continue
