@@ -66,8 +66,7 @@ def registry():
 
 def test_shipped_registry_content(registry):
     assert DEFAULT_REGISTRY.is_file()
-    # the action-plan indicators plus every figure the portrait reports (labels come from here)
-    assert 75 <= len(registry) <= 100
+    assert 25 <= len(registry) <= 40
     expected = {
         "population": ("census", "habitants", "neutral"),
         "population_tcam": ("census", "%/an", "neutral"),

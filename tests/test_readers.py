@@ -1,4 +1,4 @@
-"""Tests of ctgstats.data.readers and ctgstats.data.cache on real INSEE extracts and format fixtures."""
+"""Tests of ctgstats.data.readers and ctgstats.data.cache on INSEE extracts and format fixtures."""
 
 from __future__ import annotations
 
@@ -319,7 +319,7 @@ def test_unnamed_column_with_values_is_an_error(tmp_path):
 
 def test_empty_code_is_an_error(tmp_path):
     path = write(tmp_path, "t.csv", "CODGEO;P99_POP\n00001;1\n;2\n")
-    with pytest.raises(DataFileError, match="code\(s\) vide") as caught:
+    with pytest.raises(DataFileError, match=r"code\(s\) vide") as caught:
         read_table(path)
     assert caught.value.line == (3,)
 

@@ -1,7 +1,8 @@
 """One label table per indicator, read from the indicator registry.
 
-The registry (``src/ctgstats/data/indicateurs.yaml``) is the single source of every
-indicator's French label and unit: the report tables (:mod:`ctgstats.present.display`),
+The registry (``src/ctgstats/data/indicateurs.yaml``) is the source of every
+indicator's French label and unit (:data:`PORTRAIT_ONLY_LABELS` adds the portrait
+figures the registry does not follow): the report tables (:mod:`ctgstats.present.display`),
 the portrait and indicator views and the portal all read them from here. The shipped
 registry is loaded once per process.
 """
@@ -13,13 +14,49 @@ from functools import lru_cache
 
 from ctgstats.data.registry import load_registry
 
-__all__ = ["LABELS", "indicator_label", "indicator_unit", "label_table"]
+__all__ = ["LABELS", "PORTRAIT_ONLY_LABELS", "indicator_label", "indicator_unit", "label_table"]
+
+
+#: Labels of portrait figures that are not registry indicators. The registry is also the
+#: list of indicators measured for the follow-up (T0 freeze, dashboard): adding these
+#: figures there would change the baseline and follow-up tables, so they stay here, the
+#: only other place a label is written. A registry entry always wins.
+PORTRAIT_ONLY_LABELS: dict[str, str] = {
+    "population_evolution": "Évolution de la population (habitants)",
+    "population_evolution_pct": "Évolution de la population (%)",
+    "part_moins_15": "Part des moins de 15 ans",
+    "part_65_plus": "Part des 65 ans ou plus",
+    "part_80_plus": "Part des 80 ans ou plus",
+    "naissances": "Naissances",
+    "deces": "Décès",
+    "solde_naturel": "Solde naturel",
+    "solde_migratoire_apparent": "Solde migratoire apparent",
+    "taux_variation_solde_naturel": "Variation annuelle due au solde naturel",
+    "taux_variation_solde_migratoire": "Variation annuelle due au solde migratoire apparent",
+    "taille_moyenne_menages": "Taille moyenne des ménages (personnes)",
+    "menages_une_personne": "Ménages d'une personne",
+    "familles": "Familles",
+    "familles_avec_enfants_evolution": "Évolution des familles avec enfant(s) (nombre)",
+    "familles_avec_enfants_evolution_pct": "Évolution des familles avec enfant(s) (%)",
+    "familles_monoparentales": "Familles monoparentales",
+    "part_familles_nombreuses": "Part des familles nombreuses",
+    "couples_avec_enfants": "Couples avec enfant(s)",
+    "couples_sans_enfant": "Couples sans enfant",
+    "part_couples_sans_enfant": "Part des couples sans enfant",
+    "revenu_d1_uc": "1er décile du revenu disponible par unité de consommation",
+    "revenu_d9_uc": "9e décile du revenu disponible par unité de consommation",
+    "rapport_interdecile": "Rapport interdécile (D9/D1)",
+    "menages_fiscaux": "Ménages fiscaux",
+    "part_prestations_sociales": "Part des prestations sociales dans le revenu disponible",
+}
 
 
 @lru_cache(maxsize=1)
 def label_table() -> dict[str, tuple[str, str]]:
-    """Indicator id → (French label, unit), from the shipped registry (cached)."""
-    return {i.id: (i.label, i.unit) for i in load_registry().indicators}
+    """Indicator id → (French label, unit or ""), registry first (loaded once, cached)."""
+    table = {key: (label, "") for key, label in PORTRAIT_ONLY_LABELS.items()}
+    table.update({i.id: (i.label, i.unit) for i in load_registry().indicators})
+    return table
 
 
 def indicator_label(indicator: str) -> str:
@@ -32,9 +69,9 @@ def indicator_label(indicator: str) -> str:
 
 
 def indicator_unit(indicator: str) -> str | None:
-    """Unit of an indicator id from the registry, None when the id is unknown."""
+    """Unit of an indicator id from the registry, None when the registry lacks it."""
     entry = label_table().get(indicator)
-    return None if entry is None else entry[1]
+    return entry[1] if entry is not None and entry[1] else None
 
 
 class _Labels(Mapping[str, str]):
