@@ -6,9 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.ctgstats-installed
 PYTEST_WORKERS ?= 2
+LINTED := src tests benchmarks
+TEMPLATES := $(wildcard src/ctgstats/notebooks/*.ipynb)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-batch test test-fast demo-data schema lab clean clean-outputs bench
+.PHONY: help install demo demo-batch lint test test-fast check-install demo-data schema lab clean clean-outputs bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -18,7 +20,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ctgstats needs Python >= 3.11 (found " + sys.version.split()[0] + "); run: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lint,lab]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ctgstats)" >/dev/null
 	@touch $(STAMP)
 
@@ -30,11 +32,17 @@ demo: $(STAMP) ## Run the fictional demo territory and print where its HTML repo
 demo-batch: $(STAMP) ## Every EPCI of the fictional demo département (00), in parallel, into outputs/
 	$(BIN)/ctgstats batch --departement 00 --base params/demo.yaml --output-dir outputs
 
+lint: $(STAMP) ## Formatting, lint, types, and no outputs saved in the notebook templates
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/mypy
+	$(BIN)/nbstripout --verify --keep-id $(TEMPLATES)
+
 test: $(STAMP) ## Run the whole test suite (creates the environment if needed)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
-test-fast: $(STAMP) ## Tests without notebook execution
-	$(BIN)/python -m pytest -m "not notebooks" -n $(PYTEST_WORKERS)
+test-fast: $(STAMP) ## Pure-function and loader tests only: starts no kernel
+	$(BIN)/python -m pytest -m "(unit or loaders) and not notebooks" -n $(PYTEST_WORKERS)
 
 bench: $(STAMP) ## Benchmarks (loaders, one run, batch vs naive loop); last line: the ratio
 	$(BIN)/python benchmarks/bench_loaders.py
