@@ -5,32 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from tests.helpers import REPO
+from tests.helpers import run_cli as _run
 
 from ctgstats.publish.export import check_offline
-
-REPO = Path(__file__).resolve().parents[1]
-CTGSTATS = Path(sys.executable).parent / "ctgstats"
-
-
-def _run(*args, env=None, cwd=REPO):
-    import os
-
-    environment = dict(os.environ)
-    environment.update(env or {})
-    return subprocess.run(
-        [str(CTGSTATS), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +21,7 @@ def demo_run(tmp_path_factory):
     return result, out
 
 
+@pytest.mark.notebooks
 def test_demo_run_succeeds_and_prints_the_report(demo_run):
     result, out = demo_run
     assert result.returncode == 0, result.stderr
@@ -48,6 +30,7 @@ def test_demo_run_succeeds_and_prints_the_report(demo_run):
     assert index.is_file()
 
 
+@pytest.mark.notebooks
 def test_demo_outputs(demo_run):
     _, out = demo_run
     folder = out / "epci-000000101"
@@ -128,6 +111,7 @@ def test_schema_command():
     assert "territory" in json.loads(result.stdout)["properties"]
 
 
+@pytest.mark.notebooks
 def test_failing_notebook_keeps_previous_output(tmp_path):
     templates = tmp_path / "templates"
     templates.mkdir()
@@ -180,6 +164,7 @@ def test_failing_notebook_keeps_previous_output(tmp_path):
 
 
 @pytest.mark.shared
+@pytest.mark.notebooks
 def test_real_ccphg_from_the_issue_command(tmp_path):
     insee = REPO.parent / "shared" / "data" / "insee"
     if not insee.is_dir():
