@@ -44,6 +44,9 @@ test: $(STAMP) ## Run the whole test suite (creates the environment if needed)
 test-fast: $(STAMP) ## Pure-function and loader tests only: starts no kernel
 	$(BIN)/python -m pytest -m "(unit or loaders) and not notebooks" -n $(PYTEST_WORKERS)
 
+check-install: $(STAMP) ## Build the wheel, install it into a new environment, run the demo elsewhere
+	$(BIN)/python -m pytest -m install -p no:xdist
+
 bench: $(STAMP) ## Benchmarks (loaders, one run, batch vs naive loop); last line: the ratio
 	$(BIN)/python benchmarks/bench_loaders.py
 	$(BIN)/python benchmarks/bench_run.py

@@ -6,6 +6,7 @@ import csv
 import json
 import shutil
 
+import pytest
 from tests.helpers import run_cli as _run
 
 from ctgstats.demo import DATA_DIR
@@ -15,6 +16,7 @@ from ctgstats.surveys.model import FREQUENCY_COLUMNS
 SURVEYS = DATA_DIR / "enquetes"
 
 
+@pytest.mark.notebooks
 def test_survey_command_writes_tables_and_an_offline_summary(tmp_path):
     result = _run(
         "survey",
