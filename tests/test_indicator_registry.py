@@ -277,8 +277,8 @@ def test_duplicate_in_the_same_file(tmp_path):
         (
             ("themes: [acces_aux_droits]", "themes: [acces_droits]"),
             (
-                r"line 9, indicator 'mauvais': field themes: unknown theme 'acces_droits'; did you mean "
-                r"'acces_aux_droits'"
+                r"line 9, indicator 'mauvais': field themes: unknown theme 'acces_droits'; "
+                r"did you mean 'acces_aux_droits'"
             ),
         ),
         (

@@ -1,4 +1,7 @@
-"""Tests of ctgstats.data.readers and ctgstats.data.cache on real INSEE extracts and format fixtures."""
+"""Tests of ctgstats.data.readers and ctgstats.data.cache.
+
+On the real INSEE extracts (when present) and on fixtures in INSEE's formats.
+"""
 
 from __future__ import annotations
 
