@@ -144,6 +144,7 @@ class KernelGuard:
         """Refuse kernels until :meth:`disarm` (in this process and its children)."""
         from jupyter_client.manager import KernelManager
 
+        self.disarm()  # never stack two patches
         self.marker = self.root / f"started-{uuid.uuid4().hex}"
         self.saved = {
             name: os.environ.get(name) for name in ("JUPYTER_PATH", GUARD_MARKER_VARIABLE)

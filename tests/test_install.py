@@ -67,8 +67,8 @@ def _build_wheel(tmp: Path) -> Path:
     shutil.copytree(REPO / "src", source / "src", ignore=ignored)
     wheels = tmp / "wheels"
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels]
-    if importlib.util.find_spec("wheel") is not None:
-        command.append("--no-build-isolation")  # offline: setuptools and wheel are here
+    if all(importlib.util.find_spec(name) for name in ("setuptools", "wheel")):
+        command.append("--no-build-isolation")  # offline: the build backend is here
     _call(*command, ".", cwd=source, env=_clean_environment(tmp))
     (wheel,) = wheels.glob("ctgstats-*.whl")
     return wheel
