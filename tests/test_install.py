@@ -165,7 +165,7 @@ def test_the_wheel_runs_the_demo_from_another_folder(wheel, tmp_path):
     assert location.is_relative_to((tmp_path / "env").resolve()), location
 
     output = elsewhere / "X"
-    _call(
+    printed = _call(
         python.parent / "ctgstats",
         "run",
         REPO / "params" / "demo.yaml",
@@ -178,3 +178,7 @@ def test_the_wheel_runs_the_demo_from_another_folder(wheel, tmp_path):
     )
     assert (output / SLUG / "index.html").is_file()
     assert (output / SLUG / "01_demographie.html").is_file()
+    checkout = str((REPO / "src").resolve())
+    assert checkout not in printed, printed
+    manifest = (output / SLUG / "manifest.json").read_text(encoding="utf-8")
+    assert checkout not in manifest, "the manifest names the checkout's src/"
