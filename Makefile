@@ -6,9 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.ctgstats-installed
 PYTEST_WORKERS ?= 2
+LINTED := src tests benchmarks
+TEMPLATES := $(wildcard src/ctgstats/notebooks/*.ipynb)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-batch test test-fast lint format check-install demo-data schema lab clean clean-outputs bench
+.PHONY: help install demo demo-batch lint test test-fast check-install demo-data schema lab clean clean-outputs bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -30,22 +32,20 @@ demo: $(STAMP) ## Run the fictional demo territory and print where its HTML repo
 demo-batch: $(STAMP) ## Every EPCI of the fictional demo département (00), in parallel, into outputs/
 	$(BIN)/ctgstats batch --departement 00 --base params/demo.yaml --output-dir outputs
 
+lint: $(STAMP) ## Formatting, lint, types, and no outputs saved in the notebook templates
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/mypy
+	$(BIN)/nbstripout --verify --keep-id $(TEMPLATES)
+
 test: $(STAMP) ## Run the whole test suite (creates the environment if needed)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
-test-fast: $(STAMP) ## Pure and loader tests only: starts no notebook kernel
-	CTGSTATS_NO_KERNEL=1 $(BIN)/python -m pytest -m "not notebooks" -n $(PYTEST_WORKERS)
+test-fast: $(STAMP) ## Pure-function and loader tests only: starts no kernel
+	$(BIN)/python -m pytest -m "(unit or loaders) and not notebooks" -n $(PYTEST_WORKERS)
 
-lint: $(STAMP) ## ruff (format and rules), mypy on src/, notebook templates stored without outputs
-	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mypy
-	$(BIN)/nbstripout --keep-id --verify src/ctgstats/notebooks/*.ipynb
-
-format: $(STAMP) ## Format the code and strip the outputs of the notebook templates
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
-	$(BIN)/nbstripout --keep-id src/ctgstats/notebooks/*.ipynb
+check-install: $(STAMP) ## Build the wheel, install it into a new environment, run the demo elsewhere
+	$(BIN)/python -m pytest -m install -p no:xdist
 
 bench: $(STAMP) ## Benchmarks (loaders, one run, batch vs naive loop); last line: the ratio
 	$(BIN)/python benchmarks/bench_loaders.py

@@ -10,6 +10,7 @@ import csv
 import math
 
 import pytest
+from tests.helpers import SHARED_INSEE
 
 from ctgstats.portrait.build import build_portrait
 
@@ -28,11 +29,9 @@ def _sum(rows, column):
 
 @pytest.fixture(scope="module")
 def insee():
-    from tests.conftest import INSEE
-
-    if not INSEE.is_dir():
+    if not SHARED_INSEE.is_dir():
         pytest.skip("../shared/data is absent (a user's clone has no ../shared)")
-    return INSEE
+    return SHARED_INSEE
 
 
 @pytest.fixture(scope="module")

@@ -5,32 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
 import pytest
+from tests.helpers import REPO
+from tests.helpers import run_cli as _run
 
 from ctgstats.publish.export import check_offline
-
-REPO = Path(__file__).resolve().parents[1]
-CTGSTATS = Path(sys.executable).parent / "ctgstats"
-
-
-def _run(*args, env=None, cwd=REPO):
-    import os
-
-    environment = dict(os.environ)
-    environment.update(env or {})
-    return subprocess.run(
-        [str(CTGSTATS), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=environment,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +21,7 @@ def demo_run(tmp_path_factory):
     return result, out
 
 
+@pytest.mark.notebooks
 def test_demo_run_succeeds_and_prints_the_report(demo_run):
     result, out = demo_run
     assert result.returncode == 0, result.stderr
@@ -48,6 +30,7 @@ def test_demo_run_succeeds_and_prints_the_report(demo_run):
     assert index.is_file()
 
 
+@pytest.mark.notebooks
 def test_demo_outputs(demo_run):
     _, out = demo_run
     folder = out / "epci-000000101"

@@ -6,7 +6,8 @@ import csv
 import json
 import shutil
 
-from tests.test_cli import _run
+import pytest
+from tests.helpers import run_cli as _run
 
 from ctgstats.demo import DATA_DIR
 from ctgstats.publish.export import check_offline

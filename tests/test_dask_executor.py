@@ -47,7 +47,7 @@ def test_batch_runs_on_a_dask_cluster(cluster, tmp_path):
 
 
 def test_dask_needs_a_scheduler(tmp_path):
-    from tests.test_cli import _run
+    from tests.helpers import run_cli as _run
 
     result = _run(
         "batch",

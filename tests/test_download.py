@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import socket
-import threading
 from dataclasses import replace
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
+from tests.helpers import LocalServer
 
 from ctgstats.core.errors import InputError
 from ctgstats.core.params import ParamsError, parse_params
@@ -30,61 +26,7 @@ FILE_NAME = "base-cc-evol-struct-pop-2022_csv.zip"
 CONTENT = b"PK fake archive bytes, version 1"
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    """Serve files without logging each request to stderr."""
-
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
-class LocalServer:
-    """A ThreadingHTTPServer on 127.0.0.1, on a free port, serving one directory."""
-
-    def __init__(self, directory: Path) -> None:
-        handler = functools.partial(QuietHandler, directory=str(directory))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.timeout = 5
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-        self.running = True
-
-    def url(self, name: str) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/{name}"
-
-    def stop(self) -> None:
-        if self.running:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.thread.join(timeout=5)
-            self.running = False
-
-
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch):
-    """Clear proxies and refuse any connection that is not to 127.0.0.1."""
-    for name in (
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    monkeypatch.delenv("CTGSTATS_OFFLINE", raising=False)
-    original = socket.socket.connect
-
-    def guarded(sock, address):
-        if sock.family in (socket.AF_INET, socket.AF_INET6):
-            assert address[0] == "127.0.0.1", f"test tried to reach {address!r}"
-        return original(sock, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
+pytestmark = pytest.mark.usefixtures("loopback_only")
 
 
 @pytest.fixture

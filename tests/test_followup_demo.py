@@ -8,7 +8,8 @@ import math
 
 import pytest
 import yaml
-from tests.test_cli import REPO, _run
+from tests.helpers import REPO
+from tests.helpers import run_cli as _run
 
 from ctgstats.demo import DATA_DIR
 from ctgstats.indicators.followup import INDICATOR_COLUMNS, followup_from_params

@@ -320,7 +320,8 @@ def territory(tmp_path):
                     '<h2 id="constats">Constats<a class="anchor-link" href="#constats">¶</a></h2>'
                 ),
                 '<p><a href="#constats">voir les constats</a></p>',
-                f'<div class="jp-RenderedImage"><img src="data:image/png;base64,{PNG}" alt="g"></div>',
+                '<div class="jp-RenderedImage">'
+                f'<img src="data:image/png;base64,{PNG}" alt="g"></div>',
                 _cell_html('<h3 id="detail">Détail</h3>'),
             ]
         ),

@@ -6,12 +6,14 @@ import shutil
 from dataclasses import replace
 
 import pytest
-from tests.test_download import LocalServer, loopback_only  # noqa: F401 - fixture
+from tests.helpers import LocalServer
 
 from ctgstats.data import sources
 from ctgstats.data.download import OfflineError
 from ctgstats.demo import DATA_DIR
 from ctgstats.portrait.build import build_portrait
+
+pytestmark = pytest.mark.usefixtures("loopback_only")
 
 LEVELS = ("EPCI", "DEP", "METROPOLE")
 
