@@ -79,14 +79,18 @@ def fr_int(value: SupportsFloat | None, *, missing: str = NOT_AVAILABLE) -> str:
     return fr_number(value, 0, missing=missing)
 
 
-def fr_percent(value: SupportsFloat | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE) -> str:
+def fr_percent(
+    value: SupportsFloat | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE
+) -> str:
     """Format a share already expressed in percent (0-100): ``12.34 -> '12,3 %'``."""
     if _is_missing(value):
         return missing
     return f"{fr_number(value, decimals)}{NBSP}%"
 
 
-def fr_signed(value: SupportsFloat | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE) -> str:
+def fr_signed(
+    value: SupportsFloat | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE
+) -> str:
     """Format a change with an explicit sign: ``233 -> '+233'``, ``-10.6 -> '−10,6'``."""
     if _is_missing(value):
         return missing
