@@ -10,9 +10,9 @@ pydantic's wording).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 #: French wording of pydantic's error types, formatted with the error's ``ctx``.
 FRENCH_MESSAGES: dict[str, str] = {
@@ -71,7 +71,7 @@ def error_items(
     unknown_key: str,
     root: str = "(racine)",
     hidden: tuple[type, ...] = (dict,),
-    rewrite: Callable[[dict[str, Any], str], str] | None = None,
+    rewrite: Callable[[ErrorDetails, str], str] | None = None,
 ) -> list[tuple[str, str, str]]:
     """``(location, message, shown value)`` for each problem of ``error``.
 

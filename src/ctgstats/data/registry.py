@@ -55,6 +55,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from ctgstats.core.errors import InputError
 from ctgstats.core.models import StrictModel, error_items
@@ -453,7 +454,7 @@ def _validation_lines(
     keys: dict[str, int],
     indicator_id: object,
 ) -> list[str]:
-    def wording(item: dict[str, Any], message: str) -> str:
+    def wording(item: ErrorDetails, message: str) -> str:
         if item["type"] == "literal_error":
             return message.replace("Input should be", "attendu :")
         return message
@@ -499,7 +500,7 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
     entries: list[tuple[Indicator, bool, int | None]] = []
     problems: list[str] = []
     for index, raw in enumerate(data["indicators"]):
-        line, keys = lines[index] if index < len(lines) else (None, {})
+        line, entry_keys = lines[index] if index < len(lines) else (None, {})
         if not isinstance(raw, dict):
             problems.append(
                 f"{_where(source, line, None)} : une entrée est un dictionnaire (id, label, "
@@ -517,7 +518,7 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
         try:
             entries.append((Indicator.model_validate(entry), override, line))
         except ValidationError as error:
-            problems.extend(_validation_lines(error, source, line, keys, entry.get("id")))
+            problems.extend(_validation_lines(error, source, line, entry_keys, entry.get("id")))
     seen: dict[str, int | None] = {}
     for indicator, _, line in entries:
         if indicator.id in seen:

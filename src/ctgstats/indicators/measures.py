@@ -123,6 +123,7 @@ def survey_measures(
         formula = indicator.formula
         if indicator.source.kind != "survey":
             continue
+        assert formula.codes is not None  # the registry requires them of a survey indicator
         for analysis in analyses.values():
             if analysis.spec.series_id != formula.survey or analysis.spec.year is None:
                 continue

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -60,7 +60,7 @@ def resolve_territories(
     wanted = params.comparators
     if wanted is None:
         wanted = _default_comparators(territory, catalog)
-    comparators = []
+    comparators: list[ResolvedTerritory] = []
     for index, comparator in enumerate(wanted):
         level = Level(comparator.level)
         code = comparator.code
@@ -88,7 +88,7 @@ def resolve_territories(
 def _default_comparators(territory: ResolvedTerritory, catalog: Catalog):
     from ctgstats.core.params import Comparator
 
-    levels = []
+    levels: list[Literal["departement", "region", "france", "epci", "commune"]] = []
     if territory.level is Level.COMMUNE:
         levels.append("epci")
     if territory.level not in (Level.DEPARTEMENT, Level.REGION):

@@ -24,7 +24,7 @@ import math
 import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -38,6 +38,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from ctgstats.present.formatting import NBSP, NOT_AVAILABLE, fr_number, fr_signed
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "TERRITORY_COLOR",
@@ -77,9 +80,9 @@ VALUE_SIZE = 8.0
 # --------------------------------------------------------------------------------------
 
 
-def style_rc() -> dict[str, Any]:
+def style_rc() -> dict[RcKeyType, Any]:
     """The rcParams of the ctgstats style (seaborn "white" theme, 10 pt text)."""
-    rc: dict[str, Any] = {}
+    rc: dict[RcKeyType, Any] = {}
     rc.update(sns.axes_style("white"))
     rc.update(sns.plotting_context("notebook"))
     rc.update(
@@ -158,7 +161,7 @@ class _FrenchFormatter(ticker.FuncFormatter):
         self.tick_locations: list[float] = []
         super().__init__(self._format)
 
-    def set_locs(self, locs: Sequence[float]) -> None:
+    def set_locs(self, locs: list[float]) -> None:
         super().set_locs(locs)
         self.tick_locations = [float(v) for v in locs]
 
@@ -261,7 +264,8 @@ def finish_figure(fig: Figure, *, title: str, source: str, note: str | None = No
     bottom = min(0.4, caption_inches / fig.get_figheight())
     engine = fig.get_layout_engine()
     if engine is not None:
-        engine.set(rect=(0, bottom, 1, 1 - bottom))
+        # constrained and tight layouts take rect; LayoutEngine.set is typed without it
+        engine.set(rect=(0, bottom, 1, 1 - bottom))  # type: ignore[call-arg]
     return fig
 
 

@@ -55,6 +55,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from ctgstats.core.errors import InputError
 from ctgstats.core.models import StrictModel, error_items
@@ -190,7 +191,7 @@ class Codebook(StrictModel):
 
 
 def _format_error(error: ValidationError, source: str) -> str:
-    def wording(item: dict[str, Any], message: str) -> str:
+    def wording(item: ErrorDetails, message: str) -> str:
         if item["type"] == "literal_error" and item["loc"][-1] == "type":
             return f"type de question inconnu ; attendu : {', '.join(QUESTION_TYPES)}"
         return message

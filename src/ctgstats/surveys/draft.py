@@ -194,6 +194,7 @@ def _draft_googleforms(raw: RawExport) -> list[_DraftQuestion]:
 def _draft_kobo(raw: RawExport) -> list[_DraftQuestion]:
     columns = _question_columns(raw, "kobo")
     names = {raw.header[i]: i for i in columns}
+    head: str | None  # the group of a column of a multiple-choice question
     groups: dict[str, list[tuple[str, int]]] = {}
     for index in columns:
         name = raw.header[index]
@@ -213,7 +214,7 @@ def _draft_kobo(raw: RawExport) -> list[_DraftQuestion]:
     for index in columns:
         name = raw.header[index]
         head = name if name in multiple else name.rsplit("/", 1)[0] if "/" in name else None
-        if head in multiple:
+        if head is not None and head in multiple:
             if head not in done:
                 done.add(head)
                 key = head.rsplit("/", 1)[-1]
@@ -234,6 +235,7 @@ def _draft_kobo(raw: RawExport) -> list[_DraftQuestion]:
 
 def _draft_csv(raw: RawExport) -> list[_DraftQuestion]:
     columns = _question_columns(raw, "csv")
+    head: str | None  # the group of a column of a multiple-choice question
     groups: dict[str, list[tuple[str, int]]] = {}
     for index in columns:
         name = raw.header[index]
@@ -250,7 +252,7 @@ def _draft_csv(raw: RawExport) -> list[_DraftQuestion]:
     for index in columns:
         name = raw.header[index]
         head = name.rsplit("_", 1)[0] if "_" in name else None
-        if head in multiple:
+        if head is not None and head in multiple:
             if head not in done:
                 done.add(head)
                 questions.append(
