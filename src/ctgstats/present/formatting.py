@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
-from numbers import Real
+from typing import SupportsFloat
 
 NBSP = "\u00a0"
 MINUS = "\u2212"  # typographic minus sign
@@ -38,7 +38,7 @@ def _is_missing(value: object) -> bool:
 
 
 def fr_number(
-    value: Real | None,
+    value: SupportsFloat | None,
     decimals: int = 1,
     *,
     missing: str = NOT_AVAILABLE,
@@ -59,6 +59,7 @@ def fr_number(
     """
     if _is_missing(value):
         return missing
+    assert value is not None
     # French statistical practice rounds half away from zero (31,25 -> 31,3); the shortest
     # decimal representation of the float is rounded, not its binary expansion.
     exact = Decimal(repr(float(value))).quantize(
@@ -73,22 +74,27 @@ def fr_number(
     return text
 
 
-def fr_int(value: Real | None, *, missing: str = NOT_AVAILABLE) -> str:
+def fr_int(value: SupportsFloat | None, *, missing: str = NOT_AVAILABLE) -> str:
     """Format a count rounded to the unit: ``15373.4 -> '15 373'``."""
     return fr_number(value, 0, missing=missing)
 
 
-def fr_percent(value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE) -> str:
+def fr_percent(
+    value: SupportsFloat | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE
+) -> str:
     """Format a share already expressed in percent (0-100): ``12.34 -> '12,3 %'``."""
     if _is_missing(value):
         return missing
     return f"{fr_number(value, decimals)}{NBSP}%"
 
 
-def fr_signed(value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE) -> str:
+def fr_signed(
+    value: SupportsFloat | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE
+) -> str:
     """Format a change with an explicit sign: ``233 -> '+233'``, ``-10.6 -> '−10,6'``."""
     if _is_missing(value):
         return missing
+    assert value is not None
     text = fr_number(value, decimals, typographic_minus=True)
     if not text.startswith(MINUS) and float(value) != 0 and text.strip("0,") != "":
         text = "+" + text
@@ -96,7 +102,7 @@ def fr_signed(value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAIL
 
 
 def fr_signed_percent(
-    value: Real | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE
+    value: SupportsFloat | None, decimals: int = 1, *, missing: str = NOT_AVAILABLE
 ) -> str:
     """Format a relative change in percent with its sign: ``-10.63 -> '−10,6 %'``."""
     if _is_missing(value):
