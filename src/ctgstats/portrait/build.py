@@ -14,14 +14,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from ctgstats.core import comparability
 from ctgstats.core.codes import Level
-from ctgstats.core.params import Params, parse_params
+from ctgstats.core.params import Comparator, Params, parse_params
 from ctgstats.core.territories import (
     Composition,
     HarmonisationRecord,
@@ -135,10 +135,10 @@ def resolve_territories(
         spec.level, spec.code, composition=composition, name=spec.name, communes=spec.communes
     )
     notes: list[str] = []
-    wanted = params.comparators
+    wanted: Sequence[Comparator] | None = params.comparators
     if wanted is None:
         wanted = _default_comparators(territory, catalog)
-    comparators = []
+    comparators: list[ResolvedTerritory] = []
     for index, comparator in enumerate(wanted):
         level = Level(comparator.level)
         code = comparator.code
@@ -163,10 +163,10 @@ def resolve_territories(
     return territory, comparators, notes
 
 
-def _default_comparators(territory: ResolvedTerritory, catalog: Catalog):
+def _default_comparators(territory: ResolvedTerritory, catalog: Catalog) -> list[Comparator]:
     from ctgstats.core.params import Comparator
 
-    levels = []
+    levels: list[Literal["departement", "region", "france", "epci", "commune"]] = []
     if territory.level is Level.COMMUNE:
         levels.append("epci")
     if territory.level not in (Level.DEPARTEMENT, Level.REGION):

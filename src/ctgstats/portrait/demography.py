@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -337,7 +337,7 @@ def split_growth_rate(
 
 
 def _period_figure(
-    territory: object,
+    territory: str,
     ident: str,
     value: float | None,
     unite: str,
@@ -687,7 +687,7 @@ def _groups_text(cover: Sequence[AgeGroup]) -> str:
 
 def _band_rows(
     totals: pd.DataFrame,
-    territory: object,
+    territory: str,
     *,
     year: int,
     suffix: str,
@@ -740,11 +740,12 @@ def _band_rows(
             unite="habitants",
             source=source,
             definition=count_def + used,
-            note=reason or small_count_note([count], threshold, sampled=False),
+            note=reason or small_count_note([cast(float, count)], threshold, sampled=False),
         )
     ]
     share, note = None, reason
     if values:
+        assert count is not None
         denominator, note = lookup(totals, territory, [pop])
         if denominator and denominator[pop] > 0:
             share = count / denominator[pop] * 100.0
@@ -768,7 +769,7 @@ def _band_rows(
 
 def _ageing_row(
     totals: pd.DataFrame,
-    territory: object,
+    territory: str,
     *,
     year: int,
     variant: str,
@@ -799,6 +800,7 @@ def _ageing_row(
             definition=definition,
             note=join_notes(*missing),
         )
+    assert old is not None and young is not None
     values, reason = lookup(totals, territory, [g.column for g in old + young])
     value = None
     note = reason

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -129,7 +130,7 @@ class _Figure:
     numerator: str
     denominator: str | None = None
     scale: float = 100.0
-    exploitation: str = "C"
+    exploitation: Literal["P", "C"] = "C"
 
 
 _ANY_AGE = "sans limite d'âge"
@@ -261,7 +262,7 @@ FIGURES: tuple[_Figure, ...] = (
 
 def _figure_row(
     totals: pd.DataFrame,
-    territory: object,
+    territory: str,
     spec: _Figure,
     *,
     year: int,
@@ -282,7 +283,9 @@ def _figure_row(
     caution = (
         ""
         if value is None
-        else small_count_note(counts, threshold, sampled=spec.exploitation == "C")
+        else small_count_note(
+            cast("list[float]", counts), threshold, sampled=spec.exploitation == "C"
+        )
     )
     return figure(
         territory,
@@ -408,7 +411,7 @@ def _share_noise_note(parts: Sequence[tuple[float, float]], change_points: float
 
 def _change_rows(
     totals: pd.DataFrame,
-    territory: object,
+    territory: str,
     change: _Change,
     *,
     start: int,
@@ -467,7 +470,7 @@ def _change_rows(
 
 def _share_change_row(
     totals: pd.DataFrame,
-    territory: object,
+    territory: str,
     *,
     start: int,
     end: int,
