@@ -64,7 +64,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -327,7 +327,7 @@ def _years(count: int) -> str:
     return f"{count} an" if abs(count) == 1 else f"{count} ans"
 
 
-def _direction_word(direction: str) -> str:
+def _direction_word(direction: str | None) -> str:
     return "hausse" if direction == "up" else "baisse"
 
 
@@ -410,6 +410,7 @@ def _good_direction(indicator: Indicator, target: Target | None, t0: float) -> s
         return indicator.polarity
     if target is None:
         return None
+    assert target.value is not None  # only "direction" targets lack a value
     if target.kind == "level":
         return "up" if target.value >= t0 else "down"
     return "up" if target.value >= 0 else "down"
@@ -431,6 +432,7 @@ def _target_text(
 ) -> str:
     unit = indicator.unit
     if target.kind == "level":
+        assert target.value is not None
         level = _value(target.value, unit)
         return (
             f"niveau visé ({level}) atteint"
@@ -438,9 +440,11 @@ def _target_text(
             else f"niveau visé ({level}) pas encore atteint"
         )
     if target.kind == "rate":
+        assert target.value is not None and rate is not None
         aimed = f"{fr_signed(target.value, 1)}{NBSP}% par an"
         return f"évolution annuelle moyenne de {_pct(rate)} par an pour {aimed} visés"
     if target.kind == "change":
+        assert target.value is not None
         return f"variation de {_change(change, unit)} pour {_change(target.value, unit)} visés"
     word = _direction_word(target.direction)
     return f"{word} visée {'obtenue' if attained else 'non obtenue'}"
@@ -530,7 +534,7 @@ def evaluate(
                 "non mesurable : taille effective de l'échantillon inconnue pour l'une des "
                 "vagues d'enquête, l'évolution ne peut pas être testée"
             )
-        small = [m for m in (t0, latest) if m.n_eff < 30]
+        small = [m for m in (t0, latest) if m.n_eff is not None and m.n_eff < 30]
         if small:
             notes.append("moins de 30 répondants effectifs à une vague : estimation fragile")
     else:
@@ -567,10 +571,11 @@ def evaluate(
         )
     attained = False
     if target is not None:
+        assert good is not None  # a target always gives a good direction
         attained = {
-            "level": lambda: _reaches(latest.value, target.value, good),
-            "rate": lambda: _reaches(rate, target.value, good),
-            "change": lambda: _reaches(change, target.value, good),
+            "level": lambda: _reaches(latest.value, cast(float, target.value), good),
+            "rate": lambda: _reaches(cast(float, rate), cast(float, target.value), good),
+            "change": lambda: _reaches(change, cast(float, target.value), good),
             "direction": lambda: significant and moved == target.direction,
         }[target.kind]()
     status = _status(attained=attained, significant=significant, moved=moved, good=good)
