@@ -491,7 +491,7 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
     entries: list[tuple[Indicator, bool, int | None]] = []
     problems: list[str] = []
     for index, raw in enumerate(data["indicators"]):
-        line, keys = lines[index] if index < len(lines) else (None, {})
+        line, entry_keys = lines[index] if index < len(lines) else (None, {})
         if not isinstance(raw, dict):
             problems.append(
                 f"{_where(source, line, None)}: an entry is a mapping (id, label, "
@@ -509,7 +509,7 @@ def _read_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
         try:
             entries.append((Indicator.model_validate(entry), override, line))
         except ValidationError as error:
-            problems.extend(_validation_lines(error, source, line, keys, entry.get("id")))
+            problems.extend(_validation_lines(error, source, line, entry_keys, entry.get("id")))
     seen: dict[str, int | None] = {}
     for indicator, _, line in entries:
         if indicator.id in seen:

@@ -475,14 +475,14 @@ def _registry() -> tuple[SourceSpec, ...]:
     ):
         family = _FAMILIES[family_id]
         for vintage, page, name, how in table:
-            url = _url(page, name) if page else None
+            url = _url(page, name) if page and name else None
             specs.append(_with_download(family.spec(vintage), url, how))
     filosofi = _FAMILIES["filosofi_disp"]
     for vintage, page, name, how in _FILO_COM:
-        url = _url(page, name) if page else None
+        url = _url(page, name) if page and name else None
         specs.append(_with_download(filosofi.spec(vintage, "COM"), url, how))
     for vintage, page, name, how in _FILO_SUPRA:
-        url = _url(page, name) if page else None
+        url = _url(page, name) if page and name else None
         for level in ("EPCI", "DEP", "REG", "METROPOLE"):
             specs.append(_with_download(filosofi.spec(vintage, level), url, how))
     composition = _FAMILIES["cog_epci_composition"]
