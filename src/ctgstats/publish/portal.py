@@ -87,6 +87,8 @@ PORTAL_INDICATORS: tuple[tuple[str, str], ...] = (
     ("part_familles_monoparentales", "Part des familles monoparentales"),
     ("revenu_median_uc", "Revenu médian par UC"),
 )
+_PORTAL_INDICATOR_IDS = tuple(i for i, _ in PORTAL_INDICATORS)  # a module constant: mypy
+# reports names of a comprehension in a parameter default as undefined
 
 _FICTIONAL_TITLE_PREFIX = "Données fictives — "
 _MIXED_FICTIONAL_TEXT = (
@@ -192,7 +194,7 @@ def read_key_figures(
     *,
     level: str,
     code: str,
-    indicators: Sequence[str] = tuple(i for i, _ in PORTAL_INDICATORS),
+    indicators: Sequence[str] = _PORTAL_INDICATOR_IDS,
 ) -> dict[str, Figure]:
     """The territory's own key figures in ``tables/chiffres_cles.csv``.
 
@@ -868,7 +870,7 @@ def _part_section(
         attrs={"class": "ctg-part", "id": _unique(f"partie-{number}", used), "aria-label": label},
     )
     if number == 1:
-        section["class"] = ["ctg-part", "ctg-part-first"]
+        section["class"] = ["ctg-part", "ctg-part-first"]  # type: ignore[assignment]  # bs4 stubs want AttributeValueList
     for child in list(part.main.contents):
         section.append(child.extract())
     headings = [h for h in section.find_all(["h1", "h2", "h3"]) if h.find_parent("nav") is None]
@@ -882,7 +884,7 @@ def _part_section(
         title = soup.new_tag("h1", attrs={"id": _slug(label)})
         title.string = label
         section.insert(0, title)
-    title["class"] = list(title.get("class") or []) + ["ctg-part-title"]
+    title["class"] = list(title.get("class") or []) + ["ctg-part-title"]  # type: ignore[assignment]  # bs4 stubs
     for heading in headings:
         if heading.name == "h1" and heading is not title:
             heading.name = "h2"  # one h1 per part
@@ -901,11 +903,12 @@ def _part_section(
             link.get("class") or []
         ):
             parent = link.find_parent(["h1", "h2", "h3"])
+            assert parent is not None
             link["href"] = f"#{parent['id']}"
         elif href.startswith("#") and href[1:] in renamed:
             link["href"] = f"#{renamed[href[1:]]}"
     for attribute in _ID_REFERENCES:
-        for element in section.find_all(attrs={attribute: True}):
+        for element in section.find_all(attrs={attribute: True}):  # type: ignore[call-overload]  # bs4 stubs
             value = element[attribute]
             tokens = value if isinstance(value, list) else str(value).split()
             element[attribute] = " ".join(renamed.get(t, t) for t in tokens)
