@@ -8,9 +8,9 @@ each model's error message puts together, naming the field and the value.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
 
 
 class StrictModel(BaseModel):
@@ -25,7 +25,7 @@ def error_items(
     unknown_key: str,
     root: str = "(root)",
     hidden: tuple[type, ...] = (dict,),
-    rewrite: Callable[[dict[str, Any], str], str] | None = None,
+    rewrite: Callable[[ErrorDetails, str], str] | None = None,
 ) -> list[tuple[str, str, str]]:
     """``(location, message, shown value)`` for each problem of ``error``.
 

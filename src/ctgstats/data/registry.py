@@ -55,6 +55,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from ctgstats.core.models import StrictModel, error_items
 
@@ -448,7 +449,7 @@ def _validation_lines(
     keys: dict[str, int],
     indicator_id: object,
 ) -> list[str]:
-    def wording(item: dict[str, Any], message: str) -> str:
+    def wording(item: ErrorDetails, message: str) -> str:
         if item["type"] == "literal_error":
             return message.replace("Input should be", "expected")
         return message

@@ -55,6 +55,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from ctgstats.core.models import StrictModel, error_items
 
@@ -182,7 +183,7 @@ class Codebook(StrictModel):
 
 
 def _format_error(error: ValidationError, source: str) -> str:
-    def wording(item: dict[str, Any], message: str) -> str:
+    def wording(item: ErrorDetails, message: str) -> str:
         if item["type"] == "literal_error" and item["loc"][-1] == "type":
             return f"unknown question type; expected one of {', '.join(QUESTION_TYPES)}"
         return message
