@@ -194,6 +194,7 @@ def _draft_kobo(raw: RawExport) -> list[_DraftQuestion]:
     columns = _question_columns(raw, "kobo")
     names = {raw.header[i]: i for i in columns}
     groups: dict[str, list[tuple[str, int]]] = {}
+    head: str | None
     for index in columns:
         name = raw.header[index]
         if "/" in name:
@@ -213,6 +214,7 @@ def _draft_kobo(raw: RawExport) -> list[_DraftQuestion]:
         name = raw.header[index]
         head = name if name in multiple else name.rsplit("/", 1)[0] if "/" in name else None
         if head in multiple:
+            assert head is not None
             if head not in done:
                 done.add(head)
                 key = head.rsplit("/", 1)[-1]
@@ -234,6 +236,7 @@ def _draft_kobo(raw: RawExport) -> list[_DraftQuestion]:
 def _draft_csv(raw: RawExport) -> list[_DraftQuestion]:
     columns = _question_columns(raw, "csv")
     groups: dict[str, list[tuple[str, int]]] = {}
+    head: str | None
     for index in columns:
         name = raw.header[index]
         if "_" in name:
@@ -250,6 +253,7 @@ def _draft_csv(raw: RawExport) -> list[_DraftQuestion]:
         name = raw.header[index]
         head = name.rsplit("_", 1)[0] if "_" in name else None
         if head in multiple:
+            assert head is not None
             if head not in done:
                 done.add(head)
                 questions.append(

@@ -334,7 +334,9 @@ def _check_territory(
             state.flag(index, PROBLEM_NO_COMMUNE, column, "", "conservé (commune non renseignée)")
         elif code in codes:
             state.exclude(index, EXCLUSION_OUTSIDE)
-            label = question.option(code).label
+            option = question.option(code)
+            assert option is not None  # code is one of the question's options
+            label = option.label
             state.flag(
                 index, PROBLEM_OUTSIDE, column, f"{code} ({label})", "exclu (hors territoire)"
             )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -184,7 +184,7 @@ def redact(text: str, *, extra_terms: Sequence[str] = ()) -> str:
 # --------------------------------------------------------------------------- verbatims
 
 
-def theme_matches(text: str, themes: dict[str, Sequence[str]] | None) -> list[str]:
+def theme_matches(text: str, themes: Mapping[str, Sequence[str]] | None) -> list[str]:
     """Themes whose keywords start a word of ``text`` (case- and accent-insensitive).
 
     ``"transport"`` matches "Transports", ``"ecole"`` matches "l'école"; ``"car"`` does

@@ -66,11 +66,7 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
     margins = analysis.raking.margins.copy()
     names = {"age": "Âge", "sexe": "Sexe", "commune": "Commune"}
     margins["modalite"] = [
-        (
-            analysis.codebook.descriptors[v].option(str(m)).label
-            if analysis.codebook.descriptors[v].option(str(m))
-            else str(m)
-        )
+        (option.label if (option := analysis.codebook.descriptors[v].option(str(m))) else str(m))
         for v, m in zip(margins["variable"], margins["modalite"])
     ]
     margins["variable"] = margins["variable"].map(lambda v: names.get(v, v))
