@@ -129,12 +129,12 @@ def apply_style() -> None:
     The chart functions of this module do not need it: they draw inside the same style.
     """
     sns.set_theme(style="white", context="notebook")
-    mpl.rcParams.update(style_rc())
+    mpl.rcParams.update(style_rc())  # type: ignore[arg-type]  # stubs type keys as Literals
 
 
 @contextmanager
 def styled() -> Iterator[None]:
-    with mpl.rc_context(style_rc()):
+    with mpl.rc_context(style_rc()):  # type: ignore[arg-type]  # stubs type keys as Literals
         yield
 
 
@@ -158,7 +158,7 @@ class _FrenchFormatter(ticker.FuncFormatter):
         self.tick_locations: list[float] = []
         super().__init__(self._format)
 
-    def set_locs(self, locs: Sequence[float]) -> None:
+    def set_locs(self, locs: list[float]) -> None:
         super().set_locs(locs)
         self.tick_locations = [float(v) for v in locs]
 
@@ -261,7 +261,7 @@ def finish_figure(fig: Figure, *, title: str, source: str, note: str | None = No
     bottom = min(0.4, caption_inches / fig.get_figheight())
     engine = fig.get_layout_engine()
     if engine is not None:
-        engine.set(rect=(0, bottom, 1, 1 - bottom))
+        engine.set(rect=(0, bottom, 1, 1 - bottom))  # type: ignore[call-arg]  # on subclasses
     return fig
 
 
