@@ -82,6 +82,7 @@ def build_items(
     base_params = load_params(base) if base is not None else default_base()
     if departement is not None:
         return expand_departement(base_params, departement, level=level)
+    assert epci is not None  # exactly one of PARAMS, --departement, --epci
     return expand_epci(base_params, epci)
 
 

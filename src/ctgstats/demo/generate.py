@@ -783,10 +783,10 @@ def historical_series(
         pop = int(round(population[2011] * profile.history[i] * rng.lognormal(0.0, 0.04)))
         population[year] = float(pop)
         pmen = int(round(pop * min(1.0, ratio_pmen + 0.002 * i)))
-        rp = max(int(round(pmen / (size_2011 * HOUSEHOLD_SIZE_TREND[i]))), 1 if pmen else 0)
+        rp: float = max(int(round(pmen / (size_2011 * HOUSEHOLD_SIZE_TREND[i]))), 1 if pmen else 0)
         share_s, share_v = _dwelling_shares(second, vacancy, year)
-        log = int(round(rp / (1.0 - share_s - share_v)))
-        rsec = int(round(log * share_s))
+        log: float = int(round(rp / (1.0 - share_s - share_v)))
+        rsec: float = int(round(log * share_s))
         values |= {
             f"D{yy}_POP": pop,
             f"D{yy}_PMEN": pmen,
@@ -908,10 +908,10 @@ class Households:
         masses = np.array([p.mass for p in parts])
         shares = sum(p.shares * m for p, m in zip(parts, masses, strict=True)) / masses.sum()
         return Households(
-            *(
-                np.concatenate([getattr(p, f) for p in parts])
+            **{
+                f: np.concatenate([getattr(p, f) for p in parts])
                 for f in ("income", "persons", "units", "weight")
-            ),
+            },
             shares=shares,
         )
 
@@ -983,7 +983,7 @@ def weighted_quantiles(
     return values[order][np.minimum(index, values.size - 1)]
 
 
-def income_statistics(households: Households, year: int) -> dict[str, object]:
+def income_statistics(households: Households, year: int) -> dict[str, float]:
     """Filosofi indicators of a pool of households (persons weighted by niveau de vie)."""
     weights = households.persons * households.weight
     probs = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
@@ -1526,7 +1526,7 @@ def write_filosofi(out: Path, seed: int, data: Sequence[CommuneData]) -> list[Pa
 
 
 def filosofi_bytes(
-    rows: Sequence[tuple[str, str, dict[str, object]]], year: int, *, secrecy: bool
+    rows: Sequence[tuple[str, str, dict[str, float]]], year: int, *, secrecy: bool
 ) -> bytes:
     """A Filosofi file: BOM, CRLF, ``;``, decimal comma, INSEE's statistical secrecy.
 
@@ -1547,7 +1547,7 @@ def filosofi_bytes(
     return csv_bytes(lines, newline="\r\n", bom=True)
 
 
-def _filosofi_cell(field: str, value: object, year: int) -> str:
+def _filosofi_cell(field: str, value: float, year: int) -> str:
     """Format one Filosofi value like INSEE (see the 2016 and 2019 originals)."""
     if field == "NBUC":
         return fmt_comma(float(value), 1)

@@ -128,6 +128,7 @@ def survey_measures(
             if analysis.spec.series_id != formula.survey or analysis.spec.year is None:
                 continue
             question = analysis.codebook.question(formula.question)
+            assert formula.codes is not None  # a survey formula always has codes
             share = chosen_share(
                 analysis.data, question, list(formula.codes), weights=analysis.weights
             )

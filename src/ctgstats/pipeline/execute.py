@@ -27,7 +27,7 @@ def _kernel_manager_class() -> type:
     """A jupyter_client KernelManager that remembers the clients made from it."""
     from jupyter_client.manager import KernelManager
 
-    class SessionKernelManager(KernelManager):  # type: ignore[misc]
+    class SessionKernelManager(KernelManager):
         """So that the clients nbclient opens for each notebook can be closed after it."""
 
         def client(self, **kwargs: Any) -> Any:

@@ -158,7 +158,7 @@ def plan_run(
     token = token or f"{os.getpid()}"
     folder = templates
     injected = injected_params(params)
-    tasks = []
+    tasks: list[NotebookTask] = []
     for name in params.notebook_names:
         if get_notebook(name).per_survey:
             tasks.extend(

@@ -53,7 +53,7 @@ class Prepared:
         return ", ".join(a.codebook.survey.title for a in self.surveys.values())
 
     def data_files(self) -> list[dict[str, Any]]:
-        files = []
+        files: list[dict[str, Any]] = []
         if self.portrait is not None:
             files.extend(
                 {

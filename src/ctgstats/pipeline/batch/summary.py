@@ -149,7 +149,9 @@ def format_summary(result: BatchResult) -> str:
         lines.append(frame.to_string(index=False))
     kept = [r for r in result.failed if r.output]
     if kept:
-        lines.append("Échecs conservés pour inspection : " + ", ".join(r.output for r in kept))
+        lines.append(
+            "Échecs conservés pour inspection : " + ", ".join(r.output or "" for r in kept)
+        )
     lines.append(f"Manifeste du lot : {result.manifest_path}")
     return "\n".join(lines)
 
