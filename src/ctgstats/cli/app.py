@@ -116,7 +116,7 @@ def exit_on_error(function: F) -> F:
 class CommandApp(typer.Typer):
     """A :class:`typer.Typer` whose every command goes through :func:`exit_on_error`."""
 
-    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:  # type: ignore[override]
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
         """Register a command, wrapped by :func:`exit_on_error` (same options as typer)."""
         register = super().command(*args, **kwargs)
 

@@ -47,12 +47,14 @@ def survey(
         raise ParamsError(f"--format : format inconnu {format!r} (attendu : {', '.join(FORMATS)})")
     if not export.is_file():
         raise ParamsError(f"{export} : export d'enquête introuvable")
-    spec = Survey(
-        id=book.survey.id,
-        export=str(export.resolve()),
-        codebook=str(codebook.resolve()),
-        format=format,
-        weighting=Weighting(method="none"),
+    spec = Survey.model_validate(
+        {
+            "id": book.survey.id,
+            "export": str(export.resolve()),
+            "codebook": str(codebook.resolve()),
+            "format": format,
+            "weighting": Weighting(method="none"),
+        }
     )
     execute(planner.plan_survey_run(spec, output_dir=output_dir), quiet=quiet)
 

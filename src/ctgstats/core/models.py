@@ -9,7 +9,8 @@ pydantic's wording).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
@@ -44,7 +45,7 @@ FRENCH_MESSAGES: dict[str, str] = {
 }
 
 
-def french_message(item: dict[str, Any]) -> str:
+def french_message(item: Mapping[str, Any]) -> str:
     """French message of one pydantic error item (pydantic's own when not translated)."""
     message = str(item["msg"]).removeprefix("Value error, ")
     template = FRENCH_MESSAGES.get(str(item["type"]))

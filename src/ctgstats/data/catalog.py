@@ -19,7 +19,7 @@ import pandas as pd
 from ctgstats.core.errors import InputError
 from ctgstats.core.files import demo_data_dir, file_sha256, resolve_data_dir
 from ctgstats.core.territories import Composition, Movements, composition_from_frame
-from ctgstats.data import cache, sources
+from ctgstats.data import cache, readers, sources
 
 RP_SOURCES = ("rp_evol_struct_pop", "rp_coupl_fam_men", "rp_serie_historique")
 RP_PATTERN = r"^(?:[PC]\d{2}_.+|(?:NAIS|DECE)\d{4})$"
@@ -104,9 +104,18 @@ class Catalog:
     # ------------------------------------------------------------------ reading
     def read(self, found: sources.FoundFile, **options) -> pd.DataFrame:
         """Read a discovered file through the data layer and record its use."""
-        frame = cache.read_table(
-            found.path, cache_dir=self.cache_dir, member=found.member, sheet=found.sheet, **options
-        )
+        if self.cache_dir is None:
+            frame = readers.read_table(
+                found.path, member=found.member, sheet=found.sheet, **options
+            )
+        else:
+            frame = cache.read_table(
+                found.path,
+                cache_dir=self.cache_dir,
+                member=found.member,
+                sheet=found.sheet,
+                **options,
+            )
         if found.path not in self.used:
             self.used[found.path] = FileUse(
                 found.source.id,

@@ -152,8 +152,8 @@ _KOBO_SEPARATORS = ("/", "-")
 
 #: Cell values meaning "ticked" / "not ticked" in one-column-per-option exports
 #: (LimeSurvey ``Y``/``N`` and their "full answers" ``Oui``/``Non``, Kobo ``1``/``0``).
-_TICKED = frozenset({"y", "yes", "oui", "1", "1.0", "true", "vrai", "x"})
-_UNTICKED = frozenset(
+TICKED = frozenset({"y", "yes", "oui", "1", "1.0", "true", "vrai", "x"})
+UNTICKED = frozenset(
     {
         "",
         "n",
@@ -429,7 +429,7 @@ def normalize_text(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _collapse(text: str) -> str:
+def collapse_spaces(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("’", "'").replace("ʼ", "'")
     return " ".join(text.split())
 
@@ -475,16 +475,16 @@ class _OptionMatcher:
 def _match_tick(value: str, option: Option | None) -> bool | None:
     """True (ticked), False (not ticked) or None (unrecognised) for an option column."""
     key = normalize_text(value)
-    if key in _UNTICKED:
+    if key in UNTICKED:
         return False
-    if key in _TICKED:
+    if key in TICKED:
         return True
     if option is not None and key in (normalize_text(option.code), normalize_text(option.label)):
         return True
     return None
 
 
-def _parse_number(value: str) -> float | None:
+def parse_number(value: str) -> float | None:
     text = value.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if not _NUMBER.match(text):
         return None
@@ -732,7 +732,7 @@ def _find_summary(ctx: _Context, question: Question) -> list[int]:
 
 def _splitter(ctx: _Context, question: Question) -> Callable[[str], list[str]]:
     if ctx.fmt == "googleforms":
-        labels = sorted((_collapse(o.label) for o in question.options), key=len, reverse=True)
+        labels = sorted((collapse_spaces(o.label) for o in question.options), key=len, reverse=True)
         return lambda cell: split_checkbox_cell(cell, labels)
     if ctx.fmt == "kobo":
         return lambda cell: _split_kobo(cell, question)
@@ -759,8 +759,8 @@ def split_checkbox_cell(cell: str, labels: Sequence[str]) -> list[str]:
     list of str
         The pieces, as written in the cell (spaces collapsed).
     """
-    text = _collapse(cell)
-    ordered = sorted({_collapse(label) for label in labels}, key=len, reverse=True)
+    text = collapse_spaces(cell)
+    ordered = sorted({collapse_spaces(label) for label in labels}, key=len, reverse=True)
     folded = [(label, label.casefold()) for label in ordered]
     pieces: list[str] = []
     position = 0
@@ -924,8 +924,8 @@ def _respondent_meta(ctx: _Context) -> pd.DataFrame:
     elif ctx.fmt == "googleforms":
         ids = generated
         stamp = [h for h in header if normalize_text(h) in GOOGLE_TIMESTAMP_HEADERS]
-        submitted = column(*stamp) if stamp else None
-        submitted, complete = submitted or [""] * n, [True] * n
+        stamped = column(*stamp) if stamp else None
+        submitted, complete = stamped or [""] * n, [True] * n
     elif ctx.fmt == "kobo":
         ids = column("_uuid", "_id") or generated
         submitted = column("_submission_time", "end") or [""] * n
@@ -963,9 +963,11 @@ def _answers(
                 unknown.append(_Unknown(qid, rid, line, name, value))
                 codes.append(OUT_OF_CODEBOOK)
             if binding.question.type in ("numeric", "text"):
-                for value, text in zip(values, texts):
-                    code = NON_RESPONSE if value is None and text is None else ""
-                    rows.append((rid, qid, code, math.nan if value is None else value, text or ""))
+                for number, text in zip(values, texts):
+                    code = NON_RESPONSE if number is None and text is None else ""
+                    rows.append(
+                        (rid, qid, code, math.nan if number is None else number, text or "")
+                    )
                 for code in codes:
                     rows.append((rid, qid, code, math.nan, ""))
                 continue
@@ -994,15 +996,15 @@ def _answer(
     """Codes, numeric values, texts and unmatched (column, value) pairs of one answer."""
     question = binding.question
     bad: list[tuple[str, str]] = []
+    codes: list[str] = []
     if binding.kind == "options":
-        codes = []
         for index, code in binding.option_columns.items():
             value = cells[index]
             option = question.option(code) if code is not None else None
             ticked = _match_tick(value, option)
             if ticked is None or (ticked and code is None):
                 bad.append((header[index], value.strip()))
-            elif ticked:
+            elif ticked and code is not None:
                 codes.append(code)
         return codes, [], [], bad
     assert binding.column is not None
@@ -1014,12 +1016,15 @@ def _answer(
     if not cell.strip():
         return ([], [None], [None], []) if question.type == "numeric" else ([], [], [], [])
     if question.type == "numeric":
-        number = _parse_number(cell)
+        number = parse_number(cell)
         if number is None:
             return [], [], [], [(name, cell.strip())]
         return [], [number], [None], []
-    pieces = binding.splitter(cell) if binding.kind == "split" else [cell]
-    codes = []
+    if binding.kind == "split":
+        assert binding.splitter is not None
+        pieces = binding.splitter(cell)
+    else:
+        pieces = [cell]
     for piece in pieces:
         code = matcher.match(piece)
         if code is None:

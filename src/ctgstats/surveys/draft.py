@@ -21,11 +21,11 @@ from pathlib import Path
 
 from ctgstats.core.params import ParamsError
 from ctgstats.surveys.adapters import (
-    _TICKED,
-    _UNTICKED,
+    TICKED,
+    UNTICKED,
     RawExport,
-    _collapse,
-    _parse_number,
+    collapse_spaces,
+    parse_number,
     detect_format,
     is_system_column,
     normalize_text,
@@ -157,9 +157,9 @@ def _draft_limesurvey_group(
     options = [(s, i) for s, i in subs if not _is_other(s)]
     others = [(s, i) for s, i in subs if _is_other(s)]
     questions = []
-    ticks = all(normalize_text(v) in _TICKED | _UNTICKED for _, i in options for v in raw.column(i))
+    ticks = all(normalize_text(v) in TICKED | UNTICKED for _, i in options for v in raw.column(i))
     if options and ticks:
-        questions.append(_multiple_from_columns(raw, base, base, options, ticked=_TICKED))
+        questions.append(_multiple_from_columns(raw, base, base, options, ticked=TICKED))
     else:
         for sub, index in options:
             question = _guess(raw, index, column=raw.header[index], fmt="limesurvey")
@@ -184,7 +184,7 @@ def _draft_googleforms(raw: RawExport) -> list[_DraftQuestion]:
         if index == 0:
             continue  # the timestamp
         question = _guess(raw, index, column=None, fmt="googleforms")
-        question.label = _collapse(raw.header[index])
+        question.label = collapse_spaces(raw.header[index])
         question.todo_label = False
         question.id = _slug(question.label)
         questions.append(question)
@@ -337,7 +337,7 @@ def _guess(raw: RawExport, index: int, *, column: str | None, fmt: str) -> _Draf
 
 
 def _all_numeric(values: Sequence[str]) -> bool:
-    return all(_parse_number(v) is not None and not _LEADING_ZERO.match(v) for v in values)
+    return all(parse_number(v) is not None and not _LEADING_ZERO.match(v) for v in values)
 
 
 def _looks_like_text(values: Sequence[str]) -> bool:
@@ -380,7 +380,7 @@ def _detect_joined(
 
 def _detect_checkbox(values: Sequence[str]) -> list[list[str]] | None:
     """Google Forms checkbox: cells made of other cells joined by ``", "``."""
-    cells = [_collapse(v) for v in values]
+    cells = [collapse_spaces(v) for v in values]
     if not any(", " in c for c in cells):
         return None
     atoms = set(cells)
@@ -418,7 +418,7 @@ def _options(pieces: Sequence[Sequence[str]], fmt: str) -> list[_DraftOption]:
         for value in dict.fromkeys(cell):
             key = normalize_text(value)
             counts[key] += 1
-            spellings.setdefault(key, Counter())[_collapse(value)] += 1
+            spellings.setdefault(key, Counter())[collapse_spaces(value)] += 1
     keys = sorted(counts, key=lambda k: -counts[k])  # stable: first seen on ties
     shown = {k: spellings[k].most_common(1)[0][0] for k in keys}
     counts = Counter({shown[k]: counts[k] for k in keys})
