@@ -90,7 +90,8 @@ def batch_command(
     params: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Fichiers de paramètres YAML ou dossiers qui en contiennent (tous les *.yaml, triés)."
+            help="Fichiers de paramètres YAML ou dossiers qui en contiennent "
+            "(tous les *.yaml, triés)."
         ),
     ] = None,
     departement: Annotated[
@@ -150,7 +151,8 @@ def batch_command(
         str | None,
         typer.Option(
             "--scheduler",
-            help="Adresse de l'ordonnanceur Dask, par ex. tcp://127.0.0.1:8786 (avec --executor dask).",
+            help="Adresse de l'ordonnanceur Dask, par ex. tcp://127.0.0.1:8786 "
+            "(avec --executor dask).",
         ),
     ] = None,
 ) -> None:

@@ -293,8 +293,10 @@ class Movements:
         return {code: tuple(moves) for code, moves in index.items()}
 
     def predecessors(self, code: str, *, since_year: int, until_year: int) -> set[str]:
-        """Codes that existed after 1 January ``since_year`` and became ``code`` by
-        1 January ``until_year`` (merges only; ``code`` itself excluded).
+        """Codes that became ``code`` between two dates (merges only).
+
+        Codes that existed after 1 January ``since_year`` and became ``code`` by
+        1 January ``until_year``; ``code`` itself is excluded.
         """
         found: set[str] = set()
         for move in self.moves:

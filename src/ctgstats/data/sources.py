@@ -179,8 +179,8 @@ class _Family:
     geography_offset: int
     patterns: tuple[str, ...]  # globs with {vintage}, {level}
     name_regex: re.Pattern[str]
-    level_of: Callable[[re.Match[str]], tuple[str | None, ...]] = lambda m: (None,)
-    member_of: Callable[[int, str | None], str | None] = lambda v, lvl: None
+    level_of: Callable[[re.Match[str]], tuple[str | None, ...]] = lambda m: (None,)  # noqa: ARG005 - default of a callback
+    member_of: Callable[[int, str | None], str | None] = lambda v, lvl: None  # noqa: ARG005 - default of a callback
     sheet: str | None = None
     notes: str = ""
 

@@ -367,8 +367,10 @@ WAVE2_SENTENCES = (
 
 
 def draw_wave2_person(rng: np.random.Generator) -> Person:
-    """A wave-2 respondent: :func:`ctgstats.demo.surveys.draw_person` with
-    :data:`WAVE2_AGE_SHARES` (the same random draws, so only the age differs).
+    """A wave-2 respondent, drawn with :data:`WAVE2_AGE_SHARES`.
+
+    As :func:`ctgstats.demo.surveys.draw_person` with the same random draws, so only the
+    age differs.
     """
     age = int(rng.choice(5, p=np.asarray(WAVE2_AGE_SHARES)))
     sex_code = pick(rng, list(SEX_SHARES), list(SEX_SHARES.values()))

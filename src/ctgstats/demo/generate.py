@@ -1547,7 +1547,7 @@ def filosofi_bytes(
     return csv_bytes(lines, newline="\r\n", bom=True)
 
 
-def _filosofi_cell(field: str, value: float, year: int) -> str:
+def _filosofi_cell(field: str, value: float, year: int) -> str:  # noqa: ARG001 - the same signature for every vintage
     """Format one Filosofi value like INSEE (see the 2016 and 2019 originals)."""
     if field == "NBUC":
         return fmt_comma(float(value), 1)

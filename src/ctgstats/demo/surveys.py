@@ -1036,7 +1036,7 @@ def _answer_cell(item: Item, value: Any) -> str:
 
 
 def _limesurvey_quote(value: str) -> str:
-    """LimeSurvey's CsvWriter: every field quoted, line breaks as ``\\n``."""
+    r"""LimeSurvey's CsvWriter: every field quoted, line breaks as ``\n``."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return '"' + value.replace('"', '""') + '"'
 

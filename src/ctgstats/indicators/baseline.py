@@ -55,7 +55,7 @@ def t0_values(measures: pd.DataFrame, registry: Registry, *, t0_year: int | None
     measure available when freezing.
     """
     rows = []
-    for (indicator, territory), group in measures.groupby(["indicateur", "territoire"], sort=True):
+    for (indicator, _territory), group in measures.groupby(["indicateur", "territoire"], sort=True):
         spec = registry.get(indicator)
         candidates = group
         if spec.source.kind == "user_table" and t0_year is not None:

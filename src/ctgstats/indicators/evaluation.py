@@ -427,7 +427,7 @@ def _target_text(
     *,
     rate: float | None,
     change: float,
-    latest: float,
+    latest: float,  # noqa: ARG001 - one signature for every target kind
     attained: bool,
 ) -> str:
     unit = indicator.unit

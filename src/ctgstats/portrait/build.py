@@ -237,8 +237,8 @@ def load_income(
     catalog: Catalog,
     territories: Sequence[ResolvedTerritory],
     year: int | None,
-    movements_records: list[HarmonisationRecord],
-    composition: Composition,
+    movements_records: list[HarmonisationRecord],  # noqa: ARG001 - signature shared with the callers; unused here
+    composition: Composition,  # noqa: ARG001 - signature shared with the callers; unused here
 ) -> tuple[int | None, pd.DataFrame, list[str]]:
     """Filosofi rows of each territory, from the file of its own level (never averaged)."""
     years = catalog.filosofi_years()
@@ -538,7 +538,7 @@ def _geography_notes(catalog: Catalog, composition: Composition) -> list[str]:
 def _tables(
     census: CensusData,
     territory: ResolvedTerritory,
-    territories: Sequence[ResolvedTerritory],
+    territories: Sequence[ResolvedTerritory],  # noqa: ARG001 - signature shared with the callers; unused here
     vintages: Sequence[int],
     income_rows: pd.DataFrame,
     income_year: int | None,

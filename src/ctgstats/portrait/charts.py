@@ -51,8 +51,6 @@ __all__ = [
     "change_bars",
     "deciles",
     "fictional_watermark",
-    # re-exported from the style toolkit for the notebooks
-    "apply_style",
 ]
 
 
@@ -485,7 +483,7 @@ def _draw_changes(
     finite = [v for _, _, v in entries if not is_missing_value(v)]
     high, low = max([0.0, *finite]), min([0.0, *finite])
     span = (high - low) or 1.0
-    for position, (territory, _name_, value) in enumerate(entries):
+    for position, (territory, _name, value) in enumerate(entries):
         if is_missing_value(value):
             ax.text(
                 0,

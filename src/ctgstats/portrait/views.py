@@ -2,7 +2,8 @@
 
 Notebooks hold no logic: each cell calls one function here, which picks the figures of a
 theme from the :class:`~ctgstats.portrait.build.Portrait` and hands them to
-:mod:`ctgstats.present.display` (HTML tables and boxes) or :mod:`ctgstats.portrait.charts` (figures).
+:mod:`ctgstats.present.display` (HTML tables and boxes) or :mod:`ctgstats.portrait.charts`
+(figures).
 """
 
 from __future__ import annotations

@@ -165,7 +165,7 @@ class _FrenchFormatter(ticker.FuncFormatter):
         super().set_locs(locs)
         self.tick_locations = [float(v) for v in locs]
 
-    def _format(self, x: float, pos: int | None = None) -> str:
+    def _format(self, x: float, pos: int | None = None) -> str:  # noqa: ARG002 - matplotlib formatter signature
         value = abs(x) if self.absolute else x
         digits = (
             self.decimals
@@ -356,7 +356,7 @@ def grouped_hbars(
     high = max([0.0, *finite])
     low = min([0.0, *finite])
     span = (high - low) or 1.0
-    for index, (territory, _name_, values) in enumerate(series):
+    for index, (territory, _name, values) in enumerate(series):
         for position, value in enumerate(values):
             y = position + (index - (count - 1) / 2) * height
             if is_missing_value(value):

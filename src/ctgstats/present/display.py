@@ -3,7 +3,8 @@
 Notebooks contain only library calls and display: every function here returns an
 :class:`IPython.display.HTML` (or :class:`IPython.display.Markdown`) object that renders
 in JupyterLab and in the nbconvert HTML export without any JavaScript. The raw HTML
-string of a result is its ``.data`` attribute (used by :func:`ctgstats.publish.export.render_index`).
+string of a result is its ``.data`` attribute (used by
+:func:`ctgstats.publish.export.render_index`).
 
 Everything a reader sees is French; every piece of text coming from data (labels, notes,
 sources, user sentences) is escaped with :func:`html.escape`. Elements carry ``ctg-*``

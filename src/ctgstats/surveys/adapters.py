@@ -532,7 +532,7 @@ class _Context:
     notes: list[str] = field(default_factory=list)
 
 
-def _question_keys(question: Question, fmt: str) -> list[str]:
+def _question_keys(question: Question, fmt: str) -> list[str]:  # noqa: ARG001 - one signature for every export format
     keys = [question.source_column]
     if question.id not in keys:
         keys.append(question.id)
@@ -1129,7 +1129,7 @@ def read_export(
     path: Path | str,
     *,
     codebook: Codebook,
-    format: str | None = None,
+    format: str | None = None,  # noqa: A002 - the public option name
     territory_communes: Collection[str] | None = None,
 ) -> SurveyData:
     """Read a survey export into the tidy :class:`SurveyData` of the contract.

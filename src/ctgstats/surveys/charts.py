@@ -33,7 +33,7 @@ NEUTRAL = "#D9D9D9"
 
 
 def base_note(rows: pd.DataFrame) -> str:
-    """ "Base : 312 répondants (taille effective 240,5) ; résultats pondérés"."""
+    """Caption such as « Base : 312 répondants (taille effective 240,5) ; résultats pondérés »."""
     first = rows.iloc[0]
     text = f"Base{NBSP}: {fr_int(first['base'])} répondants"
     if bool(first["pondere"]):

@@ -25,10 +25,10 @@ from ctgstats.surveys.adapters import (
     UNTICKED,
     RawExport,
     collapse_spaces,
-    parse_number,
     detect_format,
     is_system_column,
     normalize_text,
+    parse_number,
     read_raw_export,
     split_checkbox_cell,
 )
@@ -75,7 +75,7 @@ class _DraftQuestion:
     answered: int = 0
 
 
-def draft_codebook(path: Path | str, *, format: str | None = None, survey_id: str) -> str:
+def draft_codebook(path: Path | str, *, format: str | None = None, survey_id: str) -> str:  # noqa: A002 - the public option name
     """Draft the YAML codebook of an export.
 
     Parameters
@@ -165,7 +165,7 @@ def _draft_limesurvey_group(
             question = _guess(raw, index, column=raw.header[index], fmt="limesurvey")
             question.id = _slug(f"{base}_{sub}")
             questions.append(question)
-    for sub, index in others:
+    for _sub, index in others:
         question = _text_question(
             raw, index, id_=_slug(base) + "_autre", label=f"{base} : autre (précisez)"
         )
@@ -495,7 +495,7 @@ def _sex_group(option: _DraftOption) -> list[str] | None:
 
 
 def _age_groups(label: str) -> list[str] | None:
-    """INSEE age groups exactly covering ``"15 à 29 ans"``, ``"75 ans ou plus"`` …"""
+    """INSEE age groups exactly covering a label such as ``"15 à 29 ans"``."""
     text = normalize_text(label)
     bounded = re.search(r"(\d+)\s*(?:à|-|–)\s*(\d+)\s*ans", text)
     open_ended = re.search(r"(\d+)\s*ans\s*(?:ou|et)\s*plus|(\d+)\s*ans\s*\+|(\d+)\s*\+", text)

@@ -1,5 +1,6 @@
-"""Survey estimates: percentages with Wilson intervals, numeric summaries, Likert scores,
-cross-tabs (methodology rule 14).
+"""Survey estimates (methodology rule 14).
+
+Percentages with Wilson intervals, numeric summaries, Likert scores, cross-tabs.
 
 Definitions used in the report
 ------------------------------

@@ -86,7 +86,7 @@ def _caution(share: Share, min_base: int) -> str:
 
 
 def share_sentence(share: Share, text: str, *, min_base: int = 30) -> str:
-    """ "65 % des répondants (IC 95 % : 60–70 %) <text> (pondéré ; base : 312 répondants)."""
+    """Sentence « 65 % des répondants (IC 95 % : 60–70 %) <text> (pondéré ; base : 312) »."""
     return (
         f"{fr_percent(100 * share.share, 0)} des répondants ({_interval(share)}) "
         f"{text.strip().rstrip('.')} ({_qualifier(share)})." + _caution(share, min_base)
