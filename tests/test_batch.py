@@ -218,13 +218,8 @@ def test_the_serial_executor_reports_exceptions_as_outcomes():
 
 
 def _cli():
-    import typer
+    from ctgstats.cli import app
 
-    app = typer.Typer()
-    from ctgstats.cli.batch import batch_command
-
-    app.command()(batch_command)
-    app.command("autre")(lambda: None)  # two commands: "batch" is named on the line
     return app
 
 
@@ -233,12 +228,12 @@ def test_cli_refuses_bad_arguments_with_exit_2(tmp_path):
 
     runner = CliRunner()
     base = _write(tmp_path / "base.yaml", BASE)
-    result = runner.invoke(_cli(), ["batch-command", "--departement", "99", "--base", str(base)])
+    result = runner.invoke(_cli(), ["batch", "--departement", "99", "--base", str(base)])
     assert result.exit_code == 2
     assert "département '99'" in result.output
-    result = runner.invoke(_cli(), ["batch-command"])
+    result = runner.invoke(_cli(), ["batch"])
     assert result.exit_code == 2 and "--departement" in result.output
-    result = runner.invoke(_cli(), ["batch-command", str(base), "--epci", "000000101"])
+    result = runner.invoke(_cli(), ["batch", str(base), "--epci", "000000101"])
     assert result.exit_code == 2
 
 
@@ -316,7 +311,7 @@ def test_a_second_batch_skips_unchanged_territories_and_force_reruns(two_epcis):
     result = CliRunner().invoke(
         _cli(),
         [
-            "batch-command",
+            "batch",
             "--departement",
             "00",
             "--base",

@@ -45,5 +45,5 @@ def test_defaults_follow_requires():
 
 
 def test_a_notebook_whose_requirement_is_missing_is_refused():
-    with pytest.raises(ParamsError, match="'04_indicateurs' needs indicators.action_plan"):
+    with pytest.raises(ParamsError, match="'04_indicateurs' demande indicators.action_plan"):
         parse_params({"territory": TERRITORY, "notebooks": ["04_indicateurs"]})

@@ -16,11 +16,12 @@ __all__ = ["validate"]
 def validate(
     params_file: Annotated[Path, typer.Argument(help="Fichier de paramètres YAML.")],
 ) -> None:
-    """Vérifier un fichier de paramètres et ses codes de territoire (aucun noyau lancé)."""
-    from ctgstats.portrait.build import build_portrait
+    """Vérifier des paramètres comme le fait run (données, enquêtes, tables), sans noyau."""
+    from ctgstats.pipeline.prepare import validate as prepare_run
 
     params, _ = params_from_options(params_file)
-    portrait = build_portrait(params)
+    portrait = prepare_run(params, params_source=str(params_file)).portrait
+    assert portrait is not None  # a params file always has a territory
     names = ", ".join(t.label for t in portrait.comparators)
     typer.echo(
         f"OK : {portrait.territory.label} ({portrait.territory.id}), COG "
