@@ -183,14 +183,11 @@ def pyramid_chart(portrait: Portrait) -> Figure | HTML:
     )
 
 
-def ageing_chart(portrait: Portrait) -> Figure | HTML:
-    """Shares of 60+, 75+ … compared with the comparators."""
-    indicators = {
-        "part_moins_15": "Moins de 15 ans",
-        "part_60_plus": "60 ans ou plus",
-        "part_75_plus": "75 ans ou plus",
-    }
-    source = f"Source : Insee, RP{portrait.last_year}, exploitation principale"
+def _last_year_comparison(
+    portrait: Portrait, indicators: dict[str, str], *, exploitation: str
+) -> Figure | HTML:
+    """Bars of some shares in the last census, the territory against its comparators."""
+    source = f"Source : Insee, RP{portrait.last_year}, exploitation {exploitation}"
     return _finish(
         portrait,
         charts.indicator_comparison(
@@ -201,6 +198,16 @@ def ageing_chart(portrait: Portrait) -> Figure | HTML:
             source=source,
         ),
     )
+
+
+def ageing_chart(portrait: Portrait) -> Figure | HTML:
+    """Shares of 60+, 75+ … compared with the comparators."""
+    indicators = {
+        "part_moins_15": "Moins de 15 ans",
+        "part_60_plus": "60 ans ou plus",
+        "part_75_plus": "75 ans ou plus",
+    }
+    return _last_year_comparison(portrait, indicators, exploitation="principale")
 
 
 def households_chart(portrait: Portrait) -> Figure | HTML:
@@ -211,17 +218,7 @@ def households_chart(portrait: Portrait) -> Figure | HTML:
         "avec enfant(s))",
         "part_couples_sans_enfant": "Couples sans enfant\n(parmi les familles)",
     }
-    source = f"Source : Insee, RP{portrait.last_year}, exploitation complémentaire"
-    return _finish(
-        portrait,
-        charts.indicator_comparison(
-            portrait.figures,
-            indicators=indicators,
-            annee=str(portrait.last_year),
-            labels=portrait.labels,
-            source=source,
-        ),
-    )
+    return _last_year_comparison(portrait, indicators, exploitation="complémentaire")
 
 
 def families_change_chart(portrait: Portrait) -> Figure | HTML:
