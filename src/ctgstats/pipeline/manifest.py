@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ctgstats import __version__
-from ctgstats.core.files import file_sha256
+from ctgstats.core.files import file_sha256, write_text_atomic
 from ctgstats.pipeline.plan import RunPlan
 
 VERSIONED_PACKAGES = (
@@ -82,11 +81,8 @@ class Manifest:
 
     def write(self, folder: Path) -> Path:
         path = folder / "manifest.json"
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(text + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-        return path
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return write_text_atomic(path, text)
 
 
 def now() -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from ctgstats.core.files import write_text_atomic
 from ctgstats.core.params import Params
 from ctgstats.pipeline.batch.items import BatchItem
 
@@ -144,6 +144,4 @@ def stamp_fingerprint(folder: Path, value: str) -> None:
     path = folder / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest[FINGERPRINT_KEY] = value
-    tmp = path.with_suffix(".json.batch-tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ctgstats.core.files import write_text_atomic
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -195,7 +196,4 @@ def write_manifest(
         ],
     }
     path = result.manifest_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(content, ensure_ascii=False, indent=2) + "\n")
