@@ -143,3 +143,87 @@ def test_missing_data_is_non_disponible_not_zero(portrait):
     births = table[(table["indicateur"] == "naissances") & (table["code"] == EPCI)]
     assert births["valeur"].isna().all()
     assert births["source"].str.startswith("non disponible").all()
+
+
+def _commune_variance(fam, count_columns, year):
+    """Σ_c g N_c (1 − N_c / M_c) with g = 3: every CCPHG commune is under 10,000."""
+    total = 0.0
+    for row in fam:
+        n = sum(float(row[f"C{year}_{c}"]) for c in count_columns)
+        m = float(row[f"C{year}_MEN"])
+        p = min(n / m, 1.0) if m > 0 else 0.0
+        total += 3.0 * n * (1.0 - p)
+    return total
+
+
+def test_precision_of_families_with_children(portrait, raw):
+    """Rule 4b: the 95 % interval of a C count and of a change (reviewer: se ≈ 66–69)."""
+    fam, pop = raw["fam"], raw["pop"]
+    assert max(float(r["P22_POP"]) for r in pop) < 10_000
+    table = portrait.figures[portrait.figures["territoire"] == portrait.territory.id]
+    variances = {}
+    for year in ("11", "22"):
+        variance = _commune_variance(fam, ("COUPAENF", "FAMMONO"), year)
+        variances[year] = variance
+        assert 62.0 < math.sqrt(variance) < 70.0
+        row = table[
+            (table["indicateur"] == "familles_avec_enfants") & (table["annee"] == f"20{year}")
+        ].iloc[0]
+        half = 1.959964 * math.sqrt(variance)
+        assert row["ic_bas"] == pytest.approx(row["valeur"] - half, rel=1e-6)
+        assert row["ic_haut"] == pytest.approx(row["valeur"] + half, rel=1e-6)
+    change = table[table["indicateur"] == "familles_avec_enfants_evolution"]
+    change = change[change["annee"] == "2011-2022"].iloc[0]
+    half = 1.959964 * math.sqrt(variances["11"] + variances["22"])
+    assert 175 < half < 195  # "changes under about ±190 cannot be told from noise"
+    assert change["ic_haut"] == pytest.approx(-233 + half, rel=1e-6)
+    # −233 lies outside ± 183: a real decrease, said with its interval
+    sentence = " ".join(portrait.findings["constat"])
+    assert "passe de 2\u00a0200 à 1\u00a0967" in sentence
+    assert "intervalle de confiance à 95" in sentence
+    # 2016 → 2022: single-parent families 737 → 702, well inside the noise
+    mono = table[
+        (table["indicateur"] == "familles_monoparentales_evolution")
+        & (table["annee"] == "2016-2022")
+    ].iloc[0]
+    assert mono["ic_bas"] < 0 < mono["ic_haut"]
+    assert "non significative au regard de la précision du recensement" in mono["note"]
+
+
+def test_households_with_children_fam_t1(portrait, raw):
+    """Rule 4c: households by the type of their main family (INSEE's FAM T1)."""
+    fam = raw["fam"]
+    expected = {
+        y: _sum(fam, f"C{y}_MENCOUPAENF") + _sum(fam, f"C{y}_MENFAMMONO")
+        for y in ("11", "16", "22")
+    }
+    for y, value in expected.items():
+        assert portrait.value("menages_avec_enfants", f"20{y}") == value
+        assert portrait.value("part_menages_avec_enfants", f"20{y}") == pytest.approx(
+            100 * value / _sum(fam, f"C{y}_MEN")
+        )
+        assert portrait.value("menages_monoparentaux", f"20{y}") == _sum(fam, f"C{y}_MENFAMMONO")
+    assert portrait.value("menages_avec_enfants_evolution", "2011-2022") == (
+        expected["22"] - expected["11"]
+    )
+    # households are not families: the two series differ
+    assert portrait.value("menages_avec_enfants", 2022) != portrait.value(
+        "familles_avec_enfants", 2022
+    )
+    table = portrait.key_figures()
+    assert list(table.columns)[-3:] == ["ic_bas", "ic_haut", "note"]
+    mine = table[(table["indicateur"] == "menages_avec_enfants") & (table["code"] == EPCI)]
+    assert sorted(mine["annee"]) == ["2011", "2016", "2022"]
+    assert mine["ic_bas"].notna().all() and (mine["ic_bas"] < mine["valeur"]).all()
+    evolution = table[
+        (table["indicateur"] == "menages_avec_enfants_evolution") & (table["code"] == EPCI)
+    ]
+    assert {"2011-2022", "2011-2016", "2016-2022"} <= set(evolution["annee"])
+
+
+def test_families_under_25_one_formula(portrait, raw):
+    """Rule 5: Σ C_NE24F1..F4P everywhere (≠ C_FAM − C_NE24F0 on a truncated file)."""
+    fam = raw["fam"]
+    parts = sum(_sum(fam, f"C22_NE24F{k}") for k in ("1", "2", "3", "4P"))
+    assert portrait.value("familles_avec_enfants_moins_25", 2022) == parts
+    assert parts != _sum(fam, "C22_FAM") - _sum(fam, "C22_NE24F0")

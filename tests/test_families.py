@@ -10,7 +10,7 @@ from ctgstats.core.figures import FIGURE_COLUMNS
 from ctgstats.portrait import families as fam
 
 SMALL = "effectif faible (< 200) : estimation par sondage, à interpréter avec prudence"
-NOISE = "évolution faible au regard de la précision de l'estimation"
+NOISE = "évolution non significative au regard de la précision du recensement"
 
 
 from tests.helpers import assert_not_available, one  # noqa: E402
@@ -151,7 +151,7 @@ def test_not_available_missing_nan_and_zero() -> None:
     older = fam.households_and_families(totals(), year=2016)
     assert_not_available(
         one(older, "epci:1", "familles_avec_enfants_moins_25", "2016"),
-        "variable C16_NE24F0 absente des fichiers",
+        "variables C16_NE24F1, C16_NE24F2, C16_NE24F3, C16_NE24F4P absentes des fichiers",
     )
     assert_not_available(
         one(older, "epci:1", "familles_nombreuses", "2016"),
@@ -176,8 +176,14 @@ def test_families_change_2016_2022() -> None:
     frame = fam.families_change(totals(), start=2016, end=2022)
     period = "2016-2022"
     row = lambda ident: one(frame, "epci:1", ident, period)  # noqa: E731
-    # familles 600 -> 640: +40, +6.67 %; 2 * sqrt(640) = 50.6 > 40: within the noise
+    # Without commune rows each territory is one stratum sampled at 1/4: g = 3, universe
+    # = households. familles 600 -> 640 (households 800 -> 1000):
+    # V16 = 3 * 600 * (1 - 600/800) = 450, V22 = 3 * 640 * (1 - 0.64) = 691.2,
+    # 1.96 * sqrt(1141.2) = 66.2 > 40: the interval contains 0
     assert row("familles_evolution")["valeur"] == 40.0
+    half = 1.959964 * (450 + 691.2) ** 0.5
+    assert row("familles_evolution")["ic_bas"] == pytest.approx(40 - half, rel=1e-6)
+    assert row("familles_evolution")["ic_haut"] == pytest.approx(40 + half, rel=1e-6)
     assert row("familles_evolution_pct")["valeur"] == pytest.approx(40 / 600 * 100)
     assert row("familles_evolution")["note"] == NOISE
     assert row("familles_evolution")["unite"] == "familles"
@@ -185,34 +191,41 @@ def test_families_change_2016_2022() -> None:
     # any age: (320 + 70) = 390 -> 400
     assert row("familles_avec_enfants_evolution")["valeur"] == 10.0
     assert NOISE in row("familles_avec_enfants_evolution")["note"]
-    # monoparentales 70 -> 100: +30 (> 2 * sqrt(100) = 20) but 70 < 200
+    # monoparentales 70 -> 100: +30; V16 = 3 * 70 * (1 - 70/800) = 191.625,
+    # V22 = 3 * 100 * 0.9 = 270: 1.96 * sqrt(461.625) = 42.1 > 30 (the old rule of thumb
+    # 2 * sqrt(100) = 20 called it a change); and 70 < 200
     mono = row("familles_monoparentales_evolution")
     assert mono["valeur"] == 30.0
     assert mono["note"] == (
         "effectif faible (< 200) en 2016 ou 2022 : estimation par sondage, "
-        "à interpréter avec prudence"
+        "à interpréter avec prudence ; " + NOISE
     )
     assert row("familles_monoparentales_evolution_pct")["valeur"] == pytest.approx(30 / 70 * 100)
-    # ménages 800 -> 1000: +200 > 2 * sqrt(1000) = 63.2
+    # ménages 800 -> 1000: calibrated on the exhaustive count, no interval
     assert row("menages_evolution")["valeur"] == 200.0
     assert row("menages_evolution")["note"] == ""
+    assert np.isnan(row("menages_evolution")["ic_bas"])
     assert row("menages_evolution")["unite"] == "ménages"
     assert row("menages_evolution_pct")["valeur"] == pytest.approx(25.0)
     # share in points: 70 / 390 = 17.9487 % -> 100 / 400 = 25 %: +7.0513 points;
-    # largest standard error 100 * sqrt(.25 * .75 / 400) = 2.165: 7.05 > 4.33, not noise
+    # one stratum, so V(p) = g p (1 - p) / D: 3 * (70/390) (320/390) / 390 and
+    # 3 * .25 * .75 / 400; 1.96 * 100 * sqrt(sum) = 9.88 > 7.05: not significant
     share = row("part_familles_monoparentales_evolution")
     assert share["valeur"] == pytest.approx((0.25 - 70 / 390) * 100)
     assert share["valeur"] == pytest.approx(7.051282, abs=1e-6)
     assert share["unite"] == "points"
-    assert NOISE not in share["note"] and "effectif faible" in share["note"]
+    p16 = 70 / 390
+    se = 100 * (3 * p16 * (1 - p16) / 390 + 3 * 0.25 * 0.75 / 400) ** 0.5
+    assert share["ic_haut"] - share["valeur"] == pytest.approx(1.959964 * se, rel=1e-6)
+    assert NOISE in share["note"] and "effectif faible" in share["note"]
     assert share["source"] == "Insee, RP2016 et RP2022, exploitation complémentaire"
     # never mix definitions: no "under 25" in 2016, no change computed
     assert_not_available(
         row("familles_avec_enfants_moins_25_evolution"),
-        "C16_NE24F0 absente des fichiers",
+        "C16_NE24F1, C16_NE24F2, C16_NE24F3, C16_NE24F4P absentes des fichiers",
         "moins de 25 ans",
     )
-    assert_not_available(row("familles_avec_enfants_moins_25_evolution_pct"), "C16_NE24F0")
+    assert_not_available(row("familles_avec_enfants_moins_25_evolution_pct"), "C16_NE24F1")
     for ident in ("familles_avec_enfants_evolution", "part_familles_monoparentales_evolution"):
         assert "sans limite d'âge" in row(ident)["definition"]
         assert "même définition aux deux dates" in row(ident)["definition"]
@@ -231,7 +244,9 @@ def test_families_change_nan_and_small_endpoints() -> None:
     small = one(frame, "commune:2", "familles_evolution", period)
     assert small["valeur"] == 2.5
     assert "effectif faible (< 200) en 2016 ou 2022" in small["note"]
-    assert NOISE in small["note"]  # 2.5 < 2 * sqrt(12.5)
+    # households 2 -> 0: the count exceeds its universe, so p = 1 and the term is 0 at
+    # both dates: no interval can be computed honestly here beyond a zero width
+    assert small["ic_bas"] <= 2.5 <= small["ic_haut"]
 
 
 def test_families_change_concept_break_and_close_vintages() -> None:
@@ -251,7 +266,9 @@ def test_families_change_concept_break_and_close_vintages() -> None:
     assert "ne sont distants que de 3 ans" in note
 
 
-def test_noise_rule_of_thumb() -> None:
-    assert fam.noise_note(100.0, 119.0) == NOISE  # 19 < 2 * sqrt(119) = 21.8
-    assert fam.noise_note(100.0, 125.0) == ""  # 25 > 2 * sqrt(125) = 22.4
-    assert fam.noise_note(400.0, 360.0) == ""  # |-40| = 2 * sqrt(400): not below
+def test_noise_note_is_the_interval_containing_zero() -> None:
+    assert fam.noise_note((-10.0, 30.0)) == NOISE
+    assert fam.noise_note((0.0, 30.0)) == NOISE  # zero on the bound: not excluded
+    assert fam.noise_note((5.0, 30.0)) == ""
+    assert fam.noise_note((-30.0, -5.0)) == ""
+    assert fam.noise_note(None) == ""  # no interval (calibrated or exhaustive count)

@@ -35,8 +35,10 @@ from ctgstats.core.territories import (
 from ctgstats.data import memo
 from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, rp_geography_year
 from ctgstats.data.variables import parse_rp, rp_vintages
-from ctgstats.portrait import demography, families, findings, income
+from ctgstats.portrait import demography, families, findings, income, precision
 from ctgstats.portrait.model import Portrait
+from ctgstats.present.formatting import fr_number
+from ctgstats.present.labels import indicator_label
 
 FILOSOFI_LEVEL = {
     Level.COMMUNE: "COM",
@@ -150,6 +152,7 @@ class CensusData:
     unknown: dict[str, list[str]]
     communes: pd.DataFrame
     provenance: dict[str, str]
+    variances: pd.DataFrame | None = None
 
 
 def load_census(
@@ -191,7 +194,24 @@ def load_census(
     if merged is None:
         merged = pd.DataFrame(index=pd.Index([], name="CODGEO"))
     totals, notes = aggregate(merged, territories)
-    return CensusData(totals, notes, records, unknown, merged, provenance)
+    variances, _ = aggregate(commune_variances(merged), territories)
+    return CensusData(totals, notes, records, unknown, merged, provenance, variances)
+
+
+def commune_variances(communes: pd.DataFrame) -> pd.DataFrame:
+    """Sampling-variance terms of every vintage, one row per commune (rule 4b).
+
+    Each commune is a stratum whose sampling fraction follows its population of the same
+    vintage (:func:`ctgstats.portrait.precision.design_factor`).
+    """
+    frames = [pd.DataFrame(index=communes.index)]
+    for year in rp_vintages(list(communes.columns)):
+        population = communes.get(f"P{year % 100:02d}_POP")
+        if population is None:
+            population = pd.Series(float("nan"), index=communes.index)
+        design = precision.design_factor(population)
+        frames.append(families.variance_terms(communes, year=year, design=design))
+    return pd.concat(frames, axis=1)
 
 
 def census_vintages(params: Params, totals: pd.DataFrame) -> list[int]:
@@ -288,8 +308,13 @@ def compute_figures(
     income_rows: pd.DataFrame,
     income_year: int | None,
     notes: Mapping[str, str],
+    variances: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Run every computation and stack the figures (territory order preserved)."""
+    """Run every computation and stack the figures (territory order preserved).
+
+    ``variances`` are the census sampling-variance terms of each territory (summed over its
+    communes); when None, each territory is treated as one stratum.
+    """
     frames = [demography.population(totals, years=vintages)]
     pairs = _pairs(vintages)
     for start, end in pairs:
@@ -297,7 +322,11 @@ def compute_figures(
         frames.append(demography.natural_balance(totals, start=start, end=end))
         frames.append(
             families.families_change(
-                totals, start=start, end=end, small_count_threshold=options.small_count_threshold
+                totals,
+                start=start,
+                end=end,
+                small_count_threshold=options.small_count_threshold,
+                variances=variances,
             )
         )
     for year in vintages:
@@ -311,7 +340,10 @@ def compute_figures(
         )
         frames.append(
             families.households_and_families(
-                totals, year=year, small_count_threshold=options.small_count_threshold
+                totals,
+                year=year,
+                small_count_threshold=options.small_count_threshold,
+                variances=variances,
             )
         )
     if income_year is not None:
@@ -370,6 +402,18 @@ def vigilance_points(
         "exploitation."
     )
     points.append(
+        "Précision : l'exploitation complémentaire repose sur environ un ménage sur quatre "
+        "dans les communes de moins de 10 000 habitants. Chaque chiffre des ménages et des "
+        "familles est donné avec un intervalle de confiance à 95 % approché dans les "
+        "tableaux ; une évolution dont l'intervalle contient zéro "
+        "est dite « non significative au regard de la précision du recensement »."
+    )
+    points.append(
+        "« Ménages avec famille(s) avec enfant(s) » compte des ménages (selon leur famille "
+        "principale), « familles avec enfant(s) » compte des familles : un ménage peut "
+        "abriter plusieurs familles, les deux séries ne se comparent pas entre elles."
+    )
+    points.append(
         "« Familles avec enfant(s) » : enfants sans limite d'âge (définition du recensement) ; "
         "les « familles avec enfant(s) de moins de 25 ans » et les familles nombreuses "
         "(3 enfants ou plus de moins de 25 ans) ne sont calculées que pour les millésimes "
@@ -380,10 +424,11 @@ def vigilance_points(
         & (figures["territoire"] == territory.id)
     ]
     if len(small):
-        names = sorted(set(small["indicateur"]))
+        names = sorted({indicator_label(i).lower() for i in small["indicateur"]})
         points.append(
             f"{len(small)} chiffre(s) du territoire reposent sur des effectifs inférieurs à "
-            f"{threshold:g} (estimations par sondage peu précises) : {', '.join(names)}."
+            f"{fr_number(threshold, 0)} (estimations par sondage peu précises) : "
+            f"{' ; '.join(names)}."
         )
     for label, codes in census.unknown.items():
         points.append(
@@ -469,6 +514,7 @@ def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
         income_rows=income_rows,
         income_year=income_year,
         notes=census.notes,
+        variances=census.variances,
     )
     tables = _tables(
         census, territory, territories, vintages, income_rows, income_year, catalog, composition

@@ -9,10 +9,20 @@ Two family definitions coexist and each figure says which one it uses (rule 5):
 
 - *sans limite d'âge*: a child of a family has no age limit in the census, so families with
   children are ``C_COUPAENF + C_FAMMONO``;
-- *moins de 25 ans*: ``C_FAM − C_NE24F0`` (= ``C_NE24F1 + … + C_NE24F4P``), only for the
-  vintages that publish the number of children under 25.
+- *moins de 25 ans*: ``C_NE24F1 + C_NE24F2 + C_NE24F3 + C_NE24F4P``, the families by their
+  published number of children under 25, only for the vintages that publish them. The sum
+  of the published counts is used everywhere (never ``C_FAM − C_NE24F0``, equal on INSEE's
+  decimals but not on a rounded or truncated file), so that large families
+  (``C_NE24F3 + C_NE24F4P``) are a part of the same sum.
+
+Households are not families (rule 4c): ``menages_avec_enfants`` counts the *households*
+whose main family is a couple with children or a single parent (``C_MENCOUPAENF +
+C_MENFAMMONO``, INSEE's table FAM T1), ``familles_avec_enfants`` the *families*.
 
 A change between two vintages is computed only with the same definition at both dates.
+Every complementary-exploitation figure carries its approximate 95 % interval
+(:mod:`ctgstats.portrait.precision`, rule 4b); a change whose interval contains zero is
+said to be not significant.
 """
 
 from __future__ import annotations
@@ -22,11 +32,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
+import numpy as np
 import pandas as pd
 
 from ctgstats.core.comparability import check_vintages, concept_breaks
 from ctgstats.core.figures import figure, to_frame
 from ctgstats.data.variables import rp
+from ctgstats.portrait import precision
 from ctgstats.portrait.demography import (
     DEFAULT_SMALL_COUNT_THRESHOLD,
     census_source,
@@ -46,9 +58,14 @@ __all__ = [
     "noise_note",
     "households_and_families",
     "families_change",
+    "variance_terms",
 ]
 
-NOISE_NOTE = "évolution faible au regard de la précision de l'estimation"
+NOISE_NOTE = "évolution non significative au regard de la précision du recensement"
+"""Caution of a change whose 95 % interval contains zero (rule 4b)."""
+
+CALIBRATED = frozenset({"menages", "population_menages"})
+"""``C`` quantities calibrated on the exhaustive principal exploitation (no interval)."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +84,9 @@ class Quantity:
 def quantities(year: int) -> dict[str, tuple[Quantity, ...]]:
     """Census quantities of a vintage, each with its formulas in order of preference.
 
-    Keys: ``menages``, ``population_menages``, ``menages_une_personne`` (C),
-    ``personnes_80_plus_seules``, ``population_menages_80_plus`` (P), ``familles``,
+    Keys: ``menages``, ``population_menages``, ``menages_une_personne``,
+    ``menages_avec_enfants``, ``menages_couple_avec_enfants``, ``menages_monoparentaux``
+    (C), ``personnes_80_plus_seules``, ``population_menages_80_plus`` (P), ``familles``,
     ``familles_avec_enfants`` (any age), ``familles_avec_enfants_moins_25``,
     ``familles_monoparentales``, ``familles_nombreuses``, ``couples_avec_enfants``,
     ``couples_sans_enfant`` (C).
@@ -87,14 +105,14 @@ def quantities(year: int) -> dict[str, tuple[Quantity, ...]]:
         "menages": q(c("MEN")),
         "population_menages": q(c("PMEN")),
         "menages_une_personne": q(c("MENPSEUL")),
+        "menages_avec_enfants": q(c("MENCOUPAENF", "MENFAMMONO")),
+        "menages_couple_avec_enfants": q(c("MENCOUPAENF")),
+        "menages_monoparentaux": q(c("MENFAMMONO")),
         "personnes_80_plus_seules": q(p("POP80P_PSEUL")),
         "population_menages_80_plus": q(p("POPMEN80P")),
         "familles": q(c("FAM")),
         "familles_avec_enfants": q(c("COUPAENF", "FAMMONO")),
-        "familles_avec_enfants_moins_25": (
-            Quantity(c("FAM"), c("NE24F0")),
-            Quantity(c("NE24F1", "NE24F2", "NE24F3", "NE24F4P")),
-        ),
+        "familles_avec_enfants_moins_25": q(c("NE24F1", "NE24F2", "NE24F3", "NE24F4P")),
         "familles_monoparentales": q(c("FAMMONO")),
         "familles_nombreuses": q(c("NE24F3", "NE24F4P")),
         "couples_avec_enfants": q(c("COUPAENF")),
@@ -172,6 +190,50 @@ FIGURES: tuple[_Figure, ...] = (
         "menages",
     ),
     _Figure(
+        "menages_avec_enfants",
+        "ménages",
+        "Ménages avec famille(s) avec enfant(s) : ménages dont la famille principale est un "
+        f"couple avec enfant(s) ou une famille monoparentale (enfants {_ANY_AGE} ; "
+        "un ménage, pas une famille)",
+        "menages_avec_enfants",
+    ),
+    _Figure(
+        "part_menages_avec_enfants",
+        "%",
+        "Part des ménages dont la famille principale a au moins un enfant "
+        f"({_ANY_AGE}) parmi l'ensemble des ménages",
+        "menages_avec_enfants",
+        "menages",
+    ),
+    _Figure(
+        "menages_couple_avec_enfants",
+        "ménages",
+        f"Ménages dont la famille principale est un couple avec enfant(s), {_ANY_AGE}",
+        "menages_couple_avec_enfants",
+    ),
+    _Figure(
+        "part_menages_couple_avec_enfants",
+        "%",
+        "Part des ménages dont la famille principale est un couple avec enfant(s) "
+        f"({_ANY_AGE}) parmi l'ensemble des ménages",
+        "menages_couple_avec_enfants",
+        "menages",
+    ),
+    _Figure(
+        "menages_monoparentaux",
+        "ménages",
+        f"Ménages dont la famille principale est une famille monoparentale ({_ANY_AGE})",
+        "menages_monoparentaux",
+    ),
+    _Figure(
+        "part_menages_monoparentaux",
+        "%",
+        "Part des ménages dont la famille principale est une famille monoparentale "
+        f"({_ANY_AGE}) parmi l'ensemble des ménages",
+        "menages_monoparentaux",
+        "menages",
+    ),
+    _Figure(
         "personnes_80_plus_seules",
         "personnes",
         f"Personnes de 80 ans ou plus vivant seules ({_NOT_75})",
@@ -205,7 +267,7 @@ FIGURES: tuple[_Figure, ...] = (
         "familles_avec_enfants_moins_25",
         "familles",
         "Familles avec au moins un enfant "
-        f"{_UNDER_25} (familles − familles sans enfant {_UNDER_25})",
+        f"{_UNDER_25} (familles de 1, 2, 3, 4 enfants ou plus {_UNDER_25})",
         "familles_avec_enfants_moins_25",
     ),
     _Figure(
@@ -260,6 +322,111 @@ FIGURES: tuple[_Figure, ...] = (
 """Figures of :func:`households_and_families`, in output order."""
 
 
+def _vector(frame: pd.DataFrame, formulas: Sequence[Quantity]) -> pd.Series:
+    """A quantity for every row of ``frame`` (first computable formula; NaN when none)."""
+    for formula in formulas:
+        if all(c in frame.columns for c in formula.columns):
+            plus = frame[list(formula.plus)].sum(axis=1, skipna=False, min_count=1)
+            if not formula.minus:
+                return plus.astype("float64")
+            minus = frame[list(formula.minus)].sum(axis=1, skipna=False, min_count=1)
+            return (plus - minus).astype("float64")
+    return pd.Series(np.nan, index=frame.index, dtype="float64")
+
+
+def _count_key(quantity: str, year: int) -> str:
+    return f"{quantity}@{year}"
+
+
+def _share_key(numerator: str, denominator: str, year: int, term: str) -> str:
+    return f"{numerator}/{denominator}@{year}:{term}"
+
+
+def _sampled(spec: _Figure) -> bool:
+    return spec.exploitation == "C" and spec.numerator not in CALIBRATED
+
+
+def variance_terms(frame: pd.DataFrame, *, year: int, design: pd.Series | float) -> pd.DataFrame:
+    """Additive variance terms of every sampled figure of a vintage (rule 4b).
+
+    Parameters
+    ----------
+    frame
+        Census rows: communes (the strata) or, failing them, territories.
+    year
+        Census vintage.
+    design
+        ``(1 − f) / f`` per row (:func:`ctgstats.portrait.precision.design_factor`) or one
+        value for every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``frame``; summing the rows of a territory's communes gives the terms
+        of the territory (:func:`ctgstats.core.territories.aggregate`). The universe of
+        every count is the households (``C_MEN``).
+    """
+    formulas = quantities(year)
+    factor = (
+        design
+        if isinstance(design, pd.Series)
+        else pd.Series(float(design), index=frame.index, dtype="float64")
+    )
+    universe = _vector(frame, formulas["menages"])
+    columns: dict[str, pd.Series] = {}
+    for spec in FIGURES:
+        if not _sampled(spec):
+            continue
+        numerator = _vector(frame, formulas[spec.numerator])
+        if spec.denominator is None:
+            key = _count_key(spec.numerator, year)
+            columns[key] = precision.count_terms(numerator, universe, factor)
+            continue
+        denominator = _vector(frame, formulas[spec.denominator])
+        terms = precision.share_terms(numerator, denominator, universe, factor)
+        for term in terms.columns:
+            columns[_share_key(spec.numerator, spec.denominator, year, term)] = terms[term]
+    return pd.DataFrame(columns, index=frame.index, dtype="float64")
+
+
+def _term(variances: pd.DataFrame, territory: object, key: str) -> float:
+    if key not in variances.columns or territory not in variances.index:
+        return math.nan
+    return float(variances.at[territory, key])
+
+
+def count_variance(variances: pd.DataFrame, territory: object, quantity: str, year: int) -> float:
+    """Sampling variance of a count of :func:`quantities` (NaN when unknown)."""
+    if quantity in CALIBRATED:
+        return math.nan
+    return _term(variances, territory, _count_key(quantity, year))
+
+
+def share_variance(
+    variances: pd.DataFrame,
+    territory: object,
+    *,
+    numerator: str,
+    denominator: str,
+    year: int,
+    values: tuple[float, float],
+) -> float:
+    """Sampling variance of a share (a fraction) from its summed terms (NaN when unknown)."""
+    terms = {
+        k: _term(variances, territory, _share_key(numerator, denominator, year, k))
+        for k in ("T", "S0", "S1", "S2")
+    }
+    if any(math.isnan(v) for v in terms.values()):
+        return math.nan
+    return precision.share_variance(terms, numerator=values[0], denominator=values[1])
+
+
+def _territory_variances(totals: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
+    """Variance terms from the totals themselves: one stratum sampled at 1/4 (wide side)."""
+    frames = [variance_terms(totals, year=y, design=precision.SINGLE_STRATUM_DESIGN) for y in years]
+    return pd.concat(frames, axis=1)
+
+
 def _figure_row(
     totals: pd.DataFrame,
     territory: str,
@@ -268,16 +435,33 @@ def _figure_row(
     year: int,
     formulas: dict[str, tuple[Quantity, ...]],
     threshold: float | None,
+    variances: pd.DataFrame,
 ) -> dict[str, object]:
     numerator, reason = evaluate(totals, territory, formulas[spec.numerator])
     counts = [numerator]
     value = numerator
+    bounds = None
+    if numerator is not None and spec.denominator is None and _sampled(spec):
+        variance = count_variance(variances, territory, spec.numerator, year)
+        bounds = precision.interval(numerator, variance, bounds=(0.0, math.inf))
     if numerator is not None and spec.denominator is not None:
         denominator, reason = evaluate(totals, territory, formulas[spec.denominator])
         counts.append(denominator)
         value = None
         if denominator is not None and denominator > 0:
             value = spec.scale * numerator / denominator
+            if _sampled(spec):
+                variance = share_variance(
+                    variances,
+                    territory,
+                    numerator=spec.numerator,
+                    denominator=spec.denominator,
+                    year=year,
+                    values=(numerator, denominator),
+                )
+                bounds = precision.interval(
+                    value, variance, scale=spec.scale, bounds=(0.0, spec.scale)
+                )
         elif denominator is not None:
             reason = "non disponible : dénominateur nul (aucun effectif de référence)"
     caution = (
@@ -297,6 +481,7 @@ def _figure_row(
         source=census_source(year, exploitation=spec.exploitation),
         definition=spec.definition,
         note=figure_note(reason, caution),
+        interval=bounds,
     )
 
 
@@ -310,6 +495,7 @@ def households_and_families(
     *,
     year: int,
     small_count_threshold: float | None = DEFAULT_SMALL_COUNT_THRESHOLD,
+    variances: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Households and families of one census vintage.
 
@@ -323,6 +509,10 @@ def households_and_families(
     small_count_threshold
         A figure resting on a count below it (numerator for counts, numerator or
         denominator for ratios) gets the caution "effectif faible" (rule 4); None disables.
+    variances
+        Summed variance terms per territory (:func:`variance_terms` of the communes,
+        aggregated); when None they are computed from ``totals`` as one stratum sampled
+        at 1/4. Every sampled figure gets ``ic_bas`` / ``ic_haut`` (rule 4b).
 
     Returns
     -------
@@ -339,9 +529,17 @@ def households_and_families(
     """
     _check_totals(totals)
     formulas = quantities(year)
+    if variances is None:
+        variances = _territory_variances(totals, [year])
     rows = [
         _figure_row(
-            totals, territory, spec, year=year, formulas=formulas, threshold=small_count_threshold
+            totals,
+            territory,
+            spec,
+            year=year,
+            formulas=formulas,
+            threshold=small_count_threshold,
+            variances=variances,
         )
         for territory in totals.index
         for spec in FIGURES
@@ -379,33 +577,23 @@ CHANGES: tuple[_Change, ...] = (
         "familles",
         f"du nombre de familles monoparentales (enfants {_ANY_AGE})",
     ),
+    _Change(
+        "menages_avec_enfants",
+        "ménages",
+        "du nombre de ménages avec famille(s) avec enfant(s) (famille principale : couple "
+        f"avec enfant(s) ou famille monoparentale, enfants {_ANY_AGE})",
+    ),
     _Change("menages", "ménages", "du nombre de ménages", family_series=False),
 )
 """Counts of :func:`families_change` (same definition at both dates)."""
 
 
-def noise_note(start_value: float, end_value: float) -> str:
-    """Caution when a change of counts is small relative to its sampling noise.
+def noise_note(interval: tuple[float, float] | None) -> str:
+    """Caution when the 95 % interval of a change contains zero (rule 4b), else ``""``.
 
-    Rule of thumb (rule 4): ``|Δ| < 2 × √max(count_start, count_end)``, the order of
-    magnitude of two standard errors of a weighted count.
+    No interval (calibrated or exhaustive counts, variance unknown): no caution.
     """
-    change = end_value - start_value
-    if abs(change) < 2.0 * math.sqrt(max(start_value, end_value, 0.0)):
-        return NOISE_NOTE
-    return ""
-
-
-def _share_noise_note(parts: Sequence[tuple[float, float]], change_points: float) -> str:
-    """Caution when a change of a share (points) is below 2 × its largest standard error.
-
-    Rule of thumb: standard error of a share ``p`` on ``n`` units ≈ ``100 × √(p(1−p)/n)``
-    points (``parts`` = (numerator, denominator) at each date).
-    """
-    errors = [
-        100.0 * math.sqrt((num / den) * (1 - num / den) / den) for num, den in parts if den > 0
-    ]
-    if errors and abs(change_points) < 2.0 * max(errors):
+    if interval is not None and interval[0] <= 0.0 <= interval[1]:
         return NOISE_NOTE
     return ""
 
@@ -420,6 +608,7 @@ def _change_rows(
     formulas: tuple[dict[str, tuple[Quantity, ...]], ...],
     threshold: float | None,
     cautions: tuple[str, ...],
+    variances: pd.DataFrame,
 ) -> list[dict[str, object]]:
     v0, r0 = evaluate(totals, territory, formulas[0][change.base])
     v1, r1 = evaluate(totals, territory, formulas[1][change.base])
@@ -430,16 +619,23 @@ def _change_rows(
             "définition « sans limite d'âge » pour calculer une évolution"
         )
     absolute = pct = None
+    absolute_ci = pct_ci = None
     caution = pct_reason = ""
     if v0 is not None and v1 is not None:
         absolute = v1 - v0
+        var0 = count_variance(variances, territory, change.base, start)
+        var1 = count_variance(variances, territory, change.base, end)
+        absolute_ci = precision.change_interval(absolute, var0, var1)
         if v0 > 0:
             pct = (v1 / v0 - 1.0) * 100.0
+            pct_ci = precision.interval(
+                pct, precision.ratio_change_variance(v0, v1, var0, var1), scale=100.0
+            )
         else:
             pct_reason = f"non disponible : effectif nul en {start}"
         caution = join_notes(
             small_count_note([v0, v1], threshold, sampled=True, when=f" en {start} ou {end}"),
-            noise_note(v0, v1),
+            noise_note(absolute_ci),
         )
     caution = join_notes(caution, *cautions)
     source = census_source(start, end, exploitation="C")
@@ -455,6 +651,7 @@ def _change_rows(
             source=source,
             definition=f"Évolution {change.phrase} entre {start} et {end} ({same})",
             note=figure_note(reason, caution),
+            interval=absolute_ci,
         ),
         figure(
             territory,
@@ -465,6 +662,7 @@ def _change_rows(
             source=source,
             definition=f"Évolution relative {change.phrase} entre {start} et {end} ({same})",
             note=figure_note(reason or pct_reason, caution),
+            interval=pct_ci,
         ),
     ]
 
@@ -478,6 +676,7 @@ def _share_change_row(
     formulas: tuple[dict[str, tuple[Quantity, ...]], ...],
     threshold: float | None,
     cautions: tuple[str, ...],
+    variances: pd.DataFrame,
 ) -> dict[str, object]:
     parts, reasons = [], []
     for year_formulas in formulas:
@@ -488,16 +687,29 @@ def _share_change_row(
             parts.append((num, den))
     reason = join_notes(*reasons)
     value = None
+    bounds = None
     caution = ""
     if not reason:
         if all(den > 0 for _, den in parts):
             (n0, d0), (n1, d1) = parts
             value = (n1 / d1 - n0 / d0) * 100.0
+            share_variances = [
+                share_variance(
+                    variances,
+                    territory,
+                    numerator="familles_monoparentales",
+                    denominator="familles_avec_enfants",
+                    year=year,
+                    values=values,
+                )
+                for year, values in ((start, (n0, d0)), (end, (n1, d1)))
+            ]
+            bounds = precision.change_interval(value, *share_variances, scale=100.0)
             caution = join_notes(
                 small_count_note(
                     [n0, d0, n1, d1], threshold, sampled=True, when=f" en {start} ou {end}"
                 ),
-                _share_noise_note(parts, value),
+                noise_note(bounds),
             )
         else:
             reason = "non disponible : aucune famille avec enfant(s) à l'une des deux dates"
@@ -512,6 +724,7 @@ def _share_change_row(
         f"parmi les familles avec au moins un enfant, {_ANY_AGE}, entre "
         f"{start} et {end} (même définition aux deux dates)",
         note=figure_note(reason, join_notes(caution, *cautions)),
+        interval=bounds,
     )
 
 
@@ -521,6 +734,7 @@ def families_change(
     start: int,
     end: int,
     small_count_threshold: float | None = DEFAULT_SMALL_COUNT_THRESHOLD,
+    variances: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Changes of households and families between two census vintages.
 
@@ -532,9 +746,11 @@ def families_change(
         Census vintages, ``start < end``.
     small_count_threshold
         Flags a change when either endpoint count is below it (rule 4); None disables.
-        A change is also flagged when ``|Δ| < 2 × √max(count_start, count_end)``
-        (:func:`noise_note`), and a change of share when it is below twice its largest
-        binomial standard error.
+    variances
+        Summed variance terms of both vintages per territory (see
+        :func:`households_and_families`). Each change gets its 95 % interval (the two
+        vintages are independent samples) and, when the interval contains zero, the
+        caution :data:`NOISE_NOTE` (:func:`noise_note`).
 
     Returns
     -------
@@ -550,6 +766,8 @@ def families_change(
         raise ValueError(f"end ({end}) must be after start ({start})")
     _check_totals(totals)
     formulas = (quantities(start), quantities(end))
+    if variances is None:
+        variances = _territory_variances(totals, [start, end])
     gap = tuple(check_vintages(start, end))
     breaks = tuple(concept_breaks(start, end, topics=("couples",)))
     rows: list[dict[str, object]] = []
@@ -566,6 +784,7 @@ def families_change(
                     formulas=formulas,
                     threshold=small_count_threshold,
                     cautions=cautions,
+                    variances=variances,
                 )
             )
         rows.append(
@@ -577,6 +796,7 @@ def families_change(
                 formulas=formulas,
                 threshold=small_count_threshold,
                 cautions=gap + breaks,
+                variances=variances,
             )
         )
     return to_frame(rows)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from ctgstats.portrait.families import NOISE_NOTE
 from ctgstats.portrait.model import Portrait
 from ctgstats.present.formatting import (
     fr_int,
@@ -149,9 +150,10 @@ def _ageing_index(portrait: Portrait) -> dict | None:
     for year in reversed(portrait.vintages):
         value = portrait.value("indice_vieillissement", year)
         if _ok(value):
+            older = portrait.params.options.ageing_index
             sentence = (
-                f"En {year}, l'indice de vieillissement atteint {fr_number(value, 1)} "
-                f"(personnes âgées pour 100 jeunes de moins de 20 ans)"
+                f"En {year}, l'indice de vieillissement s'établit à {fr_number(value, 1)} "
+                f"(personnes de {older} ans ou plus pour 100 jeunes de moins de 20 ans)"
                 + _comparisons(
                     portrait, "indice_vieillissement", str(year), lambda v: fr_number(v, 1)
                 )
@@ -167,33 +169,83 @@ def _ageing_index(portrait: Portrait) -> dict | None:
     return None
 
 
-def _families(portrait: Portrait) -> dict | None:
+def _interval_text(portrait: Portrait, indicateur: str, annee: str, digits: int = 0) -> str:
+    rows = portrait.figures[
+        (portrait.figures["indicateur"] == indicateur)
+        & (portrait.figures["annee"] == annee)
+        & (portrait.figures["territoire"] == portrait.territory.id)
+    ]
+    if not len(rows) or "ic_bas" not in rows.columns:
+        return ""
+    low, high = float(rows["ic_bas"].iloc[0]), float(rows["ic_haut"].iloc[0])
+    if math.isnan(low) or math.isnan(high):
+        return ""
+    return (
+        f"intervalle de confiance à 95\u00a0% de l'évolution : de {fr_signed(low, digits)} "
+        f"à {fr_signed(high, digits)}"
+    )
+
+
+def _count_change(
+    portrait: Portrait, *, base: str, theme: str, what: str, unit: str
+) -> dict | None:
+    """A change of a sampled census count, with its precision (rules 4b and 4c)."""
     start, end = portrait.first_year, portrait.last_year
     period = f"{start}-{end}"
-    change = portrait.value("familles_avec_enfants_evolution", period)
-    pct = portrait.value("familles_avec_enfants_evolution_pct", period)
-    if not (_ok(change) and _ok(pct)):
+    change = portrait.value(f"{base}_evolution", period)
+    pct = portrait.value(f"{base}_evolution_pct", period)
+    v0, v1 = portrait.value(base, start), portrait.value(base, end)
+    if not (_ok(change) and _ok(pct) and _ok(v0) and _ok(v1)):
         return None
-    verb = "a gagné" if change > 0 else "a perdu"
-    sentence = (
-        f"Entre {start} et {end}, le territoire {verb} {fr_int(abs(change))} familles "
-        f"avec enfant(s), tous âges confondus ({fr_signed_percent(pct)})"
-    )
+    note = _note(portrait, f"{base}_evolution", period)
+    ci = _interval_text(portrait, f"{base}_evolution", period)
+    significant = NOISE_NOTE not in note
+    sentence = f"Entre {start} et {end}, le nombre de {what} passe de {fr_int(v0)} à {fr_int(v1)}"
+    if significant:
+        sentence += f" ({fr_signed(change, 0)} {unit}, soit {fr_signed_percent(pct)}"
+        sentence += f" ; {ci})" if ci else ")"
+    else:
+        sentence += (
+            f" ({fr_signed(change, 0)} {unit}) : évolution non significative au regard de la "
+            "précision du recensement"
+        )
+        sentence += f" ({ci})" if ci else ""
     others = []
     for comparator in portrait.comparators:
-        value = portrait.value("familles_avec_enfants_evolution_pct", period, comparator.id)
+        value = portrait.value(f"{base}_evolution_pct", period, comparator.id)
         if _ok(value):
             others.append(f"{fr_signed_percent(value)} {_where(comparator)}")
     if others:
-        sentence += ", contre " + " et ".join(others)
+        sentence += " ; " + " et ".join(others)
     sentence += "."
     return {
-        "theme": "Familles",
+        "theme": theme,
         "constat": sentence,
-        "indicateurs": "familles_avec_enfants_evolution;familles_avec_enfants_evolution_pct",
+        "indicateurs": f"{base};{base}_evolution;{base}_evolution_pct",
         "annee": period,
-        "prudence": _note(portrait, "familles_avec_enfants_evolution", period),
+        "prudence": note,
     }
+
+
+def _families(portrait: Portrait) -> dict | None:
+    return _count_change(
+        portrait,
+        base="familles_avec_enfants",
+        theme="Familles",
+        what="familles avec enfant(s) (enfants sans limite d'âge)",
+        unit="familles",
+    )
+
+
+def _households_with_children(portrait: Portrait) -> dict | None:
+    return _count_change(
+        portrait,
+        base="menages_avec_enfants",
+        theme="Familles",
+        what="ménages avec famille(s) avec enfant(s) (famille principale : couple avec "
+        "enfant(s) ou famille monoparentale)",
+        unit="ménages",
+    )
 
 
 def _income(portrait: Portrait) -> dict | None:
@@ -237,13 +289,14 @@ def findings_table(portrait: Portrait) -> pd.DataFrame:
             template="En {year}, {value} des habitants ont 75 ans ou plus",
         ),
         _ageing_index(portrait),
+        _households_with_children(portrait),
         _families(portrait),
         _share(
             portrait,
             theme="Familles",
             indicateur="part_familles_monoparentales",
             template="En {year}, les familles monoparentales représentent {value} des "
-            "familles avec enfant(s) (tous âges)",
+            "familles avec enfant(s) (enfants sans limite d'âge)",
         ),
         _share(
             portrait,

@@ -17,7 +17,20 @@ from ctgstats.core.params import Params
 from ctgstats.core.territories import HarmonisationRecord, ResolvedTerritory
 from ctgstats.data.catalog import FileUse
 
-KEY_FIGURE_COLUMNS = ["indicateur", "niveau", "code", "annee", "valeur", "unite", "source"]
+KEY_FIGURE_COLUMNS = [
+    "indicateur",
+    "niveau",
+    "code",
+    "annee",
+    "valeur",
+    "unite",
+    "source",
+    "ic_bas",
+    "ic_haut",
+    "note",
+]
+"""Columns of ``tables/chiffres_cles.csv``: the seven historical columns in their order,
+then the approximate 95 % interval (empty where none applies) and the caution of the row."""
 FICTIONAL_NOTICE = (
     "Données fictives : ce rapport porte sur un territoire de démonstration "
     "inventé. Aucun chiffre ne décrit un territoire réel."
@@ -74,7 +87,12 @@ class Portrait:
         return float(rows["valeur"].iloc[0]) if len(rows) else float("nan")
 
     def key_figures(self) -> pd.DataFrame:
-        """``tables/chiffres_cles.csv``: one row per figure, the exact public columns."""
+        """``tables/chiffres_cles.csv``: one row per figure, the exact public columns.
+
+        ``note`` holds the caution of an available figure (small count, change not
+        significant, vintages too close …); for a figure not available the reason is in
+        ``source`` ("non disponible : …") and ``note`` is empty.
+        """
         levels = {t.id: (t.level.value, t.code) for t in self.territories}
         frame = self.figures.copy()
         frame["niveau"] = frame["territoire"].map(lambda t: levels[t][0])
@@ -93,4 +111,6 @@ class Portrait:
             + ")"
         )
         frame.loc[unavailable, "valeur"] = np.nan
+        frame.loc[unavailable, ["ic_bas", "ic_haut"]] = np.nan
+        frame["note"] = frame["note"].where(~unavailable, "").fillna("").astype(str)
         return frame[KEY_FIGURE_COLUMNS].reset_index(drop=True)

@@ -36,6 +36,16 @@ PORTRAIT_ONLY_LABELS: dict[str, str] = {
     "taille_moyenne_menages": "Taille moyenne des ménages (personnes)",
     "menages_une_personne": "Ménages d'une personne",
     "familles": "Familles",
+    "menages_avec_enfants_evolution": "Évolution des ménages avec famille(s) avec enfant(s) "
+    "(nombre)",
+    "menages_avec_enfants_evolution_pct": "Évolution des ménages avec famille(s) avec "
+    "enfant(s) (%)",
+    "menages_couple_avec_enfants": "Ménages dont la famille principale est un couple avec "
+    "enfant(s)",
+    "part_menages_couple_avec_enfants": "Part des ménages dont la famille principale est un "
+    "couple avec enfant(s)",
+    "menages_monoparentaux": "Ménages dont la famille principale est monoparentale",
+    "part_menages_monoparentaux": "Part des ménages dont la famille principale est monoparentale",
     "familles_avec_enfants_evolution": "Évolution des familles avec enfant(s) (nombre)",
     "familles_avec_enfants_evolution_pct": "Évolution des familles avec enfant(s) (%)",
     "familles_monoparentales": "Familles monoparentales",

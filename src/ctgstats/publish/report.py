@@ -1,8 +1,10 @@
 """Report outputs outside the notebooks: tables (CSV, XLSX) and the index page.
 
 ``tables/chiffres_cles.csv`` has exactly the columns
-``indicateur,niveau,code,annee,valeur,unite,source`` (comma-separated, decimal point, full
-precision), and ``tables/enquete_<id>_frequences.csv`` exactly
+``indicateur,niveau,code,annee,valeur,unite,source,ic_bas,ic_haut,note`` (comma-separated,
+decimal point, full precision; the 95 % interval where one applies and the caution of the
+row), ``tables/definitions.csv`` one definition per indicator and vintage, and
+``tables/enquete_<id>_frequences.csv`` exactly
 ``question,modalite,effectif,pourcentage,ic_bas,ic_haut,base,pondere``. Every table is
 written as CSV, and all of them as sheets of one workbook ``tables/<stem>.xlsx``.
 """
@@ -32,6 +34,8 @@ KEY_INDICATORS = (
     "part_menages_une_personne",
     "familles_avec_enfants",
     "familles_avec_enfants_evolution_pct",
+    "menages_avec_enfants",
+    "menages_avec_enfants_evolution_pct",
     "part_familles_monoparentales",
     "familles_nombreuses",
     "revenu_median_uc",
@@ -45,8 +49,8 @@ def portrait_tables(portrait: Portrait) -> dict[str, pd.DataFrame]:
         "constats": portrait.findings,
         "points_de_vigilance": pd.DataFrame({"point": portrait.vigilance}),
         "definitions": (
-            portrait.figures[["indicateur", "unite", "definition", "source"]]
-            .drop_duplicates("indicateur")
+            portrait.figures[["indicateur", "annee", "unite", "definition", "source"]]
+            .drop_duplicates(["indicateur", "annee"])
             .reset_index(drop=True)
         ),
     }
