@@ -55,6 +55,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_display.py": ("unit",),
     "test_evaluation.py": ("unit",),
     "test_families.py": ("unit",),
+    "test_precision.py": ("unit",),
     "test_formatting.py": ("unit",),
     "test_income.py": ("unit",),
     "test_indicator_registry.py": ("unit",),
