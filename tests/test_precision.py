@@ -47,7 +47,8 @@ def _communes() -> pd.DataFrame:
 
 def test_design_factor_by_commune_size() -> None:
     g = precision.design_factor(pd.Series([9_999.0, 10_000.0, float("nan")]))
-    assert list(g) == pytest.approx([3.0, 1.5, 3.0])  # (1 − 1/4)/(1/4), (1 − 0.4)/0.4, unknown = small
+    # (1 − 1/4)/(1/4), (1 − 0.4)/0.4, unknown = small
+    assert list(g) == pytest.approx([3.0, 1.5, 3.0])
 
 
 def test_stratified_count_variance_matches_household_level() -> None:
