@@ -52,6 +52,11 @@ THEMES: dict[str, tuple[str, ...]] = {
         "part_80_plus_seules",
     ),
     "familles": (
+        "menages_avec_enfants",
+        "part_menages_avec_enfants",
+        "menages_avec_enfants_evolution",
+        "menages_couple_avec_enfants",
+        "menages_monoparentaux",
         "familles",
         "familles_avec_enfants",
         "familles_avec_enfants_evolution",

@@ -259,7 +259,32 @@ def _cell(row: pd.Series | None, indicator: str, notes: _Footnotes) -> str:
     if not available:
         return f'<td class="num ctg-nd">{text}{notes.mark(note or _MISSING_NOTE)}</td>'
     marker = notes.mark(note) if note else ""
-    return f'<td class="num">{text}{marker}</td>'
+    return f'<td class="num">{text}{marker}{_margin(row, indicator)}</td>'
+
+
+INTERVAL_NOTE = (
+    "± : demi-largeur approchée de l'intervalle de confiance à 95 % d'une estimation par "
+    "sondage (exploitation complémentaire du recensement)."
+)
+"""Footnote of a table showing sampling margins."""
+
+
+def _margin(row: pd.Series, indicator: str) -> str:
+    """``± 127`` under a sampled value (half-width of its 95 % interval), else ``""``."""
+    low, high = row.get("ic_bas"), row.get("ic_haut")
+    if _is_missing(low) or _is_missing(high):
+        return ""
+    half = (float(high) - float(low)) / 2.0
+    unit = str(row["unite"])
+    if unit == "%" and _is_signed(indicator):  # a relative change: its margin is in %
+        text = f"{fr_number(half, 1)}{NBSP}%"
+    elif unit in ("%", "points", "point", "pt", "pts"):  # a share: its margin is in points
+        text = f"{fr_number(half, 1)}{NBSP}pt"
+    elif unit in COUNT_UNITS:
+        text = fr_int(half)
+    else:
+        text = format_value(half, unit, indicateur=None)
+    return f'<span class="ctg-margin" title="{escape(INTERVAL_NOTE)}"><br>±{NBSP}{text}</span>'
 
 
 def _is_missing_text(value: object) -> bool:
@@ -304,11 +329,13 @@ def key_figures_html(
         )
     caption_text = caption if caption is not None else _sources_caption(rows)
     caption_html = f"<caption>{escape(caption_text)}</caption>" if caption_text else ""
+    margins = "ic_bas" in rows.columns and bool(rows["ic_bas"].notna().any())
+    margin_html = f'<p class="ctg-table-note">{escape(INTERVAL_NOTE)}</p>' if margins else ""
     return (
         f'<div class="ctg-table-block"><table class="ctg-table ctg-key-figures">'
         f'{caption_html}<thead><tr><th scope="col">Indicateur</th>'
         f'<th scope="col">Année ou période</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>{notes.html()}</div>"
+        f"<tbody>{''.join(body)}</tbody></table>{margin_html}{notes.html()}</div>"
     )
 
 
