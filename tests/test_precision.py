@@ -108,3 +108,11 @@ def test_interval_bounds_and_missing() -> None:
     assert precision.interval(1.0, 4.0, bounds=(0.0, 100.0))[0] == 0.0
     assert precision.interval(None, 4.0) is None
     assert precision.interval(1.0, float("nan")) is None
+
+
+def test_method_appendix_states_formula_and_source() -> None:
+    from ctgstats.portrait.views import precision_method
+
+    text = precision_method().data
+    assert "(1 − f)/f × N × (1 − N/M)" in text
+    assert "1,96" in text and "Dumais" in text and "f = 1/4" in text

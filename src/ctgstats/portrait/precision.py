@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "METHOD_TEXT",
     "LARGE_COMMUNE_FRACTION",
     "LARGE_COMMUNE_POPULATION",
     "SINGLE_STRATUM_DESIGN",
@@ -79,6 +80,32 @@ larger of the two factors, so the interval errs on the wide side)."""
 
 Z95 = 1.959963984540054
 """Normal quantile of a two-sided 95 % interval."""
+
+
+METHOD_TEXT: tuple[str, ...] = (
+    "Les ménages et les familles proviennent de l'exploitation complémentaire du "
+    "recensement : un échantillon d'environ un ménage sur quatre dans les communes de moins "
+    "de 10 000 habitants (taux de sondage f = 1/4) et des logements enquêtés en cinq ans, "
+    "40 % du parc, dans les communes plus grandes (f = 0,4). Chaque commune est tirée "
+    "séparément : les variances des communes s'additionnent.",
+    "Effectif N (sur M ménages de la commune) : variance ≈ Σ (1 − f)/f × N × (1 − N/M), "
+    "sommée sur les communes. Part R = Y/D : variance ≈ Σ (1 − f)/f × [D q (1 − q) + "
+    "D (1 − D/M) (q − R)²] / D², avec q = Y/D dans la commune (linéarisation d'un ratio). "
+    "Évolution entre deux millésimes (échantillons indépendants) : somme des deux "
+    "variances ; évolution relative par la méthode delta.",
+    "Intervalle de confiance à 95 % : valeur ± 1,96 × √variance. Une évolution dont "
+    "l'intervalle contient zéro est dite « non significative au regard de la précision du "
+    "recensement ». Le nombre de ménages et la population des ménages, calés sur "
+    "l'exploitation principale (exhaustive), n'ont pas d'intervalle.",
+    "Ce sont des approximations (sondage aléatoire simple des ménages dans chaque "
+    "commune, sans effet du calage ni de la grappe des logements) : elles donnent l'ordre "
+    "de grandeur de l'erreur d'échantillonnage. Sources : Insee, « La précision des "
+    "résultats du recensement de la population » (fiche méthodologique) ; J. Dumais, "
+    "P. Bertrand, B. Kauffmann, « Sondage, estimation et précision dans la rénovation du "
+    "recensement de la population », Journal de la Société française de statistique, "
+    "140 (4), 1999.",
+)
+"""The methodology appendix on precision, in French (read in every families report)."""
 
 
 def design_factor(population: pd.Series) -> pd.Series:

@@ -15,7 +15,7 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 
 from ctgstats.data.registry import load_registry
-from ctgstats.portrait import charts
+from ctgstats.portrait import charts, precision
 from ctgstats.portrait import findings as findings_module
 from ctgstats.portrait.model import Portrait
 from ctgstats.present import display
@@ -298,6 +298,15 @@ def harmonisation_table(portrait: Portrait) -> HTML:
         }
     )
     return HTML(shown.to_html(index=False, escape=True, classes="ctg-table"))
+
+
+def precision_method() -> HTML:
+    """Methodology appendix: how the 95 % intervals of census sample figures are computed."""
+    paragraphs = "".join(f"<p>{html.escape(text)}</p>" for text in precision.METHOD_TEXT)
+    return HTML(
+        '<div class="ctg-method"><h3>Précision des estimations du recensement</h3>'
+        f"{paragraphs}</div>"
+    )
 
 
 def glossary(themes: Sequence[str]) -> HTML:
