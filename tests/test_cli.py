@@ -54,10 +54,20 @@ def test_demo_outputs(demo_run):
             "valeur",
             "unite",
             "source",
+            "ic_bas",
+            "ic_haut",
+            "note",
         ]
         rows = list(reader)
     population = [r for r in rows if r[0] == "population" and r[1] == "epci" and r[3] == "2022"]
     assert len(population) == 1 and "." in population[0][4]  # full precision, decimal point
+    assert population[0][7:9] == ["", ""]  # exhaustive count: no interval
+    households = [
+        r for r in rows if r[0] == "menages_avec_enfants" and r[1] == "epci" and r[3] == "2022"
+    ]
+    assert len(households) == 1
+    low, value, high = (float(households[0][i]) for i in (7, 4, 8))
+    assert low < value < high  # a sample estimate carries its 95 % interval
     assert (folder / "tables" / "diagnostic_epci-000000101.xlsx").is_file()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "success"
