@@ -272,3 +272,38 @@ def test_noise_note_is_the_interval_containing_zero() -> None:
     assert fam.noise_note((5.0, 30.0)) == ""
     assert fam.noise_note((-30.0, -5.0)) == ""
     assert fam.noise_note(None) == ""  # no interval (calibrated or exhaustive count)
+
+
+def test_households_with_children_fam_t1_vintages_2009_2020() -> None:
+    """INSEE's FAM T1 for an EPCI (RP2020 base, vintages 2009 and 2020): 2 305 → 2 162.
+
+    Households whose main family is a couple with children or a single parent
+    (``C_MENCOUPAENF + C_MENFAMMONO``), not families (``C_COUPAENF + C_FAMMONO``).
+    """
+    frame = pd.DataFrame(
+        {
+            "C09_MEN": [5200.0],
+            "C09_MENCOUPAENF": [1755.5],
+            "C09_MENFAMMONO": [549.5],
+            "C09_COUPAENF": [1770.0],
+            "C09_FAMMONO": [560.0],
+            "C20_MEN": [5600.0],
+            "C20_MENCOUPAENF": [1500.25],
+            "C20_MENFAMMONO": [661.75],
+            "C20_COUPAENF": [1512.0],
+            "C20_FAMMONO": [675.0],
+        },
+        index=["epci:1"],
+    )
+    for year, expected in ((2009, 2305.0), (2020, 2162.0)):
+        figures = fam.households_and_families(frame, year=year)
+        assert one(figures, "epci:1", "menages_avec_enfants", str(year))["valeur"] == expected
+        share = one(figures, "epci:1", "part_menages_avec_enfants", str(year))["valeur"]
+        assert share == pytest.approx(100 * expected / frame[f"C{year % 100:02d}_MEN"].iloc[0])
+    change = fam.families_change(frame, start=2009, end=2020)
+    row = one(change, "epci:1", "menages_avec_enfants_evolution", "2009-2020")
+    assert row["valeur"] == -143.0
+    assert row["unite"] == "ménages"
+    assert one(change, "epci:1", "familles_avec_enfants_evolution", "2009-2020")["valeur"] == (
+        1512 + 675 - 1770 - 560
+    )
