@@ -179,6 +179,24 @@ def test_census_min_gap_years_of_the_registry_wins():
     assert "(écart minimal 8 ans)" in result.label
 
 
+def test_census_min_gap_years_cannot_lower_the_insee_floor():
+    # the registry refuses a census min_gap_years below 5; an entry built without
+    # validation must still not switch the rule off: RP2022 -> RP2025 is 3 years apart,
+    # INSEE's floor is 6 around 2021 (max(3, 6) = 6)
+    indicator = _indicator(
+        "census", polarity="neutral", unit="%", min_gap_years=None, exploitation="P"
+    ).model_copy(update={"min_gap_years": 3})
+    result = evaluate(indicator, t0=Measure(2022, 30), latest=Measure(2025, 33), target=None)
+    assert result.status == "non mesurable"
+    assert result.significant is None and math.isnan(result.evolution)
+    assert "(écart minimal 6 ans)" in result.label
+    # a 5-year value does not lower the 6-year rule of the vintages 2019-2023 either
+    five = indicator.model_copy(update={"min_gap_years": 5})
+    result = evaluate(five, t0=Measure(2017, 30), latest=Measure(2022, 33), target=None)
+    assert result.status == "non mesurable"
+    assert "(écart minimal 6 ans)" in result.label
+
+
 def test_census_complementary_exploitation_note():
     indicator = _indicator(
         "census", polarity="down", unit="%", min_gap_years=None, exploitation="C"

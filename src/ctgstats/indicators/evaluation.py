@@ -10,9 +10,10 @@ Rules
 1. **Non mesurable** when the T0 or the latest measure is missing, when the latest measure
    is not later than T0, when the gap between the two is shorter than the indicator's
    ``min_gap_years``, and — methodology rule 16 — when the indicator comes from the census
-   and the two vintages are closer than the minimum comparable gap
-   (``indicator.min_gap_years``, else :func:`ctgstats.core.comparability.min_comparable_gap`:
-   5 years, 6 when a vintage of 2019-2023 is involved). RP *N* pools the annual surveys
+   and the two vintages are closer than the minimum comparable gap: the larger of
+   :func:`ctgstats.core.comparability.min_comparable_gap` (5 years, 6 when a vintage of
+   2019-2023 is involved) and ``indicator.min_gap_years`` (a floor the registry may raise,
+   never lower; the registry refuses a census value below 5). RP *N* pools the annual surveys
    N-2 … N+2, so two vintages 3 years apart share 2 of their 5 surveys: no change is
    reported then (``evolution`` is NaN). A survey indicator without the effective sample
    size of both waves cannot be tested and is non mesurable too.
@@ -381,7 +382,8 @@ def _gap_problem(indicator: Indicator, start: int, end: int) -> str | None:
     """French label when the two years cannot be compared, else None."""
     gap = end - start
     if indicator.source.kind == "census":
-        minimum = indicator.min_gap_years or min_comparable_gap(start, end)
+        # INSEE's minimum gap is a floor: the registry may raise it, never lower it
+        minimum = max(indicator.min_gap_years or 0, min_comparable_gap(start, end))
         if gap < minimum:
             if gap < 0:
                 return (
