@@ -22,6 +22,7 @@ from ctgstats.indicators.evaluation import (
     tcam,
     year_of,
 )
+from ctgstats.indicators.prices import PriceIndex, PriceIndexError, read_price_index
 
 Z = 1.959963984540054  # 97.5 % normal quantile
 
@@ -204,6 +205,171 @@ def test_census_complementary_exploitation_note():
     result = evaluate(indicator, t0=Measure(2011, 20), latest=Measure(2016, 18), target=None)
     assert result.status == "en bonne voie"
     assert "exploitation complémentaire" in result.note
+
+
+# --------------------------------------------------------------------------- incomes (€)
+
+SOURCE_IPC = "Insee, IPC ensemble des ménages, France, moyenne annuelle (valeurs de test)"
+
+
+def _sp(text: str) -> str:
+    """French text with its non-breaking spaces as plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _index(i2019: float) -> PriceIndex:
+    # hand-made index values (not INSEE's): 2016 = 100
+    return PriceIndex(
+        values={2016: 100.0, 2019: i2019}, sources={2016: SOURCE_IPC, 2019: SOURCE_IPC}
+    )
+
+
+def _income(registry, price_index, target=None):
+    return evaluate(
+        registry.get("revenu_median_uc"),  # Filosofi, €, polarity up
+        t0=Measure(2016, 19631.0),
+        latest=Measure(2019, 20690.0),
+        target=target,
+        price_index=price_index,
+    )
+
+
+def test_income_is_judged_in_constant_euros(registry):
+    nominal = (20690 / 19631 - 1) * 100  # +5.39 % in current euros
+    assert nominal == pytest.approx(5.3945, abs=1e-4)
+    # prices +5 %: (20690 / 19631) / (105 / 100) - 1 = +0.376 %, under the 1 % threshold
+    flat = _income(registry, _index(105.0))
+    real = ((20690 / 19631) / (105.0 / 100.0) - 1) * 100
+    assert real == pytest.approx(0.3757, abs=1e-4)
+    assert flat.real_evolution_pct == pytest.approx(real, rel=1e-12)
+    assert flat.status == "pas d'évolution significative"
+    assert flat.evolution == 20690 - 19631  # the public change stays in current euros
+    assert flat.evolution_pct == pytest.approx(nominal, rel=1e-12)
+    assert "en euros courants : +5,4 %" in _sp(flat.note)
+    assert "en euros constants de 2019 : +0,4 %" in _sp(flat.note)
+    assert SOURCE_IPC in _sp(flat.note)
+    assert "variation de +0,4 % en euros constants, inférieure au seuil" in _sp(flat.label)
+    # prices +4 %: real +1.34 %, in the good direction
+    rising = _income(registry, _index(104.0))
+    assert rising.real_evolution_pct == pytest.approx(((20690 / 19631) / 1.04 - 1) * 100, rel=1e-12)
+    assert rising.status == "en bonne voie"
+    assert "hausse de 1,3 % en euros constants" in _sp(rising.label)
+    # prices +7 %: a fall of purchasing power (1.053945 / 1.07 = 0.984996: −1.50 %),
+    # although +5.4 % in current euros
+    falling = _income(registry, _index(107.0))
+    assert falling.real_evolution_pct == pytest.approx(
+        ((20690 / 19631) / 1.07 - 1) * 100, rel=1e-12
+    )
+    assert falling.real_evolution_pct == pytest.approx(-1.5004, abs=1e-4)
+    assert falling.status == "en recul"
+    assert "baisse de 1,5 % en euros constants" in _sp(falling.label)
+
+
+def test_income_targets_use_the_real_change(registry):
+    # a change of +500 € aimed at: 20 690 − 19 631 × 1.05 = 77.45 € in euros of 2019
+    result = _income(registry, _index(105.0), Target("change", 500))
+    assert result.status == "pas d'évolution significative"
+    assert "variation de +77 €" in _sp(result.label)
+    # a real TCAM of 1 % a year: ((20690 / (19631 × 1.04)) ** (1 / 3) − 1) = +0.445 %
+    result = _income(registry, _index(104.0), Target("rate", 1))
+    assert result.status == "en bonne voie"
+    rate = ((20690 / (19631 * 1.04)) ** (1 / 3) - 1) * 100
+    assert rate == pytest.approx(0.4450, abs=1e-4)
+    assert "évolution annuelle moyenne de +0,4 % par an" in _sp(result.label)
+
+
+def test_income_without_price_index_is_not_measurable(registry):
+    result = _income(registry, None)
+    assert result.status == "non mesurable"
+    assert math.isnan(result.evolution) and result.significant is None
+    assert _sp(result.label).startswith(
+        "non mesurable en euros constants : aucun indice des prix fourni"
+    )
+    assert "en euros courants : 19" in _sp(result.label) and "(+5,4 %)" in _sp(result.label)
+    missing = _income(registry, PriceIndex(values={2016: 100.0}))
+    assert missing.status == "non mesurable"
+    assert "indice des prix absent pour 2019" in _sp(missing.label)
+
+
+def test_other_indicators_ignore_the_price_index():
+    # an amount in € from local data is not a Filosofi income: no deflation
+    result = evaluate(
+        _indicator(unit="€"),
+        t0=Measure(2022, 100.0),
+        latest=Measure(2025, 110.0),
+        target=None,
+        price_index=None,
+    )
+    assert result.status == "en bonne voie"
+    assert result.real_evolution_pct is None
+
+
+def _price_file(tmp_path, text: str):
+    path = tmp_path / "ipc.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_read_price_index(tmp_path):
+    path = _price_file(
+        tmp_path,
+        "\ufeff# indice de test\nAnnée;Indice;Source\n2016;100,0;Insee IPC\n"
+        "2019;104,5;Insee IPC\n\n",
+    )
+    index = read_price_index(path)
+    assert dict(index.values) == {2016: 100.0, 2019: 104.5}
+    assert index.ratio(2016, 2019) == pytest.approx(1.045)
+    assert index.source_text() == "Insee IPC"
+    assert index.where == "ipc.csv"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "annee;valeur;source\n2016;100;x\n",
+            r"ligne 1 : en-tête attendu « annee;indice;source »"
+            r".*manquante\(s\) : indice.*inconnue\(s\) : valeur",
+        ),
+        (
+            "annee;indice;source\n2016;cent;Insee\n",
+            r"ligne 2, colonne « indice », valeur "
+            r"« cent » : nombre illisible",
+        ),
+        (
+            "annee;indice;source\n2016;-3;Insee\n",
+            r"ligne 2, colonne « indice », valeur « -3 » "
+            r": un indice des prix est un nombre strictement positif",
+        ),
+        (
+            "annee;indice;source\n16;100;Insee\n",
+            r"ligne 2, colonne « annee », valeur « 16 » : "
+            r"année illisible",
+        ),
+        (
+            "annee;indice;source\n2016;100;\n",
+            r"ligne 2, colonne « source », valeur « \(vide\) » : "
+            r"source manquante",
+        ),
+        (
+            "annee;indice;source\n2016;100;a\n2016;101;a\n",
+            r"ligne 3, colonne « annee », valeur "
+            r"« 2016 » : année déjà donnée à la ligne 2",
+        ),
+        ("annee;indice;source\n", "aucune ligne de données"),
+        ("# rien\n", "fichier vide"),
+    ],
+)
+def test_price_index_errors_name_file_line_column_value(tmp_path, text, expected):
+    path = _price_file(tmp_path, text)
+    with pytest.raises(PriceIndexError, match=expected) as error:
+        read_price_index(path)
+    assert str(path) in str(error.value)
+
+
+def test_price_index_missing_file(tmp_path):
+    with pytest.raises(PriceIndexError, match=r"indicators\.price_index : .*introuvable"):
+        read_price_index(tmp_path / "absent.csv")
 
 
 # --------------------------------------------------------------------------- surveys

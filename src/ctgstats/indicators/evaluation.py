@@ -59,6 +59,17 @@ Rules
    change gets :data:`CONTEXT_STATUS` (*évolution significative*), which judges nothing.
 6. **TCAM** (taux de croissance annuel moyen) = ((latest / t0)^(1/n) − 1) × 100 with ``n``
    the real gap in years; None when ``n ≤ 0`` or a value is ≤ 0.
+7. **Incomes in constant euros.** An income indicator (Filosofi, unit €) is published in
+   current euros; its status judges the change in constant euros, deflated by the
+   consumer price index the analyst supplies (params ``indicators.price_index``: a table
+   ``annee;indice;source``, see :mod:`ctgstats.indicators.prices`; INSEE's annual average
+   IPC, all households, France, idBank 001763852 for base 2015, or its base-2025
+   successor). With ``I0``, ``I1`` the index of the two years, the real change is
+   ``(v1 / v0) / (I1 / I0) − 1``; the T0 value in euros of the latest year,
+   ``v0 × I1 / I0``, replaces ``v0`` in rules 3 to 6 (significance, direction, ``rate``
+   and ``change`` targets; a ``level`` target is compared with the latest value in current
+   euros). The note gives both changes. Without an index (or without the index of one of
+   the two years) the income is **non mesurable en euros constants**.
 """
 
 from __future__ import annotations
@@ -75,6 +86,7 @@ from ctgstats.core.comparability import (
     shared_surveys,
 )
 from ctgstats.data.registry import Indicator
+from ctgstats.indicators.prices import PriceIndex
 from ctgstats.present.formatting import NBSP, fr_number, fr_signed
 from ctgstats.surveys.estimates import wilson_interval
 
@@ -89,6 +101,7 @@ __all__ = [
     "Measure",
     "Target",
     "evaluate",
+    "is_income",
     "newcombe_interval",
     "relative_change",
     "status_colour",
@@ -205,7 +218,8 @@ class Evaluation:
     (None when undefined), ``significant`` whether the change passes rule 2 or 3 (None when
     not measurable), ``interval`` the 95 % interval of a survey difference in points,
     ``comparable`` whether the two measures may be compared at all, ``note`` French
-    cautions ("" when none).
+    cautions ("" when none), ``real_evolution_pct`` the change in constant euros in % of
+    an income indicator (None for the others; rule 7).
     """
 
     status: str
@@ -217,6 +231,7 @@ class Evaluation:
     interval: tuple[float, float] | None
     comparable: bool
     note: str
+    real_evolution_pct: float | None = None
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -484,6 +499,41 @@ def _survey_change(
     return significant, interval, bounds
 
 
+def is_income(indicator: Indicator) -> bool:
+    """True for an income in euros (Filosofi, unit €), judged in constant euros."""
+    return indicator.source.kind == "filosofi" and indicator.unit == "€"
+
+
+def _deflation(
+    indicator: Indicator,
+    t0: Measure,
+    latest: Measure,
+    start: int,
+    end: int,
+    price_index: PriceIndex | None,
+) -> tuple[float | None, str]:
+    """Ratio ``I_end / I_start`` of an income, or None with the French reason."""
+    unit = indicator.unit
+    values = f"{_value(t0.value, unit)} en {start} → {_value(latest.value, unit)}"
+    nominal = relative_change(t0.value, latest.value)
+    current = f"en euros courants : {values} en {end}" + (
+        "" if math.isnan(nominal) else f" ({_pct(nominal)})"
+    )
+    if price_index is None:
+        return None, (
+            "non mesurable en euros constants : aucun indice des prix fourni "
+            "(paramètre indicators.price_index : table annee;indice;source de l'indice "
+            f"des prix à la consommation de l'Insee) ; {current}"
+        )
+    missing = [str(y) for y in sorted({start, end}) if y not in price_index.values]
+    if missing:
+        return None, (
+            f"non mesurable en euros constants : indice des prix absent pour "
+            f"{' et '.join(missing)} dans {price_index.where} ; {current}"
+        )
+    return price_index.ratio(start, end), ""
+
+
 def evaluate(
     indicator: Indicator,
     *,
@@ -491,6 +541,7 @@ def evaluate(
     latest: Measure | None,
     target: Target | None,
     stability_threshold: float = 1.0,
+    price_index: PriceIndex | None = None,
 ) -> Evaluation:
     """Status of ``indicator`` at ``latest`` against ``t0`` and ``target``.
 
@@ -505,12 +556,15 @@ def evaluate(
     stability_threshold
         Relative change (%) below which an administrative value is deemed stable
         (rule 3 of the module docstring).
+    price_index
+        Consumer price index (annual averages) to judge an income indicator in constant
+        euros (rule 7); without it, an income is not measurable.
 
     Returns
     -------
     Evaluation
         Status (one of :data:`ALL_STATUSES`), French explanation, change, relative change,
-        TCAM, significance, survey interval, comparability and cautions.
+        TCAM, significance, interval, comparability and cautions.
     """
     if not stability_threshold > 0:
         raise ValueError(f"stability_threshold must be positive, got {stability_threshold}")
@@ -528,6 +582,27 @@ def evaluate(
     change = latest.value - t0.value
     change_pct = relative_change(t0.value, latest.value)
     rate = tcam(t0.value, latest.value, end - start)
+    # what the status judges: the change itself, or for an income its change in
+    # constant euros, the T0 value being expressed in euros of the latest year
+    base = t0.value
+    real_pct: float | None = None
+    if is_income(indicator):
+        ratio, reason = _deflation(indicator, t0, latest, start, end, price_index)
+        if ratio is None:
+            return _not_measurable(reason)
+        assert price_index is not None  # a ratio needs an index
+        base = t0.value * ratio
+        real_pct = relative_change(base, latest.value)
+        notes.append(
+            f"en euros courants : {_pct(change_pct)} ({_change(change, unit)}) ; en euros "
+            f"constants de {end} : {_pct(real_pct)} (indice des prix "
+            f"{fr_number(price_index.values[start], 2)} en {start}, "
+            f"{fr_number(price_index.values[end], 2)} en {end} ; source : "
+            f"{price_index.source_text(start, end) or price_index.where})"
+        )
+    judged = latest.value - base
+    judged_pct = relative_change(base, latest.value)
+    judged_rate = tcam(base, latest.value, end - start)
     interval = None
     if survey:
         significant, interval, bounds = _survey_change(indicator, t0, latest)
@@ -542,21 +617,16 @@ def evaluate(
             notes.append("moins de 30 répondants effectifs à une vague : estimation fragile")
     else:
         significant = (
-            change != 0
-            if math.isnan(change_pct)
-            else abs(change_pct) >= stability_threshold * (1 - 1e-12)
+            judged != 0
+            if math.isnan(judged_pct)
+            else abs(judged_pct) >= stability_threshold * (1 - 1e-12)
         )
         if indicator.source.exploitation == "C":
             notes.append(
                 "variable de l'exploitation complémentaire du recensement (sondage) : "
                 "une petite évolution peut relever de l'aléa d'échantillonnage"
             )
-        if indicator.source.kind == "filosofi" and unit == "€":
-            notes.append(
-                "revenus en euros courants : une hausse inférieure à l'inflation est "
-                "une baisse du pouvoir d'achat"
-            )
-    moved = None if change == 0 else ("up" if change > 0 else "down")
+    moved = None if judged == 0 else ("up" if judged > 0 else "down")
     good = _good_direction(indicator, target, t0.value)
     if (
         target is not None
@@ -568,7 +638,7 @@ def evaluate(
             f"souhaité de l'indicateur ({_direction_word(indicator.polarity)}) : le "
             "statut suit la cible"
         )
-    if target is not None and target.kind == "rate" and rate is None:
+    if target is not None and target.kind == "rate" and judged_rate is None:
         return _not_measurable(
             "non mesurable : taux annuel moyen non calculable (valeur nulle ou négative)"
         )
@@ -577,12 +647,15 @@ def evaluate(
         attained = significant and moved == target.direction
     elif target is not None:
         # Target checks the value, _good_direction always gives one, rate is checked above
-        measured = {"level": latest.value, "rate": rate, "change": change}[target.kind]
+        measured = {"level": latest.value, "rate": judged_rate, "change": judged}[target.kind]
         assert measured is not None and target.value is not None and good is not None
         attained = _reaches(measured, target.value, good)
+        if real_pct is not None and target.kind == "level":
+            notes.append("niveau visé comparé à la dernière valeur, en euros courants")
     status = _status(attained=attained, significant=significant, moved=moved, good=good)
     # French explanation: the change, then the target.
     values = f"{_value(t0.value, unit)} en {start} → {_value(latest.value, unit)} en {end}"
+    constant = "" if real_pct is None else " en euros constants"
     if survey:
         word = _direction_word(moved) if moved else "variation"
         what = (
@@ -591,6 +664,14 @@ def evaluate(
             else f"écart de {_change(change, unit)} non significatif"
         )
         sentence = f"{what} ({values} ; {bounds})"
+    elif real_pct is not None:
+        sentence = (
+            f"{_direction_word(moved)} de {fr_number(abs(real_pct), 1)}{NBSP}%{constant}"
+            if significant
+            else f"variation de {_pct(real_pct)}{constant}, inférieure au seuil de "
+            f"stabilité de {fr_number(stability_threshold, 1)}{NBSP}%"
+        )
+        sentence += f" ({values}, en euros courants)"
     elif significant:
         relative = "" if math.isnan(change_pct) else f" ({_pct(change_pct)})"
         size = _change(abs(change), unit).lstrip("+")
@@ -603,8 +684,15 @@ def evaluate(
         )
     if target is not None:
         sentence += " ; " + _target_text(
-            target, indicator, rate=rate, change=change, latest=latest.value, attained=attained
+            target,
+            indicator,
+            rate=judged_rate,
+            change=judged,
+            latest=latest.value,
+            attained=attained,
         )
+        if constant and target.kind in ("rate", "change"):
+            sentence += constant
     elif good is None:
         sentence += " ; indicateur de contexte sans cible"
     return Evaluation(
@@ -617,6 +705,7 @@ def evaluate(
         interval=interval,
         comparable=True,
         note=" ; ".join(notes),
+        real_evolution_pct=real_pct,
     )
 
 
@@ -647,7 +736,9 @@ def status_definitions(*, stability_threshold: float = 1.0) -> pd.DataFrame:
         f"(méthode de Newcombe, à partir des intervalles de Wilson calculés sur "
         f"les tailles effectives) exclut 0 ; pour les autres sources, quand la "
         f"variation relative atteint {threshold} (seuil de stabilité des données "
-        f"administratives)."
+        f"administratives). Un revenu (Filosofi, en euros) est jugé sur sa variation en "
+        f"euros constants : (v1 / v0) / (I1 / I0) − 1, I étant l'indice des prix à la "
+        f"consommation (moyenne annuelle, Insee) fourni par l'analyste."
     )
     rows = [
         (
@@ -686,7 +777,8 @@ def status_definitions(*, stability_threshold: float = 1.0) -> pd.DataFrame:
             "non mesurable",
             (
                 "Pas de mesure comparable au T0 à cette échéance : valeur T0 ou "
-                "mesure récente manquante, même année qu'au T0, ou recensements "
+                "mesure récente manquante, même année qu'au T0, revenu sans indice "
+                "des prix fourni (non mesurable en euros constants), ou recensements "
                 f"trop proches ({minimum} : un millésime N regroupe les enquêtes "
                 "annuelles N-2 à N+2, deux millésimes proches partagent des "
                 "enquêtes). Aucune évolution n'est alors publiée."

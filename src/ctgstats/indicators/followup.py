@@ -18,6 +18,7 @@ from ctgstats.data.registry import Registry, load_registry
 from ctgstats.indicators import evaluation
 from ctgstats.indicators.baseline import Baseline, load_baseline, revision_notes
 from ctgstats.indicators.measures import current_measures
+from ctgstats.indicators.prices import read_price_index
 
 INDICATOR_COLUMNS = [
     "indicateur",
@@ -111,6 +112,7 @@ def build_followup(params, *, portrait, analyses: Mapping[str, Any]) -> FollowUp
         analyses=analyses,
     )
     baseline = load_baseline(resolve_path(spec.baseline)) if spec.baseline else None
+    price_index = read_price_index(resolve_path(spec.price_index)) if spec.price_index else None
     notes = []
     if baseline is None:
         notes.append(
@@ -138,6 +140,7 @@ def build_followup(params, *, portrait, analyses: Mapping[str, Any]) -> FollowUp
                 latest=_measure(latest),
                 target=_target(item.target),
                 stability_threshold=spec.stability_threshold,
+                price_index=price_index,
             )
             rows.append(
                 {
