@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+import pandas as pd
 import pytest
 
 from ctgstats.data.registry import Indicator, load_registry
@@ -205,6 +206,185 @@ def test_census_complementary_exploitation_note():
     result = evaluate(indicator, t0=Measure(2011, 20), latest=Measure(2016, 18), target=None)
     assert result.status == "en bonne voie"
     assert "exploitation complémentaire" in result.note
+
+
+# --------------------------------------------------------------------------- census precision
+
+
+def _census_c(polarity: str = "down", unit: str = "familles") -> Indicator:
+    return _indicator("census", polarity=polarity, unit=unit, min_gap_years=None, exploitation="C")
+
+
+def _with_se(year: int, value: float, se: float) -> Measure:
+    """A census measure whose 95 % interval is value ± 1.959964 × se."""
+    return Measure(year, value, ic_low=value - Z * se, ic_high=value + Z * se)
+
+
+def test_census_change_significant_given_the_intervals():
+    # T0 2 200 (se 68), latest 1 967 (se 66): Δ = −233, se = √(68² + 66²) = √8980
+    # = 94.763, z·se = 185.732 < 233: significant
+    se = math.sqrt(68**2 + 66**2)
+    assert se == pytest.approx(94.7629, abs=1e-4)
+    assert Z * se == pytest.approx(185.732, abs=1e-3)
+    t0, latest = _with_se(2011, 2200, 68), _with_se(2017, 1967, 66)
+    assert t0.standard_error == pytest.approx(68, rel=1e-12)
+    result = evaluate(_census_c(), t0=t0, latest=latest, target=None)
+    assert result.significant is True
+    assert result.status == "en bonne voie"  # polarity down
+    assert result.evolution == pytest.approx(-233)
+    assert result.interval == pytest.approx((-233 - Z * se, -233 + Z * se), rel=1e-12)
+    assert result.interval == pytest.approx((-418.732, -47.268), abs=1e-3)
+    assert "intervalle à 95 % de l'évolution : [−418,7 ; −47,3] familles" in _sp(result.note)
+    assert "aléa d'échantillonnage" not in result.note  # replaced by the interval
+
+
+def test_census_small_change_within_the_precision_is_not_significant():
+    # −1.3 %: 2 200 → 2 171.4, Δ = −28.6; with se 68 and 66, z·se = 185.7 > 28.6
+    t0, latest = _with_se(2011, 2200, 68), _with_se(2017, 2171.4, 66)
+    assert (2171.4 - 2200) / 2200 * 100 == pytest.approx(-1.3)
+    result = evaluate(_census_c("up"), t0=t0, latest=latest, target=None)
+    assert result.significant is False
+    assert result.status == "pas d'évolution significative"
+    low, high = result.interval
+    assert (low, high) == pytest.approx((-28.6 - 185.732, -28.6 + 185.732), abs=1e-3)
+    assert _sp(result.note) == (
+        "évolution non significative au regard de la précision du recensement "
+        "(intervalle à 95 % de l'évolution : [−214,3 ; +157,1] familles)"
+    )
+    assert "non significative au regard de la précision du recensement" in _sp(result.label)
+    # a direction target is not attained by a change within the precision
+    target = evaluate(
+        _census_c("up"), t0=t0, latest=latest, target=Target("direction", direction="down")
+    )
+    assert target.status == "pas d'évolution significative"
+    # without intervals, the 1 % rule of thumb still calls it a fall
+    bare = evaluate(
+        _census_c("up"), t0=Measure(2011, 2200), latest=Measure(2017, 2171.4), target=None
+    )
+    assert bare.significant is True and bare.status == "en recul"
+    assert bare.interval is None
+    # one interval is not enough either
+    half = evaluate(_census_c("up"), t0=t0, latest=Measure(2017, 2171.4), target=None)
+    assert half.status == "en recul" and half.interval is None
+
+
+def test_census_share_interval_in_points():
+    # a share: 24.0 % (se 1.2 points) → 27.5 % (se 1.1): Δ = 3.5, z·√(1.44 + 1.21)
+    # = 1.959964 × 1.62788 = 3.1906 < 3.5: significant
+    t0, latest = _with_se(2011, 24.0, 1.2), _with_se(2017, 27.5, 1.1)
+    result = evaluate(_census_c(polarity="down", unit="%"), t0=t0, latest=latest, target=None)
+    assert Z * math.sqrt(1.2**2 + 1.1**2) == pytest.approx(3.1906, abs=1e-4)
+    assert result.significant is True and result.status == "en recul"
+    assert "[+0,3 ; +6,7] points" in _sp(result.note)
+
+
+def test_intervals_only_test_census_indicators():
+    # a local (user_table) indicator keeps the stability threshold even with intervals
+    result = evaluate(
+        _indicator(polarity="up"),
+        t0=_with_se(2022, 100.0, 30),
+        latest=_with_se(2025, 110.0, 30),
+        target=None,
+    )
+    assert result.significant is True and result.interval is None
+
+
+def test_inverted_interval_is_refused():
+    with pytest.raises(ValueError, match="ic_high"):
+        _ = Measure(2011, 10.0, ic_low=12.0, ic_high=8.0).standard_error
+
+
+# ------------------------------------------------ intervals through measures and the T0
+
+
+def _portrait(*, intervals: bool):
+    from types import SimpleNamespace
+
+    territory = SimpleNamespace(
+        id="epci:200000001", level=SimpleNamespace(value="epci"), code="200000001"
+    )
+    figures = pd.DataFrame(
+        {
+            "territoire": [territory.id, territory.id],
+            "indicateur": ["part_familles_monoparentales", "part_60_plus"],
+            "annee": ["2022", "2022"],
+            "valeur": [24.0, 30.0],
+            "source": ["Insee, RP2022 (exploitation complémentaire)", "Insee, RP2022"],
+            "disponible": [True, True],
+        }
+    )
+    if intervals:  # the portrait's new columns: C share with an interval, P figure NaN
+        figures["ic_bas"] = [21.6, math.nan]
+        figures["ic_haut"] = [26.4, math.nan]
+    return SimpleNamespace(
+        figures=figures,
+        files=[],
+        territories=[territory],
+        territory=territory,
+        first_year=2011,
+        last_year=2022,
+    )
+
+
+def _census_rows(frame, indicator):
+    return frame[frame["indicateur"] == indicator].iloc[0]
+
+
+@pytest.mark.parametrize("intervals", [True, False])
+def test_portrait_intervals_reach_the_measures(registry, intervals):
+    from ctgstats.indicators.followup import _measure
+    from ctgstats.indicators.measures import current_measures
+
+    measures = current_measures(
+        registry, portrait=_portrait(intervals=intervals), user_tables=[], analyses={}
+    )
+    assert {"ic_bas", "ic_haut"} <= set(measures.columns)
+    share = _census_rows(measures, "part_familles_monoparentales")
+    older = _census_rows(measures, "part_60_plus")
+    assert math.isnan(older["ic_bas"]) and math.isnan(older["ic_haut"])
+    measure = _measure(share)
+    if intervals:
+        assert (share["ic_bas"], share["ic_haut"]) == (21.6, 26.4)
+        assert (measure.ic_low, measure.ic_high) == (21.6, 26.4)
+        # (26.4 − 21.6) / (2 × 1.959964) = 1.2245 points
+        assert measure.standard_error == pytest.approx(4.8 / (2 * Z), rel=1e-12)
+    else:
+        assert math.isnan(share["ic_bas"])
+        assert measure.ic_low is None and measure.standard_error is None
+    assert _measure(older).ic_low is None
+
+
+def test_baseline_writes_intervals_only_when_present(registry, tmp_path):
+    import json
+
+    from ctgstats.indicators.baseline import load_baseline, t0_values, write_baseline
+    from ctgstats.indicators.followup import _measure
+    from ctgstats.indicators.measures import current_measures
+
+    measures = current_measures(
+        registry, portrait=_portrait(intervals=True), user_tables=[], analyses={}
+    )
+    values = t0_values(measures, registry, t0_year=None)
+    path = write_baseline(tmp_path / "t0.json", values, territory={"code": "200000001"})
+    records = {r["indicateur"]: r for r in json.loads(path.read_text(encoding="utf-8"))["values"]}
+    assert records["part_familles_monoparentales"]["ic_bas"] == 21.6
+    assert records["part_familles_monoparentales"]["ic_haut"] == 26.4
+    assert "ic_bas" not in records["part_60_plus"]  # no interval: no key, no null
+    assert "ic_haut" not in records["part_60_plus"]
+    loaded = load_baseline(path)
+    t0 = _measure(loaded.value_for("part_familles_monoparentales", "epci:200000001"))
+    assert (t0.ic_low, t0.ic_high) == (21.6, 26.4)
+
+    # a baseline frozen before intervals existed (no keys at all) still loads
+    old = json.loads(path.read_text(encoding="utf-8"))
+    for record in old["values"]:
+        record.pop("ic_bas", None)
+        record.pop("ic_haut", None)
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    loaded = load_baseline(tmp_path / "old.json")
+    row = loaded.value_for("part_familles_monoparentales", "epci:200000001")
+    assert math.isnan(row["ic_bas"]) and _measure(row).ic_low is None
+    assert _measure(row).value == 24.0
 
 
 # --------------------------------------------------------------------------- incomes (€)

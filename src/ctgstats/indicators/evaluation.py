@@ -37,6 +37,20 @@ Rules
    small changes are within revisions and counting conventions. When ``t0`` is 0, any
    non-zero change is significant. Census complementary-exploitation (C) variables are
    sample estimates: the note says so (their small-count caution is in the portrait).
+3b. **Census estimates with an interval** (methodology rule 4b): when both census measures
+   carry an approximate 95 % interval ``[ic_bas ; ic_haut]`` (the portrait gives one to
+   complementary-exploitation counts and shares), rule 3 gives way to a test on the
+   sampling precision. With ``z = 1.959964`` (97.5 % normal quantile)::
+
+       se_i = (ic_haut_i − ic_bas_i) / (2 z)
+       se   = √(se0² + se1²)
+       Δ = latest − t0, significant iff |Δ| > z · se
+
+   The two vintages are at least 5 years apart (rule 1), so they rest on different
+   annual surveys and are treated as independent samples (variance of a difference =
+   sum of the variances, as rule 4b says). ``interval`` is then ``Δ ± z · se``; the note
+   says "évolution non significative au regard de la précision du recensement" with it
+   when it contains 0. Without an interval on both measures, rule 3 applies.
 4. **Status with a target.** The *good direction* is the target's ``direction`` when it
    has one, else the indicator's polarity (``up`` / ``down``), else (neutral polarity)
    the direction of the target itself: towards the target level from T0, or the sign of
@@ -76,6 +90,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Literal, cast
 
 import pandas as pd
@@ -100,6 +115,8 @@ __all__ = [
     "Evaluation",
     "Measure",
     "Target",
+    "Z95",
+    "census_interval",
     "evaluate",
     "is_income",
     "newcombe_interval",
@@ -143,13 +160,16 @@ STATUS_LABELS: dict[str, str] = {
     "en bonne voie": "évolution significative dans le sens visé, cible éventuelle pas encore "
     "atteinte",
     "pas d'évolution significative": "variation inférieure au seuil de stabilité, ou non "
-    "significative (enquête)",
+    "significative (enquête, précision du recensement)",
     "évolution significative": "indicateur de contexte sans cible : variation significative, "
     "sans jugement sur son sens",
     "en recul": "évolution significative dans le sens contraire à celui visé",
     "non mesurable": "pas de mesure comparable à cette échéance",
 }
 """Short French texts of the legend."""
+
+Z95 = NormalDist().inv_cdf(0.975)
+"""97.5 % quantile of the standard normal distribution (1.959964…)."""
 
 _COUNT_UNITS = frozenset(
     {
@@ -200,13 +220,32 @@ class Measure:
     """One value of an indicator: its year (census vintage, survey wave, data year).
 
     ``n_eff`` is the Kish effective sample size of a survey share; ``vintage`` is an
-    informational description of the edition of the source (e.g. ``"RP2022"``).
+    informational description of the edition of the source (e.g. ``"RP2022"``);
+    ``ic_low`` / ``ic_high`` the approximate 95 % interval of a census estimate (the
+    portrait's ``ic_bas`` / ``ic_haut``), None when there is none.
     """
 
     year: int | str
     value: float
     n_eff: float | None = None
     vintage: str | None = None
+    ic_low: float | None = None
+    ic_high: float | None = None
+
+    @property
+    def standard_error(self) -> float | None:
+        """Standard error of a normal 95 % interval, ``(ic_high − ic_low) / (2 × 1.959964)``.
+
+        None without a finite interval.
+        """
+        low, high = self.ic_low, self.ic_high
+        if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+            return None
+        if high < low:
+            raise ValueError(
+                f"interval of the {self.year} measure: ic_high ({high}) < ic_low ({low})"
+            )
+        return (high - low) / (2 * Z95)
 
 
 @dataclass(frozen=True)
@@ -215,8 +254,9 @@ class Evaluation:
 
     ``evolution`` is ``latest − t0`` in the indicator's unit (points for shares),
     ``evolution_pct`` the relative change in %, ``tcam`` the annual average rate in %
-    (None when undefined), ``significant`` whether the change passes rule 2 or 3 (None when
-    not measurable), ``interval`` the 95 % interval of a survey difference in points,
+    (None when undefined), ``significant`` whether the change passes rule 2, 3 or 3b (None
+    when not measurable), ``interval`` the 95 % interval of the change (survey: in points;
+    census with intervals: in the indicator's unit; None otherwise),
     ``comparable`` whether the two measures may be compared at all, ``note`` French
     cautions ("" when none), ``real_evolution_pct`` the change in constant euros in % of
     an income indicator (None for the others; rule 7).
@@ -477,6 +517,33 @@ def _status(*, attained: bool, significant: bool, moved: str | None, good: str |
     return "en bonne voie" if moved == good else "en recul"
 
 
+def census_interval(t0: Measure, latest: Measure) -> tuple[float, float] | None:
+    """95 % interval of ``latest − t0`` for two census estimates with intervals.
+
+    The two vintages compared are at least 5 years apart (rule 1), so they rest on
+    different annual surveys: their errors are taken as independent, and
+    ``se = √(se0² + se1²)`` with ``se_i = (ic_haut − ic_bas) / (2 × 1.959964)``. The
+    interval is ``Δ ± 1.959964 × se``. None when a measure has no interval.
+    """
+    se0, se1 = t0.standard_error, latest.standard_error
+    if se0 is None or se1 is None:
+        return None
+    change = latest.value - t0.value
+    half = Z95 * math.sqrt(se0**2 + se1**2)
+    return change - half, change + half
+
+
+def _bounds(interval: tuple[float, float], unit: str) -> str:
+    low, high = interval
+    decimals = _decimals(max(abs(low), abs(high)), unit)
+    text = f"[{fr_signed(low, decimals)} ; {fr_signed(high, decimals)}]"
+    if unit == "%":
+        return f"{text}{NBSP}points"
+    if unit in ("nombre", "indice"):
+        return text
+    return f"{text}{NBSP}{unit}"
+
+
 def _survey_change(
     indicator: Indicator, t0: Measure, latest: Measure
 ) -> tuple[bool | None, tuple[float, float] | None, str]:
@@ -604,6 +671,7 @@ def evaluate(
     judged_pct = relative_change(base, latest.value)
     judged_rate = tcam(base, latest.value, end - start)
     interval = None
+    census_precision = census_interval(t0, latest) if indicator.source.kind == "census" else None
     if survey:
         significant, interval, bounds = _survey_change(indicator, t0, latest)
         if significant is None:
@@ -615,6 +683,18 @@ def evaluate(
         small = [m for m in (t0, latest) if cast(float, m.n_eff) < 30]
         if small:
             notes.append("moins de 30 répondants effectifs à une vague : estimation fragile")
+    elif census_precision is not None:
+        # rule 3b: the change is significant iff its 95 % interval excludes 0, i.e.
+        # |Δ| > 1.959964 × √(se0² + se1²)
+        interval = census_precision
+        significant = interval[0] > 0 or interval[1] < 0
+        precision = f"intervalle à 95{NBSP}% de l'évolution : {_bounds(interval, unit)}"
+        notes.append(
+            precision
+            if significant
+            else "évolution non significative au regard de la précision du recensement "
+            f"({precision})"
+        )
     else:
         significant = (
             judged != 0
@@ -676,6 +756,12 @@ def evaluate(
         relative = "" if math.isnan(change_pct) else f" ({_pct(change_pct)})"
         size = _change(abs(change), unit).lstrip("+")
         sentence = f"{_direction_word(moved)} de {size}{relative} ({values})"
+    elif census_precision is not None:
+        relative = "" if math.isnan(change_pct) else f" ({_pct(change_pct)})"
+        sentence = (
+            f"variation de {_change(change, unit)}{relative} non significative au regard "
+            f"de la précision du recensement ({values})"
+        )
     else:
         relative = "" if math.isnan(change_pct) else f" ({_pct(change_pct)})"
         sentence = (
@@ -736,7 +822,10 @@ def status_definitions(*, stability_threshold: float = 1.0) -> pd.DataFrame:
         f"(méthode de Newcombe, à partir des intervalles de Wilson calculés sur "
         f"les tailles effectives) exclut 0 ; pour les autres sources, quand la "
         f"variation relative atteint {threshold} (seuil de stabilité des données "
-        f"administratives). Un revenu (Filosofi, en euros) est jugé sur sa variation en "
+        f"administratives), ou, pour un chiffre du recensement doté d'un intervalle "
+        f"de confiance à 95{NBSP}% aux deux dates, quand l'intervalle de l'évolution "
+        f"(écarts-types des deux millésimes combinés, échantillons indépendants) exclut "
+        f"0. Un revenu (Filosofi, en euros) est jugé sur sa variation en "
         f"euros constants : (v1 / v0) / (I1 / I0) − 1, I étant l'indice des prix à la "
         f"consommation (moyenne annuelle, Insee) fourni par l'analyste."
     )
@@ -758,8 +847,8 @@ def status_definitions(*, stability_threshold: float = 1.0) -> pd.DataFrame:
             "L'indicateur n'évolue pas significativement : "
             "variation relative inférieure à "
             + threshold
-            + " (données administratives) ou écart compatible "
-            "avec l'aléa des deux enquêtes.",
+            + " (données administratives), ou écart compatible avec l'aléa des deux "
+            "enquêtes ou avec la précision du recensement.",
         ),
         (
             CONTEXT_STATUS,

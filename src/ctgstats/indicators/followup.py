@@ -90,14 +90,23 @@ def _target_label(spec, unit: str) -> str:
     return "hausse" if spec.direction == "up" else "baisse"
 
 
+def _optional(row, column: str) -> float | None:
+    """A numeric cell of a measure or T0 row; None when the column is absent or empty."""
+    value = row.get(column) if hasattr(row, "get") else None
+    if value is None or bool(pd.isna(value)):
+        return None
+    return float(value)
+
+
 def _measure(row) -> evaluation.Measure | None:
     if row is None:
         return None
-    n_eff = row["n_eff"]
     return evaluation.Measure(
         year=int(row["annee"]),
         value=float(row["valeur"]),
-        n_eff=None if n_eff is None or math.isnan(n_eff) else n_eff,
+        n_eff=_optional(row, "n_eff"),
+        ic_low=_optional(row, "ic_bas"),
+        ic_high=_optional(row, "ic_haut"),
     )
 
 
