@@ -88,3 +88,14 @@ def test_committed_t0_matches_a_fresh_freeze(tmp_path):
     assert forced.returncode == 0, forced.stderr
     backups = list(tmp_path.glob("t0.*.bak.json"))
     assert len(backups) == 1
+
+
+def test_price_index_of_the_params_is_read_and_checked(tmp_path):
+    from ctgstats.indicators.prices import PriceIndexError
+
+    params = yaml.safe_load((REPO / "params" / "demo.yaml").read_text(encoding="utf-8"))
+    bad = tmp_path / "ipc.csv"
+    bad.write_text("annee;indice;source\n2016;zéro;Insee\n", encoding="utf-8")
+    params["indicators"]["price_index"] = str(bad)
+    with pytest.raises(PriceIndexError, match=r"(?s)ipc\.csv.*ligne 2, colonne « indice »"):
+        followup_from_params(params)

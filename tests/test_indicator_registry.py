@@ -346,6 +346,36 @@ def test_source_kind_rules(tmp_path):
         load_registry(path, default=False)
 
 
+CENSUS_ENTRY = """\
+  - id: recense
+    label: "X"
+    definition: "X."
+    unit: "%"
+    source: {kind: census, name: "Insee", frequency: "annuelle", exploitation: P}
+    formula: {figure: part_60_plus}
+    min_gap_years: GAP
+    polarity: neutral
+    themes: [seniors]
+"""
+
+
+def test_census_min_gap_years_below_the_insee_floor_is_refused(tmp_path):
+    path = _registry_file(tmp_path / "c.yaml", CENSUS_ENTRY.replace("GAP", "3"))
+    with pytest.raises(RegistryError) as error:
+        load_registry(path, default=False)
+    message = str(error.value)
+    assert "c.yaml, ligne 8, indicateur 'recense' : champ min_gap_years" in message
+    assert "ne peut pas descendre sous l'écart minimal" in message
+    assert "(valeur : 3)" in message
+    # null (the rule), 5 and a longer gap are accepted
+    for gap, expected in (("null", None), ("5", 5), ("8", 8)):
+        path = _registry_file(tmp_path / f"c{gap}.yaml", CENSUS_ENTRY.replace("GAP", gap))
+        assert load_registry(path, default=False).get("recense").min_gap_years == expected
+    # the floor is the census rule only: annual data keep their 1-year gap
+    local = _registry_file(tmp_path / "u.yaml", ENTRY.format(id="local", definition="X."))
+    assert load_registry(local, default=False).get("local").min_gap_years == 1
+
+
 def test_file_level_errors(tmp_path):
     with pytest.raises(RegistryError, match="fichier de registre introuvable"):
         load_registry(tmp_path / "absent.yaml")

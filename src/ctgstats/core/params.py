@@ -333,6 +333,12 @@ class Indicators(StrictModel):
         description="Variation relative (%) en deçà de laquelle une donnée "
         "administrative est jugée stable",
     )
+    price_index: str | None = Field(
+        default=None,
+        description="Table de l'indice des prix à la consommation (colonnes "
+        "annee;indice;source, moyennes annuelles de l'Insee) : les revenus Filosofi sont "
+        "jugés en euros constants ; sans elle, ils sont non mesurables en euros constants",
+    )
     action_plan: tuple[ActionSheet, ...] = ()
     action_plan_file: str | None = Field(
         default=None,

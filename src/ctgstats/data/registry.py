@@ -52,11 +52,13 @@ import yaml
 from pydantic import (
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_core import ErrorDetails
 
+from ctgstats.core.comparability import DEFAULT_MIN_GAP, POSTPONED_SURVEY_MIN_GAP
 from ctgstats.core.errors import InputError
 from ctgstats.core.models import StrictModel, error_items
 
@@ -228,6 +230,25 @@ class Indicator(StrictModel):
             raise ValueError("un thème est cité deux fois")
         return value
 
+    @field_validator("min_gap_years")
+    @classmethod
+    def _census_gap_floor(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # methodology rule 1: the census gap is a floor that configuration may raise,
+        # never lower (the 6-year rule around 2021 depends on the vintages: evaluate
+        # applies it with max())
+        source = info.data.get("source")
+        if value is not None and source is not None and source.kind == "census":
+            if value < DEFAULT_MIN_GAP:
+                raise ValueError(
+                    f"un indicateur census ne peut pas descendre sous l'écart minimal de "
+                    f"l'Insee entre deux millésimes du recensement ({_years(DEFAULT_MIN_GAP)}, "
+                    f"{_years(POSTPONED_SURVEY_MIN_GAP)} si un millésime de 2019 à 2023 est "
+                    "concerné) : deux millésimes plus proches partagent des enquêtes "
+                    "annuelles ; écrivez null pour appliquer cette règle, ou une valeur "
+                    f"d'au moins {DEFAULT_MIN_GAP} pour l'allonger"
+                )
+        return value
+
     @model_validator(mode="after")
     def _formula_fits_source(self) -> Indicator:
         kind = self.source.kind
@@ -298,8 +319,6 @@ def _years(count: int) -> str:
 def _min_gap_text(indicator: Indicator) -> str:
     if indicator.min_gap_years is not None:
         return _years(indicator.min_gap_years)
-    from ctgstats.core.comparability import DEFAULT_MIN_GAP, POSTPONED_SURVEY_MIN_GAP
-
     return (
         f"{_years(DEFAULT_MIN_GAP)} entre millésimes du recensement "
         f"({_years(POSTPONED_SURVEY_MIN_GAP)} si un millésime de 2019 à 2023 est "

@@ -4,6 +4,10 @@
 T0 diagnostic with its source, year (vintage), the sha256 of the input files and a hash
 of the indicator's definition (methodology rule 17). A frozen baseline is never rewritten
 silently: freezing again needs ``--force``, and the previous file is kept beside it.
+
+A value with an approximate 95 % interval (census complementary exploitation) also records
+``ic_bas`` and ``ic_haut``; the keys are written only when the value has an interval, so a
+baseline frozen before intervals existed (without the keys) still loads, with NaN bounds.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from ctgstats.indicators.measures import MEASURE_COLUMNS
 BASELINE_FORMAT = "ctgstats-baseline"
 BASELINE_VERSION = 1
 VALUE_COLUMNS = [*MEASURE_COLUMNS, "unite", "definition_hash"]
+INTERVAL_COLUMNS = ("ic_bas", "ic_haut")
+"""Interval bounds of a value: written only when present (older baselines lack them)."""
 
 
 class BaselineError(InputError, ValueError):
@@ -69,6 +75,16 @@ def t0_values(measures: pd.DataFrame, registry: Registry, *, t0_year: int | None
     return pd.DataFrame(rows, columns=VALUE_COLUMNS)
 
 
+def _records(values: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON records of the values, without the interval keys of a value that has none."""
+    records = json.loads(values.to_json(orient="records", force_ascii=False))
+    for record in records:
+        for column in INTERVAL_COLUMNS:
+            if record.get(column) is None:
+                record.pop(column, None)
+    return records
+
+
 def write_baseline(
     path: Path,
     values: pd.DataFrame,
@@ -91,7 +107,7 @@ def write_baseline(
         "ctgstats_version": __version__,
         "territory": territory,
         "params_sha256": params_sha256,
-        "values": json.loads(values.to_json(orient="records", force_ascii=False)),
+        "values": _records(values),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
@@ -122,7 +138,8 @@ def load_baseline(path: Path) -> Baseline:
     values = pd.DataFrame(content.get("values", []), columns=VALUE_COLUMNS)
     values["annee"] = values["annee"].astype(int)
     values["valeur"] = values["valeur"].astype("float64")
-    values["n_eff"] = pd.to_numeric(values["n_eff"]).astype("float64")
+    for column in ("n_eff", *INTERVAL_COLUMNS):
+        values[column] = pd.to_numeric(values[column]).astype("float64")
     meta = {k: v for k, v in content.items() if k != "values"}
     return Baseline(path=path, meta=meta, values=values)
 

@@ -10,9 +10,10 @@ Rules
 1. **Non mesurable** when the T0 or the latest measure is missing, when the latest measure
    is not later than T0, when the gap between the two is shorter than the indicator's
    ``min_gap_years``, and — methodology rule 16 — when the indicator comes from the census
-   and the two vintages are closer than the minimum comparable gap
-   (``indicator.min_gap_years``, else :func:`ctgstats.core.comparability.min_comparable_gap`:
-   5 years, 6 when a vintage of 2019-2023 is involved). RP *N* pools the annual surveys
+   and the two vintages are closer than the minimum comparable gap: the larger of
+   :func:`ctgstats.core.comparability.min_comparable_gap` (5 years, 6 when a vintage of
+   2019-2023 is involved) and ``indicator.min_gap_years`` (a floor the registry may raise,
+   never lower; the registry refuses a census value below 5). RP *N* pools the annual surveys
    N-2 … N+2, so two vintages 3 years apart share 2 of their 5 surveys: no change is
    reported then (``evolution`` is NaN). A survey indicator without the effective sample
    size of both waves cannot be tested and is non mesurable too.
@@ -36,6 +37,20 @@ Rules
    small changes are within revisions and counting conventions. When ``t0`` is 0, any
    non-zero change is significant. Census complementary-exploitation (C) variables are
    sample estimates: the note says so (their small-count caution is in the portrait).
+3b. **Census estimates with an interval** (methodology rule 4b): when both census measures
+   carry an approximate 95 % interval ``[ic_bas ; ic_haut]`` (the portrait gives one to
+   complementary-exploitation counts and shares), rule 3 gives way to a test on the
+   sampling precision. With ``z = 1.959964`` (97.5 % normal quantile)::
+
+       se_i = (ic_haut_i − ic_bas_i) / (2 z)
+       se   = √(se0² + se1²)
+       Δ = latest − t0, significant iff |Δ| > z · se
+
+   The two vintages are at least 5 years apart (rule 1), so they rest on different
+   annual surveys and are treated as independent samples (variance of a difference =
+   sum of the variances, as rule 4b says). ``interval`` is then ``Δ ± z · se``; the note
+   says "évolution non significative au regard de la précision du recensement" with it
+   when it contains 0. Without an interval on both measures, rule 3 applies.
 4. **Status with a target.** The *good direction* is the target's ``direction`` when it
    has one, else the indicator's polarity (``up`` / ``down``), else (neutral polarity)
    the direction of the target itself: towards the target level from T0, or the sign of
@@ -58,12 +73,24 @@ Rules
    change gets :data:`CONTEXT_STATUS` (*évolution significative*), which judges nothing.
 6. **TCAM** (taux de croissance annuel moyen) = ((latest / t0)^(1/n) − 1) × 100 with ``n``
    the real gap in years; None when ``n ≤ 0`` or a value is ≤ 0.
+7. **Incomes in constant euros.** An income indicator (Filosofi, unit €) is published in
+   current euros; its status judges the change in constant euros, deflated by the
+   consumer price index the analyst supplies (params ``indicators.price_index``: a table
+   ``annee;indice;source``, see :mod:`ctgstats.indicators.prices`; INSEE's annual average
+   IPC, all households, France, idBank 001763852 for base 2015, or its base-2025
+   successor). With ``I0``, ``I1`` the index of the two years, the real change is
+   ``(v1 / v0) / (I1 / I0) − 1``; the T0 value in euros of the latest year,
+   ``v0 × I1 / I0``, replaces ``v0`` in rules 3 to 6 (significance, direction, ``rate``
+   and ``change`` targets; a ``level`` target is compared with the latest value in current
+   euros). The note gives both changes. Without an index (or without the index of one of
+   the two years) the income is **non mesurable en euros constants**.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Literal, cast
 
 import pandas as pd
@@ -74,6 +101,7 @@ from ctgstats.core.comparability import (
     shared_surveys,
 )
 from ctgstats.data.registry import Indicator
+from ctgstats.indicators.prices import PriceIndex
 from ctgstats.present.formatting import NBSP, fr_number, fr_signed
 from ctgstats.surveys.estimates import wilson_interval
 
@@ -87,7 +115,10 @@ __all__ = [
     "Evaluation",
     "Measure",
     "Target",
+    "Z95",
+    "census_interval",
     "evaluate",
+    "is_income",
     "newcombe_interval",
     "relative_change",
     "status_colour",
@@ -129,13 +160,16 @@ STATUS_LABELS: dict[str, str] = {
     "en bonne voie": "évolution significative dans le sens visé, cible éventuelle pas encore "
     "atteinte",
     "pas d'évolution significative": "variation inférieure au seuil de stabilité, ou non "
-    "significative (enquête)",
+    "significative (enquête, précision du recensement)",
     "évolution significative": "indicateur de contexte sans cible : variation significative, "
     "sans jugement sur son sens",
     "en recul": "évolution significative dans le sens contraire à celui visé",
     "non mesurable": "pas de mesure comparable à cette échéance",
 }
 """Short French texts of the legend."""
+
+Z95 = NormalDist().inv_cdf(0.975)
+"""97.5 % quantile of the standard normal distribution (1.959964…)."""
 
 _COUNT_UNITS = frozenset(
     {
@@ -186,13 +220,32 @@ class Measure:
     """One value of an indicator: its year (census vintage, survey wave, data year).
 
     ``n_eff`` is the Kish effective sample size of a survey share; ``vintage`` is an
-    informational description of the edition of the source (e.g. ``"RP2022"``).
+    informational description of the edition of the source (e.g. ``"RP2022"``);
+    ``ic_low`` / ``ic_high`` the approximate 95 % interval of a census estimate (the
+    portrait's ``ic_bas`` / ``ic_haut``), None when there is none.
     """
 
     year: int | str
     value: float
     n_eff: float | None = None
     vintage: str | None = None
+    ic_low: float | None = None
+    ic_high: float | None = None
+
+    @property
+    def standard_error(self) -> float | None:
+        """Standard error of a normal 95 % interval, ``(ic_high − ic_low) / (2 × 1.959964)``.
+
+        None without a finite interval.
+        """
+        low, high = self.ic_low, self.ic_high
+        if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+            return None
+        if high < low:
+            raise ValueError(
+                f"interval of the {self.year} measure: ic_high ({high}) < ic_low ({low})"
+            )
+        return (high - low) / (2 * Z95)
 
 
 @dataclass(frozen=True)
@@ -201,10 +254,12 @@ class Evaluation:
 
     ``evolution`` is ``latest − t0`` in the indicator's unit (points for shares),
     ``evolution_pct`` the relative change in %, ``tcam`` the annual average rate in %
-    (None when undefined), ``significant`` whether the change passes rule 2 or 3 (None when
-    not measurable), ``interval`` the 95 % interval of a survey difference in points,
+    (None when undefined), ``significant`` whether the change passes rule 2, 3 or 3b (None
+    when not measurable), ``interval`` the 95 % interval of the change (survey: in points;
+    census with intervals: in the indicator's unit; None otherwise),
     ``comparable`` whether the two measures may be compared at all, ``note`` French
-    cautions ("" when none).
+    cautions ("" when none), ``real_evolution_pct`` the change in constant euros in % of
+    an income indicator (None for the others; rule 7).
     """
 
     status: str
@@ -216,6 +271,7 @@ class Evaluation:
     interval: tuple[float, float] | None
     comparable: bool
     note: str
+    real_evolution_pct: float | None = None
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -381,7 +437,8 @@ def _gap_problem(indicator: Indicator, start: int, end: int) -> str | None:
     """French label when the two years cannot be compared, else None."""
     gap = end - start
     if indicator.source.kind == "census":
-        minimum = indicator.min_gap_years or min_comparable_gap(start, end)
+        # INSEE's minimum gap is a floor: the registry may raise it, never lower it
+        minimum = max(indicator.min_gap_years or 0, min_comparable_gap(start, end))
         if gap < minimum:
             if gap < 0:
                 return (
@@ -460,6 +517,33 @@ def _status(*, attained: bool, significant: bool, moved: str | None, good: str |
     return "en bonne voie" if moved == good else "en recul"
 
 
+def census_interval(t0: Measure, latest: Measure) -> tuple[float, float] | None:
+    """95 % interval of ``latest − t0`` for two census estimates with intervals.
+
+    The two vintages compared are at least 5 years apart (rule 1), so they rest on
+    different annual surveys: their errors are taken as independent, and
+    ``se = √(se0² + se1²)`` with ``se_i = (ic_haut − ic_bas) / (2 × 1.959964)``. The
+    interval is ``Δ ± 1.959964 × se``. None when a measure has no interval.
+    """
+    se0, se1 = t0.standard_error, latest.standard_error
+    if se0 is None or se1 is None:
+        return None
+    change = latest.value - t0.value
+    half = Z95 * math.sqrt(se0**2 + se1**2)
+    return change - half, change + half
+
+
+def _bounds(interval: tuple[float, float], unit: str) -> str:
+    low, high = interval
+    decimals = _decimals(max(abs(low), abs(high)), unit)
+    text = f"[{fr_signed(low, decimals)} ; {fr_signed(high, decimals)}]"
+    if unit == "%":
+        return f"{text}{NBSP}points"
+    if unit in ("nombre", "indice"):
+        return text
+    return f"{text}{NBSP}{unit}"
+
+
 def _survey_change(
     indicator: Indicator, t0: Measure, latest: Measure
 ) -> tuple[bool | None, tuple[float, float] | None, str]:
@@ -482,6 +566,41 @@ def _survey_change(
     return significant, interval, bounds
 
 
+def is_income(indicator: Indicator) -> bool:
+    """True for an income in euros (Filosofi, unit €), judged in constant euros."""
+    return indicator.source.kind == "filosofi" and indicator.unit == "€"
+
+
+def _deflation(
+    indicator: Indicator,
+    t0: Measure,
+    latest: Measure,
+    start: int,
+    end: int,
+    price_index: PriceIndex | None,
+) -> tuple[float | None, str]:
+    """Ratio ``I_end / I_start`` of an income, or None with the French reason."""
+    unit = indicator.unit
+    values = f"{_value(t0.value, unit)} en {start} → {_value(latest.value, unit)}"
+    nominal = relative_change(t0.value, latest.value)
+    current = f"en euros courants : {values} en {end}" + (
+        "" if math.isnan(nominal) else f" ({_pct(nominal)})"
+    )
+    if price_index is None:
+        return None, (
+            "non mesurable en euros constants : aucun indice des prix fourni "
+            "(paramètre indicators.price_index : table annee;indice;source de l'indice "
+            f"des prix à la consommation de l'Insee) ; {current}"
+        )
+    missing = [str(y) for y in sorted({start, end}) if y not in price_index.values]
+    if missing:
+        return None, (
+            f"non mesurable en euros constants : indice des prix absent pour "
+            f"{' et '.join(missing)} dans {price_index.where} ; {current}"
+        )
+    return price_index.ratio(start, end), ""
+
+
 def evaluate(
     indicator: Indicator,
     *,
@@ -489,6 +608,7 @@ def evaluate(
     latest: Measure | None,
     target: Target | None,
     stability_threshold: float = 1.0,
+    price_index: PriceIndex | None = None,
 ) -> Evaluation:
     """Status of ``indicator`` at ``latest`` against ``t0`` and ``target``.
 
@@ -503,12 +623,15 @@ def evaluate(
     stability_threshold
         Relative change (%) below which an administrative value is deemed stable
         (rule 3 of the module docstring).
+    price_index
+        Consumer price index (annual averages) to judge an income indicator in constant
+        euros (rule 7); without it, an income is not measurable.
 
     Returns
     -------
     Evaluation
         Status (one of :data:`ALL_STATUSES`), French explanation, change, relative change,
-        TCAM, significance, survey interval, comparability and cautions.
+        TCAM, significance, interval, comparability and cautions.
     """
     if not stability_threshold > 0:
         raise ValueError(f"stability_threshold must be positive, got {stability_threshold}")
@@ -526,7 +649,29 @@ def evaluate(
     change = latest.value - t0.value
     change_pct = relative_change(t0.value, latest.value)
     rate = tcam(t0.value, latest.value, end - start)
+    # what the status judges: the change itself, or for an income its change in
+    # constant euros, the T0 value being expressed in euros of the latest year
+    base = t0.value
+    real_pct: float | None = None
+    if is_income(indicator):
+        ratio, reason = _deflation(indicator, t0, latest, start, end, price_index)
+        if ratio is None:
+            return _not_measurable(reason)
+        assert price_index is not None  # a ratio needs an index
+        base = t0.value * ratio
+        real_pct = relative_change(base, latest.value)
+        notes.append(
+            f"en euros courants : {_pct(change_pct)} ({_change(change, unit)}) ; en euros "
+            f"constants de {end} : {_pct(real_pct)} (indice des prix "
+            f"{fr_number(price_index.values[start], 2)} en {start}, "
+            f"{fr_number(price_index.values[end], 2)} en {end} ; source : "
+            f"{price_index.source_text(start, end) or price_index.where})"
+        )
+    judged = latest.value - base
+    judged_pct = relative_change(base, latest.value)
+    judged_rate = tcam(base, latest.value, end - start)
     interval = None
+    census_precision = census_interval(t0, latest) if indicator.source.kind == "census" else None
     if survey:
         significant, interval, bounds = _survey_change(indicator, t0, latest)
         if significant is None:
@@ -538,23 +683,30 @@ def evaluate(
         small = [m for m in (t0, latest) if cast(float, m.n_eff) < 30]
         if small:
             notes.append("moins de 30 répondants effectifs à une vague : estimation fragile")
+    elif census_precision is not None:
+        # rule 3b: the change is significant iff its 95 % interval excludes 0, i.e.
+        # |Δ| > 1.959964 × √(se0² + se1²)
+        interval = census_precision
+        significant = interval[0] > 0 or interval[1] < 0
+        precision = f"intervalle à 95{NBSP}% de l'évolution : {_bounds(interval, unit)}"
+        notes.append(
+            precision
+            if significant
+            else "évolution non significative au regard de la précision du recensement "
+            f"({precision})"
+        )
     else:
         significant = (
-            change != 0
-            if math.isnan(change_pct)
-            else abs(change_pct) >= stability_threshold * (1 - 1e-12)
+            judged != 0
+            if math.isnan(judged_pct)
+            else abs(judged_pct) >= stability_threshold * (1 - 1e-12)
         )
         if indicator.source.exploitation == "C":
             notes.append(
                 "variable de l'exploitation complémentaire du recensement (sondage) : "
                 "une petite évolution peut relever de l'aléa d'échantillonnage"
             )
-        if indicator.source.kind == "filosofi" and unit == "€":
-            notes.append(
-                "revenus en euros courants : une hausse inférieure à l'inflation est "
-                "une baisse du pouvoir d'achat"
-            )
-    moved = None if change == 0 else ("up" if change > 0 else "down")
+    moved = None if judged == 0 else ("up" if judged > 0 else "down")
     good = _good_direction(indicator, target, t0.value)
     if (
         target is not None
@@ -566,7 +718,7 @@ def evaluate(
             f"souhaité de l'indicateur ({_direction_word(indicator.polarity)}) : le "
             "statut suit la cible"
         )
-    if target is not None and target.kind == "rate" and rate is None:
+    if target is not None and target.kind == "rate" and judged_rate is None:
         return _not_measurable(
             "non mesurable : taux annuel moyen non calculable (valeur nulle ou négative)"
         )
@@ -575,12 +727,15 @@ def evaluate(
         attained = significant and moved == target.direction
     elif target is not None:
         # Target checks the value, _good_direction always gives one, rate is checked above
-        measured = {"level": latest.value, "rate": rate, "change": change}[target.kind]
+        measured = {"level": latest.value, "rate": judged_rate, "change": judged}[target.kind]
         assert measured is not None and target.value is not None and good is not None
         attained = _reaches(measured, target.value, good)
+        if real_pct is not None and target.kind == "level":
+            notes.append("niveau visé comparé à la dernière valeur, en euros courants")
     status = _status(attained=attained, significant=significant, moved=moved, good=good)
     # French explanation: the change, then the target.
     values = f"{_value(t0.value, unit)} en {start} → {_value(latest.value, unit)} en {end}"
+    constant = "" if real_pct is None else " en euros constants"
     if survey:
         word = _direction_word(moved) if moved else "variation"
         what = (
@@ -589,10 +744,24 @@ def evaluate(
             else f"écart de {_change(change, unit)} non significatif"
         )
         sentence = f"{what} ({values} ; {bounds})"
+    elif real_pct is not None:
+        sentence = (
+            f"{_direction_word(moved)} de {fr_number(abs(real_pct), 1)}{NBSP}%{constant}"
+            if significant
+            else f"variation de {_pct(real_pct)}{constant}, inférieure au seuil de "
+            f"stabilité de {fr_number(stability_threshold, 1)}{NBSP}%"
+        )
+        sentence += f" ({values}, en euros courants)"
     elif significant:
         relative = "" if math.isnan(change_pct) else f" ({_pct(change_pct)})"
         size = _change(abs(change), unit).lstrip("+")
         sentence = f"{_direction_word(moved)} de {size}{relative} ({values})"
+    elif census_precision is not None:
+        relative = "" if math.isnan(change_pct) else f" ({_pct(change_pct)})"
+        sentence = (
+            f"variation de {_change(change, unit)}{relative} non significative au regard "
+            f"de la précision du recensement ({values})"
+        )
     else:
         relative = "" if math.isnan(change_pct) else f" ({_pct(change_pct)})"
         sentence = (
@@ -601,8 +770,15 @@ def evaluate(
         )
     if target is not None:
         sentence += " ; " + _target_text(
-            target, indicator, rate=rate, change=change, latest=latest.value, attained=attained
+            target,
+            indicator,
+            rate=judged_rate,
+            change=judged,
+            latest=latest.value,
+            attained=attained,
         )
+        if constant and target.kind in ("rate", "change"):
+            sentence += constant
     elif good is None:
         sentence += " ; indicateur de contexte sans cible"
     return Evaluation(
@@ -615,6 +791,7 @@ def evaluate(
         interval=interval,
         comparable=True,
         note=" ; ".join(notes),
+        real_evolution_pct=real_pct,
     )
 
 
@@ -645,7 +822,12 @@ def status_definitions(*, stability_threshold: float = 1.0) -> pd.DataFrame:
         f"(méthode de Newcombe, à partir des intervalles de Wilson calculés sur "
         f"les tailles effectives) exclut 0 ; pour les autres sources, quand la "
         f"variation relative atteint {threshold} (seuil de stabilité des données "
-        f"administratives)."
+        f"administratives), ou, pour un chiffre du recensement doté d'un intervalle "
+        f"de confiance à 95{NBSP}% aux deux dates, quand l'intervalle de l'évolution "
+        f"(écarts-types des deux millésimes combinés, échantillons indépendants) exclut "
+        f"0. Un revenu (Filosofi, en euros) est jugé sur sa variation en "
+        f"euros constants : (v1 / v0) / (I1 / I0) − 1, I étant l'indice des prix à la "
+        f"consommation (moyenne annuelle, Insee) fourni par l'analyste."
     )
     rows = [
         (
@@ -665,8 +847,8 @@ def status_definitions(*, stability_threshold: float = 1.0) -> pd.DataFrame:
             "L'indicateur n'évolue pas significativement : "
             "variation relative inférieure à "
             + threshold
-            + " (données administratives) ou écart compatible "
-            "avec l'aléa des deux enquêtes.",
+            + " (données administratives), ou écart compatible avec l'aléa des deux "
+            "enquêtes ou avec la précision du recensement.",
         ),
         (
             CONTEXT_STATUS,
@@ -684,7 +866,8 @@ def status_definitions(*, stability_threshold: float = 1.0) -> pd.DataFrame:
             "non mesurable",
             (
                 "Pas de mesure comparable au T0 à cette échéance : valeur T0 ou "
-                "mesure récente manquante, même année qu'au T0, ou recensements "
+                "mesure récente manquante, même année qu'au T0, revenu sans indice "
+                "des prix fourni (non mesurable en euros constants), ou recensements "
                 f"trop proches ({minimum} : un millésime N regroupe les enquêtes "
                 "annuelles N-2 à N+2, deux millésimes proches partagent des "
                 "enquêtes). Aucune évolution n'est alors publiée."

@@ -18,6 +18,7 @@ from ctgstats.data.registry import Registry, load_registry
 from ctgstats.indicators import evaluation
 from ctgstats.indicators.baseline import Baseline, load_baseline, revision_notes
 from ctgstats.indicators.measures import current_measures
+from ctgstats.indicators.prices import read_price_index
 
 INDICATOR_COLUMNS = [
     "indicateur",
@@ -89,14 +90,23 @@ def _target_label(spec, unit: str) -> str:
     return "hausse" if spec.direction == "up" else "baisse"
 
 
+def _optional(row, column: str) -> float | None:
+    """A numeric cell of a measure or T0 row; None when the column is absent or empty."""
+    value = row.get(column) if hasattr(row, "get") else None
+    if value is None or bool(pd.isna(value)):
+        return None
+    return float(value)
+
+
 def _measure(row) -> evaluation.Measure | None:
     if row is None:
         return None
-    n_eff = row["n_eff"]
     return evaluation.Measure(
         year=int(row["annee"]),
         value=float(row["valeur"]),
-        n_eff=None if n_eff is None or math.isnan(n_eff) else n_eff,
+        n_eff=_optional(row, "n_eff"),
+        ic_low=_optional(row, "ic_bas"),
+        ic_high=_optional(row, "ic_haut"),
     )
 
 
@@ -111,6 +121,7 @@ def build_followup(params, *, portrait, analyses: Mapping[str, Any]) -> FollowUp
         analyses=analyses,
     )
     baseline = load_baseline(resolve_path(spec.baseline)) if spec.baseline else None
+    price_index = read_price_index(resolve_path(spec.price_index)) if spec.price_index else None
     notes = []
     if baseline is None:
         notes.append(
@@ -138,6 +149,7 @@ def build_followup(params, *, portrait, analyses: Mapping[str, Any]) -> FollowUp
                 latest=_measure(latest),
                 target=_target(item.target),
                 stability_threshold=spec.stability_threshold,
+                price_index=price_index,
             )
             rows.append(
                 {

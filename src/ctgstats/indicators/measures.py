@@ -5,10 +5,16 @@ portrait's figures (same computation, same definitions), user-table values from 
 analyst's local data files, survey values from each wave of a survey series (share of
 the respondents choosing the indicator's options, weighted when the wave is weighted,
 with its Kish n_eff for significance tests).
+
+``ic_bas`` / ``ic_haut``: the approximate 95 % interval of a figure, taken from the
+portrait's figures when it gives one (census complementary-exploitation counts and
+shares); NaN otherwise. :func:`ctgstats.indicators.evaluation.evaluate` tests a census
+change on them.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,9 +33,19 @@ MEASURE_COLUMNS = [
     "annee",
     "valeur",
     "n_eff",
+    "ic_bas",
+    "ic_haut",
     "source",
     "fichiers",
 ]
+
+
+def _bound(value: object) -> float:
+    """An interval bound as a float; NaN when absent (None, NaN, blank)."""
+    if value is None or value == "":
+        return math.nan
+    number = float(value)  # type: ignore[arg-type]  # a number or a numeric string
+    return number if math.isfinite(number) else math.nan
 
 
 def _row(
@@ -40,6 +56,8 @@ def _row(
     *,
     source: str,
     n_eff=None,
+    ic_low: float | None = None,
+    ic_high: float | None = None,
     files: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     return {
@@ -50,6 +68,8 @@ def _row(
         "annee": int(year),
         "valeur": float(value),
         "n_eff": n_eff,
+        "ic_bas": _bound(ic_low),
+        "ic_haut": _bound(ic_high),
         "source": source,
         "fichiers": ";".join(f"{name}={sha}" for name, sha in files),
     }
@@ -80,6 +100,9 @@ def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
                         item.annee,
                         item.valeur,
                         source=item.source,
+                        # interval columns of the portrait's figures, when it has them
+                        ic_low=getattr(item, "ic_bas", None),
+                        ic_high=getattr(item, "ic_haut", None),
                         files=files,
                     )
                 )
@@ -159,7 +182,8 @@ def current_measures(
     rows += user_table_measures(registry, user_tables, portrait.territories)
     rows += survey_measures(registry, analyses, portrait.territory)
     frame = pd.DataFrame(rows, columns=MEASURE_COLUMNS)
-    frame["n_eff"] = frame["n_eff"].astype("float64")
+    for column in ("n_eff", "ic_bas", "ic_haut"):
+        frame[column] = frame[column].astype("float64")
     return frame.sort_values(
         ["indicateur", "territoire", "annee"], kind="stable", ignore_index=True
     )
