@@ -11,7 +11,7 @@ computations of :mod:`ctgstats.portrait.demography`, :mod:`ctgstats.portrait.fam
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -35,7 +35,7 @@ from ctgstats.core.territories import (
 from ctgstats.data import memo
 from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, rp_geography_year
 from ctgstats.data.variables import parse_rp, rp_vintages
-from ctgstats.portrait import demography, families, findings, income
+from ctgstats.portrait import demography, families, findings, identities, income
 from ctgstats.portrait.model import Portrait
 
 FILOSOFI_LEVEL = {
@@ -150,6 +150,8 @@ class CensusData:
     unknown: dict[str, list[str]]
     communes: pd.DataFrame
     provenance: dict[str, str]
+    identity_points: list[str] = field(default_factory=list)
+    """Vigilance points of the additive-identity checks of each file's raw rows."""
 
 
 def load_census(
@@ -168,9 +170,11 @@ def load_census(
     provenance: dict[str, str] = {}
     records: list[HarmonisationRecord] = []
     unknown: dict[str, list[str]] = {}
+    checks: list[str] = []
     for found, table in catalog.rp_tables():
         label = found.path.name
         numeric = table.select_dtypes("number")
+        checks.extend(identities.identity_points(numeric, label=label))
         harmonised, recs, unk = harmonise(
             numeric,
             target_codes=targets,
@@ -191,7 +195,7 @@ def load_census(
     if merged is None:
         merged = pd.DataFrame(index=pd.Index([], name="CODGEO"))
     totals, notes = aggregate(merged, territories)
-    return CensusData(totals, notes, records, unknown, merged, provenance)
+    return CensusData(totals, notes, records, unknown, merged, provenance, checks)
 
 
 def census_vintages(params: Params, totals: pd.DataFrame) -> list[int]:
@@ -391,6 +395,7 @@ def vigilance_points(
             f"et de la table des mouvements, non rattaché(s) : "
             f"{', '.join(codes[:10])}{' …' if len(codes) > 10 else ''}."
         )
+    points.extend(census.identity_points)
     for file_label in sorted({r.source for r in census.records}):
         geo = [r for r in census.records if r.source == file_label]
         points.append(
