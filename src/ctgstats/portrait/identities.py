@@ -463,7 +463,10 @@ def check_file(
     flat = good.stack()
     report.residual_range = (float(flat.min()), float(flat.max())) if len(flat) else (0.0, 0.0)
     report.example = max(
-        nonzero, key=lambda r: float(r.values.drop(violations(r).index).max(initial=0.0))
+        nonzero,
+        key=lambda r: float(
+            np.max(r.values.drop(violations(r).index).abs().to_numpy(), initial=0.0)
+        ),
     ).identity
     return report
 
