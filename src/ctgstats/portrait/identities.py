@@ -32,7 +32,13 @@ Rules (the variant chosen is written here and in the sentences):
   exploitation, a weighted sample) in every commune, and ``P`` variables of the communes
   with ``P{yy}_POP`` ≥ 10,000 (weighted sample of the annual surveys). When at least
   :data:`MIN_INTEGER_CELLS` non-zero such cells are all integers, the file gets the
-  "nombres entiers" point (zeros and a handful of cells prove nothing).
+  "nombres entiers" point (zeros and a handful of cells prove nothing). INSEE's ``P``
+  variables of smaller communes are usually decimals too (counts brought to the reference
+  year), but a whole number there is not proof of rounding, so they do not count.
+
+The checks run in :func:`ctgstats.portrait.build.load_census` on each file's rows as read
+(before harmonisation, so that a merge does not add residuals up) and their sentences
+(:func:`identity_points`) join the portrait's vigilance list.
 """
 
 from __future__ import annotations
