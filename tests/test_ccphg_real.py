@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import math
 
+import pandas as pd
 import pytest
 from tests.helpers import SHARED_INSEE
 
 from ctgstats.portrait.build import build_portrait
+from ctgstats.portrait.identities import check_file, identity_points
 
 pytestmark = pytest.mark.shared
 EPCI = "200072635"
@@ -227,3 +229,57 @@ def test_families_under_25_one_formula(portrait, raw):
     parts = sum(_sum(fam, f"C22_NE24F{k}") for k in ("1", "2", "3", "4P"))
     assert portrait.value("familles_avec_enfants_moins_25", 2022) == parts
     assert parts != _sum(fam, "C22_FAM") - _sum(fam, "C22_NE24F0")
+
+
+# ------------------------------------------------------------------ input identities
+
+
+def _residual(row, total, parts):
+    return float(row[total]) - sum(float(row[p]) for p in parts)
+
+
+AGES = ("0014", "1529", "3044", "4559", "6074", "7589", "90P")
+
+
+def test_truncated_extracts_are_said_in_the_vigilance_points(portrait, raw):
+    pop_file, fam_file = "base-cc-evol-struct-pop-2022.csv", "base-cc-coupl-fam-men-2022.csv"
+    points = [p for p in portrait.vigilance if p.startswith((pop_file, fam_file))]
+    # C variables published as whole numbers: the couples-families file is flagged
+    assert f"{fam_file} : les effectifs de ce fichier sont des nombres entiers" in "\n".join(points)
+    # the population file: POP − Σ 7 age groups (3 vintages) and POP − (POPH + POPF)
+    pop = raw["pop"]
+    sex = {r["CODGEO"]: _residual(r, "P22_POP", ("P22_POPH", "P22_POPF")) for r in pop}
+    ages = {
+        r["CODGEO"]: [
+            _residual(r, f"P{y}_POP", [f"P{y}_POP{a}" for a in AGES]) for y in ("22", "16", "11")
+        ]
+        for r in pop
+    }
+    assert all(0 <= value <= 6 for values in ages.values() for value in values)  # n − 1 = 6
+    broken = sorted(code for code, value in sex.items() if not 0 <= value <= 1)
+    assert broken == ["31125"]  # P22_POP 31 < P22_POPH 16 + P22_POPF 16
+    kept = {code: [*ages[code], *([] if code in broken else [sex[code]])] for code in ages}
+    excess = sum(any(v > 0 for v in values) for values in kept.values())
+    largest = max(v for values in kept.values() for v in values)
+    (truncated,) = [p for p in points if p.startswith(f"{pop_file} : effectifs tronqués")]
+    assert f"Dans {excess} commune(s) sur 76" in truncated
+    assert f"d'au plus {largest:.0f} " in truncated
+    (sex_break,) = [p for p in points if "hommes + femmes" in p]
+    assert sex_break.startswith(
+        f"{pop_file} : l'identité « population (P22_POP) = hommes + femmes » n'est pas vérifiée "
+        "dans 1 commune(s) (31125 : écart −1)"
+    )
+    # the couples-families file: truncation pattern, no break
+    (fam_truncated,) = [p for p in points if p.startswith(f"{fam_file} : effectifs tronqués")]
+    assert "sans jamais lui être inférieur :" in fam_truncated
+    assert not any(p.startswith(f"{fam_file} : l'identité") for p in points)
+
+
+def test_insee_decimals_pass_the_identities(insee):
+    # the table is only the input here; pandas reads it as the portrait's readers would
+    path = insee / "rp2021-logement-dep31" / "base-cc-logement-2021.csv"
+    table = pd.read_csv(path, sep=";", dtype={"CODGEO": str}).set_index("CODGEO")
+    report = check_file(table, label=path.name)
+    assert [i.total for i in report.checked] == ["P21_LOG"]  # the P10_RP_* columns are empty
+    assert report.breaks == [] and not report.integer_cells
+    assert identity_points(table, label=path.name) == []

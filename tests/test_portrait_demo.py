@@ -13,8 +13,10 @@ import zipfile
 import pandas as pd
 import pytest
 
+from ctgstats.data.catalog import Catalog
 from ctgstats.demo import DATA_DIR
 from ctgstats.portrait.build import build_portrait
+from ctgstats.portrait.identities import check_file
 from ctgstats.portrait.model import KEY_FIGURE_COLUMNS
 
 RP = DATA_DIR / "insee" / "rp"
@@ -180,3 +182,18 @@ def test_findings_are_french_sentences(portrait):
     assert "Entre 2011 et 2022, le territoire a perdu" in text
     assert "familles avec enfant(s)" in text
     assert "\u00a0%" in text  # French percent spacing
+
+
+def test_demo_files_pass_the_input_identities(portrait, tmp_path):
+    # the demo's weighted decimals (6 decimals) add up within 0.01 per part
+    catalog = Catalog.from_dirs(["ctgstats:demo"], cache_dir=tmp_path)
+    tables = catalog.rp_tables()
+    assert len(tables) == 5
+    for found, table in tables:
+        report = check_file(table, label=found.path.name)
+        assert report.checked, found.path.name
+        assert report.breaks == [], found.path.name
+        assert not report.integer_cells and report.pattern == "none", found.path.name
+    # and the portrait says nothing about them
+    assert not any("identité" in p or "nombres entiers" in p for p in portrait.vigilance)
+    assert not any("tronqués" in p or "arrondis à l'entier" in p for p in portrait.vigilance)

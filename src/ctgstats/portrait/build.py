@@ -11,7 +11,7 @@ computations of :mod:`ctgstats.portrait.demography`, :mod:`ctgstats.portrait.fam
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -35,7 +35,7 @@ from ctgstats.core.territories import (
 from ctgstats.data import memo
 from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, rp_geography_year
 from ctgstats.data.variables import parse_rp, rp_vintages
-from ctgstats.portrait import demography, families, findings, income, precision
+from ctgstats.portrait import demography, families, findings, identities, income, precision
 from ctgstats.portrait.model import Portrait
 from ctgstats.present.formatting import fr_number
 from ctgstats.present.labels import indicator_label
@@ -153,6 +153,9 @@ class CensusData:
     communes: pd.DataFrame
     provenance: dict[str, str]
     variances: pd.DataFrame | None = None
+    """Sampling-variance terms of each territory (rule 4b), summed over its communes."""
+    identity_points: list[str] = field(default_factory=list)
+    """Vigilance points of the additive-identity checks of each file's raw rows."""
 
 
 def load_census(
@@ -171,9 +174,11 @@ def load_census(
     provenance: dict[str, str] = {}
     records: list[HarmonisationRecord] = []
     unknown: dict[str, list[str]] = {}
+    checks: list[str] = []
     for found, table in catalog.rp_tables():
         label = found.path.name
         numeric = table.select_dtypes("number")
+        checks.extend(identities.identity_points(numeric, label=label))
         harmonised, recs, unk = harmonise(
             numeric,
             target_codes=targets,
@@ -195,7 +200,16 @@ def load_census(
         merged = pd.DataFrame(index=pd.Index([], name="CODGEO"))
     totals, notes = aggregate(merged, territories)
     variances, _ = aggregate(commune_variances(merged), territories)
-    return CensusData(totals, notes, records, unknown, merged, provenance, variances)
+    return CensusData(
+        totals,
+        notes,
+        records,
+        unknown,
+        merged,
+        provenance,
+        variances=variances,
+        identity_points=checks,
+    )
 
 
 def commune_variances(communes: pd.DataFrame) -> pd.DataFrame:
@@ -436,6 +450,7 @@ def vigilance_points(
             f"et de la table des mouvements, non rattaché(s) : "
             f"{', '.join(codes[:10])}{' …' if len(codes) > 10 else ''}."
         )
+    points.extend(census.identity_points)
     for file_label in sorted({r.source for r in census.records}):
         geo = [r for r in census.records if r.source == file_label]
         points.append(
