@@ -74,7 +74,7 @@ def test_geography(portrait, raw):
     assert set(portrait.territory.communes) == raw["communes"]
     assert portrait.cog_year == 2026  # newest composition table found
     assert not portrait.fictional
-    assert [c.id for c in portrait.comparators] == ["departement:31", "region:76", "france:FR"]
+    assert [c.id for c in portrait.comparators] == ["departement:31", "region:76", "france:FRM"]
     assert portrait.comparators[0].label == "Haute-Garonne"
 
 
@@ -130,7 +130,7 @@ def test_income_from_each_level_file(portrait, raw):
         filo["DEP"]["31"]["Q219"]
     )
     assert portrait.value("revenu_median_uc", 2019, "region:76") == float(filo["REG"]["76"]["Q219"])
-    assert portrait.value("revenu_median_uc", 2019, "france:FR") == float(
+    assert portrait.value("revenu_median_uc", 2019, "france:FRM") == float(
         filo["METROPOLE"]["1"]["Q219"]
     )
 
