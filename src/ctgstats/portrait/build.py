@@ -712,19 +712,23 @@ def _communes_income(
         weights_source=census.weights_source if census is not None else None,
     )
     merged = {r.new_code for r in records if r.action.startswith("fusion")}
+    split = {c for r in records if r.action == "scission" for c in r.new_code.split(", ")}
     values, status = [], []
     for code in result["code"]:
         value = harmonised[column].get(code, np.nan) if column in harmonised else np.nan
         values.append(value)
         if code in merged:
             status.append("non calculable : commune fusionnée (les médianes ne s'additionnent pas)")
+        elif code in split:
+            status.append("non calculable : commune scindée (les médianes ne se répartissent pas)")
         elif pd.isna(value):
             status.append("secret statistique : non publié par l'Insee")
         else:
             status.append("publié")
     result[label] = values
     result[f"statut_revenu_{year}"] = status
-    relevant = [r for r in records if r.new_code in set(result["code"])]
+    codes = set(result["code"])
+    relevant = [r for r in records if codes & set(r.new_code.split(", "))]
     return result, relevant
 
 
