@@ -25,6 +25,7 @@ from ctgstats.core.codes import Level
 from ctgstats.core.files import file_sha256
 from ctgstats.core.params import Params, parse_params
 from ctgstats.core.territories import (
+    DEPARTEMENTS_TABLE,
     INCOMPLETE,
     METROPOLE,
     SPLIT_MODS,
@@ -511,15 +512,16 @@ def input_checksums(catalog: Catalog) -> list[tuple[str, str | None, str | None,
     """``(path, member, sheet, sha256)`` of every file the portrait may read.
 
     Every file discovered in the data folders (not only those read: a new file may change
-    the defaults, e.g. the most recent vintage) and the commune-movements complement
-    shipped with ctgstats.
+    the defaults, e.g. the most recent vintage), the commune-movements complement and
+    the départements → régions table shipped with ctgstats.
     """
     rows = [
         (str(found.path), found.member, found.sheet, file_sha256(found.path))
         for found in catalog.found
     ]
-    builtin = Path(str(resources.files("ctgstats") / "data" / BUILTIN_MOVEMENTS))
-    rows.append((BUILTIN_MOVEMENTS, None, None, file_sha256(builtin)))
+    for name in (BUILTIN_MOVEMENTS, DEPARTEMENTS_TABLE):
+        builtin = Path(str(resources.files("ctgstats") / "data" / name))
+        rows.append((name, None, None, file_sha256(builtin)))
     return sorted(rows, key=lambda row: tuple(str(part) for part in row))
 
 
