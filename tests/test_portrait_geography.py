@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from tests.helpers import one
 
@@ -159,3 +160,28 @@ def test_france_entiere_never_gets_the_metropolitan_income(data):
     assert "France métropolitaine" in row["note"] and "pas la France entière" in row["note"]
     sentence = [s for s in portrait.findings["constat"] if "revenu disponible médian" in s][0]
     assert "20\u00a0809" not in sentence and "France" not in sentence
+
+
+def test_split_weights_take_the_first_census_from_the_split_year_on(data):
+    from ctgstats.core.territories import Movements
+    from ctgstats.portrait.build import split_weights
+
+    catalog = Catalog.from_dirs([str(data)])
+    tables = [(found, table.select_dtypes("number")) for found, table in catalog.rp_tables()]
+
+    def weights(date):
+        frame = pd.DataFrame(
+            [["21", date, "COM", "31001", "COM", "31002"]],
+            columns=["MOD", "DATE_EFF", "TYPECOM_AV", "COM_AV", "TYPECOM_AP", "COM_AP"],
+        )
+        return split_weights(tables, Movements.from_frame(frame, source="m"), cog_year=2026)
+
+    # split of 2015: RP2016 is the first census after it (P16_POP 280 and 90 of RP2022)
+    assert weights("2015-01-01")[0] == {"31001": 280.0, "31002": 90.0}
+    assert weights("2015-01-01")[1]["31002"] == (
+        "population P16_POP de base-cc-evol-struct-pop-2022.csv"
+    )
+    # split of 2024: no census after it yet, the most recent one (P22_POP)
+    assert weights("2024-01-01")[0] == {"31001": 300.0, "31002": 100.0}
+    # split of 2026 (after the geography of RP2022, 2025): no file holds both pieces
+    assert weights("2026-01-01") == ({}, {})

@@ -574,8 +574,8 @@ def _split_shares(
     if not weights or any(c not in weights for c in successors):
         raise TerritoryError(
             f"{source} : la commune {code} a été scindée en {sorted(successors)} ; répartir "
-            "ses valeurs demande la population de chaque nouvelle commune (donnez une table "
-            "de composition avec une colonne 'population' ou un recensement de l'année cible)"
+            "ses valeurs demande la population de chaque nouvelle commune (un fichier du "
+            "recensement publié après la scission, avec sa colonne P{aa}_POP)"
         )
     total = sum(float(weights[c]) for c in successors)
     return {c: float(weights[c]) / total for c in successors}

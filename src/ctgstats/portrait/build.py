@@ -186,25 +186,26 @@ def split_weights(
     weights: dict[str, float] = {}
     described: dict[str, str] = {}
     limit = f"{cog_year}-01-01"
+    populations = [
+        (rp_geography_year(found.vintage), found.path.name, table, column, 2000 + int(m[1]))
+        for found, table in tables
+        for column in table.columns
+        if (m := _POP_COLUMN.match(str(column)))
+    ]
     for move in movements.moves:
         if move.mod not in SPLIT_MODS or move.old == move.new or move.date > limit:
             continue
         year = int(move.date[:4])
         pieces = sorted({move.old, move.new})
         candidates = []
-        for found, table in tables:
-            if f"{rp_geography_year(found.vintage)}-01-01" < move.date:
+        for geography, name, table, column, vintage in populations:
+            if f"{geography}-01-01" < move.date or not all(p in table.index for p in pieces):
                 continue  # published before the split: the pieces are not there
-            for column in table.columns:
-                match = _POP_COLUMN.match(str(column))
-                if not match or not all(p in table.index for p in pieces):
-                    continue
-                vintage = 2000 + int(match.group(1))
-                values = table.loc[pieces, column]
-                if values.notna().all() and values.sum() > 0:
-                    # first vintage from the split year on, else the most recent one
-                    rank = (vintage < year, vintage if vintage >= year else -vintage)
-                    candidates.append((rank, column, found.path.name, values))
+            values = table.loc[pieces, column]
+            if values.notna().all() and values.sum() > 0:
+                # first vintage from the split year on, else the most recent one
+                rank = (vintage < year, vintage if vintage >= year else -vintage)
+                candidates.append((rank, column, name, values))
         if not candidates:
             continue
         _, column, name, values = min(candidates, key=lambda c: c[0])
