@@ -80,6 +80,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_export.py": ("loaders",),
     "test_notebooks.py": ("loaders",),
     "test_portrait_demo.py": ("loaders",),
+    "test_portrait_geography.py": ("loaders",),
     "test_portrait_download.py": ("loaders",),
     "test_readers.py": ("loaders",),
     "test_sources.py": ("loaders",),

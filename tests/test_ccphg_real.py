@@ -76,7 +76,7 @@ def test_geography(portrait, raw):
     assert set(portrait.territory.communes) == raw["communes"]
     assert portrait.cog_year == 2026  # newest composition table found
     assert not portrait.fictional
-    assert [c.id for c in portrait.comparators] == ["departement:31", "region:76", "france:FR"]
+    assert [c.id for c in portrait.comparators] == ["departement:31", "region:76", "france:FRM"]
     assert portrait.comparators[0].label == "Haute-Garonne"
 
 
@@ -132,7 +132,7 @@ def test_income_from_each_level_file(portrait, raw):
         filo["DEP"]["31"]["Q219"]
     )
     assert portrait.value("revenu_median_uc", 2019, "region:76") == float(filo["REG"]["76"]["Q219"])
-    assert portrait.value("revenu_median_uc", 2019, "france:FR") == float(
+    assert portrait.value("revenu_median_uc", 2019, "france:FRM") == float(
         filo["METROPOLE"]["1"]["Q219"]
     )
 
@@ -283,3 +283,123 @@ def test_insee_decimals_pass_the_identities(insee):
     assert [i.total for i in report.checked] == ["P21_LOG"]  # the P10_RP_* columns are empty
     assert report.breaks == [] and not report.integer_cells
     assert identity_points(table, label=path.name) == []
+
+
+# ------------------------------------------- bundled geography tables vs real files
+
+
+def _bundled(name):
+    from importlib import resources
+
+    path = resources.files("ctgstats") / "data" / name
+    with open(str(path), encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def geography(insee):
+    import json
+
+    geojson = insee.parent / "geo" / "communes-31-2018" / "communes-31-haute-garonne.geojson"
+    with open(geojson, encoding="utf-8") as handle:
+        ign2018 = {
+            f["properties"]["code"]: f["properties"]["nom"] for f in json.load(handle)["features"]
+        }
+    cog2020 = {
+        r["CODGEO"]: r
+        for r in _rows(
+            insee / "cog" / "EPCI_2020_composition-communale_dep31.csv", encoding="utf-8-sig"
+        )
+    }
+    cog2026 = {r["code"]: r for r in _rows(insee / "cog" / "communes-epci-2026_dep31.csv")}
+    filo2016 = {
+        r["CODGEO"]: r["LIBGEO"]
+        for r in _rows(insee / "filosofi-dep31" / "FILO2016_DISP_COM.csv", encoding="utf-8-sig")
+    }
+    return {"ign2018": ign2018, "cog2020": cog2020, "cog2026": cog2026, "filo2016": filo2016}
+
+
+def test_every_row_of_the_movements_complement_matches_the_real_geography(geography):
+    """Each row: the old code exists before the merge with its name, the new one after."""
+    rows = _bundled("mouvements_communes_complement.csv")
+    outside = [r for r in rows if not r["COM_AV"].startswith("31")]
+    # only rows these files can check are shipped (the README gives each row's source)
+    assert outside == [], f"rows outside département 31 cannot be checked here: {outside}"
+    for row in rows:
+        old, new = row["COM_AV"], row["COM_AP"]
+        # before the merge (IGN 2018 geography): the old code is that commune
+        assert geography["ign2018"].get(old) == row["LIBELLE_AV"], row
+        if row["TYPECOM_AP"] == "COM":
+            # after the merge (COG 2020 and 2026): the new code carries the new name
+            assert geography["cog2020"][new]["LIBGEO"] == row["LIBELLE_AP"], row
+            assert geography["cog2026"][new]["nom"] == row["LIBELLE_AP"], row
+            if old != new:
+                assert old not in geography["cog2020"] and old not in geography["cog2026"]
+        else:  # commune déléguée: keeps the old code and name
+            assert (row["COM_AP"], row["LIBELLE_AP"]) == (old, row["LIBELLE_AV"]), row
+    # 31438 (listed by Filosofi 2016) is Pradère-les-Bourguets, not Lez
+    assert geography["filo2016"]["31438"] == "Pradère-les-Bourguets"
+    assert geography["ign2018"]["31298"] == "Lez"
+
+
+def test_the_departements_regions_table_matches_the_real_files(geography):
+    rows = {r["DEP"]: r for r in _bundled("departements_regions.csv")}
+    assert len(rows) == 101  # 96 metropolitan départements + 5 DOM
+    # département 31 is the only one these files cover: the other 100 rows cannot be
+    # checked here (source: INSEE v_departement, see src/ctgstats/data/README.md)
+    assert {r["REG"] for r in geography["cog2020"].values()} == {rows["31"]["REG"]} == {"76"}
+    assert {r["region"] for r in geography["cog2026"].values()} == {"76"}
+    assert {r["DEP"] for r in geography["cog2020"].values()} == {"31"}
+    assert rows["31"]["LIBELLE"] == "Haute-Garonne"
+
+
+def test_filosofi_2016_harmonises_saint_beat_and_lez(insee):
+    from ctgstats.core.params import parse_params
+    from ctgstats.data.catalog import Catalog
+    from ctgstats.portrait.build import compute_portrait
+
+    params = parse_params(
+        {
+            "territory": {"level": "epci", "code": EPCI},
+            "data_dirs": [
+                str(insee / "rp2022-ccphg"),
+                str(insee / "filosofi-dep31"),
+                str(insee / "cog"),
+            ],
+            "income": {"year": 2016},
+        }
+    )
+    portrait = compute_portrait(params, Catalog.from_dirs(params.data_dirs))
+    table = portrait.tables["harmonisation"]
+    saint_beat = table[table["code_cog"] == "31471"]
+    # Lez (31298) is secret in Filosofi 2016: the merge is recorded, incomplete
+    assert saint_beat["anciens_codes"].tolist() == ["31298, 31471"]
+    assert saint_beat["operation"].tolist() == ["fusion incomplète"]
+    assert "31298" in saint_beat["detail"].iloc[0]
+    assert not table["anciens_codes"].str.contains("31438").any()
+    communes = portrait.tables["communes"].set_index("code")
+    assert math.isnan(communes.loc["31471", "revenu_median_uc_2016"])  # not Saint-Béat alone
+
+
+def test_comparators_are_named_in_the_sentences_and_region_is_not_haute_garonne(portrait, raw):
+    from ctgstats.present.formatting import fr_int
+
+    # the composition (2026, Haute-Garonne only) does not hold Occitanie's 12 other
+    # départements: its census figures are not computed, its income comes from FILO REG
+    row = portrait.figures[
+        (portrait.figures["territoire"] == "region:76")
+        & (portrait.figures["indicateur"] == "population")
+        & (portrait.figures["annee"] == "2022")
+    ].iloc[0]
+    assert not row["disponible"] and "composition incomplète" in row["note"]
+    assert any("Occitanie" in p and "composition incomplète" in p for p in portrait.vigilance)
+    income = [s for s in portrait.findings["constat"] if "revenu disponible médian" in s][0]
+    filo = raw["filo"]
+    for level, code, where in (
+        ("DEP", "31", "en Haute-Garonne"),
+        ("REG", "76", "en Occitanie"),
+        ("METROPOLE", "1", "en France métropolitaine"),
+    ):
+        assert f"{fr_int(float(filo[level][code]['Q219']))}\u00a0€ {where}" in income
+    assert "en France " not in income.replace("en France métropolitaine", "")
+    assert portrait.comparators[-1].label == "France métropolitaine"

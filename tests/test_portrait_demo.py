@@ -76,7 +76,7 @@ def portrait():
 def test_territory_and_comparators(portrait, raw):
     assert portrait.fictional
     assert portrait.territory.communes == tuple(sorted(raw["communes"]))
-    assert [c.id for c in portrait.comparators] == ["departement:00", "france:FR"]
+    assert [c.id for c in portrait.comparators] == ["departement:00", "france:FRM"]
     assert portrait.vintages == [2011, 2016, 2022]
 
 
@@ -134,7 +134,7 @@ def test_families(portrait, raw):
 
 def test_income_comes_from_the_epci_file(portrait, raw):
     assert portrait.value("revenu_median_uc", 2019) == raw["filo"].loc[EPCI, "Q219"]
-    france = portrait.value("revenu_median_uc", 2019, "france:FR")
+    france = portrait.value("revenu_median_uc", 2019, "france:FRM")
     assert not math.isnan(france)
 
 

@@ -61,7 +61,7 @@ MERGE = [
         "32",
         "2019-01-01",
         "COM",
-        "31438",
+        "31298",
         "0",
         "LEZ",
         "Lez",
@@ -93,13 +93,13 @@ MERGE = [
         "32",
         "2019-01-01",
         "COM",
-        "31438",
+        "31298",
         "0",
         "LEZ",
         "Lez",
         "Lez",
         "COMD",
-        "31438",
+        "31298",
         "0",
         "LEZ",
         "Lez",
@@ -135,7 +135,7 @@ def test_unknown_codes_are_refused_naming_field_and_file(composition):
 def test_france_from_a_partial_table_is_not_available(composition):
     france = resolve("france", "FR", composition=composition)
     assert france.communes is None
-    assert "ne couvre pas toute la France" in france.note
+    assert france.note.startswith("composition incomplète") and "99" in france.note
 
 
 def test_straddling_epci_takes_the_departement_with_most_communes(composition):
@@ -169,15 +169,15 @@ def test_merge_chain_and_dates():
             )
         ]
     )
-    assert moves.successors("31438", until_year=2018) == {"31438": ""}
-    assert set(moves.successors("31438", until_year=2019)) == {"31471"}
-    assert set(moves.successors("31438", until_year=2023)) == {"31999"}
+    assert moves.successors("31298", until_year=2018) == {"31298": ""}
+    assert set(moves.successors("31298", until_year=2019)) == {"31471"}
+    assert set(moves.successors("31298", until_year=2023)) == {"31999"}
 
 
 def test_harmonise_sums_merged_communes_and_blanks_medians(composition):
     source = pd.DataFrame(
         {"NBMEN16": [120.0, 30.5, 80.0], "Q216": [19000.0, 17000.0, 21000.0]},
-        index=pd.Index(["31471", "31438", "31001"], name="CODGEO"),
+        index=pd.Index(["31471", "31298", "31001"], name="CODGEO"),
     )
     result, records, unknown = harmonise(
         source,
@@ -193,7 +193,7 @@ def test_harmonise_sums_merged_communes_and_blanks_medians(composition):
     assert result.loc["31001", "Q216"] == 21000.0
     assert unknown == []
     assert len(records) == 1
-    assert records[0].old_codes == ("31438", "31471") and records[0].new_code == "31471"
+    assert records[0].old_codes == ("31298", "31471") and records[0].new_code == "31471"
     assert "non additifs" in records[0].detail
 
 
@@ -305,7 +305,7 @@ def test_aggregate_never_presents_a_partial_sum(composition):
 
 
 def test_merge_with_a_missing_part_is_not_a_partial_sum(composition):
-    # Filosofi 2016 (geography 2017): Lez (31438) is secret, hence absent from the file.
+    # Filosofi 2016 (geography 2017): Lez (31298) is secret, hence absent from the file.
     source = pd.DataFrame(
         {"NBMEN16": [120.0, 80.0], "Q216": [19000.0, 21000.0]},
         index=pd.Index(["31471", "31001"], name="CODGEO"),
@@ -322,7 +322,7 @@ def test_merge_with_a_missing_part_is_not_a_partial_sum(composition):
     )
     assert result.loc["31471"].isna().all()  # not Saint-Béat alone posing as Saint-Béat-Lez
     assert result.loc["31001", "NBMEN16"] == 80.0
-    assert records[0].action == "fusion incomplète" and "31438" in records[0].detail
+    assert records[0].action == "fusion incomplète" and "31298" in records[0].detail
     # the same file published after the merge (geography 2019) is complete as it is
     after, records, _ = harmonise(
         source,
@@ -339,5 +339,125 @@ def test_merge_with_a_missing_part_is_not_a_partial_sum(composition):
 
 def test_predecessors(composition):
     moves = _movements(MERGE)
-    assert moves.predecessors("31471", since_year=2017, until_year=2026) == {"31438"}
+    assert moves.predecessors("31471", since_year=2017, until_year=2026) == {"31298"}
     assert moves.predecessors("31471", since_year=2019, until_year=2026) == set()
+
+
+# ------------------------------------------------- coverage of régions and France
+
+
+def _composition(rows, source="EPCI_2026_dep31.csv"):
+    frame = pd.DataFrame(rows, columns=["CODGEO", "LIBGEO", "EPCI", "LIBEPCI", "DEP", "REG"])
+    return composition_from_frame(frame, cog_year=2026, source=source)
+
+
+def test_a_region_is_not_computed_from_one_of_its_departements(composition):
+    # Occitanie (76) has 13 départements; the table holds 09 and 31 only
+    region = resolve("region", "76", composition=composition)
+    assert region.communes is None
+    assert region.note.startswith("composition incomplète")
+    assert "11 de ses départements" in region.note and "11, 12, 30" in region.note
+    communes = pd.DataFrame(
+        {"P22_POP": [10.0, 30.0, 5.0, 7.0, 1.0]},
+        index=pd.Index(["31471", "31001", "31002", "09001", "31003"], name="CODGEO"),
+    )
+    totals, notes = aggregate(communes, [region])
+    assert math.isnan(totals.loc["region:76", "P22_POP"])  # not 53, Haute-Garonne + Ariège
+    assert notes["region:76"].startswith("composition incomplète")
+    # a département is taken as given (no reference list of its communes)
+    assert resolve("departement", "31", composition=composition).communes == (
+        "31001",
+        "31002",
+        "31003",
+        "31471",
+    )
+
+
+def test_a_region_with_all_its_departements_is_computed():
+    # Corse (94) = 2A + 2B
+    corse = _composition(
+        [
+            ("2A004", "Ajaccio", "242010056", "CA", "2A", "94"),
+            ("2B033", "Bastia", "242020071", "CA", "2B", "94"),
+        ]
+    )
+    assert resolve("region", "94", composition=corse).communes == ("2A004", "2B033")
+    only_2a = _composition([("2A004", "Ajaccio", "242010056", "CA", "2A", "94")])
+    assert resolve("region", "94", composition=only_2a).communes is None
+
+
+def _national(*, without=()):
+    # one commune per département of the COG (101, DOM included): e.g. 31001, 2A001, 97101
+    deps = [f"{d:02d}" for d in range(1, 96) if d != 20] + ["2A", "2B"]
+    deps += ["971", "972", "973", "974", "976"]
+    assert len(deps) == 101
+    rows = [
+        (f"{d}{'01' if len(d) == 3 else '001'}", f"C{d}", "200000001", "E", d, "00")
+        for d in deps
+        if d not in without
+    ]
+    return _composition(rows)
+
+
+def test_france_and_france_metropolitaine_from_a_national_table():
+    national = _national()
+    france = resolve("france", "FR", composition=national)
+    metro = resolve("france", "FRM", composition=national)
+    assert france.label == "France" and metro.label == "France métropolitaine"
+    assert len(france.communes) == 101 and "97101" in france.communes
+    assert len(metro.communes) == 96 and not any(c.startswith("97") for c in metro.communes)
+    # Filosofi's METROPOLE code "1" is France métropolitaine
+    assert resolve("france", "1", composition=national).id == "france:FRM"
+    # without Mayotte France is incomplete, France métropolitaine is not
+    no_mayotte = _national(without=("976",))
+    assert not no_mayotte.is_national
+    assert resolve("france", "FR", composition=no_mayotte).communes is None
+    assert len(resolve("france", "FRM", composition=no_mayotte).communes) == 96
+    no_lot = _national(without=("46",))
+    assert resolve("france", "FRM", composition=no_lot).communes is None
+    assert "46" in resolve("france", "FRM", composition=no_lot).note
+
+
+def test_where_phrases_name_the_comparator():
+    from ctgstats.present.labels import where_phrase
+
+    assert where_phrase("departement", "31", "Haute-Garonne") == "en Haute-Garonne"
+    assert where_phrase("departement", "32", "Gers") == "dans le Gers"
+    assert where_phrase("departement", "09", "Ariège") == "dans l'Ariège"
+    assert where_phrase("departement", "65", "Hautes-Pyrénées") == "dans les Hautes-Pyrénées"
+    assert where_phrase("departement", "974", "La Réunion") == "à La Réunion"
+    assert where_phrase("region", "76", "Occitanie") == "en Occitanie"
+    assert where_phrase("france", "FRM", "France métropolitaine") == "en France métropolitaine"
+    assert where_phrase("france", "FR", "France") == "en France"
+    assert where_phrase("departement", "00", "Val-d'Exemple") == "pour Val-d'Exemple"
+
+
+def test_a_split_commune_is_shared_by_the_weights_and_recorded():
+    # 31002 restored from 31001 on 1 January 2020 (MOD 21); a file in geography 2019
+    split = [
+        ("21", "2020-01-01", "COM", "31001", "0", "A", "A", "A", "COM", "31002", "0", "B", "B", "B")
+    ]
+    source = pd.DataFrame(
+        {"C16_MEN": [200.0, 40.0]}, index=pd.Index(["31001", "31003"], name="CODGEO")
+    )
+    kwargs = dict(
+        target_codes=["31001", "31002", "31003"],
+        movements=_movements(split),
+        cog_year=2026,
+        source="base-cc-coupl-fam-men-2016.csv",
+        source_year=2019,
+    )
+    with pytest.raises(TerritoryError, match="scindée"):
+        harmonise(source, **kwargs)
+    result, records, _ = harmonise(
+        source,
+        **kwargs,
+        weights={"31001": 300.0, "31002": 100.0},
+        weights_source={
+            "31001": "population P22_POP de x.csv",
+            "31002": "population P22_POP de x.csv",
+        },
+    )
+    assert result["C16_MEN"].to_dict() == {"31001": 150.0, "31002": 50.0, "31003": 40.0}
+    assert records[0].action == "scission" and records[0].new_code == "31001, 31002"
+    assert "75,0%" in records[0].detail and "P22_POP de x.csv" in records[0].detail

@@ -378,8 +378,9 @@ class Params(StrictModel):
     )
     comparators: tuple[Comparator, ...] | None = Field(
         default=None,
-        description="Territoires de comparaison ; par défaut le département et "
-        "la France (et la région quand les données la donnent)",
+        description="Territoires de comparaison ; par défaut le département, "
+        "la région (quand les données la donnent) et la France métropolitaine (code FRM ; "
+        "FR = France entière, DOM compris)",
     )
     census: Census = Census()
     income: Income = Income()

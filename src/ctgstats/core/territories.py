@@ -12,7 +12,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +24,44 @@ from ctgstats.core.errors import InputError
 
 COMPOSITION_COLUMNS = ["commune", "nom_commune", "epci", "nom_epci", "departement", "region"]
 NO_EPCI = "ZZZZZZZZZ"  # INSEE's code for communes outside any EPCI (islands)
-NATIONAL_MIN_DEPARTEMENTS = 96
+FRANCE = "FR"  # France entière (métropole and DOM)
+METROPOLE = "FRM"  # France métropolitaine (Filosofi's METROPOLE file)
+FRANCE_NAMES = {FRANCE: "France", METROPOLE: "France métropolitaine"}
+DEPARTEMENTS_TABLE = "departements_regions.csv"
+INCOMPLETE = "composition incomplète"
+
+
+@lru_cache(maxsize=1)
+def cog_departements() -> dict[str, str]:
+    """Département → région of the current COG (the 101 départements, DOM included).
+
+    Read from ``ctgstats/data/departements_regions.csv``, a subset of INSEE's
+    ``v_departement_YYYY.csv`` (columns ``DEP``, ``REG``; source in the data README).
+    """
+    path = resources.files("ctgstats") / "data" / DEPARTEMENTS_TABLE
+    frame = pd.read_csv(str(path), dtype=str, keep_default_na=False)
+    return dict(zip(frame["DEP"], frame["REG"]))
+
+
+def departements_of(level: Level, code: str) -> list[str] | None:
+    """Départements a région or France is made of (None: not a known région).
+
+    ``FR`` is every département (DOM included); ``FRM`` the metropolitan ones (not 97x).
+    """
+    table = cog_departements()
+    if level is Level.FRANCE:
+        if code == METROPOLE:
+            return sorted(d for d in table if not d.startswith("97"))
+        return sorted(table)
+    if level is Level.REGION:
+        found = sorted(d for d, r in table.items() if r == code)
+        return found or None
+    return None
+
+
+def france_code(code: str | None) -> str:
+    """Normalise a France code: ``FR`` (default) or ``FRM`` (``1`` is Filosofi's METROPOLE)."""
+    return METROPOLE if code in (METROPOLE, "1") else FRANCE
 
 
 class TerritoryError(InputError, ValueError):
@@ -50,8 +89,20 @@ class Composition:
 
     @property
     def is_national(self) -> bool:
-        """True when the table covers (nearly) every département of France."""
-        return self.table["departement"].nunique() >= NATIONAL_MIN_DEPARTEMENTS
+        """True when the table holds every département of France (DOM included)."""
+        return not self.missing_departements(Level.FRANCE, FRANCE)
+
+    def missing_departements(self, level: Level, code: str) -> list[str]:
+        """Départements of a région or of France (``FR``/``FRM``) absent from the table.
+
+        Empty when the table covers the territory, or when the reference table does not
+        know the région (a fictional code: the table's communes are then taken as given).
+        """
+        expected = departements_of(level, code)
+        if expected is None:
+            return []
+        present = set(self.table["departement"])
+        return [d for d in expected if d not in present]
 
     def communes_of(self, level: Level, code: str) -> list[str]:
         """Commune codes of a territory of ``level`` (commune, epci, departement, region)."""
@@ -173,20 +224,21 @@ def resolve(
     level = Level(level)
     table = composition.table
     if level is Level.FRANCE:
-        label = name or "France"
-        if composition.is_national:
+        code = france_code(code)
+        label = name or FRANCE_NAMES[code]
+        missing = composition.missing_departements(level, code)
+        if missing:
             return ResolvedTerritory(
-                level, code, label, tuple(sorted(table["commune"])), composition.cog_year
+                level,
+                code,
+                label,
+                None,
+                composition.cog_year,
+                note=_incomplete_note(composition, missing),
             )
-        return ResolvedTerritory(
-            level,
-            code,
-            label,
-            None,
-            composition.cog_year,
-            note="la table de composition ne couvre pas toute la France : les totaux "
-            "nationaux ne peuvent pas être calculés à partir des communes",
-        )
+        metropolitan = ~table["departement"].str.startswith("97")
+        members = table["commune"] if code == FRANCE else table.loc[metropolitan, "commune"]
+        return ResolvedTerritory(level, code, label, tuple(sorted(members)), composition.cog_year)
     if level is Level.GROUPE:
         unknown = [c for c in communes or () if c not in set(table["commune"])]
         if unknown:
@@ -207,7 +259,31 @@ def resolve(
     if not members:
         raise _not_found(LEVEL_LABELS[level].lower(), code, table[column], composition, field_name)
     label = name or composition.name_of(level, code) or f"{LEVEL_LABELS[level]} {code}"
+    if level is Level.REGION:
+        # A région is computed from communes only when the table holds all its
+        # départements (a département table resolves "76" to Haute-Garonne alone).
+        # A département is taken as given: without a reference list of communes its
+        # completeness cannot be checked (the table is published by département).
+        missing = composition.missing_departements(level, code)
+        if missing:
+            return ResolvedTerritory(
+                level,
+                code,
+                label,
+                None,
+                composition.cog_year,
+                note=_incomplete_note(composition, missing),
+            )
     return ResolvedTerritory(level, code, label, tuple(members), composition.cog_year)
+
+
+def _incomplete_note(composition: Composition, missing: Sequence[str]) -> str:
+    shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+    return (
+        f"{INCOMPLETE} (la table {Path(composition.source).name} ne contient pas "
+        f"{len(missing)} de ses départements : {shown}) ; totaux non calculables à partir "
+        "des communes"
+    )
 
 
 def main_code_of(members: Sequence[str], *, composition: Composition, column: str) -> str:
@@ -364,6 +440,7 @@ def harmonise(
     weights: Mapping[str, float] | None = None,
     departements: Iterable[str] | None = None,
     source_year: int | None = None,
+    weights_source: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[HarmonisationRecord], list[str]]:
     """Bring a commune-indexed table to the geography of ``cog_year``.
 
@@ -382,6 +459,9 @@ def harmonise(
     weights
         Population by commune code at ``cog_year`` (to share a split commune); required
         only when a split is met.
+    weights_source
+        Per commune code, where its weight comes from (e.g. ``"population P22_POP de
+        base-cc-evol-struct-pop-2022.csv"``), written in the split's record.
     source_year
         COG year of the source's geography: only later movements apply (without it,
         every movement up to ``cog_year`` is applied, which is wrong for splits).
@@ -432,7 +512,8 @@ def harmonise(
                 (code,),
                 ", ".join(sorted(shares)),
                 "répartie au prorata de la population : "
-                + ", ".join(f"{c} {s:.1%}".replace(".", ",") for c, s in sorted(shares.items())),
+                + ", ".join(f"{c} {s:.1%}".replace(".", ",") for c, s in sorted(shares.items()))
+                + _weights_origin(shares, weights_source),
             )
         )
     kept = frame.loc[[c for c in map(str, frame.index) if c in mapping]]
@@ -482,14 +563,19 @@ def _departement(code: str) -> str:
     return code[:3] if code.startswith("97") else code[:2]
 
 
+def _weights_origin(shares: Mapping[str, float], origin: Mapping[str, str] | None) -> str:
+    described = sorted({origin[c] for c in shares if c in origin}) if origin else []
+    return f" ({' ; '.join(described)})" if described else ""
+
+
 def _split_shares(
     code: str, successors: Mapping[str, str], weights: Mapping[str, float] | None, source: str
 ) -> dict[str, float]:
     if not weights or any(c not in weights for c in successors):
         raise TerritoryError(
             f"{source} : la commune {code} a été scindée en {sorted(successors)} ; répartir "
-            "ses valeurs demande la population de chaque nouvelle commune (donnez une table "
-            "de composition avec une colonne 'population' ou un recensement de l'année cible)"
+            "ses valeurs demande la population de chaque nouvelle commune (un fichier du "
+            "recensement publié après la scission, avec sa colonne P{aa}_POP)"
         )
     total = sum(float(weights[c]) for c in successors)
     return {c: float(weights[c]) / total for c in successors}

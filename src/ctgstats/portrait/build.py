@@ -10,6 +10,7 @@ computations of :mod:`ctgstats.portrait.demography`, :mod:`ctgstats.portrait.fam
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -24,10 +25,16 @@ from ctgstats.core.codes import Level
 from ctgstats.core.files import file_sha256
 from ctgstats.core.params import Params, parse_params
 from ctgstats.core.territories import (
+    DEPARTEMENTS_TABLE,
+    INCOMPLETE,
+    METROPOLE,
+    SPLIT_MODS,
     Composition,
     HarmonisationRecord,
+    Movements,
     ResolvedTerritory,
     aggregate,
+    france_code,
     harmonise,
     main_code_of,
     resolve,
@@ -67,23 +74,24 @@ def resolve_territories(
         level = Level(comparator.level)
         code = comparator.code
         if level is Level.FRANCE:
-            code = code or "FR"
+            code = france_code(code)
         elif code is None:
             code, note = _infer_code(level, territory, composition)
             if note:
                 notes.append(note)
-        france = "France" if composition.is_national else "France métropolitaine"
         resolved = resolve(
-            level,
-            code,
-            composition=composition,
-            field_name=f"comparators.{index}.code",
-            name=france if level is Level.FRANCE else None,
+            level, code, composition=composition, field_name=f"comparators.{index}.code"
         )
         if resolved.level is Level.DEPARTEMENT or resolved.level is Level.REGION:
             resolved = _name_from_filosofi(resolved, catalog)
         if resolved.id != territory.id and resolved.id not in {c.id for c in comparators}:
             comparators.append(resolved)
+            if resolved.communes is None and resolved.note.startswith(INCOMPLETE):
+                notes.append(
+                    f"Comparateur « {resolved.label} » : {resolved.note}. Ses chiffres du "
+                    "recensement sont « non disponibles » ; seuls les chiffres publiés "
+                    "pour ce niveau (Filosofi) sont donnés."
+                )
     return territory, comparators, notes
 
 
@@ -97,8 +105,11 @@ def _default_comparators(territory: ResolvedTerritory, catalog: Catalog):
         levels.append("departement")
     if territory.level is not Level.REGION and catalog.files("filosofi_disp", level="REG"):
         levels.append("region")
-    levels.append("france")
-    return [Comparator(level=level) for level in levels]
+    # France métropolitaine: the level Filosofi publishes (METROPOLE file), so that census
+    # and income figures of the comparator cover the same communes (no DOM in one only).
+    return [Comparator(level=level) for level in levels] + [
+        Comparator(level="france", code=METROPOLE)
+    ]
 
 
 def _infer_code(
@@ -152,10 +163,62 @@ class CensusData:
     unknown: dict[str, list[str]]
     communes: pd.DataFrame
     provenance: dict[str, str]
+    weights: dict[str, float] = field(default_factory=dict)
+    weights_source: dict[str, str] = field(default_factory=dict)
     variances: pd.DataFrame | None = None
     """Sampling-variance terms of each territory (rule 4b), summed over its communes."""
     identity_points: list[str] = field(default_factory=list)
     """Vigilance points of the additive-identity checks of each file's raw rows."""
+
+
+_POP_COLUMN = re.compile(r"^P(\d{2})_POP$")
+
+
+def split_weights(
+    tables: Sequence[tuple[Any, pd.DataFrame]], movements: Movements, *, cog_year: int
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Population of the pieces of every split commune, to share the older files' values.
+
+    For a commune split on 1 January ``Y`` (INSEE MOD 21, a commune restored), each piece
+    is weighted by its population ``P{yy}_POP`` of the first census vintage from ``Y``
+    on, read from a census file published in a geography after the split (where both
+    pieces exist); without such a vintage, the most recent one of such a file.
+
+    Returns
+    -------
+    weights by commune code, and per code the French description of where they come
+    from (for the harmonisation table).
+    """
+    weights: dict[str, float] = {}
+    described: dict[str, str] = {}
+    limit = f"{cog_year}-01-01"
+    populations = [
+        (rp_geography_year(found.vintage), found.path.name, table, column, 2000 + int(m[1]))
+        for found, table in tables
+        for column in table.columns
+        if (m := _POP_COLUMN.match(str(column)))
+    ]
+    for move in movements.moves:
+        if move.mod not in SPLIT_MODS or move.old == move.new or move.date > limit:
+            continue
+        year = int(move.date[:4])
+        pieces = sorted({move.old, move.new})
+        candidates = []
+        for geography, name, table, column, vintage in populations:
+            if f"{geography}-01-01" < move.date or not all(p in table.index for p in pieces):
+                continue  # published before the split: the pieces are not there
+            values = table.loc[pieces, column]
+            if values.notna().all() and values.sum() > 0:
+                # first vintage from the split year on, else the most recent one
+                rank = (vintage < year, vintage if vintage >= year else -vintage)
+                candidates.append((rank, column, name, values))
+        if not candidates:
+            continue
+        _, column, name, values = min(candidates, key=lambda c: c[0])
+        for piece in pieces:
+            weights[piece] = float(values[piece])
+            described[piece] = f"population {column} de {name}"
+    return weights, described
 
 
 def load_census(
@@ -175,9 +238,10 @@ def load_census(
     records: list[HarmonisationRecord] = []
     unknown: dict[str, list[str]] = {}
     checks: list[str] = []
-    for found, table in catalog.rp_tables():
+    tables = [(found, table.select_dtypes("number")) for found, table in catalog.rp_tables()]
+    weights, weights_source = split_weights(tables, movements, cog_year=composition.cog_year)
+    for found, numeric in tables:
         label = found.path.name
-        numeric = table.select_dtypes("number")
         checks.extend(identities.identity_points(numeric, label=label))
         harmonised, recs, unk = harmonise(
             numeric,
@@ -187,6 +251,8 @@ def load_census(
             source=label,
             departements=departements,
             source_year=rp_geography_year(found.vintage),
+            weights=weights,
+            weights_source=weights_source,
         )
         records.extend(recs)
         if unk:
@@ -207,6 +273,8 @@ def load_census(
         unknown,
         merged,
         provenance,
+        weights,
+        weights_source,
         variances=variances,
         identity_points=checks,
     )
@@ -292,6 +360,16 @@ def load_income(
         level = FILOSOFI_LEVEL.get(territory.level)
         table = catalog.filosofi_table(year=year, level=level) if level else None
         code = territory.code
+        if territory.level is Level.FRANCE and territory.code != METROPOLE:
+            # Filosofi publishes France métropolitaine only: never give its value to France
+            rows[territory.id] = pd.Series(
+                {
+                    "_absent": True,
+                    "_note": "non disponible : Filosofi ne publie que la France "
+                    "métropolitaine (fichier METROPOLE), pas la France entière",
+                }
+            )
+            continue
         if territory.level is Level.FRANCE and table is not None and len(table) == 1:
             code = table.index[0]  # METROPOLE file: a single row, CODGEO "1"
         if table is not None and code in table.index:
@@ -497,15 +575,16 @@ def input_checksums(catalog: Catalog) -> list[tuple[str, str | None, str | None,
     """``(path, member, sheet, sha256)`` of every file the portrait may read.
 
     Every file discovered in the data folders (not only those read: a new file may change
-    the defaults, e.g. the most recent vintage) and the commune-movements complement
-    shipped with ctgstats.
+    the defaults, e.g. the most recent vintage), the commune-movements complement and
+    the départements → régions table shipped with ctgstats.
     """
     rows = [
         (str(found.path), found.member, found.sheet, file_sha256(found.path))
         for found in catalog.found
     ]
-    builtin = Path(str(resources.files("ctgstats") / "data" / BUILTIN_MOVEMENTS))
-    rows.append((BUILTIN_MOVEMENTS, None, None, file_sha256(builtin)))
+    for name in (BUILTIN_MOVEMENTS, DEPARTEMENTS_TABLE):
+        builtin = Path(str(resources.files("ctgstats") / "data" / name))
+        rows.append((name, None, None, file_sha256(builtin)))
     return sorted(rows, key=lambda row: tuple(str(part) for part in row))
 
 
@@ -619,7 +698,7 @@ def _tables(
     communes = _communes_table(census, territory, vintages, composition)
     if income_year is not None:
         communes, records = _communes_income(
-            communes, catalog=catalog, year=income_year, composition=composition
+            communes, catalog=catalog, year=income_year, composition=composition, census=census
         )
         census.records.extend(records)
     tables["communes"] = communes
@@ -662,7 +741,12 @@ def filosofi_geography_year(year: int) -> int:
 
 
 def _communes_income(
-    table: pd.DataFrame, *, catalog: Catalog, year: int, composition: Composition
+    table: pd.DataFrame,
+    *,
+    catalog: Catalog,
+    year: int,
+    composition: Composition,
+    census: CensusData | None = None,
 ) -> tuple[pd.DataFrame, list[HarmonisationRecord]]:
     """Add each commune's median income (Filosofi COM file, harmonised to the COG year).
 
@@ -690,21 +774,27 @@ def _communes_income(
         non_additive=[c for c in numeric.columns if not c.startswith("NB")],
         departements=set(composition.table["departement"]),
         source_year=filosofi_geography_year(year),
+        weights=census.weights if census is not None else None,
+        weights_source=census.weights_source if census is not None else None,
     )
     merged = {r.new_code for r in records if r.action.startswith("fusion")}
+    split = {c for r in records if r.action == "scission" for c in r.new_code.split(", ")}
     values, status = [], []
     for code in result["code"]:
         value = harmonised[column].get(code, np.nan) if column in harmonised else np.nan
         values.append(value)
         if code in merged:
             status.append("non calculable : commune fusionnée (les médianes ne s'additionnent pas)")
+        elif code in split:
+            status.append("non calculable : commune scindée (les médianes ne se répartissent pas)")
         elif pd.isna(value):
             status.append("secret statistique : non publié par l'Insee")
         else:
             status.append("publié")
     result[label] = values
     result[f"statut_revenu_{year}"] = status
-    relevant = [r for r in records if r.new_code in set(result["code"])]
+    codes = set(result["code"])
+    relevant = [r for r in records if codes & set(r.new_code.split(", "))]
     return result, relevant
 
 

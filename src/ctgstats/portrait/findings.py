@@ -22,6 +22,7 @@ from ctgstats.present.formatting import (
     fr_signed,
     fr_signed_percent,
 )
+from ctgstats.present.labels import where_phrase
 
 FINDING_COLUMNS = ["theme", "constat", "indicateurs", "annee", "prudence"]
 
@@ -60,16 +61,8 @@ def _comparisons(
 
 
 def _where(territory) -> str:
-    level = territory.level.value
-    if level == "departement":
-        return "dans le département"
-    if level == "region":
-        return "dans la région"
-    if level == "france":
-        return "en France"
-    if level == "epci":
-        return f"dans l'intercommunalité ({territory.label})"
-    return f"pour {territory.label}"
+    """Comparator named in a sentence: "en Haute-Garonne", "en France métropolitaine"."""
+    return where_phrase(territory.level, territory.code, territory.label)
 
 
 def _population(portrait: Portrait) -> dict | None:

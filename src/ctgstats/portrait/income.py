@@ -9,7 +9,8 @@ has no Filosofi value. A blank cell of a published row is statistical secrecy, n
 ``rows`` (input of every function): index = territory ids, columns = the Filosofi columns
 of the year as read from the file, already numeric (the loader parses decimal commas), plus
 an optional boolean ``_absent`` column, True for a territory absent from its file (its
-values are then NaN).
+values are then NaN), and an optional ``_note`` column, the French reason of an absent
+territory when it is not simply missing from its file.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ __all__ = [
 
 SECRET_NOTE = "secret statistique : non publié par l'Insee"
 ABSENT_FLAG = "_absent"
+NOTE_COLUMN = "_note"  # optional reason of an absent territory (else :func:`absent_note`)
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,8 @@ def _cell(
 ) -> tuple[float | None, str]:
     """Published value of a cell, or None and the French reason."""
     if _is_absent(rows, territory):
-        return None, absent_note(year)
+        reason = rows.at[territory, NOTE_COLUMN] if NOTE_COLUMN in rows.columns else None
+        return None, reason if isinstance(reason, str) and reason else absent_note(year)
     if column not in rows.columns:
         return None, f"non disponible : variable {column} absente du fichier Filosofi {year}"
     value = rows.at[territory, column]

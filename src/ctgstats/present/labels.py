@@ -11,10 +11,73 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from importlib import resources
 
+import pandas as pd
+
+from ctgstats.core.codes import Level
+from ctgstats.core.territories import DEPARTEMENTS_TABLE, FRANCE_NAMES, METROPOLE
 from ctgstats.data.registry import load_registry
 
-__all__ = ["LABELS", "PORTRAIT_ONLY_LABELS", "indicator_label", "indicator_unit", "label_table"]
+__all__ = [
+    "LABELS",
+    "PORTRAIT_ONLY_LABELS",
+    "indicator_label",
+    "indicator_unit",
+    "label_table",
+    "where_phrase",
+]
+
+#: "en Occitanie", "dans les Hauts-de-France": régions of the COG 2016 onwards.
+REGION_PHRASES: dict[str, str] = {
+    "01": "en Guadeloupe",
+    "02": "en Martinique",
+    "03": "en Guyane",
+    "04": "à La Réunion",
+    "06": "à Mayotte",
+    "11": "en Île-de-France",
+    "24": "en Centre-Val de Loire",
+    "27": "en Bourgogne-Franche-Comté",
+    "28": "en Normandie",
+    "32": "dans les Hauts-de-France",
+    "44": "dans le Grand Est",
+    "52": "dans les Pays de la Loire",
+    "53": "en Bretagne",
+    "75": "en Nouvelle-Aquitaine",
+    "76": "en Occitanie",
+    "84": "en Auvergne-Rhône-Alpes",
+    "93": "en Provence-Alpes-Côte d'Azur",
+    "94": "en Corse",
+}
+
+# INSEE's TNCC (type of name: article) → preposition of "in <département>"
+_TNCC_PREPOSITION = {"0": "à ", "1": "en ", "2": "dans le ", "3": "en ", "4": "dans les "}
+
+
+@lru_cache(maxsize=1)
+def _departements() -> dict[str, tuple[str, str]]:
+    path = resources.files("ctgstats") / "data" / DEPARTEMENTS_TABLE
+    frame = pd.read_csv(str(path), dtype=str, keep_default_na=False)
+    return {row.DEP: (row.TNCC, row.LIBELLE) for row in frame.itertuples(index=False)}
+
+
+def where_phrase(level: Level | str, code: str, name: str) -> str:
+    """Phrase "in <territory>": "en Haute-Garonne", "dans le Gers", "en Occitanie".
+
+    A comparator is always named (never "dans le département"); a code the COG tables do
+    not know (the fictional demo) gives "pour <name>".
+    """
+    level = Level(level)
+    if level is Level.FRANCE:
+        return f"en {FRANCE_NAMES[METROPOLE] if code == METROPOLE else FRANCE_NAMES['FR']}"
+    if level is Level.REGION and code in REGION_PHRASES:
+        return REGION_PHRASES[code]
+    if level is Level.DEPARTEMENT and code in _departements():
+        tncc, libelle = _departements()[code]
+        return _TNCC_PREPOSITION.get(tncc, "dans l'") + libelle
+    if level is Level.EPCI:
+        return f"dans l'intercommunalité ({name})"
+    return f"pour {name}"
 
 
 #: Labels of portrait figures that are not registry indicators. The registry is also the
