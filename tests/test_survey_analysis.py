@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import chi2_contingency
 
 from ctgstats.core.params import Survey, Weighting
 from ctgstats.portrait.build import build_portrait
@@ -74,6 +76,39 @@ def test_weighting_on_census_margins(portrait):
     # the opt-in sample over-represents women: the census brings them back
     women = margins[(margins["variable"] == "sexe")].iloc[0]
     assert women["part_echantillon"] > women["part_ponderee"]
+
+
+def test_weighted_crosstab_test_is_rao_scott_and_the_verdict_follows(portrait):
+    spec = Survey(id="habitants", export=EXPORTS["limesurvey"], codebook=CODEBOOK)
+    analysis = analyse(spec, portrait=portrait)
+    result = analysis.crosstabs[("lieux_acces", "age")]
+    # independent recomputation: weighted table of the respondents with a known age and
+    # an answer among the options (Oui, Non, Ne sait pas), scaled to the Kish n_eff
+    people = analysis.data.included.set_index("respondent_id")
+    answers = analysis.data.answers
+    answers = answers[answers["question"] == "lieux_acces"].set_index("respondent_id")["code"]
+    frame = pd.DataFrame({"age": people["age"].astype(str), "code": answers.reindex(people.index)})
+    frame = frame[
+        frame["age"].isin(["A1", "A2", "A3", "A4", "A5"]) & frame["code"].isin(["A1", "A2", "A9"])
+    ]
+    w = analysis.weights.reindex(frame.index)
+    weighted = w.groupby([frame["age"], frame["code"]]).sum().unstack(fill_value=0)
+    counts = frame.groupby(["age", "code"]).size().unstack(fill_value=0)
+    n_eff = w.sum() ** 2 / (w**2).sum()
+    deff = len(w) / n_eff
+    expected = chi2_contingency(
+        weighted.to_numpy() / weighted.to_numpy().sum() * n_eff, correction=False
+    )
+    assert result.chi2 == pytest.approx(expected.statistic)
+    assert result.p_value == pytest.approx(expected.pvalue)
+    assert 0.06 < result.p_value < 0.10  # ≈ 0,08
+    assert f"effet de plan {deff:.2f}".replace(".", ",") in result.note
+    assert "Rao-Scott (ordre 1) sur le tableau pondéré" in result.note
+    assert "pas de différence significative" in result.note
+    assert "les réponses diffèrent" not in result.note
+    # Pearson on the unweighted counts would have said the opposite
+    assert chi2_contingency(counts.to_numpy()).pvalue < 0.05
+    assert np.isclose(counts.to_numpy().sum(), len(w))
 
 
 def test_respondents_outside_the_territory_are_excluded_and_counted(portrait):

@@ -427,8 +427,46 @@ def test_crosstab_weighted_cell_value_when_not_suppressed():
     result = crosstab(data, CODEBOOK, question="satisfaction", by="sexe", weights=weights)
     assert result.table.loc["Un homme", "Pas du tout"] == pytest.approx(75)
     assert result.table.loc["Une femme", "Pas du tout"] == pytest.approx(50)
-    # the test stays on unweighted counts: no association at all
-    assert result.chi2 == pytest.approx(0)
+    # the unweighted counts show no association at all (Pearson = 0), the weighted table
+    # does: first-order Rao–Scott by hand. Weighted table [[30, 10], [10, 10]], n = 40,
+    # Σw = 60, Σw² = 10×9 + 30 = 120, deff = 40 × 120 / 60² = 4/3, n_eff = 30: the table
+    # scaled to 30 is [[15, 5], [5, 5]], expected [[40/3, 20/3], [20/3, 10/3]]:
+    # X² = (5/3)² × (3/40 + 3/20 + 3/20 + 3/10) = 25/9 × 27/40 = 1.875 (no Yates).
+    assert result.chi2 == pytest.approx(1.875)
+    assert result.dof == 1
+    # χ² with 1 degree of freedom: P(X > x) = erfc(√(x/2))
+    assert result.p_value == pytest.approx(math.erfc(math.sqrt(1.875 / 2)))
+    assert "Rao-Scott (ordre 1) sur le tableau pondéré, effet de plan 1,33" in result.note
+    assert "taille effective de 30,0 répondants au lieu de 40" in result.note
+    assert "Yates" not in result.note
+    unweighted = crosstab(data, CODEBOOK, question="satisfaction", by="sexe")
+    assert unweighted.chi2 == pytest.approx(0) and "effectifs non pondérés" in unweighted.note
+
+
+def test_crosstab_weighted_test_is_rao_scott_on_a_3_column_table():
+    # H: 10 × "1" (w 2), 10 × "2" (w 1), 10 × "3" (w 1); F: 10 of each answer (w 1)
+    counts = {"H": [10, 10, 10], "F": [10, 10, 10]}
+    data = _big_survey(counts)
+    weights = pd.Series(1.0, index=data.respondents["respondent_id"])
+    weights.iloc[:10] = 2.0
+    result = crosstab(data, CODEBOOK, question="satisfaction", by="sexe", weights=weights)
+    # independent transcription: weighted proportions, X²_P = n Σ (p − p_i p_j)² / p_i p_j
+    table = np.array([[20.0, 10.0, 10.0], [10.0, 10.0, 10.0]])
+    p = table / table.sum()
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    x2_p = 60 * sum(
+        (p[i, j] - rows[i] * cols[j]) ** 2 / (rows[i] * cols[j]) for i in range(2) for j in range(3)
+    )
+    w = weights.to_numpy()
+    deff = 60 * (w**2).sum() / w.sum() ** 2  # 60 × 90 / 70²
+    assert deff == pytest.approx(60 * 90 / 4900)
+    assert result.chi2 == pytest.approx(x2_p / deff)
+    # with 2 degrees of freedom the chi-square survival function is exp(−x / 2)
+    assert result.dof == 2
+    assert result.p_value == pytest.approx(math.exp(-x2_p / deff / 2))
+    # and it is Pearson's statistic of the weighted table scaled to n_eff = 70² / 90
+    scaled = table / table.sum() * (4900 / 90)
+    assert result.chi2 == pytest.approx(chi2_contingency(scaled, correction=False).statistic)
 
 
 def test_crosstab_multiple_question_has_no_test():

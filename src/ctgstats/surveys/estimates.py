@@ -61,6 +61,7 @@ __all__ = [
     "included_weights",
     "likert_scores",
     "numeric_summary",
+    "rao_scott_first_order",
     "weighted_quantile",
     "wilson_interval",
 ]
@@ -480,8 +481,65 @@ def _p_text(p: float) -> str:
     return "p < 0,001" if p < 0.001 else f"p = {fr_number(p, 3)}"
 
 
-def _chi_square(counts: pd.DataFrame) -> tuple[float | None, float | None, int | None, str]:
-    observed = counts.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
+def _verdict(p: float) -> str:
+    return (
+        "les réponses diffèrent selon les groupes au seuil de 5 %"
+        if p < 0.05
+        else "pas de différence significative entre groupes au seuil de 5 %"
+    )
+
+
+def rao_scott_first_order(weighted: np.ndarray, n: int, deff: float) -> tuple[float, float, int]:
+    """First-order Rao–Scott chi-square test of independence on a weighted table.
+
+    Parameters
+    ----------
+    weighted
+        Groups × answers, the sums of the weights of the respondents in each cell (no
+        empty row or column).
+    n
+        Unweighted number of respondents in the table.
+    deff
+        Estimate of the mean generalised design effect δ̄; here Kish's design effect due
+        to unequal weighting, ``n Σw² / (Σw)²`` over the respondents of the table.
+
+    Returns
+    -------
+    tuple
+        ``(X²_RS, p, dof)``: the corrected statistic, its p-value on the chi-square law
+        with ``dof = (r − 1)(c − 1)`` degrees of freedom (``scipy.stats.chi2``), dof.
+
+    Notes
+    -----
+    With ``p̂_ij`` the weighted proportions of the table (``weighted / Σ weighted``)::
+
+        X²_P  = n Σ_ij (p̂_ij − p̂_i. p̂_.j)² / (p̂_i. p̂_.j)
+        X²_RS = X²_P / δ̄
+
+    (Rao & Scott 1981, JASA 76:221–230; 1984, Ann. Statist. 12:46–60). Pearson's
+    statistic is homogeneous of degree 1 in the table, so ``X²_RS`` is also Pearson's
+    statistic of the weighted table scaled to the Kish effective size
+    ``n_eff = n / δ̄ = (Σw)² / Σw²``. Without strata or clusters, the only design
+    information is the weights, and Kish's ``deff`` is the usual estimate of δ̄ (the
+    design effect due to unequal weighting). No continuity correction.
+    """
+    table = np.asarray(weighted, dtype=float)
+    proportions = table / table.sum()
+    rows = proportions.sum(axis=1, keepdims=True)
+    columns = proportions.sum(axis=0, keepdims=True)
+    independent = rows * columns
+    pearson = n * float(np.sum((proportions - independent) ** 2 / independent))
+    statistic = pearson / deff
+    dof = (table.shape[0] - 1) * (table.shape[1] - 1)
+    return statistic, float(stats.chi2.sf(statistic, dof)), dof
+
+
+def _chi_square(
+    counts: pd.DataFrame, weighted: pd.DataFrame | None = None, weights: np.ndarray | None = None
+) -> tuple[float | None, float | None, int | None, str]:
+    """Pearson (unweighted) or first-order Rao–Scott (weighted) test, with its note."""
+    keep_rows, keep_columns = counts.sum(axis=1) > 0, counts.sum(axis=0) > 0
+    observed = counts.loc[keep_rows, keep_columns]
     if observed.shape[0] < 2 or observed.shape[1] < 2:
         return (
             None,
@@ -505,24 +563,42 @@ def _chi_square(counts: pd.DataFrame) -> tuple[float | None, float | None, int |
                 "à 1) ; regrouper des modalités ou des groupes."
             ),
         )
+    caveat = (
+        "Le test suppose un échantillon aléatoire, ce que n'est pas une enquête à "
+        "participation volontaire : c'est un indice, pas une preuve."
+    )
+    scope = "des répondants retenus, hors non-réponses et réponses hors codebook"
+    if weighted is not None and weights is not None:
+        n = int(array.sum())
+        deff = float(len(weights) * np.sum(weights**2) / np.sum(weights) ** 2)
+        table = weighted.loc[keep_rows, keep_columns].to_numpy(dtype=float)
+        chi2, p, dof = rao_scott_first_order(table, n, deff)
+        return (
+            chi2,
+            p,
+            dof,
+            (
+                f"Test du khi-deux corrigé de Rao-Scott (ordre 1) sur le tableau pondéré, "
+                f"effet de plan {fr_number(deff, 2)} (effet de plan de Kish dû à la "
+                f"pondération : le tableau pondéré est ramené à la taille effective de "
+                f"{fr_number(n / deff, 1)} répondants au lieu de {fr_int(n)}), {scope} : "
+                f"khi-deux "
+                f"corrigé = {fr_number(chi2, 1)}, {dof} degré{'s' if dof > 1 else ''} de "
+                f"liberté, {_p_text(p)} ({_verdict(p)}). {caveat}"
+            ),
+        )
     result = stats.chi2_contingency(array)
     chi2, p, dof = float(result.statistic), float(result.pvalue), int(result.dof)
-    verdict = (
-        "les réponses diffèrent selon les groupes au seuil de 5 %"
-        if p < 0.05
-        else "pas de différence significative entre groupes au seuil de 5 %"
-    )
     yates = " avec correction de continuité de Yates" if dof == 1 else ""
     return (
         chi2,
         p,
         dof,
         (
-            f"Test du khi-deux d'indépendance{yates}, sur les effectifs non pondérés des "
-            f"répondants retenus, hors non-réponses et réponses hors codebook : khi-deux = "
-            f"{fr_number(chi2, 1)}, {dof} degré{'s' if dof > 1 else ''} de liberté, "
-            f"{_p_text(p)} ({verdict}). Le test suppose un échantillon aléatoire, ce que n'est "
-            "pas une enquête à participation volontaire : c'est un indice, pas une preuve."
+            f"Test du khi-deux d'indépendance{yates}, sur les effectifs non pondérés "
+            f"{scope} : khi-deux = {fr_number(chi2, 1)}, {dof} "
+            f"degré{'s' if dof > 1 else ''} de liberté, {_p_text(p)} ({_verdict(p)}). "
+            f"{caveat}"
         ),
     )
 
@@ -558,12 +634,22 @@ def crosstab(
     Notes
     -----
     Respondents whose ``by`` is blank or outside the descriptor's options are left out
-    (the note says how many). The chi-square test (``scipy.stats.chi2_contingency``,
-    Yates' correction for a 2×2 table) runs on the unweighted counts of the included
-    respondents excluding non-response and answers outside the codebook, after dropping
-    empty rows and columns; it is refused (None) when more than 20 % of the expected
-    counts are under 5 or any is under 1, and for a multiple question (the ticks of one
-    respondent are not independent observations).
+    (the note says how many). The test of independence covers the included respondents
+    excluding non-response and answers outside the codebook, after dropping empty rows
+    and columns:
+
+    * unweighted: Pearson's chi-square on the counts (``scipy.stats.chi2_contingency``,
+      Yates' correction for a 2×2 table);
+    * weighted: first-order Rao–Scott correction of Pearson's statistic computed on the
+      weighted proportions, ``X²_RS = X²_P(p̂ × n) / δ̄`` with δ̄ estimated by Kish's
+      design effect due to weighting ``n Σw² / (Σw)²`` of the tested respondents — the
+      weighted table scaled to the Kish effective size (:func:`rao_scott_first_order`).
+      The test of unweighted counts beside weighted percentages ignored both the
+      weighting and its loss of precision.
+
+    It is refused (None) when more than 20 % of the expected unweighted counts are under
+    5 or any is under 1, and for a multiple question (the ticks of one respondent are
+    not independent observations).
     """
     q = codebook.question(question)
     descriptor = codebook.descriptors.get(by)
@@ -610,8 +696,18 @@ def crosstab(
         )
     else:
         answer_codes = [o.code for o in q.options]
+        answers = matrix[answer_codes]
+        tested = answers.any(axis=1).to_numpy()
+        test_weighted, test_weights = None, None
+        if weights is not None:
+            test_weighted = (
+                answers.astype(float).mul(w, axis=0).groupby(group_code).sum().reindex(order)
+            )
+            test_weights = w.to_numpy(dtype=float)[tested]
         chi2, p, dof, test_note = _chi_square(
-            matrix[answer_codes].astype(int).groupby(group_code).sum().reindex(order)
+            answers.astype(int).groupby(group_code).sum().reindex(order),
+            test_weighted,
+            test_weights,
         )
     notes = [
         f"Pourcentages en ligne : part des répondants de chaque groupe "

@@ -266,6 +266,10 @@ def method(analysis: SurveyAnalysis) -> HTML:
         "quand les résultats sont pondérés.",
         "Estimations sur moins de 30 répondants signalées ; dans les tableaux croisés, les "
         "cases de moins de 5 répondants sont masquées (« s »).",
+        "Tableaux croisés : test du khi-deux de Pearson sur les effectifs quand les "
+        "résultats ne sont pas pondérés ; test du khi-deux corrigé de Rao-Scott (ordre 1) "
+        "sur le tableau pondéré sinon, l'effet de plan étant estimé par celui de Kish dû à "
+        "la pondération.",
         "Une enquête en ligne à participation volontaire n'est pas un échantillon aléatoire : "
         "le calage ne corrige que les variables de calage.",
     ]
