@@ -111,6 +111,26 @@ def test_weighted_crosstab_test_is_rao_scott_and_the_verdict_follows(portrait):
     assert np.isclose(counts.to_numpy().sum(), len(w))
 
 
+def test_no_masked_cell_of_the_demo_crosstabs_can_be_derived(portrait):
+    spec = Survey(id="habitants", export=EXPORTS["limesurvey"], codebook=CODEBOOK)
+    analysis = analyse(spec, portrait=portrait)
+    result = analysis.crosstabs[("satisfaction_lieux", "age")]
+    row = result.table.loc["30 à 44 ans"]
+    # "Pas du tout satisfait·e" has fewer than 5 respondents aged 30–44: masked, and the
+    # row (100 %) no longer gives it by subtraction: a second cell is masked
+    assert result.counts.loc["30 à 44 ans", "Pas du tout satisfait·e"] < 5
+    assert row.isna().sum() >= 2
+    for (question, by), crosstab in analysis.crosstabs.items():
+        masked = crosstab.table.isna().to_numpy()
+        assert (masked == crosstab.suppressed.to_numpy()).all()
+        # every row (sums to 100 %) and column (total in the one-way tables) has 0 or
+        # at least 2 masked cells
+        for line in [*masked, *masked.T]:
+            assert line.sum() != 1, (question, by)
+        small = (crosstab.counts >= 1) & (crosstab.counts < 5)
+        assert crosstab.suppressed.to_numpy()[small.to_numpy()].all()
+
+
 def test_respondents_outside_the_territory_are_excluded_and_counted(portrait):
     spec = Survey(id="habitants", export=EXPORTS["limesurvey"], codebook=CODEBOOK)
     analysis = analyse(spec, portrait=portrait)

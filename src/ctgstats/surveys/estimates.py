@@ -56,6 +56,7 @@ __all__ = [
     "NUMERIC_COLUMNS",
     "CrossTab",
     "choice_matrix",
+    "complementary_suppression",
     "crosstab",
     "frequencies",
     "included_weights",
@@ -444,12 +445,17 @@ class CrossTab:
         Rows: groups of ``by`` (option labels, codebook order, groups with at least one
         respondent); columns: modalities of the question (labels). Cells: percentage of
         the group's respondents (weighted when weighted), rows sum to 100 for single and
-        Likert questions. Cells of 1 to ``min_cell − 1`` respondents are NaN.
+        Likert questions. Masked cells (``suppressed``) are NaN.
     counts
         Unweighted numbers of respondents, same shape (internal: never publish it next to
         the masked table).
     suppressed
-        True where a cell was masked.
+        True where a cell was masked: primary suppression (1 to ``min_cell − 1``
+        respondents) or secondary (see ``secondary`` and
+        :func:`complementary_suppression`).
+    secondary
+        True where a cell of ``min_cell`` respondents or more was masked so that no
+        masked cell can be recovered by difference with a total.
     group_sizes
         Unweighted number of respondents of each group.
     small_groups
@@ -475,6 +481,62 @@ class CrossTab:
     pondere: bool
     note: str
     notes: list[str] = field(default_factory=list)
+    secondary: pd.DataFrame | None = None
+
+
+def complementary_suppression(
+    counts: pd.DataFrame, primary: pd.DataFrame, *, rows: bool = True, columns: bool = True
+) -> pd.DataFrame:
+    """Secondary (complementary) suppression of a table whose margins are known.
+
+    Parameters
+    ----------
+    counts
+        Unweighted numbers of respondents of the cells.
+    primary
+        True where a cell is masked for its own sake (too few respondents).
+    rows, columns
+        Whether the row totals (percentages summing to 100 %) and the column totals
+        (published by the one-way tables) are known to the reader.
+
+    Returns
+    -------
+    pd.DataFrame
+        The complete mask (primary and secondary cells), same shape as ``counts``.
+
+    Notes
+    -----
+    A row or column with a known total and exactly one masked cell gives that cell away
+    by subtraction (e.g. 100 − 95,0 = 5,0 %). Each such line gets a second masked cell:
+    the smallest unmasked cell of the line with respondents, preferring one whose other
+    line (column for a row, row for a column) already holds a masked cell, so that the
+    masked cells form rectangles; a cell of 0 only when no other is left. Rows and
+    columns are treated in turn until no line has exactly one masked cell (the usual
+    criterion of secondary suppression: each line with a known total has 0 or at least 2
+    masked cells). The result protects against recovery by a single subtraction from a
+    margin, not against every linear combination of several lines.
+    """
+    values = counts.to_numpy(dtype=float)
+    mask = primary.to_numpy(dtype=bool).copy()
+    changed = True
+    while changed:
+        changed = False
+        for axis, active in ((1, rows), (0, columns)):
+            if not active:
+                continue
+            lines = mask if axis == 1 else mask.T
+            cells = values if axis == 1 else values.T
+            for i in range(lines.shape[0]):
+                if lines[i].sum() != 1:
+                    continue
+                candidates = [j for j in range(lines.shape[1]) if not lines[i, j]]
+                if not candidates:
+                    continue
+                crossing = lines.sum(axis=0)  # masked cells of each crossing line
+                ranks = [(cells[i, j] == 0, crossing[j] == 0, cells[i, j], j) for j in candidates]
+                lines[i, min(ranks)[3]] = True
+                changed = True
+    return pd.DataFrame(mask, index=counts.index, columns=counts.columns)
 
 
 def _p_text(p: float) -> str:
@@ -676,12 +738,16 @@ def crosstab(
     counts, weighted_sums = counts.loc[order], weighted_sums.loc[order]
     sizes = group_code.value_counts().reindex(order).astype(int)
     percent = weighted_sums.div(group_weight.loc[order], axis=0) * 100
-    suppressed = (counts >= 1) & (counts < min_cell)
+    primary = (counts >= 1) & (counts < min_cell)
     index = pd.Index([labels[c] for c in order], name=by)
-    for frame in (counts, percent, suppressed):
+    for frame in (counts, percent, primary):
         frame.index = index
         frame.columns = pd.Index(columns, name=q.id)
     sizes.index = index
+    # rows of single and Likert questions sum to 100 %; column totals are in the one-way
+    # tables (frequencies of the question, weights of the groups)
+    suppressed = complementary_suppression(counts, primary, rows=q.type != "multiple", columns=True)
+    secondary = suppressed & ~primary
     table = percent.mask(suppressed)
     small = [labels[c] for c in order if sizes.loc[labels[c]] < min_group]
     if q.type == "multiple":
@@ -718,11 +784,19 @@ def crosstab(
             else "."
         )
     ]
-    hidden = int(suppressed.to_numpy().sum())
+    hidden = int(primary.to_numpy().sum())
     if hidden:
         notes.append(
             f"{fr_int(hidden)} case{'s' if hidden > 1 else ''} de moins de "
             f"{min_cell} répondants masquée{'s' if hidden > 1 else ''}."
+        )
+    extra = int(secondary.to_numpy().sum())
+    if extra:
+        notes.append(
+            f"{fr_int(extra)} autre{'s' if extra > 1 else ''} case{'s' if extra > 1 else ''} "
+            f"masquée{'s' if extra > 1 else ''} en complément (secret secondaire), pour "
+            "qu'aucune case masquée ne puisse être retrouvée par différence avec le total "
+            "de la ligne (100 %) ou avec les tableaux à un critère."
         )
     if small:
         notes.append(
@@ -749,4 +823,5 @@ def crosstab(
         pondere=weights is not None,
         note=" ".join(notes),
         notes=notes,
+        secondary=secondary,
     )

@@ -265,7 +265,10 @@ def method(analysis: SurveyAnalysis) -> HTML:
         "Intervalles de confiance à 95 % de Wilson, calculés sur la taille effective de Kish "
         "quand les résultats sont pondérés.",
         "Estimations sur moins de 30 répondants signalées ; dans les tableaux croisés, les "
-        "cases de moins de 5 répondants sont masquées (« s »).",
+        "cases de moins de 5 répondants sont masquées (« s »), ainsi que, en complément, "
+        "d'autres cases choisies pour qu'aucune case masquée ne puisse être retrouvée par "
+        "différence avec le total de sa ligne (100 %) ou de sa colonne (tableaux à un "
+        "critère) : secret secondaire.",
         "Tableaux croisés : test du khi-deux de Pearson sur les effectifs quand les "
         "résultats ne sont pas pondérés ; test du khi-deux corrigé de Rao-Scott (ordre 1) "
         "sur le tableau pondéré sinon, l'effet de plan étant estimé par celui de Kish dû à "
