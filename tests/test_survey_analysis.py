@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import chi2_contingency
 
 from ctgstats.core.params import Survey, Weighting
 from ctgstats.portrait.build import build_portrait
@@ -74,6 +76,84 @@ def test_weighting_on_census_margins(portrait):
     # the opt-in sample over-represents women: the census brings them back
     women = margins[(margins["variable"] == "sexe")].iloc[0]
     assert women["part_echantillon"] > women["part_ponderee"]
+    # respondents lacking age or sex are not raked: an A2 (30–44) respondent without a
+    # usable sex gets the mean weight of the raked A2 respondents
+    ages = people["age"].astype(str)
+    incomplete = people.index[ages.eq("A2") & ~people["sexe"].isin(["A1", "A2"])]
+    assert len(incomplete) > 0
+    raked_a2 = weighted.weights.loc[raked.index[raked["age"] == "A2"]].mean()
+    assert weighted.weights.loc[incomplete].to_numpy() == pytest.approx(raked_a2)
+    # the margins table compares ALL respondents with a known age to the census
+    known = ages.isin(["A1", "A2", "A3", "A4", "A5"])
+    all_w = weighted.weights.loc[people.index[known]]
+    share_a2 = all_w[ages[known] == "A2"].sum() / all_w.sum() * 100
+    row = margins[(margins["variable"] == "age") & (margins["modalite"] == "A2")].iloc[0]
+    assert row["part_ponderee"] == pytest.approx(share_a2)
+    assert row["ecart_points"] == pytest.approx(share_a2 - row["part_population"])
+    assert row["part_ponderee_cales"] == pytest.approx(row["part_population"], abs=0.05)
+    # with weight 1 for the incomplete respondents, 30–44 year-olds were at 16.9 % for a
+    # census 15.4 %: the class mean brings all respondents within half a point
+    assert abs(row["ecart_points"]) < 0.5
+    n_incomplete = int((~(known & people["sexe"].isin(["A1", "A2"]))).sum())
+    assert weighted.raking.n_incomplete == n_incomplete
+    assert any(
+        f"{n_incomplete} répondants sur {weighted.n_included} n'ont pas de catégorie" in note
+        for note in weighted.notes
+    )
+    assert any("convergence atteinte pour ces répondants" in note for note in weighted.notes)
+
+
+def test_weighted_crosstab_test_is_rao_scott_and_the_verdict_follows(portrait):
+    spec = Survey(id="habitants", export=EXPORTS["limesurvey"], codebook=CODEBOOK)
+    analysis = analyse(spec, portrait=portrait)
+    result = analysis.crosstabs[("lieux_acces", "age")]
+    # independent recomputation: weighted table of the respondents with a known age and
+    # an answer among the options (Oui, Non, Ne sait pas), scaled to the Kish n_eff
+    people = analysis.data.included.set_index("respondent_id")
+    answers = analysis.data.answers
+    answers = answers[answers["question"] == "lieux_acces"].set_index("respondent_id")["code"]
+    frame = pd.DataFrame({"age": people["age"].astype(str), "code": answers.reindex(people.index)})
+    frame = frame[
+        frame["age"].isin(["A1", "A2", "A3", "A4", "A5"]) & frame["code"].isin(["A1", "A2", "A9"])
+    ]
+    w = analysis.weights.reindex(frame.index)
+    weighted = w.groupby([frame["age"], frame["code"]]).sum().unstack(fill_value=0)
+    counts = frame.groupby(["age", "code"]).size().unstack(fill_value=0)
+    n_eff = w.sum() ** 2 / (w**2).sum()
+    deff = len(w) / n_eff
+    expected = chi2_contingency(
+        weighted.to_numpy() / weighted.to_numpy().sum() * n_eff, correction=False
+    )
+    assert result.chi2 == pytest.approx(expected.statistic)
+    assert result.p_value == pytest.approx(expected.pvalue)
+    assert 0.06 < result.p_value < 0.10  # ≈ 0,08
+    assert f"effet de plan {deff:.2f}".replace(".", ",") in result.note
+    assert "Rao-Scott (ordre 1) sur le tableau pondéré" in result.note
+    assert "pas de différence significative" in result.note
+    assert "les réponses diffèrent" not in result.note
+    # Pearson on the unweighted counts would have said the opposite
+    assert chi2_contingency(counts.to_numpy()).pvalue < 0.05
+    assert np.isclose(counts.to_numpy().sum(), len(w))
+
+
+def test_no_masked_cell_of_the_demo_crosstabs_can_be_derived(portrait):
+    spec = Survey(id="habitants", export=EXPORTS["limesurvey"], codebook=CODEBOOK)
+    analysis = analyse(spec, portrait=portrait)
+    result = analysis.crosstabs[("satisfaction_lieux", "age")]
+    row = result.table.loc["30 à 44 ans"]
+    # "Pas du tout satisfait·e" has fewer than 5 respondents aged 30–44: masked, and the
+    # row (100 %) no longer gives it by subtraction: a second cell is masked
+    assert result.counts.loc["30 à 44 ans", "Pas du tout satisfait·e"] < 5
+    assert row.isna().sum() >= 2
+    for (question, by), crosstab in analysis.crosstabs.items():
+        masked = crosstab.table.isna().to_numpy()
+        assert (masked == crosstab.suppressed.to_numpy()).all()
+        # every row (sums to 100 %) and column (total in the one-way tables) has 0 or
+        # at least 2 masked cells
+        for line in [*masked, *masked.T]:
+            assert line.sum() != 1, (question, by)
+        small = (crosstab.counts >= 1) & (crosstab.counts < 5)
+        assert crosstab.suppressed.to_numpy()[small.to_numpy()].all()
 
 
 def test_respondents_outside_the_territory_are_excluded_and_counted(portrait):

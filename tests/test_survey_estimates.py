@@ -15,6 +15,7 @@ from ctgstats.surveys.estimates import (
     LIKERT_COLUMNS,
     NUMERIC_COLUMNS,
     choice_matrix,
+    complementary_suppression,
     crosstab,
     frequencies,
     likert_scores,
@@ -338,6 +339,50 @@ def test_likert_scores_exclude_dont_know_and_non_response():
 # --------------------------------------------------------------------------- cross-tabs
 
 
+def undisclosed(mask: pd.DataFrame, *, rows: bool = True, columns: bool = True) -> bool:
+    """No masked cell can be derived from a known line total: 0 or ≥ 2 masked per line."""
+    array = mask.to_numpy(dtype=bool)
+    lines = ([array] if rows else []) + ([array.T] if columns else [])
+    return all(int(line.sum()) != 1 for group in lines for line in group)
+
+
+def test_complementary_suppression_by_hand():
+    counts = pd.DataFrame([[2, 10, 20], [30, 40, 50], [25, 35, 3]])
+    primary = counts < 5
+    mask = complementary_suppression(counts, primary)
+    # row 0: the 2 needs a partner; column 2 already holds a masked cell (the 3), so its
+    # 20 is taken rather than the smaller 10; row 2: column 0 holds the 2, its 25 is
+    # taken. The four masked cells form a rectangle: columns 0 and 2 have two each.
+    expected = np.array([[1, 0, 1], [0, 0, 0], [1, 0, 1]], dtype=bool)
+    assert (mask.to_numpy() == expected).all()
+    assert undisclosed(mask)
+    # the row total no longer gives the 2: 100 % − the shown cell leaves 2 + 20
+    assert not undisclosed(primary)
+
+
+def test_complementary_suppression_rows_only_and_zero_cells_last():
+    counts = pd.DataFrame([[3, 0, 12, 8], [10, 10, 10, 10]])
+    mask = complementary_suppression(counts, (counts >= 1) & (counts < 5), columns=False)
+    # only the rows have a known total: the 3 gets the smallest cell with respondents (8),
+    # not the 0; the second row is untouched
+    assert mask.to_numpy().tolist() == [[True, False, False, True], [False] * 4]
+    # a row of a 3 and zeros: a zero is the only partner left
+    counts = pd.DataFrame([[3, 0], [10, 10]])
+    mask = complementary_suppression(counts, (counts >= 1) & (counts < 5))
+    assert mask.to_numpy().all() and undisclosed(mask)
+
+
+def test_complementary_suppression_never_leaves_a_single_masked_cell():
+    rng = np.random.default_rng(12)
+    for _ in range(300):
+        shape = (int(rng.integers(2, 6)), int(rng.integers(2, 7)))
+        counts = pd.DataFrame(rng.integers(0, 25, size=shape))
+        primary = (counts >= 1) & (counts < 5)
+        mask = complementary_suppression(counts, primary)
+        assert undisclosed(mask)
+        assert (mask | ~primary).to_numpy().all()  # primary cells stay masked
+
+
 def _big_survey(counts: dict[str, list[int]]) -> SurveyData:
     """Respondents answering satisfaction 1, 2, 3 by sex with the given counts."""
     respondents, answers = [], []
@@ -376,8 +421,17 @@ def test_crosstab_suppression_and_chi_square_against_scipy():
     assert math.isnan(result.table.loc["Un homme", "Plutôt"])
     assert result.suppressed.loc["Un homme", "Plutôt"]
     assert result.table.loc["Un homme", "Tout à fait"] == 0
-    assert result.suppressed.to_numpy().sum() == 1
-    assert result.table.loc["Une femme", "Plutôt"] == pytest.approx(50)
+    # secondary suppression: the men's row would give the 3 away (100 − the others):
+    # its smallest other cell with respondents, 15 ("Plutôt pas"), is masked too; then
+    # the columns "Plutôt" and "Plutôt pas" (totals in the one-way table) each have one
+    # masked cell: the women's 30 and 20 are masked; the women's row then has two.
+    assert result.suppressed.to_numpy().sum() == 4
+    assert result.suppressed.loc["Un homme"].tolist() == [False, True, True, False, False]
+    assert result.suppressed.loc["Une femme"].tolist() == [False, True, True, False, False]
+    assert result.secondary.to_numpy().sum() == 3
+    assert not result.secondary.loc["Un homme", "Plutôt"]
+    assert undisclosed(result.suppressed)
+    assert result.table.loc["Une femme", "Pas du tout"] == pytest.approx(1000 / 60)
     assert result.group_sizes.tolist() == [38, 60]
     assert result.small_groups == []
     # chi-square on non-empty columns of the unweighted counts
@@ -386,6 +440,7 @@ def test_crosstab_suppression_and_chi_square_against_scipy():
     assert result.p_value == pytest.approx(expected.pvalue)
     assert result.dof == 2
     assert "1 case de moins de 5 répondants masquée" in result.note
+    assert "3 autres cases masquées en complément (secret secondaire)" in result.note
     assert "effectifs non pondérés" in result.note and "hors non-réponses" in result.note
 
 
@@ -407,7 +462,12 @@ def test_crosstab_weighted_percentages_small_groups_and_refused_test():
     # "Tout à fait" cell of men is (2 + 2) / 7
     assert result.suppressed.loc["Un homme", "Tout à fait"]
     assert math.isnan(result.table.loc["Un homme", "Tout à fait"])
-    assert result.table.loc["Un homme", "Pas du tout"] == 0
+    # the men's 0 in "Pas du tout" is masked too (secondary): that column has a single
+    # respondent, a woman (1 respondent, masked), and the one-way table gives its total
+    assert result.counts.loc["Une femme", "Pas du tout"] == 1
+    assert result.secondary.loc["Un homme", "Pas du tout"]
+    assert math.isnan(result.table.loc["Un homme", "Pas du tout"])
+    assert undisclosed(result.suppressed)
     assert result.small_groups == ["Un homme", "Une femme"]
     assert result.chi2 is None and result.p_value is None and result.dof is None
     assert "non calculé" in result.note
@@ -427,8 +487,46 @@ def test_crosstab_weighted_cell_value_when_not_suppressed():
     result = crosstab(data, CODEBOOK, question="satisfaction", by="sexe", weights=weights)
     assert result.table.loc["Un homme", "Pas du tout"] == pytest.approx(75)
     assert result.table.loc["Une femme", "Pas du tout"] == pytest.approx(50)
-    # the test stays on unweighted counts: no association at all
-    assert result.chi2 == pytest.approx(0)
+    # the unweighted counts show no association at all (Pearson = 0), the weighted table
+    # does: first-order Rao–Scott by hand. Weighted table [[30, 10], [10, 10]], n = 40,
+    # Σw = 60, Σw² = 10×9 + 30 = 120, deff = 40 × 120 / 60² = 4/3, n_eff = 30: the table
+    # scaled to 30 is [[15, 5], [5, 5]], expected [[40/3, 20/3], [20/3, 10/3]]:
+    # X² = (5/3)² × (3/40 + 3/20 + 3/20 + 3/10) = 25/9 × 27/40 = 1.875 (no Yates).
+    assert result.chi2 == pytest.approx(1.875)
+    assert result.dof == 1
+    # χ² with 1 degree of freedom: P(X > x) = erfc(√(x/2))
+    assert result.p_value == pytest.approx(math.erfc(math.sqrt(1.875 / 2)))
+    assert "Rao-Scott (ordre 1) sur le tableau pondéré, effet de plan 1,33" in result.note
+    assert "taille effective de 30,0 répondants au lieu de 40" in result.note
+    assert "Yates" not in result.note
+    unweighted = crosstab(data, CODEBOOK, question="satisfaction", by="sexe")
+    assert unweighted.chi2 == pytest.approx(0) and "effectifs non pondérés" in unweighted.note
+
+
+def test_crosstab_weighted_test_is_rao_scott_on_a_3_column_table():
+    # H: 10 × "1" (w 2), 10 × "2" (w 1), 10 × "3" (w 1); F: 10 of each answer (w 1)
+    counts = {"H": [10, 10, 10], "F": [10, 10, 10]}
+    data = _big_survey(counts)
+    weights = pd.Series(1.0, index=data.respondents["respondent_id"])
+    weights.iloc[:10] = 2.0
+    result = crosstab(data, CODEBOOK, question="satisfaction", by="sexe", weights=weights)
+    # independent transcription: weighted proportions, X²_P = n Σ (p − p_i p_j)² / p_i p_j
+    table = np.array([[20.0, 10.0, 10.0], [10.0, 10.0, 10.0]])
+    p = table / table.sum()
+    rows, cols = p.sum(axis=1), p.sum(axis=0)
+    x2_p = 60 * sum(
+        (p[i, j] - rows[i] * cols[j]) ** 2 / (rows[i] * cols[j]) for i in range(2) for j in range(3)
+    )
+    w = weights.to_numpy()
+    deff = 60 * (w**2).sum() / w.sum() ** 2  # 60 × 90 / 70²
+    assert deff == pytest.approx(60 * 90 / 4900)
+    assert result.chi2 == pytest.approx(x2_p / deff)
+    # with 2 degrees of freedom the chi-square survival function is exp(−x / 2)
+    assert result.dof == 2
+    assert result.p_value == pytest.approx(math.exp(-x2_p / deff / 2))
+    # and it is Pearson's statistic of the weighted table scaled to n_eff = 70² / 90
+    scaled = table / table.sum() * (4900 / 90)
+    assert result.chi2 == pytest.approx(chi2_contingency(scaled, correction=False).statistic)
 
 
 def test_crosstab_multiple_question_has_no_test():

@@ -145,7 +145,7 @@ def test_infeasible_bound_does_not_converge_and_keeps_the_bound():
     assert any("10,0 point" in note for note in result.notes)
 
 
-def test_blank_or_unmapped_categories_raise_unless_kept():
+def test_blank_or_unmapped_categories_raise_unless_given_the_class_mean():
     sample = _sample({("H", "J"): 3, ("H", "V"): 5, ("F", "J"): 2, ("F", "V"): 3})
     sample.loc["r1", "age"] = ""
     sample.loc["r2", "age"] = "X"  # not a category of the margins
@@ -153,21 +153,74 @@ def test_blank_or_unmapped_categories_raise_unless_kept():
     margins = {"sexe": pd.Series({"H": 40.0, "F": 60.0}), "age": pd.Series({"J": 70.0, "V": 30.0})}
     with pytest.raises(WeightingError, match=r"1 pour « sexe » ; 2 pour « age »"):
         rake(sample, margins)
-    result = rake(sample, margins, missing="keep_weight_1")
-    assert result.weights.sum() == pytest.approx(len(sample))
-    # three kept at 1 before normalisation; the raked ten have mean 1 too -> still 1
-    assert result.converged
-    assert result.weights.loc[["r1", "r2", "r4"]].tolist() == pytest.approx([1, 1, 1])
-    assert any("gardent un poids de 1" in note for note in result.notes)
-    # the ten raked respondents reproduce the margins among themselves
-    raked = result.weights.drop(["r1", "r2", "r4"])
-    sexes = sample.loc[raked.index, "sexe"]
-    assert raked[sexes == "H"].sum() / raked.sum() == pytest.approx(0.4, abs=1e-6)
-    ages = sample.loc[raked.index, "age"]
-    assert raked[ages == "J"].sum() / raked.sum() == pytest.approx(0.7, abs=1e-6)
-    # margins table: shares among respondents whose category of that variable is known
-    ages_known = result.margins[result.margins["variable"] == "age"]
-    assert ages_known["effectif"].tolist() == [1 + 2, 5 + 3]
+    with pytest.raises(WeightingError, match="missing"):
+        rake(sample, margins, missing="keep_weight_1")
+
+
+def test_incomplete_respondents_get_the_mean_weight_of_their_class_by_hand():
+    # Complete respondents as in the one-iteration case: H-J 2, H-V 4, F-J 1, F-V 2,
+    # raked weights H-J 1.26, H-V 0.27, F-J 3.78, F-V 0.81 (sum 9).
+    complete = _sample({("H", "J"): 2, ("H", "V"): 4, ("F", "J"): 1, ("F", "V"): 2})
+    incomplete = pd.DataFrame(
+        {"sexe": ["H", "", "", "F"], "age": ["", "V", "X", None]},
+        index=pd.Index(["x1", "x2", "x3", "x4"], name="respondent_id"),
+    )
+    sample = pd.concat([complete, incomplete])
+    margins = {"sexe": pd.Series({"H": 40.0, "F": 60.0}), "age": pd.Series({"J": 70.0, "V": 30.0})}
+    result = rake(sample, margins, missing="class_mean")
+    # class means of the complete respondents:
+    #   x1 (H, age unknown): (2 × 1.26 + 4 × 0.27) / 6 = 3.6 / 6 = 0.6
+    #   x2 (age V, sex unknown): (4 × 0.27 + 2 × 0.81) / 6 = 2.7 / 6 = 0.45
+    #   x3 (nothing usable): mean of the complete respondents = 1
+    #   x4 (F, age unknown): (3.78 + 2 × 0.81) / 3 = 5.4 / 3 = 1.8
+    # total 9 + 0.6 + 0.45 + 1 + 1.8 = 12.85, rescaled to n = 13
+    scale = 13 / 12.85
+    expected = {"x1": 0.6, "x2": 0.45, "x3": 1.0, "x4": 1.8, "r1": 1.26, "r3": 0.27}
+    expected |= {"r7": 3.78, "r8": 0.81}
+    for rid, weight in expected.items():
+        assert result.weights[rid] == pytest.approx(weight * scale), rid
+    assert result.weights.sum() == pytest.approx(13)
+    assert result.converged and result.n_raked == 9 and result.n_incomplete == 4
+    table = result.margins.set_index(["variable", "modalite"])
+    # the raked respondents reproduce the margins exactly …
+    assert table["part_ponderee_cales"].tolist() == pytest.approx([40, 60, 70, 30])
+    # … all respondents with a known category do not: sex H = (3.6 + 0.6) / (9 + 0.6 +
+    # 1.8) = 4.2 / 11.4; age J = 6.3 / (9 + 0.45) = 6.3 / 9.45
+    assert table.loc[("sexe", "H"), "part_ponderee"] == pytest.approx(100 * 4.2 / 11.4)
+    assert table.loc[("age", "J"), "part_ponderee"] == pytest.approx(100 * 6.3 / 9.45)
+    assert table.loc[("age", "J"), "ecart_points"] == pytest.approx(100 * 6.3 / 9.45 - 70)
+    assert table.loc[("sexe", "H"), "effectif"] == 7
+    gap = 70 - 100 * 6.3 / 9.45  # 3.33 points, larger than the 3.16 of sex
+    assert result.full_gap == pytest.approx(gap)
+    notes = " ".join(result.notes)
+    assert "Calage (raking) de 9 répondants complets" in notes
+    assert "convergence atteinte pour ces répondants" in notes
+    assert "4 répondants sur 13 n'ont pas de catégorie utilisable" in notes
+    assert "(2 pour « sexe » ; 3 pour « age »)" in notes  # x2, x3 / x1, x3, x4
+    assert "poids moyen des répondants calés qui ont les mêmes catégories" in notes
+    assert "jusqu'à 3,3 points" in notes
+
+
+def test_class_mean_falls_back_to_fewer_variables_when_the_class_is_empty():
+    # three margins; the incomplete respondent is (H, J, commune unknown) but no complete
+    # respondent is H-J: its class drops "age" (the last known margin) and is H.
+    sample = pd.DataFrame(
+        {
+            "sexe": ["H", "H", "F", "F", "H"],
+            "age": ["V", "V", "J", "V", "J"],
+            "commune": ["a", "b", "a", "b", ""],
+        },
+        index=pd.Index(["r1", "r2", "r3", "r4", "x"], name="respondent_id"),
+    )
+    margins = {
+        "sexe": pd.Series({"H": 50.0, "F": 50.0}),
+        "age": pd.Series({"J": 25.0, "V": 75.0}),
+        "commune": pd.Series({"a": 50.0, "b": 50.0}),
+    }
+    result = rake(sample, margins, missing="class_mean", bounds=None)
+    raked = result.weights.drop("x")
+    men = raked[["r1", "r2"]].mean()
+    assert result.weights["x"] == pytest.approx(men)
 
 
 def test_category_without_respondent_is_an_error_naming_it():

@@ -160,7 +160,7 @@ def _weights(
         sample[descriptor] = codes.where(codes.isin(margin.index), "")
     try:
         result = weighting.rake(
-            sample, margins.margins, bounds=spec.weighting.bounds, missing="keep_weight_1"
+            sample, margins.margins, bounds=spec.weighting.bounds, missing="class_mean"
         )
     except weighting.WeightingError as error:
         return (

@@ -56,11 +56,13 @@ __all__ = [
     "NUMERIC_COLUMNS",
     "CrossTab",
     "choice_matrix",
+    "complementary_suppression",
     "crosstab",
     "frequencies",
     "included_weights",
     "likert_scores",
     "numeric_summary",
+    "rao_scott_first_order",
     "weighted_quantile",
     "wilson_interval",
 ]
@@ -443,12 +445,17 @@ class CrossTab:
         Rows: groups of ``by`` (option labels, codebook order, groups with at least one
         respondent); columns: modalities of the question (labels). Cells: percentage of
         the group's respondents (weighted when weighted), rows sum to 100 for single and
-        Likert questions. Cells of 1 to ``min_cell − 1`` respondents are NaN.
+        Likert questions. Masked cells (``suppressed``) are NaN.
     counts
         Unweighted numbers of respondents, same shape (internal: never publish it next to
         the masked table).
     suppressed
-        True where a cell was masked.
+        True where a cell was masked: primary suppression (1 to ``min_cell − 1``
+        respondents) or secondary (see ``secondary`` and
+        :func:`complementary_suppression`).
+    secondary
+        True where a cell of ``min_cell`` respondents or more was masked so that no
+        masked cell can be recovered by difference with a total.
     group_sizes
         Unweighted number of respondents of each group.
     small_groups
@@ -474,14 +481,127 @@ class CrossTab:
     pondere: bool
     note: str
     notes: list[str] = field(default_factory=list)
+    secondary: pd.DataFrame | None = None
+
+
+def complementary_suppression(
+    counts: pd.DataFrame, primary: pd.DataFrame, *, rows: bool = True, columns: bool = True
+) -> pd.DataFrame:
+    """Secondary (complementary) suppression of a table whose margins are known.
+
+    Parameters
+    ----------
+    counts
+        Unweighted numbers of respondents of the cells.
+    primary
+        True where a cell is masked for its own sake (too few respondents).
+    rows, columns
+        Whether the row totals (percentages summing to 100 %) and the column totals
+        (published by the one-way tables) are known to the reader.
+
+    Returns
+    -------
+    pd.DataFrame
+        The complete mask (primary and secondary cells), same shape as ``counts``.
+
+    Notes
+    -----
+    A row or column with a known total and exactly one masked cell gives that cell away
+    by subtraction (e.g. 100 − 95,0 = 5,0 %). Each such line gets a second masked cell:
+    the smallest unmasked cell of the line with respondents, preferring one whose other
+    line (column for a row, row for a column) already holds a masked cell, so that the
+    masked cells form rectangles; a cell of 0 only when no other is left. Rows and
+    columns are treated in turn until no line has exactly one masked cell (the usual
+    criterion of secondary suppression: each line with a known total has 0 or at least 2
+    masked cells). The result protects against recovery by a single subtraction from a
+    margin, not against every linear combination of several lines.
+    """
+    values = counts.to_numpy(dtype=float)
+    mask = primary.to_numpy(dtype=bool).copy()
+    changed = True
+    while changed:
+        changed = False
+        for axis, active in ((1, rows), (0, columns)):
+            if not active:
+                continue
+            lines = mask if axis == 1 else mask.T
+            cells = values if axis == 1 else values.T
+            for i in range(lines.shape[0]):
+                if lines[i].sum() != 1:
+                    continue
+                candidates = [j for j in range(lines.shape[1]) if not lines[i, j]]
+                if not candidates:
+                    continue
+                crossing = lines.sum(axis=0)  # masked cells of each crossing line
+                ranks = [(cells[i, j] == 0, crossing[j] == 0, cells[i, j], j) for j in candidates]
+                lines[i, min(ranks)[3]] = True
+                changed = True
+    return pd.DataFrame(mask, index=counts.index, columns=counts.columns)
 
 
 def _p_text(p: float) -> str:
     return "p < 0,001" if p < 0.001 else f"p = {fr_number(p, 3)}"
 
 
-def _chi_square(counts: pd.DataFrame) -> tuple[float | None, float | None, int | None, str]:
-    observed = counts.loc[counts.sum(axis=1) > 0, counts.sum(axis=0) > 0]
+def _verdict(p: float) -> str:
+    return (
+        "les réponses diffèrent selon les groupes au seuil de 5 %"
+        if p < 0.05
+        else "pas de différence significative entre groupes au seuil de 5 %"
+    )
+
+
+def rao_scott_first_order(weighted: np.ndarray, n: int, deff: float) -> tuple[float, float, int]:
+    """First-order Rao–Scott chi-square test of independence on a weighted table.
+
+    Parameters
+    ----------
+    weighted
+        Groups × answers, the sums of the weights of the respondents in each cell (no
+        empty row or column).
+    n
+        Unweighted number of respondents in the table.
+    deff
+        Estimate of the mean generalised design effect δ̄; here Kish's design effect due
+        to unequal weighting, ``n Σw² / (Σw)²`` over the respondents of the table.
+
+    Returns
+    -------
+    tuple
+        ``(X²_RS, p, dof)``: the corrected statistic, its p-value on the chi-square law
+        with ``dof = (r − 1)(c − 1)`` degrees of freedom (``scipy.stats.chi2``), dof.
+
+    Notes
+    -----
+    With ``p̂_ij`` the weighted proportions of the table (``weighted / Σ weighted``)::
+
+        X²_P  = n Σ_ij (p̂_ij − p̂_i. p̂_.j)² / (p̂_i. p̂_.j)
+        X²_RS = X²_P / δ̄
+
+    (Rao & Scott 1981, JASA 76:221–230; 1984, Ann. Statist. 12:46–60). Pearson's
+    statistic is homogeneous of degree 1 in the table, so ``X²_RS`` is also Pearson's
+    statistic of the weighted table scaled to the Kish effective size
+    ``n_eff = n / δ̄ = (Σw)² / Σw²``. Without strata or clusters, the only design
+    information is the weights, and Kish's ``deff`` is the usual estimate of δ̄ (the
+    design effect due to unequal weighting). No continuity correction.
+    """
+    table = np.asarray(weighted, dtype=float)
+    proportions = table / table.sum()
+    rows = proportions.sum(axis=1, keepdims=True)
+    columns = proportions.sum(axis=0, keepdims=True)
+    independent = rows * columns
+    pearson = n * float(np.sum((proportions - independent) ** 2 / independent))
+    statistic = pearson / deff
+    dof = (table.shape[0] - 1) * (table.shape[1] - 1)
+    return statistic, float(stats.chi2.sf(statistic, dof)), dof
+
+
+def _chi_square(
+    counts: pd.DataFrame, weighted: pd.DataFrame | None = None, weights: np.ndarray | None = None
+) -> tuple[float | None, float | None, int | None, str]:
+    """Pearson (unweighted) or first-order Rao–Scott (weighted) test, with its note."""
+    keep_rows, keep_columns = counts.sum(axis=1) > 0, counts.sum(axis=0) > 0
+    observed = counts.loc[keep_rows, keep_columns]
     if observed.shape[0] < 2 or observed.shape[1] < 2:
         return (
             None,
@@ -505,24 +625,42 @@ def _chi_square(counts: pd.DataFrame) -> tuple[float | None, float | None, int |
                 "à 1) ; regrouper des modalités ou des groupes."
             ),
         )
+    caveat = (
+        "Le test suppose un échantillon aléatoire, ce que n'est pas une enquête à "
+        "participation volontaire : c'est un indice, pas une preuve."
+    )
+    scope = "des répondants retenus, hors non-réponses et réponses hors codebook"
+    if weighted is not None and weights is not None:
+        n = int(array.sum())
+        deff = float(len(weights) * np.sum(weights**2) / np.sum(weights) ** 2)
+        table = weighted.loc[keep_rows, keep_columns].to_numpy(dtype=float)
+        chi2, p, dof = rao_scott_first_order(table, n, deff)
+        return (
+            chi2,
+            p,
+            dof,
+            (
+                f"Test du khi-deux corrigé de Rao-Scott (ordre 1) sur le tableau pondéré, "
+                f"effet de plan {fr_number(deff, 2)} (effet de plan de Kish dû à la "
+                f"pondération : le tableau pondéré est ramené à la taille effective de "
+                f"{fr_number(n / deff, 1)} répondants au lieu de {fr_int(n)}), {scope} : "
+                f"khi-deux "
+                f"corrigé = {fr_number(chi2, 1)}, {dof} degré{'s' if dof > 1 else ''} de "
+                f"liberté, {_p_text(p)} ({_verdict(p)}). {caveat}"
+            ),
+        )
     result = stats.chi2_contingency(array)
     chi2, p, dof = float(result.statistic), float(result.pvalue), int(result.dof)
-    verdict = (
-        "les réponses diffèrent selon les groupes au seuil de 5 %"
-        if p < 0.05
-        else "pas de différence significative entre groupes au seuil de 5 %"
-    )
     yates = " avec correction de continuité de Yates" if dof == 1 else ""
     return (
         chi2,
         p,
         dof,
         (
-            f"Test du khi-deux d'indépendance{yates}, sur les effectifs non pondérés des "
-            f"répondants retenus, hors non-réponses et réponses hors codebook : khi-deux = "
-            f"{fr_number(chi2, 1)}, {dof} degré{'s' if dof > 1 else ''} de liberté, "
-            f"{_p_text(p)} ({verdict}). Le test suppose un échantillon aléatoire, ce que n'est "
-            "pas une enquête à participation volontaire : c'est un indice, pas une preuve."
+            f"Test du khi-deux d'indépendance{yates}, sur les effectifs non pondérés "
+            f"{scope} : khi-deux = {fr_number(chi2, 1)}, {dof} "
+            f"degré{'s' if dof > 1 else ''} de liberté, {_p_text(p)} ({_verdict(p)}). "
+            f"{caveat}"
         ),
     )
 
@@ -558,12 +696,22 @@ def crosstab(
     Notes
     -----
     Respondents whose ``by`` is blank or outside the descriptor's options are left out
-    (the note says how many). The chi-square test (``scipy.stats.chi2_contingency``,
-    Yates' correction for a 2×2 table) runs on the unweighted counts of the included
-    respondents excluding non-response and answers outside the codebook, after dropping
-    empty rows and columns; it is refused (None) when more than 20 % of the expected
-    counts are under 5 or any is under 1, and for a multiple question (the ticks of one
-    respondent are not independent observations).
+    (the note says how many). The test of independence covers the included respondents
+    excluding non-response and answers outside the codebook, after dropping empty rows
+    and columns:
+
+    * unweighted: Pearson's chi-square on the counts (``scipy.stats.chi2_contingency``,
+      Yates' correction for a 2×2 table);
+    * weighted: first-order Rao–Scott correction of Pearson's statistic computed on the
+      weighted proportions, ``X²_RS = X²_P(p̂ × n) / δ̄`` with δ̄ estimated by Kish's
+      design effect due to weighting ``n Σw² / (Σw)²`` of the tested respondents — the
+      weighted table scaled to the Kish effective size (:func:`rao_scott_first_order`).
+      The test of unweighted counts beside weighted percentages ignored both the
+      weighting and its loss of precision.
+
+    It is refused (None) when more than 20 % of the expected unweighted counts are under
+    5 or any is under 1, and for a multiple question (the ticks of one respondent are
+    not independent observations).
     """
     q = codebook.question(question)
     descriptor = codebook.descriptors.get(by)
@@ -590,12 +738,16 @@ def crosstab(
     counts, weighted_sums = counts.loc[order], weighted_sums.loc[order]
     sizes = group_code.value_counts().reindex(order).astype(int)
     percent = weighted_sums.div(group_weight.loc[order], axis=0) * 100
-    suppressed = (counts >= 1) & (counts < min_cell)
+    primary = (counts >= 1) & (counts < min_cell)
     index = pd.Index([labels[c] for c in order], name=by)
-    for frame in (counts, percent, suppressed):
+    for frame in (counts, percent, primary):
         frame.index = index
         frame.columns = pd.Index(columns, name=q.id)
     sizes.index = index
+    # rows of single and Likert questions sum to 100 %; column totals are in the one-way
+    # tables (frequencies of the question, weights of the groups)
+    suppressed = complementary_suppression(counts, primary, rows=q.type != "multiple", columns=True)
+    secondary = suppressed & ~primary
     table = percent.mask(suppressed)
     small = [labels[c] for c in order if sizes.loc[labels[c]] < min_group]
     if q.type == "multiple":
@@ -610,8 +762,18 @@ def crosstab(
         )
     else:
         answer_codes = [o.code for o in q.options]
+        answers = matrix[answer_codes]
+        tested = answers.any(axis=1).to_numpy()
+        test_weighted, test_weights = None, None
+        if weights is not None:
+            test_weighted = (
+                answers.astype(float).mul(w, axis=0).groupby(group_code).sum().reindex(order)
+            )
+            test_weights = w.to_numpy(dtype=float)[tested]
         chi2, p, dof, test_note = _chi_square(
-            matrix[answer_codes].astype(int).groupby(group_code).sum().reindex(order)
+            answers.astype(int).groupby(group_code).sum().reindex(order),
+            test_weighted,
+            test_weights,
         )
     notes = [
         f"Pourcentages en ligne : part des répondants de chaque groupe "
@@ -622,11 +784,19 @@ def crosstab(
             else "."
         )
     ]
-    hidden = int(suppressed.to_numpy().sum())
+    hidden = int(primary.to_numpy().sum())
     if hidden:
         notes.append(
             f"{fr_int(hidden)} case{'s' if hidden > 1 else ''} de moins de "
             f"{min_cell} répondants masquée{'s' if hidden > 1 else ''}."
+        )
+    extra = int(secondary.to_numpy().sum())
+    if extra:
+        notes.append(
+            f"{fr_int(extra)} autre{'s' if extra > 1 else ''} case{'s' if extra > 1 else ''} "
+            f"masquée{'s' if extra > 1 else ''} en complément (secret secondaire), pour "
+            "qu'aucune case masquée ne puisse être retrouvée par différence avec le total "
+            "de la ligne (100 %) ou avec les tableaux à un critère."
         )
     if small:
         notes.append(
@@ -653,4 +823,5 @@ def crosstab(
         pondere=weights is not None,
         note=" ".join(notes),
         notes=notes,
+        secondary=secondary,
     )

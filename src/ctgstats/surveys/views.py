@@ -9,7 +9,7 @@ from IPython.display import HTML, display
 
 from ctgstats.portrait import charts
 from ctgstats.present import display as ctg_display
-from ctgstats.present.formatting import NBSP, fr_int, fr_number, fr_percent
+from ctgstats.present.formatting import NBSP, fr_int, fr_number, fr_percent, fr_signed
 from ctgstats.surveys import charts as survey_charts
 from ctgstats.surveys.analysis import SurveyAnalysis
 
@@ -71,9 +71,22 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
     ]
     margins["variable"] = margins["variable"].map(lambda v: names.get(v, v))
     margins = margins.drop(columns=["effectif"], errors="ignore")
-    for column in ("part_population", "part_echantillon", "part_ponderee"):
+    for column in ("part_population", "part_echantillon", "part_ponderee_cales", "part_ponderee"):
         if column in margins:
             margins[column] = margins[column].map(fr_percent)  # already in percent
+    if "ecart_points" in margins:
+        margins["ecart_points"] = margins["ecart_points"].map(fr_signed)
+    order = [
+        "variable",
+        "modalite",
+        "population",
+        "part_population",
+        "part_echantillon",
+        "part_ponderee_cales",
+        "part_ponderee",
+        "ecart_points",
+    ]
+    margins = margins[[c for c in order if c in margins]]
     if "population" in margins:
         margins["population"] = margins["population"].map(fr_int)
     margins = margins.rename(
@@ -83,7 +96,9 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
             "population": "Population",
             "part_population": "Part dans la population",
             "part_echantillon": "Part parmi les répondants",
-            "part_ponderee": "Part après calage",
+            "part_ponderee_cales": "Part pondérée, répondants calés",
+            "part_ponderee": "Part pondérée, tous répondants",
+            "ecart_points": "Écart à la population (points)",
         }
     )
     lo, hi = analysis.raking.bounds
@@ -97,6 +112,7 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
     return HTML(
         ctg_display.simple_table(margins, caption="Marges avant et après calage").data
         + sizes
+        + "".join(f"<p>{html.escape(note)}</p>" for note in analysis.raking.notes)
         + f"<p>{html.escape(analysis.weighting_note)}</p>"
     )
 
@@ -265,7 +281,14 @@ def method(analysis: SurveyAnalysis) -> HTML:
         "Intervalles de confiance à 95 % de Wilson, calculés sur la taille effective de Kish "
         "quand les résultats sont pondérés.",
         "Estimations sur moins de 30 répondants signalées ; dans les tableaux croisés, les "
-        "cases de moins de 5 répondants sont masquées (« s »).",
+        "cases de moins de 5 répondants sont masquées (« s »), ainsi que, en complément, "
+        "d'autres cases choisies pour qu'aucune case masquée ne puisse être retrouvée par "
+        "différence avec le total de sa ligne (100 %) ou de sa colonne (tableaux à un "
+        "critère) : secret secondaire.",
+        "Tableaux croisés : test du khi-deux de Pearson sur les effectifs quand les "
+        "résultats ne sont pas pondérés ; test du khi-deux corrigé de Rao-Scott (ordre 1) "
+        "sur le tableau pondéré sinon, l'effet de plan étant estimé par celui de Kish dû à "
+        "la pondération.",
         "Une enquête en ligne à participation volontaire n'est pas un échantillon aléatoire : "
         "le calage ne corrige que les variables de calage.",
     ]

@@ -16,7 +16,18 @@ Definitions used in the report
   ``[low, high]`` (so the bounds are relative to the mean weight), then raked again.
   A respondent whose final weight sits at a bound is counted in ``trimmed``.
 * Convergence: the largest gap between a weighted share and its population share, over
-  every category of every margin, is below ``tol`` (in proportion, 0–1).
+  every category of every margin, is below ``tol`` (in proportion, 0–1), among the
+  respondents raked (those whose category is known for every margin).
+* Respondents lacking a raking variable (``missing="class_mean"``): only the complete
+  respondents are raked (their weights reproduce the margins' shares, i.e. the margins
+  scaled to the complete respondents); each incomplete respondent then receives the
+  mean weight of the complete respondents of the same categories on the variables it
+  does have — a weighting-class (cell mean) assignment of the weight, as in the cell
+  weighting adjustment for nonresponse (Kalton & Flores-Cervantes 2003, "Weighting
+  methods", Journal of Official Statistics 19(2):81–97) — or the mean weight of all
+  complete respondents when it has none; all weights are then rescaled to a mean of 1.
+  The margins table shows the weighted shares of every respondent whose category is
+  known next to those of the raked respondents, and the gap that remains.
 * Kish effective size ``n_eff = (Σw)² / Σw²`` and design effect due to weighting
   ``deff = n / n_eff``.
 
@@ -40,6 +51,7 @@ from ctgstats.present.formatting import fr_int, fr_number
 
 __all__ = [
     "MARGINS_COLUMNS",
+    "MISSING_OPTIONS",
     "RakingResult",
     "WeightingError",
     "design_effect",
@@ -56,8 +68,13 @@ MARGINS_COLUMNS = [
     "part_echantillon",
     "part_ponderee",
     "effectif",
+    "part_ponderee_cales",
+    "ecart_points",
 ]
-"""Columns of :func:`margins_table`; shares (``part_*``) are in percent (0–100)."""
+"""Columns of :func:`margins_table`; shares (``part_*``) are in percent (0–100),
+``ecart_points`` = ``part_ponderee − part_population`` in percentage points."""
+
+MISSING_OPTIONS = ("error", "class_mean")
 
 
 class WeightingError(InputError, ValueError):
@@ -73,7 +90,8 @@ class RakingResult:
     weights
         Index respondent_id (the sample's index, same order), mean 1 (Σw = n).
     converged
-        True when every weighted share is within ``tol`` of its population share.
+        True when every weighted share of the raked (complete) respondents is within
+        ``tol`` of its population share.
     iterations
         Raking cycles run (one cycle adjusts every margin once, then trims).
     margins
@@ -84,6 +102,14 @@ class RakingResult:
         ``(low, high)`` bounds of the weights relative to their mean.
     notes
         French sentences for the report (never empty).
+    n_raked
+        Number of respondents raked (category known for every margin).
+    n_incomplete
+        Number of respondents lacking a category for some margin (weight by class mean).
+    full_gap
+        Largest gap, in percentage points, between the weighted share of every
+        respondent whose category is known and the population share (0 when all are
+        complete and the raking converged).
     """
 
     weights: pd.Series
@@ -93,6 +119,9 @@ class RakingResult:
     trimmed: int
     bounds: tuple[float, float]
     notes: list[str] = field(default_factory=list)
+    n_raked: int = 0
+    n_incomplete: int = 0
+    full_gap: float = 0.0
 
     @property
     def n_eff(self) -> float:
@@ -147,7 +176,7 @@ def rake(
     bounds: tuple[float, float] | None = (0.25, 4.0),
     max_iter: int = 100,
     tol: float = 1e-6,
-    missing: Literal["error", "keep_weight_1"] = "error",
+    missing: Literal["error", "class_mean"] = "error",
 ) -> RakingResult:
     """Rake respondents on population margins, with bounded (trimmed) weights.
 
@@ -169,26 +198,32 @@ def rake(
         population share (proportions 0–1).
     missing
         What to do with respondents whose category is blank or absent from the margins
-        for some variable: ``"error"`` raises :class:`WeightingError`;
-        ``"keep_weight_1"`` keeps them with a weight of 1 (before normalisation), raking
-        the others, and says so in the notes.
+        for some variable: ``"error"`` raises :class:`WeightingError`; ``"class_mean"``
+        rakes the complete respondents only, then gives each incomplete respondent the
+        mean weight of the complete respondents sharing its known categories (all of
+        them; if none does, its known categories are dropped from the last margin
+        backwards; with no known category, the mean weight of all complete
+        respondents, 1), rescales every weight to a mean of 1 and says so in the notes.
+        The bounds apply to the raked weights; a class mean lies between them, the
+        final rescaling may move it by the factor ``n / Σw`` (printed in the notes).
 
     Returns
     -------
     RakingResult
-        Weights (mean 1), convergence, margins table, trimmed count and French notes.
-        Non-convergence is not an error: ``converged`` is False and a note says so.
+        Weights (mean 1), convergence (of the raked respondents), margins table (every
+        respondent and the raked ones), trimmed count and French notes. Non-convergence
+        is not an error: ``converged`` is False and a note says so.
 
     Raises
     ------
     WeightingError
         Bad bounds or margins; a margin variable missing from ``sample``; respondents
-        that cannot be raked (unless ``missing="keep_weight_1"``); a category of the
+        that cannot be raked (unless ``missing="class_mean"``); a category of the
         margins with no respondent (merge categories); respondents in a category whose
         population is zero.
     """
-    if missing not in ("error", "keep_weight_1"):
-        raise WeightingError(f"missing doit valoir 'error' ou 'keep_weight_1', pas {missing!r}")
+    if missing not in MISSING_OPTIONS:
+        raise WeightingError(f"missing doit valoir 'error' ou 'class_mean', pas {missing!r}")
     low, high = _check_bounds(bounds)
     if sample.index.has_duplicates:
         duplicated = sample.index[sample.index.duplicated()].unique()
@@ -211,8 +246,8 @@ def rake(
         raise WeightingError(
             "répondants impossibles à caler (catégorie vide ou absente des marges) : "
             + " ; ".join(f"{fr_int(k)} pour « {v} »" for v, k in unusable.items())
-            + ". Complétez ou regroupez les catégories, ou gardez-les avec un poids de 1 "
-            "(missing='keep_weight_1')."
+            + ". Complétez ou regroupez les catégories, ou donnez-leur le poids moyen des "
+            "répondants calés de mêmes catégories connues (missing='class_mean')."
         )
     raked = sample.index[usable.to_numpy()]
     if len(raked) == 0:
@@ -225,9 +260,20 @@ def rake(
         indices, targets, low=low, high=high, max_iter=max_iter, tol=tol
     )
     trimmed = _at_bounds(weights, low, high, tol)
+    raked_weights = pd.Series(weights, index=raked)
     result = pd.Series(1.0, index=sample.index, name="poids")
     result.loc[raked] = weights
-    result = result * len(result) / float(result.sum())
+    incomplete = sample.index[~usable.to_numpy()]
+    known = {variable: codes[variable].isin(shares[variable].index) for variable in shares}
+    for respondent in incomplete:
+        variables = [v for v in shares if known[v][respondent]]
+        result.loc[respondent] = _class_mean(
+            raked_weights, {v: codes[v] for v in variables}, respondent
+        )
+    scale = len(result) / float(result.sum())
+    result = result * scale
+    table = margins_table(sample, margins, result, raked=raked)
+    full_gap = float(table["ecart_points"].abs().max())
     notes = _notes(
         margins,
         shares,
@@ -240,20 +286,48 @@ def rake(
         gap=gap,
         trimmed=trimmed,
         bounded=bounds is not None,
+        full_gap=full_gap,
+        scale=scale,
     )
     return RakingResult(
         weights=result,
         converged=converged,
         iterations=iterations,
-        margins=margins_table(sample, margins, result),
+        margins=table,
         trimmed=trimmed,
         bounds=(low, high),
         notes=notes,
+        n_raked=len(raked),
+        n_incomplete=len(incomplete),
+        full_gap=full_gap,
     )
 
 
+def _class_mean(raked: pd.Series, known: Mapping[str, pd.Series], respondent) -> float:
+    """Mean raked weight of the complete respondents sharing ``respondent``'s categories.
+
+    ``known`` maps each variable the respondent has to the categories of every
+    respondent; variables are dropped from the last one while no complete respondent
+    shares them all (mean of all raked weights with none left).
+    """
+    variables = list(known)
+    while variables:
+        same = pd.Series(True, index=raked.index)
+        for variable in variables:
+            categories = known[variable]
+            same &= categories.reindex(raked.index) == categories[respondent]
+        if same.any():
+            return float(raked[same.to_numpy()].mean())
+        variables.pop()
+    return float(raked.mean())
+
+
 def margins_table(
-    sample: pd.DataFrame, margins: Mapping[str, pd.Series], weights: pd.Series | None = None
+    sample: pd.DataFrame,
+    margins: Mapping[str, pd.Series],
+    weights: pd.Series | None = None,
+    *,
+    raked: pd.Index | None = None,
 ) -> pd.DataFrame:
     """Population, unweighted and weighted shares of each category of each margin.
 
@@ -265,18 +339,23 @@ def margins_table(
         As for :func:`rake`.
     weights
         Weights indexed like ``sample``; None gives the unweighted shares twice.
+    raked
+        The respondents the raking was run on (complete on every margin); None for all.
 
     Returns
     -------
     pd.DataFrame
         Columns :data:`MARGINS_COLUMNS`: ``population`` (total), ``part_population``,
-        ``part_echantillon`` (unweighted), ``part_ponderee`` — shares in percent of the
-        respondents whose category of that variable is known — and ``effectif``
-        (unweighted number of respondents in the category).
+        ``part_echantillon`` (unweighted), ``part_ponderee`` — shares in percent of
+        *every* respondent whose category of that variable is known — ``effectif``
+        (unweighted number of respondents in the category), ``part_ponderee_cales``
+        (weighted share among the ``raked`` respondents only, what the raking fits) and
+        ``ecart_points`` (``part_ponderee − part_population``, percentage points).
     """
     if weights is None:
         weights = pd.Series(1.0, index=sample.index)
     weights = weights.reindex(sample.index)
+    in_raking = pd.Series(True, index=sample.index) if raked is None else sample.index.isin(raked)
     rows = []
     for variable, margin in margins.items():
         population = pd.Series(margin, dtype=float)
@@ -286,21 +365,30 @@ def margins_table(
         counts = category[known].value_counts()
         weighted = weights[known].groupby(category[known]).sum()
         n_known, w_known = int(known.sum()), float(weights[known].sum())
+        calage = known & in_raking
+        weighted_raked = weights[calage].groupby(category[calage]).sum()
+        w_raked = float(weights[calage].sum())
         for code, total in population.items():
             count = int(counts.get(code, 0))
+            part_population = 100.0 * float(total) / float(population.sum())
+            part_ponderee = (
+                100.0 * float(weighted.get(code, 0.0)) / w_known if w_known else float("nan")
+            )
             rows.append(
                 {
                     "variable": variable,
                     "modalite": code,
                     "population": float(total),
-                    "part_population": 100.0 * float(total) / float(population.sum()),
+                    "part_population": part_population,
                     "part_echantillon": 100.0 * count / n_known if n_known else float("nan"),
-                    "part_ponderee": (
-                        100.0 * float(weighted.get(code, 0.0)) / w_known
-                        if w_known
+                    "part_ponderee": part_ponderee,
+                    "effectif": count,
+                    "part_ponderee_cales": (
+                        100.0 * float(weighted_raked.get(code, 0.0)) / w_raked
+                        if w_raked
                         else float("nan")
                     ),
-                    "effectif": count,
+                    "ecart_points": part_ponderee - part_population,
                 }
             )
     return pd.DataFrame(rows, columns=MARGINS_COLUMNS)
@@ -463,19 +551,22 @@ def _notes(
     gap: float,
     trimmed: int,
     bounded: bool,
+    full_gap: float = 0.0,
+    scale: float = 1.0,
 ) -> list[str]:
     low, high = bounds
     variables = ", ".join(f"« {v} »" for v in shares)
+    complete = " complets" if n_raked < n else ""
     notes = [
-        f"Calage (raking) de {fr_int(n_raked)} répondants sur les marges {variables}"
+        f"Calage (raking) de {fr_int(n_raked)} répondants{complete} sur les marges {variables}"
         + (
             f" ; poids bornés entre {_short(low)} et {_short(high)} fois le poids moyen"
             if bounded
             else " ; poids non bornés"
         )
         + (
-            f" ; convergence atteinte en {fr_int(iterations)} itération"
-            f"{'s' if iterations > 1 else ''}."
+            f" ; convergence atteinte{' pour ces répondants' if complete else ''} en "
+            f"{fr_int(iterations)} itération{'s' if iterations > 1 else ''}."
             if converged
             else "."
         )
@@ -498,13 +589,21 @@ def _notes(
     if unusable:
         detail = " ; ".join(f"{fr_int(k)} pour « {v} »" for v, k in unusable.items())
         kept = n - n_raked
+        plural = kept > 1
+        have_not = "n'ont" if plural else "n'a"
         notes.append(
-            f"{fr_int(kept)} répondant{'s' if kept > 1 else ''} sans catégorie "
-            f"utilisable pour le calage ({detail}) "
-            f"{'gardent' if kept > 1 else 'garde'} un poids de 1 avant "
-            "normalisation : les "
-            "parts pondérées du tableau des marges portent sur les répondants dont "
-            "la catégorie est connue et peuvent s'écarter de la population."
+            f"{fr_int(kept)} répondant{'s' if plural else ''} sur {fr_int(n)} "
+            f"{have_not} pas de catégorie utilisable pour au moins une "
+            f"variable de calage ({detail}) : non calé{'s' if plural else ''}, "
+            f"{'ils reçoivent chacun' if plural else 'il reçoit'} le poids moyen des "
+            "répondants calés qui ont les mêmes catégories sur les variables "
+            f"renseignées (le poids moyen des répondants calés s'{'ils' if plural else 'il'} "
+            f"n'en {'ont' if plural else 'a'} aucune), puis tous les poids sont ramenés à "
+            f"une moyenne de 1 (facteur {fr_number(scale, 3)}). Sur l'ensemble des "
+            "répondants dont la catégorie est connue, les parts pondérées s'écartent donc "
+            f"de la population : jusqu'à {fr_number(full_gap, 1)} point"
+            f"{'s' if round(full_gap, 1) >= 2 else ''} (colonne « Écart à la population » "
+            "du tableau des marges)."
         )
     totals = {v: float(pd.Series(m, dtype=float).sum()) for v, m in margins.items()}
     if max(totals.values()) > 1.01 * min(totals.values()):
