@@ -57,6 +57,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_evaluation.py": ("unit",),
     "test_families.py": ("unit",),
     "test_precision.py": ("unit",),
+    "test_methodology_rules.py": ("unit",),
     "test_formatting.py": ("unit",),
     "test_income.py": ("unit",),
     "test_indicator_registry.py": ("unit",),

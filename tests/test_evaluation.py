@@ -782,3 +782,42 @@ def test_target_validation():
         Target("level")
     with pytest.raises(ValueError, match="not one of"):
         Target("cap", 3)
+
+
+def test_revision_notes_say_when_a_frozen_source_was_revised(registry):
+    """Rule 17: a later run compares like with like and says when a source was revised."""
+    from ctgstats.indicators.baseline import revision_notes
+
+    ident = "menages_avec_enfants"
+    t0 = pd.Series(
+        {
+            "indicateur": ident,
+            "territoire": "epci:1",
+            "annee": 2022,
+            "valeur": 1940.0,
+            "fichiers": "base.csv=aaa",
+            "definition_hash": registry.definition_hash(ident),
+        }
+    )
+    measures = pd.DataFrame(
+        [
+            {
+                "indicateur": ident,
+                "territoire": "epci:1",
+                "annee": 2022,
+                "valeur": 1941.5,
+                "fichiers": "base.csv=bbb",
+            }
+        ]
+    )
+    notes = revision_notes(t0, measures, registry)
+    assert notes == [
+        "source révisée : la valeur 2022 figée au T0 (1\u00a0940,00) diffère de celle des "
+        "fichiers actuels (1\u00a0941,50)",
+        "fichier(s) source modifié(s) depuis le T0 : base.csv",
+    ]
+    same = measures.assign(valeur=1940.0, fichiers="base.csv=aaa")
+    assert revision_notes(t0, same, registry) == []
+    changed = t0.copy()
+    changed["definition_hash"] = "autre"
+    assert revision_notes(changed, same, registry)[0].startswith("définition modifiée")

@@ -26,6 +26,7 @@ from ctgstats.core.errors import InputError
 from ctgstats.core.files import write_text_atomic
 from ctgstats.data.registry import Registry
 from ctgstats.indicators.measures import MEASURE_COLUMNS
+from ctgstats.present.formatting import fr_number
 
 BASELINE_FORMAT = "ctgstats-baseline"
 BASELINE_VERSION = 1
@@ -166,7 +167,8 @@ def revision_notes(t0: pd.Series, measures: pd.DataFrame, registry: Registry) ->
         if abs(now - then) > 1e-9 * max(1.0, abs(then)):
             notes.append(
                 f"source révisée : la valeur {t0['annee']} figée au T0 "
-                f"({then:.6g}) diffère de celle des fichiers actuels ({now:.6g})"
+                f"({fr_number(then, 2)}) diffère de celle des fichiers actuels "
+                f"({fr_number(now, 2)})"
             )
         before, after = _files(t0["fichiers"]), _files(same.iloc[0]["fichiers"])
         changed = sorted(n for n in before if n in after and before[n] != after[n])
