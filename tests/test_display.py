@@ -399,3 +399,11 @@ def test_definitions_table_uses_latest_definition_and_all_sources():
         "Population municipale au recensement de 2022.",
         "Insee, RP2022 ; Insee, RP2011",
     ]
+
+
+def test_counts_never_carry_a_decimal() -> None:
+    """Issue 10: "3 401 ménages fiscaux", never "3 401,0"."""
+    from ctgstats.present.display import format_value
+
+    assert format_value(3401.0, "ménages fiscaux", indicateur="menages_fiscaux") == "3\u00a0401"
+    assert format_value(12.4, "places") == "12"

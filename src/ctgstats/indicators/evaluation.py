@@ -102,6 +102,7 @@ from ctgstats.core.comparability import (
 )
 from ctgstats.data.registry import Indicator
 from ctgstats.indicators.prices import PriceIndex
+from ctgstats.present.display import COUNT_UNITS
 from ctgstats.present.formatting import NBSP, fr_number, fr_signed
 from ctgstats.surveys.estimates import wilson_interval
 
@@ -171,22 +172,7 @@ STATUS_LABELS: dict[str, str] = {
 Z95 = NormalDist().inv_cdf(0.975)
 """97.5 % quantile of the standard normal distribution (1.959964…)."""
 
-_COUNT_UNITS = frozenset(
-    {
-        "habitants",
-        "familles",
-        "ménages",
-        "allocataires",
-        "nombre",
-        "places",
-        "enfants",
-        "jeunes",
-        "personnes",
-        "bénéficiaires",
-        "structures",
-        "heures",
-    }
-)
+_COUNT_UNITS = COUNT_UNITS
 _POINT_UNITS = frozenset({"%", "%/an"})
 
 

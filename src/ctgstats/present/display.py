@@ -87,6 +87,13 @@ COUNT_UNITS: frozenset[str] = frozenset(
         "logements",
         "nombre",
         "effectif",
+        "ménages fiscaux",
+        "places",
+        "enfants",
+        "jeunes",
+        "bénéficiaires",
+        "structures",
+        "heures",
         "",
     }
 )
