@@ -104,3 +104,27 @@ def test_preparation_computes_what_the_notebooks_need():
     prepared = prepare(plan)
     assert prepared.portrait.territory.code == "000000101"
     assert prepared.surveys == {} and prepared.followup is None
+
+
+def test_survey_pages_have_readable_titles() -> None:
+    """Issue 10: links and page titles name the survey and its wave, not an id."""
+    from ctgstats.core.params import load_params
+    from ctgstats.pipeline.plan import plan_run
+
+    plan = plan_run(load_params(Path(__file__).parents[1] / "params" / "demo.yaml"))
+    titles = {t.survey_id: t.title for t in plan.tasks if t.survey_id}
+    assert titles == {
+        "habitants": "Enquête auprès des habitants 2026",
+        "habitants_2029": "Enquête auprès des habitants 2029",
+        "elus": "Enquête auprès des élus",
+    }
+
+
+def test_survey_default_title_from_series_and_year() -> None:
+    from ctgstats.core.params import Survey
+
+    wave = Survey(id="habitants_2029", series="habitants", year=2029, export="x", codebook="y")
+    assert wave.readable_title == "Enquête habitants 2029"
+    assert Survey(id="elus_2026", export="x", codebook="y", year=2026).readable_title == (
+        "Enquête elus 2026"
+    )

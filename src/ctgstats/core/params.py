@@ -268,11 +268,32 @@ class Survey(StrictModel):
     year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(
         default=None, description="Année de la vague (pour le suivi des indicateurs)"
     )
+    title: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=120,
+        description="Nom de l'enquête lu par les lecteurs (liens, titre de la page), "
+        "par ex. « Enquête auprès des habitants » ; par défaut formé de l'identifiant "
+        "de la série et de l'année",
+    )
 
     @property
     def series_id(self) -> str:
         """The series this wave belongs to."""
         return self.series or self.id
+
+    @property
+    def readable_title(self) -> str:
+        """Title read in links and page headings, with the wave's year when known.
+
+        ``title`` when given, else "Enquête" and the series id made readable
+        (``habitants`` → "Enquête habitants"); the year is appended unless the title
+        already holds it.
+        """
+        base = self.title or "Enquête " + self.series_id.replace("_", " ").replace("-", " ")
+        if self.year is not None and str(self.year) not in base:
+            base = f"{base} {self.year}"
+        return base
 
 
 class TargetSpec(StrictModel):

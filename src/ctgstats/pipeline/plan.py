@@ -131,8 +131,9 @@ def _task(
     suffix: str = "",
     parameters: dict[str, Any],
     survey_id: str | None = None,
+    survey_title: str | None = None,
 ) -> NotebookTask:
-    title = get_notebook(name).title + (f" « {survey_id} »" if survey_id else "")
+    title = survey_title or get_notebook(name).title
     return NotebookTask(
         name=name,
         title=title,
@@ -167,6 +168,7 @@ def plan_run(
                     folder,
                     suffix=f"_{survey.id}",
                     survey_id=survey.id,
+                    survey_title=survey.readable_title,
                     parameters={"params": injected, "survey_id": survey.id},
                 )
                 for survey in params.surveys
@@ -204,6 +206,7 @@ def plan_survey_run(
         folder,
         suffix=f"_{survey.id}",
         survey_id=survey.id,
+        survey_title=survey.readable_title,
         parameters={"params": None, "survey_id": survey.id, "survey": injected_survey(survey)},
     )
     return RunPlan(
