@@ -185,3 +185,19 @@ def test_published_tables_have_no_respondent_rows_and_no_personal_data(portrait)
 def test_unknown_survey_id_is_refused():
     with pytest.raises(ValueError, match="survey_id"):
         analyse_from_params(PARAMS, survey_id="autre")
+
+
+def test_header_names_the_survey_and_its_wave():
+    from ctgstats.surveys.views import header
+
+    spec = Survey(
+        id="habitants_2029",
+        series="habitants",
+        year=2029,
+        export=EXPORTS["limesurvey"],
+        codebook=CODEBOOK,
+        weighting=Weighting(method="none"),
+    )
+    text = header(analyse(spec, portrait=None)).data
+    assert "— vague 2029" in text
+    assert "questionnaires reçus" in text and "analysés" in text

@@ -28,8 +28,9 @@ def header(analysis: SurveyAnalysis) -> HTML:
     """Banner (fictional data), survey, universe, sizes and weighting."""
     parts = [ctg_display.fictional_banner().data] if analysis.fictional else []
     survey = analysis.codebook.survey
+    wave = f" — vague {analysis.spec.year}" if analysis.spec.year is not None else ""
     parts.append(
-        f"<p><strong>{html.escape(survey.title)}</strong><br>"
+        f"<p><strong>{html.escape(survey.title)}</strong>{wave}<br>"
         f"Population visée : {html.escape(survey.universe)}.<br>"
         f"{fr_int(len(analysis.data.respondents))} questionnaires reçus, "
         f"{fr_int(analysis.n_included)} analysés.</p>"
