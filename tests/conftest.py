@@ -58,6 +58,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_families.py": ("unit",),
     "test_precision.py": ("unit",),
     "test_methodology_rules.py": ("unit",),
+    "test_synthesis.py": ("unit",),
     "test_formatting.py": ("unit",),
     "test_income.py": ("unit",),
     "test_indicator_registry.py": ("unit",),

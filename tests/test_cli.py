@@ -44,6 +44,12 @@ def test_demo_outputs(demo_run):
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert check_offline(index) == []
     assert 'href="01_demographie.html"' in index
+    # the synthesis opens the index and the single-file report, before the key figures
+    # and the table of contents
+    assert index.index('class="ctg-synthese"') < index.index('id="chiffres-cles"')
+    complete = (folder / "rapport_complet.html").read_text(encoding="utf-8")
+    assert complete.index('class="ctg-synthese"') < complete.index('id="sommaire"')
+    assert "Suivi du plan d'action, 11 indicateurs suivis" in complete
     with open(folder / "tables" / "chiffres_cles.csv", encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         assert next(reader) == [

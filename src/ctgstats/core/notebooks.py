@@ -45,6 +45,11 @@ class NotebookSpec:
         territories of a batch expansion.
     default
         Runs when the params list no notebooks (provided ``requires`` is met).
+    synthesis
+        ``"module:function"`` of the function giving the chapter's contribution to the
+        one-page synthesis (:mod:`ctgstats.publish.synthesis`), or None. It is called
+        with keyword arguments ``portrait``, ``surveys`` and ``followup`` and returns
+        French sentences, most important first.
     """
 
     name: str
@@ -54,6 +59,7 @@ class NotebookSpec:
     requires: str | None = None
     territory_specific: bool = False
     default: bool = True
+    synthesis: str | None = None
 
     def __post_init__(self) -> None:
         unknown = self.needs - NEEDS
@@ -70,10 +76,12 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
     NotebookSpec(
         name="01_demographie",
         title="Démographie : population, âges, vieillissement",
+        synthesis="ctgstats.portrait.findings:demography_synthesis",
     ),
     NotebookSpec(
         name="02_familles_menages",
         title="Familles, ménages et revenus",
+        synthesis="ctgstats.portrait.findings:families_synthesis",
     ),
     NotebookSpec(
         name="03_enquete",
@@ -82,6 +90,7 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         needs=frozenset({"portrait", "surveys"}),
         requires="surveys",
         territory_specific=True,
+        synthesis="ctgstats.surveys.analysis:survey_synthesis",
     ),
     NotebookSpec(
         name="04_indicateurs",
@@ -89,6 +98,7 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         needs=frozenset({"portrait", "surveys", "followup"}),
         requires="indicators.action_plan",
         territory_specific=True,
+        synthesis="ctgstats.indicators.followup:followup_synthesis",
     ),
 )
 

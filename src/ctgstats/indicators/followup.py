@@ -243,3 +243,22 @@ def followup_from_params(params: Mapping[str, Any]):
         s.id: analyse(s, portrait=portrait) for s in validated.surveys if s.year is not None
     }
     return portrait, build_followup(validated, portrait=portrait, analyses=analyses)
+
+
+def followup_synthesis(*, followup: FollowUp | None = None, **_: object) -> list[str]:
+    """Contribution of the follow-up to the synthesis: how many targets have which status."""
+    if followup is None or followup.dashboard.empty:
+        return []
+    counts = followup.dashboard["statut"].value_counts()
+    parts = [
+        f"« {status} » : {int(counts[status])}"
+        for status in (*evaluation.STATUSES, evaluation.CONTEXT_STATUS)
+        if int(counts.get(status, 0))
+    ]
+    total = int(counts.sum())
+    plural = "s" if total > 1 else ""
+    return [
+        f"Suivi du plan d'action, {total} indicateur{plural} suivi{plural} : "
+        + " ; ".join(parts)
+        + "."
+    ]

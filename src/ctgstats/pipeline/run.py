@@ -31,6 +31,7 @@ from ctgstats.pipeline.manifest import Manifest
 from ctgstats.pipeline.plan import Progress, RunPlan
 from ctgstats.pipeline.prepare import Prepared, prepare
 from ctgstats.publish import export, portal, report
+from ctgstats.publish.synthesis import build_synthesis, synthesis_html
 
 
 def _quiet(message: str) -> None:  # noqa: ARG001 - the default progress reporter
@@ -152,8 +153,18 @@ def _single_file(
     plan: RunPlan, prepared: Prepared, staging: Path, manifest: Manifest, *, say: Progress
 ) -> list[tuple[str, str]]:
     """Gather the notebooks into ``rapport_complet.html`` (within its size budget)."""
+    synthesis = synthesis_html(
+        build_synthesis(
+            portrait=prepared.portrait, surveys=prepared.surveys, followup=prepared.followup
+        )
+    )
     try:
-        portal.single_file_report(staging, parts=[t.html for t in plan.tasks], title=prepared.label)
+        portal.single_file_report(
+            staging,
+            parts=[t.html for t in plan.tasks],
+            title=prepared.label,
+            synthesis_html=synthesis,
+        )
     except portal.ReportTooLargeError as error:
         say(f"rapport complet non écrit : {error}")
         return []

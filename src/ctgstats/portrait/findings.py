@@ -315,3 +315,26 @@ def sentences(portrait: Portrait, *, theme: str | None = None) -> list[str]:
             text += f" (Prudence : {row.prudence})"
         result.append(text)
     return result
+
+
+def _theme_sentences(portrait: Portrait | None, themes: tuple[str, ...]) -> list[str]:
+    if portrait is None or portrait.findings.empty:
+        return []
+    table = portrait.findings[portrait.findings["theme"].isin(themes)]
+    return [str(text) for text in table["constat"]]
+
+
+def demography_synthesis(*, portrait: Portrait | None = None, **_: object) -> list[str]:
+    """Contribution of the demography chapter to the synthesis: population and ageing."""
+    sentences = _theme_sentences(portrait, ("Population", "Vieillissement"))
+    # the change of population, the share of 60+ and the ageing index say the most
+    return [s for s in sentences if "solde" not in s][:3]
+
+
+def families_synthesis(*, portrait: Portrait | None = None, **_: object) -> list[str]:
+    """Contribution of the families chapter: households with children, single parents, income."""
+    sentences = _theme_sentences(portrait, ("Familles", "Ménages", "Revenus"))
+    chosen = [s for s in sentences if "ménages avec famille" in s]
+    chosen += [s for s in sentences if "monoparentales" in s]
+    chosen += [s for s in sentences if "revenu" in s]
+    return chosen[:3]

@@ -429,6 +429,7 @@ def render_index(
     generated_at: str,
     ctgstats_version: str,
     notes: Sequence[str] = (),
+    synthesis_html: str = "",
 ) -> str:
     """The territory's ``index.html``: a self-contained French home page of the report.
 
@@ -449,6 +450,9 @@ def render_index(
         Written in the footer ("Document généré le … avec ctgstats …").
     notes
         French notes shown in a "Notes de lecture" section (escaped).
+    synthesis_html
+        The one-page synthesis (:func:`ctgstats.publish.synthesis.synthesis_html`),
+        trusted HTML placed first, before the key figures.
 
     Returns
     -------
@@ -465,6 +469,8 @@ def render_index(
     ]
     if fictional:
         sections.insert(0, fictional_banner_html())
+    if synthesis_html:
+        sections.append(synthesis_html)
     sections.append(
         f'<section><h2 id="chiffres-cles">Chiffres clés</h2>{key_figures_html}</section>'
     )

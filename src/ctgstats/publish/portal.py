@@ -952,12 +952,28 @@ def _index_name(folder: Path) -> str | None:
     return None
 
 
+def _index_synthesis(folder: Path, given: str | None) -> Tag | None:
+    """The synthesis that opens the report: ``given`` HTML, else the one of ``index.html``."""
+    from ctgstats.publish.synthesis import SYNTHESIS_CLASS
+
+    index = folder / "index.html"
+    if given is None and not index.is_file():
+        return None
+    source = given if given is not None else index.read_text(encoding="utf-8")
+    section = BeautifulSoup(source, "html.parser").find("section", class_=SYNTHESIS_CLASS)
+    if not isinstance(section, Tag):
+        return None
+    section["style"] = "break-after: page; page-break-after: always;"
+    return section
+
+
 def single_file_report(
     territory_dir: Path,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     parts: Sequence[str] | None = None,
     title: str | None = None,
+    synthesis_html: str | None = None,
 ) -> Path:
     """Gather a territory's notebook pages into one self-contained ``rapport_complet.html``.
 
@@ -985,6 +1001,9 @@ def single_file_report(
     title
         Name shown at the top (default: the territory of ``manifest.json``, else the
         title of ``index.html``).
+    synthesis_html
+        The one-page synthesis (:mod:`ctgstats.publish.synthesis`) placed first, on a
+        page of its own when printed; by default the one of ``index.html`` if any.
 
     Returns
     -------
@@ -1059,7 +1078,10 @@ def single_file_report(
         "html.parser",
     )
     main.append(header)
-    used = {"sommaire"}
+    synthesis = _index_synthesis(folder, synthesis_html)
+    if synthesis is not None:
+        main.append(synthesis)
+    used = {"sommaire", "synthese"}
     targets: dict[str, tuple[str, dict[str, str]]] = {}
     sections = [
         _part_section(part, number, soup, used, territory=territory, targets=targets)

@@ -130,8 +130,12 @@ def write_index(
     """Write ``index.html`` linking the notebooks, with the key figures."""
     from ctgstats.present import display
     from ctgstats.publish import export
+    from ctgstats.publish.synthesis import build_synthesis, synthesis_html
 
     surveys = surveys or {}
+    synthesis = synthesis_html(
+        build_synthesis(portrait=portrait, surveys=surveys, followup=followup)
+    )
     blocks = []
     notes: list[str] = []
     if portrait is not None:
@@ -175,6 +179,7 @@ def write_index(
         generated_at=datetime.now().strftime("%d/%m/%Y %H:%M"),
         ctgstats_version=__version__,
         notes=notes,
+        synthesis_html=synthesis,
     )
     path = folder / "index.html"
     write_text_atomic(path, html)

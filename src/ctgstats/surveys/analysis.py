@@ -260,3 +260,16 @@ def analyse_from_params(
             f"({', '.join(specs) or 'aucune'})"
         )
     return analyse(specs[survey_id], portrait=build_portrait(validated))
+
+
+def survey_synthesis(
+    *, surveys: Mapping[str, SurveyAnalysis] | None = None, **_: object
+) -> list[str]:
+    """Contribution of the surveys to the synthesis: the first finding of each, named."""
+    result = []
+    for analysis in (surveys or {}).values():
+        if analysis.findings:
+            title = analysis.spec.readable_title
+            count = fr_int(analysis.n_included)
+            result.append(f"{title} ({count} répondants) : {analysis.findings[0]}")
+    return result
