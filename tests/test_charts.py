@@ -264,7 +264,7 @@ def test_pyramid(close_figures):
     assert len(outlines) == 6
     texts = _texts(fig)
     assert "Hommes" in texts and "Femmes" in texts and "Ain" in texts
-    assert "Pyramide des âges — Commune A" in texts
+    assert "Pyramide des âges de Commune A" in texts
     ticks = [label.get_text() for label in ax.get_xticklabels()]
     assert ticks and not any(MINUS in t or "-" in t for t in ticks)
 
@@ -285,7 +285,8 @@ def test_indicator_comparison_nd_instead_of_zero_bar(close_figures):
     assert len(bars) == 8  # 9 values, one not available
     assert all(b.get_width() > 0 for b in bars)
     texts = _texts(fig)
-    assert any(t.strip() == "n.d." for t in texts)
+    # the missing bar is written "n.d." with the territory's name
+    assert any(t.strip().startswith("n.d. (") for t in texts)
     assert f"24,2{NBSP}%" in texts
     assert "Familles monoparentales" in texts
 
@@ -395,7 +396,9 @@ def test_deciles(close_figures):
     assert np.allclose(lines[0].get_ydata(), [10800.0 * d for d in range(1, 10)])
     texts = _texts(fig)
     assert f"10{NBSP}800{NBSP}€" in texts
-    assert "Secret (n.d.)" in texts
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Secret" not in legend and len(legend) == 3  # nothing drawn, no entry
+    assert any("non disponibles pour : Secret" in t.replace(NBSP, " ") for t in texts)
     assert any(label.get_text().endswith(f"{NBSP}€") for label in ax.get_yticklabels())
 
 
