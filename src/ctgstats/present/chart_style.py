@@ -26,6 +26,7 @@ backend still draws the PNG) and the report template writes it in ``<img alt="â€
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -244,8 +245,8 @@ def new_figure(height: float, *, width: float = WIDTH) -> tuple[Figure, Axes]:
 
 def source_text(source: str) -> str:
     text = " ".join(str(source).split())
-    if text.lower().startswith("source"):
-        return text
+    if text.lower().startswith("source"):  # "Source :" with its no-break space
+        return re.sub(r"^(Sources?)\s*:", rf"\1{NBSP}:", text)
     return f"Source{NBSP}: {text}"
 
 
@@ -257,7 +258,7 @@ def finish_figure(
     ``alt`` is the main figure the chart shows (``"de 8 028 Ã  7 563 habitants"``); the
     alternative text is the title followed by it.
     """
-    heading = " ".join(title.split())
+    heading = one_line(title)
     set_alt_text(fig, f"{heading}{NBSP}: {alt}" if alt else heading)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold", color=TEXT_COLOR)
     width_chars = int(fig.get_figwidth() * 15)
@@ -306,9 +307,17 @@ class _AltMetadata:
         return {}, {"image/png": {"alt": self.text}}
 
 
+def one_line(text: str) -> str:
+    """Text on one line: line breaks and runs of spaces become one space.
+
+    No-break spaces stay: they belong to French numbers.
+    """
+    return re.sub(r"[ \t\r\n]+", " ", str(text)).strip()
+
+
 def set_alt_text(fig: Figure, text: str) -> Figure:
     """Give a figure its French alternative text (shown as ``<img alt>`` in the report)."""
-    clean = " ".join(str(text).split())
+    clean = one_line(text)
     setattr(fig, ALT_ATTRIBUTE, clean)
     setattr(fig, "_repr_mimebundle_", _AltMetadata(clean))  # noqa: B010 - instance hook
     return fig

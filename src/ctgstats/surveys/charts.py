@@ -105,14 +105,17 @@ def question_bars(
 
 
 def _bars_alt(rows: pd.DataFrame) -> str:
-    """Every modality with its share: ``"Oui 42 %, Non 51 %, Non-réponse 7 %"``."""
+    """The question and every modality's share: ``"Q : Oui 42 %, Non 51 % (base : 80 …)"``."""
     parts = [
         f"{' '.join(str(m).split())} {fr_number(v, 0)}{NBSP}%"
         for m, v in zip(rows["modalite"], rows["pourcentage"])
         if pd.notna(v)
     ]
     base = f" (base{NBSP}: {fr_int(rows.iloc[0]['base'])} répondants)" if len(rows) else ""
-    return (", ".join(parts) or "données non disponibles") + base
+    question = ""
+    if "libelle_question" in rows.columns and len(rows):
+        question = " ".join(str(rows.iloc[0]["libelle_question"]).split()) + f"{NBSP}: "
+    return question + (", ".join(parts) or "données non disponibles") + base
 
 
 def likert_diverging(
