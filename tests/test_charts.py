@@ -586,6 +586,14 @@ def test_survey_and_indicator_axes(demo_charts):
     assert "(%)" in bars.get_xlabel() and bars.get_xlim()[0] == 0
     panels = figures["small_multiples"].axes
     assert [ax.get_ylabel() for ax in panels[:2]] == ["habitants", "%"]
+    alt = chart_style.alt_text(figures["small_multiples"])
+    assert f"Population 7{NBSP}563{NBSP}habitants en 2022" in alt
+    assert f"Part des 75 ans ou plus 16,5{NBSP}% en 2022" in alt
+    survey_alt = chart_style.alt_text(figures["question_bars"])
+    assert survey_alt == (
+        f"Répartition des réponses{NBSP}: Êtes-vous satisfait des services ?{NBSP}: "
+        f"Oui 63{NBSP}%, Non 30{NBSP}%, Non-réponse 8{NBSP}% (base{NBSP}: 80 répondants)"  # half up
+    )
     assert all(ax.get_ylim()[0] == 0 for ax in panels[:2])
 
 

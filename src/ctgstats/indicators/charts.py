@@ -20,7 +20,7 @@ from ctgstats.present.chart_style import (
     wrap_label,
 )
 from ctgstats.present.display import format_value
-from ctgstats.present.formatting import NBSP, NOT_AVAILABLE, fr_int
+from ctgstats.present.formatting import NBSP, NOT_AVAILABLE, fr_int, fr_number
 
 
 def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) -> Figure | None:
@@ -79,12 +79,17 @@ def _alt(rows) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             text = NOT_AVAILABLE
         else:
-            text = format_value(float(value), str(row.unite))
-            if str(row.unite) not in ("%", "%/an", "€", "indice"):
-                text = f"{text} {row.unite}"
+            text = _value_text(float(value), str(row.unite))
         year = f" en {row.derniere_annee}" if not pd.isna(row.derniere_annee) else ""
         parts.append(f"{' '.join(str(row.libelle).split())} {text}{year}")
     return f"{fr_int(len(parts))} indicateurs, dernière valeur{NBSP}: " + " ; ".join(parts)
+
+
+def _value_text(value: float, unit: str) -> str:
+    """``"12,3 %"``, ``"890 personnes"``, ``"24,1 pour 100 enfants"`` (as the dashboard)."""
+    if unit in ("%", "%/an", "€", "indice"):
+        return format_value(value, unit)
+    return f"{fr_number(value, 0 if value.is_integer() else 1)}{NBSP}{unit}"
 
 
 #: Units whose value axis starts at zero (counts, shares, amounts); not "%/an", "indice".

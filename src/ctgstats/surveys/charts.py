@@ -114,7 +114,8 @@ def _bars_alt(rows: pd.DataFrame) -> str:
     base = f" (base{NBSP}: {fr_int(rows.iloc[0]['base'])} répondants)" if len(rows) else ""
     question = ""
     if "libelle_question" in rows.columns and len(rows):
-        question = " ".join(str(rows.iloc[0]["libelle_question"]).split()) + f"{NBSP}: "
+        label = " ".join(str(rows.iloc[0]["libelle_question"]).split()).rstrip(" :")
+        question = f"{label}{NBSP}: "
     return question + (", ".join(parts) or "données non disponibles") + base
 
 
