@@ -629,7 +629,8 @@ def test_legends_list_only_what_is_drawn(demo_charts):
     assert "France métropolitaine" not in [t.get_text() for t in age.get_texts()]
     # the comparator of the small multiples has only NaN: not in the legend
     multiples = _all_charts(demo_charts)["small_multiples"]
-    assert [t.get_text() for t in multiples.legends[0].get_texts()] == ["CC du Test"]
+    legend = multiples.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["CC du Test"]
     # a Likert option no one chose (Neutre) is not in the legend
     likert = _likert_figure()
     assert "Neutre" not in [t.get_text() for t in likert.axes[0].get_legend().get_texts()]

@@ -53,13 +53,7 @@ def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) ->
             if t in drawn  # the legend lists only the territories drawn somewhere
         ]
         if handles:
-            fig.legend(
-                handles=handles,
-                loc="outside upper left",
-                ncols=min(len(handles), 4),
-                fontsize=8,
-                frameon=False,
-            )
+            axes.flat[0].legend(handles=handles, fontsize=7, frameon=False, loc="best")
         return finish_figure(
             fig,
             title="Évolution des indicateurs du plan d'action",
