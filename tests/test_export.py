@@ -97,6 +97,28 @@ def test_export_hides_code_and_embeds_images(tmp_path):
     assert "No description" not in images[0]["alt"]
 
 
+def test_export_writes_the_chart_alt_text(tmp_path):
+    alt = "Population de la CC du Test : de 8\u00a0028 à 7\u00a0563 habitants (−5,8\u00a0%) <&>"
+    chart = new_code_cell(
+        "charts.population_trend(figures)",
+        execution_count=3,
+        outputs=[
+            new_output(
+                "execute_result",
+                execution_count=3,
+                data={"image/png": _png(), "text/plain": "<Figure size 200x100>"},
+                metadata={"image/png": {"alt": alt}},
+            )
+        ],
+    )
+    soup, html = _export(tmp_path, chart)
+    images = soup.find_all("img")
+    assert len(images) == 2
+    assert images[1]["alt"] == alt  # the chart's own description, escaped in the page
+    assert "&lt;&amp;&gt;" in html
+    assert images[0]["alt"] == export._FRENCH_ALT  # an image without one: generic French
+
+
 def test_export_is_offline_french_and_has_our_css(tmp_path):
     soup, html = _export(tmp_path, title="Portrait — Commune A")
     assert export.check_offline(html) == []
@@ -249,6 +271,8 @@ def test_executed_fixture_notebook_exports(tmp_path, monkeypatch):
     assert soup.find("table", class_="ctg-key-figures") is not None
     assert "n.d." in soup.find("table", class_="ctg-key-figures").get_text()
     assert soup.find("img")["src"].startswith("data:image/png;base64,")
+    # the chart's French alt text, set by chart_style, reached <img alt> through the kernel
+    assert soup.find("img")["alt"].startswith("Population ")
 
 
 # --- check_offline ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from ctgstats.present.chart_style import (
@@ -18,6 +19,8 @@ from ctgstats.present.chart_style import (
     styled,
     wrap_label,
 )
+from ctgstats.present.display import format_value
+from ctgstats.present.formatting import NBSP, NOT_AVAILABLE, fr_int, fr_number
 
 
 def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) -> Figure | None:
@@ -35,8 +38,9 @@ def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) ->
             lines, columns, figsize=(8.0, 2.6 * lines + 0.8), layout="constrained", squeeze=False
         )
         plt.close(fig)
+        drawn: set[str] = set()
         for ax, row in zip(axes.flat, rows.itertuples()):
-            _panel(ax, followup, row, labels)
+            drawn |= _panel(ax, followup, row, labels)
         for ax in list(axes.flat)[n:]:
             ax.set_axis_off()
         handles = [
@@ -46,8 +50,10 @@ def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) ->
                 [], [], color=COMPARATOR_COLORS[(i - 1) % 6], marker="o", label=labels[t]
             )
             for i, t in enumerate(labels)
+            if t in drawn  # the legend lists only the territories drawn somewhere
         ]
-        axes.flat[0].legend(handles=handles, fontsize=7, frameon=False, loc="best")
+        if handles:
+            axes.flat[0].legend(handles=handles, fontsize=7, frameon=False, loc="best")
         return finish_figure(
             fig,
             title="Évolution des indicateurs du plan d'action",
@@ -55,10 +61,38 @@ def small_multiples(followup, *, labels: Mapping[str, str], columns: int = 2) ->
             note="Cercle : valeur T0 figée ; tirets : cible de niveau. Les effectifs "
             "(nombres) ne sont tracés que pour le territoire ; les taux et "
             "parts le sont aussi pour les territoires de comparaison.",
+            alt=_alt(rows),
         )
 
 
-def _panel(ax, followup, row, labels: Mapping[str, str]) -> None:
+def _alt(rows) -> str:
+    """Each indicator's latest value: ``"Part des 75 ans ou plus 12,3 % en 2022 ; …"``."""
+    parts = []
+    for row in rows.itertuples():
+        value = row.derniere_valeur
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            text = NOT_AVAILABLE
+        else:
+            text = _value_text(float(value), str(row.unite))
+        year = f" en {row.derniere_annee}" if not pd.isna(row.derniere_annee) else ""
+        parts.append(f"{' '.join(str(row.libelle).split())} {text}{year}")
+    return f"{fr_int(len(parts))} indicateurs, dernière valeur{NBSP}: " + " ; ".join(parts)
+
+
+def _value_text(value: float, unit: str) -> str:
+    """``"12,3 %"``, ``"890 personnes"``, ``"24,1 pour 100 enfants"`` (as the dashboard)."""
+    if unit in ("%", "%/an", "€", "indice"):
+        return format_value(value, unit)
+    return f"{fr_number(value, 0 if value.is_integer() else 1)}{NBSP}{unit}"
+
+
+#: Units whose value axis starts at zero (counts, shares, amounts); not "%/an", "indice".
+_NON_ZERO_UNITS = frozenset({"%/an", "indice", "points"})
+
+
+def _panel(ax, followup, row, labels: Mapping[str, str]) -> set[str]:
+    """Draw one indicator; returns the territories drawn."""
+    drawn: set[str] = set()
     measures = followup.measures[followup.measures["indicateur"] == row.indicateur]
     comparable = (
         row.unite == "%"
@@ -69,8 +103,9 @@ def _panel(ax, followup, row, labels: Mapping[str, str]) -> None:
         if index > 0 and not comparable:
             break
         series = measures[measures["territoire"] == territory].sort_values("annee")
-        if series.empty:
+        if series.empty or series["valeur"].isna().all():
             continue
+        drawn.add(territory)
         colour = TERRITORY_COLOR if index == 0 else COMPARATOR_COLORS[(index - 1) % 6]
         ax.plot(
             series["annee"],
@@ -103,5 +138,15 @@ def _panel(ax, followup, row, labels: Mapping[str, str]) -> None:
             years if len(years) <= 6 else np.linspace(years[0], years[-1], 5).round().astype(int)
         )
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{int(v)}"))
+    unit = str(row.unite)
     ax.yaxis.set_major_formatter(french_formatter())
+    ax.set_ylabel(_unit_label(unit), fontsize=8)
+    if unit not in _NON_ZERO_UNITS:
+        _, top = ax.get_ylim()
+        ax.set_ylim(0, max(top, 0) * 1.08 or 1.0)
     ax.tick_params(labelsize=8)
+    return drawn
+
+
+def _unit_label(unit: str) -> str:
+    return {"%": "%", "%/an": "% par an", "€": "€", "indice": "indice"}.get(unit, unit)

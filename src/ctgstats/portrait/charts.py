@@ -41,7 +41,14 @@ from ctgstats.present.chart_style import (
     wrap_label,
 )
 from ctgstats.present.display import format_value, indicator_label, year_key
-from ctgstats.present.formatting import NBSP, NOT_AVAILABLE, fr_int, fr_signed
+from ctgstats.present.formatting import (
+    NBSP,
+    NOT_AVAILABLE,
+    fr_int,
+    fr_percent,
+    fr_signed_percent,
+)
+from ctgstats.present.labels import of_name
 
 __all__ = [
     "population_trend",
@@ -101,8 +108,28 @@ def population_trend(
             _draw_trend(ax, rows)
         name = territory_name(labels, territory)
         return finish_figure(
-            fig, title=title or f"Population de {name} aux recensements", source=source, note=note
+            fig,
+            title=title or f"Population {of_name(name)} aux recensements",
+            source=source,
+            note=note,
+            alt=_trend_alt(rows),
         )
+
+
+def _trend_alt(rows: pd.DataFrame) -> str:
+    """``"de 8 028 habitants en 2011 à 7 563 en 2022 (−5,8 %)"``."""
+    known = [
+        (int(year), float(value))
+        for year, value, ok in zip(rows["_year"], rows["valeur"], rows["disponible"])
+        if bool(ok) and not is_missing_value(value)
+    ]
+    if not known:
+        return "données non disponibles"
+    (first_year, first), (last_year, last) = known[0], known[-1]
+    if first_year == last_year:
+        return f"{fr_int(last)} habitants en {last_year}"
+    change = f" ({fr_signed_percent((last / first - 1) * 100)})" if first else ""
+    return f"de {fr_int(first)} habitants en {first_year} à {fr_int(last)} en {last_year}{change}"
 
 
 def _draw_trend(ax: Axes, rows: pd.DataFrame) -> None:
@@ -138,7 +165,7 @@ def _draw_trend(ax: Axes, rows: pd.DataFrame) -> None:
     ax.set_xlim(min(years) - 2, max(years) + 2)
     ax.set_ylim(0, top * 1.15)
     ax.yaxis.set_major_formatter(french_formatter())
-    ax.set_ylabel("Habitants")
+    ax.set_ylabel("Population (habitants)")
     ax.grid(axis="y")
     ax.tick_params(axis="x", length=0)
 
@@ -190,9 +217,35 @@ def age_structure(
             )
             ax.xaxis.set_major_formatter(french_formatter(unit="%"))
             ax.set_xlabel("Part de la population (%)")
+        studied = studied_territory(labels, territory)
         return finish_figure(
-            fig, title=title or "Structure par âge de la population", source=source, note=note
+            fig,
+            title=title or "Structure par âge de la population",
+            source=source,
+            note=note,
+            alt=_categories_alt(categories, series, studied),
         )
+
+
+def _categories_alt(
+    categories: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[float]]],
+    studied: str,
+    *,
+    unit: str = "%",
+) -> str:
+    """``"CC X : moins de 15 ans 15,2 %, … ; Département : …"`` (every territory drawn)."""
+    parts = []
+    ordered = sorted(series, key=lambda item: item[0] != studied)
+    for _territory, name, values in ordered:
+        figures = ", ".join(
+            f"{' '.join(str(c).split())} {format_value(v, unit)}"
+            for c, v in zip(categories, values)
+        )
+        if all(is_missing_value(v) for v in values):
+            figures = "données non disponibles"
+        parts.append(f"{name}{NBSP}: {figures}")
+    return " ; ".join(parts) or "données non disponibles"
 
 
 def pyramid(
@@ -243,8 +296,19 @@ def pyramid(
             )
         name = territory_name(labels, str(territory))
         return finish_figure(
-            fig, title=title or f"Pyramide des âges — {name}", source=source, note=note
+            fig,
+            title=title or f"Pyramide des âges {of_name(name)}",
+            source=source,
+            note=note,
+            alt=_pyramid_alt(shares),
         )
+
+
+def _pyramid_alt(shares: tuple[np.ndarray, np.ndarray] | None) -> str:
+    if shares is None:
+        return "données non disponibles"
+    men, women = (float(np.nansum(side)) for side in shares)
+    return f"hommes {fr_percent(men)}, femmes {fr_percent(women)} de la population"
 
 
 def _pyramid_shares(
@@ -392,10 +456,31 @@ def indicator_comparison(
             lambda v: format_value(v, unit),
         )
         ax.xaxis.set_major_formatter(_axis_formatter(unit))
-        ax.set_xlabel(_axis_label(unit))
+        ax.set_xlabel(_value_label(unit))
+        default = " ; ".join(" ".join(indicators[c].split("\n")[0].split()) for c in categories)
         return finish_figure(
-            fig, title=title or f"Comparaison des territoires, {annee}", source=source, note=note
+            fig,
+            title=title or f"{default}, {annee}",
+            source=source,
+            note=note,
+            alt=_categories_alt(
+                [indicators[c].split("\n")[0] for c in categories],
+                series,
+                studied_territory(labels, territory),
+                unit=unit,
+            ),
         )
+
+
+def _value_label(unit: str) -> str:
+    """Axis title of a value axis, always with its unit."""
+    return {
+        "%": "Part (%)",
+        "€": "Montant (€)",
+        "%/an": "Variation annuelle moyenne (%)",
+        "points": "Points de pourcentage",
+        "indice": "Indice",
+    }.get(unit, unit)
 
 
 def _axis_formatter(unit: str, *, signed: bool = False) -> ticker.FuncFormatter:
@@ -408,11 +493,11 @@ def _axis_formatter(unit: str, *, signed: bool = False) -> ticker.FuncFormatter:
     return french_formatter(signed=signed)
 
 
-def _axis_label(unit: str) -> str:
-    """Axis title for a unit; empty when the tick labels already carry it."""
+def _change_label(unit: str) -> str:
+    """Axis title of a change axis, with its unit."""
     return {
-        "%": "",
-        "€": "",
+        "%": "Évolution (%)",
+        "€": "Évolution (€)",
         "%/an": "Variation annuelle moyenne (%)",
         "points": "Points de pourcentage",
         "indice": "Indice",
@@ -469,7 +554,19 @@ def change_bars(
         fig, ax = new_figure(1.5 + 0.42 * max(1, len(entries)))
         _draw_changes(ax, entries, colors, unit=unit or "%", indicator=indicator)
         default = indicator_label(indicator) + (f", {period}" if period else "")
-        return finish_figure(fig, title=title or default, source=source, note=note)
+        studied = studied_territory(labels, territory)
+        ordered = sorted(entries, key=lambda item: item[0] != studied)
+        alt = " ; ".join(
+            f"{name}{NBSP}: {_change_text(value, unit or '%', indicator)}"
+            for _, name, value in ordered
+        )
+        return finish_figure(fig, title=title or default, source=source, note=note, alt=alt)
+
+
+def _change_text(value: float, unit: str, indicator: str) -> str:
+    if unit == "%" and not is_missing_value(value):
+        return fr_signed_percent(value)
+    return format_value(value, unit, indicateur=indicator)
 
 
 def _draw_changes(
@@ -497,9 +594,7 @@ def _draw_changes(
             )
             continue
         ax.barh(position, value, height=0.62, color=colors[territory])
-        text = format_value(value, unit, indicateur=indicator)
-        if unit == "%":  # a change: always signed, whatever the indicator id
-            text = f"{fr_signed(value, 1)}{NBSP}%"
+        text = _change_text(value, unit, indicator)  # a change in %: always signed
         ax.annotate(
             text,
             xy=(value, position),
@@ -515,7 +610,7 @@ def _draw_changes(
     ax.set_xlim(low - 0.25 * span if low < 0 else 0 - 0.05 * span, high + 0.25 * span)
     ax.axvline(0, color="#6F6F6F", linewidth=1.0)
     ax.xaxis.set_major_formatter(_axis_formatter(unit, signed=True))
-    ax.set_xlabel(_axis_label(unit))
+    ax.set_xlabel(_change_label(unit))
     ax.grid(axis="x")
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
@@ -559,11 +654,17 @@ def deciles(
     with styled():
         fig, ax = new_figure(4.4)
         handles = []
+        studied_values = np.full(9, np.nan)
+        missing: list[str] = []
         for key, name in labels.items():
             rows = table[table["territoire"] == str(key)]
             values = rows.groupby("decile")["valeur"].mean().reindex(order).to_numpy(dtype=float)
             is_studied = str(key) == studied
-            label = str(name) if np.isfinite(values).any() else f"{name} ({NOT_AVAILABLE})"
+            if is_studied:
+                studied_values = values
+            if not np.isfinite(values).any():
+                missing.append(str(name))
+                continue  # nothing drawn: no legend entry, named in the caption
             (line,) = ax.plot(
                 range(1, 10),
                 values,
@@ -571,7 +672,7 @@ def deciles(
                 color=colors[str(key)],
                 linewidth=2.4 if is_studied else 1.4,
                 markersize=6 if is_studied else 4,
-                label=label,
+                label=str(name),
                 zorder=3 if is_studied else 2,
             )
             handles.append(line)
@@ -580,17 +681,45 @@ def deciles(
         ax.set_xticks(range(1, 10), order)
         ax.set_xlim(0.6, 9.4)
         ax.yaxis.set_major_formatter(french_formatter(decimals=0, unit="€"))
-        ax.set_ylabel("Revenu disponible annuel par UC")
+        ax.set_ylabel("Revenu disponible annuel par UC (€)")
+        _zero_baseline(ax)
         ax.set_xlabel("Décile")
-        ax.margins(y=0.12)
         ax.grid(axis="y")
         legend_above(ax, handles)
+        if not handles:
+            no_data(ax)
         return finish_figure(
             fig,
             title=title or "Déciles du revenu disponible par unité de consommation",
             source=source,
-            note=note,
+            note=" ".join(
+                [note or ""]
+                + (
+                    [f"Données non disponibles pour{NBSP}: {', '.join(missing)}."]
+                    if missing
+                    else []
+                )
+            ).strip()
+            or None,
+            alt=_deciles_alt(territory_name(labels, studied), studied_values),
         )
+
+
+def _zero_baseline(ax: Axes) -> None:
+    """Value axis from zero (counts, shares, amounts), with some room above."""
+    _, top = ax.get_ylim()
+    ax.set_ylim(0, max(top, 0) * 1.08 or 1.0)
+
+
+def _deciles_alt(name: str, values: np.ndarray) -> str:
+    known = [
+        f"{label} {fr_int(values[i])}{NBSP}€"
+        for i, label in ((0, "D1"), (4, "médiane (D5)"), (8, "D9"))
+        if np.isfinite(values[i])
+    ]
+    if not known:
+        return f"{name}{NBSP}: données non disponibles"
+    return f"{name}{NBSP}: " + ", ".join(known) + " par an et par unité de consommation"
 
 
 def _label_deciles(ax: Axes, values: np.ndarray) -> None:

@@ -189,7 +189,7 @@ def pyramid_chart(portrait: Portrait) -> Figure | HTML:
 
 
 def _last_year_comparison(
-    portrait: Portrait, indicators: dict[str, str], *, exploitation: str
+    portrait: Portrait, indicators: dict[str, str], *, exploitation: str, title: str
 ) -> Figure | HTML:
     """Bars of some shares in the last census, the territory against its comparators."""
     source = f"Source : Insee, RP{portrait.last_year}, exploitation {exploitation}"
@@ -201,6 +201,7 @@ def _last_year_comparison(
             annee=str(portrait.last_year),
             labels=portrait.labels,
             source=source,
+            title=f"{title}, {portrait.last_year}",
         ),
     )
 
@@ -212,7 +213,12 @@ def ageing_chart(portrait: Portrait) -> Figure | HTML:
         "part_60_plus": "60 ans ou plus",
         "part_75_plus": "75 ans ou plus",
     }
-    return _last_year_comparison(portrait, indicators, exploitation="principale")
+    return _last_year_comparison(
+        portrait,
+        indicators,
+        exploitation="principale",
+        title="Jeunes et personnes âgées dans la population",
+    )
 
 
 def households_chart(portrait: Portrait) -> Figure | HTML:
@@ -223,7 +229,12 @@ def households_chart(portrait: Portrait) -> Figure | HTML:
         "avec enfant(s))",
         "part_couples_sans_enfant": "Couples sans enfant\n(parmi les familles)",
     }
-    return _last_year_comparison(portrait, indicators, exploitation="complémentaire")
+    return _last_year_comparison(
+        portrait,
+        indicators,
+        exploitation="complémentaire",
+        title="Personnes seules, familles monoparentales et couples sans enfant",
+    )
 
 
 def families_change_chart(portrait: Portrait) -> Figure | HTML:

@@ -16,11 +16,17 @@ chart call shows it exactly once and no figure accumulates in memory. Closing th
 ``plt.close(fig)`` is harmless.
 
 A value that is not available is written ``n.d.`` on the chart, never drawn as a zero.
+
+Alternative text: :func:`finish_figure` gives every figure a French description (its
+title and main figure, :func:`set_alt_text`). The notebook displays it as the image's
+``alt`` metadata (the figure's ``_repr_mimebundle_`` adds metadata only; the inline
+backend still draws the PNG) and the report template writes it in ``<img alt="…">``.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -58,6 +64,8 @@ __all__ = [
     "no_data",
     "wrap_label",
     "legend_above",
+    "set_alt_text",
+    "alt_text",
 ]
 
 #: Colour of the studied territory, on every chart.
@@ -237,13 +245,21 @@ def new_figure(height: float, *, width: float = WIDTH) -> tuple[Figure, Axes]:
 
 def source_text(source: str) -> str:
     text = " ".join(str(source).split())
-    if text.lower().startswith("source"):
-        return text
+    if text.lower().startswith("source"):  # "Source :" with its no-break space
+        return re.sub(r"^(Sources?)\s*:", rf"\1{NBSP}:", text)
     return f"Source{NBSP}: {text}"
 
 
-def finish_figure(fig: Figure, *, title: str, source: str, note: str | None = None) -> Figure:
-    """Add the title (top left) and the caption (note and source, bottom left)."""
+def finish_figure(
+    fig: Figure, *, title: str, source: str, note: str | None = None, alt: str | None = None
+) -> Figure:
+    """Add the title (top left), the caption (note and source, bottom left), the alt text.
+
+    ``alt`` is the main figure the chart shows (``"de 8 028 à 7 563 habitants"``); the
+    alternative text is the title followed by it.
+    """
+    heading = one_line(title)
+    set_alt_text(fig, f"{heading}{NBSP}: {alt}" if alt else heading)
     fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold", color=TEXT_COLOR)
     width_chars = int(fig.get_figwidth() * 15)
     lines: list[str] = []
@@ -267,6 +283,49 @@ def finish_figure(fig: Figure, *, title: str, source: str, note: str | None = No
         # constrained and tight layouts take rect; LayoutEngine.set is typed without it
         engine.set(rect=(0, bottom, 1, 1 - bottom))  # type: ignore[call-arg]
     return fig
+
+
+#: Attribute of a figure holding its French alternative text.
+ALT_ATTRIBUTE = "ctg_alt_text"
+
+
+class _AltMetadata:
+    """``_repr_mimebundle_`` of a figure: no data, only the PNG's ``alt`` metadata.
+
+    IPython merges it with the PNG the inline backend draws, so the notebook output
+    carries ``metadata["image/png"]["alt"]``.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __call__(
+        self,
+        include: object = None,  # noqa: ARG002 - IPython signature
+        exclude: object = None,  # noqa: ARG002 - IPython signature
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        return {}, {"image/png": {"alt": self.text}}
+
+
+def one_line(text: str) -> str:
+    """Text on one line: line breaks and runs of spaces become one space.
+
+    No-break spaces stay: they belong to French numbers.
+    """
+    return re.sub(r"[ \t\r\n]+", " ", str(text)).strip()
+
+
+def set_alt_text(fig: Figure, text: str) -> Figure:
+    """Give a figure its French alternative text (shown as ``<img alt>`` in the report)."""
+    clean = one_line(text)
+    setattr(fig, ALT_ATTRIBUTE, clean)
+    setattr(fig, "_repr_mimebundle_", _AltMetadata(clean))  # noqa: B010 - instance hook
+    return fig
+
+
+def alt_text(fig: Figure) -> str:
+    """The figure's alternative text ("" when none was set)."""
+    return str(getattr(fig, ALT_ATTRIBUTE, ""))
 
 
 def no_data(ax: Axes, message: str = "Données non disponibles pour ce graphique.") -> None:
@@ -356,14 +415,14 @@ def grouped_hbars(
     high = max([0.0, *finite])
     low = min([0.0, *finite])
     span = (high - low) or 1.0
-    for index, (territory, _name, values) in enumerate(series):
+    for index, (territory, name, values) in enumerate(series):
         for position, value in enumerate(values):
             y = position + (index - (count - 1) / 2) * height
             if is_missing_value(value):
-                ax.text(
+                ax.text(  # named: a territory without any bar has no legend entry
                     0,
                     y,
-                    f" {NOT_AVAILABLE}",
+                    f" {NOT_AVAILABLE} ({name})",
                     ha="left",
                     va="center",
                     fontsize=VALUE_SIZE,
@@ -389,14 +448,10 @@ def grouped_hbars(
     ax.grid(axis="x")
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    handles = [
-        Patch(
-            color=colors[t],
-            label=name
-            if any(not is_missing_value(v) for v in values)
-            else f"{name} ({NOT_AVAILABLE})",
-        )
+    handles = [  # only the territories that have a bar drawn
+        Patch(color=colors[t], label=name)
         for t, name, values in series
+        if any(not is_missing_value(v) for v in values)
     ]
     legend_above(ax, handles)
 

@@ -25,6 +25,7 @@ __all__ = [
     "indicator_label",
     "indicator_unit",
     "label_table",
+    "of_name",
     "where_phrase",
 ]
 
@@ -78,6 +79,46 @@ def where_phrase(level: Level | str, code: str, name: str) -> str:
     if level is Level.EPCI:
         return f"dans l'intercommunalité ({name})"
     return f"pour {name}"
+
+
+# INSEE's TNCC (type of name: article) → "of <département>" (the "charnière")
+_TNCC_OF = {"0": "de ", "1": "d'", "2": "du ", "3": "de la ", "4": "des ", "5": "de l'"}
+#: Names of groupings of communes that are feminine ("la communauté de communes …").
+_FEMININE_PREFIXES = ("CC ", "CA ", "CU ", "Communauté ", "Métropole ", "Métropole-")
+_ARTICLES = (("Le ", "du "), ("La ", "de la "), ("Les ", "des "), ("L'", "de l'"), ("L’", "de l'"))
+_VOWELS = "AEIOUYÂÀÉÈÊËÎÏÔÖÛÜŒaeiouyâàéèêëîïôöûüœ"
+
+
+def _departement_by_name(name: str) -> tuple[str, str] | None:
+    for tncc, libelle in _departements().values():
+        if libelle == name:
+            return tncc, libelle
+    return None
+
+
+def of_name(name: str) -> str:
+    """French "of <territory>" with its article: "de la CC du Haut-Val", "du Gers".
+
+    Groupings of communes ("CC …", "Communauté …", "Métropole …") are feminine; a
+    département takes the article of its INSEE TNCC ("de la Haute-Garonne", "de l'Ain");
+    "France" and "France métropolitaine" take "de la"; a name starting with an article
+    contracts it ("Le Mans" → "du Mans"); otherwise "d'" before a vowel, "de" before
+    anything else (a name the tables do not know).
+    """
+    text = " ".join(str(name).split())
+    if not text:
+        return "de"
+    if text.startswith(_FEMININE_PREFIXES) or text.startswith("France"):
+        return f"de la {text}"
+    known = _departement_by_name(text)
+    if known is not None:
+        return _TNCC_OF.get(known[0], "de ") + known[1]
+    for article, contraction in _ARTICLES:
+        if text.startswith(article):
+            return contraction + text[len(article) :]
+    if text[0] in _VOWELS:
+        return f"d'{text}"
+    return f"de {text}"
 
 
 #: Labels of portrait figures that are not registry indicators. The registry is also the

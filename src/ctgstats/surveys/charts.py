@@ -12,6 +12,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from ctgstats.present.chart_style import (
     MUTED_COLOR,
@@ -94,7 +95,28 @@ def question_bars(
         ax.set_xlim(0, min(100.0, max(10.0, float(rows["ic_haut"].max()) + 12)))
         ax.xaxis.set_major_formatter(french_formatter(unit="%"))
         ax.set_xlabel("Part des répondants (%)")
-        return finish_figure(fig, title=wrap_label(title, 70), source=source, note=base_note(rows))
+        return finish_figure(
+            fig,
+            title=wrap_label(title, 70),
+            source=source,
+            note=base_note(rows),
+            alt=_bars_alt(rows),
+        )
+
+
+def _bars_alt(rows: pd.DataFrame) -> str:
+    """The question and every modality's share: ``"Q : Oui 42 %, Non 51 % (base : 80 …)"``."""
+    parts = [
+        f"{' '.join(str(m).split())} {fr_number(v, 0)}{NBSP}%"
+        for m, v in zip(rows["modalite"], rows["pourcentage"])
+        if pd.notna(v)
+    ]
+    base = f" (base{NBSP}: {fr_int(rows.iloc[0]['base'])} répondants)" if len(rows) else ""
+    question = ""
+    if "libelle_question" in rows.columns and len(rows):
+        label = " ".join(str(rows.iloc[0]["libelle_question"]).split()).rstrip(" :")
+        question = f"{label}{NBSP}: "
+    return question + (", ".join(parts) or "données non disponibles") + base
 
 
 def likert_diverging(
@@ -117,6 +139,7 @@ def likert_diverging(
     with styled():
         fig, ax = new_figure(height)
         palette = _palette(k)
+        labelled: set[int] = set()
         for row, question in enumerate(questions[::-1]):
             rows = freq[freq["question"] == question].set_index("code")
             shares = [float(rows["pourcentage"].get(code, 0.0)) for code, _ in scale]
@@ -128,10 +151,11 @@ def likert_diverging(
                     left=left,
                     color=palette[index],
                     height=0.6,
-                    label=scale[index][1] if row == 0 else None,
                     edgecolor="white",
                     linewidth=0.5,
                 )
+                if share > 0:
+                    labelled.add(index)
                 if share >= 6:
                     ax.text(
                         left + share / 2,
@@ -147,7 +171,11 @@ def likert_diverging(
         ax.set_yticks(range(len(questions)), [wrap_label(labels[q], 40) for q in questions[::-1]])
         ax.xaxis.set_major_formatter(french_formatter(unit="%", absolute=True))
         ax.set_xlabel("Part des répondants (%) — désaccord à gauche, accord à droite")
-        ax.legend(
+        ax.legend(  # the options that have a bar somewhere, in the scale's order
+            handles=[
+                Patch(facecolor=palette[i], edgecolor="white", label=scale[i][1])
+                for i in sorted(labelled)
+            ],
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
             ncols=min(k, 5),
@@ -158,7 +186,30 @@ def likert_diverging(
             "Les « ne sait pas » et les non-réponses ne figurent pas dans les barres : "
             "leur part est donnée dans le tableau."
         )
-        return finish_figure(fig, title=wrap_label(title, 70), source=source, note=note)
+        return finish_figure(
+            fig,
+            title=wrap_label(title, 70),
+            source=source,
+            note=note,
+            alt=_likert_alt(freq, questions=questions, labels=labels, scale=scale),
+        )
+
+
+def _likert_alt(
+    freq: pd.DataFrame,
+    *,
+    questions: list[str],
+    labels: dict[str, str],
+    scale: list[tuple[str, str]],
+) -> str:
+    """Share of agreement (upper half of the scale) per question."""
+    upper = [code for code, _ in scale[len(scale) - len(scale) // 2 :]]
+    parts = []
+    for question in questions:
+        rows = freq[freq["question"] == question].set_index("code")
+        agree = sum(float(rows["pourcentage"].get(code, 0.0)) for code in upper)
+        parts.append(f"{' '.join(labels[question].split())} {fr_number(agree, 0)}{NBSP}%")
+    return "part des réponses d'accord" + f"{NBSP}: " + " ; ".join(parts)
 
 
 def _palette(k: int) -> list[str]:
