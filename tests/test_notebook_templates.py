@@ -107,6 +107,28 @@ def test_template_has_one_parameters_cell_with_the_demo_defaults(path):
     parsed = parse_params(values["params"], source=path.name)
     if "survey_id" in values:
         assert values["survey_id"] in {s.id for s in parsed.surveys}
+    assert "params_file" in values and values["params_file"] is None, path.name
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_template_passes_its_params_file_to_the_library(path):
+    """Setting ``params_file`` in the parameters cell is the only edit a real run needs."""
+    calls = [
+        node
+        for cell in _code(_read(path))[1:]
+        for node in ast.walk(ast.parse(cell.source))
+        if isinstance(node, ast.Call)
+    ]
+    passing = [
+        call
+        for call in calls
+        if any(
+            k.arg == "params_file" and isinstance(k.value, ast.Name) and k.value.id == "params_file"
+            for k in call.keywords
+        )
+    ]
+    assert len(passing) == 1, f"{path.name}: params_file=params_file passed {len(passing)} times"
+    assert [ast.unparse(a) for a in passing[0].args][:1] == ["params"]
 
 
 def _check_calls_only(source: str, known: set[str]) -> None:

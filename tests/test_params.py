@@ -196,3 +196,95 @@ def test_json_schema_documents_every_field():
 def test_committed_json_schema_is_up_to_date():
     committed = json.loads((REPO_PARAMS / "schema.json").read_text(encoding="utf-8"))
     assert committed == json.loads(json.dumps(json_schema())), "run `make schema`"
+
+
+# ------------------------------------------------- paths of a params file, params_file
+
+
+def _write_territory_file(folder):
+    """A params file in ``folder`` whose every input path is relative (and a plan file)."""
+    folder.mkdir(parents=True)
+    (folder / "plan.yaml").write_text(
+        "- fiche: 1. Petite enfance\n  targets: [{indicator: population}]\n", encoding="utf-8"
+    )
+    path = folder / "territoire.yaml"
+    path.write_text(
+        'territory: {level: epci, code: "000000101"}\n'
+        "data_dirs: [data, ctgstats:demo, /srv/insee, ~/insee]\n"
+        "output_dir: outputs\n"
+        "surveys:\n"
+        "  - {id: habitants, export: enquetes/e.csv, codebook: ../codebooks/c.yaml}\n"
+        "indicators:\n"
+        "  registry: [registre.yaml]\n"
+        "  user_tables: [ctgstats:demo/suivi/donnees_locales.csv, locales.csv]\n"
+        "  baseline: t0.json\n"
+        "  price_index: ipc.csv\n"
+        "  action_plan_file: plan.yaml\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("cwd", ["root", "elsewhere", "inside"])
+def test_relative_paths_of_a_params_file_start_from_its_folder(tmp_path, monkeypatch, cwd):
+    folder = tmp_path / "territoires" / "ccphg"
+    path = _write_territory_file(folder)
+    here = {"root": tmp_path, "elsewhere": tmp_path / "ailleurs", "inside": folder}[cwd]
+    here.mkdir(exist_ok=True)
+    monkeypatch.chdir(here)
+    params = load_params(path if cwd != "root" else "territoires/ccphg/territoire.yaml")
+    assert params.data_dirs == (str(folder / "data"), "ctgstats:demo", "/srv/insee", "~/insee")
+    assert params.output_dir == "outputs"  # a destination: relative to where one runs
+    (survey,) = params.surveys
+    assert survey.export == str(folder / "enquetes" / "e.csv")
+    assert survey.codebook == str(tmp_path / "territoires" / "codebooks" / "c.yaml")
+    indicators = params.indicators
+    assert indicators.registry == (str(folder / "registre.yaml"),)
+    assert indicators.user_tables == (
+        "ctgstats:demo/suivi/donnees_locales.csv",
+        str(folder / "locales.csv"),
+    )
+    assert indicators.baseline == str(folder / "t0.json")
+    assert indicators.price_index == str(folder / "ipc.csv")
+    assert indicators.action_plan_file == str(folder / "plan.yaml")
+    assert [sheet.fiche for sheet in indicators.action_plan] == ["1. Petite enfance"]
+
+
+def test_a_params_mapping_keeps_its_paths_relative_to_the_cwd():
+    params = parse_params(
+        {
+            "territory": {"level": "epci", "code": "000000101"},
+            "data_dirs": ["data", "ctgstats:demo"],
+            "indicators": {"baseline": "t0.json"},
+        }
+    )
+    assert params.data_dirs == ("data", "ctgstats:demo")
+    assert params.indicators.baseline == "t0.json"
+
+
+def test_the_committed_real_params_point_beside_the_repository(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    params = load_params(REPO_PARAMS / "ccphg.yaml")
+    insee = REPO_PARAMS.parent.parent / "shared" / "data" / "insee"
+    assert params.data_dirs == tuple(
+        str(insee / name) for name in ("rp2022-ccphg", "filosofi-dep31", "cog")
+    )
+    demo = load_params(REPO_PARAMS / "demo.yaml")
+    assert demo.indicators.baseline == "ctgstats:demo/suivi/t0_baseline.json"
+    assert all(s.export.startswith("ctgstats:demo/") for s in demo.surveys)
+
+
+def test_params_from_prefers_the_file_and_validates_a_mapping(tmp_path):
+    from ctgstats.core.params import params_from
+
+    path = _write_territory_file(tmp_path / "p")
+    assert params_from(None, params_file=path) == load_params(path)
+    demo = {"territory": {"level": "epci", "code": "000000101"}, "data_dirs": ["x"]}
+    assert params_from(demo, params_file=str(path)) == load_params(path)  # the file wins
+    assert params_from(demo) == parse_params(demo)
+    validated = parse_params(demo)
+    assert params_from(validated) is validated
+    with pytest.raises(ParamsError, match="params_file"):
+        params_from(None)
+    with pytest.raises(ParamsError, match="introuvable"):
+        params_from(demo, params_file=tmp_path / "absent.yaml")

@@ -128,3 +128,57 @@ def test_survey_default_title_from_series_and_year() -> None:
     assert Survey(id="elus_2026", export="x", codebook="y", year=2026).readable_title == (
         "Enquête elus 2026"
     )
+
+
+def test_the_runner_injects_params_and_resets_params_file(tmp_path):
+    from ctgstats.pipeline.plan import plan_survey_run
+
+    params = parse_params(
+        {
+            "territory": {"level": "epci", "code": "000000101"},
+            "notebooks": ["01_demographie", "03_enquete"],
+            "surveys": [
+                {
+                    "id": "habitants",
+                    "export": "ctgstats:demo/enquetes/habitants_limesurvey.csv",
+                    "codebook": "ctgstats:demo/enquetes/codebook_habitants.yaml",
+                }
+            ],
+        }
+    )
+    plan = plan_run(params, output_dir=tmp_path)
+    assert [t.parameters["params_file"] for t in plan.tasks] == [None, None]
+    assert all(t.parameters["params"] == plan.injected for t in plan.tasks)
+    alone = plan_survey_run(params.surveys[0], output_dir=tmp_path)
+    assert alone.tasks[0].parameters["params"] is None
+    assert alone.tasks[0].parameters["params_file"] is None
+
+
+def test_a_params_file_run_from_elsewhere_injects_paths_from_its_folder(tmp_path, monkeypatch):
+    from ctgstats.core.params import load_params
+
+    folder = tmp_path / "territoire"
+    folder.mkdir()
+    (folder / "p.yaml").write_text(
+        'territory: {level: epci, code: "000000101"}\n'
+        "data_dirs: [insee, ctgstats:demo]\n"
+        "indicators: {price_index: ipc.csv}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "ailleurs").mkdir()
+    monkeypatch.chdir(tmp_path / "ailleurs")
+    plan = plan_run(load_params(folder / "p.yaml"))
+    assert plan.injected["data_dirs"] == [str(folder / "insee"), "ctgstats:demo"]
+    assert plan.injected["indicators"]["price_index"] == str(folder / "ipc.csv")
+    assert plan.final_dir == Path("outputs") / "epci-000000101"
+
+
+def test_a_relative_price_index_of_a_mapping_is_made_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    params = parse_params(
+        {
+            "territory": {"level": "epci", "code": "000000101"},
+            "indicators": {"price_index": "i.csv"},
+        }
+    )
+    assert plan_run(params).injected["indicators"]["price_index"] == str(tmp_path / "i.csv")

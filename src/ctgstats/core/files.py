@@ -1,9 +1,10 @@
 """File helpers shared by every layer: params paths, file hashes and atomic writes.
 
 * Paths of a params file (``data_dirs``, survey exports, codebooks, user tables …) are
-  resolved against the current working directory, except the ``ctgstats:demo`` marker:
-  ``ctgstats:demo`` is the folder of the fictional demo data shipped with the package,
-  ``ctgstats:demo/enquetes/x.csv`` a file in it.
+  anchored to the params file's folder when it is read (:func:`anchor_path`); paths of a
+  params mapping given directly are resolved against the current working directory. The
+  ``ctgstats:demo`` marker is the folder of the fictional demo data shipped with the
+  package, ``ctgstats:demo/enquetes/x.csv`` a file in it.
 * :func:`file_sha256` hashes a file once per (path, modification time, size).
 * :func:`atomic_path` and :func:`write_text_atomic` write through a temporary file in
   the same folder and :func:`os.replace`: a reader never sees a half-written file.
@@ -22,6 +23,7 @@ from pathlib import Path
 
 __all__ = [
     "DEMO_DATA_DIR",
+    "anchor_path",
     "atomic_path",
     "demo_data_dir",
     "file_sha256",
@@ -70,6 +72,28 @@ def resolve_path(entry: str) -> Path:
         parts = [part for part in entry[len(DEMO_DATA_DIR) :].split("/") if part]
         return demo_data_dir().joinpath(*parts)
     return Path(entry).expanduser().resolve()
+
+
+def anchor_path(entry: str, base_dir: Path | str) -> str:
+    """Make a relative path of a params file relative to ``base_dir`` instead of the cwd.
+
+    Parameters
+    ----------
+    entry : str
+        A path as written in a params file, or ``ctgstats:demo[/…]``.
+    base_dir : Path or str
+        The folder of the params file (made absolute against the cwd if it is not).
+
+    Returns
+    -------
+    str
+        ``entry`` itself when it is ``ctgstats:demo[/…]`` or absolute (``~`` counts as
+        absolute); else ``base_dir / entry``, absolute and normalised (``..`` removed
+        without following symbolic links).
+    """
+    if is_demo_path(entry) or Path(entry).expanduser().is_absolute():
+        return entry
+    return os.path.normpath(Path(base_dir).absolute() / entry)
 
 
 def resolve_data_dir(entry: str) -> Path:

@@ -5,9 +5,13 @@ unknown keys, wrong types and malformed codes, naming the field and the value. W
 well-formed code *exists* is checked against the composition table of the stated COG year
 by :func:`ctgstats.core.territories.resolve` (also before any kernel starts).
 
-Relative paths (``data_dirs``, ``output_dir``) are resolved against the current working
-directory, as for every command-line tool; the special data dir ``ctgstats:demo`` is the
-fictional demo territory shipped with the package (:mod:`ctgstats.core.files`).
+Relative input paths of a params file (``data_dirs``, survey exports and codebooks,
+registries, user tables, baseline, price index, action plan file) are resolved against the
+folder of that file (:func:`load_params`), whatever the current working directory: the same
+file gives the same run from the command line and from a notebook. Paths of a params
+mapping validated directly (:func:`parse_params` without ``base_dir``) and ``output_dir``
+stay relative to the current working directory. The special data dir ``ctgstats:demo`` is
+the fictional demo territory shipped with the package (:mod:`ctgstats.core.files`).
 
 Whether a download source id is known is checked by the data layer
 (:func:`ctgstats.data.download.check_download_sources`), before anything is fetched.
@@ -16,11 +20,13 @@ Whether a download source id is known is checked by the data layer
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     Field,
     ValidationError,
     ValidationInfo,
@@ -30,7 +36,7 @@ from pydantic import (
 
 from ctgstats.core.codes import CODE_SHAPES, Level, is_valid_code
 from ctgstats.core.errors import InputError
-from ctgstats.core.files import DEMO_DATA_DIR, resolve_path
+from ctgstats.core.files import DEMO_DATA_DIR, anchor_path, resolve_path
 from ctgstats.core.models import StrictModel, error_items
 from ctgstats.core.notebooks import NOTEBOOKS, notebook_names
 
@@ -39,6 +45,16 @@ if TYPE_CHECKING:
 else:
     #: Any notebook of the catalogue (a Literal, so the JSON Schema lists them).
     NotebookName = Literal[notebook_names()]
+
+
+def _anchored(value: str, info: ValidationInfo) -> str:
+    """A path field anchored to the params file's folder (``base_dir`` in the context)."""
+    base_dir = (info.context or {}).get("base_dir")
+    return value if base_dir is None else anchor_path(value, base_dir)
+
+
+#: An input path of a params file: relative paths are anchored to the file's folder.
+InputPath = Annotated[str, AfterValidator(_anchored)]
 
 #: How a notebook's ``requires`` is worded in the message refusing it.
 _REQUIREMENT_WORDING = {"surveys": "au moins une entrée dans 'surveys'"}
@@ -251,11 +267,11 @@ class Survey(StrictModel):
         description="Identifiant de l'enquête, utilisé dans les noms de fichiers "
         "(tables/enquete_<id>_frequences.csv)",
     )
-    export: str = Field(
+    export: InputPath = Field(
         description="Fichier exporté (LimeSurvey, Google Forms, Kobo, CSV) ; "
         "'ctgstats:demo/…' pour les enquêtes fictives"
     )
-    codebook: str = Field(description="Codebook YAML de l'enquête")
+    codebook: InputPath = Field(description="Codebook YAML de l'enquête")
     format: Literal["limesurvey", "googleforms", "kobo", "csv"] | None = Field(
         default=None, description="Format de l'export (détecté par défaut)"
     )
@@ -334,16 +350,16 @@ class ActionSheet(StrictModel):
 class Indicators(StrictModel):
     """Indicators over time: registry, local data, frozen T0 and action plan."""
 
-    registry: tuple[str, ...] = Field(
+    registry: tuple[InputPath, ...] = Field(
         default=(),
         description="Registres YAML complémentaires (ajoutent ou remplacent des indicateurs)",
     )
-    user_tables: tuple[str, ...] = Field(
+    user_tables: tuple[InputPath, ...] = Field(
         default=(),
         description="Tables de données locales "
         "(modèle : src/ctgstats/data/modele_table_indicateurs.csv)",
     )
-    baseline: str | None = Field(
+    baseline: InputPath | None = Field(
         default=None, description="Fichier T0 figé (ctgstats baseline freeze)"
     )
     t0_year: Annotated[int, Field(ge=1990, le=2100)] | None = Field(
@@ -354,14 +370,14 @@ class Indicators(StrictModel):
         description="Variation relative (%) en deçà de laquelle une donnée "
         "administrative est jugée stable",
     )
-    price_index: str | None = Field(
+    price_index: InputPath | None = Field(
         default=None,
         description="Table de l'indice des prix à la consommation (colonnes "
         "annee;indice;source, moyennes annuelles de l'Insee) : les revenus Filosofi sont "
         "jugés en euros constants ; sans elle, ils sont non mesurables en euros constants",
     )
     action_plan: tuple[ActionSheet, ...] = ()
-    action_plan_file: str | None = Field(
+    action_plan_file: InputPath | None = Field(
         default=None,
         description="Plan d'action dans un fichier YAML à part (liste de "
         "fiches) ; 'ctgstats:demo/suivi/plan_action.yaml' pour la démo",
@@ -369,12 +385,12 @@ class Indicators(StrictModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _read_plan_file(cls, data: Any) -> Any:
+    def _read_plan_file(cls, data: Any, info: ValidationInfo) -> Any:
         if not isinstance(data, dict) or not data.get("action_plan_file"):
             return data
         if data.get("action_plan"):
             raise ValueError("donnez soit action_plan, soit action_plan_file, pas les deux")
-        path = resolve_path(str(data["action_plan_file"]))
+        path = resolve_path(_anchored(str(data["action_plan_file"]), info))
         try:
             plan = yaml.safe_load(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -405,7 +421,7 @@ class Params(StrictModel):
     )
     census: Census = Census()
     income: Income = Income()
-    data_dirs: tuple[str, ...] = Field(
+    data_dirs: tuple[InputPath, ...] = Field(
         default=(DEMO_DATA_DIR,),
         min_length=1,
         description="Dossiers de fichiers Insee ; 'ctgstats:demo' = données fictives",
@@ -480,8 +496,21 @@ def _format_validation_error(error: ValidationError, source: str) -> str:
     )
 
 
-def parse_params(data: Any, *, source: str = "<params>") -> Params:
-    """Validate a mapping into :class:`Params`, raising :class:`ParamsError` on any problem."""
+def parse_params(
+    data: Any, *, source: str = "<params>", base_dir: Path | str | None = None
+) -> Params:
+    """Validate a mapping into :class:`Params`, raising :class:`ParamsError` on any problem.
+
+    Parameters
+    ----------
+    data : Any
+        The mapping (the content of a params file); None is the empty mapping.
+    source : str
+        What error messages name (the file's path).
+    base_dir : Path or str, optional
+        Folder that relative input paths are anchored to (the params file's folder);
+        None leaves them relative to the current working directory.
+    """
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -490,13 +519,18 @@ def parse_params(data: Any, *, source: str = "<params>") -> Params:
             f"reçu {type(data).__name__}"
         )
     try:
-        return Params.model_validate(data)
+        context = None if base_dir is None else {"base_dir": Path(base_dir)}
+        return Params.model_validate(data, context=context)
     except ValidationError as error:
         raise ParamsError(_format_validation_error(error, source)) from None
 
 
 def load_params(path: Path | str) -> Params:
-    """Read and validate a params YAML file."""
+    """Read and validate a params YAML file.
+
+    Its relative input paths are resolved against the file's folder (see the module
+    docstring), not against the current working directory.
+    """
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -506,7 +540,42 @@ def load_params(path: Path | str) -> Params:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise ParamsError(f"{path} : YAML invalide : {error}") from None
-    return parse_params(data, source=str(path))
+    return parse_params(data, source=str(path), base_dir=path.absolute().parent)
+
+
+def params_from(
+    params: Params | Mapping[str, Any] | None, params_file: Path | str | None = None
+) -> Params:
+    """The params a notebook's entry point works on: a params file, else the mapping.
+
+    Parameters
+    ----------
+    params : Params, mapping or None
+        Validated params or a mapping to validate (a notebook's ``params`` dict).
+    params_file : Path or str, optional
+        A params YAML file; when given it wins and ``params`` is ignored (a notebook's
+        ``params`` holds the demo defaults). A relative ``params_file`` is relative to
+        the current working directory; the paths inside it, to its own folder.
+
+    Returns
+    -------
+    Params
+        The validated params.
+
+    Raises
+    ------
+    ParamsError
+        Neither given, an unreadable file or invalid parameters.
+    """
+    if params_file is not None:
+        return load_params(params_file)
+    if isinstance(params, Params):
+        return params
+    if params is None:
+        raise ParamsError(
+            "donnez des paramètres (params) ou un fichier de paramètres (params_file)"
+        )
+    return parse_params(dict(params))
 
 
 def json_schema() -> dict[str, Any]:

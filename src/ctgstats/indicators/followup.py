@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -193,8 +194,6 @@ def freeze_baseline(params, *, path=None, force: bool = False, params_sha256: st
     Returns the path written. Raises :class:`BaselineError` when a baseline exists and
     ``force`` is False (nothing is computed or written then).
     """
-    from pathlib import Path
-
     from ctgstats.indicators.baseline import BaselineError, t0_values, write_baseline
     from ctgstats.portrait.build import build_portrait
     from ctgstats.surveys.analysis import analyse
@@ -231,13 +230,19 @@ def freeze_baseline(params, *, path=None, force: bool = False, params_sha256: st
     )
 
 
-def followup_from_params(params: Mapping[str, Any]):
-    """What the indicators notebook calls: (portrait, follow-up) of ``params``."""
-    from ctgstats.core.params import parse_params
+def followup_from_params(
+    params: Mapping[str, Any] | None, *, params_file: Path | str | None = None
+):
+    """What the indicators notebook calls: (portrait, follow-up) of ``params``.
+
+    ``params_file``, when given, is read instead of ``params``
+    (:func:`ctgstats.core.params.params_from`).
+    """
+    from ctgstats.core.params import params_from
     from ctgstats.portrait.build import build_portrait
     from ctgstats.surveys.analysis import analyse
 
-    validated = parse_params(dict(params))
+    validated = params_from(params, params_file)
     portrait = build_portrait(validated)
     analyses = {
         s.id: analyse(s, portrait=portrait) for s in validated.surveys if s.year is not None

@@ -118,10 +118,20 @@ def injected_params(params: Params) -> dict[str, Any]:
     indicators = data["indicators"]
     for key in ("user_tables", "registry"):
         indicators[key] = [p if is_demo_path(p) else str(resolve_path(p)) for p in indicators[key]]
-    for key in ("baseline", "action_plan_file"):
+    for key in ("baseline", "price_index", "action_plan_file"):
         if indicators.get(key) and not is_demo_path(indicators[key]):
             indicators[key] = str(resolve_path(indicators[key]))
     return data
+
+
+def _params_only(injected: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``params`` injected into a notebook, and ``params_file`` set to None.
+
+    A template's parameters cell may name a ``params_file`` (an analyst pointing it at a
+    territory in JupyterLab); it would win over ``params``, so the runner resets it: the
+    injected params (already validated, paths made absolute) are what the notebook runs.
+    """
+    return {"params": injected, "params_file": None}
 
 
 def _task(
@@ -169,12 +179,12 @@ def plan_run(
                     suffix=f"_{survey.id}",
                     survey_id=survey.id,
                     survey_title=survey.readable_title,
-                    parameters={"params": injected, "survey_id": survey.id},
+                    parameters={**_params_only(injected), "survey_id": survey.id},
                 )
                 for survey in params.surveys
             )
         else:
-            tasks.append(_task(name, folder, parameters={"params": injected}))
+            tasks.append(_task(name, folder, parameters=_params_only(injected)))
     return RunPlan(
         params=params,
         injected=injected,
@@ -207,7 +217,11 @@ def plan_survey_run(
         suffix=f"_{survey.id}",
         survey_id=survey.id,
         survey_title=survey.readable_title,
-        parameters={"params": None, "survey_id": survey.id, "survey": injected_survey(survey)},
+        parameters={
+            **_params_only(None),
+            "survey_id": survey.id,
+            "survey": injected_survey(survey),
+        },
     )
     return RunPlan(
         params=None,

@@ -23,7 +23,7 @@ import pandas as pd
 from ctgstats.core import comparability
 from ctgstats.core.codes import Level
 from ctgstats.core.files import file_sha256
-from ctgstats.core.params import Params, parse_params
+from ctgstats.core.params import Params, params_from
 from ctgstats.core.territories import (
     DEPARTEMENTS_TABLE,
     INCOMPLETE,
@@ -547,9 +547,16 @@ def vigilance_points(
 
 
 def build_portrait(
-    params: Params | Mapping[str, Any], *, cache_dir: Path | None = None
+    params: Params | Mapping[str, Any] | None,
+    *,
+    params_file: Path | str | None = None,
+    cache_dir: Path | None = None,
 ) -> Portrait:
     """Compute the whole portrait of the territory described by ``params``.
+
+    ``params_file``, when given, is read instead of ``params``
+    (:func:`ctgstats.core.params.params_from`): a notebook opened in JupyterLab is pointed
+    at a real territory's params file without editing its ``params`` dict.
 
     The result is memoised by content (:mod:`ctgstats.data.memo`): params, sha256 of every
     input file, ctgstats version. A run computes it once before any kernel starts and the
@@ -560,8 +567,7 @@ def build_portrait(
     ParamsError, TerritoryError, DataNotFoundError, DataFileError
         With a message naming the field, file, column or value at fault.
     """
-    if not isinstance(params, Params):
-        params = parse_params(dict(params))
+    params = params_from(params, params_file)
     extra_dirs = fetch_sources(params, cache_dir=cache_dir)
     catalog = Catalog.from_dirs([*params.data_dirs, *extra_dirs], cache_dir=cache_dir)
     key = memo.content_key(params.to_jsonable(), input_checksums(catalog))

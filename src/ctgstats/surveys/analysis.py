@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ctgstats.core.files import is_demo_path, resolve_path
-from ctgstats.core.params import ParamsError, Survey, parse_params
+from ctgstats.core.params import ParamsError, Survey, params_from
 from ctgstats.present.formatting import fr_int, fr_number
 from ctgstats.surveys import adapters, estimates, quality, redact, sentences, weighting
 from ctgstats.surveys.codebook import Codebook, load_codebook
@@ -237,14 +237,20 @@ def analyse(spec: Survey, *, portrait=None) -> SurveyAnalysis:
 
 
 def analyse_from_params(
-    params: Mapping[str, Any] | None, *, survey_id: str, survey: Mapping[str, Any] | None = None
+    params: Mapping[str, Any] | None,
+    *,
+    survey_id: str,
+    survey: Mapping[str, Any] | None = None,
+    params_file: Path | str | None = None,
 ) -> SurveyAnalysis:
     """What the survey notebook calls: the survey ``survey_id`` of ``params``.
 
-    Without a territory (``params`` None), ``survey`` describes the survey alone and the
-    results are not weighted.
+    ``params_file``, when given, is read instead of ``params``
+    (:func:`ctgstats.core.params.params_from`). Without a territory (``params`` and
+    ``params_file`` None), ``survey`` describes the survey alone and the results are not
+    weighted.
     """
-    if params is None:
+    if params is None and params_file is None:
         if survey is None:
             raise ParamsError(
                 "donnez les paramètres d'un territoire ou la description d'une enquête"
@@ -252,7 +258,7 @@ def analyse_from_params(
         return analyse(Survey.model_validate(dict(survey)), portrait=None)
     from ctgstats.portrait.build import build_portrait
 
-    validated = parse_params(dict(params))
+    validated = params_from(params, params_file)
     specs = {s.id: s for s in validated.surveys}
     if survey_id not in specs:
         raise ParamsError(
