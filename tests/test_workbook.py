@@ -51,6 +51,7 @@ def demo(tmp_path_factory):
         surveys = {"elus": analyse(spec, portrait=portrait)}
     folder = tmp_path_factory.mktemp("report") / "tables"
     written = report.write_tables(portrait, folder, surveys=surveys, stem="diagnostic_demo")
+    report.write_index(portrait, folder.parent, tasks=[], surveys=surveys, stem="diagnostic_demo")
     names = list(report.all_tables(portrait, surveys))
     return folder, written, names
 
@@ -75,6 +76,15 @@ def test_every_table_has_its_french_twin_in_the_written_list(demo):
         expected += [f"tables/{name}.csv", f"tables/{name}_fr.csv"]
     assert written == [*expected, "tables/diagnostic_demo.xlsx"]
     assert all((folder.parent / path).is_file() for path in written)
+
+
+def test_the_index_links_the_workbook_and_every_twin(demo):
+    folder, written, _ = demo
+    html = (folder.parent / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="(tables/[^"]+)"', html)
+    assert sorted(hrefs) == sorted(written)
+    assert hrefs[0] == "tables/diagnostic_demo.xlsx"  # the workbook first, for Excel users
+    assert ">chiffres_cles_fr.csv (Excel, format français)</a>" in html
 
 
 def test_machine_key_figures_keep_their_contract(demo):

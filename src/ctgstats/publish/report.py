@@ -265,9 +265,8 @@ def write_index(
     table_links = [("Classeur Excel (toutes les tables, en français)", f"tables/{stem}.xlsx")]
     for name in all_tables(portrait, surveys, followup):
         table_links.append((f"{name}.csv", f"tables/{name}.csv"))
-        table_links.append(
-            (f"{name}.csv pour Excel (format français)", f"tables/{french_csv_name(name)}")
-        )
+        twin = french_csv_name(name)
+        table_links.append((f"{twin} (Excel, format français)", f"tables/{twin}"))
     fictional = (portrait is not None and portrait.fictional) or any(
         a.fictional for a in surveys.values()
     )
