@@ -41,14 +41,20 @@ MACHINE_KEY_FIGURE_COLUMNS = (
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """(tables folder, written paths, table names) of the demo portrait and the councillors."""
+def inputs():
+    """The demo portrait and the analysis of the councillors' survey."""
     params = load_params(DEMO_PARAMS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         portrait = build_portrait(params)
         (spec,) = [s for s in params.surveys if s.id == "elus"]
-        surveys = {"elus": analyse(spec, portrait=portrait)}
+        return portrait, {"elus": analyse(spec, portrait=portrait)}
+
+
+@pytest.fixture(scope="module")
+def demo(inputs, tmp_path_factory):
+    """(tables folder, written paths, table names) of the demo portrait and the councillors."""
+    portrait, surveys = inputs
     folder = tmp_path_factory.mktemp("report") / "tables"
     written = report.write_tables(portrait, folder, surveys=surveys, stem="diagnostic_demo")
     report.write_index(portrait, folder.parent, tasks=[], surveys=surveys, stem="diagnostic_demo")
@@ -258,6 +264,29 @@ def test_codes_are_text_cells_and_numbers_have_excel_formats(workbook, demo):
     assert all(c.number_format == "0.0" for c in shares)
     weighted = _column(workbook["Elus – Fréquences"], "Pondéré")
     assert {c.value for c in weighted} == {"non"}
+
+
+def test_a_survey_without_portrait_has_its_own_workbook(inputs, tmp_path):
+    _, surveys = inputs
+    written = report.write_tables(None, tmp_path / "tables", surveys=surveys, stem="enquete")
+    names = [
+        f"tables/{n}" for n in ("enquete_elus_frequences.csv", "enquete_elus_frequences_fr.csv")
+    ]
+    assert written[:2] == names and written[-1] == "tables/enquete.xlsx"
+    book = openpyxl.load_workbook(tmp_path / "tables" / "enquete.xlsx", read_only=True)
+    try:
+        assert book.sheetnames[:3] == [
+            "À propos",
+            "Elus – Fréquences",
+            "Elus – Fréquences (détail)",
+        ]
+        rows = list(book["À propos"].iter_rows(values_only=True))
+        assert rows[0][0].startswith("Données fictives")  # the survey is fictional
+        assert [
+            r[0] for r in rows[rows.index(("Feuille", "Fichier CSV", "Contenu", "Source")) + 1 :]
+        ] == (book.sheetnames[1:])
+    finally:
+        book.close()
 
 
 # ------------------------------------------------------------------- sheet titles rules
