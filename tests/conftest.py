@@ -91,6 +91,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_survey_draft.py": ("loaders",),
     "test_survey_quality.py": ("loaders",),
     "test_usertables.py": ("loaders",),
+    "test_workbook.py": ("loaders",),
     # the command line
     "test_cli.py": ("cli",),
     "test_cli_survey.py": ("cli",),

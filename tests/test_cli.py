@@ -75,7 +75,9 @@ def test_demo_outputs(demo_run):
     low, value, high = (float(households[0][i]) for i in (7, 4, 8))
     assert low < value < high  # a sample estimate carries its 95 % interval
     assert (folder / "tables" / "diagnostic_epci-000000101.xlsx").is_file()
+    assert (folder / "tables" / "chiffres_cles_fr.csv").is_file()  # French twin for Excel
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {"tables/chiffres_cles.csv", "tables/chiffres_cles_fr.csv"} <= set(manifest["outputs"])
     assert manifest["status"] == "success"
     assert manifest["fictional_data"] is True
     assert all(len(f["sha256"]) == 64 for f in manifest["data_files"])

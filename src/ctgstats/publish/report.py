@@ -7,6 +7,12 @@ row), ``tables/definitions.csv`` one definition per indicator and vintage, and
 ``tables/enquete_<id>_frequences.csv`` exactly
 ``question,modalite,effectif,pourcentage,ic_bas,ic_haut,base,pondere``. Every table is
 written as CSV, and all of them as sheets of one workbook ``tables/<stem>.xlsx``.
+
+These machine-readable CSVs keep their contracts. For French Excel users each table also
+has a twin ``tables/<name>_fr.csv`` (``;`` separator, decimal comma, UTF-8 with BOM, CRLF,
+French headers, codes as text) and the workbook has French sheet titles, formatted
+headers and number formats, and a first sheet "À propos" describing the others: see
+:mod:`ctgstats.publish.excel`.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import pandas as pd
 from ctgstats import __version__
 from ctgstats.core.files import atomic_path, write_text_atomic
 from ctgstats.portrait.model import FICTIONAL_NOTICE, Portrait
+from ctgstats.publish import excel
 
 KEY_INDICATORS = (
     "population",
@@ -85,37 +92,134 @@ def write_tables(
     followup: Any = None,
     stem: str,
 ) -> list[str]:
-    """Write the CSV tables and the XLSX workbook; returns paths relative to the parent."""
+    """Write the CSV tables, their French twins and the workbook.
+
+    Returns
+    -------
+    list of str
+        Paths relative to the parent of ``folder``: ``<name>.csv`` then ``<name>_fr.csv``
+        for each table, then the workbook.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    frames = all_tables(portrait, surveys or {}, followup)
+    surveys = surveys or {}
+    frames = all_tables(portrait, surveys, followup)
     for name, frame in frames.items():
         with atomic_path(folder / f"{name}.csv") as temporary:
             frame.to_csv(temporary, index=False, encoding="utf-8", lineterminator="\n")
         written.append(f"{folder.name}/{name}.csv")
+        with atomic_path(folder / french_csv_name(name)) as temporary:
+            excel.write_french_csv(frame, temporary)
+        written.append(f"{folder.name}/{french_csv_name(name)}")
     workbook = folder / f"{stem}.xlsx"
-    fictional = (portrait is not None and portrait.fictional) or any(
-        a.fictional for a in (surveys or {}).values()
-    )
-    with atomic_path(workbook) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-        about = [f"Généré par ctgstats {__version__}"]
-        if portrait is not None:
-            about[:0] = [
-                f"Portrait statistique : {portrait.territory.label}",
-                f"Géographie : COG {portrait.cog_year}",
-            ]
-        if fictional:
-            about.insert(0, FICTIONAL_NOTICE)
-        pd.DataFrame({"a_propos": about}).to_excel(writer, sheet_name="a_propos", index=False)
-        for name, frame in frames.items():
-            frame.to_excel(writer, sheet_name=_sheet_name(name), index=False)
+    with atomic_path(workbook) as temporary:
+        excel.write_workbook(
+            temporary,
+            frames,
+            workbook_sheets(portrait, surveys, followup),
+            about=_about_lines(portrait, surveys),
+        )
     written.append(f"{folder.name}/{workbook.name}")
     return written
 
 
-def _sheet_name(name: str) -> str:
-    """Excel sheet names are at most 31 characters."""
-    return name if len(name) <= 31 else name[:14] + "…" + name[-16:]
+def french_csv_name(name: str) -> str:
+    """File name of the French twin of table ``name``: ``<name>_fr.csv``."""
+    return f"{name}_fr.csv"
+
+
+def _about_lines(portrait: Portrait | None, surveys: Mapping[str, Any]) -> list[str]:
+    about = [f"Généré par ctgstats {__version__}"]
+    if portrait is not None:
+        about[:0] = [
+            f"Portrait statistique : {portrait.territory.label}",
+            f"Géographie : COG {portrait.cog_year}",
+        ]
+    fictional = (portrait is not None and portrait.fictional) or any(
+        a.fictional for a in surveys.values()
+    )
+    if fictional:
+        about.insert(0, FICTIONAL_NOTICE)
+    return about
+
+
+_CONTENTS = {
+    "chiffres_cles": "Un chiffre par ligne : indicateur, territoire, année, valeur à pleine "
+    "précision, unité, source, intervalle de confiance à 95 % et précaution",
+    "constats": "Les constats rédigés du portrait, avec leurs indicateurs et précautions",
+    "points_de_vigilance": "Points de vigilance : comparabilité, ruptures de série, données "
+    "manquantes",
+    "definitions": "Définition et source de chaque indicateur, par millésime",
+    "structure_par_age": "Population par grande tranche d'âge (effectifs et parts)",
+    "pyramide": "Population par tranche d'âge et sexe",
+    "deciles": "Déciles du revenu disponible par unité de consommation",
+    "communes": "Population de chaque commune par millésime et revenu médian",
+    "harmonisation": "Communes fusionnées ou scindées : codes anciens ramenés au COG",
+    "territoires": "Le territoire et ses comparateurs (niveau, code, libellé)",
+    "indicateurs": "Indicateurs de suivi : T0, cible, dernière valeur, évolution, statut",
+    "indicateurs_detail": "Tableau de bord des indicateurs de suivi, avec explications",
+    "indicateurs_mesures": "Chaque mesure des indicateurs de suivi, par territoire et année",
+    "glossaire_indicateurs": "Définition, source et fréquence des indicateurs de suivi",
+}
+
+_SURVEY_CONTENTS = {
+    "frequences": "réponses par question et modalité (effectif, pourcentage, IC 95 %)",
+    "frequences_detail": "fréquences avec libellés, codes, taille effective et alertes",
+    "qualite": "questionnaires reçus, complets, exclus",
+    "problemes": "problèmes détectés dans l'export et leur traitement",
+    "constats": "constats rédigés",
+    "numeriques": "questions numériques : moyenne, médiane, quartiles",
+    "scores": "scores moyens des échelles",
+    "ponderation": "calage : répartition de la population, de l'échantillon et pondérée",
+    "verbatims": "réponses libres et leurs thèmes",
+}
+
+
+def _portrait_source(portrait: Portrait | None) -> str:
+    if portrait is None:
+        return ""
+    return f"Insee, recensement de la population et Filosofi ; COG {portrait.cog_year}"
+
+
+def workbook_sheets(
+    portrait: Portrait | None, surveys: Mapping[str, Any], followup: Any = None
+) -> list[excel.Sheet]:
+    """The workbook's table sheets in :func:`all_tables` order: French title, content, source."""
+    taken = {excel.ABOUT_TITLE.casefold()}
+    sheets: dict[str, excel.Sheet] = {}  # a later table of the same name wins, as in all_tables
+    if portrait is not None:
+        for name in portrait_tables(portrait):
+            sheets[name] = excel.Sheet(
+                name=name,
+                title=excel.sheet_title(name, taken=taken),
+                content=_CONTENTS.get(name, f"Table {name}"),
+                source=_portrait_source(portrait),
+            )
+    for number, analysis in enumerate(surveys.values(), start=1):
+        prefix = f"enquete_{analysis.survey_id}_"
+        names = list(analysis.tables())
+        kinds = [n.removeprefix(prefix) for n in names]
+        titles = excel.survey_sheet_titles(analysis.survey_id, kinds, number=number, taken=taken)
+        label = analysis.codebook.survey.title
+        year = f" ({analysis.spec.year})" if analysis.spec.year else ""
+        for name, kind in zip(names, kinds, strict=True):
+            sheets[name] = excel.Sheet(
+                name=name,
+                title=titles[kind],
+                content=f"Enquête « {label} »{year} : "
+                + _SURVEY_CONTENTS.get(kind, f"table {kind}"),
+                source=f"Export {analysis.export_path.name}, "
+                f"codebook {analysis.codebook_path.name}",
+            )
+    if followup is not None:
+        for name in followup.tables():
+            sheets[name] = excel.Sheet(
+                name=name,
+                title=excel.sheet_title(name, taken=taken),
+                content=_CONTENTS.get(name, f"Table {name}"),
+                source="Tables de données locales, recensement ; colonne Source",
+            )
+    return list(sheets.values())
 
 
 def write_index(
@@ -162,10 +266,11 @@ def write_index(
 
         blocks.append(status_summary_html(followup))
         notes.extend(followup.notes)
-    table_links = [
-        (f"{name}.csv", f"tables/{name}.csv") for name in all_tables(portrait, surveys, followup)
-    ]
-    table_links.append(("Classeur Excel (toutes les tables)", f"tables/{stem}.xlsx"))
+    table_links = [("Classeur Excel (toutes les tables, en français)", f"tables/{stem}.xlsx")]
+    for name in all_tables(portrait, surveys, followup):
+        table_links.append((f"{name}.csv", f"tables/{name}.csv"))
+        twin = french_csv_name(name)
+        table_links.append((f"{twin} (Excel, format français)", f"tables/{twin}"))
     fictional = (portrait is not None and portrait.fictional) or any(
         a.fictional for a in surveys.values()
     )
