@@ -483,7 +483,7 @@ _OVERFLOW = """(function (limit) {
 def test_every_page_fits_a_phone_screen(demo, browser):
     """390 px wide: nothing wider than the screen (wide tables scroll in their own box,
     charts shrink), whatever the page."""
-    pages = sorted(demo.rglob("*.html"))
+    pages = [demo / "index.html", *sorted((demo / SLUG).glob("*.html"))]  # not the fakes
     assert len(pages) >= 5
     for path in pages:
         page = browser.open(path.resolve().as_uri(), device=PHONE)
@@ -572,6 +572,33 @@ def test_single_file_report_prints_on_numbered_a4_pages_none_empty(
             empty.append(number)
     assert unnumbered == [], "pages without « Page n / N »"
     assert empty == [], "blank pages"
+
+
+def test_printed_tables_and_charts_stay_within_the_a4_margins(demo, browser):
+    """In print media, at the A4 text width (210 mm less 2 × 12 mm: 703 CSS px), no table
+    or chart reaches past the right margin (wide tables shrink instead)."""
+    text_width = round((210 - 2 * 12) / 25.4 * 96)
+    device = {"width": text_width, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
+    for relative in (f"{SLUG}/rapport_complet.html", f"{SLUG}/{DASHBOARD}.html"):
+        page = browser.open("about:blank", device=device)
+        try:
+            browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=page.session)
+            browser.events = [e for e in browser.events if e.get("sessionId") != page.session]
+            url = (demo / relative).resolve().as_uri()
+            browser.send("Page.navigate", {"url": url}, session=page.session)
+            browser.wait_for("Page.loadEventFired", session=page.session)
+            page.settle()
+            cut = page.evaluate(
+                "(function () {"
+                " var right = document.querySelector('main').getBoundingClientRect().right;"
+                " return Array.from(document.querySelectorAll('table, img'))"
+                "  .map(function (e) { return [e.tagName, e.getBoundingClientRect().right]; })"
+                "  .filter(function (x) { return x[1] > right + 0.5; }); })()"
+            )
+            assert cut == [], f"{relative}: cut at the right margin in print: {cut[:5]}"
+            assert page.evaluate("document.documentElement.scrollWidth") <= text_width
+        finally:
+            page.close()
 
 
 def test_chromium_is_not_left_running(tmp_path):
