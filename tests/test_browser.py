@@ -4,7 +4,10 @@ The demo report of one notebook is generated as a user does (``ctgstats run``), 
 the portal and the single-file report are built, and each page is opened from
 ``file://`` in Chromium: it must render (title, French text, every image decoded), log no
 error, and make no request other than ``file://`` and ``data:`` URLs (every request is
-listened to). The protocol is spoken over a WebSocket with ``websocket-client``.
+listened to). The layout is checked too: on a 390 px phone screen no page is wider than
+the screen, and the single-file report prints on numbered A4 pages (read back with
+poppler's ``pdfinfo``/``pdftotext``/``pdfimages``), none blank, no table past the margin.
+The protocol is spoken over a WebSocket with ``websocket-client``.
 
 Chromium is Debian's (``scripts/install-browser.sh``); ``$CHROMIUM`` names another
 binary. Without it the tests are skipped, with the reason.
