@@ -4,7 +4,10 @@ The demo report of one notebook is generated as a user does (``ctgstats run``), 
 the portal and the single-file report are built, and each page is opened from
 ``file://`` in Chromium: it must render (title, French text, every image decoded), log no
 error, and make no request other than ``file://`` and ``data:`` URLs (every request is
-listened to). The protocol is spoken over a WebSocket with ``websocket-client``.
+listened to). The layout is checked too: on a 390 px phone screen no page is wider than
+the screen, and the single-file report prints on numbered A4 pages (read back with
+poppler's ``pdfinfo``/``pdftotext``/``pdfimages``), none blank, no table past the margin.
+The protocol is spoken over a WebSocket with ``websocket-client``.
 
 Chromium is Debian's (``scripts/install-browser.sh``); ``$CHROMIUM`` names another
 binary. Without it the tests are skipped, with the reason.
@@ -12,8 +15,11 @@ binary. Without it the tests are skipped, with the reason.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,6 +36,9 @@ CTGSTATS = Path(sys.executable).parent / "ctgstats"
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 SLUG = "epci-000000101"
 NOTEBOOK = "01_demographie"
+DASHBOARD = "04_indicateurs"  # the indicators dashboard: its wide tables, on a phone
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+PDFINFO, PDFTOTEXT, PDFIMAGES = (shutil.which(n) for n in ("pdfinfo", "pdftotext", "pdfimages"))
 
 pytestmark = [
     pytest.mark.notebooks,  # runs the demo notebook with a kernel
@@ -150,8 +159,13 @@ class Browser:
             if "method" in reply:
                 self.events.append(reply)
 
-    def open(self, url: str, *, javascript: bool = True) -> Page:
-        """Load ``url`` in a new tab, listening to every request and log entry."""
+    def open(
+        self, url: str, *, javascript: bool = True, device: dict[str, Any] | None = None
+    ) -> Page:
+        """Load ``url`` in a new tab, listening to every request and log entry.
+
+        ``device`` (``Emulation.setDeviceMetricsOverride`` parameters) emulates a screen.
+        """
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
@@ -160,6 +174,8 @@ class Browser:
             self.send(f"{domain}.enable", session=session)
         if not javascript:
             self.send("Emulation.setScriptExecutionDisabled", {"value": True}, session=session)
+        if device is not None:
+            self.send("Emulation.setDeviceMetricsOverride", device, session=session)
         self.events = [e for e in self.events if e.get("sessionId") != session]
         self.send("Page.navigate", {"url": url}, session=session)
         self.wait_for("Page.loadEventFired", session=session)
@@ -295,9 +311,9 @@ def _fake_territory(root: Path, slug: str, name: str, code: str, population: flo
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """The demo report of one notebook, its single-file report and the portal."""
+    """The demo report of two notebooks, its single-file report and the portal."""
     out = tmp_path_factory.mktemp("browser") / "outputs"
-    result = _run("run", "params/demo.yaml", "--output-dir", out, "-n", NOTEBOOK)
+    result = _run("run", "params/demo.yaml", "--output-dir", out, "-n", NOTEBOOK, "-n", DASHBOARD)
     assert result.returncode == 0, result.stderr
     folder = out / SLUG
     single_file_report(folder)
@@ -439,8 +455,6 @@ def test_screenshot_of_the_single_file_report(demo, browser, tmp_path):
     page = browser.open((demo / SLUG / "rapport_complet.html").resolve().as_uri())
     try:
         shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=page.session)
-        import base64
-
         data = base64.b64decode(shot["data"])
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
         keep = os.environ.get("CTGSTATS_SCREENSHOTS")
@@ -449,6 +463,145 @@ def test_screenshot_of_the_single_file_report(demo, browser, tmp_path):
             (Path(keep) / "rapport_complet.png").write_bytes(data)
     finally:
         page.close()
+
+
+_OVERFLOW = """(function (limit) {
+  var wide = [];
+  document.querySelectorAll('body *').forEach(function (e) {
+    var box = e.getBoundingClientRect();
+    if (!(box.width > 0 && box.right > limit + 0.5)) { return; }
+    var inBox = e.tagName === 'IMG' ? null : e.parentElement;
+    for (; inBox; inBox = inBox.parentElement) {
+      var o = getComputedStyle(inBox).overflowX;
+      if (o === 'auto' || o === 'scroll' || o === 'hidden') { return; }
+    }
+    wide.push(e.tagName.toLowerCase() + '.' + String(e.className).split(' ')[0] + ' '
+      + Math.round(box.right) + ' px');
+  });
+  return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+          wide: wide.slice(0, 5)};
+})"""
+
+
+def test_every_page_fits_a_phone_screen(demo, browser):
+    """390 px wide: nothing wider than the screen (wide tables scroll in their own box,
+    charts shrink), whatever the page."""
+    pages = [demo / "index.html", *sorted((demo / SLUG).glob("*.html"))]  # not the fakes
+    assert len(pages) >= 5
+    for path in pages:
+        page = browser.open(path.resolve().as_uri(), device=PHONE)
+        try:
+            page.settle()
+            state = page.evaluate(f"{_OVERFLOW}({PHONE['width']})")
+            where = path.relative_to(demo)
+            assert state["inner"] == PHONE["width"], f"{where} zoomed out: {state}"
+            assert state["scroll"] <= PHONE["width"], f"{where} overflows: {state}"
+            assert state["wide"] == [], f"{where}: wider than the screen: {state['wide']}"
+        finally:
+            page.close()
+
+
+def test_dashboard_on_a_phone_keeps_labels_and_statuses_in_view(demo, browser):
+    """The dashboard's tables scroll sideways in their box; the indicator (first column,
+    sticky) and its status (second column) stay on screen."""
+    page = browser.open((demo / SLUG / f"{DASHBOARD}.html").resolve().as_uri(), device=PHONE)
+    try:
+        page.settle()
+        state = page.evaluate(
+            """(function () {
+              var block = document.querySelector('.ctg-table-block table.ctg-dashboard')
+                .parentElement;
+              var row = block.querySelector('tbody tr');
+              var label = row.cells[0], status = row.querySelector('.ctg-status');
+              var before = {label: label.getBoundingClientRect().left,
+                            status: status.getBoundingClientRect().right,
+                            last: row.cells[row.cells.length - 1].getBoundingClientRect().left};
+              block.scrollLeft = 150;
+              return {overflow: getComputedStyle(block).overflowX,
+                      scrolled: block.scrollLeft, before: before,
+                      label: label.getBoundingClientRect().left,
+                      last: row.cells[row.cells.length - 1].getBoundingClientRect().left};
+            })()"""
+        )
+        assert state["overflow"] == "auto"
+        assert state["before"]["status"] <= PHONE["width"], state  # the status is in view
+        assert state["scrolled"] > 0, f"the table fits without scrolling: {state}"
+        assert state["last"] < state["before"]["last"]  # the other columns moved…
+        assert abs(state["label"] - state["before"]["label"]) < 1  # …not the label
+    finally:
+        page.close()
+
+
+def _poppler(*args: object) -> str:
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+
+
+@pytest.mark.skipif(
+    not (PDFINFO and PDFTOTEXT and PDFIMAGES),
+    reason="poppler-utils (pdfinfo, pdftotext, pdfimages) not installed: PDF not read",
+)
+def test_single_file_report_prints_on_numbered_a4_pages_none_empty(
+    demo, browser, tmp_path, record_property
+):
+    page = browser.open((demo / SLUG / "rapport_complet.html").resolve().as_uri())
+    try:
+        page.settle()
+        printed = browser.send(
+            "Page.printToPDF",
+            {"preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False},
+            session=page.session,
+        )
+    finally:
+        page.close()
+    pdf = tmp_path / "rapport_complet.pdf"
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    info = _poppler(PDFINFO, pdf)
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    width, height = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+)", info, re.M).groups())
+    print(f"rapport_complet.html ({NOTEBOOK}, {DASHBOARD}): {pages} A4 pages")
+    record_property("printed_pages", pages)
+    assert pages > 0
+    assert abs(width - 210 / 25.4 * 72) < 2 and abs(height - 297 / 25.4 * 72) < 2  # A4
+    empty, unnumbered = [], []
+    for number in range(1, pages + 1):
+        text = _poppler(PDFTOTEXT, "-f", number, "-l", number, pdf, "-")
+        footer = re.compile(rf"Page\s+{number}\s*/\s*{pages}")
+        if not footer.search(text):
+            unnumbered.append(number)
+        images = _poppler(PDFIMAGES, "-list", "-f", number, "-l", number, pdf).splitlines()[2:]
+        if not footer.sub("", text).strip() and not images:
+            empty.append(number)
+    assert unnumbered == [], "pages without « Page n / N »"
+    assert empty == [], "blank pages"
+
+
+def test_printed_tables_and_charts_stay_within_the_a4_margins(demo, browser):
+    """In print media, at the A4 text width (210 mm less 2 × 12 mm: 703 CSS px), no table
+    or chart reaches past the right margin (wide tables shrink instead)."""
+    text_width = round((210 - 2 * 12) / 25.4 * 96)
+    device = {"width": text_width, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
+    for relative in (f"{SLUG}/rapport_complet.html", f"{SLUG}/{DASHBOARD}.html"):
+        page = browser.open("about:blank", device=device)
+        try:
+            browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=page.session)
+            browser.events = [e for e in browser.events if e.get("sessionId") != page.session]
+            url = (demo / relative).resolve().as_uri()
+            browser.send("Page.navigate", {"url": url}, session=page.session)
+            browser.wait_for("Page.loadEventFired", session=page.session)
+            page.settle()
+            cut = page.evaluate(
+                "(function () {"
+                " var right = document.querySelector('main').getBoundingClientRect().right;"
+                " return Array.from(document.querySelectorAll('table, img'))"
+                "  .map(function (e) { return [e.tagName, e.getBoundingClientRect().right]; })"
+                "  .filter(function (x) { return x[1] > right + 0.5; }); })()"
+            )
+            assert cut == [], f"{relative}: cut at the right margin in print: {cut[:5]}"
+            assert page.evaluate("document.documentElement.scrollWidth") <= text_width
+        finally:
+            page.close()
 
 
 def test_chromium_is_not_left_running(tmp_path):

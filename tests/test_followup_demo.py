@@ -99,3 +99,23 @@ def test_price_index_of_the_params_is_read_and_checked(tmp_path):
     params["indicators"]["price_index"] = str(bad)
     with pytest.raises(PriceIndexError, match=r"(?s)ipc\.csv.*ligne 2, colonne « indice »"):
         followup_from_params(params)
+
+
+def test_dashboard_puts_the_status_second_in_a_scrolling_box(followup):
+    """On a phone the table scrolls sideways in its box; its first two columns (the
+    indicator and its status) are the ones kept in view."""
+    from bs4 import BeautifulSoup
+
+    from ctgstats.indicators.views import dashboard
+
+    soup = BeautifulSoup(dashboard(followup).data, "html.parser")
+    tables = soup.find_all("table", class_="ctg-dashboard")
+    assert len(tables) == followup.dashboard["fiche"].nunique()
+    for table in tables:
+        assert "ctg-table-block" in table.parent["class"]
+        headers = [th.get_text() for th in table.thead.find_all("th")]
+        assert headers == ["Indicateur", "Statut", "T0", "Cible", "Dernière valeur", "Évolution"]
+    rows = [tr for table in tables for tr in table.tbody.find_all("tr")]
+    assert len(rows) == len(followup.dashboard)
+    shown = [tr.find_all("td")[1].find("span", class_="ctg-status").get_text() for tr in rows]
+    assert shown == list(followup.dashboard["statut"])

@@ -55,7 +55,11 @@ def header(followup: FollowUp, portrait) -> HTML:
 
 
 def dashboard(followup: FollowUp) -> HTML:
-    """One table per action sheet: T0, target, latest value, change and status."""
+    """One table per action sheet: indicator, status, T0, target, latest value, change.
+
+    The status comes second so that it stays in view on a phone; each table scrolls
+    sideways in its own box (``.ctg-table-block``) when wider than the screen.
+    """
     blocks = []
     for (fiche, theme), rows in followup.dashboard.groupby(["fiche", "theme"], sort=False):
         body = []
@@ -73,19 +77,20 @@ def dashboard(followup: FollowUp) -> HTML:
             change = "—" if pd.isna(row.evolution) else fr_signed(row.evolution, 1)
             alert = f"<br><small>{html.escape(row.alertes)}</small>" if row.alertes else ""
             body.append(
-                f"<tr><td>{html.escape(row.libelle)}</td><td>{t0}</td>"
-                f"<td>{html.escape(row.cible_libelle)}</td><td>{latest}</td>"
-                f"<td style='text-align:right'>{change}</td><td>{_badge(row.statut)}"
-                f"<br><small>{html.escape(row.explication)}</small>{alert}</td></tr>"
+                f"<tr><td>{html.escape(row.libelle)}</td>"
+                f"<td class='ctg-dashboard-status'>{_badge(row.statut)}"
+                f"<br><small>{html.escape(row.explication)}</small>{alert}</td>"
+                f"<td>{t0}</td><td>{html.escape(row.cible_libelle)}</td><td>{latest}</td>"
+                f"<td style='text-align:right'>{change}</td></tr>"
             )
         blocks.append(
             f"<h3>{html.escape(fiche)}</h3><p class='ctg-note'>Thème : "
             f"{html.escape(THEMES.get(str(theme), str(theme)))}</p>"
-            "<table class='ctg-table'><thead><tr>"
-            "<th>Indicateur</th><th>T0</th><th>Cible</th><th>Dernière valeur</th>"
-            "<th>Évolution</th><th>Statut</th></tr></thead><tbody>"
+            "<div class='ctg-table-block'><table class='ctg-table ctg-dashboard'><thead><tr>"
+            "<th>Indicateur</th><th>Statut</th><th>T0</th><th>Cible</th>"
+            "<th>Dernière valeur</th><th>Évolution</th></tr></thead><tbody>"
             + "".join(body)
-            + "</tbody></table>"
+            + "</tbody></table></div>"
         )
     return HTML("\n".join(blocks))
 

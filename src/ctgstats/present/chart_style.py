@@ -124,7 +124,11 @@ def style_rc() -> dict[RcKeyType, Any]:
             "ytick.left": True,
             "legend.frameon": False,
             "axes.unicode_minus": True,
-            "figure.dpi": 110,
+            # The notebooks' inline PNGs are drawn at figure.dpi: 150 dpi gives a chart
+            # 8 in wide about 165 px per inch once printed on A4 (18.6 cm of text width),
+            # sharp on paper, at about 1.9 times the bytes of 110 dpi (the HTML stays
+            # well within the single-file budget).
+            "figure.dpi": 150,
             "savefig.dpi": 150,
             "figure.facecolor": "white",
             "axes.facecolor": "white",

@@ -748,9 +748,7 @@ section.ctg-part + section.ctg-part { border-top: 3px solid var(--ctg-border); p
   section.ctg-part { break-before: page; page-break-before: always; margin-top: 0; }
   section.ctg-part.ctg-part-first { break-before: auto; page-break-before: auto; }
   section.ctg-part + section.ctg-part { border-top: 0; padding-top: 0; }
-  table, .ctg-table-block, .jp-RenderedHTMLCommon table, tr, figure, img {
-    break-inside: avoid; page-break-inside: avoid;
-  }
+  tr, figure, img, .jp-RenderedImage { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   main a[href]:not([href^="#"]):not(.anchor-link)::after {
@@ -981,7 +979,7 @@ def single_file_report(
     notebooks, surveys in the params' order; else by name) become the parts of one page:
     a single table of contents ("Sommaire": one h1 per part, its h2/h3 below), a single
     fictional-data banner at the top when the data are fictional, one stylesheet (the
-    report CSS and print rules: a page break before each part, no navigation, tables kept
+    report CSS and print rules: a page break before each part, no navigation, table rows kept
     whole where possible, link targets printed), ``lang="fr"``. Code is already hidden
     and images already embedded by :func:`ctgstats.publish.export.notebook_to_html`. Each part's
     first h1 is retitled with the part title of its page (e.g. "Enquête « elus »") and
