@@ -1,7 +1,8 @@
 """How the command line maps errors to messages and exit codes (no kernel started).
 
 A :class:`CtgstatsError` prints ``Erreur : <message>`` and exits with its code; anything
-else is a bug: its traceback is printed and the exit code is 1, never 2.
+else is a bug: a French sentence without the Python class name, exit code 1 (never 2),
+and its traceback only with ``ctgstats --debug``. Help pages are French throughout.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from tests.helpers import run_cli
 from typer.testing import CliRunner
 
 from ctgstats.cli import app
@@ -54,20 +56,45 @@ def test_a_ctgstats_error_exits_with_its_code_and_a_french_message(monkeypatch, 
     assert "Traceback" not in result.stderr
 
 
-def test_a_bare_value_error_is_a_bug_with_a_traceback_and_exit_1(monkeypatch):
+def test_a_bare_value_error_is_a_bug_said_in_french_without_class_name(monkeypatch):
     _schema_raises(monkeypatch, ValueError("could not convert string to float: 'x'"))
     result = _invoke("schema")
     assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert "ValueError" not in result.stderr
+    assert result.stderr.startswith(
+        "Erreur : erreur inattendue : could not convert string to float: 'x' — ce n'est pas "
+        "une erreur de saisie ; merci de signaler ce problème"
+    )
+    assert "ctgstats --debug" in result.stderr
+
+
+def test_debug_shows_the_traceback_of_a_bug(monkeypatch):
+    _schema_raises(monkeypatch, ValueError("could not convert string to float: 'x'"))
+    result = _invoke("--debug", "schema")
+    assert result.exit_code == 1
     assert "Traceback (most recent call last)" in result.stderr
     assert "ValueError: could not convert string to float: 'x'" in result.stderr
-    assert "erreur inattendue (ValueError)" in result.stderr
+    # the flag holds for one invocation only
+    assert "Traceback" not in _invoke("schema").stderr
 
 
-def test_a_file_not_found_error_from_a_library_is_not_bad_input(monkeypatch):
-    _schema_raises(monkeypatch, FileNotFoundError("absent.csv"))
+@pytest.mark.parametrize(
+    "error",
+    [
+        FileNotFoundError("absent.csv"),
+        KeyError("P22_POP"),
+        TypeError("unsupported operand"),
+        ValueError(""),
+    ],
+)
+def test_an_unexpected_error_prints_no_python_class_name(monkeypatch, error):
+    _schema_raises(monkeypatch, error)
     result = _invoke("schema")
     assert result.exit_code == 1
-    assert "Traceback" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert type(error).__name__ not in result.stderr
+    assert "Error" not in result.stderr and "erreur inattendue : " in result.stderr
 
 
 def _fake_plan(monkeypatch, tmp_path, failure: BaseException) -> None:
@@ -100,17 +127,22 @@ def test_a_failed_notebook_exits_1_and_says_where_it_is_kept(monkeypatch, tmp_pa
     assert f"Notebook conservé pour inspection : {tmp_path / 'kept'}" in result.stderr
 
 
-def test_a_run_failed_by_a_bug_exits_1_with_the_bug_traceback(monkeypatch, tmp_path):
+def test_a_run_failed_by_a_bug_exits_1_in_french_with_its_kept_notebook(monkeypatch, tmp_path):
     try:
         {}["P22_POP"]
     except KeyError as bug:
         error = RunError("KeyError: 'P22_POP'")
         error.__cause__ = bug
+        error.kept = tmp_path / "kept"
     _fake_plan(monkeypatch, tmp_path, error)
     result = _invoke("run", DEMO_PARAMS)
     assert result.exit_code == 1
-    assert "Traceback (most recent call last)" in result.stderr
-    assert "KeyError: 'P22_POP'\nErreur : KeyError: 'P22_POP'" in result.stderr
+    assert "Traceback" not in result.stderr and "KeyError" not in result.stderr
+    assert result.stderr.startswith("Erreur : erreur inattendue : 'P22_POP' — ")
+    assert f"Notebook conservé pour inspection : {tmp_path / 'kept'}" in result.stderr
+    debug = _invoke("--debug", "run", DEMO_PARAMS)
+    assert "Traceback (most recent call last)" in debug.stderr
+    assert "KeyError: 'P22_POP'" in debug.stderr
 
 
 @pytest.mark.parametrize(
@@ -123,6 +155,7 @@ def test_a_run_failed_by_a_bug_exits_1_with_the_bug_traceback(monkeypatch, tmp_p
         (("run", REPO / "absent.yaml"), "fichier de paramètres introuvable"),
         (("portal", REPO / "absent"), "dossier de sortie introuvable"),
         (("data", "fetch", "no_such_source", "--vintage", "2022"), "identifiant de source inconnu"),
+        (("data", "fetch", "rp_evol_struct_pop", "--vintage", "2O22"), "une année est attendue"),
         (("survey-draft", DEMO_PARAMS, "--id", "Mauvais Id"), "survey_id (--id)"),
     ],
 )
@@ -157,3 +190,93 @@ def test_batch_arguments_that_clash_exit_2():
     assert result.exit_code == 2
     assert result.stderr.startswith("Erreur : donnez soit des fichiers")
     assert "Traceback" not in result.stderr
+
+
+# ----------------------------------------------------------------- French help pages
+
+
+def _commands(command=None, path=()):
+    """Every (path, click command) of the application, groups included."""
+    from typer.main import get_command
+
+    command = command or get_command(app)
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+COMMAND_PATHS = [path for path, _ in _commands()]
+
+#: Words of typer's and click's English help pages, and Python type names.
+ENGLISH = (
+    "Usage",
+    "Show this message",
+    "and exit",
+    "[default",
+    "[required]",
+    "Commands",
+    "COMMAND [",
+    "[ARGS",
+    "<bool>",
+    "<str>",
+    "<int",
+    "<path>",
+    "list[",
+    "Path]",
+    "params_file",
+    "source_id",
+    "output_dir",
+)
+
+
+def test_the_console_script_help_is_french():
+    page = run_cli("--help", env={"COLUMNS": "200", "NO_COLOR": "1"}).stdout
+    assert "Utilisation : ctgstats [OPTIONS] COMMANDE [ARGUMENTS]..." in page
+    assert "Afficher cette aide et quitter." in page and "Commandes" in page
+    assert not [word for word in ENGLISH if word in page], page
+
+
+def test_every_command_is_checked():
+    names = {" ".join(path) for path in COMMAND_PATHS}
+    assert {"", "run", "batch", "data fetch", "data list", "baseline freeze", "version"} <= names
+
+
+@pytest.mark.parametrize("path", COMMAND_PATHS, ids=lambda path: " ".join(path) or "ctgstats")
+def test_every_help_page_is_french(path):
+    result = CliRunner().invoke(
+        app, [*path, "--help"], prog_name="ctgstats", env={"COLUMNS": "200", "NO_COLOR": "1"}
+    )
+    assert result.exit_code == 0, result.output
+    page = result.stdout
+    assert page.lstrip().startswith(f"Utilisation : {' '.join(('ctgstats', *path))} [OPTIONS]")
+    assert "Afficher cette aide et quitter." in page
+    found = [word for word in ENGLISH if word in page]
+    assert not found, page
+
+
+@pytest.mark.parametrize("path", COMMAND_PATHS, ids=lambda path: " ".join(path) or "ctgstats")
+def test_every_option_and_argument_has_a_french_help(path):
+    from typer.main import get_command
+
+    command = dict(_commands(get_command(app)))[path]
+    params = command.get_params(command.context_class(command))  # with --help
+    assert params
+    for param in params:
+        assert (param.help or "").strip(), f"{' '.join(path)} {param.name} : aide vide"
+    assert (command.help or "").strip()
+
+
+def test_vintage_latest_is_refused_with_the_reason_and_the_vintages():
+    result = run_cli("data", "fetch", "rp_evol_struct_pop", "--vintage", "latest")
+    assert result.returncode == 2
+    assert result.stderr.startswith("Erreur : --vintage latest refusé : ")
+    assert "pour qu'un rapport puisse être reproduit" in result.stderr
+    assert "millésimes disponibles pour rp_evol_struct_pop : 2016, 2017" in result.stderr
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr
+
+
+def test_unknown_command_is_said_in_french_headings():
+    result = run_cli("bogus", env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert result.returncode == 2
+    assert "Utilisation : ctgstats" in result.stderr and "Erreur" in result.stderr
+    assert "Usage" not in result.stderr and "Try " not in result.stderr

@@ -79,7 +79,8 @@ def test_offline_fetch_of_a_missing_file_says_what_and_how(tmp_path, spec, monke
         fetch(spec, cache_dir=cache_dir, offline=True)
     message = str(caught.value)
     assert str(download_path(spec, cache_dir=cache_dir)) in message
-    assert "get_source('rp_evol_struct_pop', 2022)" in message and "fetch(" in message
+    assert "ctgstats data fetch rp_evol_struct_pop --vintage 2022" in message
+    assert "python" not in message and "import" not in message
     monkeypatch.setenv("CTGSTATS_OFFLINE", "1")
     with pytest.raises(OfflineError):
         fetch(spec, cache_dir=cache_dir)

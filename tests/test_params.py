@@ -288,3 +288,29 @@ def test_params_from_prefers_the_file_and_validates_a_mapping(tmp_path):
         params_from(None)
     with pytest.raises(ParamsError, match="introuvable"):
         params_from(demo, params_file=tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize(
+    ("extra", "where"),
+    [
+        (
+            {"download": {"sources": [{"id": "rp_evol_struct_pop", "vintage": "latest"}]}},
+            "download.sources.0.vintage",
+        ),
+        ({"income": {"year": "LATEST"}}, "income.year"),
+        ({"census": {"vintages": [2016, "latest"]}}, "census.vintages.1"),
+    ],
+)
+def test_a_latest_vintage_is_refused_in_french_with_the_reason(extra, where):
+    base = {"territory": {"level": "epci", "code": "000000101"}, "data_dirs": ["ctgstats:demo"]}
+    with pytest.raises(ParamsError) as caught:
+        parse_params(base | extra)
+    message = str(caught.value)
+    assert f"{where} : « latest » refusé : les millésimes sont fixés pour qu'un rapport" in message
+    assert "ctgstats data list DOSSIER" in message
+    assert "Error" not in message and "integer" not in message
+
+
+def test_params_that_are_not_a_mapping_are_named_in_french():
+    with pytest.raises(ParamsError, match=r"reçu une liste$"):
+        parse_params([1, 2])

@@ -7,8 +7,8 @@ the error-to-exit-code wrapper and the shared option parsing. The console entry 
 ``ctgstats = "ctgstats.cli:app"``.
 
 Exit codes: 0 success; 1 a notebook or export failed (the failed notebook is kept), or an
-unexpected error (its traceback is printed); 2 invalid parameters or input data (nothing
-was executed or written).
+unexpected error (said in French; its traceback only with ``ctgstats --debug``); 2 invalid
+parameters or input data (nothing was executed or written).
 """
 
 from __future__ import annotations

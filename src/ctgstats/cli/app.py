@@ -7,7 +7,13 @@ Every command registered on :data:`app` (or a sub-application) goes through
   stderr and exits with its ``exit_code`` (2 for bad input, 1 for a failed run); a
   :class:`~ctgstats.core.errors.RunError` raised because of bad input before any notebook
   ran exits 2 with the message of that input error;
-* anything else is a bug: its traceback is printed on stderr and the exit code is 1.
+* anything else is a bug: a French sentence asks to report it (no Python class name) and
+  the exit code is 1; its traceback is printed only with ``ctgstats --debug …`` (or the
+  environment variable ``CTGSTATS_DEBUG=1``).
+
+Help pages and usage errors are in French too: :class:`FrenchCommand` and
+:class:`FrenchGroup` write the usage line, the ``--help`` option and the type column in
+French, and :func:`_french_help_strings` sets typer's panel titles and fixed strings.
 
 Exit codes: 0 success; 1 a notebook or export failed (the failed notebook is kept), or an
 unexpected error; 2 invalid parameters or input data (nothing was executed or written).
@@ -16,6 +22,7 @@ unexpected error; 2 invalid parameters or input data (nothing was executed or wr
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -24,12 +31,16 @@ from typing import Any, TypeVar
 
 import click
 import typer
+import typer.core
+import typer.rich_utils
 
 from ctgstats.core.errors import EXIT_RUN_FAILED, CtgstatsError, InputError, RunError
 from ctgstats.core.params import Params, ParamsError, load_params, parse_params
 
 __all__ = [
     "CommandApp",
+    "FrenchCommand",
+    "FrenchGroup",
     "app",
     "baseline_app",
     "data_app",
@@ -66,12 +77,33 @@ def _user_message(error: CtgstatsError) -> tuple[str, int]:
     return str(error), error.exit_code
 
 
+#: Set by ``ctgstats --debug``: unexpected errors print their traceback.
+_DEBUG = {"on": False}
+
+#: What an unexpected error asks of the user (after its French description).
+REPORT_BUG = (
+    "ce n'est pas une erreur de saisie ; merci de signaler ce problème avec la commande "
+    "lancée (relancez-la avec ctgstats --debug … pour afficher la trace)"
+)
+
+
+def _debug() -> bool:
+    return _DEBUG["on"] or os.environ.get("CTGSTATS_DEBUG", "") not in ("", "0")
+
+
 def _print_bug_traceback(error: BaseException) -> None:
-    traceback.print_exception(error, file=sys.stderr)
+    if _debug():
+        traceback.print_exception(error, file=sys.stderr)
+
+
+def _bug_message(error: BaseException) -> str:
+    """An unexpected error in French, without its Python class name."""
+    detail = str(error).strip() or "sans message"
+    return f"erreur inattendue : {detail} — {REPORT_BUG}"
 
 
 def exit_on_error(function: F) -> F:
-    """Wrap a command: CtgstatsError → French message and its exit code; bug → traceback, 1.
+    """Wrap a command: CtgstatsError → French message and its exit code; bug → French, 1.
 
     Parameters
     ----------
@@ -97,20 +129,125 @@ def exit_on_error(function: F) -> F:
                 and not isinstance(cause, CtgstatsError)
             ):
                 _print_bug_traceback(cause)
+                kept = f"\nNotebook conservé pour inspection : {error.kept}" if error.kept else ""
+                echo_error(_bug_message(cause) + kept)
+                raise typer.Exit(error.exit_code) from None
             message, code = _user_message(error)
             echo_error(message)
             raise typer.Exit(code) from None
         except _PASS_THROUGH:
             raise
-        except Exception as error:  # noqa: BLE001 - a bug: traceback shown, exit code 1
+        except Exception as error:  # noqa: BLE001 - a bug: French message, exit code 1
             _print_bug_traceback(error)
-            echo_error(
-                f"erreur inattendue ({type(error).__name__}) : {error} — ce n'est pas une "
-                "erreur de saisie ; signalez-la avec la trace ci-dessus"
-            )
+            echo_error(_bug_message(error))
             raise typer.Exit(EXIT_RUN_FAILED) from None
 
     return command  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------- French help pages
+
+#: The prefix of usage lines (click writes "Usage: ").
+USAGE_PREFIX = "Utilisation : "
+#: The help text of ``--help``.
+HELP_OPTION_TEXT = "Afficher cette aide et quitter."
+#: Type column of an option or argument without a metavar, by typer's English label.
+FRENCH_TYPES: dict[str, str] = {
+    "<path>": "CHEMIN",
+    "<file>": "FICHIER",
+    "<dir>": "DOSSIER",
+    "<str>": "TEXTE",
+    "<int>": "ENTIER",
+    "<int range>": "ENTIER",
+    "<float>": "NOMBRE",
+    "<float range>": "NOMBRE",
+    "<list[Path]>": "CHEMIN…",
+    "<list[str]>": "TEXTE…",
+}
+
+
+def _french_help_strings() -> None:
+    """Typer's fixed strings of help pages and errors, in French (module settings)."""
+    settings = {
+        "DEPRECATED_STRING": "(obsolète) ",
+        "DEFAULT_STRING": "[par défaut : {}]",
+        "ENVVAR_STRING": "[variable d'environnement : {}]",
+        "REQUIRED_LONG_STRING": "[obligatoire]",
+        "ARGUMENTS_PANEL_TITLE": "Arguments",
+        "OPTIONS_PANEL_TITLE": "Options",
+        "COMMANDS_PANEL_TITLE": "Commandes",
+        "ERRORS_PANEL_TITLE": "Erreur",
+        "ABORTED_TEXT": "Interrompu.",
+        "RICH_HELP": "Aide : [blue]'{command_path} {help_option}'[/]",
+    }
+    for name, text in settings.items():
+        if hasattr(typer.rich_utils, name):
+            setattr(typer.rich_utils, name, text)
+
+
+_french_help_strings()
+
+
+def _french_type(label: str | None) -> str | None:
+    if label is None:
+        return None
+    return FRENCH_TYPES.get(label, label)
+
+
+def _frenchify_params(command: Any, ctx: Any) -> None:
+    """French metavars: none for flags, French type names elsewhere (explicit ones kept)."""
+    for param in command.params:
+        if isinstance(param, typer.core.TyperOption) and param.metavar is None:
+            param.metavar = "" if param.is_flag else _french_type(param.display_type(ctx))
+        elif isinstance(param, typer.core.TyperArgument) and "display_type_rich" not in vars(param):
+            # typer shows an argument's type next to its name: none when the argument has
+            # a French metavar (its name says it), else the type in French
+            label = None if param.metavar else _french_type(param.display_type_rich(ctx))
+            shown = lambda ctx, label=label: label  # noqa: ARG005, E731 - called as (ctx=…)
+            setattr(param, "display_type_rich", shown)  # noqa: B010
+
+
+def _french_help_option(option: Any) -> Any:
+    if option is not None:
+        option.help = HELP_OPTION_TEXT
+        option.metavar = ""
+    return option
+
+
+class FrenchCommand(typer.core.TyperCommand):
+    """A typer command whose usage line, ``--help`` option and types are in French."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        """Write the usage line with a French prefix."""
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """The ``--help`` option, with its French help."""
+        return _french_help_option(super().get_help_option(ctx))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The help page, with French metavars."""
+        _frenchify_params(self, ctx)
+        super().format_help(ctx, formatter)
+
+
+class FrenchGroup(typer.core.TyperGroup):
+    """A typer group whose usage line, ``--help`` option and types are in French."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        """Write the usage line with a French prefix."""
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """The ``--help`` option, with its French help."""
+        return _french_help_option(super().get_help_option(ctx))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The help page, with French metavars."""
+        _frenchify_params(self, ctx)
+        super().format_help(ctx, formatter)
 
 
 class CommandApp(typer.Typer):
@@ -118,6 +255,7 @@ class CommandApp(typer.Typer):
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
         """Register a command, wrapped by :func:`exit_on_error` (same options as typer)."""
+        kwargs.setdefault("cls", FrenchCommand)
         register = super().command(*args, **kwargs)
 
         def decorator(function: F) -> F:
@@ -127,19 +265,39 @@ class CommandApp(typer.Typer):
         return decorator
 
 
+#: What every application shares: French group class and usage words.
+_GROUP_SETTINGS: dict[str, Any] = {
+    "cls": FrenchGroup,
+    "no_args_is_help": True,
+    "options_metavar": "[OPTIONS]",
+    "subcommand_metavar": "COMMANDE [ARGUMENTS]...",
+}
+
 app = CommandApp(
     add_completion=False,
-    no_args_is_help=True,
     help="Diagnostics statistiques reproductibles des territoires français "
     "(CTG, ABS, Pacte local des solidarités).",
+    **_GROUP_SETTINGS,
 )
+
+
+@app.callback()
+def _main(
+    debug: bool = typer.Option(
+        False,
+        "--debug",
+        help="Afficher la trace complète d'une erreur inattendue (pour la signaler).",
+    ),
+) -> None:
+    """Diagnostics statistiques reproductibles des territoires français."""
+    _DEBUG["on"] = debug
+
+
 data_app = CommandApp(
-    no_args_is_help=True, help="Inspecter et télécharger les fichiers sources de l'Insee."
+    help="Inspecter et télécharger les fichiers sources de l'Insee.", **_GROUP_SETTINGS
 )
 app.add_typer(data_app, name="data")
-baseline_app = CommandApp(
-    no_args_is_help=True, help="Figer le T0 des indicateurs d'un plan d'action."
-)
+baseline_app = CommandApp(help="Figer le T0 des indicateurs d'un plan d'action.", **_GROUP_SETTINGS)
 app.add_typer(baseline_app, name="baseline")
 
 

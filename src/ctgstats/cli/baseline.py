@@ -16,7 +16,8 @@ __all__ = ["baseline_freeze"]
 @baseline_app.command("freeze")
 def baseline_freeze(
     params_file: Annotated[
-        Path, typer.Argument(help="Fichier de paramètres YAML du diagnostic T0.")
+        Path,
+        typer.Argument(metavar="PARAMÈTRES", help="Fichier de paramètres YAML du diagnostic T0."),
     ],
     output: Annotated[
         Path | None,
@@ -29,7 +30,8 @@ def baseline_freeze(
     force: Annotated[
         bool,
         typer.Option(
-            help="Figer à nouveau par-dessus un T0 existant (l'ancien fichier est gardé en copie)."
+            "--force",
+            help="Figer à nouveau par-dessus un T0 existant (l'ancien fichier est gardé en copie).",
         ),
     ] = False,
 ) -> None:

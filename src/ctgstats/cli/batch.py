@@ -61,7 +61,7 @@ def build_items(
     given = [
         name
         for name, value in (
-            ("PARAMS", bool(params)),
+            ("PARAMÈTRES", bool(params)),
             ("--departement", departement),
             ("--epci", epci),
         )
@@ -82,7 +82,7 @@ def build_items(
     base_params = load_params(base) if base is not None else default_base()
     if departement is not None:
         return expand_departement(base_params, departement, level=level)
-    assert epci is not None  # exactly one of PARAMS, --departement, --epci
+    assert epci is not None  # exactly one of PARAMÈTRES, --departement, --epci
     return expand_epci(base_params, epci)
 
 
@@ -90,8 +90,9 @@ def batch_command(
     params: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="PARAMÈTRES",
             help="Fichiers de paramètres YAML ou dossiers qui en contiennent "
-            "(tous les *.yaml, triés)."
+            "(tous les *.yaml, triés).",
         ),
     ] = None,
     departement: Annotated[
@@ -133,7 +134,7 @@ def batch_command(
         ),
     ] = False,
     output_dir: Annotated[
-        Path, typer.Option("--output-dir", "-o", help="Dossier de sortie (défaut : outputs/).")
+        Path, typer.Option("--output-dir", "-o", help="Dossier de sortie.")
     ] = Path("outputs"),
     no_progress: Annotated[
         bool,
@@ -143,7 +144,7 @@ def batch_command(
         str,
         typer.Option(
             "--executor",
-            help="process (défaut), serial (débogage) ou dask (une grappe Dask "
+            help="process, serial (débogage) ou dask (une grappe Dask "
             "existante, avec --scheduler).",
         ),
     ] = "process",

@@ -15,12 +15,14 @@ __all__ = ["portal_command"]
 
 @app.command("portal")
 def portal_command(
-    output_dir: Annotated[Path, typer.Argument(help="Dossier de sortie de lancements ou de lots.")],
+    output_dir: Annotated[
+        Path, typer.Argument(metavar="DOSSIER", help="Dossier de sortie de lancements ou de lots.")
+    ],
     title: Annotated[
         str, typer.Option(help="Titre de la page du portail.")
     ] = "Diagnostics de territoire",
 ) -> None:
-    """Écrire OUTPUT_DIR/index.html : chaque territoire, son état et ses chiffres clés."""
+    """Écrire DOSSIER/index.html : chaque territoire, son état et ses chiffres clés."""
     from ctgstats.publish import portal
 
     if not output_dir.is_dir():

@@ -19,7 +19,9 @@ __all__ = ["execute", "run"]
 def run(
     params_file: Annotated[
         Path | None,
-        typer.Argument(help="Fichier de paramètres YAML (ex. params/demo.yaml)."),
+        typer.Argument(
+            metavar="PARAMÈTRES", help="Fichier de paramètres YAML (ex. params/demo.yaml)."
+        ),
     ] = None,
     territory: Annotated[
         str | None,

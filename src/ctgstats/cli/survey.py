@@ -20,7 +20,9 @@ FORMATS = ("limesurvey", "googleforms", "kobo", "csv")
 
 @app.command()
 def survey(
-    export: Annotated[Path, typer.Argument(help="Export de l'enquête (CSV ou XLSX).")],
+    export: Annotated[
+        Path, typer.Argument(metavar="EXPORT", help="Export de l'enquête (CSV ou XLSX).")
+    ],
     codebook: Annotated[Path, typer.Option("--codebook", "-c", help="Codebook YAML de l'enquête.")],
     format: Annotated[  # noqa: A002 - the option is --format
         str | None,
@@ -61,7 +63,9 @@ def survey(
 
 @app.command("survey-draft")
 def survey_draft(
-    export: Annotated[Path, typer.Argument(help="Export de l'enquête (CSV ou XLSX).")],
+    export: Annotated[
+        Path, typer.Argument(metavar="EXPORT", help="Export de l'enquête (CSV ou XLSX).")
+    ],
     survey_id: Annotated[
         str, typer.Option("--id", help="Identifiant de l'enquête, ex. habitants.")
     ],

@@ -14,7 +14,9 @@ __all__ = ["validate"]
 
 @app.command()
 def validate(
-    params_file: Annotated[Path, typer.Argument(help="Fichier de paramètres YAML.")],
+    params_file: Annotated[
+        Path, typer.Argument(metavar="PARAMÈTRES", help="Fichier de paramètres YAML.")
+    ],
 ) -> None:
     """Vérifier des paramètres comme le fait run (données, enquêtes, tables), sans noyau."""
     from ctgstats.pipeline.prepare import validate as prepare_run

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import yaml
 from pydantic import (
     AfterValidator,
+    BeforeValidator,
     Field,
     ValidationError,
     ValidationInfo,
@@ -164,10 +165,28 @@ class Comparator(StrictModel):
         return self
 
 
+#: Why a vintage cannot be "latest" (download sources, census, Filosofi, surveys).
+LATEST_REFUSED = (
+    "« latest » refusé : les millésimes sont fixés pour qu'un rapport puisse être "
+    "reproduit à l'identique (« latest » change au gré des publications de l'Insee) ; "
+    "donnez une année (ctgstats data list DOSSIER liste les millésimes des fichiers présents)"
+)
+
+
+def _refuse_latest(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() == "latest":
+        raise ValueError(LATEST_REFUSED)
+    return value
+
+
+#: A pinned vintage: "latest" is refused with :data:`LATEST_REFUSED`.
+NotLatest = BeforeValidator(_refuse_latest)
+
+
 class Census(StrictModel):
     """Census vintages to compare (RP N pools the surveys N-2 … N+2)."""
 
-    vintages: tuple[Annotated[int, Field(ge=1968, le=2100)], ...] | None = Field(
+    vintages: tuple[Annotated[int, Field(ge=1968, le=2100), NotLatest], ...] | None = Field(
         default=None,
         description="Millésimes du recensement, ex. [2011, 2016, 2022] ; "
         "par défaut tous ceux présents dans les fichiers",
@@ -188,7 +207,7 @@ class Census(StrictModel):
 class Income(StrictModel):
     """Filosofi vintage (disposable income)."""
 
-    year: Annotated[int, Field(ge=2012, le=2100)] | None = Field(
+    year: Annotated[int, Field(ge=2012, le=2100), NotLatest] | None = Field(
         default=None, description="Millésime Filosofi ; par défaut le plus récent disponible"
     )
 
@@ -210,7 +229,7 @@ class DownloadSource(StrictModel):
     id: str = Field(
         min_length=1, description="Identifiant de source, ex. rp_evol_struct_pop, filosofi_disp"
     )
-    vintage: Annotated[int, Field(ge=1990, le=2100)]
+    vintage: Annotated[int, Field(ge=1990, le=2100), NotLatest]
     level: Literal["COM", "EPCI", "DEP", "REG", "METROPOLE"] | None = None
 
 
@@ -496,6 +515,17 @@ def _format_validation_error(error: ValidationError, source: str) -> str:
     )
 
 
+def _kind(value: Any) -> str:
+    """What ``value`` is, in French (never a Python class name)."""
+    if isinstance(value, list | tuple):
+        return "une liste"
+    if isinstance(value, str):
+        return f"le texte {value!r}"
+    if isinstance(value, bool | int | float):
+        return f"le nombre {value!r}"
+    return "une valeur d'un autre type"
+
+
 def parse_params(
     data: Any, *, source: str = "<params>", base_dir: Path | str | None = None
 ) -> Params:
@@ -516,7 +546,7 @@ def parse_params(
     if not isinstance(data, dict):
         raise ParamsError(
             f"{source} : les paramètres doivent être un dictionnaire (clé: valeur), "
-            f"reçu {type(data).__name__}"
+            f"reçu {_kind(data)}"
         )
     try:
         context = None if base_dir is None else {"base_dir": Path(base_dir)}

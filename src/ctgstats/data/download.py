@@ -262,12 +262,8 @@ def _actual_hash(message: str) -> str:
 
 
 def _offline_message(spec: SourceSpec, target: Path, url: str) -> str:
-    level = f", level={spec.level!r}" if spec.level else ""
-    command = (
-        'python -c "from ctgstats.data.sources import get_source; '
-        "from ctgstats.data.download import fetch; "
-        f'fetch(get_source({spec.id!r}, {spec.vintage}{level}))"'
-    )
+    level = f" --level {spec.level}" if spec.level else ""
+    command = f"ctgstats data fetch {spec.id} --vintage {spec.vintage}{level}"
     return (
         f"mode hors ligne : {_label(spec)} n'est pas dans le cache ({target} manque). "
         f"Téléchargez-le une fois avec le réseau ({OFFLINE_ENV} non défini) : {command} "
