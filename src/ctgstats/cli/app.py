@@ -214,40 +214,30 @@ def _french_help_option(option: Any) -> Any:
     return option
 
 
-class FrenchCommand(typer.core.TyperCommand):
+class _FrenchHelp:
+    """Usage line, ``--help`` option and types in French (mixed into typer's classes)."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        """Write the usage line with a French prefix."""
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """The ``--help`` option, with its French help."""
+        return _french_help_option(super().get_help_option(ctx))  # type: ignore[misc]
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The help page, with French metavars."""
+        _frenchify_params(self, ctx)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class FrenchCommand(_FrenchHelp, typer.core.TyperCommand):
     """A typer command whose usage line, ``--help`` option and types are in French."""
 
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        """Write the usage line with a French prefix."""
-        pieces = self.collect_usage_pieces(ctx)
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
 
-    def get_help_option(self, ctx: Any) -> Any:
-        """The ``--help`` option, with its French help."""
-        return _french_help_option(super().get_help_option(ctx))
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        """The help page, with French metavars."""
-        _frenchify_params(self, ctx)
-        super().format_help(ctx, formatter)
-
-
-class FrenchGroup(typer.core.TyperGroup):
+class FrenchGroup(_FrenchHelp, typer.core.TyperGroup):
     """A typer group whose usage line, ``--help`` option and types are in French."""
-
-    def format_usage(self, ctx: Any, formatter: Any) -> None:
-        """Write the usage line with a French prefix."""
-        pieces = self.collect_usage_pieces(ctx)
-        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE_PREFIX)
-
-    def get_help_option(self, ctx: Any) -> Any:
-        """The ``--help`` option, with its French help."""
-        return _french_help_option(super().get_help_option(ctx))
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        """The help page, with French metavars."""
-        _frenchify_params(self, ctx)
-        super().format_help(ctx, formatter)
 
 
 class CommandApp(typer.Typer):

@@ -17,6 +17,14 @@ __all__ = ["survey", "survey_draft"]
 
 FORMATS = ("limesurvey", "googleforms", "kobo", "csv")
 
+ExportFormat = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f", help="limesurvey, googleforms, kobo ou csv (détecté si absent)."
+    ),
+]
+"""The ``--format`` option shared by ``survey`` and ``survey-draft``."""
+
 
 @app.command()
 def survey(
@@ -24,14 +32,7 @@ def survey(
         Path, typer.Argument(metavar="EXPORT", help="Export de l'enquête (CSV ou XLSX).")
     ],
     codebook: Annotated[Path, typer.Option("--codebook", "-c", help="Codebook YAML de l'enquête.")],
-    format: Annotated[  # noqa: A002 - the option is --format
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="limesurvey, googleforms, kobo ou csv (détecté si absent).",
-        ),
-    ] = None,
+    format: ExportFormat = None,  # noqa: A002 - the option is --format
     output_dir: Annotated[
         Path, typer.Option("--output-dir", "-o", help="Dossier de sortie.")
     ] = Path("outputs"),
@@ -69,14 +70,7 @@ def survey_draft(
     survey_id: Annotated[
         str, typer.Option("--id", help="Identifiant de l'enquête, ex. habitants.")
     ],
-    format: Annotated[  # noqa: A002 - the option is --format
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="limesurvey, googleforms, kobo ou csv (détecté si absent).",
-        ),
-    ] = None,
+    format: ExportFormat = None,  # noqa: A002 - the option is --format
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Codebook à écrire (par défaut : la sortie standard)."),

@@ -204,6 +204,18 @@ def _not_found(
     )
 
 
+def _incomplete(
+    composition: Composition, level: Level, code: str, label: str
+) -> ResolvedTerritory | None:
+    """The territory without communes when the composition lacks some of its départements."""
+    missing = composition.missing_departements(level, code)
+    if not missing:
+        return None
+    return ResolvedTerritory(
+        level, code, label, None, composition.cog_year, note=_incomplete_note(composition, missing)
+    )
+
+
 def resolve(
     level: Level | str,
     code: str,
@@ -226,16 +238,9 @@ def resolve(
     if level is Level.FRANCE:
         code = france_code(code)
         label = name or FRANCE_NAMES[code]
-        missing = composition.missing_departements(level, code)
-        if missing:
-            return ResolvedTerritory(
-                level,
-                code,
-                label,
-                None,
-                composition.cog_year,
-                note=_incomplete_note(composition, missing),
-            )
+        incomplete = _incomplete(composition, level, code, label)
+        if incomplete is not None:
+            return incomplete
         metropolitan = ~table["departement"].str.startswith("97")
         members = table["commune"] if code == FRANCE else table.loc[metropolitan, "commune"]
         return ResolvedTerritory(level, code, label, tuple(sorted(members)), composition.cog_year)
@@ -264,16 +269,9 @@ def resolve(
         # départements (a département table resolves "76" to Haute-Garonne alone).
         # A département is taken as given: without a reference list of communes its
         # completeness cannot be checked (the table is published by département).
-        missing = composition.missing_departements(level, code)
-        if missing:
-            return ResolvedTerritory(
-                level,
-                code,
-                label,
-                None,
-                composition.cog_year,
-                note=_incomplete_note(composition, missing),
-            )
+        incomplete = _incomplete(composition, level, code, label)
+        if incomplete is not None:
+            return incomplete
     return ResolvedTerritory(level, code, label, tuple(members), composition.cog_year)
 
 

@@ -172,7 +172,6 @@ STATUS_LABELS: dict[str, str] = {
 Z95 = NormalDist().inv_cdf(0.975)
 """97.5 % quantile of the standard normal distribution (1.959964…)."""
 
-_COUNT_UNITS = COUNT_UNITS
 _POINT_UNITS = frozenset({"%", "%/an"})
 
 
@@ -342,7 +341,7 @@ def _decimals(value: float, unit: str) -> int:
         return 1
     if float(value).is_integer() or unit == "€" or abs(value) >= 1000:
         return 0
-    return 2 if abs(value) < 100 and unit not in _COUNT_UNITS else 1
+    return 2 if abs(value) < 100 and unit not in COUNT_UNITS else 1
 
 
 def _value(value: float, unit: str) -> str:

@@ -57,7 +57,6 @@ __all__ = [
     "Z95",
     "change_interval",
     "count_terms",
-    "count_variance",
     "design_factor",
     "interval",
     "ratio_change_variance",
@@ -146,11 +145,6 @@ def share_terms(
         {"T": design * d * q * (1.0 - q), "S0": a, "S1": a * q, "S2": a * q * q},
         index=numerator.index,
     )
-
-
-def count_variance(term: float) -> float:
-    """The variance of a count is the sum of its strata's terms (NaN stays NaN)."""
-    return float(term)
 
 
 def share_variance(terms: dict[str, float], *, numerator: float, denominator: float) -> float:
