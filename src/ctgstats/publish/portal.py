@@ -751,6 +751,9 @@ section.ctg-part + section.ctg-part { border-top: 3px solid var(--ctg-border); p
   tr, figure, img, .jp-RenderedImage { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  section.ctg-synthese { font-size: 9pt; line-height: 1.3; }
+  section.ctg-synthese li { margin: 0.15em 0; }
+  section.ctg-synthese h2, section.ctg-synthese h3 { margin: 0.5em 0 0.3em; }
   main a[href]:not([href^="#"]):not(.anchor-link)::after {
     content: " (" attr(href) ")"; font-size: 0.85em; word-break: break-all;
   }
