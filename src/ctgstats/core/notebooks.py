@@ -12,6 +12,7 @@ from dataclasses import dataclass
 __all__ = [
     "NOTEBOOKS",
     "NotebookSpec",
+    "chapter_specs",
     "default_notebooks",
     "get_notebook",
     "notebook_names",
@@ -50,6 +51,22 @@ class NotebookSpec:
         one-page synthesis (:mod:`ctgstats.publish.synthesis`), or None. It is called
         with keyword arguments ``portrait``, ``surveys`` and ``followup`` and returns
         French sentences, most important first.
+    chapter
+        ``"module:attribute"`` of the chapter's :class:`ctgstats.portrait.chapters.Chapter`
+        (its figures, tables, cautions and findings, computed with the portrait), or None
+        for the notebooks whose computations are wired by hand (01, 02, surveys, follow-up).
+    registry
+        Package-relative path of the chapter's indicator registry file
+        (``"portrait/housing/indicateurs.yaml"``), read after the shipped registry by
+        :func:`ctgstats.data.registry.load_registry`, or None.
+    key_figures
+        Indicator ids the chapter adds to the key figures of the territory's index page.
+    portal_figures
+        ``(indicator id, short column label)`` the chapter adds to the portal's table of
+        territories (keep it to one or two: the portal is read on a phone too).
+    demo
+        ``"module:function"`` writing the chapter's fictional demo files, called by
+        :func:`ctgstats.demo.generate.generate` with ``(out, seed, data)``, or None.
     """
 
     name: str
@@ -60,6 +77,11 @@ class NotebookSpec:
     territory_specific: bool = False
     default: bool = True
     synthesis: str | None = None
+    chapter: str | None = None
+    registry: str | None = None
+    key_figures: tuple[str, ...] = ()
+    portal_figures: tuple[tuple[str, str], ...] = ()
+    demo: str | None = None
 
     def __post_init__(self) -> None:
         unknown = self.needs - NEEDS
@@ -103,6 +125,11 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
 )
 
 _BY_NAME = {spec.name: spec for spec in NOTEBOOKS}
+
+
+def chapter_specs() -> tuple[NotebookSpec, ...]:
+    """The notebooks that bring a portrait chapter (``chapter`` set), in reading order."""
+    return tuple(spec for spec in NOTEBOOKS if spec.chapter)
 
 
 def notebook_names() -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from ctgstats.core.files import demo_data_dir, file_sha256, resolve_data_dir
 from ctgstats.core.territories import Composition, Movements, composition_from_frame
 from ctgstats.data import cache, readers, sources
 
-RP_SOURCES = ("rp_evol_struct_pop", "rp_coupl_fam_men", "rp_serie_historique")
+RP_SOURCES = sources.CENSUS_SOURCE_IDS
 RP_PATTERN = r"^(?:[PC]\d{2}_.+|(?:NAIS|DECE)\d{4})$"
 COMPOSITION_SOURCES = ("cog_epci_composition", "cog_communes_epci")
 BUILTIN_MOVEMENTS = "mouvements_communes_complement.csv"

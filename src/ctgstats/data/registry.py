@@ -61,6 +61,7 @@ from pydantic_core import ErrorDetails
 from ctgstats.core.comparability import DEFAULT_MIN_GAP, POSTPONED_SURVEY_MIN_GAP
 from ctgstats.core.errors import InputError
 from ctgstats.core.models import StrictModel, error_items
+from ctgstats.core.notebooks import NOTEBOOKS
 
 __all__ = [
     "DEFAULT_REGISTRY",
@@ -82,6 +83,18 @@ __all__ = [
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parent / "indicateurs.yaml"
 """The registry shipped with ctgstats (read first by :func:`load_registry`)."""
+
+
+def chapter_registries() -> list[Path]:
+    """Registry files of the chapters of the notebook catalogue, in reading order.
+
+    Each chapter ships its indicators next to its modules (``NotebookSpec.registry``, a
+    path relative to the ``ctgstats`` package); they are read right after
+    :data:`DEFAULT_REGISTRY`, as part of the shipped registry.
+    """
+    package = DEFAULT_REGISTRY.parent.parent
+    return [package / spec.registry for spec in NOTEBOOKS if spec.registry]
+
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 """Shape of an indicator id (also used in file and column names)."""
@@ -563,7 +576,8 @@ def load_registry(*paths: Path | str, default: bool = True) -> Registry:
         entry with an existing id must say ``override: true`` and then replaces the
         earlier one entirely (same place in the order).
     default
-        Read :data:`DEFAULT_REGISTRY` first (the registry shipped with ctgstats).
+        Read :data:`DEFAULT_REGISTRY` and the chapters' registries first (the registry
+        shipped with ctgstats, :func:`chapter_registries`).
 
     Raises
     ------
@@ -572,7 +586,8 @@ def load_registry(*paths: Path | str, default: bool = True) -> Registry:
         without ``override: true`` (naming both files); ``override: true`` on an id that no
         earlier file defines.
     """
-    files = ([DEFAULT_REGISTRY] if default else []) + [Path(p) for p in paths]
+    shipped = [DEFAULT_REGISTRY, *chapter_registries()] if default else []
+    files = shipped + [Path(p) for p in paths]
     indicators: dict[str, Indicator] = {}
     origin: dict[str, str] = {}
     problems: list[str] = []

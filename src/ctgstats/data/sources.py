@@ -28,6 +28,7 @@ from ctgstats.core.errors import InputError
 from ctgstats.core.files import file_sha256
 
 __all__ = [
+    "CENSUS_SOURCE_IDS",
     "FILOSOFI_LEVELS",
     "REGISTRY",
     "SOURCE_IDS",
@@ -183,6 +184,8 @@ class _Family:
     member_of: Callable[[int, str | None], str | None] = lambda v, lvl: None  # noqa: ARG005 - default of a callback
     sheet: str | None = None
     notes: str = ""
+    census: bool = False
+    """A commune base of the census (``P..``/``C..`` columns), read by the portrait."""
 
     def spec(self, vintage: int, level: str | None = None, **fields: Any) -> SourceSpec:
         values = {"vintage": vintage, "level": level or ""}
@@ -229,6 +232,7 @@ _FAMILIES: dict[str, _Family] = {
             name_regex=re.compile(
                 r"^base-ccc?-evol-struct-pop-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE
             ),
+            census=True,
             notes=_RP_NOTES,
         ),
         _Family(
@@ -240,6 +244,7 @@ _FAMILIES: dict[str, _Family] = {
             name_regex=re.compile(
                 r"^base-ccc?-coupl-fam-men-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE
             ),
+            census=True,
             notes=_RP_NOTES + " C.. variables come from the complementary exploitation.",
         ),
         _Family(
@@ -254,6 +259,7 @@ _FAMILIES: dict[str, _Family] = {
             name_regex=re.compile(
                 r"^base-ccc?-serie-historique-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE
             ),
+            census=True,
             notes=_RP_NOTES + " Births/deaths between census dates: NAISyyyy, DECEyyyy.",
         ),
         _Family(
@@ -330,6 +336,10 @@ _FAMILIES: dict[str, _Family] = {
 
 #: Every source id ctgstats knows.
 SOURCE_IDS: tuple[str, ...] = tuple(_FAMILIES)
+
+#: The census commune bases, in the order that breaks ties between files of one vintage
+#: holding the same variable (the first wins).
+CENSUS_SOURCE_IDS: tuple[str, ...] = tuple(f.id for f in _FAMILIES.values() if f.census)
 
 
 def _filosofi_levels(match: re.Match[str]) -> tuple[str | None, ...]:

@@ -26,6 +26,7 @@ computed (never averaged). Old censuses, births and deaths are drawn around prof
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import unicodedata
 import zipfile
@@ -37,6 +38,8 @@ from pathlib import Path
 import numpy as np
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
+
+from ctgstats.core.notebooks import NOTEBOOKS
 
 DEFAULT_SEED = 20261124
 FIXED_DATETIME = datetime(2025, 1, 1, 0, 0, 0)
@@ -1743,12 +1746,18 @@ def generate(output_dir: Path, *, seed: int = DEFAULT_SEED) -> list[Path]:
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     data = [build_commune(seed, i, commune) for i, commune in enumerate(COMMUNES)]
-    return [
+    paths = [
         write_readme(output_dir, seed),
         *write_census(output_dir, data),
         *write_filosofi(output_dir, seed, data),
         *write_cog(output_dir),
     ]
+    for spec in NOTEBOOKS:  # each chapter of the catalogue writes its own demo files
+        if spec.demo:
+            module, _, function = spec.demo.partition(":")
+            writer = getattr(importlib.import_module(module), function)
+            paths.extend(writer(output_dir, seed, data))
+    return paths
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -42,7 +42,15 @@ from ctgstats.core.territories import (
 from ctgstats.data import memo
 from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, rp_geography_year
 from ctgstats.data.variables import parse_rp, rp_vintages
-from ctgstats.portrait import demography, families, findings, identities, income, precision
+from ctgstats.portrait import (
+    chapters,
+    demography,
+    families,
+    findings,
+    identities,
+    income,
+    precision,
+)
 from ctgstats.portrait.model import Portrait
 from ctgstats.present.formatting import fr_number
 from ctgstats.present.labels import indicator_label
@@ -222,7 +230,11 @@ def split_weights(
 
 
 def load_census(
-    catalog: Catalog, territories: Sequence[ResolvedTerritory], composition: Composition
+    catalog: Catalog,
+    territories: Sequence[ResolvedTerritory],
+    composition: Composition,
+    *,
+    extra: Sequence[chapters.Chapter] = (),
 ) -> CensusData:
     """Read every census file, harmonise it to the COG year, merge and aggregate.
 
@@ -265,7 +277,7 @@ def load_census(
     if merged is None:
         merged = pd.DataFrame(index=pd.Index([], name="CODGEO"))
     totals, notes = aggregate(merged, territories)
-    variances, _ = aggregate(commune_variances(merged), territories)
+    variances, _ = aggregate(commune_variances(merged, extra=extra), territories)
     return CensusData(
         totals,
         notes,
@@ -280,11 +292,14 @@ def load_census(
     )
 
 
-def commune_variances(communes: pd.DataFrame) -> pd.DataFrame:
+def commune_variances(
+    communes: pd.DataFrame, *, extra: Sequence[chapters.Chapter] = ()
+) -> pd.DataFrame:
     """Sampling-variance terms of every vintage, one row per commune (rule 4b).
 
     Each commune is a stratum whose sampling fraction follows its population of the same
-    vintage (:func:`ctgstats.portrait.precision.design_factor`).
+    vintage (:func:`ctgstats.portrait.precision.design_factor`). ``extra`` chapters add the
+    terms of their own complementary-exploitation figures.
     """
     frames = [pd.DataFrame(index=communes.index)]
     for year in rp_vintages(list(communes.columns)):
@@ -293,7 +308,11 @@ def commune_variances(communes: pd.DataFrame) -> pd.DataFrame:
             population = pd.Series(float("nan"), index=communes.index)
         design = precision.design_factor(population)
         frames.append(families.variance_terms(communes, year=year, design=design))
-    return pd.concat(frames, axis=1)
+        for chapter in extra:
+            if chapter.variance_terms is not None:
+                frames.append(chapter.variance_terms(communes, year=year, design=design))
+    merged = pd.concat(frames, axis=1)
+    return merged.loc[:, ~merged.columns.duplicated()]
 
 
 def census_vintages(params: Params, totals: pd.DataFrame) -> list[int]:
@@ -401,11 +420,13 @@ def compute_figures(
     income_year: int | None,
     notes: Mapping[str, str],
     variances: pd.DataFrame | None = None,
+    extra: Sequence[pd.DataFrame] = (),
 ) -> pd.DataFrame:
     """Run every computation and stack the figures (territory order preserved).
 
     ``variances`` are the census sampling-variance terms of each territory (summed over its
-    communes); when None, each territory is treated as one stratum.
+    communes); when None, each territory is treated as one stratum. ``extra`` are the
+    figures of the catalogue's chapters (:mod:`ctgstats.portrait.chapters`).
     """
     frames = [demography.population(totals, years=vintages)]
     pairs = _pairs(vintages)
@@ -440,6 +461,7 @@ def compute_figures(
         )
     if income_year is not None:
         frames.append(income.income_figures(income_rows, year=income_year))
+    frames.extend(extra)
     result = pd.concat([f for f in frames if len(f)], ignore_index=True)
     result = result.drop_duplicates(subset=["territoire", "indicateur", "annee"], keep="first")
     for territory, note in notes.items():
@@ -599,9 +621,24 @@ def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
     composition = catalog.load_composition(params.cog_year)
     territory, comparators, notes = resolve_territories(params, composition, catalog)
     territories = [territory, *comparators]
-    census = load_census(catalog, territories, composition)
+    extra = chapters.load_chapters()
+    census = load_census(catalog, territories, composition, extra=extra)
     vintages = census_vintages(params, census.totals)
     census.totals = derive_period_columns(census.totals, vintages)
+    context = chapters.ChapterContext(
+        params=params,
+        territory=territory,
+        territories=territories,
+        totals=census.totals,
+        communes=census.communes,
+        variances=census.variances,
+        vintages=vintages,
+        notes=census.notes,
+        composition=composition,
+        catalog=catalog,
+        cog_year=composition.cog_year,
+    )
+    results = {chapter.id: chapter.compute(context) for chapter in extra}
     notes.extend(_geography_notes(catalog, composition))
     income_year, income_rows, income_notes = load_income(
         catalog, territories, params.income.year, census.records, composition
@@ -615,10 +652,13 @@ def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
         income_year=income_year,
         notes=census.notes,
         variances=census.variances,
+        extra=[result.figures for result in results.values()],
     )
     tables = _tables(
         census, territory, territories, vintages, income_rows, income_year, catalog, composition
     )
+    for result in results.values():
+        tables.update(result.tables)
     vigilance = vigilance_points(
         vintages=vintages,
         figures=figures,
@@ -645,8 +685,11 @@ def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
         composition_source=composition.source,
         census_totals=census.totals,
         census_communes=census.communes,
+        chapter_vigilance={key: list(result.vigilance) for key, result in results.items()},
     )
-    return replace(portrait, findings=findings.findings_table(portrait))
+    found = [findings.findings_table(portrait)]
+    found.extend(chapter.findings(portrait) for chapter in extra if chapter.findings is not None)
+    return replace(portrait, findings=pd.concat(found, ignore_index=True))
 
 
 def fetch_sources(params: Params, *, cache_dir: Path | None = None) -> list[str]:

@@ -57,6 +57,8 @@ class Portrait:
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
     census_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     census_communes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    chapter_vigilance: dict[str, list[str]] = field(default_factory=dict)
+    """Points de vigilance of each catalogue chapter (:mod:`ctgstats.portrait.chapters`)."""
 
     @property
     def territories(self) -> list[ResolvedTerritory]:
@@ -67,6 +69,14 @@ class Portrait:
     def labels(self) -> dict[str, str]:
         """Territory id → French label, territory first."""
         return {t.id: t.label for t in self.territories}
+
+    @property
+    def all_vigilance(self) -> list[str]:
+        """The portrait's points de vigilance, then each chapter's (catalogue order)."""
+        points = list(self.vigilance)
+        for chapter_points in self.chapter_vigilance.values():
+            points.extend(p for p in chapter_points if p not in points)
+        return points
 
     @property
     def first_year(self) -> int:

@@ -146,9 +146,11 @@ def findings(portrait: Portrait, themes: Sequence[str]) -> HTML:
     return display.findings_list(sentences)
 
 
-def vigilance(portrait: Portrait) -> HTML:
-    """The "Points de vigilance" box."""
-    return display.vigilance_box(portrait.vigilance)
+def vigilance(portrait: Portrait, *, chapter: str | None = None) -> HTML:
+    """The "Points de vigilance" box: the portrait's, or one catalogue chapter's."""
+    if chapter is None:
+        return display.vigilance_box(portrait.vigilance)
+    return display.vigilance_box(portrait.chapter_vigilance.get(chapter, []))
 
 
 def population_chart(portrait: Portrait) -> Figure | HTML:

@@ -37,7 +37,7 @@ from bs4 import BeautifulSoup, Tag
 from ctgstats import __version__
 from ctgstats.core.errors import RunError
 from ctgstats.core.files import write_text_atomic
-from ctgstats.core.notebooks import notebook_names, notebook_of_page
+from ctgstats.core.notebooks import NOTEBOOKS, notebook_names, notebook_of_page
 from ctgstats.present.display import (
     FICTIONAL_TEXT,
     fictional_banner_html,
@@ -98,7 +98,7 @@ PORTAL_INDICATORS: tuple[tuple[str, str], ...] = tuple(
         "part_familles_monoparentales",
         "revenu_median_uc",
     )
-)
+) + tuple(figure for spec in NOTEBOOKS for figure in spec.portal_figures)
 
 _FICTIONAL_TITLE_PREFIX = "Données fictives — "
 _MIXED_FICTIONAL_TEXT = (

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ctgstats import __version__
 from ctgstats.core.files import atomic_path, write_text_atomic
+from ctgstats.core.notebooks import NOTEBOOKS
 from ctgstats.portrait.model import FICTIONAL_NOTICE, Portrait
 from ctgstats.publish import excel
 
@@ -49,12 +50,18 @@ KEY_INDICATORS = (
 )
 
 
+def key_indicators() -> tuple[str, ...]:
+    """Key figures of the index page: :data:`KEY_INDICATORS`, then the chapters' own."""
+    extra = [i for spec in NOTEBOOKS for i in spec.key_figures if i not in KEY_INDICATORS]
+    return (*KEY_INDICATORS, *extra)
+
+
 def portrait_tables(portrait: Portrait) -> dict[str, pd.DataFrame]:
     """Every table of the portrait by file stem (``chiffres_cles`` first)."""
     frames = {
         "chiffres_cles": portrait.key_figures(),
         "constats": portrait.findings,
-        "points_de_vigilance": pd.DataFrame({"point": portrait.vigilance}),
+        "points_de_vigilance": pd.DataFrame({"point": portrait.all_vigilance}),
         "definitions": (
             portrait.figures[["indicateur", "annee", "unite", "definition", "source"]]
             .drop_duplicates(["indicateur", "annee"])
@@ -245,7 +252,7 @@ def write_index(
     if portrait is not None:
         blocks.append(
             display.key_figures_table(
-                portrait.figures, indicators=KEY_INDICATORS, labels=portrait.labels
+                portrait.figures, indicators=key_indicators(), labels=portrait.labels
             ).data
         )
         notes.extend(portrait.vigilance)
