@@ -105,6 +105,8 @@ THEMES: dict[str, str] = {
     "parentalite": "Soutien à la parentalité",
     "acces_aux_droits": "Accès aux droits",
     "logement": "Logement",
+    "jeunesse": "Jeunesse",
+    "insertion": "Emploi et insertion",
     "animation_vie_sociale": "Animation de la vie sociale",
     "handicap": "Handicap",
     "seniors": "Personnes âgées",
