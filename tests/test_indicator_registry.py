@@ -23,6 +23,8 @@ BRIEF_THEMES = {
     "parentalite",
     "acces_aux_droits",
     "logement",
+    "jeunesse",  # issue 11: the youth chapter
+    "insertion",  # issue 11: employment and insertion
     "animation_vie_sociale",
     "handicap",
     "seniors",
