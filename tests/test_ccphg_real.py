@@ -242,7 +242,10 @@ AGES = ("0014", "1529", "3044", "4559", "6074", "7589", "90P")
 
 
 def test_truncated_extracts_are_said_in_the_vigilance_points(portrait, raw):
-    pop_file, fam_file = "base-cc-evol-struct-pop-2022.csv", "base-cc-coupl-fam-men-2022.csv"
+    # readers see the sources' titles, never the file names
+    pop_file = "Évolution et structure de la population en 2022 — recensement, base communale"
+    fam_file = "Couples - Familles - Ménages en 2022 — recensement, base communale"
+    assert not [p for p in portrait.vigilance if "base-cc-" in p]
     points = [p for p in portrait.vigilance if p.startswith((pop_file, fam_file))]
     # C variables published as whole numbers: the couples-families file is flagged
     assert f"{fam_file} : les effectifs de ce fichier sont des nombres entiers" in "\n".join(points)

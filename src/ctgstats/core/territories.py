@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -278,7 +277,8 @@ def resolve(
 def _incomplete_note(composition: Composition, missing: Sequence[str]) -> str:
     shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
     return (
-        f"{INCOMPLETE} (la table {Path(composition.source).name} ne contient pas "
+        f"{INCOMPLETE} (la composition communale lue pour le COG {composition.cog_year} "
+        "ne contient pas "
         f"{len(missing)} de ses départements : {shown}) ; totaux non calculables à partir "
         "des communes"
     )

@@ -650,3 +650,26 @@ def _check_same_content(key: tuple[str, int, str | None], paths: list[Path]) -> 
                 f"deux fichiers différents pour {label} dans le même format : {paths[0]} et "
                 f"{other} ; gardez-en un (ou sortez l'autre des dossiers de données)"
             )
+
+
+def readable_sources(uses: Iterable[tuple[str, int | None]]) -> list[str]:
+    """French names of the sources read, one per producer, with their vintages.
+
+    ``uses`` are ``(source id, vintage)`` pairs (the files of a run); ids ctgstats does not
+    know (the analyst's own tables) are left to the caller. For readers: no file name.
+
+    >>> readable_sources([("rp_evol_struct_pop", 2022), ("rp_coupl_fam_men", 2016)])
+    ['Insee, recensement de la population (2016, 2022)']
+    """
+    vintages: dict[str, set[int]] = {}
+    for source_id, vintage in uses:
+        family = _FAMILIES.get(source_id)
+        if family is None:
+            continue
+        years = vintages.setdefault(family.producer, set())
+        if vintage is not None:
+            years.add(int(vintage))
+    return [
+        f"{producer} ({', '.join(str(y) for y in sorted(years))})" if years else producer
+        for producer, years in vintages.items()
+    ]

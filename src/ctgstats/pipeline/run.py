@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ctgstats import __version__
 from ctgstats.core.errors import RunError
+from ctgstats.data import sources
 from ctgstats.pipeline.execute import KernelSession
 from ctgstats.pipeline.manifest import Manifest
 from ctgstats.pipeline.plan import Progress, RunPlan
@@ -173,13 +174,17 @@ def _single_file(
 
 
 def _footer(prepared: Prepared) -> str:
-    names = {Path(f["path"]).name for f in prepared.data_files()}
+    files = prepared.data_files()
+    named = sources.readable_sources((f["source"], f["vintage"]) for f in files)
+    if any(f["source"] not in sources.SOURCE_IDS for f in files):
+        named.append("données locales de la collectivité (plan d'action, enquêtes)")
     geography = (
         f" — géographie COG {prepared.portrait.cog_year}" if prepared.portrait is not None else ""
     )
     return (
         f"Généré le {datetime.now().strftime('%d/%m/%Y à %H:%M')} avec ctgstats "
-        f"{__version__}{geography} — fichiers : {', '.join(sorted(names))}."
+        f"{__version__}{geography} — sources : {' ; '.join(named)}. La liste des fichiers "
+        "lus et leurs empreintes figurent dans le manifeste du rapport."
     )
 
 

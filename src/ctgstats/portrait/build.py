@@ -23,7 +23,7 @@ import pandas as pd
 from ctgstats.core import comparability
 from ctgstats.core.codes import Level
 from ctgstats.core.files import file_sha256
-from ctgstats.core.params import Params, params_from
+from ctgstats.core.params import Params, ParamsError, params_from
 from ctgstats.core.territories import (
     DEPARTEMENTS_TABLE,
     INCOMPLETE,
@@ -40,7 +40,12 @@ from ctgstats.core.territories import (
     resolve,
 )
 from ctgstats.data import memo
-from ctgstats.data.catalog import BUILTIN_MOVEMENTS, Catalog, rp_geography_year
+from ctgstats.data.catalog import (
+    BUILTIN_MOVEMENTS,
+    Catalog,
+    DataNotFoundError,
+    rp_geography_year,
+)
 from ctgstats.data.variables import parse_rp, rp_vintages
 from ctgstats.portrait import (
     chapters,
@@ -254,7 +259,7 @@ def load_census(
     weights, weights_source = split_weights(tables, movements, cog_year=composition.cog_year)
     for found, numeric in tables:
         label = found.path.name
-        checks.extend(identities.identity_points(numeric, label=label))
+        checks.extend(identities.identity_points(numeric, label=found.source.title))
         harmonised, recs, unk = harmonise(
             numeric,
             target_codes=targets,
@@ -320,12 +325,19 @@ def census_vintages(params: Params, totals: pd.DataFrame) -> list[int]:
     available = rp_vintages(list(totals.columns))
     if params.census.vintages is None:
         if not available:
-            raise ValueError("no census population column (P{yy}_POP) in the data folders")
+            raise DataNotFoundError(
+                "aucune colonne de population du recensement (P{aa}_POP) dans les fichiers "
+                "des dossiers de données (data_dirs) : ajoutez une base communale du "
+                "recensement de l'Insee (base-cc-evol-struct-pop-AAAA)"
+            )
         return available
     missing = [v for v in params.census.vintages if v not in available]
     if missing:
-        raise ValueError(
-            f"census.vintages: {missing} not found in the census files (available: {available})"
+        shown = ", ".join(str(v) for v in missing)
+        found = ", ".join(str(v) for v in available) or "aucun"
+        raise ParamsError(
+            f"census.vintages : millésime(s) {shown} absent(s) des fichiers du recensement "
+            f"(millésimes disponibles : {found})"
         )
     return list(params.census.vintages)
 
@@ -501,8 +513,14 @@ def vigilance_points(
     cog_year: int,
     composition_source: str,
     threshold: float,
+    titles: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """French "points de vigilance" from the methodology's comparability checks."""
+    """French "points de vigilance" from the methodology's comparability checks.
+
+    ``titles`` maps the files read to the French titles of their sources: a reader sees
+    "Couples - Familles - Ménages en 2016 — recensement, base communale", not a file name.
+    """
+    titles = titles or {}
     points: list[str] = list(extra)
     for start, end in _pairs(vintages):
         points.extend(comparability.check_vintages(start, end))
@@ -554,13 +572,14 @@ def vigilance_points(
     for file_label in sorted({r.source for r in census.records}):
         geo = [r for r in census.records if r.source == file_label]
         points.append(
-            f"{file_label} : {len(geo)} commune(s) harmonisée(s) vers le COG "
-            f"{cog_year} (voir le tableau des communes harmonisées)."
+            f"{titles.get(file_label, file_label)} : {len(geo)} commune(s) harmonisée(s) "
+            f"vers le COG {cog_year} (voir le tableau des communes harmonisées)."
         )
+    composition_title = titles.get(Path(composition_source).name)
     points.append(
-        f"Géographie : COG {cog_year} (communes et EPCI au 1er janvier {cog_year}, "
-        f"table {Path(composition_source).name}) ; territoires « à périmètre "
-        f"constant » pour tous les millésimes."
+        f"Géographie : COG {cog_year} (communes et EPCI au 1er janvier {cog_year}"
+        + (f", {composition_title}" if composition_title else "")
+        + ") ; territoires « à périmètre constant » pour tous les millésimes."
     )
     return points
 
@@ -668,6 +687,7 @@ def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
         cog_year=composition.cog_year,
         composition_source=composition.source,
         threshold=params.options.small_count_threshold,
+        titles=source_titles(catalog),
     )
     portrait = Portrait(
         params=params,
@@ -685,11 +705,17 @@ def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
         composition_source=composition.source,
         census_totals=census.totals,
         census_communes=census.communes,
+        source_titles=source_titles(catalog),
         chapter_vigilance={key: list(result.vigilance) for key, result in results.items()},
     )
     found = [findings.findings_table(portrait)]
     found.extend(chapter.findings(portrait) for chapter in extra if chapter.findings is not None)
     return replace(portrait, findings=pd.concat(found, ignore_index=True))
+
+
+def source_titles(catalog: Catalog) -> dict[str, str]:
+    """File name → French title of its source, for every file found."""
+    return {found.path.name: found.source.title for found in catalog.found}
 
 
 def fetch_sources(params: Params, *, cache_dir: Path | None = None) -> list[str]:

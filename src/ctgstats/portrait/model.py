@@ -57,6 +57,8 @@ class Portrait:
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)
     census_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     census_communes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source_titles: dict[str, str] = field(default_factory=dict)
+    """File name → French title of its source (readers see titles, never file names)."""
     chapter_vigilance: dict[str, list[str]] = field(default_factory=dict)
     """Points de vigilance of each catalogue chapter (:mod:`ctgstats.portrait.chapters`)."""
 
@@ -69,6 +71,10 @@ class Portrait:
     def labels(self) -> dict[str, str]:
         """Territory id → French label, territory first."""
         return {t.id: t.label for t in self.territories}
+
+    def source_title(self, file_name: str) -> str:
+        """French title of the source of a file read (the file name if unknown)."""
+        return self.source_titles.get(file_name, file_name)
 
     @property
     def all_vigilance(self) -> list[str]:

@@ -301,9 +301,9 @@ def harmonisation_table(portrait: Portrait) -> HTML:
             f"<p>Aucune commune n'a dû être harmonisée : tous les fichiers sont dans "
             f"la géographie du COG {portrait.cog_year}.</p>"
         )
-    shown = table.rename(
+    shown = table.assign(fichier=table["fichier"].map(portrait.source_title)).rename(
         columns={
-            "fichier": "Fichier",
+            "fichier": "Source",
             "operation": "Opération",
             "anciens_codes": "Anciens codes",
             "code_cog": f"Code COG {portrait.cog_year}",
