@@ -407,3 +407,22 @@ def test_counts_never_carry_a_decimal() -> None:
 
     assert format_value(3401.0, "ménages fiscaux", indicateur="menages_fiscaux") == "3\u00a0401"
     assert format_value(12.4, "places") == "12"
+
+
+def test_sentences_and_tables_round_the_same_way():
+    from ctgstats.present.display import format_change, format_quantity, format_value
+
+    nb = "\u00a0"
+    # a count never carries a decimal, in a table or in a sentence
+    assert format_value(155.0, "allocataires") == "155"
+    assert format_quantity(155.0, "allocataires") == f"155{nb}allocataires"
+    assert format_quantity(3401.0, "ménages fiscaux") == f"3{nb}401{nb}ménages fiscaux"
+    # a ratio keeps one decimal in both
+    assert format_quantity(17.96, "pour 100 enfants") == f"18,0{nb}pour 100 enfants"
+    assert format_value(17.96, "pour 100 enfants") == f"18,0{nb}pour 100 enfants"
+    # every change says its unit: points for a share, the unit for a count
+    assert format_change(-12.84, "%") == f"−12,8{nb}points"
+    assert format_change(0.5, "%") == f"+0,5{nb}point"
+    assert format_change(17.0, "allocataires") == f"+17{nb}allocataires"
+    assert format_change(120.4, "€") == f"+120{nb}€"
+    assert format_change(float("nan"), "%") == "n.d."

@@ -234,7 +234,7 @@ def test_census_change_significant_given_the_intervals():
     assert result.evolution == pytest.approx(-233)
     assert result.interval == pytest.approx((-233 - Z * se, -233 + Z * se), rel=1e-12)
     assert result.interval == pytest.approx((-418.732, -47.268), abs=1e-3)
-    assert "intervalle à 95 % de l'évolution : [−418,7 ; −47,3] familles" in _sp(result.note)
+    assert "intervalle à 95 % de l'évolution : [−419 ; −47] familles" in _sp(result.note)
     assert "aléa d'échantillonnage" not in result.note  # replaced by the interval
 
 
@@ -249,7 +249,7 @@ def test_census_small_change_within_the_precision_is_not_significant():
     assert (low, high) == pytest.approx((-28.6 - 185.732, -28.6 + 185.732), abs=1e-3)
     assert _sp(result.note) == (
         "évolution non significative au regard de la précision du recensement "
-        "(intervalle à 95 % de l'évolution : [−214,3 ; +157,1] familles)"
+        "(intervalle à 95 % de l'évolution : [−214 ; +157] familles)"
     )
     assert "non significative au regard de la précision du recensement" in _sp(result.label)
     # a direction target is not attained by a change within the precision

@@ -102,7 +102,7 @@ from ctgstats.core.comparability import (
 )
 from ctgstats.data.registry import Indicator
 from ctgstats.indicators.prices import PriceIndex
-from ctgstats.present.display import COUNT_UNITS
+from ctgstats.present.display import COUNT_UNITS, format_change, format_quantity
 from ctgstats.present.formatting import NBSP, fr_number, fr_signed
 from ctgstats.surveys.estimates import wilson_interval
 
@@ -336,28 +336,17 @@ def newcombe_interval(
 # --------------------------------------------------------------------------- French text
 
 
-def _decimals(value: float, unit: str) -> int:
-    if unit in _POINT_UNITS:
-        return 1
-    if float(value).is_integer() or unit == "€" or abs(value) >= 1000:
-        return 0
-    return 2 if abs(value) < 100 and unit not in COUNT_UNITS else 1
+def _decimals(value: float, unit: str) -> int:  # noqa: ARG001 - same rule for every value
+    """Decimals of a figure of ``unit``: the rule of :func:`display.format_value`."""
+    return 0 if unit in COUNT_UNITS or unit == "€" else 1
 
 
 def _value(value: float, unit: str) -> str:
-    number = fr_number(value, _decimals(value, unit))
-    if unit in ("nombre", "indice"):
-        return number
-    return f"{number}{NBSP}{unit}"
+    return format_quantity(value, unit)
 
 
 def _change(change: float, unit: str) -> str:
-    decimals = _decimals(change, unit)
-    if unit == "%":
-        return f"{fr_signed(change, 1)}{NBSP}point{'s' if abs(change) >= 2 else ''}"
-    if unit in ("nombre", "indice"):
-        return fr_signed(change, decimals)
-    return f"{fr_signed(change, decimals)}{NBSP}{unit}"
+    return format_change(change, unit)
 
 
 def _pct(value: float) -> str:

@@ -78,16 +78,17 @@ def _target_text(spec) -> object:
 
 
 def _target_label(spec, unit: str) -> str:
-    from ctgstats.present.formatting import fr_number, fr_signed
+    from ctgstats.present.display import format_change, format_quantity
+    from ctgstats.present.formatting import fr_signed
 
     if spec is None:
         return "pas de cible"
     if spec.kind == "level":
-        return f"atteindre {fr_number(spec.value, 1)} {unit}"
+        return f"atteindre {format_quantity(spec.value, unit)}"
     if spec.kind == "rate":
         return f"évolution annuelle d'au moins {fr_signed(spec.value, 1)} % par an"
     if spec.kind == "change":
-        return f"variation de {fr_signed(spec.value, 0)} {unit}"
+        return f"variation de {format_change(spec.value, unit)}"
     return "hausse" if spec.direction == "up" else "baisse"
 
 

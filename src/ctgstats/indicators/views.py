@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 
 import pandas as pd
 from IPython.display import HTML
@@ -12,19 +11,11 @@ from ctgstats.data.registry import THEMES
 from ctgstats.indicators.evaluation import ALL_STATUSES, STATUSES, status_colour
 from ctgstats.indicators.followup import FollowUp
 from ctgstats.present import display as ctg_display
-from ctgstats.present.formatting import NBSP, fr_number, fr_signed
 from ctgstats.present.glossary import readable_glossary
 
 
 def _value(value: float, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n.d."
-    decimals = 0 if float(value).is_integer() or (unit == "€" and abs(value) >= 100) else 1
-    return (
-        f"{fr_number(value, decimals)}{NBSP}{unit}"
-        if unit != "nombre"
-        else fr_number(value, decimals)
-    )
+    return ctg_display.format_quantity(value, unit)
 
 
 def _badge(status: str) -> str:
@@ -74,7 +65,11 @@ def dashboard(followup: FollowUp) -> HTML:
                 if not pd.isna(row.derniere_annee)
                 else "n.d."
             )
-            change = "—" if pd.isna(row.evolution) else fr_signed(row.evolution, 1)
+            change = (
+                "—"
+                if pd.isna(row.evolution)
+                else ctg_display.format_change(row.evolution, row.unite)
+            )
             alert = f"<br><small>{html.escape(row.alertes)}</small>" if row.alertes else ""
             body.append(
                 f"<tr><td>{html.escape(row.libelle)}</td>"

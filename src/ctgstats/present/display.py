@@ -189,6 +189,44 @@ def format_value(
     return f"{fr_number(number, 1)}{NBSP}{unit}"
 
 
+def format_quantity(value: float | None, unite: str) -> str:
+    """A value in a sentence: :func:`format_value`, with the unit after a count.
+
+    ``158`` allocataires → ``158 allocataires``; ``17,96`` pour 100 enfants →
+    ``18,0 pour 100 enfants``; ``42,04`` % → ``42,0 %``. Tables and sentences round the
+    same way because both go through :func:`format_value`.
+    """
+    text = format_value(value, unite)
+    unit = (unite or "").strip()
+    if text == NOT_AVAILABLE or unit in ("", "nombre", "effectif") or unit not in COUNT_UNITS:
+        return text
+    return f"{text}{NBSP}{unit}"
+
+
+def format_change(change: float | None, unite: str) -> str:
+    """A change between two values of unit ``unite``, signed and with its unit.
+
+    Shares change in points (``+1,2 point``, ``−12,8 points``), counts in their unit
+    (``+17 allocataires``), euros in euros, other units with one decimal.
+    """
+    if _is_missing(change):
+        return NOT_AVAILABLE
+    number = float(change)  # type: ignore[arg-type]
+    unit = (unite or "").strip()
+    if unit in ("%", "points", "point", "pt", "pts"):
+        return f"{fr_signed(number, 1)}{NBSP}point{'s' if abs(number) >= 2 else ''}"
+    if unit == "%/an":
+        return f"{fr_signed(number, 1)}{NBSP}point{'s' if abs(number) >= 2 else ''} par an"
+    if unit == "€":
+        return f"{fr_signed(number, 0)}{NBSP}€"
+    if unit in COUNT_UNITS:
+        shown = fr_signed(number, 0)
+        return shown if unit in ("", "nombre", "effectif") else f"{shown}{NBSP}{unit}"
+    if unit == "indice":
+        return fr_signed(number, 1)
+    return f"{fr_signed(number, 1)}{NBSP}{unit}"
+
+
 # --------------------------------------------------------------------------------------
 # Tables
 # --------------------------------------------------------------------------------------
