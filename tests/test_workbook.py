@@ -90,7 +90,9 @@ def test_the_index_links_the_workbook_and_every_twin(demo):
     hrefs = re.findall(r'<a href="(tables/[^"]+)"', html)
     assert sorted(hrefs) == sorted(written)
     assert hrefs[0] == "tables/diagnostic_demo.xlsx"  # the workbook first, for Excel users
-    assert ">chiffres_cles_fr.csv (Excel, format français)</a>" in html
+    # readers see the table's French title, never its file name
+    assert ">Chiffres clés — CSV pour Excel (format français)</a>" in html
+    assert not re.findall(r">[^<]*\.csv[^<]*</a>", html)
 
 
 def test_machine_key_figures_keep_their_contract(demo):

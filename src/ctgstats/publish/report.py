@@ -274,10 +274,12 @@ def write_index(
         blocks.append(status_summary_html(followup))
         notes.extend(followup.notes)
     table_links = [("Classeur Excel (toutes les tables, en français)", f"tables/{stem}.xlsx")]
+    taken: set[str] = set()
     for name in all_tables(portrait, surveys, followup):
-        table_links.append((f"{name}.csv", f"tables/{name}.csv"))
+        readable = excel.sheet_title(name, taken=taken)
+        table_links.append((f"{readable} — CSV", f"tables/{name}.csv"))
         twin = french_csv_name(name)
-        table_links.append((f"{twin} (Excel, format français)", f"tables/{twin}"))
+        table_links.append((f"{readable} — CSV pour Excel (format français)", f"tables/{twin}"))
     fictional = (portrait is not None and portrait.fictional) or any(
         a.fictional for a in surveys.values()
     )
