@@ -418,3 +418,32 @@ def test_render_index_refuses_external_key_figures():
 def test_render_index_refuses_script_links():
     with pytest.raises(ValueError):
         _index(notebooks=[("x", "javascript:alert(1)")])
+
+
+def test_number_cells_are_right_aligned_in_every_table():
+    from bs4 import BeautifulSoup
+
+    from ctgstats.publish.export import align_numbers
+
+    nb = "\u00a0"
+    cells = {
+        "Saint-Fictif": False,
+        "12 345": True,
+        f"3{nb}401": True,
+        f"42,0{nb}%": True,
+        f"−12,8{nb}points": True,
+        f"21{nb}450{nb}€": True,
+        "1,4–16,5 %": True,
+        f"9,8 % ± 3,3{nb}pt": True,
+        "n.d.": True,
+        "s": True,
+        "2022": True,
+        "Plutôt oui": False,
+        "A1": False,
+        "00001": True,
+    }
+    rows = "".join(f"<tr><td>{text}</td></tr>" for text in cells)
+    soup = BeautifulSoup(f"<table>{rows}</table>", "html.parser")
+    align_numbers(soup)
+    got = {td.get_text(): "num" in (td.get("class") or []) for td in soup.find_all("td")}
+    assert got == cells

@@ -296,6 +296,31 @@ def _fragment(html: str) -> Tag:
     return element
 
 
+_NUMBER = r"[+−-]?\d[\d\u00a0\u202f ]*(?:,\d+)?"
+_NUMERIC_CELL = re.compile(
+    rf"^(?:{_NUMBER}(?:\s?(?:%|€|pts?|points?|‰))?"
+    rf"(?:\s?[–-]\s?{_NUMBER}(?:\s?(?:%|€))?)?|n\.d\.|n\.c\.|s|—|-)"
+    r"(?:\s*±.*|\s*\(.*\))?$"
+)
+"""A table cell that holds a number (with its unit, interval or margin), or a missing mark."""
+
+
+def align_numbers(soup: BeautifulSoup) -> None:
+    """Right-align every table cell holding a number (class ``num``), in every table.
+
+    Tables made by ctgstats' display helpers already mark their number cells; those made
+    by ``DataFrame.to_html`` (commune tables, survey tables) get the same class here, so
+    numbers are right-aligned in every table a reader sees.
+    """
+    for cell in soup.find_all("td"):
+        classes = cell.get("class") or []
+        if "num" in classes:
+            continue
+        text = cell.get_text(" ", strip=True)
+        if text and _NUMERIC_CELL.match(text):
+            cell["class"] = [*classes, "num"]
+
+
 def _postprocess(
     html: str, *, title: str, fictional: bool, index_href: str | None, footer: str | None
 ) -> str:
@@ -306,6 +331,7 @@ def _postprocess(
         soup.title.string = (_FICTIONAL_TITLE_PREFIX if fictional else "") + title
     for image in soup.find_all("img", alt=_NBCONVERT_ALT):
         image["alt"] = _FRENCH_ALT
+    align_numbers(soup)
     main = soup.find("main") or soup.body
     assert main is not None
     headings = [h for h in main.find_all(["h1", "h2", "h3"]) if h.find_parent("nav") is None]
