@@ -69,8 +69,11 @@ def execute(plan: RunPlan, *, quiet: bool) -> None:
     quiet
         No progress lines.
     """
+    from ctgstats.pipeline import ownership
     from ctgstats.pipeline import run as pipeline_run
     from ctgstats.publish import portal
+
+    ownership.check_replaceable(plan, portal=True)
 
     def say(message: str) -> None:
         if not quiet:

@@ -27,6 +27,7 @@ from pathlib import Path
 from ctgstats import __version__
 from ctgstats.core.errors import RunError
 from ctgstats.data import sources
+from ctgstats.pipeline import ownership
 from ctgstats.pipeline.execute import KernelSession
 from ctgstats.pipeline.manifest import Manifest
 from ctgstats.pipeline.plan import Progress, RunPlan
@@ -67,6 +68,7 @@ def run(
 
 
 def _run(plan: RunPlan, *, say: Progress, session: KernelSession) -> Path:
+    ownership.check_replaceable(plan)
     manifest = Manifest(plan=plan)
     clock = time.perf_counter()
     prepared = prepare(plan, say=say)
@@ -189,7 +191,13 @@ def _footer(prepared: Prepared) -> str:
 
 
 def keep_failed(plan: RunPlan) -> Path:
-    """Move the staging folder of a failed run to ``<slug>.echec`` (replacing an older one)."""
+    """Move the staging folder of a failed run to ``<slug>.echec`` (replacing an older one).
+
+    An older ``<slug>.echec`` that ctgstats did not write is left alone: the failed run
+    then stays in its staging folder.
+    """
+    if plan.failed_dir.exists() and not ownership.is_ctgstats_report(plan.failed_dir):
+        return plan.staging_dir
     if plan.failed_dir.exists():
         shutil.rmtree(plan.failed_dir)
     os.replace(plan.staging_dir, plan.failed_dir)
@@ -197,7 +205,15 @@ def keep_failed(plan: RunPlan) -> Path:
 
 
 def publish(plan: RunPlan) -> None:
-    """Replace the previous output by the staging folder (renames only)."""
+    """Replace the previous output by the staging folder (renames only).
+
+    Raises
+    ------
+    NotOursError
+        When the report's path holds something ctgstats did not write (checked again here:
+        it may have appeared during the run); the staging folder is kept.
+    """
+    ownership.check_replaceable(plan)
     old = None
     if plan.final_dir.exists():
         old = plan.output_root / f".{plan.slug}.ancien-{os.getpid()}"

@@ -313,12 +313,12 @@ def align_numbers(soup: BeautifulSoup) -> None:
     numbers are right-aligned in every table a reader sees.
     """
     for cell in soup.find_all("td"):
-        classes = cell.get("class") or []
+        classes = [str(c) for c in (cell.get("class") or [])]
         if "num" in classes:
             continue
         text = cell.get_text(" ", strip=True)
         if text and _NUMERIC_CELL.match(text):
-            cell["class"] = [*classes, "num"]
+            cell["class"] = " ".join([*classes, "num"])
 
 
 def _postprocess(

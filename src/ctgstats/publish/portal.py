@@ -35,7 +35,7 @@ from urllib.parse import quote
 from bs4 import BeautifulSoup, Tag
 
 from ctgstats import __version__
-from ctgstats.core.errors import RunError
+from ctgstats.core.errors import InputError, RunError
 from ctgstats.core.files import write_text_atomic
 from ctgstats.core.notebooks import NOTEBOOKS, notebook_names, notebook_of_page
 from ctgstats.present.display import (
@@ -116,6 +116,10 @@ _LEVEL_LABELS = {
 }
 _FAILED_SUFFIX = ".echec"
 _SHORT_ERROR = 240  # characters of an error message shown in the table
+
+
+class OutputFolderError(InputError, FileNotFoundError):
+    """The output folder of a portal does not exist."""
 
 
 class ReportTooLargeError(RunError, ValueError):
@@ -702,6 +706,37 @@ def render_portal(
     )
 
 
+class NotAPortalError(InputError, FileExistsError):
+    """``index.html`` of the output folder is not a page ctgstats wrote."""
+
+
+def is_ctgstats_page(path: Path) -> bool:
+    """Tell whether the HTML page at ``path`` was written by ctgstats (its generator tag)."""
+    try:
+        with Path(path).open("rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return b'<meta name="generator" content="ctgstats' in head
+
+
+def check_portal_replaceable(output_dir: Path) -> None:
+    """Refuse to replace an ``index.html`` of ``output_dir`` that ctgstats did not write.
+
+    Raises
+    ------
+    NotAPortalError
+        Naming the file.
+    """
+    index = Path(output_dir) / "index.html"
+    if index.exists() and not is_ctgstats_page(index):
+        raise NotAPortalError(
+            f"{index} existe et n'est pas un portail écrit par ctgstats : il n'est pas "
+            "remplacé. Déplacez ce fichier ou choisissez un autre dossier de sortie "
+            "(--output-dir)."
+        )
+
+
 def write_portal(output_dir: Path, *, title: str = "Diagnostics de territoire") -> Path:
     """Write ``output_dir/index.html``: every territory of the folder, side by side.
 
@@ -721,12 +756,16 @@ def write_portal(output_dir: Path, *, title: str = "Diagnostics de territoire") 
 
     Raises
     ------
-    FileNotFoundError
+    OutputFolderError
         If ``output_dir`` is not a folder.
+    NotAPortalError
+        If ``output_dir/index.html`` exists and was not written by ctgstats: it is left as
+        it is (ctgstats replaces only what it wrote).
     """
     root = Path(output_dir)
     if not root.is_dir():
-        raise FileNotFoundError(f"dossier de sortie {root} introuvable")
+        raise OutputFolderError(f"dossier de sortie {root} introuvable")
+    check_portal_replaceable(root)
     page = render_portal(collect_entries(root), title=title)
     return write_text_atomic(root / "index.html", page)
 

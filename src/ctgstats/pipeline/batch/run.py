@@ -260,7 +260,9 @@ def run_batch(
         ``only`` names nothing in the batch, or an unknown executor.
     """
     from ctgstats.data.cache import default_cache_dir
+    from ctgstats.publish import portal
 
+    portal.check_portal_replaceable(Path(output_dir))
     jobs = max(1, int(jobs if jobs is not None else (os.cpu_count() or 1)))
     output_dir = Path(output_dir)
     cache_dir = Path(cache_dir or default_cache_dir()).expanduser().resolve()
@@ -300,8 +302,6 @@ def run_batch(
     )
     write_manifest(result, force=force, only=only, limit=limit, cache_dir=cache_dir)
     echo(format_summary(result))
-    from ctgstats.publish import portal
-
     echo(f"Portail : {portal.write_portal(output_dir)}")
     return result
 
