@@ -98,7 +98,10 @@ def test_an_unexpected_error_prints_no_python_class_name(monkeypatch, error):
 
 
 def _fake_plan(monkeypatch, tmp_path, failure: BaseException) -> None:
-    plan = SimpleNamespace(output_root=tmp_path / "absent")
+    root = tmp_path / "absent"
+    plan = SimpleNamespace(
+        output_root=root, final_dir=root / "epci-x", failed_dir=root / "epci-x.echec"
+    )
 
     def fail(plan, progress):
         raise failure
