@@ -283,3 +283,30 @@ def test_unknown_command_is_said_in_french_headings():
     assert result.returncode == 2
     assert "Utilisation : ctgstats" in result.stderr and "Erreur" in result.stderr
     assert "Usage" not in result.stderr and "Try " not in result.stderr
+
+
+def test_unreadable_inputs_get_a_french_sentence_naming_them(tmp_path):
+    """A params path that is a folder, a params file or codebook not in UTF-8, a missing
+    data folder: exit 2 and a sentence naming the path, no traceback (issue 14)."""
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes('territory:\n  level: epci\n  code: "1"\n  name: "Café"\n'.encode("latin-1"))
+    cases = {
+        ("validate", str(tmp_path)): f"{tmp_path} est un dossier",
+        ("validate", str(latin1)): f"{latin1} : le fichier n'est pas encodé en UTF-8",
+        ("data", "list", str(tmp_path / "absent")): "dossier(s) de données introuvable(s)",
+    }
+    for args, expected in cases.items():
+        result = _invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert expected in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_a_codebook_not_in_utf8_is_named():
+    import pytest as _pytest
+
+    from ctgstats.surveys.codebook import CodebookError, load_codebook
+
+    path = REPO / "tests" / "fixtures"
+    with _pytest.raises(CodebookError, match="est un dossier"):
+        load_codebook(path)

@@ -48,9 +48,18 @@ def data_list(
     """Lister les fichiers Insee reconnus dans des dossiers (source, millésime, niveau)."""
     from ctgstats.data import sources
 
+    missing = [str(d) for d in data_dir if not Path(d).is_dir()]
+    if missing:
+        raise sources.DataFolderError(
+            f"dossier(s) de données introuvable(s) : {', '.join(missing)}"
+        )
+    found_any = False
     for found in sources.discover([Path(d) for d in data_dir]):
+        found_any = True
         level = f" {found.level}" if found.level else ""
         typer.echo(f"{found.source.id}{level} {found.vintage}\t{found.path}")
+    if not found_any:
+        typer.echo("Aucun fichier reconnu dans ces dossiers (voir le README : fichiers lus).")
 
 
 @data_app.command("fetch")

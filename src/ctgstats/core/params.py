@@ -414,6 +414,8 @@ class Indicators(StrictModel):
             plan = yaml.safe_load(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ValueError(f"action_plan_file : {path} introuvable") from None
+        except UnicodeDecodeError:
+            raise ValueError(f"action_plan_file : {path} n'est pas encodé en UTF-8") from None
         except yaml.YAMLError as error:
             raise ValueError(
                 f"action_plan_file : {path} n'est pas un YAML valide : {error}"
@@ -562,10 +564,22 @@ def load_params(path: Path | str) -> Params:
     docstring), not against the current working directory.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ParamsError(
+            f"{path} est un dossier : donnez le chemin d'un fichier de paramètres YAML "
+            "(par ex. params/demo.yaml)"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ParamsError(f"{path} : fichier de paramètres introuvable") from None
+    except UnicodeDecodeError as error:
+        raise ParamsError(
+            f"{path} : le fichier n'est pas encodé en UTF-8 (octet {error.start + 1} "
+            "illisible) ; enregistrez-le en UTF-8 depuis votre éditeur"
+        ) from None
+    except OSError as error:
+        raise ParamsError(f"{path} : lecture impossible ({error.strerror})") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -163,6 +163,10 @@ class UnknownSourceError(InputError, LookupError):
     """No registry entry for a source id, vintage and level."""
 
 
+class DataFolderError(InputError, FileNotFoundError):
+    """A data folder given on the command line does not exist."""
+
+
 class DiscoveryConflictError(InputError, ValueError):
     """Two different files claim the same source, vintage and level in the same format."""
 

@@ -229,6 +229,12 @@ def load_codebook(path: Path | str) -> Codebook:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CodebookError(f"{path} : fichier codebook introuvable") from None
+    except IsADirectoryError:
+        raise CodebookError(f"{path} est un dossier, pas un fichier codebook YAML") from None
+    except UnicodeDecodeError:
+        raise CodebookError(
+            f"{path} : le fichier n'est pas encodé en UTF-8 ; enregistrez-le en UTF-8"
+        ) from None
     except yaml.YAMLError as error:
         raise CodebookError(f"{path} : YAML invalide : {error}") from None
     return parse_codebook(data, source=str(path))
