@@ -25,6 +25,8 @@ from ctgstats.pipeline.batch import (
     run_batch,
 )
 
+REPO = Path(__file__).resolve().parents[1]
+
 BASE = {
     "territory": {"level": "epci", "code": "000000101"},
     "cog_year": 2025,
@@ -130,6 +132,35 @@ def test_items_from_a_folder_validate_each_file(tmp_path):
     (tmp_path / "vide").mkdir()
     with pytest.raises(BatchError, match="aucun fichier"):
         items_from_files([tmp_path / "vide"])
+
+
+def test_territory_files_over_a_base_take_the_shared_settings(tmp_path):
+    """`ctgstats batch FOLDER --base FILE`: each file gives its territory, the base the rest
+    (what `make bench` runs); the base's surveys and follow-up never leak into another
+    territory, and a file's own relative paths resolve against its folder."""
+    base = load_params(REPO / "params" / "demo.yaml")
+    folder = tmp_path / "territoires"
+    folder.mkdir()
+    _write(folder / "t2.yaml", {"territory": {"level": "epci", "code": "000000102"}})
+    _write(
+        folder / "t3.yaml",
+        {
+            "territory": {"level": "epci", "code": "000000103"},
+            "census": {"vintages": [2022]},
+            "data_dirs": ["ctgstats:demo", "donnees"],
+        },
+    )
+    _write(folder / "bad.yaml", {"territory": {"level": "epci", "code": "000000104"}, "x": 1})
+    items = items_from_files([folder], base=base)
+    by_slug = {i.slug: i for i in items}
+    two = by_slug["epci-000000102"].params
+    assert two.cog_year == base.cog_year and two.census.vintages == base.census.vintages
+    assert not two.surveys and not two.indicators.action_plan_file
+    assert "03_enquete" not in (two.notebooks or ())
+    three = by_slug["epci-000000103"].params
+    assert list(three.census.vintages) == [2022]
+    assert three.data_dirs[1] == str(folder / "donnees")
+    assert by_slug["bad"].params is None and "x" in by_slug["bad"].error
 
 
 def test_only_and_limit_select_items():

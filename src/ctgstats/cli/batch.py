@@ -74,9 +74,8 @@ def build_items(
             + (f" (reçu : {', '.join(given)})" if given else "")
         )
     if params:
-        if base is not None:
-            raise BatchError("--base ne sert qu'avec --departement ou --epci")
-        return items_from_files(list(params))
+        shared = load_params(base) if base is not None else None
+        return items_from_files(list(params), base=shared)
     if level != "epci" and departement is None:
         raise BatchError("--level ne sert qu'avec --departement")
     base_params = load_params(base) if base is not None else default_base()
@@ -105,7 +104,9 @@ def batch_command(
         typer.Option(
             "--base",
             help="Fichier de paramètres donnant les réglages communs à tous les territoires "
-            "de --departement/--epci (défaut : params/demo.yaml).",
+            "de --departement/--epci (défaut : params/demo.yaml) ; avec des fichiers de "
+            "paramètres, chacun ne donne que ce qui est propre à son territoire "
+            "(au moins « territory ») et le reste vient de --base.",
         ),
     ] = None,
     level: Annotated[

@@ -160,11 +160,52 @@ def _item(base: Params, level: str, code: str, *, origin: str) -> BatchItem:
     )
 
 
-def items_from_files(paths: Sequence[Path | str]) -> list[BatchItem]:
+def _shared_settings(base: Params) -> dict:
+    """The territory-independent settings of ``base`` (as :func:`_territory_params` keeps)."""
+    data = base.to_jsonable()
+    for key in ("territory", "slug", "indicators"):
+        data.pop(key, None)
+    data["surveys"] = []
+    if data.get("notebooks"):
+        kept = [n for n in data["notebooks"] if not get_notebook(n).territory_specific]
+        data["notebooks"] = kept or None
+    return data
+
+
+def params_over_base(path: Path, base: Params) -> Params:
+    """A territory's params file read over the shared settings of ``base``.
+
+    The file's top-level keys replace the base's (its ``territory`` always; a key it does
+    not give comes from the base: COG year, vintages, data folders, comparators,
+    options, notebooks 01/02). Relative paths in the file resolve against the file's
+    folder, those of the base against the base's (they are already resolved in ``base``).
+
+    Raises
+    ------
+    ParamsError
+        The file cannot be read, is not a YAML mapping, or the merge is invalid.
+    """
+    import yaml
+
+    try:
+        own = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ParamsError(f"{path} : lecture impossible ({error})") from None
+    except yaml.YAMLError as error:
+        raise ParamsError(f"{path} : YAML invalide : {error}") from None
+    if not isinstance(own, dict):
+        raise ParamsError(f"{path} : un fichier de paramètres est un dictionnaire YAML")
+    data = {**_shared_settings(base), **own}
+    return parse_params(data, source=str(path), base_dir=Path(path).absolute().parent)
+
+
+def items_from_files(paths: Sequence[Path | str], *, base: Params | None = None) -> list[BatchItem]:
     """Items from params files: folders (their ``*.yaml``/``*.yml``, sorted) or files.
 
     Each file is validated; a file that cannot be read or validated becomes an item that
-    fails with its message (the batch goes on).
+    fails with its message (the batch goes on). With ``base``, each file holds only what
+    is proper to its territory (at least ``territory``) and the rest comes from ``base``
+    (:func:`params_over_base`).
 
     Raises
     ------
@@ -192,7 +233,7 @@ def items_from_files(paths: Sequence[Path | str]) -> list[BatchItem]:
     items = []
     for path in files:
         try:
-            params = load_params(path)
+            params = load_params(path) if base is None else params_over_base(path, base)
         except ParamsError as error:
             items.append(
                 BatchItem(slug=slugify(path.stem), params=None, source=str(path), error=str(error))
