@@ -9,6 +9,7 @@ user's is touched.
 from __future__ import annotations
 
 import json
+import os
 
 from tests.helpers import run_cli
 from tests.test_cli_errors import DEMO_PARAMS
@@ -63,3 +64,33 @@ def test_what_counts_as_ours(tmp_path):
     assert is_ctgstats_page(page)
     page.write_text("<head><title>Autre</title></head>")
     assert not is_ctgstats_page(page)
+
+
+def test_a_killed_runs_staging_folder_is_cleaned_by_the_next_run(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.test_cli_errors import DEMO_PARAMS as params_path
+
+    from ctgstats.core.params import load_params
+    from ctgstats.pipeline.plan import plan_run
+    from ctgstats.pipeline.run import stale_staging
+
+    # a pid that surely ended: a finished child process
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(child.stdout)
+    plan = plan_run(load_params(params_path), output_dir=tmp_path)
+    killed = tmp_path / f".{plan.slug}.en-cours-{dead}"
+    killed.mkdir()
+    alive = tmp_path / f".{plan.slug}.en-cours-{os.getpid()}x"  # not a staging name
+    alive.mkdir()
+    running = tmp_path / f".{plan.slug}.en-cours-lot-{os.getppid()}"
+    running.mkdir()
+    other = tmp_path / f".commune-00001.en-cours-{dead}"
+    other.mkdir()
+    assert stale_staging(plan) == [killed]

@@ -18,7 +18,9 @@ untouched and keeps the failed notebook, with its error, in ``<output-dir>/<slug
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import shutil
 import time
 from datetime import datetime
@@ -69,6 +71,8 @@ def run(
 
 def _run(plan: RunPlan, *, say: Progress, session: KernelSession) -> Path:
     ownership.check_replaceable(plan)
+    for stale in stale_staging(plan):
+        shutil.rmtree(stale, ignore_errors=True)
     manifest = Manifest(plan=plan)
     clock = time.perf_counter()
     prepared = prepare(plan, say=say)
@@ -188,6 +192,36 @@ def _footer(prepared: Prepared) -> str:
         f"{__version__}{geography} — sources : {' ; '.join(named)}. La liste des fichiers "
         "lus et leurs empreintes figurent dans le manifeste du rapport."
     )
+
+
+_STAGING_PID = re.compile(r"\.en-cours-(?:lot-)?(\d+)$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def stale_staging(plan: RunPlan) -> list[Path]:
+    """Staging folders of earlier runs of the same report whose process is gone.
+
+    A run killed before its end (power cut, ``kill -9``) leaves its hidden
+    ``.<slug>.en-cours-<pid>`` folder behind; the next run of the same report removes it.
+    A folder whose process still runs (a concurrent run) is left alone.
+    """
+    stale = []
+    for folder in plan.output_root.glob(f".{glob.escape(plan.slug)}.en-cours-*"):
+        match = _STAGING_PID.search(folder.name)
+        if folder == plan.staging_dir or not folder.is_dir() or match is None:
+            continue
+        if not _alive(int(match.group(1))):
+            stale.append(folder)
+    return sorted(stale)
 
 
 def keep_failed(plan: RunPlan) -> Path:
