@@ -445,5 +445,5 @@ def test_number_cells_are_right_aligned_in_every_table():
     rows = "".join(f"<tr><td>{text}</td></tr>" for text in cells)
     soup = BeautifulSoup(f"<table>{rows}</table>", "html.parser")
     align_numbers(soup)
-    got = {td.get_text(): "num" in (td.get("class") or []) for td in soup.find_all("td")}
+    got = {td.get_text(): "ctg-num" in (td.get("class") or []) for td in soup.find_all("td")}
     assert got == cells

@@ -306,19 +306,20 @@ _NUMERIC_CELL = re.compile(
 
 
 def align_numbers(soup: BeautifulSoup) -> None:
-    """Right-align every table cell holding a number (class ``num``), in every table.
+    """Right-align every table cell holding a number, in every table.
 
-    Tables made by ctgstats' display helpers already mark their number cells; those made
-    by ``DataFrame.to_html`` (commune tables, survey tables) get the same class here, so
-    numbers are right-aligned in every table a reader sees.
+    Tables made by ctgstats' display helpers already mark their number cells (``num``);
+    those made by ``DataFrame.to_html`` (commune tables, survey tables) get the class
+    ``ctg-num`` here (right-aligned, still allowed to wrap in print), so numbers are
+    right-aligned in every table a reader sees.
     """
     for cell in soup.find_all("td"):
         classes = [str(c) for c in (cell.get("class") or [])]
-        if "num" in classes:
+        if "num" in classes or "ctg-num" in classes:
             continue
         text = cell.get_text(" ", strip=True)
         if text and _NUMERIC_CELL.match(text):
-            cell["class"] = " ".join([*classes, "num"])
+            cell["class"] = " ".join([*classes, "ctg-num"])
 
 
 def _postprocess(
