@@ -418,3 +418,83 @@ def test_render_index_refuses_external_key_figures():
 def test_render_index_refuses_script_links():
     with pytest.raises(ValueError):
         _index(notebooks=[("x", "javascript:alert(1)")])
+
+
+# --- navigation between pages ------------------------------------------------------------
+
+
+def _pager_hrefs(soup: BeautifulSoup) -> list[dict[str, str]]:
+    """For each pager (top, bottom): {class of the link: href}."""
+    return [
+        {a["class"][0]: a["href"] for a in nav.find_all("a")}
+        for nav in soup.find_all("nav", class_="ctg-pager")
+    ]
+
+
+def test_a_middle_page_links_the_previous_and_next_pages_at_top_and_bottom(tmp_path):
+    soup, _ = _export(
+        tmp_path,
+        index_href="index.html",
+        footer="Généré le 2 décembre 2026",
+        previous=("Démographie", "01_demographie.html"),
+        following=("Enquête habitants 2029", "03_enquete_habitants.html"),
+    )
+    top, bottom = _pager_hrefs(soup)
+    assert top == {
+        "ctg-pager-prev": "01_demographie.html",
+        "ctg-pager-next": "03_enquete_habitants.html",
+    }
+    assert bottom == {**top, "ctg-pager-home": "index.html"}
+    main = soup.find("main")
+    navs = main.find_all("nav", class_="ctg-pager")
+    # top pager before the first heading; bottom one after the last cell, before the footer
+    assert main.find_all(["nav", "h1"])[0]["class"][0] == "ctg-pager"
+    assert navs[1].find_next("footer") is not None
+    assert navs[1].find_next(class_="jp-Cell") is None
+    prev = soup.find("a", class_="ctg-pager-prev")
+    assert prev["rel"] == ["prev"] and "Démographie" in prev.get_text()
+    assert "précédent" in prev.get_text()
+    assert "suivant" in soup.find("a", class_="ctg-pager-next").get_text()
+
+
+def test_the_first_and_last_pages_have_only_one_neighbour(tmp_path):
+    first, _ = _export(tmp_path, following=("Familles", "02.html"))
+    assert [set(p) for p in _pager_hrefs(first)] == [{"ctg-pager-next"}, {"ctg-pager-next"}]
+    last, _ = _export(tmp_path, previous=("Démographie", "01.html"), index_href="index.html")
+    assert [set(p) for p in _pager_hrefs(last)] == [
+        {"ctg-pager-prev"},
+        {"ctg-pager-prev", "ctg-pager-home"},
+    ]
+    alone, _ = _export(tmp_path)
+    assert _pager_hrefs(alone) == []
+
+
+def test_a_long_table_of_contents_is_folded(tmp_path):
+    many = [new_markdown_cell(f"## Section {n}") for n in range(export.TOC_FOLD_AFTER + 1)]
+    soup, _ = _export(tmp_path, *many)
+    toc = soup.find("nav", class_="ctg-toc")
+    folded = toc.find("details")
+    assert folded is not None and not folded.has_attr("open")
+    count = len(toc.find_all("li"))
+    assert count > export.TOC_FOLD_AFTER
+    assert folded.find("summary").get_text() == f"Sommaire ({count} rubriques)"
+    short, _ = _export(tmp_path)
+    assert short.find("nav", class_="ctg-toc").find("details") is None
+
+
+def test_render_index_groups_the_chapters_and_links_the_portal():
+    chapters = [
+        ("Portrait", [("Démographie", "01.html"), ("Familles", "02.html")]),
+        ("Enquêtes", [("Enquête élus", "03_elus.html")]),
+    ]
+    soup = BeautifulSoup(
+        _index(chapters=chapters, notebooks=[], portal_href="../index.html"), "html.parser"
+    )
+    section = soup.find("h2", id="diagnostic").parent
+    groups = {h.get_text(): [a["href"] for a in h.find_next("ul").find_all("a")] for h in section("h3")}
+    assert groups == {"Portrait": ["01.html", "02.html"], "Enquêtes": ["03_elus.html"]}
+    back = soup.find("p", class_="ctg-back").find("a")
+    assert back["href"] == "../index.html" and "Tous les territoires" in back.get_text()
+    single = BeautifulSoup(_index(chapters=chapters[:1], notebooks=[]), "html.parser")
+    assert single.find("h2", id="diagnostic").parent.find("h3") is None
+    assert single.find("p", class_="ctg-back") is None

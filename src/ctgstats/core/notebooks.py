@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "GROUPS",
     "NOTEBOOKS",
     "NotebookSpec",
     "default_notebooks",
@@ -17,6 +18,9 @@ __all__ = [
     "notebook_names",
     "notebook_of_page",
 ]
+
+#: Headings of the home page's list of chapters, in reading order (:attr:`NotebookSpec.part`).
+GROUPS = ("Portrait", "Enquêtes", "Suivi")
 
 #: What the preparation of a run can compute before any kernel starts.
 NEEDS = frozenset({"portrait", "surveys", "followup"})
@@ -50,6 +54,9 @@ class NotebookSpec:
         one-page synthesis (:mod:`ctgstats.publish.synthesis`), or None. It is called
         with keyword arguments ``portrait``, ``surveys`` and ``followup`` and returns
         French sentences, most important first.
+    group
+        French heading the chapter is listed under on the territory's home page
+        (:data:`GROUPS`), or None to derive it from ``needs`` (:attr:`part`).
     """
 
     name: str
@@ -60,6 +67,22 @@ class NotebookSpec:
     territory_specific: bool = False
     default: bool = True
     synthesis: str | None = None
+    group: str | None = None
+
+    @property
+    def part(self) -> str:
+        """Heading the chapter is listed under: « Portrait », « Enquêtes » or « Suivi ».
+
+        The explicit ``group`` when set; else « Suivi » for a chapter needing the
+        follow-up, « Enquêtes » for one needing the surveys, « Portrait » otherwise.
+        """
+        if self.group:
+            return self.group
+        if "followup" in self.needs:
+            return "Suivi"
+        if "surveys" in self.needs:
+            return "Enquêtes"
+        return "Portrait"
 
     def __post_init__(self) -> None:
         unknown = self.needs - NEEDS

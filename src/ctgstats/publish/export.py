@@ -36,6 +36,7 @@ __all__ = [
     "report_css",
     "notebook_to_html",
     "check_offline",
+    "pager_html",
     "render_index",
 ]
 
@@ -273,11 +274,17 @@ def _unique_ids(headings: Sequence[Tag], soup: BeautifulSoup) -> None:
                 link["href"] = f"#{target}"
 
 
+#: Beyond this many headings, the in-page table of contents is folded (``<details>``).
+TOC_FOLD_AFTER = 12
+
+
 def table_of_contents(soup: BeautifulSoup, headings: Sequence[Tag]) -> Tag:
+    """The page's table of contents (h1-h3); folded when it has many entries.
+
+    Beyond :data:`TOC_FOLD_AFTER` headings, the list sits in a closed ``<details>`` whose
+    summary says how many sections it lists (pure HTML, no script).
+    """
     nav = soup.new_tag("nav", attrs={"class": "ctg-toc", "aria-label": "Sommaire"})
-    title = soup.new_tag("p", attrs={"class": "ctg-toc-title"})
-    title.string = "Sommaire"
-    nav.append(title)
     items = soup.new_tag("ul")
     for heading in headings:
         item = soup.new_tag("li", attrs={"class": f"ctg-toc-{heading.name[1]}"})
@@ -285,8 +292,70 @@ def table_of_contents(soup: BeautifulSoup, headings: Sequence[Tag]) -> Tag:
         link.string = _heading_text(heading)
         item.append(link)
         items.append(item)
+    if len(headings) > TOC_FOLD_AFTER:
+        folded = soup.new_tag("details", attrs={"class": "ctg-toc-fold"})
+        summary = soup.new_tag("summary", attrs={"class": "ctg-toc-title"})
+        summary.string = f"Sommaire ({len(headings)} rubriques)"
+        folded.append(summary)
+        folded.append(items)
+        nav.append(folded)
+        return nav
+    title = soup.new_tag("p", attrs={"class": "ctg-toc-title"})
+    title.string = "Sommaire"
+    nav.append(title)
     nav.append(items)
     return nav
+
+
+#: A neighbouring page: (French title, relative href).
+PageLink = tuple[str, str]
+
+
+def pager_html(
+    *,
+    previous: PageLink | None,
+    following: PageLink | None,
+    index_href: str | None,
+    where: str = "haut",
+) -> str:
+    """« précédent / suivant » links between the pages of a diagnostic, and its home page.
+
+    Parameters
+    ----------
+    previous, following
+        (French title, relative href) of the previous and next pages in reading order, or
+        None for the first (last) page.
+    index_href
+        Relative link to the territory's home page (``index.html``), or None.
+    where
+        ``"haut"`` or ``"bas"``: which end of the page (the label of the ``<nav>``).
+
+    Returns
+    -------
+    str
+        A ``<nav class="ctg-pager">`` (empty string when there is nothing to link).
+    """
+    parts = []
+    if previous is not None:
+        parts.append(
+            f'<a class="ctg-pager-prev" rel="prev" href="{_href(previous[1])}">'
+            f'← précédent<span class="ctg-pager-title"> : {escape(previous[0])}</span></a>'
+        )
+    if index_href:
+        parts.append(
+            f'<a class="ctg-pager-home" href="{_href(index_href)}">Accueil du diagnostic</a>'
+        )
+    if following is not None:
+        parts.append(
+            f'<a class="ctg-pager-next" rel="next" href="{_href(following[1])}">'
+            f'suivant<span class="ctg-pager-title"> : {escape(following[0])}</span> →</a>'
+        )
+    if not parts:
+        return ""
+    return (
+        f'<nav class="ctg-pager ctg-pager-{where}" '
+        f'aria-label="Pages du diagnostic ({where} de page)">{"".join(parts)}</nav>'
+    )
 
 
 def _fragment(html: str) -> Tag:
@@ -297,7 +366,14 @@ def _fragment(html: str) -> Tag:
 
 
 def _postprocess(
-    html: str, *, title: str, fictional: bool, index_href: str | None, footer: str | None
+    html: str,
+    *,
+    title: str,
+    fictional: bool,
+    index_href: str | None,
+    footer: str | None,
+    previous: PageLink | None = None,
+    following: PageLink | None = None,
 ) -> str:
     soup = BeautifulSoup(html, "html.parser")
     if soup.html is not None:
@@ -322,6 +398,9 @@ def _postprocess(
         for banner in main.find_all("div", class_="ctg-fictional-banner"):
             banner.decompose()
         main.insert(0, _fragment(fictional_banner_html()))
+    top = pager_html(previous=previous, following=following, index_href=None, where="haut")
+    if top:
+        main.insert(0, _fragment(top))
     if index_href:
         main.insert(
             0,
@@ -330,6 +409,9 @@ def _postprocess(
                 "← Retour à l'accueil du diagnostic</a></p>"
             ),
         )
+    bottom = pager_html(previous=previous, following=following, index_href=index_href, where="bas")
+    if bottom:
+        main.append(_fragment(bottom))
     if footer:
         main.append(_fragment(f'<footer class="ctg-footer"><p>{escape(footer)}</p></footer>'))
     return str(soup)
@@ -344,6 +426,8 @@ def notebook_to_html(
     index_href: str | None = None,
     footer: str | None = None,
     keep_stderr: bool = False,
+    previous: PageLink | None = None,
+    following: PageLink | None = None,
 ) -> Path:
     """Export an executed notebook to one self-contained, offline HTML page.
 
@@ -364,6 +448,10 @@ def notebook_to_html(
         Plain French text of a footer (e.g. generation date and version).
     keep_stderr
         Keep stderr outputs (warnings); by default they are logged and left out.
+    previous, following
+        (French title, relative href) of the previous and next pages of the diagnostic
+        in reading order: « précédent / suivant » links at the top and at the bottom of
+        the page (:func:`pager_html`; the bottom one also links ``index_href``).
 
     Returns
     -------
@@ -390,7 +478,13 @@ def notebook_to_html(
     resources = {"metadata": {"name": title, "path": str(source.parent)}}
     body, _ = _exporter().from_notebook_node(notebook, resources=resources)
     page = _postprocess(
-        body, title=title, fictional=fictional, index_href=index_href, footer=footer
+        body,
+        title=title,
+        fictional=fictional,
+        index_href=index_href,
+        footer=footer,
+        previous=previous,
+        following=following,
     )
     external = check_offline(page)
     if external:
@@ -418,6 +512,18 @@ def _links(items: Sequence[tuple[str, str]]) -> str:
     return f'<ul class="ctg-links">{lines}</ul>'
 
 
+def _chapter_links(chapters: Sequence[tuple[str, Sequence[PageLink]]]) -> str:
+    """Report pages under the heading of their part; a plain list for a single part."""
+    groups = [(heading, pages) for heading, pages in chapters if pages]
+    if len(groups) == 1:
+        return _links(groups[0][1])
+    return "".join(
+        f'<h3 class="ctg-chapter-group" id="partie-{anchor_slug(heading)}">{escape(heading)}</h3>'
+        f"{_links(pages)}"
+        for heading, pages in groups
+    )
+
+
 def render_index(
     *,
     title: str,
@@ -430,6 +536,8 @@ def render_index(
     ctgstats_version: str,
     notes: Sequence[str] = (),
     synthesis_html: str = "",
+    chapters: Sequence[tuple[str, Sequence[PageLink]]] = (),
+    portal_href: str | None = None,
 ) -> str:
     """The territory's ``index.html``: a self-contained French home page of the report.
 
@@ -453,6 +561,13 @@ def render_index(
     synthesis_html
         The one-page synthesis (:func:`ctgstats.publish.synthesis.synthesis_html`),
         trusted HTML placed first, before the key figures.
+    chapters
+        (French heading, pages) of the report pages grouped by part (« Portrait »,
+        « Enquêtes », « Suivi »), listed before ``notebooks`` under their heading when
+        there are several parts (one part: a plain list).
+    portal_href
+        Relative link to the portal of the output folder (every territory), shown at
+        the top: « ← Tous les territoires ».
 
     Returns
     -------
@@ -469,14 +584,21 @@ def render_index(
     ]
     if fictional:
         sections.insert(0, fictional_banner_html())
+    if portal_href:
+        sections.insert(
+            0,
+            f'<p class="ctg-back"><a href="{_href(portal_href)}">'
+            "← Tous les territoires (portail)</a></p>",
+        )
     if synthesis_html:
         sections.append(synthesis_html)
     sections.append(
         f'<section><h2 id="chiffres-cles">Chiffres clés</h2>{key_figures_html}</section>'
     )
-    if notebooks:
+    if notebooks or chapters:
         sections.append(
-            f'<section><h2 id="diagnostic">Diagnostic détaillé</h2>{_links(notebooks)}</section>'
+            '<section><h2 id="diagnostic">Diagnostic détaillé</h2>'
+            f"{_chapter_links(chapters)}{_links(notebooks) if notebooks else ''}</section>"
         )
     if tables:
         sections.append(

@@ -230,8 +230,16 @@ def write_index(
     surveys: Mapping[str, Any] | None = None,
     followup: Any = None,
     stem: str,
+    chapters: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
+    portal_href: str | None = "../index.html",
 ) -> Path:
-    """Write ``index.html`` linking the notebooks, with the key figures."""
+    """Write ``index.html`` linking the notebooks, with the key figures.
+
+    ``chapters`` are the report pages grouped by part (:func:`export.render_index`),
+    ``tasks`` the other links (the single-file report); ``portal_href`` links the
+    portal of the output folder, which ``ctgstats run`` and ``ctgstats batch`` write
+    after every run (None: no link).
+    """
     from ctgstats.present import display
     from ctgstats.publish import export
     from ctgstats.publish.synthesis import build_synthesis, synthesis_html
@@ -285,6 +293,8 @@ def write_index(
         ctgstats_version=__version__,
         notes=notes,
         synthesis_html=synthesis,
+        chapters=chapters,
+        portal_href=portal_href,
     )
     path = folder / "index.html"
     write_text_atomic(path, html)
