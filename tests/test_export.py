@@ -491,10 +491,54 @@ def test_render_index_groups_the_chapters_and_links_the_portal():
         _index(chapters=chapters, notebooks=[], portal_href="../index.html"), "html.parser"
     )
     section = soup.find("h2", id="diagnostic").parent
-    groups = {h.get_text(): [a["href"] for a in h.find_next("ul").find_all("a")] for h in section("h3")}
+    groups = {
+        h.get_text(): [a["href"] for a in h.find_next("ul").find_all("a")] for h in section("h3")
+    }
     assert groups == {"Portrait": ["01.html", "02.html"], "Enquêtes": ["03_elus.html"]}
     back = soup.find("p", class_="ctg-back").find("a")
     assert back["href"] == "../index.html" and "Tous les territoires" in back.get_text()
     single = BeautifulSoup(_index(chapters=chapters[:1], notebooks=[]), "html.parser")
     assert single.find("h2", id="diagnostic").parent.find("h3") is None
     assert single.find("p", class_="ctg-back") is None
+
+
+# --- glossary of the words of the trade ----------------------------------------------------
+
+
+def test_the_first_jargon_of_a_page_links_the_glossary_of_the_home_page(tmp_path):
+    from ctgstats.present.glossary import JARGON
+
+    text = (
+        "Géographie du COG 2025. Les familles viennent de l'exploitation complémentaire ; "
+        "le revenu par unité de consommation (UC) aussi. Encore le COG et les UC."
+    )
+    soup, _ = _export(tmp_path, new_markdown_cell(text), index_href="index.html")
+    links = {a["href"]: a.get_text() for a in soup.select("abbr.ctg-jargon > a")}
+    assert links == {
+        "index.html#glossaire-cog": "COG",
+        "index.html#glossaire-exploitation-complementaire": "exploitation complémentaire",
+        "index.html#glossaire-uc": "unité de consommation",
+    }
+    definitions = {t.anchor: t.definition for t in JARGON}
+    for abbr in soup.select("abbr.ctg-jargon"):
+        anchor = abbr.a["href"].split("#")[1]
+        assert abbr["title"] == definitions[anchor]
+    page_text = " ".join(soup.get_text().split())
+    assert "Géographie du COG 2025." in page_text  # the text reads the same
+    assert "Encore le COG et les UC." in page_text
+    # headings and links are never wrapped
+    assert not soup.select("h1 abbr, h2 abbr, a abbr")
+
+
+def test_the_home_page_holds_the_glossary_its_links_point_to():
+    from ctgstats.present.glossary import JARGON
+
+    html = _index(notes=["Géographie du COG 2025 ; revenus par UC."])
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("h2", id="glossaire").get_text() == "Glossaire"
+    assert [dt["id"] for dt in soup.select("dl.ctg-glossary dt")] == [t.anchor for t in JARGON]
+    hrefs = [a["href"] for a in soup.select("abbr.ctg-jargon > a")]
+    assert hrefs == ["#glossaire-cog", "#glossaire-uc"]
+    for href in hrefs:
+        assert soup.find(id=href[1:]) is not None
+    assert export.check_offline(html) == []

@@ -234,7 +234,10 @@ _VALUE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?:File|Path) (.+) is a directory\.$", r"\1 est un dossier, un fichier est attendu."),
         (r"^(?:Directory|Path) (.+) is a file\.$", r"\1 est un fichier, un dossier est attendu."),
         (r"^(?:File|Path|Directory) (.+) is not readable\.$", r"\1 n'est pas lisible."),
-        (r"^(?:File|Path|Directory) (.+) is not writable\.$", r"\1 n'est pas accessible en écriture."),
+        (
+            r"^(?:File|Path|Directory) (.+) is not writable\.$",
+            r"\1 n'est pas accessible en écriture.",
+        ),
         (r"^Option (.+) requires an argument\.$", r"l'option \1 attend une valeur."),
         (r"^Option (.+) requires (\d+) arguments\.$", r"l'option \1 attend \2 valeurs."),
         (r"^Option (.+) does not take a value\.$", r"l'option \1 ne prend pas de valeur."),

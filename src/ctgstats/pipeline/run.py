@@ -34,6 +34,7 @@ from ctgstats.pipeline.plan import Progress, RunPlan
 from ctgstats.pipeline.prepare import Prepared, prepare
 from ctgstats.portrait.model import Portrait
 from ctgstats.publish import export, portal, report
+from ctgstats.present.formatting import fr_date
 from ctgstats.publish.synthesis import build_synthesis, synthesis_html
 
 
@@ -209,7 +210,7 @@ def _footer(prepared: Prepared) -> str:
         f" — géographie COG {prepared.portrait.cog_year}" if prepared.portrait is not None else ""
     )
     return (
-        f"Généré le {datetime.now().strftime('%d/%m/%Y à %H:%M')} avec ctgstats "
+        f"Généré le {fr_date(datetime.now())} avec ctgstats "
         f"{__version__}{geography} — fichiers : {', '.join(sorted(names))}."
     )
 

@@ -28,6 +28,7 @@ from traitlets.config import Config
 from ctgstats.core.errors import RunError
 from ctgstats.core.files import write_text_atomic
 from ctgstats.present.display import FICTIONAL_TEXT, fictional_banner_html
+from ctgstats.present.glossary import jargon_glossary_html, link_jargon
 
 __all__ = [
     "TEMPLATE_DIR",
@@ -394,6 +395,8 @@ def _postprocess(
             cell.insert_after(nav)
         else:
             main.insert(0, nav)
+    if index_href:  # first COG, UC … of the page: definition on hover, link to the glossary
+        link_jargon(main, glossary_href=index_href)
     if fictional:  # exactly one banner, at the top (one displayed by the notebook moves)
         for banner in main.find_all("div", class_="ctg-fictional-banner"):
             banner.decompose()
@@ -558,6 +561,10 @@ def render_index(
         Written in the footer ("Document généré le … avec ctgstats …").
     notes
         French notes shown in a "Notes de lecture" section (escaped).
+
+        The page ends with the glossary of the words of the trade
+        (:func:`ctgstats.present.glossary.jargon_glossary_html`); the report pages link
+        their first occurrence to it.
     synthesis_html
         The one-page synthesis (:func:`ctgstats.publish.synthesis.synthesis_html`),
         trusted HTML placed first, before the key figures.
@@ -613,13 +620,14 @@ def render_index(
             '<section><h2 id="notes">Notes de lecture</h2>'
             f'<ul class="ctg-notes">{items}</ul></section>'
         )
+    sections.append(jargon_glossary_html())
     sections.append(
         f'<footer class="ctg-footer"><p>Document généré le {escape(generated_at)} '
         f"avec ctgstats {escape(ctgstats_version)}.</p>"
         + (f"<p>{escape(FICTIONAL_TEXT)}</p>" if fictional else "")
         + "</footer>"
     )
-    return html_page(
+    page = html_page(
         title=title,
         sections=sections,
         fictional=fictional,
@@ -627,6 +635,9 @@ def render_index(
         body_class="ctg-index",
         where="index.html",
     )
+    soup = BeautifulSoup(page, "html.parser")
+    link_jargon(soup, glossary_href="")
+    return str(soup)
 
 
 def html_page(

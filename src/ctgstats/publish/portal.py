@@ -44,7 +44,7 @@ from ctgstats.present.display import (
     format_value,
     year_key,
 )
-from ctgstats.present.formatting import NOT_AVAILABLE
+from ctgstats.present.formatting import NOT_AVAILABLE, fr_date
 from ctgstats.present.labels import indicator_label
 from ctgstats.publish.export import (
     NotSelfContainedError,
@@ -673,7 +673,7 @@ def render_portal(
     NotSelfContainedError
         If the page would request an external resource (it never should).
     """
-    generated_at = generated_at or datetime.now().strftime("%d/%m/%Y %H:%M")
+    generated_at = generated_at or fr_date(datetime.now())
     fictional = [e for e in entries if e.fictional]
     all_fictional = bool(entries) and len(fictional) == len(entries)
     sections = []

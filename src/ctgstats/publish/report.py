@@ -26,6 +26,7 @@ import pandas as pd
 
 from ctgstats import __version__
 from ctgstats.core.files import atomic_path, write_text_atomic
+from ctgstats.present.formatting import fr_date
 from ctgstats.portrait.model import FICTIONAL_NOTICE, Portrait
 from ctgstats.publish import excel
 
@@ -289,7 +290,7 @@ def write_index(
         key_figures_html="\n".join(blocks),
         tables=table_links,
         fictional=fictional,
-        generated_at=datetime.now().strftime("%d/%m/%Y %H:%M"),
+        generated_at=fr_date(datetime.now()),
         ctgstats_version=__version__,
         notes=notes,
         synthesis_html=synthesis,
