@@ -311,7 +311,7 @@ def french_usage_message(error: Exception) -> str:
         hint = _param_hint(error)
         where = f" pour {hint}" if hint else ""
         return f"valeur invalide{where} : {_french_text(error.message)}"
-    return _french_text(str(error.message))
+    return _french_text(str(getattr(error, "message", error)))
 
 
 def _frenchify_error(error: Exception) -> None:

@@ -33,8 +33,8 @@ from ctgstats.pipeline.manifest import Manifest
 from ctgstats.pipeline.plan import Progress, RunPlan
 from ctgstats.pipeline.prepare import Prepared, prepare
 from ctgstats.portrait.model import Portrait
-from ctgstats.publish import export, portal, report
 from ctgstats.present.formatting import fr_date
+from ctgstats.publish import export, portal, report
 from ctgstats.publish.synthesis import build_synthesis, synthesis_html
 
 

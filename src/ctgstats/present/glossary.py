@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 
 import pandas as pd
-from bs4 import BeautifulSoup, Comment, NavigableString
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 #: Registry glossary column → header read in reports.
 GLOSSARY_HEADERS = {
@@ -163,7 +163,7 @@ def _linkable(node: NavigableString) -> bool:
     return not any(parent.name in _NOT_LINKED for parent in node.parents if parent.name)
 
 
-def link_jargon(soup: BeautifulSoup, *, glossary_href: str) -> int:
+def link_jargon(soup: Tag, *, glossary_href: str) -> int:
     """Wrap the first occurrence of each :data:`JARGON` term in a link to the glossary.
 
     The occurrence becomes ``<abbr title="definition"><a href="…#anchor">COG</a></abbr>``:
@@ -173,7 +173,7 @@ def link_jargon(soup: BeautifulSoup, *, glossary_href: str) -> int:
     Parameters
     ----------
     soup
-        The page (changed in place).
+        The page, or its ``<main>`` (changed in place).
     glossary_href
         Where the glossary is: ``"index.html"`` from a report page, ``""`` on the home
         page itself.
@@ -183,6 +183,7 @@ def link_jargon(soup: BeautifulSoup, *, glossary_href: str) -> int:
     int
         The number of terms linked.
     """
+    factory = BeautifulSoup("", "html.parser")  # makes the new tags
     linked = 0
     for term in JARGON:
         for node in list(soup.find_all(string=term.pattern)):
@@ -192,8 +193,8 @@ def link_jargon(soup: BeautifulSoup, *, glossary_href: str) -> int:
             if match is None:
                 continue
             text = str(node)
-            abbr = soup.new_tag("abbr", attrs={"title": term.definition, "class": "ctg-jargon"})
-            link = soup.new_tag("a", href=f"{glossary_href}#{term.anchor}")
+            abbr = factory.new_tag("abbr", attrs={"title": term.definition, "class": "ctg-jargon"})
+            link = factory.new_tag("a", href=f"{glossary_href}#{term.anchor}")
             link.string = match.group(0)
             abbr.append(link)
             node.replace_with(

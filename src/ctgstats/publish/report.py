@@ -26,8 +26,8 @@ import pandas as pd
 
 from ctgstats import __version__
 from ctgstats.core.files import atomic_path, write_text_atomic
-from ctgstats.present.formatting import fr_date
 from ctgstats.portrait.model import FICTIONAL_NOTICE, Portrait
+from ctgstats.present.formatting import fr_date
 from ctgstats.publish import excel
 
 KEY_INDICATORS = (
