@@ -469,15 +469,38 @@ def test_the_first_and_last_pages_have_only_one_neighbour(tmp_path):
     assert _pager_hrefs(alone) == []
 
 
-def test_a_long_table_of_contents_is_folded(tmp_path):
-    many = [new_markdown_cell(f"## Section {n}") for n in range(export.TOC_FOLD_AFTER + 1)]
-    soup, _ = _export(tmp_path, *many)
+def test_a_long_table_of_contents_folds_the_sub_headings_of_each_section(tmp_path):
+    cells = []
+    for n in range(export.TOC_FOLD_AFTER):
+        cells.append(new_markdown_cell(f"## Section {n}"))
+        cells += [new_markdown_cell(f"### Détail {n}.{k}") for k in range(n % 3)]
+    soup, _ = _export(tmp_path, *cells)
     toc = soup.find("nav", class_="ctg-toc")
-    folded = toc.find("details")
-    assert folded is not None and not folded.has_attr("open")
-    count = len(toc.find_all("li"))
-    assert count > export.TOC_FOLD_AFTER
-    assert folded.find("summary").get_text() == f"Sommaire ({count} rubriques)"
+    top = toc.find("ul").find_all("li", recursive=False)
+    # the page title (h1), its own h2, then the twelve sections: all visible
+    shown = [li.a.get_text() for li in top]
+    assert shown[0] == "Portrait de la population"
+    assert [t for t in shown if t.startswith("Section")] == [
+        f"Section {n}" for n in range(export.TOC_FOLD_AFTER)
+    ]
+    for li in top:
+        name = li.a.get_text()
+        if not name.startswith("Section"):
+            assert li.find("details") is None
+            continue
+        n = int(name.split()[1])
+        folded = li.find("details")
+        if n % 3 == 0:
+            assert folded is None
+            continue
+        assert not folded.has_attr("open")
+        assert [a.get_text() for a in folded.find_all("a")] == [
+            f"Détail {n}.{k}" for k in range(n % 3)
+        ]
+        count = n % 3
+        assert folded.summary.get_text() == f"{count} sous-rubrique{'s' if count > 1 else ''}"
+    every = [a["href"] for a in toc.find_all("a")]
+    assert len(every) == len(set(every)) == len(soup.find("main").find_all(["h1", "h2", "h3"])) - 0
     short, _ = _export(tmp_path)
     assert short.find("nav", class_="ctg-toc").find("details") is None
 

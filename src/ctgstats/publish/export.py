@@ -275,37 +275,61 @@ def _unique_ids(headings: Sequence[Tag], soup: BeautifulSoup) -> None:
                 link["href"] = f"#{target}"
 
 
-#: Beyond this many headings, the in-page table of contents is folded (``<details>``).
+#: Beyond this many headings, a page's table of contents folds its sub-headings.
 TOC_FOLD_AFTER = 12
 
 
-def table_of_contents(soup: BeautifulSoup, headings: Sequence[Tag]) -> Tag:
-    """The page's table of contents (h1-h3); folded when it has many entries.
+def table_of_contents(
+    soup: BeautifulSoup, headings: Sequence[Tag], *, fold_after: int | None = None
+) -> Tag:
+    """The page's table of contents (h1-h3), its long sections folded.
 
-    Beyond :data:`TOC_FOLD_AFTER` headings, the list sits in a closed ``<details>`` whose
-    summary says how many sections it lists (pure HTML, no script).
+    With more than ``fold_after`` headings, the entries are grouped: the headings of the
+    first level that occurs several times (the sections: h2 on a notebook page) stay
+    visible, and the sub-headings of each sit in a closed ``<details>`` under it ("4
+    sous-rubriques"); pure HTML, no script. None: a flat list, whatever its length.
     """
     nav = soup.new_tag("nav", attrs={"class": "ctg-toc", "aria-label": "Sommaire"})
-    items = soup.new_tag("ul")
-    for heading in headings:
-        item = soup.new_tag("li", attrs={"class": f"ctg-toc-{heading.name[1]}"})
-        link = soup.new_tag("a", href=f"#{heading['id']}")
-        link.string = _heading_text(heading)
-        item.append(link)
-        items.append(item)
-    if len(headings) > TOC_FOLD_AFTER:
-        folded = soup.new_tag("details", attrs={"class": "ctg-toc-fold"})
-        summary = soup.new_tag("summary", attrs={"class": "ctg-toc-title"})
-        summary.string = f"Sommaire ({len(headings)} rubriques)"
-        folded.append(summary)
-        folded.append(items)
-        nav.append(folded)
-        return nav
     title = soup.new_tag("p", attrs={"class": "ctg-toc-title"})
     title.string = "Sommaire"
     nav.append(title)
+    items = soup.new_tag("ul")
+    levels = [int(heading.name[1]) for heading in headings]
+    repeated = [level for level in sorted(set(levels)) if levels.count(level) > 1]
+    fold = fold_after is not None and len(headings) > fold_after and bool(repeated)
+    group_level = repeated[0] if repeated else 1
+    parent: Tag | None = None
+    sub: Tag | None = None
+    for heading, level in zip(headings, levels, strict=True):
+        item = soup.new_tag("li", attrs={"class": f"ctg-toc-{level}"})
+        link = soup.new_tag("a", href=f"#{heading['id']}")
+        link.string = _heading_text(heading)
+        item.append(link)
+        if fold and level > group_level and parent is not None:
+            if sub is None:
+                sub = soup.new_tag("ul")
+            sub.append(item)
+            continue
+        _close_group(soup, parent, sub)
+        sub = None
+        parent = item if level == group_level else None
+        items.append(item)
+    _close_group(soup, parent, sub)
     nav.append(items)
     return nav
+
+
+def _close_group(soup: BeautifulSoup, parent: Tag | None, sub: Tag | None) -> None:
+    """Fold the sub-entries ``sub`` of a table-of-contents entry under it."""
+    if parent is None or sub is None:
+        return
+    count = len(sub.find_all("li"))
+    folded = soup.new_tag("details", attrs={"class": "ctg-toc-fold"})
+    summary = soup.new_tag("summary")
+    summary.string = f"{count} sous-rubrique{'s' if count > 1 else ''}"
+    folded.append(summary)
+    folded.append(sub)
+    parent.append(folded)
 
 
 #: A neighbouring page: (French title, relative href).
@@ -388,7 +412,7 @@ def _postprocess(
     headings = [h for h in main.find_all(["h1", "h2", "h3"]) if h.find_parent("nav") is None]
     _unique_ids(headings, soup)
     if headings:
-        nav = table_of_contents(soup, headings)
+        nav = table_of_contents(soup, headings, fold_after=TOC_FOLD_AFTER)
         first = headings[0]
         cell = first.find_parent("div", class_="jp-Cell")
         if first.name == "h1" and cell is not None:
@@ -570,7 +594,7 @@ def render_index(
         trusted HTML placed first, before the key figures.
     chapters
         (French heading, pages) of the report pages grouped by part (« Portrait »,
-        « Enquêtes », « Suivi »), listed before ``notebooks`` under their heading when
+        « Enquêtes », « Suivi »), listed after ``notebooks`` under their heading when
         there are several parts (one part: a plain list).
     portal_href
         Relative link to the portal of the output folder (every territory), shown at
@@ -605,7 +629,7 @@ def render_index(
     if notebooks or chapters:
         sections.append(
             '<section><h2 id="diagnostic">Diagnostic détaillé</h2>'
-            f"{_chapter_links(chapters)}{_links(notebooks) if notebooks else ''}</section>"
+            f"{_links(notebooks) if notebooks else ''}{_chapter_links(chapters)}</section>"
         )
     if tables:
         sections.append(
