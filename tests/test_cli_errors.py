@@ -299,6 +299,8 @@ ENGLISH_ERRORS = (
     "Value error",
     "unexpected extra",
     "requires an argument",
+    "greater than",
+    " or ",
 )
 
 
@@ -312,6 +314,10 @@ ENGLISH_ERRORS = (
         (("run", DEMO_PARAMS, "--cog-year", "abc"), "un nombre entier est attendu."),
         (("run", DEMO_PARAMS, "--territory"), "l'option '--territory' attend une valeur."),
         (("run", "a.yaml", "b.yaml"), "argument(s) en trop : b.yaml."),
+        (
+            ("batch", "--jobs", "0", "x.yaml"),
+            "valeur invalide pour '--jobs' / '-j' : 1 au minimum.",
+        ),
         (("bogus",), "commande inconnue : 'bogus'."),
         (("rnu",), "Vouliez-vous dire 'run' ?"),
     ],

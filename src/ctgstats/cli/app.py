@@ -247,6 +247,10 @@ _VALUE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Input should be a valid integer.*$", "un nombre entier est attendu."),
         (r"^Input should be a valid number.*$", "un nombre est attendu."),
         (r"^Input should be a valid boolean.*$", "une valeur oui/non est attendue."),
+        (r"^Input should be greater than or equal to (.+)$", r"\1 au minimum."),
+        (r"^Input should be greater than (.+)$", r"une valeur supérieure à \1 est attendue."),
+        (r"^Input should be less than or equal to (.+)$", r"\1 au maximum."),
+        (r"^Input should be less than (.+)$", r"une valeur inférieure à \1 est attendue."),
         (r"^Input should be (.+)$", r"valeurs possibles : \1."),
         (r"^Missing command\.$", "commande manquante."),
         (
@@ -263,7 +267,7 @@ def _french_text(message: str) -> str:
     text = message.strip().removeprefix("Value error, ")
     for pattern, french in _VALUE_MESSAGES:
         if pattern.match(text):
-            result = pattern.sub(french, text)
+            result = pattern.sub(french, text).replace("' or '", "' ou '")
             suggestion = _DID_YOU_MEAN.search(text)
             if suggestion and text.startswith("No such command"):
                 result += f" Vouliez-vous dire {suggestion.group(1)} ?"
