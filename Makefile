@@ -58,8 +58,8 @@ demo-data: $(STAMP) ## Regenerate the fictional demo files (seeded, byte-identic
 schema: $(STAMP) ## Write the JSON Schema of params files to params/schema.json
 	$(BIN)/ctgstats schema --output params/schema.json
 
-lab: $(STAMP) ## Open the notebooks in JupyterLab
-	$(BIN)/jupyter lab src/ctgstats/notebooks/
+lab: $(STAMP) ## JupyterLab at the repository root (start with COMMENCER_ICI.md); saved templates lose their outputs
+	$(BIN)/jupyter lab --config=jupyter_server_config.py --ServerApp.root_dir=. COMMENCER_ICI.md
 
 clean-outputs: ## Delete generated reports (outputs/ is disposable)
 	find outputs -mindepth 1 ! -name .gitkeep ! -name README.md -exec rm -rf {} +

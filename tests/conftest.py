@@ -43,6 +43,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_architecture.py": ("unit",),
     "test_errors.py": ("unit",),
     "test_labels.py": ("unit",),
+    "test_lab.py": ("unit",),
     "test_memo.py": ("unit",),
     "test_notebook_catalogue.py": ("unit",),
     "test_notebook_templates.py": ("unit",),

@@ -231,3 +231,47 @@ def test_real_ccphg_from_the_issue_command(tmp_path):
         float(rows[("familles_avec_enfants_evolution", "200072635", "2011-2022")]["valeur"]) == -233
     )
     assert float(rows[("revenu_median_uc", "200072635", "2019")]["valeur"]) == 20690
+
+
+@pytest.mark.notebooks
+def test_demo_pages_link_each_other_in_reading_order_and_the_portal(demo_run):
+    from bs4 import BeautifulSoup
+
+    _, out = demo_run
+    folder = out / "epci-000000101"
+    from ctgstats.core.params import load_params
+    from ctgstats.pipeline.plan import plan_run
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    # reading order: the run's plan (the manifest lists its outputs sorted by name)
+    pages = [task.html for task in plan_run(load_params(REPO / "params" / "demo.yaml")).tasks]
+    assert len(pages) >= 3 and set(pages) <= set(manifest["outputs"])
+    for number, name in enumerate(pages):
+        soup = BeautifulSoup((folder / name).read_text(encoding="utf-8"), "html.parser")
+        pagers = soup.select("nav.ctg-pager")
+        assert len(pagers) == 2, name  # top and bottom
+        expected = {}
+        if number > 0:
+            expected["ctg-pager-prev"] = pages[number - 1]
+        if number + 1 < len(pages):
+            expected["ctg-pager-next"] = pages[number + 1]
+        top = {a["class"][0]: a["href"] for a in pagers[0].find_all("a")}
+        bottom = {a["class"][0]: a["href"] for a in pagers[1].find_all("a")}
+        assert top == expected, name
+        assert bottom == {**expected, "ctg-pager-home": "index.html"}, name
+        for href in bottom.values():
+            assert (folder / href).is_file(), href
+        # the first and the last page have a single neighbour
+        assert len(expected) == (1 if number in (0, len(pages) - 1) else 2)
+        for link in soup.select("abbr.ctg-jargon > a"):
+            target, anchor = link["href"].split("#")
+            home = BeautifulSoup((folder / target).read_text(encoding="utf-8"), "html.parser")
+            assert home.find(id=anchor) is not None, link["href"]
+    index = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    back = index.select_one("p.ctg-back a")["href"]
+    assert back == "../index.html" and (folder / back).resolve().is_file()
+    groups = [h.get_text() for h in index.select("h3.ctg-chapter-group")]
+    assert groups == ["Portrait", "Enquêtes", "Suivi"]
+    listed = [a["href"] for a in index.select("h3.ctg-chapter-group + ul a")]
+    assert listed == pages  # the home page lists the pages in their reading order
+    assert manifest["territory"]["departement"]["code"] == "00"

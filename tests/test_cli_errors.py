@@ -310,3 +310,66 @@ def test_a_codebook_not_in_utf8_is_named():
     path = REPO / "tests" / "fixtures"
     with _pytest.raises(CodebookError, match="est un dossier"):
         load_codebook(path)
+
+
+# ------------------------------------------------------------ French usage errors
+
+#: English words of click's and typer's usage errors (and pydantic's value errors).
+ENGLISH_ERRORS = (
+    "No such",
+    "Missing",
+    "Invalid value",
+    "Usage",
+    "Try ",
+    "Error",
+    "Possible options",
+    "Did you mean",
+    "is not",
+    "Input should",
+    "Value error",
+    "unexpected extra",
+    "requires an argument",
+    "greater than",
+    " or ",
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "french"),
+    [
+        (("run", "--nope"), "option inconnue : --nope."),
+        (("validate",), "argument obligatoire manquant : 'PARAMÈTRES'."),
+        (("batch", "--level", "zzz", "x.yaml"), "ne fait pas partie des valeurs possibles"),
+        (("batch", "--level", "zzz", "x.yaml"), "'epci', 'commune'"),
+        (("run", DEMO_PARAMS, "--cog-year", "abc"), "un nombre entier est attendu."),
+        (("run", DEMO_PARAMS, "--territory"), "l'option '--territory' attend une valeur."),
+        (("run", "a.yaml", "b.yaml"), "argument(s) en trop : b.yaml."),
+        (
+            ("batch", "--jobs", "0", "x.yaml"),
+            "valeur invalide pour '--jobs' / '-j' : 1 au minimum.",
+        ),
+        (("bogus",), "commande inconnue : 'bogus'."),
+        (("rnu",), "Vouliez-vous dire 'run' ?"),
+    ],
+)
+def test_usage_errors_are_french_and_exit_2(args, french):
+    result = CliRunner().invoke(
+        app, [str(a) for a in args], prog_name="ctgstats", env={"COLUMNS": "300", "NO_COLOR": "1"}
+    )
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.stderr.replace("│", " ").split())
+    assert french in text, text
+    assert "Erreur" in text
+    assert not [word for word in ENGLISH_ERRORS if word in text], text
+    assert "Traceback" not in result.stderr and "typer" not in result.stderr
+
+
+def test_a_bad_parameter_raised_by_a_command_is_not_a_bug(monkeypatch):
+    import typer
+
+    _schema_raises(monkeypatch, typer.BadParameter("valeur refusée", param_hint="'--output'"))
+    result = _invoke("schema")
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.stderr.replace("│", " ").split())
+    assert "valeur invalide pour '--output' : valeur refusée" in text
+    assert "inattendue" not in text

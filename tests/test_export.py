@@ -447,3 +447,150 @@ def test_number_cells_are_right_aligned_in_every_table():
     align_numbers(soup)
     got = {td.get_text(): "ctg-num" in (td.get("class") or []) for td in soup.find_all("td")}
     assert got == cells
+
+
+# --- navigation between pages ------------------------------------------------------------
+
+
+def _pager_hrefs(soup: BeautifulSoup) -> list[dict[str, str]]:
+    """For each pager (top, bottom): {class of the link: href}."""
+    return [
+        {a["class"][0]: a["href"] for a in nav.find_all("a")}
+        for nav in soup.find_all("nav", class_="ctg-pager")
+    ]
+
+
+def test_a_middle_page_links_the_previous_and_next_pages_at_top_and_bottom(tmp_path):
+    soup, _ = _export(
+        tmp_path,
+        index_href="index.html",
+        footer="Généré le 2 décembre 2026",
+        previous=("Démographie", "01_demographie.html"),
+        following=("Enquête habitants 2029", "03_enquete_habitants.html"),
+    )
+    top, bottom = _pager_hrefs(soup)
+    assert top == {
+        "ctg-pager-prev": "01_demographie.html",
+        "ctg-pager-next": "03_enquete_habitants.html",
+    }
+    assert bottom == {**top, "ctg-pager-home": "index.html"}
+    main = soup.find("main")
+    navs = main.find_all("nav", class_="ctg-pager")
+    # top pager before the first heading; bottom one after the last cell, before the footer
+    assert main.find_all(["nav", "h1"])[0]["class"][0] == "ctg-pager"
+    assert navs[1].find_next("footer") is not None
+    assert navs[1].find_next(class_="jp-Cell") is None
+    prev = soup.find("a", class_="ctg-pager-prev")
+    assert prev["rel"] == ["prev"] and "Démographie" in prev.get_text()
+    assert "précédent" in prev.get_text()
+    assert "suivant" in soup.find("a", class_="ctg-pager-next").get_text()
+
+
+def test_the_first_and_last_pages_have_only_one_neighbour(tmp_path):
+    first, _ = _export(tmp_path, following=("Familles", "02.html"))
+    assert [set(p) for p in _pager_hrefs(first)] == [{"ctg-pager-next"}, {"ctg-pager-next"}]
+    last, _ = _export(tmp_path, previous=("Démographie", "01.html"), index_href="index.html")
+    assert [set(p) for p in _pager_hrefs(last)] == [
+        {"ctg-pager-prev"},
+        {"ctg-pager-prev", "ctg-pager-home"},
+    ]
+    alone, _ = _export(tmp_path)
+    assert _pager_hrefs(alone) == []
+
+
+def test_a_long_table_of_contents_folds_the_sub_headings_of_each_section(tmp_path):
+    cells = []
+    for n in range(export.TOC_FOLD_AFTER):
+        cells.append(new_markdown_cell(f"## Section {n}"))
+        cells += [new_markdown_cell(f"### Détail {n}.{k}") for k in range(n % 3)]
+    soup, _ = _export(tmp_path, *cells)
+    toc = soup.find("nav", class_="ctg-toc")
+    top = toc.find("ul").find_all("li", recursive=False)
+    # the page title (h1), its own h2, then the twelve sections: all visible
+    shown = [li.a.get_text() for li in top]
+    assert shown[0] == "Portrait de la population"
+    assert [t for t in shown if t.startswith("Section")] == [
+        f"Section {n}" for n in range(export.TOC_FOLD_AFTER)
+    ]
+    for li in top:
+        name = li.a.get_text()
+        if not name.startswith("Section"):
+            assert li.find("details") is None
+            continue
+        n = int(name.split()[1])
+        folded = li.find("details")
+        if n % 3 == 0:
+            assert folded is None
+            continue
+        assert not folded.has_attr("open")
+        assert [a.get_text() for a in folded.find_all("a")] == [
+            f"Détail {n}.{k}" for k in range(n % 3)
+        ]
+        count = n % 3
+        assert folded.summary.get_text() == f"{count} sous-rubrique{'s' if count > 1 else ''}"
+    every = [a["href"] for a in toc.find_all("a")]
+    assert len(every) == len(set(every)) == len(soup.find("main").find_all(["h1", "h2", "h3"])) - 0
+    short, _ = _export(tmp_path)
+    assert short.find("nav", class_="ctg-toc").find("details") is None
+
+
+def test_render_index_groups_the_chapters_and_links_the_portal():
+    chapters = [
+        ("Portrait", [("Démographie", "01.html"), ("Familles", "02.html")]),
+        ("Enquêtes", [("Enquête élus", "03_elus.html")]),
+    ]
+    soup = BeautifulSoup(
+        _index(chapters=chapters, notebooks=[], portal_href="../index.html"), "html.parser"
+    )
+    section = soup.find("h2", id="diagnostic").parent
+    groups = {
+        h.get_text(): [a["href"] for a in h.find_next("ul").find_all("a")] for h in section("h3")
+    }
+    assert groups == {"Portrait": ["01.html", "02.html"], "Enquêtes": ["03_elus.html"]}
+    back = soup.find("p", class_="ctg-back").find("a")
+    assert back["href"] == "../index.html" and "Tous les territoires" in back.get_text()
+    single = BeautifulSoup(_index(chapters=chapters[:1], notebooks=[]), "html.parser")
+    assert single.find("h2", id="diagnostic").parent.find("h3") is None
+    assert single.find("p", class_="ctg-back") is None
+
+
+# --- glossary of the words of the trade ----------------------------------------------------
+
+
+def test_the_first_jargon_of_a_page_links_the_glossary_of_the_home_page(tmp_path):
+    from ctgstats.present.glossary import JARGON
+
+    text = (
+        "Géographie du COG 2025. Les familles viennent de l'exploitation complémentaire ; "
+        "le revenu par unité de consommation (UC) aussi. Encore le COG et les UC."
+    )
+    soup, _ = _export(tmp_path, new_markdown_cell(text), index_href="index.html")
+    links = {a["href"]: a.get_text() for a in soup.select("abbr.ctg-jargon > a")}
+    assert links == {
+        "index.html#glossaire-cog": "COG",
+        "index.html#glossaire-exploitation-complementaire": "exploitation complémentaire",
+        "index.html#glossaire-uc": "unité de consommation",
+    }
+    definitions = {t.anchor: t.definition for t in JARGON}
+    for abbr in soup.select("abbr.ctg-jargon"):
+        anchor = abbr.a["href"].split("#")[1]
+        assert abbr["title"] == definitions[anchor]
+    page_text = " ".join(soup.get_text().split())
+    assert "Géographie du COG 2025." in page_text  # the text reads the same
+    assert "Encore le COG et les UC." in page_text
+    # headings and links are never wrapped
+    assert not soup.select("h1 abbr, h2 abbr, a abbr")
+
+
+def test_the_home_page_holds_the_glossary_its_links_point_to():
+    from ctgstats.present.glossary import JARGON
+
+    html = _index(notes=["Géographie du COG 2025 ; revenus par UC."])
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("h2", id="glossaire").get_text() == "Glossaire"
+    assert [dt["id"] for dt in soup.select("dl.ctg-glossary dt")] == [t.anchor for t in JARGON]
+    hrefs = [a["href"] for a in soup.select("abbr.ctg-jargon > a")]
+    assert hrefs == ["#glossaire-cog", "#glossaire-uc"]
+    for href in hrefs:
+        assert soup.find(id=href[1:]) is not None
+    assert export.check_offline(html) == []

@@ -48,3 +48,15 @@ def test_percent_and_signs():
     assert fr_signed(0.0) == "0,0"
     assert fr_signed_percent(-10.59) == f"\u221210,6{NBSP}%"
     assert fr_period(2011, 2022) == "2011-2022"
+
+
+def test_fr_date_in_french_words():
+    from datetime import date, datetime
+
+    from ctgstats.present.formatting import fr_date
+
+    assert fr_date(date(2026, 12, 2)) == "2 décembre 2026"
+    assert fr_date(date(2026, 3, 1)) == "1er mars 2026"
+    assert fr_date(datetime(2026, 8, 15, 9, 5)) == "15 août 2026 à 9 h 05"
+    assert fr_date("2026-02-28") == "28 février 2026"
+    assert fr_date("2026-12-02T19:07:21+00:00") == "2 décembre 2026 à 19 h 07"

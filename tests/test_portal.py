@@ -531,3 +531,40 @@ def test_failures_of_a_batch_without_folder_are_listed(outputs):
     assert older.failed and older.previous_success
     assert older.report_dir == "commune-31555" and "RP2022 illisible" in older.error
     assert "population" in older.figures  # figures of the previous report
+
+
+# --------------------------------------------------------------------------------------
+# Portal of a large batch: territories grouped by département
+# --------------------------------------------------------------------------------------
+
+
+def test_a_large_portal_groups_the_territories_by_departement(tmp_path):
+    from ctgstats.publish.portal import PORTAL_GROUP_AFTER
+
+    root = tmp_path / "outputs"
+    expected: dict[str, list[str]] = {"Ariège (09)": [], "Aude (11)": []}
+    for number in range(PORTAL_GROUP_AFTER + 1):
+        dep, name = ("09", "Ariège") if number % 3 else ("11", "Aude")
+        folder = _territory(
+            root, f"epci-{number:03d}", name=f"CC {number:02d}", level="epci", code=f"{number}"
+        )
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest["territory"]["departement"] = {"code": dep, "name": name}
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        expected[f"{name} ({dep})"].append(f"epci-{number:03d}/index.html")
+    soup = _portal(root)
+    groups = soup.select("section details.ctg-portal-group")
+    found = {
+        g.find("summary").get_text().split(" — ")[0]: [a["href"] for a in g.find_all("a")]
+        for g in groups
+    }
+    assert found == expected
+    counts = [g.find("summary").get_text().split(" — ")[1] for g in groups]
+    assert counts == [f"{len(expected['Ariège (09)'])} territoires", "5 territoires"]
+    assert len(_rows(soup)) == PORTAL_GROUP_AFTER + 1  # the table still lists all of them
+    for href in (h for hrefs in found.values() for h in hrefs):
+        assert (root / href).is_file()
+
+
+def test_a_small_portal_is_not_grouped(outputs):
+    assert _portal(outputs).select("details.ctg-portal-group") == []

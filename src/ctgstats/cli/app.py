@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from typing import Any, TypeVar
 
 import click
 import typer
+import typer._click.exceptions as typer_errors
 import typer.core
 import typer.rich_utils
 
@@ -58,6 +60,7 @@ _PASS_THROUGH: tuple[type[BaseException], ...] = (
     click.exceptions.Exit,
     click.exceptions.Abort,
     click.ClickException,
+    typer_errors.ClickException,
 )
 
 
@@ -214,8 +217,142 @@ def _french_help_option(option: Any) -> Any:
     return option
 
 
+# ------------------------------------------------------------------ French usage errors
+
+#: Value messages of click's parameter types (English) → French, by regular expression.
+_VALUE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), french)
+    for pattern, french in (
+        (r"^(.+) is not one of (.+)\.$", r"\1 ne fait pas partie des valeurs possibles : \2."),
+        (r"^(.+) is not (.+)\.$", r"\1 n'est pas la valeur possible \2."),
+        (r"^(.+) is not a valid integer\.$", r"\1 n'est pas un nombre entier."),
+        (r"^(.+) is not a valid float\.$", r"\1 n'est pas un nombre."),
+        (r"^(.+) is not a valid boolean\..*$", r"\1 n'est pas une valeur oui/non."),
+        (r"^(.+) is not in the range (.+)\.$", r"\1 n'est pas dans l'intervalle \2."),
+        (r"^(.+) does not match the formats? (.+)\.$", r"\1 n'a pas le format attendu (\2)."),
+        (r"^(?:File|Path|Directory) (.+) does not exist\.$", r"le chemin \1 n'existe pas."),
+        (r"^(?:File|Path) (.+) is a directory\.$", r"\1 est un dossier, un fichier est attendu."),
+        (r"^(?:Directory|Path) (.+) is a file\.$", r"\1 est un fichier, un dossier est attendu."),
+        (r"^(?:File|Path|Directory) (.+) is not readable\.$", r"\1 n'est pas lisible."),
+        (
+            r"^(?:File|Path|Directory) (.+) is not writable\.$",
+            r"\1 n'est pas accessible en écriture.",
+        ),
+        (r"^Option (.+) requires an argument\.$", r"l'option \1 attend une valeur."),
+        (r"^Option (.+) requires (\d+) arguments\.$", r"l'option \1 attend \2 valeurs."),
+        (r"^Option (.+) does not take a value\.$", r"l'option \1 ne prend pas de valeur."),
+        (r"^Argument (.+) takes (\d+) values\.$", r"l'argument \1 attend \2 valeurs."),
+        (r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$", r"argument(s) en trop : \1."),
+        (r"^Value (.+) is not a valid (.+)\.$", r"\1 n'est pas une valeur valide."),
+        (r"^Input should be a valid integer.*$", "un nombre entier est attendu."),
+        (r"^Input should be a valid number.*$", "un nombre est attendu."),
+        (r"^Input should be a valid boolean.*$", "une valeur oui/non est attendue."),
+        (r"^Input should be greater than or equal to (.+)$", r"\1 au minimum."),
+        (r"^Input should be greater than (.+)$", r"une valeur supérieure à \1 est attendue."),
+        (r"^Input should be less than or equal to (.+)$", r"\1 au maximum."),
+        (r"^Input should be less than (.+)$", r"une valeur inférieure à \1 est attendue."),
+        (r"^Input should be (.+)$", r"valeurs possibles : \1."),
+        (r"^Missing command\.$", "commande manquante."),
+        (
+            r"^No such command (.+?)\.(?: Did you mean (.+)\?)?$",
+            r"commande inconnue : \1.",
+        ),
+    )
+)
+_DID_YOU_MEAN = re.compile(r"Did you mean (.+)\?$")
+
+
+def _french_text(message: str) -> str:
+    """A message of click or typer in French (unchanged when it is not one of theirs)."""
+    text = message.strip().removeprefix("Value error, ")
+    for pattern, french in _VALUE_MESSAGES:
+        if pattern.match(text):
+            result = pattern.sub(french, text).replace("' or '", "' ou '")
+            suggestion = _DID_YOU_MEAN.search(text)
+            if suggestion and text.startswith("No such command"):
+                result += f" Vouliez-vous dire {suggestion.group(1)} ?"
+            return result
+    return text
+
+
+def _param_hint(error: Any) -> str:
+    if error.param_hint is not None:
+        hint = error.param_hint
+        return " / ".join(repr(h) for h in hint) if isinstance(hint, list | tuple) else str(hint)
+    if error.param is not None:
+        try:
+            return str(error.param.get_error_hint())
+        except TypeError:  # click's own parameters take the context
+            return str(error.param.get_error_hint(error.ctx))
+    return ""
+
+
+def french_usage_message(error: Exception) -> str:
+    """The French text of a usage error raised by click or typer.
+
+    Parameters
+    ----------
+    error
+        A ``UsageError`` (unknown option or command, missing or invalid argument …).
+
+    Returns
+    -------
+    str
+        The message shown in the error box (no Python class name, no English).
+    """
+    if isinstance(error, typer_errors.NoSuchOption):
+        text = f"option inconnue : {error.option_name}."
+        if error.possibilities:
+            text += f" Options proches : {', '.join(sorted(error.possibilities))}."
+        return text
+    if isinstance(error, typer_errors.MissingParameter):
+        hint = _param_hint(error)
+        kind = getattr(error.param, "param_type_name", error.param_type)
+        what = {"argument": "argument", "option": "option"}.get(str(kind), "paramètre")
+        detail = f" {_french_text(error.message)}" if error.message else ""
+        return f"{what} obligatoire manquant{'e' if what == 'option' else ''} : {hint}.{detail}"
+    if isinstance(error, typer_errors.BadParameter):
+        hint = _param_hint(error)
+        where = f" pour {hint}" if hint else ""
+        return f"valeur invalide{where} : {_french_text(error.message)}"
+    return _french_text(str(getattr(error, "message", error)))
+
+
+def _frenchify_error(error: Exception) -> None:
+    """Make a usage error print its French message (once)."""
+    if getattr(error, "_ctgstats_french", False):
+        return
+    text = french_usage_message(error)
+    setattr(error, "format_message", lambda: text)  # noqa: B010 - instance override
+    setattr(error, "_ctgstats_french", True)  # noqa: B010
+
+
 class _FrenchHelp:
-    """Usage line, ``--help`` option and types in French (mixed into typer's classes)."""
+    """Usage line, ``--help`` option, types and usage errors in French (typer mixin)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """Parse the command line; usage errors are raised with a French message."""
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except typer_errors.UsageError as error:
+            _frenchify_error(error)
+            raise
+
+    def resolve_command(self, *args: Any, **kwargs: Any) -> Any:
+        """Find the sub-command; an unknown one is said in French."""
+        try:
+            return super().resolve_command(*args, **kwargs)  # type: ignore[misc]
+        except typer_errors.UsageError as error:
+            _frenchify_error(error)
+            raise
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command; usage errors raised by it are said in French."""
+        try:
+            return super().invoke(*args, **kwargs)  # type: ignore[misc]
+        except typer_errors.UsageError as error:
+            _frenchify_error(error)
+            raise
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
         """Write the usage line with a French prefix."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "GROUPS",
     "NOTEBOOKS",
     "NotebookSpec",
     "chapter_specs",
@@ -18,6 +19,9 @@ __all__ = [
     "notebook_names",
     "notebook_of_page",
 ]
+
+#: Headings of the home page's list of chapters, in reading order (:attr:`NotebookSpec.part`).
+GROUPS = ("Portrait", "Enquêtes", "Suivi")
 
 #: What the preparation of a run can compute before any kernel starts.
 NEEDS = frozenset({"portrait", "surveys", "followup"})
@@ -67,6 +71,9 @@ class NotebookSpec:
     demo
         ``"module:function"`` writing the chapter's fictional demo files, called by
         :func:`ctgstats.demo.generate.generate` with ``(out, seed, data)``, or None.
+    group
+        French heading the chapter is listed under on the territory's home page
+        (:data:`GROUPS`), or None to derive it from ``needs`` (:attr:`part`).
     """
 
     name: str
@@ -82,6 +89,22 @@ class NotebookSpec:
     key_figures: tuple[str, ...] = ()
     portal_figures: tuple[tuple[str, str], ...] = ()
     demo: str | None = None
+    group: str | None = None
+
+    @property
+    def part(self) -> str:
+        """Heading the chapter is listed under: « Portrait », « Enquêtes » or « Suivi ».
+
+        The explicit ``group`` when set; else « Suivi » for a chapter needing the
+        follow-up, « Enquêtes » for one needing the surveys, « Portrait » otherwise.
+        """
+        if self.group:
+            return self.group
+        if "followup" in self.needs:
+            return "Suivi"
+        if "surveys" in self.needs:
+            return "Enquêtes"
+        return "Portrait"
 
     def __post_init__(self) -> None:
         unknown = self.needs - NEEDS

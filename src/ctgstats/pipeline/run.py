@@ -27,13 +27,17 @@ from datetime import datetime
 from pathlib import Path
 
 from ctgstats import __version__
+from ctgstats.core.codes import Level
 from ctgstats.core.errors import RunError
+from ctgstats.core.notebooks import get_notebook
 from ctgstats.data import sources
 from ctgstats.pipeline import ownership
 from ctgstats.pipeline.execute import KernelSession
 from ctgstats.pipeline.manifest import Manifest
 from ctgstats.pipeline.plan import Progress, RunPlan
 from ctgstats.pipeline.prepare import Prepared, prepare
+from ctgstats.portrait.model import Portrait
+from ctgstats.present.formatting import fr_date
 from ctgstats.publish import export, portal, report
 from ctgstats.publish.synthesis import build_synthesis, synthesis_html
 
@@ -85,6 +89,9 @@ def _run(plan: RunPlan, *, say: Progress, session: KernelSession) -> Path:
             "name": portrait.territory.label,
             "cog_year": portrait.cog_year,
         }
+        departement = _departement(portrait)
+        if departement is not None:
+            manifest.territory["departement"] = departement
     manifest.fictional = prepared.fictional
     manifest.data_files = prepared.data_files()
 
@@ -109,7 +116,8 @@ def _run(plan: RunPlan, *, say: Progress, session: KernelSession) -> Path:
             manifest.timings[f"notebook:{task.executed}"] = time.perf_counter() - start
             manifest.outputs.append(task.executed)
         start = time.perf_counter()
-        for task in plan.tasks:
+        pages = [(t.title, t.html) for t in plan.tasks]
+        for number, task in enumerate(plan.tasks):
             say(f"export HTML de {task.executed}")
             export.notebook_to_html(
                 staging / task.executed,
@@ -118,16 +126,18 @@ def _run(plan: RunPlan, *, say: Progress, session: KernelSession) -> Path:
                 fictional=prepared.fictional,
                 index_href="index.html",
                 footer=_footer(prepared),
+                previous=pages[number - 1] if number > 0 else None,
+                following=pages[number + 1] if number + 1 < len(pages) else None,
             )
             manifest.outputs.append(task.html)
-        links = [(t.title, t.html) for t in plan.tasks]
-        links += _single_file(plan, prepared, staging, manifest, say=say)
+        links = _single_file(plan, prepared, staging, manifest, say=say)
         report.write_index(
             prepared.portrait,
             staging,
             surveys=prepared.surveys,
             followup=prepared.followup,
             tasks=links,
+            chapters=_chapters(plan),
             stem=f"diagnostic_{plan.slug}",
         )
         manifest.outputs.append("index.html")
@@ -179,6 +189,28 @@ def _single_file(
     return [("Rapport complet (un seul fichier, à imprimer ou envoyer)", portal.SINGLE_FILE_NAME)]
 
 
+def _departement(portrait: Portrait) -> dict[str, str] | None:
+    """Département of the territory (itself, else its département comparator), or None.
+
+    The portal groups the territories of a large batch by it.
+    """
+    candidates = [portrait.territory, *portrait.comparators]
+    found = next((t for t in candidates if t.level is Level.DEPARTEMENT), None)
+    return None if found is None else {"code": found.code, "name": found.label}
+
+
+def _chapters(plan: RunPlan) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The report pages grouped under their part (« Portrait », « Enquêtes », « Suivi »).
+
+    Parts come in the order of their first page in the run (the reading order of the
+    « précédent / suivant » links).
+    """
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for task in plan.tasks:
+        groups.setdefault(get_notebook(task.name).part, []).append((task.title, task.html))
+    return list(groups.items())
+
+
 def _footer(prepared: Prepared) -> str:
     files = prepared.data_files()
     named = sources.readable_sources((f["source"], f["vintage"]) for f in files)
@@ -188,7 +220,7 @@ def _footer(prepared: Prepared) -> str:
         f" — géographie COG {prepared.portrait.cog_year}" if prepared.portrait is not None else ""
     )
     return (
-        f"Généré le {datetime.now().strftime('%d/%m/%Y à %H:%M')} avec ctgstats "
+        f"Généré le {fr_date(datetime.now())} avec ctgstats "
         f"{__version__}{geography} — sources : {' ; '.join(named)}. La liste des fichiers "
         "lus et leurs empreintes figurent dans le manifeste du rapport."
     )

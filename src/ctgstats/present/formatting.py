@@ -9,6 +9,7 @@ mark is a comma, and a percent sign is preceded by a no-break space: ``12 345,6`
 from __future__ import annotations
 
 import math
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import SupportsFloat
 
@@ -25,7 +26,24 @@ __all__ = [
     "fr_signed",
     "fr_signed_percent",
     "fr_period",
+    "fr_date",
 ]
+
+#: French month names (dates read by people; machine files keep ISO dates).
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 def _is_missing(value: object) -> bool:
@@ -113,3 +131,21 @@ def fr_signed_percent(
 def fr_period(start: int, end: int) -> str:
     """Period label used in tables and sentences: ``(2011, 2022) -> '2011-2022'``."""
     return f"{start}-{end}"
+
+
+def fr_date(moment: date | datetime | str) -> str:
+    """A date in French words: ``2 décembre 2026``, ``1er mars 2026``.
+
+    A :class:`~datetime.datetime` also gives its time: ``2 décembre 2026 à 19 h 05``. An
+    ISO string (``"2026-12-02"``, ``"2026-12-02T19:05:00+00:00"``) is read first.
+    """
+    if isinstance(moment, str):
+        text = moment.strip()
+        moment = (
+            datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+        )
+    day = "1er" if moment.day == 1 else str(moment.day)
+    text = f"{day} {MONTHS[moment.month - 1]} {moment.year}"
+    if isinstance(moment, datetime):
+        text += f" à {moment.hour} h {moment.minute:02d}"
+    return text

@@ -28,6 +28,7 @@ from traitlets.config import Config
 from ctgstats.core.errors import RunError
 from ctgstats.core.files import write_text_atomic
 from ctgstats.present.display import FICTIONAL_TEXT, fictional_banner_html
+from ctgstats.present.glossary import jargon_glossary_html, link_jargon
 
 __all__ = [
     "TEMPLATE_DIR",
@@ -36,6 +37,7 @@ __all__ = [
     "report_css",
     "notebook_to_html",
     "check_offline",
+    "pager_html",
     "render_index",
 ]
 
@@ -273,20 +275,112 @@ def _unique_ids(headings: Sequence[Tag], soup: BeautifulSoup) -> None:
                 link["href"] = f"#{target}"
 
 
-def table_of_contents(soup: BeautifulSoup, headings: Sequence[Tag]) -> Tag:
+#: Beyond this many headings, a page's table of contents folds its sub-headings.
+TOC_FOLD_AFTER = 12
+
+
+def table_of_contents(
+    soup: BeautifulSoup, headings: Sequence[Tag], *, fold_after: int | None = None
+) -> Tag:
+    """The page's table of contents (h1-h3), its long sections folded.
+
+    With more than ``fold_after`` headings, the entries are grouped: the headings of the
+    first level that occurs several times (the sections: h2 on a notebook page) stay
+    visible, and the sub-headings of each sit in a closed ``<details>`` under it ("4
+    sous-rubriques"); pure HTML, no script. None: a flat list, whatever its length.
+    """
     nav = soup.new_tag("nav", attrs={"class": "ctg-toc", "aria-label": "Sommaire"})
     title = soup.new_tag("p", attrs={"class": "ctg-toc-title"})
     title.string = "Sommaire"
     nav.append(title)
     items = soup.new_tag("ul")
-    for heading in headings:
-        item = soup.new_tag("li", attrs={"class": f"ctg-toc-{heading.name[1]}"})
+    levels = [int(heading.name[1]) for heading in headings]
+    repeated = [level for level in sorted(set(levels)) if levels.count(level) > 1]
+    fold = fold_after is not None and len(headings) > fold_after and bool(repeated)
+    group_level = repeated[0] if repeated else 1
+    parent: Tag | None = None
+    sub: Tag | None = None
+    for heading, level in zip(headings, levels, strict=True):
+        item = soup.new_tag("li", attrs={"class": f"ctg-toc-{level}"})
         link = soup.new_tag("a", href=f"#{heading['id']}")
         link.string = _heading_text(heading)
         item.append(link)
+        if fold and level > group_level and parent is not None:
+            if sub is None:
+                sub = soup.new_tag("ul")
+            sub.append(item)
+            continue
+        _close_group(soup, parent, sub)
+        sub = None
+        parent = item if level == group_level else None
         items.append(item)
+    _close_group(soup, parent, sub)
     nav.append(items)
     return nav
+
+
+def _close_group(soup: BeautifulSoup, parent: Tag | None, sub: Tag | None) -> None:
+    """Fold the sub-entries ``sub`` of a table-of-contents entry under it."""
+    if parent is None or sub is None:
+        return
+    count = len(sub.find_all("li"))
+    folded = soup.new_tag("details", attrs={"class": "ctg-toc-fold"})
+    summary = soup.new_tag("summary")
+    summary.string = f"{count} sous-rubrique{'s' if count > 1 else ''}"
+    folded.append(summary)
+    folded.append(sub)
+    parent.append(folded)
+
+
+#: A neighbouring page: (French title, relative href).
+PageLink = tuple[str, str]
+
+
+def pager_html(
+    *,
+    previous: PageLink | None,
+    following: PageLink | None,
+    index_href: str | None,
+    where: str = "haut",
+) -> str:
+    """« précédent / suivant » links between the pages of a diagnostic, and its home page.
+
+    Parameters
+    ----------
+    previous, following
+        (French title, relative href) of the previous and next pages in reading order, or
+        None for the first (last) page.
+    index_href
+        Relative link to the territory's home page (``index.html``), or None.
+    where
+        ``"haut"`` or ``"bas"``: which end of the page (the label of the ``<nav>``).
+
+    Returns
+    -------
+    str
+        A ``<nav class="ctg-pager">`` (empty string when there is nothing to link).
+    """
+    parts = []
+    if previous is not None:
+        parts.append(
+            f'<a class="ctg-pager-prev" rel="prev" href="{_href(previous[1])}">'
+            f'← précédent<span class="ctg-pager-title"> : {escape(previous[0])}</span></a>'
+        )
+    if index_href:
+        parts.append(
+            f'<a class="ctg-pager-home" href="{_href(index_href)}">Accueil du diagnostic</a>'
+        )
+    if following is not None:
+        parts.append(
+            f'<a class="ctg-pager-next" rel="next" href="{_href(following[1])}">'
+            f'suivant<span class="ctg-pager-title"> : {escape(following[0])}</span> →</a>'
+        )
+    if not parts:
+        return ""
+    return (
+        f'<nav class="ctg-pager ctg-pager-{where}" '
+        f'aria-label="Pages du diagnostic ({where} de page)">{"".join(parts)}</nav>'
+    )
 
 
 def _fragment(html: str) -> Tag:
@@ -323,7 +417,14 @@ def align_numbers(soup: BeautifulSoup) -> None:
 
 
 def _postprocess(
-    html: str, *, title: str, fictional: bool, index_href: str | None, footer: str | None
+    html: str,
+    *,
+    title: str,
+    fictional: bool,
+    index_href: str | None,
+    footer: str | None,
+    previous: PageLink | None = None,
+    following: PageLink | None = None,
 ) -> str:
     soup = BeautifulSoup(html, "html.parser")
     if soup.html is not None:
@@ -338,17 +439,22 @@ def _postprocess(
     headings = [h for h in main.find_all(["h1", "h2", "h3"]) if h.find_parent("nav") is None]
     _unique_ids(headings, soup)
     if headings:
-        nav = table_of_contents(soup, headings)
+        nav = table_of_contents(soup, headings, fold_after=TOC_FOLD_AFTER)
         first = headings[0]
         cell = first.find_parent("div", class_="jp-Cell")
         if first.name == "h1" and cell is not None:
             cell.insert_after(nav)
         else:
             main.insert(0, nav)
+    if index_href:  # first COG, UC … of the page: definition on hover, link to the glossary
+        link_jargon(main, glossary_href=index_href)
     if fictional:  # exactly one banner, at the top (one displayed by the notebook moves)
         for banner in main.find_all("div", class_="ctg-fictional-banner"):
             banner.decompose()
         main.insert(0, _fragment(fictional_banner_html()))
+    top = pager_html(previous=previous, following=following, index_href=None, where="haut")
+    if top:
+        main.insert(0, _fragment(top))
     if index_href:
         main.insert(
             0,
@@ -357,6 +463,9 @@ def _postprocess(
                 "← Retour à l'accueil du diagnostic</a></p>"
             ),
         )
+    bottom = pager_html(previous=previous, following=following, index_href=index_href, where="bas")
+    if bottom:
+        main.append(_fragment(bottom))
     if footer:
         main.append(_fragment(f'<footer class="ctg-footer"><p>{escape(footer)}</p></footer>'))
     return str(soup)
@@ -371,6 +480,8 @@ def notebook_to_html(
     index_href: str | None = None,
     footer: str | None = None,
     keep_stderr: bool = False,
+    previous: PageLink | None = None,
+    following: PageLink | None = None,
 ) -> Path:
     """Export an executed notebook to one self-contained, offline HTML page.
 
@@ -391,6 +502,10 @@ def notebook_to_html(
         Plain French text of a footer (e.g. generation date and version).
     keep_stderr
         Keep stderr outputs (warnings); by default they are logged and left out.
+    previous, following
+        (French title, relative href) of the previous and next pages of the diagnostic
+        in reading order: « précédent / suivant » links at the top and at the bottom of
+        the page (:func:`pager_html`; the bottom one also links ``index_href``).
 
     Returns
     -------
@@ -417,7 +532,13 @@ def notebook_to_html(
     resources = {"metadata": {"name": title, "path": str(source.parent)}}
     body, _ = _exporter().from_notebook_node(notebook, resources=resources)
     page = _postprocess(
-        body, title=title, fictional=fictional, index_href=index_href, footer=footer
+        body,
+        title=title,
+        fictional=fictional,
+        index_href=index_href,
+        footer=footer,
+        previous=previous,
+        following=following,
     )
     external = check_offline(page)
     if external:
@@ -445,6 +566,18 @@ def _links(items: Sequence[tuple[str, str]]) -> str:
     return f'<ul class="ctg-links">{lines}</ul>'
 
 
+def _chapter_links(chapters: Sequence[tuple[str, Sequence[PageLink]]]) -> str:
+    """Report pages under the heading of their part; a plain list for a single part."""
+    groups = [(heading, pages) for heading, pages in chapters if pages]
+    if len(groups) == 1:
+        return _links(groups[0][1])
+    return "".join(
+        f'<h3 class="ctg-chapter-group" id="partie-{anchor_slug(heading)}">{escape(heading)}</h3>'
+        f"{_links(pages)}"
+        for heading, pages in groups
+    )
+
+
 def render_index(
     *,
     title: str,
@@ -457,6 +590,8 @@ def render_index(
     ctgstats_version: str,
     notes: Sequence[str] = (),
     synthesis_html: str = "",
+    chapters: Sequence[tuple[str, Sequence[PageLink]]] = (),
+    portal_href: str | None = None,
 ) -> str:
     """The territory's ``index.html``: a self-contained French home page of the report.
 
@@ -477,9 +612,20 @@ def render_index(
         Written in the footer ("Document généré le … avec ctgstats …").
     notes
         French notes shown in a "Notes de lecture" section (escaped).
+
+        The page ends with the glossary of the words of the trade
+        (:func:`ctgstats.present.glossary.jargon_glossary_html`); the report pages link
+        their first occurrence to it.
     synthesis_html
         The one-page synthesis (:func:`ctgstats.publish.synthesis.synthesis_html`),
         trusted HTML placed first, before the key figures.
+    chapters
+        (French heading, pages) of the report pages grouped by part (« Portrait »,
+        « Enquêtes », « Suivi »), listed after ``notebooks`` under their heading when
+        there are several parts (one part: a plain list).
+    portal_href
+        Relative link to the portal of the output folder (every territory), shown at
+        the top: « ← Tous les territoires ».
 
     Returns
     -------
@@ -496,14 +642,21 @@ def render_index(
     ]
     if fictional:
         sections.insert(0, fictional_banner_html())
+    if portal_href:
+        sections.insert(
+            0,
+            f'<p class="ctg-back"><a href="{_href(portal_href)}">'
+            "← Tous les territoires (portail)</a></p>",
+        )
     if synthesis_html:
         sections.append(synthesis_html)
     sections.append(
         f'<section><h2 id="chiffres-cles">Chiffres clés</h2>{key_figures_html}</section>'
     )
-    if notebooks:
+    if notebooks or chapters:
         sections.append(
-            f'<section><h2 id="diagnostic">Diagnostic détaillé</h2>{_links(notebooks)}</section>'
+            '<section><h2 id="diagnostic">Diagnostic détaillé</h2>'
+            f"{_links(notebooks) if notebooks else ''}{_chapter_links(chapters)}</section>"
         )
     if tables:
         sections.append(
@@ -518,13 +671,14 @@ def render_index(
             '<section><h2 id="notes">Notes de lecture</h2>'
             f'<ul class="ctg-notes">{items}</ul></section>'
         )
+    sections.append(jargon_glossary_html())
     sections.append(
         f'<footer class="ctg-footer"><p>Document généré le {escape(generated_at)} '
         f"avec ctgstats {escape(ctgstats_version)}.</p>"
         + (f"<p>{escape(FICTIONAL_TEXT)}</p>" if fictional else "")
         + "</footer>"
     )
-    return html_page(
+    page = html_page(
         title=title,
         sections=sections,
         fictional=fictional,
@@ -532,6 +686,9 @@ def render_index(
         body_class="ctg-index",
         where="index.html",
     )
+    soup = BeautifulSoup(page, "html.parser")
+    link_jargon(soup, glossary_href="")
+    return str(soup)
 
 
 def html_page(

@@ -44,7 +44,7 @@ from ctgstats.present.display import (
     format_value,
     year_key,
 )
-from ctgstats.present.formatting import NOT_AVAILABLE
+from ctgstats.present.formatting import NOT_AVAILABLE, fr_date
 from ctgstats.present.labels import indicator_label
 from ctgstats.publish.export import (
     NotSelfContainedError,
@@ -178,6 +178,8 @@ class PortalEntry:
     has_single_file: bool = False
     previous_success: bool = False  # the report shown is older than the failed run
     figures: dict[str, Figure] = field(default_factory=dict)
+    departement: str = ""  # code of the territory's département ("" when unknown)
+    departement_name: str = ""
 
     @property
     def failed(self) -> bool:
@@ -273,6 +275,10 @@ def _entry(slug: str, manifest: Mapping[str, Any], folder: Path, root: Path) -> 
         fictional=bool(manifest.get("fictional_data")),
         finished_at=str(manifest.get("finished_at") or ""),
     )
+    departement = territory.get("departement")
+    if isinstance(departement, Mapping):
+        entry.departement = str(departement.get("code") or "")
+        entry.departement_name = str(departement.get("name") or "")
     relative = folder.relative_to(root).as_posix()
     if status == "success":
         entry.report_dir = relative
@@ -332,6 +338,9 @@ def collect_entries(output_dir: Path) -> list[PortalEntry]:
                     entry.figures = good.figures
                 if not entry.code:
                     entry.name, entry.level, entry.code = good.name, good.level, good.code
+                if not entry.departement:
+                    entry.departement = good.departement
+                    entry.departement_name = good.departement_name
                 entry.fictional = entry.fictional or good.fictional
             else:
                 entry = _entry(slug, success[1], success[0], root)
@@ -571,6 +580,49 @@ def _links_cell(entry: PortalEntry) -> str:
     return f"<td><ul>{''.join(items)}</ul></td>"
 
 
+#: Beyond this many territories, the portal also lists them grouped by département.
+PORTAL_GROUP_AFTER = 12
+
+
+def _departement_groups(entries: Sequence[PortalEntry]) -> str:
+    """Territories grouped by département, each group folded (``<details>``), or "".
+
+    Shown above the table when the portal lists more than :data:`PORTAL_GROUP_AFTER`
+    territories (a batch of a whole département or region): the table stays whole and
+    sortable, and a reader finds a territory by its département.
+    """
+    if len(entries) <= PORTAL_GROUP_AFTER:
+        return ""
+    groups: dict[tuple[str, str], list[PortalEntry]] = {}
+    for entry in entries:
+        groups.setdefault((entry.departement, entry.departement_name), []).append(entry)
+    blocks = []
+    for (code, name), members in sorted(groups.items(), key=lambda item: item[0][0] or "~"):
+        heading = (
+            f"{name} ({code})" if code and name and name != code else code or "Autres territoires"
+        )
+        count = f"{len(members)} territoire{'s' if len(members) > 1 else ''}"
+        failed = sum(1 for e in members if e.failed)
+        if failed:
+            count += f", dont {failed} en échec"
+        links = "".join(
+            f'<li><a href="{_href(e.report_dir, "index.html")}">{escape(e.name)}</a>'
+            + (" (échec)" if e.failed else "")
+            + "</li>"
+            if e.report_dir
+            else f"<li>{escape(e.name)} (échec, aucun rapport)</li>"
+            for e in members
+        )
+        blocks.append(
+            f'<details class="ctg-portal-group"><summary>{escape(heading)} — {escape(count)}'
+            f'</summary><ul class="ctg-links">{links}</ul></details>'
+        )
+    return (
+        '<section><h2 id="par-departement">Territoires par département</h2>'
+        f"{''.join(blocks)}</section>"
+    )
+
+
 def _row(entry: PortalEntry, years: Mapping[str, str | None], *, mark_fictional: bool) -> str:
     badge = (
         '<span class="ctg-badge-fictional">données fictives</span>'
@@ -625,7 +677,7 @@ def render_portal(
     NotSelfContainedError
         If the page would request an external resource (it never should).
     """
-    generated_at = generated_at or datetime.now().strftime("%d/%m/%Y %H:%M")
+    generated_at = generated_at or fr_date(datetime.now())
     fictional = [e for e in entries if e.fictional]
     all_fictional = bool(entries) and len(fictional) == len(entries)
     sections = []
@@ -673,6 +725,9 @@ def render_portal(
             caption += (
                 (" Sources : " if len(sources) > 1 else " Source : ") + " ; ".join(sources) + "."
             )
+        groups = _departement_groups(entries)
+        if groups:
+            sections.append(groups)
         sections.append(
             '<section><h2 id="territoires">Territoires</h2>'
             '<p id="ctg-sort-help" class="ctg-portal-help" hidden>Cliquer sur un en-tête de '

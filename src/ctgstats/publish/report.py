@@ -28,6 +28,7 @@ from ctgstats import __version__
 from ctgstats.core.files import atomic_path, write_text_atomic
 from ctgstats.core.notebooks import NOTEBOOKS
 from ctgstats.portrait.model import FICTIONAL_NOTICE, Portrait
+from ctgstats.present.formatting import fr_date
 from ctgstats.publish import excel
 
 KEY_INDICATORS = (
@@ -237,8 +238,16 @@ def write_index(
     surveys: Mapping[str, Any] | None = None,
     followup: Any = None,
     stem: str,
+    chapters: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
+    portal_href: str | None = "../index.html",
 ) -> Path:
-    """Write ``index.html`` linking the notebooks, with the key figures."""
+    """Write ``index.html`` linking the notebooks, with the key figures.
+
+    ``chapters`` are the report pages grouped by part (:func:`export.render_index`),
+    ``tasks`` the other links (the single-file report); ``portal_href`` links the
+    portal of the output folder, which ``ctgstats run`` and ``ctgstats batch`` write
+    after every run (None: no link).
+    """
     from ctgstats.present import display
     from ctgstats.publish import export
     from ctgstats.publish.synthesis import build_synthesis, synthesis_html
@@ -290,10 +299,12 @@ def write_index(
         key_figures_html="\n".join(blocks),
         tables=table_links,
         fictional=fictional,
-        generated_at=datetime.now().strftime("%d/%m/%Y %H:%M"),
+        generated_at=fr_date(datetime.now()),
         ctgstats_version=__version__,
         notes=notes,
         synthesis_html=synthesis,
+        chapters=chapters,
+        portal_href=portal_href,
     )
     path = folder / "index.html"
     write_text_atomic(path, html)
