@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install the headless browser of the browser tests (tests/test_browser.py): Debian's
-# chromium package, nothing downloaded from elsewhere. Idempotent: does nothing when
-# Chromium is already there ($CHROMIUM, else /usr/bin/chromium).
+# chromium package, and poppler-utils (pdfinfo, pdftotext, pdfimages) with which the
+# print test reads the PDF Chromium prints; nothing downloaded from elsewhere.
+# Idempotent: does nothing when both are already there ($CHROMIUM, else
+# /usr/bin/chromium; pdfinfo on the PATH).
 #
 #   bash scripts/install-browser.sh          # as root: apt-get update && apt-get install
 #   CHROMIUM=/path/to/chromium bash ...      # use another binary, install nothing
@@ -12,10 +14,13 @@ set -euo pipefail
 
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
-if [ -x "$CHROMIUM" ]; then
-    echo "install-browser: Chromium already installed ($CHROMIUM)"
+if [ -x "$CHROMIUM" ] && command -v pdfinfo >/dev/null 2>&1; then
+    echo "install-browser: Chromium ($CHROMIUM) and poppler-utils already installed"
     exit 0
 fi
+PACKAGES=()
+[ -x "$CHROMIUM" ] || PACKAGES+=(chromium)
+command -v pdfinfo >/dev/null 2>&1 || PACKAGES+=(poppler-utils)
 
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "install-browser: no apt-get on this machine; install Chromium yourself and set" \
@@ -35,9 +40,9 @@ run_as_root() {
 
 export DEBIAN_FRONTEND=noninteractive
 if run_as_root true; then
-    echo "install-browser: installing Debian's chromium package"
+    echo "install-browser: installing Debian's ${PACKAGES[*]}"
     run_as_root apt-get update -qq
-    run_as_root apt-get install -y -qq chromium >/dev/null
+    run_as_root apt-get install -y -qq "${PACKAGES[@]}" >/dev/null
     if [ -x "$CHROMIUM" ]; then
         echo "install-browser: $("$CHROMIUM" --version 2>/dev/null | tail -n 1)"
         exit 0
@@ -47,5 +52,5 @@ if run_as_root true; then
 fi
 
 echo "install-browser: not root; to run the browser tests, run as root:" >&2
-echo "    apt-get update && apt-get install -y chromium" >&2
+echo "    apt-get update && apt-get install -y ${PACKAGES[*]}" >&2
 exit 0
