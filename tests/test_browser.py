@@ -701,7 +701,7 @@ def test_full_demo_report_stays_within_the_a4_margins_in_print(full_demo, browse
         assert cut == [], f"cut at the right margin in print: {cut[:5]}"
         assert page.evaluate("document.documentElement.scrollWidth") <= text_width
         shown = page.evaluate(
-            "[getComputedStyle(document.querySelector('nav.ctg-print-toc')).display,"
+            "[getComputedStyle(document.querySelector('.ctg-print-toc')).display,"
             " getComputedStyle(document.querySelector('nav.ctg-toc')).display]"
         )
         assert shown == ["block", "none"]

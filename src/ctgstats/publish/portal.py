@@ -837,14 +837,14 @@ _SINGLE_FILE_CSS = """
 section.ctg-part { margin-top: 2.5rem; }
 nav.ctg-toc li.ctg-toc-1 { font-weight: bold; margin-top: 0.5rem; }
 section.ctg-part + section.ctg-part { border-top: 3px solid var(--ctg-border); padding-top: 1rem; }
-nav.ctg-print-toc { display: none; }
-nav.ctg-print-toc ol, nav.ctg-print-toc ul { font-size: 1.1rem; line-height: 1.8; }
+.ctg-print-toc { display: none; }
+.ctg-print-toc ol, .ctg-print-toc ul { font-size: 1.1rem; line-height: 1.8; }
 .ctg-print-toc-annexes { font-size: 1.2rem; font-weight: bold; margin: 1rem 0 0; }
 .ctg-print-toc-title { font-size: 1.5rem; font-weight: bold; margin: 0 0 0.5rem; }
 p.ctg-annex-note { font-style: italic; color: var(--ctg-muted); }
 @media print {
-  nav:not(.ctg-print-toc), .ctg-back { display: none !important; }
-  nav.ctg-print-toc { display: block; break-after: page; page-break-after: always; }
+  nav, .ctg-back { display: none !important; }
+  .ctg-print-toc { display: block; break-after: page; page-break-after: always; }
   section.ctg-part { break-before: page; page-break-before: always; margin-top: 0; }
   section.ctg-annexes h2.ctg-annex-title { break-before: page; page-break-before: always; }
   section.ctg-annexes h2.ctg-annex-title:first-of-type { break-before: auto; }
@@ -1114,7 +1114,7 @@ def _annex_section(
 
 def _printed_toc(soup: BeautifulSoup, sections: Sequence[Tag]) -> Tag:
     """The printed table of contents: the numbered parts (the screen one is hidden in print)."""
-    nav = soup.new_tag("nav", attrs={"class": "ctg-print-toc", "aria-hidden": "true"})
+    nav = soup.new_tag("div", attrs={"class": "ctg-print-toc", "aria-hidden": "true"})
     title = soup.new_tag("p", attrs={"class": "ctg-print-toc-title"})
     title.string = "Sommaire"
     nav.append(title)
