@@ -29,7 +29,12 @@ from typing import Any
 
 import pytest
 
-from ctgstats.publish.portal import single_file_report, write_portal
+from ctgstats.publish.portal import (
+    ANNEX_BUDGET_PAGES,
+    PRINT_BUDGET_PAGES,
+    single_file_report,
+    write_portal,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 CTGSTATS = Path(sys.executable).parent / "ctgstats"
@@ -324,6 +329,15 @@ def demo(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def full_demo(tmp_path_factory):
+    """The whole demo (every notebook, both survey waves): its ``rapport_complet.html``."""
+    out = tmp_path_factory.mktemp("browser-full") / "outputs"
+    result = _run("run", "params/demo.yaml", "--output-dir", out)
+    assert result.returncode == 0, result.stderr
+    return out / SLUG / "rapport_complet.html"
+
+
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("chromium")
     instance = Browser(CHROMIUM, workdir)
@@ -602,6 +616,97 @@ def test_printed_tables_and_charts_stay_within_the_a4_margins(demo, browser):
             assert page.evaluate("document.documentElement.scrollWidth") <= text_width
         finally:
             page.close()
+
+
+def _print_pdf(browser, html: Path, pdf: Path) -> int:
+    """Print ``html`` to ``pdf`` (CSS page size, no browser header/footer); its page count."""
+    page = browser.open(html.resolve().as_uri())
+    try:
+        page.settle()
+        printed = browser.send(
+            "Page.printToPDF",
+            {"preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False},
+            session=page.session,
+        )
+    finally:
+        page.close()
+    pdf.write_bytes(base64.b64decode(printed["data"]))
+    return int(re.search(r"^Pages:\s+(\d+)", _poppler(PDFINFO, pdf), re.M).group(1))
+
+
+@pytest.mark.skipif(
+    not (PDFINFO and PDFTOTEXT and PDFIMAGES),
+    reason="poppler-utils (pdfinfo, pdftotext, pdfimages) not installed: PDF not read",
+)
+def test_full_demo_report_prints_within_the_page_budget(
+    full_demo, browser, tmp_path, record_property
+):
+    """The whole demo prints: synthesis on page 1, the printed contents on page 2 (every
+    chapter numbered, then the annexes), the main body within ``PRINT_BUDGET_PAGES`` and
+    the annexes within ``ANNEX_BUDGET_PAGES``; every page numbered and none blank."""
+    pdf = tmp_path / "rapport_complet.pdf"
+    pages = _print_pdf(browser, full_demo, pdf)
+    texts = [_poppler(PDFTOTEXT, "-f", n, "-l", n, pdf, "-") for n in range(1, pages + 1)]
+    assert "Synthèse" in texts[0]
+    contents = " ".join(texts[1].split())
+    chapters = [
+        "Démographie",
+        "Familles, ménages et revenus",
+        "Enquête auprès des habitants 2026",
+        "Enquête auprès des habitants 2029",
+        "Enquête auprès des élus",
+        "Suivi des indicateurs du plan d'action",
+    ]
+    assert contents.startswith("Sommaire 1. Démographie"), contents[:200]
+    for number, chapter in enumerate(chapters, start=1):
+        assert f"{number}. {chapter}" in contents, chapter
+        assert f"Annexe {'ABCDEF'[number - 1]} — {chapter}" in contents, chapter
+    # The annexes begin on the page whose first line is "Annexes".
+    starts = [n for n, text in enumerate(texts, start=1) if text.lstrip().startswith("Annexes")]
+    assert starts, "no Annexes part"
+    body, annexes = starts[0] - 1, pages - starts[0] + 1
+    print(f"rapport_complet.html (full demo): {body} + {annexes} A4 pages")
+    record_property("printed_pages_body", body)
+    record_property("printed_pages_annexes", annexes)
+    assert body <= PRINT_BUDGET_PAGES
+    assert annexes <= ANNEX_BUDGET_PAGES
+    for number, text in enumerate(texts, start=1):
+        footer = re.compile(rf"Page\s+{number}\s*/\s*{pages}")
+        assert footer.search(text), f"page {number} not numbered"
+        images = _poppler(PDFIMAGES, "-list", "-f", number, "-l", number, pdf).splitlines()[2:]
+        assert footer.sub("", text).strip() or images, f"page {number} is blank"
+
+
+def test_full_demo_report_stays_within_the_a4_margins_in_print(full_demo, browser):
+    """At the A4 text width in print media, no element of the whole demo's report reaches
+    past the right margin, and the printed contents are shown (the screen one hidden)."""
+    text_width = round((210 - 2 * 12) / 25.4 * 96)
+    device = {"width": text_width, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
+    page = browser.open("about:blank", device=device)
+    try:
+        browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=page.session)
+        browser.events = [e for e in browser.events if e.get("sessionId") != page.session]
+        browser.send("Page.navigate", {"url": full_demo.resolve().as_uri()}, session=page.session)
+        browser.wait_for("Page.loadEventFired", session=page.session)
+        page.settle()
+        cut = page.evaluate(
+            "(function () {"
+            " var right = document.querySelector('main').getBoundingClientRect().right;"
+            " return Array.from(document.querySelectorAll('main *'))"
+            "  .filter(function (e) { return e.getClientRects().length > 0; })"
+            "  .map(function (e) { return [e.tagName, e.className,"
+            "   e.getBoundingClientRect().right]; })"
+            "  .filter(function (x) { return x[2] > right + 0.5; }); })()"
+        )
+        assert cut == [], f"cut at the right margin in print: {cut[:5]}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= text_width
+        shown = page.evaluate(
+            "[getComputedStyle(document.querySelector('.ctg-print-toc')).display,"
+            " getComputedStyle(document.querySelector('nav.ctg-toc')).display]"
+        )
+        assert shown == ["block", "none"]
+    finally:
+        page.close()
 
 
 def test_chromium_is_not_left_running(tmp_path):

@@ -568,3 +568,73 @@ def test_a_large_portal_groups_the_territories_by_departement(tmp_path):
 
 def test_a_small_portal_is_not_grouped(outputs):
     assert _portal(outputs).select("details.ctg-portal-group") == []
+
+
+def _md(heading: str, *, annex: bool = False) -> str:
+    tag = " celltag_annexe" if annex else ""
+    return (
+        '<div class="jp-Cell jp-MarkdownCell">'
+        f'<div class="jp-RenderedMarkdown{tag}">{heading}</div></div>'
+    )
+
+
+def _code(text: str, *, css: str = "") -> str:
+    return f'<div class="jp-Cell jp-CodeCell"><div class="{css}"><p>{text}</p></div></div>'
+
+
+def test_annex_sections_move_to_the_annexes_part_and_the_printed_contents(tmp_path):
+    """A tagged heading takes its section (up to the next heading of its level) to the
+    annexes; a cell holding ``ctg-annexe`` goes alone; each chapter says where its detail is."""
+    folder = tmp_path / "epci-000000101"
+    folder.mkdir()
+    first = _page(
+        "Démographie",
+        _md('<h1 id="demo">Démographie</h1>')
+        + _md('<h2 id="constats">Constats</h2>')
+        + _code("constat principal")
+        + _md('<h2 id="communes">Communes</h2>', annex=True)
+        + _code("tableau des communes")
+        + _md('<h3 id="sous">Sous-partie</h3>')
+        + _code("suite des communes")
+        + _md('<h2 id="vigilance">Précautions</h2>')
+        + _code("précaution"),
+    )
+    second = _page(
+        "Enquête auprès des élus",
+        _md('<h1 id="enquete">Enquête</h1>')
+        + _code("résumé")
+        + _code("verbatims", css="ctg-annexe"),
+    )
+    (folder / "01_demographie.html").write_text(first, encoding="utf-8")
+    (folder / "03_enquete_elus.html").write_text(second, encoding="utf-8")
+    soup = BeautifulSoup(single_file_report(folder).read_text(encoding="utf-8"), "html.parser")
+    parts = soup.find_all("section", class_="ctg-part")
+    assert len(parts) == 3
+    demo, survey, annex = (" ".join(p.get_text(" ").split()) for p in parts)
+    assert "constat principal" in demo and "précaution" in demo
+    assert "tableau des communes" not in demo and "suite des communes" not in demo
+    assert "Détail de ce chapitre en annexe A (fin du rapport)." in demo
+    assert "résumé" in survey and "verbatims" not in survey
+    assert "Détail de ce chapitre en annexe B (fin du rapport)." in survey
+    assert annex.startswith("Annexes")
+    order = [
+        "Annexe A — Démographie",
+        "Communes",
+        "tableau des communes",
+        "Sous-partie",
+        "suite des communes",
+        "Annexe B — Enquête auprès des élus",
+        "verbatims",
+    ]
+    positions = [annex.index(text) for text in order]
+    assert positions == sorted(positions)
+    assert parts[2].find(id="communes").name == "h3"  # one level down under "Annexe A"
+    assert parts[2].find(id="sous").name == "h4"
+    printed = " ".join(soup.find(class_="ctg-print-toc").get_text(" ").split())
+    assert printed.startswith("Sommaire Démographie Enquête auprès des élus Annexes")
+    assert "Annexe A — Démographie Annexe B — Enquête auprès des élus" in printed
+    assert [li.get_text() for li in soup.find(class_="ctg-print-toc").find("ol")] == [
+        "Démographie",
+        "Enquête auprès des élus",
+    ]
+    assert len(soup.find_all("nav")) == 1  # the screen contents; the printed one is no nav

@@ -837,9 +837,18 @@ _SINGLE_FILE_CSS = """
 section.ctg-part { margin-top: 2.5rem; }
 nav.ctg-toc li.ctg-toc-1 { font-weight: bold; margin-top: 0.5rem; }
 section.ctg-part + section.ctg-part { border-top: 3px solid var(--ctg-border); padding-top: 1rem; }
+.ctg-print-toc { display: none; }
+.ctg-print-toc ol, .ctg-print-toc ul { font-size: 1.1rem; line-height: 1.8; }
+.ctg-print-toc-annexes { font-size: 1.2rem; font-weight: bold; margin: 1rem 0 0; }
+.ctg-print-toc-title { font-size: 1.5rem; font-weight: bold; margin: 0 0 0.5rem; }
+p.ctg-annex-note { font-style: italic; color: var(--ctg-muted); }
 @media print {
-  nav, nav.ctg-toc, .ctg-back { display: none !important; }
+  nav, .ctg-back { display: none !important; }
+  .ctg-print-toc { display: block; break-after: page; page-break-after: always; }
   section.ctg-part { break-before: page; page-break-before: always; margin-top: 0; }
+  section.ctg-annexes h2.ctg-annex-title { break-before: page; page-break-before: always; }
+  section.ctg-annexes h2.ctg-annex-title:first-of-type { break-before: auto; }
+  .ecran-seulement { display: none !important; }
   section.ctg-part.ctg-part-first { break-before: auto; page-break-before: auto; }
   section.ctg-part + section.ctg-part { border-top: 0; padding-top: 0; }
   tr, figure, img, .jp-RenderedImage { break-inside: avoid; page-break-inside: avoid; }
@@ -853,6 +862,18 @@ section.ctg-part + section.ctg-part { border-top: 3px solid var(--ctg-border); p
   }
 }
 """
+
+#: Printed page budget of ``rapport_complet.html`` (A4): the main body (synthesis,
+#: printed table of contents and chapters) fits in **30 pages**, the Pacte's "une
+#: trentaine de pages au maximum"; the detail goes to the annexes, counted apart.
+PRINT_BUDGET_PAGES = 30
+#: Printed page budget of the annexes of the demo's ``rapport_complet.html``.
+ANNEX_BUDGET_PAGES = 70
+#: Cell tag (notebook templates) and element class (views) sending a block to the annexes
+#: of ``rapport_complet.html``. A tagged markdown heading takes its whole section along
+#: (every cell up to the next heading of the same or a higher level).
+ANNEX_TAG = "annexe"
+ANNEX_CLASS = "ctg-annexe"
 
 _ID_REFERENCES = ("aria-labelledby", "aria-describedby", "aria-controls", "for", "headers")
 
@@ -1021,6 +1042,116 @@ def _part_section(
     return section
 
 
+def _is_annex_cell(cell: Tag) -> bool:
+    """Whether a notebook cell is tagged ``annexe`` or holds an element of class ``ctg-annexe``."""
+    classes = list(cell.get("class") or [])
+    return (
+        f"celltag_{ANNEX_TAG}" in classes
+        or cell.find(class_=[f"celltag_{ANNEX_TAG}", ANNEX_CLASS]) is not None
+    )
+
+
+def _heading_level(cell: Tag) -> int | None:
+    """Level of the first heading of a markdown cell (``None`` for other cells)."""
+    if "jp-MarkdownCell" not in list(cell.get("class") or []):
+        return None
+    heading = cell.find(["h1", "h2", "h3", "h4"])
+    return int(heading.name[1]) if isinstance(heading, Tag) else None
+
+
+def _take_annex(section: Tag) -> list[Tag]:
+    """Extract the annex cells of a part (tagged headings take their section along)."""
+    cells = [c for c in section.find_all("div", class_="jp-Cell", recursive=False)]
+    taken: list[Tag] = []
+    level: int | None = None  # inside a tagged heading's section
+    for cell in cells:
+        heading = _heading_level(cell)
+        if level is not None and heading is not None and heading <= level:
+            level = None
+        if _is_annex_cell(cell):
+            if heading is not None and level is None:
+                level = heading
+            taken.append(cell)
+        elif level is not None:
+            taken.append(cell)
+    return [cell.extract() for cell in taken]
+
+
+def _annex_section(
+    soup: BeautifulSoup, moved: Sequence[tuple[Tag, list[Tag]]], used: set[str]
+) -> Tag | None:
+    """The final "Annexes" part: per chapter, its annex cells, headings one level down."""
+    if not moved:
+        return None
+    annex = soup.new_tag(
+        "section", attrs={"class": "ctg-part ctg-annexes", "id": _unique("annexes", used)}
+    )
+    title = soup.new_tag("h1", attrs={"id": _unique("annexes-titre", used)})
+    title["class"] = ["ctg-part-title"]  # type: ignore[assignment]  # bs4 takes a list
+    title.string = "Annexes"
+    annex.append(title)
+    intro = soup.new_tag("p", attrs={"class": "ctg-paragraph"})
+    intro.string = (
+        "Le détail des chapitres : tableaux complets, définitions, méthode, tableaux "
+        "croisés et expression libre des enquêtes."
+    )
+    annex.append(intro)
+    for letter, (part, cells) in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", moved, strict=False):
+        label = str(part.get("aria-label") or "")
+        heading = soup.new_tag("h2", attrs={"id": _unique(f"annexe-{letter.lower()}", used)})
+        heading["class"] = ["ctg-annex-title"]  # type: ignore[assignment]  # bs4 takes a list
+        heading.string = f"Annexe {letter} — {label}"
+        annex.append(heading)
+        for cell in cells:
+            for old in cell.find_all(["h2", "h3", "h4"]):
+                old.name = f"h{min(int(old.name[1]) + 1, 5)}"
+            annex.append(cell)
+        note = soup.new_tag("p", attrs={"class": "ctg-annex-note"})
+        note.string = f"Détail de ce chapitre en annexe {letter} (fin du rapport)."
+        part.append(note)
+    return annex
+
+
+def _printed_toc(soup: BeautifulSoup, sections: Sequence[Tag]) -> Tag:
+    """The printed table of contents: the numbered parts (the screen one is hidden in print)."""
+    nav = soup.new_tag("div", attrs={"class": "ctg-print-toc", "aria-hidden": "true"})
+    title = soup.new_tag("p", attrs={"class": "ctg-print-toc-title"})
+    title.string = "Sommaire"
+    nav.append(title)
+    items = soup.new_tag("ol")
+    annex_items = soup.new_tag("ul")
+    for section in sections:
+        annex = "ctg-annexes" in list(section.get("class") or [])
+        for heading in section.find_all("h2" if annex else "h1", limit=None if annex else 1):
+            if annex and "ctg-annex-title" not in list(heading.get("class") or []):
+                continue
+            item = soup.new_tag("li")
+            item.string = _heading_label(heading)
+            (annex_items if annex else items).append(item)
+    nav.append(items)
+    if annex_items.contents:
+        annex_title = soup.new_tag("p", attrs={"class": "ctg-print-toc-annexes"})
+        annex_title.string = "Annexes"
+        nav.append(annex_title)
+        nav.append(annex_items)
+    note = soup.new_tag("p", attrs={"class": "ctg-annex-note"})
+    note.string = "Les numéros de page figurent en bas de chaque page."
+    nav.append(note)
+    return nav
+
+
+def _heading_label(heading: Tag) -> str:
+    """A heading's text without its anchor link (¶)."""
+    parts = [
+        str(text)
+        for text in heading.find_all(string=True)
+        if not (
+            isinstance(text.parent, Tag) and "anchor-link" in list(text.parent.get("class") or [])
+        )
+    ]
+    return " ".join("".join(parts).split())
+
+
 def _link_parts(main: Tag, targets: Mapping[str, tuple[str, dict[str, str]]]) -> None:
     """Links to another gathered page (``02_….html#menages``) become in-page links."""
     for link in main.find_all("a", href=True):
@@ -1182,6 +1313,11 @@ def single_file_report(
         _part_section(part, number, soup, used, territory=territory, targets=targets)
         for number, part in enumerate(loaded, start=1)
     ]
+    moved = [(section, cells) for section in sections if (cells := _take_annex(section))]
+    annex = _annex_section(soup, moved, used)
+    if annex is not None:
+        sections.append(annex)
+    main.append(_printed_toc(soup, sections))
     headings = [
         h
         for section in sections
