@@ -638,3 +638,19 @@ def test_annex_sections_move_to_the_annexes_part_and_the_printed_contents(tmp_pa
         "Enquête auprès des élus",
     ]
     assert len(soup.find_all("nav")) == 1  # the screen contents; the printed one is no nav
+
+
+def test_the_single_file_carries_its_own_glossary(territory):
+    """Forwarded alone, the full report still explains its jargon: the glossary links of
+    the parts (to ``index.html#glossaire-…``) point inside the page, at entries it holds."""
+    page = territory / "01_demographie.html"
+    html = page.read_text(encoding="utf-8").replace(
+        "</main>",
+        '<p>Géographie du <a href="index.html#glossaire-cog">COG</a> 2025.</p></main>',
+        1,
+    )
+    page.write_text(html, encoding="utf-8")
+    soup = BeautifulSoup(single_file_report(territory).read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in soup.find_all("a", href=True) if "glossaire" in a["href"]]
+    assert links and all(href.startswith("#glossaire-") for href in links)
+    assert all(soup.find(id=href[1:]) is not None for href in links)

@@ -45,6 +45,7 @@ from ctgstats.present.display import (
     year_key,
 )
 from ctgstats.present.formatting import NOT_AVAILABLE, fr_date
+from ctgstats.present.glossary import GLOSSARY_ID, jargon_glossary_html
 from ctgstats.present.labels import indicator_label
 from ctgstats.publish.export import (
     NotSelfContainedError,
@@ -1193,6 +1194,19 @@ def _index_synthesis(folder: Path, given: str | None) -> Tag | None:
     return section
 
 
+def _own_glossary(main: Tag) -> None:
+    """Append the jargon glossary and point the parts' glossary links at it.
+
+    The pages link their jargon to ``index.html#glossaire-…``; the single file is often
+    forwarded alone, so it carries the glossary itself and links within the page.
+    """
+    main.append(BeautifulSoup(jargon_glossary_html(), "html.parser"))
+    for link in main.find_all("a", href=True):
+        href = str(link["href"])
+        if href.startswith(f"index.html#{GLOSSARY_ID}"):
+            link["href"] = href[len("index.html") :]
+
+
 def single_file_report(
     territory_dir: Path,
     *,
@@ -1330,6 +1344,7 @@ def single_file_report(
     for section in sections:
         main.append(section)
     _link_parts(main, targets)
+    _own_glossary(main)
     footer = next((p.footer for p in reversed(loaded) if p.footer is not None), None)
     if footer is not None:
         main.append(footer)
