@@ -324,3 +324,20 @@ def test_an_unknown_long_table_name_is_shortened_by_whole_words():
     assert second == "Tableau des equipements"  # one word fewer is free
     assert excel.sheet_title(name, taken=taken) == "Tableau des"
     assert excel.sheet_title("chiffres_cles", taken=taken) == "Chiffres clés"
+
+
+def test_the_readme_output_table_lists_every_table_written(demo):
+    """README's « outputs/<slug>/ » table names every table a run writes (issue 10)."""
+    _, written, _ = demo
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("`outputs/<slug>/`:", 1)[1].split("How to read it", 1)[0]
+    missing = []
+    for path in written:
+        name = Path(path).name
+        if name.endswith("_fr.csv") or name.endswith(".xlsx"):
+            continue
+        stem = name.removesuffix(".csv")
+        survey = re.match(r"enquete_[a-z0-9_\-]+?_(frequences_detail|[a-z]+)$", stem)
+        if stem not in section and not (survey and f"_{survey.group(1)}" in section):
+            missing.append(name)
+    assert missing == []
