@@ -68,6 +68,8 @@ class Rate:
     old: tuple[str, ...] | None = None
     old_definition: str = ""
     """The definition when the old grouping is used (empty: same as ``definition``)."""
+    old_caution: str = ""
+    """Caution of a figure computed with the old grouping."""
     change_caution: str = ""
 
 
@@ -141,6 +143,8 @@ RATES: tuple[Rate, ...] = (
         old=("NSCOL15P_SUP",),
         old_definition="Part des diplômés de l'enseignement supérieur (un seul groupe "
         f"jusqu'au millésime 2016) {_NOT_IN_SCHOOL}",
+        old_caution="jusqu'au millésime 2016, l'enseignement supérieur forme un seul groupe "
+        "de diplômes",
         change_caution="regroupements des diplômes différents selon les millésimes "
         "(enseignement supérieur : un seul groupe jusqu'en 2016, trois ensuite)",
     ),
@@ -305,7 +309,7 @@ def rates(
                 if num is not None and den is not None:
                     caution = small_count_note([num, den], threshold, sampled=False)
                 if not new_grouping(columns, year) and spec.old:
-                    caution = join_notes(caution, _OLD_GROUPING)
+                    caution = join_notes(caution, spec.old_caution)
                 rows.append(
                     figure(
                         territory,
