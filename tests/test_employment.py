@@ -72,9 +72,7 @@ def test_rates_are_sums_over_sums_with_the_vintage_definition(totals):
     assert years == [2016, 2022]
     frame = compute.rates(totals, years=years, fallback_year=2022, threshold=200)
     assert _one(frame, T1, "taux_chomage_15_64", "2022")["valeur"] == pytest.approx(10.0)
-    assert _one(frame, T1, "taux_chomage_15_64", "2016")["valeur"] == pytest.approx(
-        100 * 90 / 770
-    )
+    assert _one(frame, T1, "taux_chomage_15_64", "2016")["valeur"] == pytest.approx(100 * 90 / 770)
     assert _one(frame, T1, "taux_activite_15_64", "2022")["valeur"] == pytest.approx(70.0)
     assert _one(frame, T1, "taux_emploi_15_64", "2022")["valeur"] == pytest.approx(63.0)
     assert _one(frame, T1, "taux_scolarisation_18_24", "2022")["valeur"] == pytest.approx(30.0)
@@ -147,9 +145,7 @@ def test_neet_comes_from_the_file_of_the_territory_level():
         _territory(Level.FRANCE, "FRM"),
     ]
     youth = pd.Series({"epci:200072635": 150.0})
-    frame = read.neet_figures(
-        catalog, territories, youth=youth, threshold=200, fallback_year=2022
-    )
+    frame = read.neet_figures(catalog, territories, youth=youth, threshold=200, fallback_year=2022)
     own = _one(frame, "epci:200072635", "part_neet_15_24", "2018")
     assert own["valeur"] == pytest.approx(14.8)
     assert "15 à 24 ans faible" in own["note"]
@@ -176,9 +172,7 @@ def test_neet_files_are_discovered_and_read(tmp_path):
     assert [(f.source.id, f.vintage, f.level) for f in found] == [
         ("observatoire_neet", 2018, "DEP")
     ]
-    table = Catalog.from_dirs([str(tmp_path)], cache_dir=tmp_path / "cache").neet_table(
-        level="DEP"
-    )
+    table = Catalog.from_dirs([str(tmp_path)], cache_dir=tmp_path / "cache").neet_table(level="DEP")
     assert table is not None
     assert list(table["code"]) == ["31", "31", "32"]
     assert list(table["annee"]) == [2013, 2018, 2018]
@@ -251,9 +245,7 @@ def test_demo_rates_match_the_raw_files(demo):
     expected = {
         "taux_chomage_15_64": 100 * emploi["P22_CHOM1564"] / emploi["P22_ACT1564"],
         "taux_chomage_15_24": 100 * emploi["P22_CHOM1524"] / emploi["P22_ACT1524"],
-        "part_sans_diplome_15p": 100
-        * diplomes["P22_NSCOL15P_DIPLMIN"]
-        / diplomes["P22_NSCOL15P"],
+        "part_sans_diplome_15p": 100 * diplomes["P22_NSCOL15P_DIPLMIN"] / diplomes["P22_NSCOL15P"],
         "taux_scolarisation_18_24": 100 * diplomes["P22_SCOL1824"] / diplomes["P22_POP1824"],
         "part_actifs_voiture": 100 * caract["P22_ACTOCC15P_VOITURE"] / caract["P22_ACTOCC15P"],
     }

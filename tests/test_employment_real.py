@@ -48,7 +48,7 @@ def raw():
 
 
 @pytest.fixture(scope="module")
-def portrait(raw):  # noqa: ARG001 - skips with raw
+def portrait(raw):
     return build_portrait(
         {
             "territory": {"level": "epci", "code": EPCI},

@@ -232,9 +232,7 @@ class Catalog:
                 )
             )
         table = pd.concat(frames, ignore_index=True)
-        return table.drop_duplicates(subset=["code", "annee"], keep="first").reset_index(
-            drop=True
-        )
+        return table.drop_duplicates(subset=["code", "annee"], keep="first").reset_index(drop=True)
 
     def filosofi_years(self) -> list[int]:
         """Filosofi vintages with at least one file."""

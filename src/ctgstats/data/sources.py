@@ -339,9 +339,7 @@ _FAMILIES: dict[str, _Family] = {
             producer="Observatoire des territoires (ANCT), d'après Insee, recensement",
             geography_offset=3,
             patterns=("neet_*_{vintage}*",),
-            name_regex=re.compile(
-                r"^neet_(communes|epci|dpt|region)_(\d{4})(?!\d)", re.IGNORECASE
-            ),
+            name_regex=re.compile(r"^neet_(communes|epci|dpt|region)_(\d{4})(?!\d)", re.IGNORECASE),
             level_of=lambda m: (NEET_LEVELS[m.group(1).lower()],),
             notes="Columns codgeo;libgeo;an;part_non_inseres (UTF-8 with BOM, CRLF, decimal "
             "comma), one row per territory and census year an (several years per file); "
@@ -591,6 +589,9 @@ def _registry() -> tuple[SourceSpec, ...]:
     for vintage, name in _EPCI:
         specs.append(_with_download(composition.spec(vintage), _url(2510634, name), _CITED))
     specs.append(_FAMILIES["cog_communes_epci"].spec(2026))
+    neet = _FAMILIES["observatoire_neet"]
+    for level in NEET_LEVELS.values():
+        specs.append(_with_download(neet.spec(2018, level), None, _NO_URL))
     movements = _FAMILIES["cog_mouvements"]
     for vintage, page, name, member in _MOVEMENTS:
         how = _CITED + (f" Read member {member} of the COG archive." if member else "")

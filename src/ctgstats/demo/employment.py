@@ -102,7 +102,9 @@ def _year_record(ages: np.ndarray, rng: np.random.Generator, profile: str, year:
         values[f"P{yy}_CHOM{band}"] = chom[band]
         values[f"P{yy}_ACTOCC{band}"] = act[band] - chom[band]
     for name in ("POP", "ACT", "CHOM", "ACTOCC"):
-        values[f"P{yy}_{name}1564"] = sum(values[f"P{yy}_{name}{b}"] for b in ("1524", "2554", "5564"))
+        values[f"P{yy}_{name}1564"] = sum(
+            values[f"P{yy}_{name}{b}"] for b in ("1524", "2554", "5564")
+        )
     inactive = values[f"P{yy}_POP1564"] - values[f"P{yy}_ACT1564"]
     etud = (1 - _STUDENTS_WORKING) * students + 0.9 * scol["2529"]
     retr = min(pop["5564"] - act["5564"], inactive - etud) * 0.75
@@ -180,9 +182,7 @@ def _census_zip(
         text = f"{name} en {year} (princ)"
         meta.append((column, text, f"{text} - {g.FICTION}", "", "", "NUM", "17"))
     path.write_bytes(
-        g.zip_bytes(
-            [(f"{base}.CSV", g.csv_bytes(rows)), (f"meta_{base}.CSV", g.csv_bytes(meta))]
-        )
+        g.zip_bytes([(f"{base}.CSV", g.csv_bytes(rows)), (f"meta_{base}.CSV", g.csv_bytes(meta))])
     )
 
 
@@ -223,7 +223,11 @@ def write(out: Path, seed: int, data: Sequence[g.CommuneData]) -> list[Path]:
     rp.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, columns, table in (
-        ("base-cc-emploi-pop-active-2022", _columns(_EMPLOI, (2022,)) + _columns(_EMPLOI[:14], (2016,)), new),
+        (
+            "base-cc-emploi-pop-active-2022",
+            _columns(_EMPLOI, (2022,)) + _columns(_EMPLOI[:14], (2016,)),
+            new,
+        ),
         ("base-cc-emploi-pop-active-2016", _columns(_EMPLOI, (2016, 2011)), old),
         (
             "base-cc-diplomes-formation-2022",

@@ -68,9 +68,7 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
     last = years[-1] if years else context.vintages[-1]
     threshold = context.threshold
     frames = [
-        compute.rates(
-            context.totals, years=years, fallback_year=last, threshold=threshold
-        ),
+        compute.rates(context.totals, years=years, fallback_year=last, threshold=threshold),
         compute.changes(context.totals, years=years, threshold=threshold),
         read.neet_figures(
             context.catalog,
@@ -94,9 +92,7 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
         tables["diplomes_repartition"] = compute.diploma_distribution(
             context.totals, [t.id for t in context.territories], year=last
         )
-    return ChapterResult(
-        figures=figures, tables=tables, vigilance=_vigilance(years, columns)
-    )
+    return ChapterResult(figures=figures, tables=tables, vigilance=_vigilance(years, columns))
 
 
 CHAPTER = Chapter(id=CHAPTER_ID, compute=compute_chapter, findings=chapter_findings)

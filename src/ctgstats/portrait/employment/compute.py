@@ -42,7 +42,10 @@ __all__ = [
     "rates",
 ]
 
-_CENSUS = "au sens du recensement : chômage déclaré, ni le taux du BIT ni les demandeurs d'emploi inscrits à France Travail"
+_CENSUS = (
+    "au sens du recensement : chômage déclaré, ni le taux du BIT ni les demandeurs d'emploi "
+    "inscrits à France Travail"
+)
 _NOT_IN_SCHOOL = "parmi les personnes de 15 ans ou plus non scolarisées"
 _OLD_GROUPING = (
     "jusqu'au millésime 2016, le recensement regroupe « aucun diplôme ou au plus le BEPC, "
@@ -352,7 +355,9 @@ def changes(totals: pd.DataFrame, *, years: Sequence[int], threshold: float | No
                 value = None if v0 is None or v1 is None else v1 - v0
                 counts = [c for c in (a0, b0, a1, b1) if c is not None]
                 caution = join_notes(
-                    small_count_note(counts, threshold, sampled=False, when=f" en {start} ou {end}"),
+                    small_count_note(
+                        counts, threshold, sampled=False, when=f" en {start} ou {end}"
+                    ),
                     spec.change_caution
                     if new_grouping(columns, start) != new_grouping(columns, end)
                     else "",

@@ -39,14 +39,12 @@ _LEVELS: tuple[tuple[str, str, str], ...] = (
     (
         "Diplômes",
         "part_sans_diplome_15p",
-        "La part des personnes de 15 ans ou plus non scolarisées sans diplôme (ou au plus "
-        "le CEP)",
+        "La part des personnes de 15 ans ou plus non scolarisées sans diplôme (ou au plus le CEP)",
     ),
     (
         "Diplômes",
         "part_diplomes_superieur_15p",
-        "La part des diplômés de l'enseignement supérieur parmi les 15 ans ou plus non "
-        "scolarisés",
+        "La part des diplômés de l'enseignement supérieur parmi les 15 ans ou plus non scolarisés",
     ),
     (
         "Mobilité",
@@ -157,5 +155,3 @@ def synthesis(*, portrait: Portrait | None = None, **_: object) -> list[str]:
         if len(match):
             chosen.append(str(match["constat"].iloc[0]))
     return chosen
-
-

@@ -107,9 +107,7 @@ def diploma_chart(portrait: Portrait) -> Figure | HTML:
     if table is None or year is None:
         return _finish(portrait, None)
     source = f"Source : Insee, RP{year}, exploitation principale"
-    figure = charts.diploma_distribution(
-        table, labels=portrait.labels, source=source, year=year
-    )
+    figure = charts.diploma_distribution(table, labels=portrait.labels, source=source, year=year)
     return _finish(portrait, figure)
 
 
@@ -130,9 +128,7 @@ def communes_table(portrait: Portrait) -> HTML:
             "Commune": [f"{n}{f}" for n, f in zip(table["commune"], flag, strict=True)],
             "Actifs de 15-64 ans": table["actifs_15_64"].map(fr_int),
             "Taux de chômage 15-64 ans (recensement)": table["taux_chomage_15_64"].map(_rate),
-            "Personnes de 15 ans ou plus non scolarisées": table["non_scolarises_15p"].map(
-                fr_int
-            ),
+            "Personnes de 15 ans ou plus non scolarisées": table["non_scolarises_15p"].map(fr_int),
             "Part sans diplôme (ou au plus le CEP)": table["part_sans_diplome_15p"].map(_rate),
         }
     )
