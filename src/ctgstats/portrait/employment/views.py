@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from ctgstats.data.registry import load_registry
 from ctgstats.portrait import views as portrait_views
+from ctgstats.portrait.charts import fictional_watermark
 from ctgstats.portrait.employment import CHAPTER_ID, charts
 from ctgstats.portrait.employment import findings as chapter_findings
 from ctgstats.portrait.model import Portrait
@@ -85,7 +86,9 @@ def _last_year(portrait: Portrait) -> int | None:
 
 
 def _finish(portrait: Portrait, figure: Figure | None) -> Figure | HTML:
-    return portrait_views._finish(portrait, figure)
+    if figure is None:
+        return HTML("<p><em>Graphique non disponible : données absentes des fichiers.</em></p>")
+    return fictional_watermark(figure) if portrait.fictional else figure
 
 
 def activity_chart(portrait: Portrait) -> Figure | HTML:
