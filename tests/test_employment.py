@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from tests.helpers import one
 
 from ctgstats.core.codes import Level
 from ctgstats.core.territories import ResolvedTerritory
@@ -24,16 +25,6 @@ from ctgstats.portrait.build import build_portrait
 from ctgstats.portrait.employment import compute, read
 
 T1, T2 = "epci:1", "epci:2"
-
-
-def _one(frame: pd.DataFrame, territory: str, indicator: str, annee: str) -> pd.Series:
-    rows = frame[
-        (frame["territoire"] == territory)
-        & (frame["indicateur"] == indicator)
-        & (frame["annee"] == annee)
-    ]
-    assert len(rows) == 1, (territory, indicator, annee, len(rows))
-    return rows.iloc[0]
 
 
 @pytest.fixture
@@ -71,43 +62,43 @@ def test_rates_are_sums_over_sums_with_the_vintage_definition(totals):
     years = compute.chapter_years(list(totals.columns))
     assert years == [2016, 2022]
     frame = compute.rates(totals, years=years, fallback_year=2022, threshold=200)
-    assert _one(frame, T1, "taux_chomage_15_64", "2022")["valeur"] == pytest.approx(10.0)
-    assert _one(frame, T1, "taux_chomage_15_64", "2016")["valeur"] == pytest.approx(100 * 90 / 770)
-    assert _one(frame, T1, "taux_activite_15_64", "2022")["valeur"] == pytest.approx(70.0)
-    assert _one(frame, T1, "taux_emploi_15_64", "2022")["valeur"] == pytest.approx(63.0)
-    assert _one(frame, T1, "taux_scolarisation_18_24", "2022")["valeur"] == pytest.approx(30.0)
+    assert one(frame, T1, "taux_chomage_15_64", "2022")["valeur"] == pytest.approx(10.0)
+    assert one(frame, T1, "taux_chomage_15_64", "2016")["valeur"] == pytest.approx(100 * 90 / 770)
+    assert one(frame, T1, "taux_activite_15_64", "2022")["valeur"] == pytest.approx(70.0)
+    assert one(frame, T1, "taux_emploi_15_64", "2022")["valeur"] == pytest.approx(63.0)
+    assert one(frame, T1, "taux_scolarisation_18_24", "2022")["valeur"] == pytest.approx(30.0)
     # no diploma or CEP: only where the BEPC is published apart (rule 19, definition break)
-    assert _one(frame, T1, "part_sans_diplome_15p", "2022")["valeur"] == pytest.approx(15.0)
+    assert one(frame, T1, "part_sans_diplome_15p", "2022")["valeur"] == pytest.approx(15.0)
     assert frame[
         (frame["indicateur"] == "part_sans_diplome_15p") & (frame["annee"] == "2016")
     ].empty
     bepc = "part_diplome_max_bepc_15p"
-    assert _one(frame, T1, bepc, "2022")["valeur"] == pytest.approx(100 * 240 / 1200)
-    assert _one(frame, T1, bepc, "2016")["valeur"] == pytest.approx(100 * 300 / 1250)
+    assert one(frame, T1, bepc, "2022")["valeur"] == pytest.approx(100 * 240 / 1200)
+    assert one(frame, T1, bepc, "2016")["valeur"] == pytest.approx(100 * 300 / 1250)
     sup = "part_diplomes_superieur_15p"
-    assert _one(frame, T1, sup, "2022")["valeur"] == pytest.approx(25.0)
-    assert _one(frame, T1, sup, "2016")["valeur"] == pytest.approx(20.0)
-    assert "un seul groupe" in _one(frame, T1, sup, "2016")["note"]
+    assert one(frame, T1, sup, "2022")["valeur"] == pytest.approx(25.0)
+    assert one(frame, T1, sup, "2016")["valeur"] == pytest.approx(20.0)
+    assert "un seul groupe" in one(frame, T1, sup, "2016")["note"]
     # youth: small counts are flagged (50 actives aged 15-24 < 200), not in T2 (100 < 200)
-    young = _one(frame, T1, "taux_chomage_15_24", "2022")
+    young = one(frame, T1, "taux_chomage_15_24", "2022")
     assert young["valeur"] == pytest.approx(22.0)
     assert "effectif faible" in young["note"]
     # the census unemployment rate says it is neither ILO nor France Travail (rule 19)
-    definition = _one(frame, T1, "taux_chomage_15_64", "2022")["definition"]
+    definition = one(frame, T1, "taux_chomage_15_64", "2022")["definition"]
     assert "au sens du recensement" in definition and "BIT" in definition
     assert "France Travail" in definition
     # missing base: "non disponible" with the reason, never a zero
-    work = _one(frame, T1, "part_actifs_travaillant_hors_commune", "2022")
+    work = one(frame, T1, "part_actifs_travaillant_hors_commune", "2022")
     assert not work["disponible"] and math.isnan(work["valeur"])
     assert "Caractéristiques de l'emploi" in work["note"]
 
 
 def test_changes_only_between_comparable_vintages(totals):
     frame = compute.changes(totals, years=[2016, 2022], threshold=None)
-    change = _one(frame, T1, "taux_chomage_15_64_evolution", "2016-2022")
+    change = one(frame, T1, "taux_chomage_15_64_evolution", "2016-2022")
     assert change["valeur"] == pytest.approx(10.0 - 100 * 90 / 770)
     assert change["unite"] == "points"
-    bepc = _one(frame, T1, "part_diplome_max_bepc_15p_evolution", "2016-2022")
+    bepc = one(frame, T1, "part_diplome_max_bepc_15p_evolution", "2016-2022")
     assert bepc["valeur"] == pytest.approx(20.0 - 24.0)
     assert "part_sans_diplome_15p_evolution" not in set(frame["indicateur"])
     # 2019 → 2022: 3 years, below the 6 advised when 2019-2023 is involved (rule 1)
@@ -120,7 +111,37 @@ def test_unemployment_uses_actives_not_population(totals):
     changed = totals.copy()
     changed.loc[T1, "P22_POP1564"] = 5000.0
     frame = compute.rates(changed, years=[2022], fallback_year=2022, threshold=None)
-    assert _one(frame, T1, "taux_chomage_15_64", "2022")["valeur"] == pytest.approx(10.0)
+    assert one(frame, T1, "taux_chomage_15_64", "2022")["valeur"] == pytest.approx(10.0)
+
+
+def test_older_transport_shares_from_the_complementary_exploitation_carry_intervals():
+    """Before RP2022 the mode of transport is a C variable: a 95 % interval (rule 4b)."""
+    totals = pd.DataFrame(
+        {
+            "C16_ACTOCC15P": [400.0],
+            "C16_ACTOCC15P_VOIT": [300.0],
+            "P22_ACTOCC15P": [420.0],
+            "P22_ACTOCC15P_VOITURE": [330.0],
+        },
+        index=[T1],
+    )
+    design = 3.0  # (1 − 1/4) / (1/4)
+    variances = compute.variance_terms(totals, year=2016, design=design)
+    frame = compute.rates(
+        totals, years=[2016, 2022], fallback_year=2022, threshold=None, variances=variances
+    )
+    old = one(frame, T1, "part_actifs_voiture", "2016")
+    q = 300 / 400
+    half = 1.959963984540054 * 100 * math.sqrt(design * q * (1 - q) / 400)
+    assert old["valeur"] == pytest.approx(75.0)
+    assert old["ic_bas"] == pytest.approx(75.0 - half)
+    assert old["ic_haut"] == pytest.approx(75.0 + half)
+    assert "exploitation complémentaire" in old["source"]
+    new = one(frame, T1, "part_actifs_voiture", "2022")
+    assert new["valeur"] == pytest.approx(100 * 330 / 420)
+    assert math.isnan(new["ic_bas"])  # principal exploitation: exhaustive
+    # no change between a C and a P figure
+    assert compute.changes(totals, years=[2016, 2022], threshold=None, variances=variances).empty
 
 
 def _territory(level: Level, code: str, name: str = "x") -> ResolvedTerritory:
@@ -146,16 +167,16 @@ def test_neet_comes_from_the_file_of_the_territory_level():
     ]
     youth = pd.Series({"epci:200072635": 150.0})
     frame = read.neet_figures(catalog, territories, youth=youth, threshold=200, fallback_year=2022)
-    own = _one(frame, "epci:200072635", "part_neet_15_24", "2018")
+    own = one(frame, "epci:200072635", "part_neet_15_24", "2018")
     assert own["valeur"] == pytest.approx(14.8)
     assert "15 à 24 ans faible" in own["note"]
-    assert _one(frame, "epci:200072635", "part_neet_15_24", "2013")["valeur"] == 14.0
-    dep = _one(frame, "departement:31", "part_neet_15_24", "2018")
+    assert one(frame, "epci:200072635", "part_neet_15_24", "2013")["valeur"] == 14.0
+    dep = one(frame, "departement:31", "part_neet_15_24", "2018")
     assert not dep["disponible"] and "aucun fichier" in dep["note"]
-    group = _one(frame, "groupe:g1", "part_neet_15_24", "2018")
+    group = one(frame, "groupe:g1", "part_neet_15_24", "2018")
     assert not group["disponible"] and "groupe de communes" in group["note"]
     assert "bases communales" in group["note"]  # never approximated (rule 19)
-    assert not _one(frame, "france:FRM", "part_neet_15_24", "2018")["disponible"]
+    assert not one(frame, "france:FRM", "part_neet_15_24", "2018")["disponible"]
 
 
 NEET_TEXT = (

@@ -110,6 +110,7 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "19": (
         "test_employment.py::test_rates_are_sums_over_sums_with_the_vintage_definition",
         "test_employment.py::test_unemployment_uses_actives_not_population",
+        "test_employment.py::test_older_transport_shares_from_the_complementary_exploitation_carry_intervals",
         "test_employment.py::test_neet_comes_from_the_file_of_the_territory_level",
         "test_employment_real.py::test_ccphg_diplomas_follow_each_vintage_grouping",
     ),

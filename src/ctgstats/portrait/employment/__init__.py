@@ -68,8 +68,16 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
     last = years[-1] if years else context.vintages[-1]
     threshold = context.threshold
     frames = [
-        compute.rates(context.totals, years=years, fallback_year=last, threshold=threshold),
-        compute.changes(context.totals, years=years, threshold=threshold),
+        compute.rates(
+            context.totals,
+            years=years,
+            fallback_year=last,
+            threshold=threshold,
+            variances=context.variances,
+        ),
+        compute.changes(
+            context.totals, years=years, threshold=threshold, variances=context.variances
+        ),
         read.neet_figures(
             context.catalog,
             context.territories,
@@ -95,4 +103,9 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
     return ChapterResult(figures=figures, tables=tables, vigilance=_vigilance(years, columns))
 
 
-CHAPTER = Chapter(id=CHAPTER_ID, compute=compute_chapter, findings=chapter_findings)
+CHAPTER = Chapter(
+    id=CHAPTER_ID,
+    compute=compute_chapter,
+    variance_terms=compute.variance_terms,
+    findings=chapter_findings,
+)

@@ -16,12 +16,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
 from ctgstats.core.comparability import is_comparable
 from ctgstats.core.figures import figure, to_frame
 from ctgstats.data.variables import parse_rp, rp
+from ctgstats.portrait import precision
 from ctgstats.portrait.demography import (
     census_source,
     figure_note,
@@ -29,10 +31,12 @@ from ctgstats.portrait.demography import (
     lookup,
     small_count_note,
 )
+from ctgstats.portrait.families import noise_note
 from ctgstats.present.formatting import fr_period
 
 __all__ = [
     "RATES",
+    "Parts",
     "Rate",
     "chapter_years",
     "changes",
@@ -40,6 +44,7 @@ __all__ = [
     "diploma_distribution",
     "formulas",
     "rates",
+    "variance_terms",
 ]
 
 _CENSUS = (
@@ -73,6 +78,9 @@ class Rate:
     """The definition when the old grouping is used (empty: same as ``definition``)."""
     old_caution: str = ""
     """Caution of a figure computed with the old grouping."""
+    sampled: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    """``C`` numerator and denominator used when a vintage publishes only them (older
+    bases): the figure then carries its 95 % interval (rule 4b)."""
     change_caution: str = ""
 
 
@@ -166,6 +174,7 @@ RATES: tuple[Rate, ...] = (
         ("ACTOCC15P_VOITURE",),
         ("ACTOCC15P",),
         _CARACT,
+        sampled=(("ACTOCC15P_VOIT",), ("ACTOCC15P",)),
     ),
 )
 """Rates of :func:`rates`, in output order."""
@@ -200,12 +209,30 @@ def new_grouping(columns: Sequence[str], year: int) -> bool:
     return rp("P", year, "NSCOL15P_BEPC") in columns
 
 
-def formulas(
-    spec: Rate, year: int, columns: Sequence[str]
-) -> tuple[tuple[str, ...], tuple[str, ...], str] | None:
-    """Numerator and denominator columns of ``spec`` for ``year`` and its definition.
+@dataclass(frozen=True)
+class Parts:
+    """Columns of a rate for one vintage, its definition and its exploitation."""
+
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    definition: str
+    exploitation: Literal["P", "C"] = "P"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column the rate needs."""
+        return (*self.numerator, *self.denominator)
+
+
+_SAMPLED_NOTE = "exploitation complémentaire (sondage) : intervalle de confiance à 95 % approché"
+
+
+def formulas(spec: Rate, year: int, columns: Sequence[str]) -> Parts | None:
+    """Columns of ``spec`` for ``year`` and its definition.
 
     ``None`` when the definition cannot be computed with the vintage's diploma grouping.
+    The ``P`` columns are preferred; a rate with a ``sampled`` alternative uses its ``C``
+    columns when only they are in the files.
     """
     numerator = spec.numerator
     definition = spec.definition
@@ -214,20 +241,35 @@ def formulas(
             return None
         numerator = spec.old
         definition = spec.old_definition or spec.definition
-    return (
+    parts = Parts(
         tuple(rp("P", year, n) for n in numerator),
         tuple(rp("P", year, n) for n in spec.denominator),
         definition,
     )
+    if spec.sampled is not None and not all(c in columns for c in parts.columns):
+        sampled = Parts(
+            tuple(rp("C", year, n) for n in spec.sampled[0]),
+            tuple(rp("C", year, n) for n in spec.sampled[1]),
+            f"{definition} ({_SAMPLED_NOTE.split(' :')[0]})",
+            "C",
+        )
+        if all(c in columns for c in sampled.columns):
+            return sampled
+    return parts
 
 
 def chapter_years(columns: Sequence[str]) -> list[int]:
     """Vintages with at least one variable of the chapter (``P{yy}_ACT1564`` …), ascending."""
     names = {n for spec in RATES for n in (*spec.numerator, *spec.denominator, *(spec.old or ()))}
+    sampled = {n for spec in RATES if spec.sampled for part in spec.sampled for n in part}
     years = set()
     for column in columns:
         parsed = parse_rp(str(column))
-        if parsed is not None and parsed.exploitation == "P" and parsed.name in names:
+        if parsed is None:
+            continue
+        if (parsed.exploitation == "P" and parsed.name in names) or (
+            parsed.exploitation == "C" and parsed.name in sampled
+        ):
             years.add(parsed.year)
     return sorted(years)
 
@@ -236,9 +278,58 @@ def _years_of(spec: Rate, years: Sequence[int], columns: Sequence[str]) -> list[
     found = []
     for year in years:
         parts = formulas(spec, year, columns)
-        if parts is not None and all(c in columns for c in (*parts[0], *parts[1])):
+        if parts is not None and all(c in columns for c in parts.columns):
             found.append(year)
     return found
+
+
+def _key(spec: Rate, year: int, term: str) -> str:
+    return f"{spec.ident}@{year}:{term}"
+
+
+def variance_terms(frame: pd.DataFrame, *, year: int, design: pd.Series | float) -> pd.DataFrame:
+    """Additive variance terms of the rates computed from ``C`` columns (rule 4b).
+
+    The people counted (workers) are taken as sampled at the commune's fraction, the
+    denominator being its own universe; summing the rows of a territory's communes gives
+    its terms (:func:`ctgstats.portrait.precision.share_variance`).
+    """
+    factor = (
+        design
+        if isinstance(design, pd.Series)
+        else pd.Series(float(design), index=frame.index, dtype="float64")
+    )
+    columns: dict[str, pd.Series] = {}
+    for spec in RATES:
+        if spec.sampled is None:
+            continue
+        names = [rp("C", year, n) for part in spec.sampled for n in part]
+        if not all(n in frame.columns for n in names):
+            continue
+        numerator = frame[[rp("C", year, n) for n in spec.sampled[0]]].sum(axis=1, min_count=1)
+        denominator = frame[[rp("C", year, n) for n in spec.sampled[1]]].sum(axis=1, min_count=1)
+        terms = precision.share_terms(numerator, denominator, denominator, factor)
+        for term in terms.columns:
+            columns[_key(spec, year, term)] = terms[term]
+    return pd.DataFrame(columns, index=frame.index, dtype="float64")
+
+
+def _variance(
+    variances: pd.DataFrame | None,
+    territory: str,
+    spec: Rate,
+    year: int,
+    values: tuple[float, float],
+) -> float:
+    keys = {t: _key(spec, year, t) for t in ("T", "S0", "S1", "S2")}
+    if variances is None or territory not in variances.index:
+        return math.nan
+    if not all(k in variances.columns for k in keys.values()):
+        return math.nan
+    terms = {t: float(variances.at[territory, k]) for t, k in keys.items()}
+    if any(math.isnan(v) for v in terms.values()):
+        return math.nan
+    return precision.share_variance(terms, numerator=values[0], denominator=values[1])
 
 
 def _missing_reason(spec: Rate, years: Sequence[int], columns: Sequence[str]) -> str:
@@ -264,12 +355,49 @@ def _share(
     return 100.0 * num / den, num, den, ""
 
 
+def _rate_row(
+    totals: pd.DataFrame,
+    territory: str,
+    spec: Rate,
+    year: int,
+    parts: Parts,
+    *,
+    columns: Sequence[str],
+    threshold: float | None,
+    variances: pd.DataFrame | None,
+) -> dict[str, object]:
+    value, num, den, reason = _share(totals, territory, parts.numerator, parts.denominator)
+    sampled = parts.exploitation == "C"
+    caution = ""
+    bounds = None
+    if num is not None and den is not None:
+        caution = small_count_note([num, den], threshold, sampled=sampled)
+        if sampled and value is not None:
+            variance = _variance(variances, territory, spec, year, (num, den))
+            bounds = precision.interval(value, variance, scale=100.0, bounds=(0.0, 100.0))
+            caution = join_notes(caution, _SAMPLED_NOTE)
+    if not new_grouping(columns, year) and spec.old:
+        caution = join_notes(caution, spec.old_caution)
+    return figure(
+        territory,
+        spec.ident,
+        year,
+        value,
+        unite="%",
+        source=census_source(year, exploitation=parts.exploitation),
+        definition=parts.definition,
+        note=figure_note(reason, caution),
+        interval=bounds,
+    )
+
+
 def rates(
     totals: pd.DataFrame,
     *,
     years: Sequence[int],
     fallback_year: int,
     threshold: float | None,
+    variances: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every rate of :data:`RATES` for every territory and every vintage that allows it.
 
@@ -283,6 +411,9 @@ def rates(
         Year of the "non disponible" row of a rate that no vintage allows.
     threshold
         Small-count threshold (rule 4): a rate resting on a count below it is flagged.
+    variances
+        Summed variance terms per territory (:func:`variance_terms` of the communes): a
+        rate computed from ``C`` columns gets its 95 % interval (rule 4b).
     """
     columns = list(totals.columns)
     rows = []
@@ -306,23 +437,16 @@ def rates(
             for year in available:
                 parts = formulas(spec, year, columns)
                 assert parts is not None  # _years_of kept only computable years
-                numerator, denominator, definition = parts
-                value, num, den, reason = _share(totals, territory, numerator, denominator)
-                caution = ""
-                if num is not None and den is not None:
-                    caution = small_count_note([num, den], threshold, sampled=False)
-                if not new_grouping(columns, year) and spec.old:
-                    caution = join_notes(caution, spec.old_caution)
                 rows.append(
-                    figure(
+                    _rate_row(
+                        totals,
                         territory,
-                        spec.ident,
+                        spec,
                         year,
-                        value,
-                        unite="%",
-                        source=census_source(year),
-                        definition=definition,
-                        note=figure_note(reason, caution),
+                        parts,
+                        columns=columns,
+                        threshold=threshold,
+                        variances=variances,
                     )
                 )
     return to_frame(rows)
@@ -332,49 +456,89 @@ def _pairs(years: Sequence[int]) -> list[tuple[int, int]]:
     """First → last then consecutive pairs, kept only when the gap rule allows them."""
     pairs: list[tuple[int, int]] = []
     if len(years) >= 2:
-        candidates = [(years[0], years[-1]), *zip(years, years[1:])]
+        candidates = [(years[0], years[-1]), *zip(years, years[1:], strict=False)]
         for start, end in candidates:
             if (start, end) not in pairs and is_comparable(start, end):
                 pairs.append((start, end))
     return pairs
 
 
-def changes(totals: pd.DataFrame, *, years: Sequence[int], threshold: float | None) -> pd.DataFrame:
-    """Changes in points of :data:`CHANGED` rates, only between comparable vintages (rule 1)."""
+def _change_row(
+    totals: pd.DataFrame,
+    territory: str,
+    spec: Rate,
+    ends: tuple[tuple[int, Parts], tuple[int, Parts]],
+    *,
+    columns: Sequence[str],
+    threshold: float | None,
+    variances: pd.DataFrame | None,
+) -> dict[str, object]:
+    (start, p0), (end, p1) = ends
+    v0, a0, b0, r0 = _share(totals, territory, p0.numerator, p0.denominator)
+    v1, a1, b1, r1 = _share(totals, territory, p1.numerator, p1.denominator)
+    reason = join_notes(r0, r1)
+    value = None if v0 is None or v1 is None else v1 - v0
+    sampled = p0.exploitation == "C"
+    bounds = None
+    if sampled and value is not None and None not in (a0, b0, a1, b1):
+        var0 = _variance(variances, territory, spec, start, (a0, b0))  # type: ignore[arg-type]
+        var1 = _variance(variances, territory, spec, end, (a1, b1))  # type: ignore[arg-type]
+        bounds = precision.change_interval(value, var0, var1, scale=100.0)
+    counts = [c for c in (a0, b0, a1, b1) if c is not None]
+    caution = join_notes(
+        small_count_note(counts, threshold, sampled=sampled, when=f" en {start} ou {end}"),
+        noise_note(bounds),
+        spec.change_caution if new_grouping(columns, start) != new_grouping(columns, end) else "",
+    )
+    return figure(
+        territory,
+        f"{spec.ident}_evolution",
+        fr_period(start, end),
+        value,
+        unite="points",
+        source=census_source(start, end, exploitation=p0.exploitation),
+        definition=f"Évolution, en points, de l'indicateur entre {start} et "
+        f"{end} : {spec.definition[0].lower()}{spec.definition[1:]}",
+        note=figure_note(reason, caution),
+        interval=bounds,
+    )
+
+
+def changes(
+    totals: pd.DataFrame,
+    *,
+    years: Sequence[int],
+    threshold: float | None,
+    variances: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Changes in points of :data:`CHANGED` rates between comparable vintages (rule 1).
+
+    Only between two vintages of the same exploitation (``P`` with ``P``, ``C`` with
+    ``C``); a change of a ``C`` rate carries its 95 % interval and, when it contains zero,
+    the caution :data:`ctgstats.portrait.families.NOISE_NOTE` (rule 4b).
+    """
     columns = list(totals.columns)
     by_id = {spec.ident: spec for spec in RATES}
-    rows = []
+    rows: list[dict[str, object]] = []
     for ident in CHANGED:
         spec = by_id[ident]
         for start, end in _pairs(_years_of(spec, years, columns)):
-            (n0, d0, _), (n1, d1, _) = (formulas(spec, y, columns) for y in (start, end))  # type: ignore[misc]
-            for territory in totals.index:
-                v0, a0, b0, r0 = _share(totals, territory, n0, d0)
-                v1, a1, b1, r1 = _share(totals, territory, n1, d1)
-                reason = join_notes(r0, r1)
-                value = None if v0 is None or v1 is None else v1 - v0
-                counts = [c for c in (a0, b0, a1, b1) if c is not None]
-                caution = join_notes(
-                    small_count_note(
-                        counts, threshold, sampled=False, when=f" en {start} ou {end}"
-                    ),
-                    spec.change_caution
-                    if new_grouping(columns, start) != new_grouping(columns, end)
-                    else "",
+            p0, p1 = formulas(spec, start, columns), formulas(spec, end, columns)
+            assert p0 is not None and p1 is not None  # _years_of kept computable years
+            if p0.exploitation != p1.exploitation:
+                continue
+            rows.extend(
+                _change_row(
+                    totals,
+                    territory,
+                    spec,
+                    ((start, p0), (end, p1)),
+                    columns=columns,
+                    threshold=threshold,
+                    variances=variances,
                 )
-                rows.append(
-                    figure(
-                        territory,
-                        f"{ident}_evolution",
-                        fr_period(start, end),
-                        value,
-                        unite="points",
-                        source=census_source(start, end),
-                        definition=f"Évolution, en points, de l'indicateur entre {start} et "
-                        f"{end} : {spec.definition[0].lower()}{spec.definition[1:]}",
-                        note=figure_note(reason, caution),
-                    )
-                )
+                for territory in totals.index
+            )
     return to_frame(rows)
 
 
