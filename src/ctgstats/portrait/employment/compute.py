@@ -224,7 +224,8 @@ class Parts:
         return (*self.numerator, *self.denominator)
 
 
-_SAMPLED_NOTE = "exploitation complémentaire (sondage) : intervalle de confiance à 95 % approché"
+_SAMPLED = "exploitation complémentaire (sondage)"
+_SAMPLED_NOTE = f"{_SAMPLED} : intervalle de confiance à 95 % approché"
 
 
 def formulas(spec: Rate, year: int, columns: Sequence[str]) -> Parts | None:
@@ -250,7 +251,7 @@ def formulas(spec: Rate, year: int, columns: Sequence[str]) -> Parts | None:
         sampled = Parts(
             tuple(rp("C", year, n) for n in spec.sampled[0]),
             tuple(rp("C", year, n) for n in spec.sampled[1]),
-            f"{definition} ({_SAMPLED_NOTE.split(' :')[0]})",
+            f"{definition} ({_SAMPLED})",
             "C",
         )
         if all(c in columns for c in sampled.columns):
