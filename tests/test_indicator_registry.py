@@ -13,6 +13,7 @@ from ctgstats.data.registry import (
     GLOSSARY_COLUMNS,
     THEMES,
     RegistryError,
+    chapter_registries,
     load_registry,
 )
 from ctgstats.present.display import INDICATOR_LABELS
@@ -68,7 +69,7 @@ def registry():
 
 def test_shipped_registry_content(registry):
     assert DEFAULT_REGISTRY.is_file()
-    assert 25 <= len(registry) <= 40
+    assert 25 <= len(registry) <= 80  # with the chapters' registries
     expected = {
         "population": ("census", "habitants", "neutral"),
         "population_tcam": ("census", "%/an", "neutral"),
@@ -223,7 +224,7 @@ def test_user_file_adds_and_overrides(tmp_path):
     assert registry.ids.index("allocataires_caf") == shipped.ids.index("allocataires_caf")
     assert registry.get("allocataires_caf").definition == "Autre définition locale."
     assert registry.get("allocataires_caf").polarity == "up"
-    assert registry.files == (str(DEFAULT_REGISTRY), str(extra))
+    assert registry.files == (str(DEFAULT_REGISTRY), *map(str, chapter_registries()), str(extra))
 
 
 def test_duplicate_id_without_override_names_both_files(tmp_path):

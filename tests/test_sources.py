@@ -10,6 +10,7 @@ import pytest
 
 from ctgstats.data.sources import (
     FILOSOFI_LEVELS,
+    NEET_LEVELS,
     REGISTRY,
     SOURCE_IDS,
     DiscoveryConflictError,
@@ -32,6 +33,10 @@ def test_registry_keys_are_unique_and_ids_known():
         "rp_evol_struct_pop",
         "rp_coupl_fam_men",
         "rp_serie_historique",
+        "rp_emploi_pop_active",
+        "rp_diplomes_formation",
+        "rp_caract_emp",
+        "observatoire_neet",
         "filosofi_disp",
         "cog_epci_composition",
         "cog_communes_epci",
@@ -66,6 +71,8 @@ def test_registry_entry_is_well_formed(spec: SourceSpec):
     if spec.id == "filosofi_disp":
         assert spec.level in FILOSOFI_LEVELS
         assert spec.archive_member == f"FILO{spec.vintage}_DISP_{spec.level}.csv"
+    elif spec.id == "observatoire_neet":
+        assert spec.level in NEET_LEVELS.values()
     else:
         assert spec.level is None
 

@@ -145,6 +145,16 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         territory_specific=True,
         synthesis="ctgstats.indicators.followup:followup_synthesis",
     ),
+    NotebookSpec(
+        name="06_emploi_jeunesse",
+        title="Emploi, formation et jeunesse",
+        synthesis="ctgstats.portrait.employment.findings:synthesis",
+        chapter="ctgstats.portrait.employment:CHAPTER",
+        registry="portrait/employment/indicateurs.yaml",
+        key_figures=("taux_chomage_15_64", "taux_chomage_15_24", "part_neet_15_24"),
+        portal_figures=(("taux_chomage_15_64", "Chômage 15-64 ans (recensement)"),),
+        demo="ctgstats.demo.employment:write",
+    ),
 )
 
 _BY_NAME = {spec.name: spec for spec in NOTEBOOKS}

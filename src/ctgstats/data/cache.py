@@ -148,6 +148,7 @@ def read_table(
     code_column: str | None = None,
     member: str | None = None,
     sheet: str | None = None,
+    unique_codes: bool = True,
 ) -> pd.DataFrame:
     """:func:`ctgstats.data.readers.read_table` through the parquet cache.
 
@@ -167,6 +168,7 @@ def read_table(
         pattern=pattern,
         codes=codes,
         code_column=code_column,
+        unique_codes=unique_codes,
     )
 
 

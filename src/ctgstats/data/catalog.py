@@ -25,6 +25,7 @@ RP_SOURCES = sources.CENSUS_SOURCE_IDS
 RP_PATTERN = r"^(?:[PC]\d{2}_.+|(?:NAIS|DECE)\d{4})$"
 COMPOSITION_SOURCES = ("cog_epci_composition", "cog_communes_epci")
 BUILTIN_MOVEMENTS = "mouvements_communes_complement.csv"
+NEET_SOURCE = "observatoire_neet"
 
 
 class DataNotFoundError(InputError, FileNotFoundError):
@@ -178,6 +179,60 @@ class Catalog:
             return None
         frame = self.read(files[0], codes=codes)
         return _index_by_code(frame)
+
+    def neet_table(self, *, level: str) -> pd.DataFrame | None:
+        """Published NEET shares of one level (Observatoire des territoires), or None.
+
+        Every ``neet_<level>_YYYY`` file found is read (newest first; for a code and year
+        present in several files, the newest file wins).
+
+        Returns
+        -------
+        pandas.DataFrame or None
+            Columns ``code`` (str), ``libelle``, ``annee`` (int), ``valeur`` (the share in
+            %, NaN when blank: not published), ``fichier`` (file name); None when no file
+            of that level is in the data folders.
+
+        Raises
+        ------
+        DataFileError
+            A file lacks one of the columns ``codgeo``, ``an``, ``part_non_inseres`` (the
+            message names the file and the columns), or holds a non-integer year.
+        """
+        files = self.files(NEET_SOURCE, level=level)
+        if not files:
+            return None
+        frames = []
+        for found in files:
+            frame = self.read(
+                found,
+                required=("an", "part_non_inseres"),
+                optional=("libgeo",),
+                code_column="codgeo",
+                unique_codes=False,
+            )
+            years = pd.to_numeric(frame["an"], errors="coerce")
+            bad = years.isna() | (years != years.round())
+            if bad.any():
+                raise readers.DataFileError(
+                    "année non entière",
+                    path=found.path,
+                    column="an",
+                    value=frame.loc[bad, "an"].iloc[0],
+                )
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "code": frame["codgeo"].astype(str),
+                        "libelle": frame.get("libgeo", pd.Series("", index=frame.index)),
+                        "annee": years.astype(int),
+                        "valeur": pd.to_numeric(frame["part_non_inseres"]),
+                        "fichier": found.path.name,
+                    }
+                )
+            )
+        table = pd.concat(frames, ignore_index=True)
+        return table.drop_duplicates(subset=["code", "annee"], keep="first").reset_index(drop=True)
 
     def filosofi_years(self) -> list[int]:
         """Filosofi vintages with at least one file."""

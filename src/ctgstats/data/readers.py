@@ -307,6 +307,7 @@ def read_table(
     code_column: str | None = None,
     member: str | None = None,
     sheet: str | None = None,
+    unique_codes: bool = True,
 ) -> pd.DataFrame:
     """Read the columns a caller needs from an INSEE table (no cache).
 
@@ -329,6 +330,9 @@ def read_table(
         ``COM`` present. It always comes first in the result.
     member, sheet : str, optional
         Archive member or workbook sheet (see :func:`parse_file`).
+    unique_codes : bool
+        When False, a code may appear on several rows (long tables: one row per code and
+        year, like the Observatoire des territoires files); empty codes are still errors.
 
     Returns
     -------
@@ -352,6 +356,7 @@ def read_table(
         pattern=pattern,
         codes=codes,
         code_column=code_column,
+        unique_codes=unique_codes,
     )
 
 
@@ -366,6 +371,7 @@ def select_table(
     pattern: str | None = None,
     codes: Collection[str] | None = None,
     code_column: str | None = None,
+    unique_codes: bool = True,
 ) -> pd.DataFrame:
     """Select, check and filter the columns of a parsed table (see :func:`read_table`).
 
@@ -379,7 +385,7 @@ def select_table(
         Its ``attrs["source"]`` (member and sheet, for messages).
     load : callable
         Returns the parsed table restricted to the given columns (index ``line``).
-    required, optional, pattern, codes, code_column
+    required, optional, pattern, codes, code_column, unique_codes
         As in :func:`read_table`.
     """
     location = _location_from_source(source, path)
@@ -387,7 +393,7 @@ def select_table(
     selection = _select_columns(names, code, required, optional, pattern, location)
     table = load(selection)
     if code is not None:
-        _check_codes(table, code, location)
+        _check_codes(table, code, location, unique=unique_codes)
     if codes is not None:
         table = _filter_codes(table, code, codes, location)
     return table.reset_index(drop=True)
@@ -461,7 +467,9 @@ def _shorten(names: Sequence[str], limit: int = 12) -> str:
     return f"[{shown}{f', … et {more} autres' if more > 0 else ''}]"
 
 
-def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
+def _check_codes(
+    table: pd.DataFrame, code: str, location: _Location, *, unique: bool = True
+) -> None:
     values = table[code]
     lines = table.index.to_numpy()
     empty = values.isna().to_numpy()
@@ -470,7 +478,7 @@ def _check_codes(table: pd.DataFrame, code: str, location: _Location) -> None:
             "code(s) vide(s)", column=code, line=tuple(int(n) for n in lines[empty][:20])
         )
     duplicated = values.duplicated(keep=False).to_numpy()
-    if duplicated.any():
+    if unique and duplicated.any():
         dup_values = values[duplicated]
         first = list(dict.fromkeys(dup_values.tolist()))[:10]
         dup_lines = tuple(int(n) for n in lines[duplicated][:20])

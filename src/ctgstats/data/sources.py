@@ -30,6 +30,7 @@ from ctgstats.core.files import file_sha256
 __all__ = [
     "CENSUS_SOURCE_IDS",
     "FILOSOFI_LEVELS",
+    "NEET_LEVELS",
     "REGISTRY",
     "SOURCE_IDS",
     "DiscoveryConflictError",
@@ -45,6 +46,9 @@ INSEE_FILES = "https://www.insee.fr/fr/statistiques/fichier"
 
 #: Geographic levels of the Filosofi ``FILOyyyy_DISP_<level>`` files.
 FILOSOFI_LEVELS: tuple[str, ...] = ("COM", "EPCI", "DEP", "REG", "METROPOLE")
+
+#: Levels of the Observatoire des territoires NEET files, by the tag of their names.
+NEET_LEVELS: dict[str, str] = {"communes": "COM", "epci": "EPCI", "dpt": "DEP", "region": "REG"}
 
 #: File suffixes :func:`discover` considers (case-insensitive).
 DATA_FILE_SUFFIXES: tuple[str, ...] = (".csv", ".zip", ".xlsx")
@@ -267,6 +271,51 @@ _FAMILIES: dict[str, _Family] = {
             notes=_RP_NOTES + " Births/deaths between census dates: NAISyyyy, DECEyyyy.",
         ),
         _Family(
+            id="rp_emploi_pop_active",
+            title="Emploi - Population active en {vintage} — recensement, base communale",
+            producer="Insee, recensement de la population",
+            geography_offset=3,
+            patterns=(
+                "base-cc-emploi-pop-active-{vintage}*",
+                "base-ccc-emploi-pop-active-{vintage}*",
+            ),
+            name_regex=re.compile(
+                r"^base-ccc?-emploi-pop-active-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE
+            ),
+            census=True,
+            notes=_RP_NOTES + " Activity, employment and self-declared unemployment (P..); "
+            "jobs by sector and socio-professional group are C.. variables.",
+        ),
+        _Family(
+            id="rp_diplomes_formation",
+            title="Diplômes - Formation en {vintage} — recensement, base communale",
+            producer="Insee, recensement de la population",
+            geography_offset=3,
+            patterns=(
+                "base-cc-diplomes-formation-{vintage}*",
+                "base-ccc-diplomes-formation-{vintage}*",
+            ),
+            name_regex=re.compile(
+                r"^base-ccc?-diplomes-formation-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE
+            ),
+            census=True,
+            notes=_RP_NOTES + " Diploma groups change between vintages: up to RP2016 "
+            "NSCOL15P_DIPLMIN includes the BEPC and SUP is a single group.",
+        ),
+        _Family(
+            id="rp_caract_emp",
+            title="Caractéristiques de l'emploi en {vintage} — recensement, base communale",
+            producer="Insee, recensement de la population",
+            geography_offset=3,
+            patterns=("base-cc-caract_emp-{vintage}*", "base-ccc-caract_emp-{vintage}*"),
+            name_regex=re.compile(
+                r"^base-ccc?-caract_emp-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE
+            ),
+            census=True,
+            notes=_RP_NOTES + " Place of work (ACTOCC15P_ILT1, ILT2P) and main mode of "
+            "transport to work (P22_ACTOCC15P_VOITURE …; C.. variables in older vintages).",
+        ),
+        _Family(
             id="filosofi_disp",
             title="Revenus disponibles et niveau de vie en {vintage} (Filosofi) — niveau {level}",
             producer="Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal (Filosofi)",
@@ -282,6 +331,20 @@ _FAMILIES: dict[str, _Family] = {
             notes="Decimal comma, UTF-8 with BOM; blank cells are statistical secrecy "
             "(never 0). Medians are not additive: take each level from its own "
             "file. Codes in the geography of 1 January of vintage + 1.",
+        ),
+        _Family(
+            id="observatoire_neet",
+            title="Part des 15-24 ans ni en emploi ni en études ou formation (NEET), "
+            "fichier {vintage} — Observatoire des territoires, niveau {level}",
+            producer="Observatoire des territoires (ANCT), d'après Insee, recensement",
+            geography_offset=3,
+            patterns=("neet_*_{vintage}*",),
+            name_regex=re.compile(r"^neet_(communes|epci|dpt|region)_(\d{4})(?!\d)", re.IGNORECASE),
+            level_of=lambda m: (NEET_LEVELS[m.group(1).lower()],),
+            notes="Columns codgeo;libgeo;an;part_non_inseres (UTF-8 with BOM, CRLF, decimal "
+            "comma), one row per territory and census year an (several years per file); "
+            "one file per level (communes, epci, dpt, region). Published shares: never "
+            "recomputed from the commune bases.",
         ),
         _Family(
             id="cog_epci_composition",
@@ -433,6 +496,23 @@ _RP_HIST = (
     (2021, None, None, _NO_URL),
     (2022, None, None, _NO_URL),
 )
+_RP_EMPLOI = (
+    (2016, None, None, _NO_URL),
+    (2020, 7632867, "base-cc-emploi-pop-active-2020_csv.zip", _UNCERTAIN),
+    (
+        2022,
+        8581444,
+        "base-cc-emploi-pop-active-2022_csv.zip",
+        _CITED + " The zip holds base-cc-emploi-pop-active-2022.CSV.",
+    ),
+)
+_RP_DIPLOMES = (
+    (2016, None, None, _NO_URL),
+    (2017, 4516086, "base-ccc-diplomes-formation-2017.zip", _UNCERTAIN),
+    (2021, 8202319, "base-cc-diplomes-formation-2021_csv.zip", _UNCERTAIN),
+    (2022, 8581488, "base-cc-diplomes-formation-2022_csv.zip", _UNCERTAIN),
+)
+_RP_CARACT_EMP = ((2022, None, None, _NO_URL),)
 # Filosofi: COMMUNES archives hold FILOyyyy_DISP_COM.csv; SUPRA archives the other levels.
 _FILO_COM = (
     (
@@ -489,6 +569,9 @@ def _registry() -> tuple[SourceSpec, ...]:
         ("rp_evol_struct_pop", _RP_EVOL),
         ("rp_coupl_fam_men", _RP_CFM),
         ("rp_serie_historique", _RP_HIST),
+        ("rp_emploi_pop_active", _RP_EMPLOI),
+        ("rp_diplomes_formation", _RP_DIPLOMES),
+        ("rp_caract_emp", _RP_CARACT_EMP),
     ):
         family = _FAMILIES[family_id]
         for vintage, page, name, how in table:
@@ -506,6 +589,9 @@ def _registry() -> tuple[SourceSpec, ...]:
     for vintage, name in _EPCI:
         specs.append(_with_download(composition.spec(vintage), _url(2510634, name), _CITED))
     specs.append(_FAMILIES["cog_communes_epci"].spec(2026))
+    neet = _FAMILIES["observatoire_neet"]
+    for level in NEET_LEVELS.values():
+        specs.append(_with_download(neet.spec(2018, level), None, _NO_URL))
     movements = _FAMILIES["cog_mouvements"]
     for vintage, page, name, member in _MOVEMENTS:
         how = _CITED + (f" Read member {member} of the COG archive." if member else "")

@@ -1708,6 +1708,10 @@ les fichiers en géographie antérieure (RP2016, Filosofi 2016) contiennent les 
 | `insee/filosofi/FILO2019_DISP_{{COM,EPCI,DEP,METROPOLE}}.csv` | Filosofi 2019 |
 | `insee/cog/Intercommunalite_Metropole_au_01-01-2025.xlsx` | Composition communale des EPCI (feuilles `EPCI`, `Composition_communale`) |
 | `insee/cog/v_mvt_commune_2025.csv` | Mouvements des communes (création de la commune nouvelle) |
+| `insee/rp/base-cc-emploi-pop-active-{{2022,2016}}_csv.zip` | RP2022 (avec les colonnes 2016) et RP2016 (avec 2011, géographie antérieure) : population active, emploi, chômage déclaré |
+| `insee/rp/base-cc-diplomes-formation-{{2022,2016}}_csv.zip` | Scolarisation et diplômes ; regroupement ancien (`DIPLMIN` inclut le BEPC, `SUP` unique) pour 2016 et 2011 |
+| `insee/rp/base-cc-caract_emp-2022_csv.zip` | Lieu de travail et mode de transport des actifs occupés (RP2022) |
+| `observatoire/neet/neet_{{communes,epci,dpt,region}}_2022.csv` | Part des 15-24 ans ni en emploi ni en formation, 2011, 2016, 2022 (format de l'Observatoire des territoires : BOM, CRLF, virgule décimale) |
 
 Les valeurs du recensement sont des estimations pondérées avec décimales ; les variables
 `C..` (exploitation complémentaire) sont des multiples d'un poids communal d'environ 4 à 5.

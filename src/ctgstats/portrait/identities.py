@@ -173,6 +173,24 @@ IDENTITIES: tuple[IdentityTemplate, ...] = (
     ),
     _t("P", "LOG", "RP", "RSECOCC", "LOGVAC"),
     _t("P", "RP", "RP_PROP", "RP_LOC", "RP_GRAT"),
+    # emploi - population active, diplômes - formation, caractéristiques de l'emploi
+    _t("P", "POP1564", "POP1524", "POP2554", "POP5564"),
+    _t("P", "ACT1564", "ACTOCC1564", "CHOM1564"),
+    _t("P", "ACT1524", "ACTOCC1524", "CHOM1524"),
+    _t("P", "INACT1564", "ETUD1564", "RETR1564", "AINACT1564"),
+    _t(
+        "P",
+        "NSCOL15P",
+        "NSCOL15P_DIPLMIN",
+        "NSCOL15P_BEPC",
+        "NSCOL15P_CAPBEP",
+        "NSCOL15P_BAC",
+        "NSCOL15P_SUP2",
+        "NSCOL15P_SUP34",
+        "NSCOL15P_SUP5",
+    ),
+    _t("P", "NSCOL15P", "NSCOL15P_DIPLMIN", "NSCOL15P_CAPBEP", "NSCOL15P_BAC", "NSCOL15P_SUP"),
+    _t("P", "ACTOCC15P", "ACTOCC15P_ILT1", "ACTOCC15P_ILT2P"),
 )
 """Identities checked for every vintage whose columns are all present (age ones apart)."""
 

@@ -162,6 +162,21 @@ PORTRAIT_ONLY_LABELS: dict[str, str] = {
     "rapport_interdecile": "Rapport interdécile (D9/D1)",
     "menages_fiscaux": "Ménages fiscaux",
     "part_prestations_sociales": "Part des prestations sociales dans le revenu disponible",
+    # emploi, formation et jeunesse : évolutions en points
+    "taux_activite_15_64_evolution": "Évolution du taux d'activité des 15-64 ans (points)",
+    "taux_emploi_15_64_evolution": "Évolution du taux d'emploi des 15-64 ans (points)",
+    "taux_chomage_15_64_evolution": "Évolution du taux de chômage des 15-64 ans, au sens du "
+    "recensement (points)",
+    "taux_scolarisation_18_24_evolution": "Évolution du taux de scolarisation des 18-24 ans "
+    "(points)",
+    "part_diplome_max_bepc_15p_evolution": "Évolution de la part des sans diplôme ou au plus "
+    "le BEPC (points)",
+    "part_diplomes_superieur_15p_evolution": "Évolution de la part des diplômés du supérieur "
+    "(points)",
+    "part_actifs_travaillant_hors_commune_evolution": "Évolution de la part des actifs "
+    "travaillant hors de leur commune (points)",
+    "part_actifs_voiture_evolution": "Évolution de la part des actifs allant travailler en "
+    "voiture (points)",
 }
 
 
