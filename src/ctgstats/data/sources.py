@@ -267,6 +267,17 @@ _FAMILIES: dict[str, _Family] = {
             notes=_RP_NOTES + " Births/deaths between census dates: NAISyyyy, DECEyyyy.",
         ),
         _Family(
+            id="rp_logement",
+            title="Logement en {vintage} — recensement, base communale",
+            producer="Insee, recensement de la population",
+            geography_offset=3,
+            patterns=("base-cc-logement-{vintage}*", "base-ccc-logement-{vintage}*"),
+            name_regex=re.compile(r"^base-ccc?-logement-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE),
+            census=True,
+            notes=_RP_NOTES + " Dwellings and main homes; C.. (overcrowding) come from the "
+            "complementary exploitation.",
+        ),
+        _Family(
             id="filosofi_disp",
             title="Revenus disponibles et niveau de vie en {vintage} (Filosofi) — niveau {level}",
             producer="Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal (Filosofi)",
@@ -433,6 +444,20 @@ _RP_HIST = (
     (2021, None, None, _NO_URL),
     (2022, None, None, _NO_URL),
 )
+_RP_LOGEMENT = (
+    (2016, None, None, _NO_URL),
+    (2017, None, None, _NO_URL),
+    (2018, None, None, _NO_URL),
+    (2019, None, None, _NO_URL),
+    (2020, 7631186, "base-cc-logement-2020_csv.zip", _CITED),
+    (2021, None, None, _NO_URL),
+    (
+        2022,
+        8581474,
+        "base-cc-logement-2022_csv.zip",
+        _CITED + " The zip holds base-cc-logement-2022.CSV.",
+    ),
+)
 # Filosofi: COMMUNES archives hold FILOyyyy_DISP_COM.csv; SUPRA archives the other levels.
 _FILO_COM = (
     (
@@ -489,6 +514,7 @@ def _registry() -> tuple[SourceSpec, ...]:
         ("rp_evol_struct_pop", _RP_EVOL),
         ("rp_coupl_fam_men", _RP_CFM),
         ("rp_serie_historique", _RP_HIST),
+        ("rp_logement", _RP_LOGEMENT),
     ):
         family = _FAMILIES[family_id]
         for vintage, page, name, how in table:
