@@ -55,8 +55,8 @@ def communes_table(context: ChapterContext, year: int | None) -> pd.DataFrame:
 def cautions(vintages: Sequence[int], threshold: float) -> list[str]:
     """The chapter's points de vigilance (rule 18, and rules 1, 2, 4, 4b)."""
     points = [
-        "Les résidences secondaires et les logements occasionnels sont comptés ensemble "
-        f"par l'Insee (« {RSECOCC_NOTE} ») : la part des résidences secondaires en inclut.",
+        f"{RSECOCC_NOTE[:1].upper()}{RSECOCC_NOTE[1:]} : la part des « résidences "
+        "secondaires » les inclut.",
         f"Locataires HLM : {HLM_NOTE} ; le nombre de logements sociaux du territoire se lit "
         "dans le répertoire des logements locatifs des bailleurs sociaux (RPLS), qui peut "
         "différer.",

@@ -44,8 +44,8 @@ __all__ = [
 ]
 
 RSECOCC_NOTE = (
-    "résidences secondaires et logements occasionnels (logements utilisés pour des raisons "
-    "professionnelles, par exemple) sont comptés ensemble par l'Insee"
+    "l'Insee compte ensemble les résidences secondaires et les logements occasionnels "
+    "(logements utilisés une partie de l'année, par exemple pour des raisons professionnelles)"
 )
 HLM_NOTE = "statut HLM déclaré par l'occupant au recensement, non issu du répertoire RPLS"
 
@@ -119,6 +119,10 @@ _PERIOD_WORDS = {
 }
 
 
+def _period_words(ident: str, year: int) -> str:
+    return _PERIOD_WORDS.get(ident, f"achevées de 2006 à {year - 3}")
+
+
 def figures_of(year: int) -> tuple[HousingFigure, ...]:
     """Housing figures of a vintage, in output order."""
     periods = construction_columns(year)
@@ -127,8 +131,8 @@ def figures_of(year: int) -> tuple[HousingFigure, ...]:
         HousingFigure(
             ident,
             "%",
-            f"Part des résidences principales {_PERIOD_WORDS.get(ident, f'achevées de 2006 à {year - 3}')}"
-            f" parmi les {built} (les classes d'époque changent selon les millésimes)",
+            f"Part des résidences principales {_period_words(ident, year)} parmi les {built} "
+            "(les classes d'époque changent selon les millésimes)",
             columns,
             ("RP_ACHTOT",),
         )
@@ -381,7 +385,8 @@ def _row(
 ) -> dict[str, object]:
     numerator_columns = [rp(spec.exploitation, year, n) for n in spec.numerator]
     denominator_columns = [rp(spec.exploitation, year, n) for n in spec.denominator or ()]
-    values, reason = lookup(totals, territory, numerator_columns + denominator_columns)
+    needed = list(dict.fromkeys(numerator_columns + denominator_columns))
+    values, reason = lookup(totals, territory, needed)
     if reason and spec.ident == "part_suroccupation" and year >= 2022:
         reason += DROPPED_OVERCROWDING
     value = None

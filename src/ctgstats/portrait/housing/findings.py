@@ -73,8 +73,7 @@ def _stock(portrait: Portrait) -> dict[str, str] | None:
         sentence + ".",
         "part_residences_secondaires;logements;part_residences_principales",
         year,
-        "Les résidences secondaires et les logements occasionnels sont comptés ensemble "
-        f"({RSECOCC_NOTE}).",
+        f"{RSECOCC_NOTE[:1].upper()}{RSECOCC_NOTE[1:]}.",
     )
 
 
@@ -85,7 +84,7 @@ def _share(portrait: Portrait, indicateur: str, template: str, prudence: str = "
     sentence = template.format(value=fr_percent(value), year=year)
     sentence += _comparisons(portrait, indicateur, year, fr_percent) + "."
     note = _note(portrait, indicateur, year)
-    return _row(sentence, indicateur, year, "; ".join(p for p in (prudence, note) if p))
+    return _row(sentence, indicateur, year, " ; ".join(p for p in (prudence, note) if p))
 
 
 def _vacancy_change(portrait: Portrait) -> dict | None:
@@ -121,30 +120,29 @@ def _vacancy_change(portrait: Portrait) -> dict | None:
     return None
 
 
-def _overcrowding(portrait: Portrait) -> dict | None:
-    year, value = _last(portrait, "part_suroccupation")
+def _overcrowding(portrait: Portrait, indicateur: str, universe: str) -> dict | None:
+    year, value = _last(portrait, indicateur)
     if not year:
         return None
     rows = portrait.figures[
-        (portrait.figures["indicateur"] == "part_suroccupation")
+        (portrait.figures["indicateur"] == indicateur)
         & (portrait.figures["annee"] == year)
         & (portrait.figures["territoire"] == portrait.territory.id)
     ]
     low, high = float(rows["ic_bas"].iloc[0]), float(rows["ic_haut"].iloc[0])
     interval = (
-        f" (intervalle de confiance à 95\u00a0% : {fr_number(low, 1)} à {fr_number(high, 1)}\u00a0%)"
+        f" (intervalle de confiance à 95\u00a0% : {fr_number(low, 1)} à "
+        f"{fr_number(high, 1)}\u00a0%)"
         if _ok(low) and _ok(high)
         else ""
     )
     sentence = (
-        f"En {year}, {fr_percent(value)}{interval} des résidences principales (hors studios "
-        "occupés par une personne) sont suroccupées"
-        + _comparisons(portrait, "part_suroccupation", year, fr_percent)
-        + "."
+        f"En {year}, {fr_percent(value)}{interval} des résidences principales ({universe}) "
+        "sont suroccupées" + _comparisons(portrait, indicateur, year, fr_percent) + "."
     )
     prudence = "Estimation par sondage (exploitation complémentaire du recensement)"
-    note = _note(portrait, "part_suroccupation", year)
-    return _row(sentence, "part_suroccupation", year, "; ".join(p for p in (prudence, note) if p))
+    note = _note(portrait, indicateur, year)
+    return _row(sentence, indicateur, year, " ; ".join(p for p in (prudence, note) if p))
 
 
 def findings(portrait: Portrait) -> pd.DataFrame:
@@ -180,7 +178,12 @@ def findings(portrait: Portrait) -> pd.DataFrame:
             "En {year}, {value} des résidences principales (achevées avant N−2) datent "
             "d'avant 1946",
         ),
-        _overcrowding(portrait),
+        _overcrowding(
+            portrait,
+            "part_suroccupation_peuplement",
+            "indicateur de peuplement du RP2022, suroccupation modérée ou accentuée",
+        ),
+        _overcrowding(portrait, "part_suroccupation", "hors studios occupés par une personne"),
         _share(
             portrait,
             "part_menages_sans_voiture",
