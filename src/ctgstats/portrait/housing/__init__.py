@@ -9,10 +9,12 @@ territory, commune table, cautions), :mod:`.findings` (sentences and synthesis),
 from __future__ import annotations
 
 from ctgstats.portrait.chapters import Chapter
-from ctgstats.portrait.housing.chapter import compute
+from ctgstats.portrait.housing.chapter import compute_chapter
 from ctgstats.portrait.housing.compute import variance_terms
-from ctgstats.portrait.housing.findings import findings
+from ctgstats.portrait.housing.findings import housing_findings
 
-CHAPTER = Chapter(id="logement", compute=compute, variance_terms=variance_terms, findings=findings)
+CHAPTER = Chapter(
+    id="logement", compute=compute_chapter, variance_terms=variance_terms, findings=housing_findings
+)
 
 __all__ = ["CHAPTER"]

@@ -85,7 +85,7 @@ def cautions(vintages: Sequence[int], threshold: float) -> list[str]:
     return points
 
 
-def compute(context: ChapterContext) -> ChapterResult:
+def compute_chapter(context: ChapterContext) -> ChapterResult:
     """Housing figures of every territory and vintage, the commune table, the cautions."""
     vintages = housing_vintages(context.totals)
     figures = all_figures(

@@ -34,6 +34,22 @@ def _last(portrait: Portrait, indicateur: str) -> tuple[str, float]:
     return "", math.nan
 
 
+def _compared(portrait: Portrait, indicateur: str, year: str, fmt) -> str:
+    """Comparators in ``year``; else, the latest vintage where both sides are published."""
+    clause = _comparisons(portrait, indicateur, year, fmt)
+    if clause or not portrait.comparators:
+        return clause
+    for other in reversed(housing_vintages(portrait.census_totals)):
+        value = portrait.value(indicateur, other)
+        clause = _comparisons(portrait, indicateur, str(other), fmt)
+        if str(other) != year and _ok(value) and clause:
+            return (
+                f" ; en {other}, dernier millésime publié pour la comparaison : {fmt(value)}"
+                + clause
+            )
+    return ""
+
+
 def _row(constat: str, indicateurs: str, annee: str, prudence: str = "") -> dict[str, str]:
     return {
         "theme": THEME,
@@ -63,7 +79,7 @@ def _stock(portrait: Portrait) -> dict[str, str] | None:
             f"En {year}, les résidences secondaires et logements occasionnels représentent "
             f"{fr_percent(second)} des logements"
         )
-    sentence += _comparisons(portrait, "part_residences_secondaires", year, fr_percent)
+    sentence += _compared(portrait, "part_residences_secondaires", year, fr_percent)
     if _ok(total) and _ok(main) and _ok(vacant):
         sentence += (
             f". Le parc compte {fr_int(total)} logements, dont {fr_percent(main)} de "
@@ -82,7 +98,7 @@ def _share(portrait: Portrait, indicateur: str, template: str, prudence: str = "
     if not year:
         return None
     sentence = template.format(value=fr_percent(value), year=year)
-    sentence += _comparisons(portrait, indicateur, year, fr_percent) + "."
+    sentence += _compared(portrait, indicateur, year, fr_percent) + "."
     note = _note(portrait, indicateur, year)
     return _row(sentence, indicateur, year, " ; ".join(p for p in (prudence, note) if p))
 
@@ -145,7 +161,7 @@ def _overcrowding(portrait: Portrait, indicateur: str, universe: str) -> dict | 
     return _row(sentence, indicateur, year, " ; ".join(p for p in (prudence, note) if p))
 
 
-def findings(portrait: Portrait) -> pd.DataFrame:
+def housing_findings(portrait: Portrait) -> pd.DataFrame:
     """Findings of the housing chapter (theme « Logement »), most important first."""
     candidates = [
         _stock(portrait),
