@@ -103,7 +103,7 @@ def test_expansion_drops_what_belongs_to_one_territory():
     item = expand_departement(demo, "00")[1]
     assert item.params.territory.code == "000000102"
     assert item.params.surveys == () and not item.params.indicators.action_plan
-    assert item.params.notebook_names == ("01_demographie", "02_familles_menages")
+    assert item.params.notebook_names == ("01_demographie", "02_familles_menages", "05_logement")
     assert item.params.slug is None
 
 

@@ -14,6 +14,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+from tests.helpers import SHARED_INSEE
 
 from ctgstats.data import sources
 from ctgstats.demo import DATA_DIR
@@ -21,7 +22,6 @@ from ctgstats.portrait import precision
 from ctgstats.portrait.build import build_portrait
 from ctgstats.portrait.housing import compute as housing
 from ctgstats.portrait.housing.chapter import COMMUNES_TABLE
-from tests.helpers import SHARED_INSEE
 
 # ------------------------------------------------------------------------------ unit
 

@@ -22,14 +22,14 @@ def test_minimal_params_get_documented_defaults():
     params = parse_params({"territory": {"level": "commune", "code": "31471"}})
     assert params.options.small_count_threshold == 200
     assert params.options.ageing_index == "65"
-    assert params.notebook_names == ("01_demographie", "02_familles_menages")
+    assert params.notebook_names == ("01_demographie", "02_familles_menages", "05_logement")
     with_survey = parse_params(
         {
             "territory": {"level": "commune", "code": "31471"},
             "surveys": [{"id": "habitants", "export": "e.csv", "codebook": "c.yaml"}],
         }
     )
-    assert with_survey.notebook_names[-1] == "03_enquete"
+    assert "03_enquete" in with_survey.notebook_names
     assert with_survey.surveys[0].weighting.margins == ("age", "sexe")
     assert params.comparators is None  # resolved later: département + France
 
@@ -267,7 +267,8 @@ def test_the_committed_real_params_point_beside_the_repository(tmp_path, monkeyp
     params = load_params(REPO_PARAMS / "ccphg.yaml")
     insee = REPO_PARAMS.parent.parent / "shared" / "data" / "insee"
     assert params.data_dirs == tuple(
-        str(insee / name) for name in ("rp2022-ccphg", "filosofi-dep31", "cog")
+        str(insee / name)
+        for name in ("rp2022-ccphg", "rp2021-logement-dep31", "filosofi-dep31", "cog")
     )
     demo = load_params(REPO_PARAMS / "demo.yaml")
     assert demo.indicators.baseline == "ctgstats:demo/suivi/t0_baseline.json"

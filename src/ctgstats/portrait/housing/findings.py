@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from ctgstats.portrait.findings import FINDING_COLUMNS, _comparisons, _note
+from ctgstats.portrait.findings import FINDING_COLUMNS, comparisons, territory_note
 from ctgstats.portrait.housing.compute import HLM_NOTE, RSECOCC_NOTE, housing_vintages
 from ctgstats.portrait.model import Portrait
 from ctgstats.present.formatting import fr_int, fr_number, fr_percent, fr_signed
@@ -36,12 +36,12 @@ def _last(portrait: Portrait, indicateur: str) -> tuple[str, float]:
 
 def _compared(portrait: Portrait, indicateur: str, year: str, fmt) -> str:
     """Comparators in ``year``; else, the latest vintage where both sides are published."""
-    clause = _comparisons(portrait, indicateur, year, fmt)
+    clause = comparisons(portrait, indicateur, year, fmt)
     if clause or not portrait.comparators:
         return clause
     for other in reversed(housing_vintages(portrait.census_totals)):
         value = portrait.value(indicateur, other)
-        clause = _comparisons(portrait, indicateur, str(other), fmt)
+        clause = comparisons(portrait, indicateur, str(other), fmt)
         if str(other) != year and _ok(value) and clause:
             return (
                 f" ; en {other}, dernier millésime publié pour la comparaison : {fmt(value)}"
@@ -99,7 +99,7 @@ def _share(portrait: Portrait, indicateur: str, template: str, prudence: str = "
         return None
     sentence = template.format(value=fr_percent(value), year=year)
     sentence += _compared(portrait, indicateur, year, fr_percent) + "."
-    note = _note(portrait, indicateur, year)
+    note = territory_note(portrait, indicateur, year)
     return _row(sentence, indicateur, year, " ; ".join(p for p in (prudence, note) if p))
 
 
@@ -124,7 +124,7 @@ def _vacancy_change(portrait: Portrait) -> dict | None:
                 f"Entre {start} et {end}, la part des logements vacants {verb} "
                 f"({fr_percent(v0)} puis {fr_percent(v1)}, soit {fr_signed(value, 1)} point"
                 f"{'s' if abs(value) >= 2 else ''})"
-                + _comparisons(
+                + comparisons(
                     portrait,
                     "part_logements_vacants_evolution",
                     period,
@@ -154,10 +154,10 @@ def _overcrowding(portrait: Portrait, indicateur: str, universe: str) -> dict | 
     )
     sentence = (
         f"En {year}, {fr_percent(value)}{interval} des résidences principales ({universe}) "
-        "sont suroccupées" + _comparisons(portrait, indicateur, year, fr_percent) + "."
+        "sont suroccupées" + comparisons(portrait, indicateur, year, fr_percent) + "."
     )
     prudence = "Estimation par sondage (exploitation complémentaire du recensement)"
-    note = _note(portrait, indicateur, year)
+    note = territory_note(portrait, indicateur, year)
     return _row(sentence, indicateur, year, " ; ".join(p for p in (prudence, note) if p))
 
 
