@@ -74,10 +74,32 @@ def header(portrait: Portrait) -> HTML:
 
 
 def key_figures(portrait: Portrait, theme: str, *, annee: str | None = None) -> HTML:
-    """Table of a theme's figures: one row per indicator, one column per territory."""
-    return display.key_figures_table(
-        portrait.figures, indicators=THEMES[theme], labels=portrait.labels, annee=annee
+    """Table of a theme's figures: one row per indicator, one column per territory.
+
+    When the comparators are not published in the latest vintage but are in an earlier
+    one (e.g. a national file of another vintage), a second table gives that vintage.
+    """
+    indicators = THEMES[theme]
+    table = display.key_figures_table(
+        portrait.figures, indicators=indicators, labels=portrait.labels, annee=annee
     )
+    if annee is not None:
+        return table
+    years = {_latest(portrait, i) for i in indicators} - {None}
+    compared = {_comparison_year(portrait, i) for i in indicators} - {None}
+    earlier = sorted(y for y in compared if y not in years)
+    if not earlier:
+        return table
+    year = earlier[-1]
+    second = display.key_figures_table(
+        portrait.figures,
+        indicators=indicators,
+        labels=portrait.labels,
+        annee=str(year),
+        caption=f"Comparaison en {year}, dernier millésime publié pour les comparateurs — "
+        f"Insee, RP{year}",
+    )
+    return HTML(f"{table.data}{second.data}")
 
 
 def _latest(portrait: Portrait, indicator: str) -> int | None:
@@ -87,8 +109,19 @@ def _latest(portrait: Portrait, indicator: str) -> int | None:
     return None
 
 
+def _comparison_year(portrait: Portrait, indicator: str) -> int | None:
+    """Latest vintage where the territory and at least one comparator are published."""
+    for year in reversed(housing_vintages(portrait.census_totals)):
+        if math.isnan(portrait.value(indicator, year)):
+            continue
+        if any(not math.isnan(portrait.value(indicator, year, c.id)) for c in portrait.comparators):
+            return year
+    return None
+
+
 def _comparison(portrait: Portrait, indicators: dict[str, str], *, title: str) -> Figure | HTML:
-    year = _latest(portrait, next(iter(indicators)))
+    first = next(iter(indicators))
+    year = _comparison_year(portrait, first) or _latest(portrait, first)
     if year is None:
         return portrait_views._finish(portrait, None)
     figure = charts.indicator_comparison(
