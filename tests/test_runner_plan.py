@@ -15,7 +15,7 @@ def test_plan_of_the_demo(tmp_path):
     assert plan.final_dir == tmp_path / "out" / "epci-000000101"
     assert plan.staging_dir == tmp_path / "out" / ".epci-000000101.en-cours-t1"
     assert plan.failed_dir == tmp_path / "out" / "epci-000000101.echec"
-    assert [t.name for t in plan.tasks] == ["01_demographie", "02_familles_menages"]
+    assert [t.name for t in plan.tasks] == ["01_demographie", "02_familles_menages", "05_logement"]
     assert plan.tasks[0].template == notebooks_dir() / "01_demographie.ipynb"
     assert plan.tasks[1].html == "02_familles_menages.html"
     assert not (tmp_path / "out").exists()  # planning writes nothing
@@ -52,6 +52,7 @@ def test_the_users_templates_replace_the_shipped_ones(tmp_path, monkeypatch):
     assert [t.template for t in given.tasks] == [
         notebooks_dir() / "01_demographie.ipynb",
         own / "02_familles_menages.ipynb",
+        notebooks_dir() / "05_logement.ipynb",
     ]
     monkeypatch.setenv("CTGSTATS_NOTEBOOKS_DIR", str(own))
     assert plan_run(params).tasks[1].template == own / "02_familles_menages.ipynb"
