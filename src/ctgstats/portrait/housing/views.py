@@ -91,9 +91,10 @@ def key_figures(portrait: Portrait, theme: str, *, annee: str | None = None) -> 
     if not earlier:
         return table
     year = earlier[-1]
+    shown = [i for i in indicators if not math.isnan(portrait.value(i, year))]
     second = display.key_figures_table(
         portrait.figures,
-        indicators=indicators,
+        indicators=shown,
         labels=portrait.labels,
         annee=str(year),
         caption=f"Comparaison en {year}, dernier millésime publié pour les comparateurs — "
