@@ -85,8 +85,8 @@ def key_figures(portrait: Portrait, theme: str, *, annee: str | None = None) -> 
     )
     if annee is not None:
         return table
-    years = {_latest(portrait, i) for i in indicators} - {None}
-    compared = {_comparison_year(portrait, i) for i in indicators} - {None}
+    years = {y for i in indicators if (y := _latest(portrait, i)) is not None}
+    compared = {y for i in indicators if (y := _comparison_year(portrait, i)) is not None}
     earlier = sorted(y for y in compared if y not in years)
     if not earlier:
         return table
