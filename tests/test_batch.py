@@ -106,6 +106,7 @@ def test_expansion_drops_what_belongs_to_one_territory():
     assert item.params.notebook_names == (
         "01_demographie",
         "02_familles_menages",
+        "05_logement",
         "06_emploi_jeunesse",
     )
     assert item.params.slug is None

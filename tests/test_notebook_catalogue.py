@@ -39,12 +39,18 @@ def test_unknown_need_is_refused():
 
 def test_defaults_follow_requires():
     bare = parse_params({"territory": TERRITORY})
-    assert bare.notebook_names == ("01_demographie", "02_familles_menages", "06_emploi_jeunesse")
+    assert bare.notebook_names == (
+        "01_demographie",
+        "02_familles_menages",
+        "05_logement",
+        "06_emploi_jeunesse",
+    )
     with_survey = parse_params({"territory": TERRITORY, "surveys": [SURVEY]})
     assert with_survey.notebook_names == (
         "01_demographie",
         "02_familles_menages",
         "03_enquete",
+        "05_logement",
         "06_emploi_jeunesse",
     )
 

@@ -22,7 +22,12 @@ def test_minimal_params_get_documented_defaults():
     params = parse_params({"territory": {"level": "commune", "code": "31471"}})
     assert params.options.small_count_threshold == 200
     assert params.options.ageing_index == "65"
-    assert params.notebook_names == ("01_demographie", "02_familles_menages", "06_emploi_jeunesse")
+    assert params.notebook_names == (
+        "01_demographie",
+        "02_familles_menages",
+        "05_logement",
+        "06_emploi_jeunesse",
+    )
     with_survey = parse_params(
         {
             "territory": {"level": "commune", "code": "31471"},
@@ -267,7 +272,10 @@ def test_the_committed_real_params_point_beside_the_repository(tmp_path, monkeyp
     params = load_params(REPO_PARAMS / "ccphg.yaml")
     insee = REPO_PARAMS.parent.parent / "shared" / "data" / "insee"
     assert params.data_dirs == (
-        *(str(insee / name) for name in ("rp2022-ccphg", "filosofi-dep31", "cog")),
+        *(
+            str(insee / name)
+            for name in ("rp2022-ccphg", "rp2021-logement-dep31", "filosofi-dep31", "cog")
+        ),
         str(insee.parent / "observatoire" / "neet-2018"),
     )
     demo = load_params(REPO_PARAMS / "demo.yaml")

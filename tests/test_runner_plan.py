@@ -18,6 +18,7 @@ def test_plan_of_the_demo(tmp_path):
     assert [t.name for t in plan.tasks] == [
         "01_demographie",
         "02_familles_menages",
+        "05_logement",
         "06_emploi_jeunesse",
     ]
     assert plan.tasks[0].template == notebooks_dir() / "01_demographie.ipynb"
@@ -56,6 +57,7 @@ def test_the_users_templates_replace_the_shipped_ones(tmp_path, monkeypatch):
     assert [t.template for t in given.tasks] == [
         notebooks_dir() / "01_demographie.ipynb",
         own / "02_familles_menages.ipynb",
+        notebooks_dir() / "05_logement.ipynb",
         notebooks_dir() / "06_emploi_jeunesse.ipynb",
     ]
     monkeypatch.setenv("CTGSTATS_NOTEBOOKS_DIR", str(own))

@@ -33,6 +33,7 @@ def test_registry_keys_are_unique_and_ids_known():
         "rp_evol_struct_pop",
         "rp_coupl_fam_men",
         "rp_serie_historique",
+        "rp_logement",
         "rp_emploi_pop_active",
         "rp_diplomes_formation",
         "rp_caract_emp",
@@ -87,7 +88,7 @@ def test_geography_years():
 
 def test_get_source_errors_list_what_exists():
     with pytest.raises(UnknownSourceError, match="identifiants connus"):
-        get_source("rp_logement", 2022)
+        get_source("rp_emploi_inconnu", 2022)
     with pytest.raises(UnknownSourceError, match="2022"):
         get_source("rp_evol_struct_pop", 2030)
     with pytest.raises(UnknownSourceError, match="demande un niveau"):

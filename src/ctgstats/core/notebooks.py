@@ -146,6 +146,16 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         synthesis="ctgstats.indicators.followup:followup_synthesis",
     ),
     NotebookSpec(
+        name="05_logement",
+        title="Logement : parc, occupation, statut et confort",
+        synthesis="ctgstats.portrait.housing.findings:synthesis",
+        chapter="ctgstats.portrait.housing:CHAPTER",
+        registry="portrait/housing/indicateurs.yaml",
+        key_figures=("part_residences_secondaires", "part_logements_vacants", "part_proprietaires"),
+        portal_figures=(("part_residences_secondaires", "Rés. secondaires"),),
+        demo="ctgstats.demo.housing:write",
+    ),
+    NotebookSpec(
         name="06_emploi_jeunesse",
         title="Emploi, formation et jeunesse",
         synthesis="ctgstats.portrait.employment.findings:synthesis",

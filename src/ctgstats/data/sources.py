@@ -271,6 +271,17 @@ _FAMILIES: dict[str, _Family] = {
             notes=_RP_NOTES + " Births/deaths between census dates: NAISyyyy, DECEyyyy.",
         ),
         _Family(
+            id="rp_logement",
+            title="Logement en {vintage} — recensement, base communale",
+            producer="Insee, recensement de la population",
+            geography_offset=3,
+            patterns=("base-cc-logement-{vintage}*", "base-ccc-logement-{vintage}*"),
+            name_regex=re.compile(r"^base-ccc?-logement-(\d{4})" + _RP_NOT_OVERSEAS, re.IGNORECASE),
+            census=True,
+            notes=_RP_NOTES + " Dwellings and main homes; C.. (overcrowding) come from the "
+            "complementary exploitation.",
+        ),
+        _Family(
             id="rp_emploi_pop_active",
             title="Emploi - Population active en {vintage} — recensement, base communale",
             producer="Insee, recensement de la population",
@@ -496,6 +507,20 @@ _RP_HIST = (
     (2021, None, None, _NO_URL),
     (2022, None, None, _NO_URL),
 )
+_RP_LOGEMENT = (
+    (2016, None, None, _NO_URL),
+    (2017, None, None, _NO_URL),
+    (2018, None, None, _NO_URL),
+    (2019, None, None, _NO_URL),
+    (2020, 7631186, "base-cc-logement-2020_csv.zip", _CITED),
+    (2021, None, None, _NO_URL),
+    (
+        2022,
+        8581474,
+        "base-cc-logement-2022_csv.zip",
+        _CITED + " The zip holds base-cc-logement-2022.CSV.",
+    ),
+)
 _RP_EMPLOI = (
     (2016, None, None, _NO_URL),
     (2020, 7632867, "base-cc-emploi-pop-active-2020_csv.zip", _UNCERTAIN),
@@ -569,6 +594,7 @@ def _registry() -> tuple[SourceSpec, ...]:
         ("rp_evol_struct_pop", _RP_EVOL),
         ("rp_coupl_fam_men", _RP_CFM),
         ("rp_serie_historique", _RP_HIST),
+        ("rp_logement", _RP_LOGEMENT),
         ("rp_emploi_pop_active", _RP_EMPLOI),
         ("rp_diplomes_formation", _RP_DIPLOMES),
         ("rp_caract_emp", _RP_CARACT_EMP),

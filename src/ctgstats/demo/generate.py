@@ -1702,6 +1702,8 @@ les fichiers en géographie antérieure (RP2016, Filosofi 2016) contiennent les 
 | `insee/rp/base-cc-evol-struct-pop-2022_csv.zip` | RP2022, population par âge et sexe, millésimes 2022, 2016, 2011 (CSV `;`, point décimal + `meta_`) |
 | `insee/rp/base-cc-coupl-fam-men-2022.xlsx` | RP2022, couples, familles, ménages (feuilles `COM` et `ARM`, en-têtes sur 6 lignes) |
 | `insee/rp/base-cc-serie-historique-2022_csv.zip` | Séries historiques 1968-2022 : population, naissances, décès, logements |
+| `insee/rp/base-cc-logement-2022_csv.zip` | RP2022, logement : parc, statut d'occupation, pièces, époque d'achèvement (`P22_RP_ACH1919` …), emménagement, voitures, peuplement (`C22_RP_NORME` …) ; stock et statut 2016 et 2011 |
+| `insee/rp/base-cc-logement-2016_csv.zip` | RP2016, logement (géographie antérieure ; époques `P16_RP_ACH19` … `P16_RP_ACH13`, suroccupation `C16_RP_HSTU1P_SUROCC`) |
 | `insee/rp/base-cc-evol-struct-pop-2016_csv.zip` | RP2016 (géographie antérieure, codage d'âge `75P`) |
 | `insee/rp/base-cc-coupl-fam-men-2016_csv.zip` | RP2016 (géographie antérieure) |
 | `insee/filosofi/FILO2016_DISP_{{COM,EPCI,DEP,METROPOLE}}.csv` | Filosofi 2016 (BOM, CRLF, virgule décimale, secret statistique) |

@@ -65,6 +65,23 @@ def _where(territory) -> str:
     return where_phrase(territory.level, territory.code, territory.label)
 
 
+def comparisons(
+    portrait: Portrait,
+    indicateur: str,
+    annee: str,
+    fmt: Callable[[float], str],
+    *,
+    prefix: str = "contre",
+) -> str:
+    """Comparison clause (« , contre 4,3 % en Haute-Garonne ») for ``annee``, or ""."""
+    return _comparisons(portrait, indicateur, annee, fmt, prefix=prefix)
+
+
+def territory_note(portrait: Portrait, indicateur: str, annee: str) -> str:
+    """The note (caution) of the territory's figure, or ""."""
+    return _note(portrait, indicateur, annee)
+
+
 def _population(portrait: Portrait) -> dict | None:
     start, end = portrait.first_year, portrait.last_year
     if start == end:

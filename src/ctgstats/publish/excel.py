@@ -93,6 +93,7 @@ HEADERS: dict[str, str] = {
     "part_sans_diplome_15p": "Part sans diplôme ou au plus le CEP (%)",
     "effectif_faible": "Effectif faible",
     "groupe": "Groupe",
+    "petite_commune": "Petite commune (moins de logements que le seuil d'effectif faible)",
     "libelle": "Libellé",
     "fichier": "Fichier",
     "operation": "Opération",
@@ -156,6 +157,17 @@ _PATTERN_HEADERS = (
     (re.compile(r"population_(\d{4})"), "Population {0}"),
     (re.compile(r"revenu_median_uc_(\d{4})"), "Revenu médian par UC {0} (€)"),
     (re.compile(r"statut_revenu_(\d{4})"), "Statut du revenu {0}"),
+    (re.compile(r"logements_(\d{4})"), "Logements {0}"),
+    (
+        re.compile(r"residences_secondaires_(\d{4})"),
+        "Résidences secondaires et logements occasionnels {0}",
+    ),
+    (
+        re.compile(r"part_residences_secondaires_(\d{4})"),
+        "Part des résidences secondaires et logements occasionnels {0} (%)",
+    ),
+    (re.compile(r"logements_vacants_(\d{4})"), "Logements vacants {0}"),
+    (re.compile(r"part_logements_vacants_(\d{4})"), "Part des logements vacants {0} (%)"),
 )
 
 #: Table name → French sheet title (survey tables: :func:`survey_sheet_titles`).
@@ -170,6 +182,7 @@ SHEET_TITLES: dict[str, str] = {
     "communes": "Communes",
     "emploi_communes": "Emploi et diplômes par commune",
     "diplomes_repartition": "Diplômes (répartition)",
+    "logement_communes": "Logement par commune",
     "harmonisation": "Harmonisation des communes",
     "territoires": "Territoires",
     "indicateurs": "Indicateurs de suivi",

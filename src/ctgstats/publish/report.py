@@ -162,6 +162,8 @@ _CONTENTS = {
     "pyramide": "Population par tranche d'âge et sexe",
     "deciles": "Déciles du revenu disponible par unité de consommation",
     "communes": "Population de chaque commune par millésime et revenu médian",
+    "logement_communes": "Logements, résidences secondaires et logements vacants de chaque "
+    "commune (dernier recensement ; petites communes signalées)",
     "harmonisation": "Communes fusionnées ou scindées : codes anciens ramenés au COG",
     "territoires": "Le territoire et ses comparateurs (niveau, code, libellé)",
     "indicateurs": "Indicateurs de suivi : T0, cible, dernière valeur, évolution, statut",
