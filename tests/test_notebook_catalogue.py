@@ -20,7 +20,10 @@ SURVEY = {"id": "habitants", "export": "e.csv", "codebook": "c.yaml"}
 def test_names_are_unique_and_in_reading_order():
     names = notebook_names()
     assert len(set(names)) == len(names) == len(NOTEBOOKS)
-    assert list(names) == sorted(names)
+    # the portrait's chapters, then the surveys, then the follow-up; by name within a part
+    parts = ["Portrait", "Enquêtes", "Suivi"]
+    ranks = [(parts.index(get_notebook(n).part), n) for n in names]
+    assert ranks == sorted(ranks)
 
 
 def test_lookup_of_pages():
@@ -49,9 +52,9 @@ def test_defaults_follow_requires():
     assert with_survey.notebook_names == (
         "01_demographie",
         "02_familles_menages",
-        "03_enquete",
         "05_logement",
         "06_emploi_jeunesse",
+        "03_enquete",
     )
 
 

@@ -117,6 +117,9 @@ class NotebookSpec:
         return f"{self.name}.ipynb"
 
 
+#: Reading order: the portrait's chapters, then the surveys, then the follow-up (the
+#: plan, the pages' « précédent / suivant » links, the home page and the full report
+#: follow it; file names keep their historical numbers).
 NOTEBOOKS: tuple[NotebookSpec, ...] = (
     NotebookSpec(
         name="01_demographie",
@@ -127,23 +130,6 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         name="02_familles_menages",
         title="Familles, ménages et revenus",
         synthesis="ctgstats.portrait.findings:families_synthesis",
-    ),
-    NotebookSpec(
-        name="03_enquete",
-        title="Enquête",
-        per_survey=True,
-        needs=frozenset({"portrait", "surveys"}),
-        requires="surveys",
-        territory_specific=True,
-        synthesis="ctgstats.surveys.analysis:survey_synthesis",
-    ),
-    NotebookSpec(
-        name="04_indicateurs",
-        title="Suivi des indicateurs du plan d'action",
-        needs=frozenset({"portrait", "surveys", "followup"}),
-        requires="indicators.action_plan",
-        territory_specific=True,
-        synthesis="ctgstats.indicators.followup:followup_synthesis",
     ),
     NotebookSpec(
         name="05_logement",
@@ -164,6 +150,23 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         key_figures=("taux_chomage_15_64", "taux_chomage_15_24", "part_neet_15_24"),
         portal_figures=(("taux_chomage_15_64", "Chômage 15-64 ans (recensement)"),),
         demo="ctgstats.demo.employment:write",
+    ),
+    NotebookSpec(
+        name="03_enquete",
+        title="Enquête",
+        per_survey=True,
+        needs=frozenset({"portrait", "surveys"}),
+        requires="surveys",
+        territory_specific=True,
+        synthesis="ctgstats.surveys.analysis:survey_synthesis",
+    ),
+    NotebookSpec(
+        name="04_indicateurs",
+        title="Suivi des indicateurs du plan d'action",
+        needs=frozenset({"portrait", "surveys", "followup"}),
+        requires="indicators.action_plan",
+        territory_specific=True,
+        synthesis="ctgstats.indicators.followup:followup_synthesis",
     ),
 )
 

@@ -489,9 +489,14 @@ class Params(StrictModel):
 
     @property
     def notebook_names(self) -> tuple[str, ...]:
-        """Notebooks to run (the defaults of the catalogue filled in)."""
+        """Notebooks to run, in the catalogue's reading order (defaults filled in).
+
+        The order of a params' ``notebooks`` list does not matter: the report reads
+        portrait chapters, then surveys, then the follow-up (:data:`NOTEBOOKS`).
+        """
         if self.notebooks is not None:
-            return self.notebooks
+            order = {spec.name: index for index, spec in enumerate(NOTEBOOKS)}
+            return tuple(sorted(self.notebooks, key=lambda name: order.get(name, len(order))))
         return tuple(spec.name for spec in NOTEBOOKS if spec.default and self._has(spec.requires))
 
     def to_jsonable(self) -> dict[str, Any]:
