@@ -1778,4 +1778,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the package module, not this __main__ copy: the chapters' demo writers import
+    # ctgstats.demo.generate, whose classes must be the ones the data is built with.
+    from ctgstats.demo.generate import main as package_main
+
+    package_main()
