@@ -52,6 +52,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_cli_errors.py": ("cli",),
     "test_charts.py": ("unit",),
     "test_chapters.py": ("loaders",),
+    "test_poverty.py": ("loaders",),
     "test_ownership.py": ("cli",),
     "test_census_identities.py": ("unit",),
     "test_comparability.py": ("unit",),

@@ -94,7 +94,7 @@ def test_a_catalogue_chapter_reaches_the_portrait(with_fake_chapter):
     expected = 100 * communes["P22_LOGVAC"].sum() / communes["P22_LOG"].sum()
     assert math.isclose(portrait.value("essai_part_vacants", 2022), expected, rel_tol=1e-12)
     assert list(portrait.tables["essai_communes"]["code"]) == members
-    assert portrait.chapter_vigilance == {"essai": ["Point d'essai."]}
+    assert portrait.chapter_vigilance["essai"] == ["Point d'essai."]
     assert "Point d'essai." in portrait.all_vigilance
     assert "Point d'essai." not in portrait.vigilance
     found = portrait.findings[portrait.findings["theme"] == "Essai"]

@@ -13,6 +13,7 @@ from ctgstats.data.registry import (
     GLOSSARY_COLUMNS,
     THEMES,
     RegistryError,
+    chapter_registries,
     load_registry,
 )
 from ctgstats.present.display import INDICATOR_LABELS
@@ -66,9 +67,14 @@ def registry():
 # --------------------------------------------------------------------------- shipped
 
 
+def _chapter_ids():
+    """Indicators shipped by the chapters' own registry files."""
+    return load_registry(*chapter_registries(), default=False).ids
+
+
 def test_shipped_registry_content(registry):
     assert DEFAULT_REGISTRY.is_file()
-    assert 25 <= len(registry) <= 40
+    assert 25 <= len(registry) <= 40 + sum(1 for _ in _chapter_ids())
     expected = {
         "population": ("census", "habitants", "neutral"),
         "population_tcam": ("census", "%/an", "neutral"),
@@ -83,6 +89,7 @@ def test_shipped_registry_content(registry):
         "part_familles_monoparentales": ("census", "%", "neutral"),
         "familles_nombreuses": ("census", "familles", "neutral"),
         "revenu_median_uc": ("filosofi", "€", "up"),
+        "taux_pauvrete_60": ("filosofi", "%", "down"),
         "places_eaje_pour_100_enfants_moins_3": ("user_table", "pour 100 enfants", "up"),
         "assistantes_maternelles_places": ("user_table", "places", "up"),
         "allocataires_caf": ("user_table", "allocataires", "neutral"),
@@ -223,7 +230,8 @@ def test_user_file_adds_and_overrides(tmp_path):
     assert registry.ids.index("allocataires_caf") == shipped.ids.index("allocataires_caf")
     assert registry.get("allocataires_caf").definition == "Autre définition locale."
     assert registry.get("allocataires_caf").polarity == "up"
-    assert registry.files == (str(DEFAULT_REGISTRY), str(extra))
+    chapters = tuple(str(p) for p in chapter_registries())
+    assert registry.files == (str(DEFAULT_REGISTRY), *chapters, str(extra))
 
 
 def test_duplicate_id_without_override_names_both_files(tmp_path):

@@ -39,9 +39,14 @@ def test_unknown_need_is_refused():
 
 def test_defaults_follow_requires():
     bare = parse_params({"territory": TERRITORY})
-    assert bare.notebook_names == ("01_demographie", "02_familles_menages")
+    assert bare.notebook_names == ("01_demographie", "02_familles_menages", "07_pauvrete_caf")
     with_survey = parse_params({"territory": TERRITORY, "surveys": [SURVEY]})
-    assert with_survey.notebook_names == ("01_demographie", "02_familles_menages", "03_enquete")
+    assert with_survey.notebook_names == (
+        "01_demographie",
+        "02_familles_menages",
+        "03_enquete",
+        "07_pauvrete_caf",
+    )
 
 
 def test_a_notebook_whose_requirement_is_missing_is_refused():

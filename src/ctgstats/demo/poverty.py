@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ctgstats.data.variables import yy as two_digits
 from ctgstats.demo.generate import (
     DEP_CODE,
     DEP_NAME,
@@ -30,8 +31,6 @@ from ctgstats.demo.generate import (
     FRANCE_NAME,
     CommuneData,
     Households,
-    _rng,
-    _yy,
     csv_bytes,
     fmt_comma,
     france_households,
@@ -103,7 +102,7 @@ def _cell(field: str, value: float | None) -> str:
 
 
 def _file(rows: Sequence[tuple[str, str, dict[str, float | None], int]], year: int, *, secrecy: bool) -> bytes:
-    yy = _yy(year)
+    yy = two_digits(year)
     lines = [["CODGEO", "LIBGEO", *(f + yy for f in POVERTY_FIELDS)]]
     for code, name, stats, households in rows:
         if secrecy and households < 50:
@@ -125,7 +124,7 @@ def write(out: Path, seed: int, data: Sequence[CommuneData]) -> list[Path]:
         median = float(income_statistics(france, year)["Q2"])
         threshold = 0.6 * median
         traits = {
-            u.code: attributes(_rng(seed, _POVERTY, year * 1000 + i), u.households, median)
+            u.code: attributes(np.random.default_rng([seed, _POVERTY, year * 1000 + i]), u.households, median)
             for i, u in enumerate(units)
         }
         n_dep = department.income.size
@@ -138,7 +137,7 @@ def write(out: Path, seed: int, data: Sequence[CommuneData]) -> list[Path]:
         )
         dep_traits = np.concatenate([traits[u.code] for u in units])
         france_traits = np.concatenate(
-            [dep_traits, attributes(_rng(seed, _POVERTY, year), rest, median)]
+            [dep_traits, attributes(np.random.default_rng([seed, _POVERTY, year]), rest, median)]
         )
 
         def stats(members: list) -> tuple[Households, np.ndarray]:

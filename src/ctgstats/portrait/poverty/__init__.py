@@ -7,9 +7,8 @@ modules, figures and views) when their files are read.
 from __future__ import annotations
 
 from ctgstats.portrait.chapters import Chapter
-from ctgstats.portrait.poverty.chapter import compute
-from ctgstats.portrait.poverty.findings import findings
+from ctgstats.portrait.poverty import chapter, findings
 
 __all__ = ["CHAPTER"]
 
-CHAPTER = Chapter(id="pauvrete", compute=compute, findings=findings)
+CHAPTER = Chapter(id="pauvrete", compute=chapter.compute, findings=findings.findings)

@@ -6,10 +6,11 @@ import math
 
 import pandas as pd
 
-from ctgstats.portrait.findings import FINDING_COLUMNS, _comparisons
+from ctgstats.portrait.findings import FINDING_COLUMNS
 from ctgstats.portrait.model import Portrait
 from ctgstats.portrait.poverty.compute import AGE_SERIES
 from ctgstats.present.formatting import fr_percent, fr_signed
+from ctgstats.present.labels import where_phrase
 
 __all__ = ["THEME", "findings", "synthesis"]
 
@@ -40,6 +41,19 @@ def _latest_year(portrait: Portrait) -> str | None:
     return str(max(chosen["annee"], key=int))
 
 
+def _comparisons(portrait: Portrait, indicateur: str, year: str) -> str:
+    """", contre 14,0 % en Haute-Garonne et 14,6 % en France métropolitaine" (available only)."""
+    parts = [
+        f"{fr_percent(value)} {where_phrase(c.level, c.code, c.label)}"
+        for c in portrait.comparators
+        if not math.isnan(value := portrait.value(indicateur, year, c.id))
+    ]
+    if not parts:
+        return ""
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+    return f", contre {listed}"
+
+
 def _finding(constat: str, indicateurs: str, annee: str, prudence: str = "") -> dict:
     return {
         "theme": THEME,
@@ -52,7 +66,7 @@ def _finding(constat: str, indicateurs: str, annee: str, prudence: str = "") -> 
 
 def _rate(portrait: Portrait, year: str) -> dict:
     value = portrait.value("taux_pauvrete_60", year)
-    others = _comparisons(portrait, "taux_pauvrete_60", year, fr_percent)
+    others = _comparisons(portrait, "taux_pauvrete_60", year)
     if not math.isnan(value):
         text = (
             f"En {year}, {fr_percent(value)} des habitants vivent sous le seuil de pauvreté "
@@ -76,7 +90,7 @@ def _ages(portrait: Portrait, year: str) -> dict | None:
     if len(values) < 2:
         return None
     top = max(values, key=lambda i: values[i])
-    others = _comparisons(portrait, top, year, fr_percent)
+    others = _comparisons(portrait, top, year)
     text = (
         f"En {year}, la pauvreté touche surtout les ménages dont le référent fiscal a "
         f"{AGE_LABELS[top]} : {fr_percent(values[top])} des personnes de ces ménages vivent "
@@ -127,7 +141,7 @@ def _intensity(portrait: Portrait, year: str) -> dict | None:
     value = portrait.value("intensite_pauvrete", year)
     if math.isnan(value):
         return None
-    others = _comparisons(portrait, "intensite_pauvrete", year, fr_percent)
+    others = _comparisons(portrait, "intensite_pauvrete", year)
     text = (
         f"En {year}, le niveau de vie médian des personnes pauvres est inférieur de "
         f"{fr_percent(value)} au seuil de pauvreté (intensité de la pauvreté){others}."

@@ -10,7 +10,9 @@ the long format) is an error naming the file and the columns; the breakdowns are
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
+from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
@@ -19,6 +21,7 @@ from ctgstats.core.codes import Level
 from ctgstats.core.errors import InputError
 from ctgstats.core.territories import METROPOLE, ResolvedTerritory
 from ctgstats.data.catalog import Catalog
+from ctgstats.data.sources import FoundFile
 from ctgstats.data.variables import yy
 from ctgstats.portrait.poverty.compute import FLOOR
 
@@ -69,8 +72,17 @@ def poverty_years(catalog: Catalog) -> list[int]:
     return sorted(set(catalog.vintages(WIDE_SOURCE)) | set(catalog.vintages(LONG_SOURCE)))
 
 
+def _holds(found: FoundFile) -> bool:
+    """False for an INSEE archive that lacks the poverty member (a DISP-only archive)."""
+    if found.member is None:
+        return True
+    with zipfile.ZipFile(found.path) as archive:
+        names = {PurePosixPath(n).name.lower() for n in archive.namelist()}
+    return found.member.lower() in names
+
+
 def _wide_table(catalog: Catalog, year: int, level: str) -> pd.DataFrame | None:
-    files = catalog.files(WIDE_SOURCE, vintage=year, level=level)
+    files = [f for f in catalog.files(WIDE_SOURCE, vintage=year, level=level) if _holds(f)]
     if not files:
         return None
     suffix = yy(year)
