@@ -153,16 +153,12 @@ def test_csv_fixture_each_level_from_its_own_file(tmp_path):
 
 
 def test_csv_in_insee_zip_and_commune_status(tmp_path):
-    member = _csv(
-        [HEADER19, "01001;A;12,3;;;;;;;;;", "01002;B;;;;;;;;;;", "01004;C;5,0;;;;;;;;;"]
-    )
+    member = _csv([HEADER19, "01001;A;12,3;;;;;;;;;", "01002;B;;;;;;;;;;", "01004;C;5,0;;;;;;;;;"])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("FILO2019_DISP_COM.csv", _csv(["CODGEO;LIBGEO;Q219", "01001;A;21000"]))
         archive.writestr("FILO2019_DISP_Pauvres_COM.csv", member)
-    (tmp_path / "indic-struct-distrib-revenu-2019-COMMUNES_csv.zip").write_bytes(
-        buffer.getvalue()
-    )
+    (tmp_path / "indic-struct-distrib-revenu-2019-COMMUNES_csv.zip").write_bytes(buffer.getvalue())
     catalog = _catalog(tmp_path)
     values, status = read.commune_rows(catalog, ["01001", "01002", "01004", "01003"], 2019)
     assert values["01001"] == 12.3

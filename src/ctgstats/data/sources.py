@@ -543,8 +543,13 @@ def _registry() -> tuple[SourceSpec, ...]:
         for level in ("EPCI", "DEP", "REG", "METROPOLE"):
             specs.append(_with_download(filosofi.spec(vintage, level), url, how))
     pauvres = _FAMILIES["filosofi_pauvres"]
-    for table, levels in ((_FILO_COM, ("COM",)), (_FILO_SUPRA, ("EPCI", "DEP", "REG", "METROPOLE"))):
-        for vintage, page, name, how in table:
+    archives: tuple[tuple[tuple[int, int | None, str | None, str], ...], tuple[str, ...]]
+    for archives in (
+        (_FILO_COM, ("COM",)),
+        (_FILO_SUPRA, ("EPCI", "DEP", "REG", "METROPOLE")),
+    ):
+        rows, levels = archives
+        for vintage, page, name, how in rows:
             url = _url(page, name) if page and name else None
             for level in levels:
                 specs.append(_with_download(pauvres.spec(vintage, level), url, how))

@@ -101,7 +101,9 @@ def _cell(field: str, value: float | None) -> str:
     return fmt_comma(round(value, 1), 1)
 
 
-def _file(rows: Sequence[tuple[str, str, dict[str, float | None], int]], year: int, *, secrecy: bool) -> bytes:
+def _file(
+    rows: Sequence[tuple[str, str, dict[str, float | None], int]], year: int, *, secrecy: bool
+) -> bytes:
     yy = two_digits(year)
     lines = [["CODGEO", "LIBGEO", *(f + yy for f in POVERTY_FIELDS)]]
     for code, name, stats, households in rows:
@@ -124,7 +126,9 @@ def write(out: Path, seed: int, data: Sequence[CommuneData]) -> list[Path]:
         median = float(income_statistics(france, year)["Q2"])
         threshold = 0.6 * median
         traits = {
-            u.code: attributes(np.random.default_rng([seed, _POVERTY, year * 1000 + i]), u.households, median)
+            u.code: attributes(
+                np.random.default_rng([seed, _POVERTY, year * 1000 + i]), u.households, median
+            )
             for i, u in enumerate(units)
         }
         n_dep = department.income.size
@@ -139,11 +143,6 @@ def write(out: Path, seed: int, data: Sequence[CommuneData]) -> list[Path]:
         france_traits = np.concatenate(
             [dep_traits, attributes(np.random.default_rng([seed, _POVERTY, year]), rest, median)]
         )
-
-        def stats(members: list) -> tuple[Households, np.ndarray]:
-            pool = Households.concat([u.households for u in members])
-            kinds = np.concatenate([traits[u.code] for u in members])
-            return pool, kinds
 
         levels: dict[str, list[tuple[str, str, dict[str, float | None], int]]] = {
             "COM": [
@@ -170,7 +169,8 @@ def write(out: Path, seed: int, data: Sequence[CommuneData]) -> list[Path]:
         }
         for epci in EPCIS:
             members = [u for u in units if u.epci == epci.code]
-            pool, kinds = stats(members)
+            pool = Households.concat([u.households for u in members])
+            kinds = np.concatenate([traits[u.code] for u in members])
             levels["EPCI"].append(
                 (epci.code, epci.name, poverty_statistics(pool, kinds, threshold), pool.income.size)
             )

@@ -143,12 +143,16 @@ def comparable(start: int, end: int) -> bool:
     return (start >= METHOD_BREAK_YEAR) == (end >= METHOD_BREAK_YEAR)
 
 
-def _cell(rows: pd.DataFrame, territory: object, spec: _Series, year: int) -> tuple[float, str, bool]:
+def _cell(
+    rows: pd.DataFrame, territory: object, spec: _Series, year: int
+) -> tuple[float, str, bool]:
     """(value, note, available) of one published cell."""
     if "_absent" in rows.columns and bool(rows.at[territory, "_absent"]):
         note = rows.at[territory, "_note"] if "_note" in rows.columns else None
-        reason = note if isinstance(note, str) and note else (
-            f"non disponible : territoire absent du fichier Filosofi {year}"
+        reason = (
+            note
+            if isinstance(note, str) and note
+            else (f"non disponible : territoire absent du fichier Filosofi {year}")
         )
         return math.nan, reason, False
     if spec.column not in rows.columns:

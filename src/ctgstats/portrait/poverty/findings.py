@@ -42,7 +42,7 @@ def _latest_year(portrait: Portrait) -> str | None:
 
 
 def _comparisons(portrait: Portrait, indicateur: str, year: str) -> str:
-    """", contre 14,0 % en Haute-Garonne et 14,6 % en France métropolitaine" (available only)."""
+    """Comparators' available values: ", contre 14,0 % en Haute-Garonne et …"."""
     parts = [
         f"{fr_percent(value)} {where_phrase(c.level, c.code, c.label)}"
         for c in portrait.comparators
@@ -170,4 +170,3 @@ def synthesis(*, portrait: Portrait | None = None, **_: object) -> list[str]:
         return []
     table = portrait.findings[portrait.findings["theme"] == THEME]
     return [str(s) for s in table["constat"].head(2)]
-

@@ -70,9 +70,9 @@ def age_chart(portrait: Portrait) -> Figure | HTML:
     with_ages = [
         y
         for y in years
-        if figures[
-            (figures["annee"] == y) & figures["indicateur"].isin(list(AGE_LABELS))
-        ]["disponible"].any()
+        if figures[(figures["annee"] == y) & figures["indicateur"].isin(list(AGE_LABELS))][
+            "disponible"
+        ].any()
     ]
     if not with_ages:
         return portrait_views._finish(portrait, None)
@@ -105,7 +105,11 @@ def communes_table(portrait: Portrait) -> HTML:
             shown[f"Taux de pauvreté {year}"] = [
                 fr_percent(v)
                 if s == "publié"
-                else ("≤\u00a05\u00a0%" if s == "plancher" else ("s" if s.startswith("secret") else "n.p."))
+                else (
+                    "≤\u00a05\u00a0%"
+                    if s == "plancher"
+                    else ("s" if s.startswith("secret") else "n.p.")
+                )
                 for v, s in zip(table[column], status, strict=True)
             ]
     note = (
