@@ -1706,6 +1706,7 @@ les fichiers en géographie antérieure (RP2016, Filosofi 2016) contiennent les 
 | `insee/rp/base-cc-coupl-fam-men-2016_csv.zip` | RP2016 (géographie antérieure) |
 | `insee/filosofi/FILO2016_DISP_{{COM,EPCI,DEP,METROPOLE}}.csv` | Filosofi 2016 (BOM, CRLF, virgule décimale, secret statistique) |
 | `insee/filosofi/FILO2019_DISP_{{COM,EPCI,DEP,METROPOLE}}.csv` | Filosofi 2019 |
+| `insee/filosofi/FILO{{2016,2019}}_DISP_Pauvres_{{COM,EPCI,DEP,METROPOLE}}.csv` | Filosofi, taux de pauvreté au seuil de 60 % (ensemble, âge du référent fiscal, statut d'occupation, intensité) calculés sur les mêmes ménages simulés ; plancher de 5 %, secret sous 1 000 ménages (`ctgstats.demo.poverty`) |
 | `insee/cog/Intercommunalite_Metropole_au_01-01-2025.xlsx` | Composition communale des EPCI (feuilles `EPCI`, `Composition_communale`) |
 | `insee/cog/v_mvt_commune_2025.csv` | Mouvements des communes (création de la commune nouvelle) |
 
