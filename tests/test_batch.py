@@ -108,6 +108,7 @@ def test_expansion_drops_what_belongs_to_one_territory():
         "02_familles_menages",
         "05_logement",
         "06_emploi_jeunesse",
+        "07_pauvrete_caf",
     )
     assert item.params.slug is None
 

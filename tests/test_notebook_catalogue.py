@@ -47,6 +47,7 @@ def test_defaults_follow_requires():
         "02_familles_menages",
         "05_logement",
         "06_emploi_jeunesse",
+        "07_pauvrete_caf",
     )
     with_survey = parse_params({"territory": TERRITORY, "surveys": [SURVEY]})
     assert with_survey.notebook_names == (
@@ -54,6 +55,7 @@ def test_defaults_follow_requires():
         "02_familles_menages",
         "05_logement",
         "06_emploi_jeunesse",
+        "07_pauvrete_caf",
         "03_enquete",
     )
 

@@ -27,6 +27,7 @@ def test_minimal_params_get_documented_defaults():
         "02_familles_menages",
         "05_logement",
         "06_emploi_jeunesse",
+        "07_pauvrete_caf",
     )
     with_survey = parse_params(
         {

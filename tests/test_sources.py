@@ -39,6 +39,8 @@ def test_registry_keys_are_unique_and_ids_known():
         "rp_caract_emp",
         "observatoire_neet",
         "filosofi_disp",
+        "filosofi_pauvres",
+        "filosofi_cc",
         "cog_epci_composition",
         "cog_communes_epci",
         "cog_mouvements",
@@ -74,6 +76,10 @@ def test_registry_entry_is_well_formed(spec: SourceSpec):
         assert spec.archive_member == f"FILO{spec.vintage}_DISP_{spec.level}.csv"
     elif spec.id == "observatoire_neet":
         assert spec.level in NEET_LEVELS.values()
+    elif spec.id == "filosofi_pauvres":  # same archives, spelled PAUVRES from 2020
+        assert spec.level in FILOSOFI_LEVELS
+        spelling = "Pauvres" if spec.vintage < 2020 else "PAUVRES"
+        assert spec.archive_member == f"FILO{spec.vintage}_DISP_{spelling}_{spec.level}.csv"
     else:
         assert spec.level is None
 
@@ -137,8 +143,11 @@ def test_discover_recognises_names_and_vintages(tmp_path):
 def test_discover_expands_a_supra_archive_into_levels(tmp_path):
     touch(tmp_path / "indic-struct-distrib-revenu-2019-SUPRA_csv.zip")
     touch(tmp_path / "extracted" / "FILO2019_DISP_EPCI.csv")
-    found = {(f.vintage, f.level): f for f in discover([tmp_path])}
+    everything = discover([tmp_path])
+    found = {(f.vintage, f.level): f for f in everything if f.source.id == "filosofi_disp"}
     assert set(found) == {(2019, level) for level in ("EPCI", "DEP", "REG", "METROPOLE")}
+    pauvres = {(f.vintage, f.level): f for f in everything if f.source.id == "filosofi_pauvres"}
+    assert pauvres[(2019, "EPCI")].member == "FILO2019_DISP_Pauvres_EPCI.csv"
     epci = found[(2019, "EPCI")]
     assert epci.path.name == "FILO2019_DISP_EPCI.csv"  # csv preferred to zip
     assert [p.name for p in epci.alternatives] == ["indic-struct-distrib-revenu-2019-SUPRA_csv.zip"]
@@ -174,10 +183,12 @@ def test_found_file_reads_through_the_archive_member(tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("FILO2019_DISP_COM.csv", "\ufeffCODGEO;Q219\r\n31001;21010\r\n")
         zf.writestr("FILO2019_DISP_Pauvres_COM.csv", "CODGEO;TP6019\r\n31001;12,5\r\n")
-    (found,) = discover([tmp_path])
+    found, pauvres = discover([tmp_path])
     assert (found.source.id, found.vintage, found.level) == ("filosofi_disp", 2019, "COM")
     table = found.read_table(required=["Q219"])
     assert table.loc[0, "Q219"] == 21010.0
+    assert (pauvres.source.id, pauvres.level) == ("filosofi_pauvres", "COM")
+    assert pauvres.read_table(required=["TP6019"]).loc[0, "TP6019"] == 12.5
 
 
 @pytest.mark.shared

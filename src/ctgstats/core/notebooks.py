@@ -152,6 +152,16 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         demo="ctgstats.demo.employment:write",
     ),
     NotebookSpec(
+        name="07_pauvrete_caf",
+        title="Pauvreté, prestations CAF et petite enfance",
+        synthesis="ctgstats.portrait.poverty.findings:synthesis",
+        chapter="ctgstats.portrait.poverty:CHAPTER",
+        registry="portrait/poverty/indicateurs.yaml",
+        key_figures=("taux_pauvrete_60", "taux_pauvrete_60_moins_30", "intensite_pauvrete"),
+        portal_figures=(("taux_pauvrete_60", "Taux de pauvreté"),),
+        demo="ctgstats.demo.poverty:write",
+    ),
+    NotebookSpec(
         name="03_enquete",
         title="Enquête",
         per_survey=True,

@@ -93,6 +93,7 @@ STRING_COLUMNS: frozenset[str] = frozenset(
         "IRIS",
         "LIBCOM",
         "LIBIRIS",
+        "GEO",  # Filosofi 2 long format (DS_FILOSOFI_CC_…)
     }
 )
 
@@ -142,7 +143,8 @@ NUMERIC_FAMILIES: tuple[re.Pattern[str], ...] = (
     re.compile(r"^(?:NAIS|DECE)\d{4}$"),  # séries historiques: NAIS1622
     re.compile(  # Filosofi: Q219, NBMEN19, S80S2019, PPSOC19…
         r"^(?:NBMEN|NBPERS|NBUC|Q[1-3]|D[1-9]|S80S20|GI|MED|TP60|PACT|PTSAC?|PCHO|PBEN"
-        r"|PPEN|PPAT|PPSOC|PPFAM|PPMINI|PPLOGT|PIMPOT)\d{2}$"
+        r"|PPEN|PPAT|PPSOC|PPFAM|PPMINI|PPLOGT|PIMPOT"
+        r"|TP60AGE[1-6]|TP60TOL[12]|TP60IP|TP[4-7]0)\d{2}$"
     ),
     re.compile(r"^(?:Q3_Q1|RD)$"),
 )

@@ -358,6 +358,40 @@ _FAMILIES: dict[str, _Family] = {
             "recomputed from the commune bases.",
         ),
         _Family(
+            id="filosofi_pauvres",
+            title="Pauvreté et niveau de vie en {vintage} (Filosofi) — niveau {level}",
+            producer="Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal (Filosofi)",
+            geography_offset=1,
+            patterns=("FILO{vintage}_DISP_Pauvres_{level}.*",),
+            name_regex=re.compile(
+                r"^(?:FILO(\d{4})_DISP_PAUVRES_(COM|EPCI|DEP|REG|METROPOLE)\b"
+                r"|indic-struct-distrib-revenu-(\d{4})-(COMMUNES|SUPRA))",
+                re.IGNORECASE,
+            ),
+            level_of=lambda m: _filosofi_levels(m),
+            member_of=lambda v, level: _pauvres_member(v, level),
+            sheet="ENSEMBLE",
+            notes="Poverty rates at 60 % of the median (TP60yy, by age of the fiscal "
+            "referent TP60AGE1yy…TP60AGE6yy, by tenure TP60TOL1yy/TP60TOL2yy, intensity "
+            "TP60IPyy); 'Pauvres' until 2019, 'PAUVRES' from 2020. Decimal comma, BOM; "
+            "blank or 's' cells are statistical secrecy; rates under 5 % are published "
+            "as 5 (a floor). Take each level from its own file.",
+        ),
+        _Family(
+            id="filosofi_cc",
+            title="Revenus et pauvreté des ménages en {vintage} (Filosofi 2) — tous niveaux",
+            producer="Insee-DGFiP-Cnaf-Cnav-CCMSA, Fichier localisé social et fiscal (Filosofi)",
+            geography_offset=1,
+            patterns=("DS_FILOSOFI_CC_{vintage}_data*",),
+            name_regex=re.compile(r"^DS_FILOSOFI_CC_(\d{4})_data", re.IGNORECASE),
+            member_of=lambda v, level: f"DS_FILOSOFI_CC_{v}_data.csv",  # noqa: ARG005 - one member
+            notes="Long format (FILOSOFI_MEASURE;GEO;GEO_OBJECT;UNIT_MEASURE;CONF_STATUS;"
+            "OBS_STATUS;UNIT_MULT;TIME_PERIOD;OBS_VALUE), every level in one file; "
+            "PR_MD60 is the poverty rate at 60 % of the median. New method from 2023: "
+            "not comparable with Filosofi 2021 and before (Filosofi 2022 was not "
+            "published).",
+        ),
+        _Family(
             id="cog_epci_composition",
             title="Intercommunalité - Métropole au 1er janvier {vintage} — composition "
             "communale des EPCI",
@@ -426,6 +460,12 @@ def _filosofi_levels(match: re.Match[str]) -> tuple[str | None, ...]:
     if match.group(4).upper() == "COMMUNES":
         return ("COM",)
     return ("EPCI", "DEP", "REG", "METROPOLE")
+
+
+def _pauvres_member(vintage: int, level: str | None) -> str | None:
+    if not level:
+        return None
+    return f"FILO{vintage}_DISP_{'Pauvres' if vintage < 2020 else 'PAUVRES'}_{level}.csv"
 
 
 # --------------------------------------------------------------------------- registry
@@ -611,6 +651,24 @@ def _registry() -> tuple[SourceSpec, ...]:
         url = _url(page, name) if page and name else None
         for level in ("EPCI", "DEP", "REG", "METROPOLE"):
             specs.append(_with_download(filosofi.spec(vintage, level), url, how))
+    pauvres = _FAMILIES["filosofi_pauvres"]
+    archives: tuple[tuple[tuple[int, int | None, str | None, str], ...], tuple[str, ...]]
+    for archives in (
+        (_FILO_COM, ("COM",)),
+        (_FILO_SUPRA, ("EPCI", "DEP", "REG", "METROPOLE")),
+    ):
+        rows, levels = archives
+        for vintage, page, name, how in rows:
+            url = _url(page, name) if page and name else None
+            for level in levels:
+                specs.append(_with_download(pauvres.spec(vintage, level), url, how))
+    specs.append(
+        _with_download(
+            _FAMILIES["filosofi_cc"].spec(2023),
+            _url(8984752, "FILOSOFI_CC_csv.zip"),
+            _CITED + " The zip holds DS_FILOSOFI_CC_2023_data.csv and its metadata file.",
+        )
+    )
     composition = _FAMILIES["cog_epci_composition"]
     for vintage, name in _EPCI:
         specs.append(_with_download(composition.spec(vintage), _url(2510634, name), _CITED))

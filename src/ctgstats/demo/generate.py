@@ -1708,6 +1708,7 @@ les fichiers en géographie antérieure (RP2016, Filosofi 2016) contiennent les 
 | `insee/rp/base-cc-coupl-fam-men-2016_csv.zip` | RP2016 (géographie antérieure) |
 | `insee/filosofi/FILO2016_DISP_{{COM,EPCI,DEP,METROPOLE}}.csv` | Filosofi 2016 (BOM, CRLF, virgule décimale, secret statistique) |
 | `insee/filosofi/FILO2019_DISP_{{COM,EPCI,DEP,METROPOLE}}.csv` | Filosofi 2019 |
+| `insee/filosofi/FILO{{2016,2019}}_DISP_Pauvres_{{COM,EPCI,DEP,METROPOLE}}.csv` | Filosofi, taux de pauvreté au seuil de 60 % (ensemble, âge du référent fiscal, statut d'occupation, intensité) calculés sur les mêmes ménages simulés ; plancher de 5 %, secret sous 1 000 ménages (`ctgstats.demo.poverty`) |
 | `insee/cog/Intercommunalite_Metropole_au_01-01-2025.xlsx` | Composition communale des EPCI (feuilles `EPCI`, `Composition_communale`) |
 | `insee/cog/v_mvt_commune_2025.csv` | Mouvements des communes (création de la commune nouvelle) |
 | `insee/rp/base-cc-emploi-pop-active-{{2022,2016}}_csv.zip` | RP2022 (avec les colonnes 2016) et RP2016 (avec 2011, géographie antérieure) : population active, emploi, chômage déclaré |
@@ -1784,4 +1785,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run the package module, not this __main__ copy: the chapters' demo writers import
+    # ctgstats.demo.generate, whose classes must be the ones the data is built with.
+    from ctgstats.demo.generate import main as package_main
+
+    package_main()
