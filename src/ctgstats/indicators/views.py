@@ -11,11 +11,21 @@ from ctgstats.data.registry import THEMES
 from ctgstats.indicators.evaluation import ALL_STATUSES, STATUSES, status_colour
 from ctgstats.indicators.followup import FollowUp
 from ctgstats.present import display as ctg_display
+from ctgstats.present.formatting import fr_date
 from ctgstats.present.glossary import readable_glossary
 
 
 def _value(value: float, unit: str) -> str:
     return ctg_display.format_quantity(value, unit)
+
+
+def _frozen_on(meta: dict) -> str:
+    """Day the T0 was frozen, in French (« 2 décembre 2026 »); as recorded if unreadable."""
+    recorded = str(meta.get("frozen_at", ""))
+    try:
+        return fr_date(recorded[:10])
+    except ValueError:
+        return recorded
 
 
 def _badge(status: str) -> str:
@@ -33,9 +43,8 @@ def header(followup: FollowUp, portrait) -> HTML:
     if followup.baseline is not None:
         meta = followup.baseline.meta
         parts.append(
-            f"<p>T0 figé le {html.escape(str(meta.get('frozen_at', ''))[:10])} "
-            f"(fichier {html.escape(followup.baseline.path.name)}, ctgstats "
-            f"{html.escape(str(meta.get('ctgstats_version', '')))}).</p>"
+            f"<p>Situation de départ (T0) figée le {html.escape(_frozen_on(meta))} "
+            f"avec ctgstats {html.escape(str(meta.get('ctgstats_version', '')))}.</p>"
         )
     for note in followup.notes:
         parts.append(f"<p><em>{html.escape(note)}</em></p>")
