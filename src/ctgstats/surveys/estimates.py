@@ -61,6 +61,7 @@ __all__ = [
     "frequencies",
     "included_weights",
     "likert_scores",
+    "newcombe_interval",
     "numeric_summary",
     "rao_scott_first_order",
     "weighted_quantile",
@@ -132,6 +133,45 @@ def wilson_interval(successes: float, n: float, *, level: float = 0.95) -> tuple
     low = 0.0 if p == 0.0 else max(0.0, centre - half)
     high = 1.0 if p == 1.0 else min(1.0, centre + half)
     return (low, high)
+
+
+def newcombe_interval(
+    p0: float, n0: float, p1: float, n1: float, *, level: float = 0.95
+) -> tuple[float, float]:
+    """Newcombe's hybrid score interval of ``p1 − p0`` (independent samples).
+
+    Parameters
+    ----------
+    p0, p1
+        Proportions (0–1) of the first and second sample.
+    n0, n1
+        Their (effective) sizes; may be non-integer (Kish ``n_eff``).
+    level
+        Confidence level.
+
+    Returns
+    -------
+    tuple of float
+        ``(lower, upper)`` of the difference, as proportions.
+
+    Notes
+    -----
+    Method 10 of Newcombe (1998): with ``(l0, u0)`` and ``(l1, u1)`` the Wilson intervals
+    of each proportion, ``d = p1 − p0``::
+
+        lower = d − √((p1 − l1)² + (u0 − p0)²)
+        upper = d + √((u1 − p1)² + (p0 − l0)²)
+    """
+    for p in (p0, p1):
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"a proportion lies between 0 and 1, got {p}")
+    l0, u0 = wilson_interval(p0 * n0, n0, level=level)
+    l1, u1 = wilson_interval(p1 * n1, n1, level=level)
+    d = p1 - p0
+    return (
+        d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2),
+        d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2),
+    )
 
 
 def weighted_quantile(values, q: float, weights=None) -> float:

@@ -12,6 +12,7 @@ from ctgstats.present import display as ctg_display
 from ctgstats.present.formatting import NBSP, fr_int, fr_number, fr_percent, fr_signed
 from ctgstats.surveys import charts as survey_charts
 from ctgstats.surveys.analysis import SurveyAnalysis
+from ctgstats.surveys.waves import WaveComparison, main_differences
 
 
 def _source(analysis: SurveyAnalysis) -> str:
@@ -294,3 +295,116 @@ def method(analysis: SurveyAnalysis) -> HTML:
         "le calage ne corrige que les variables de calage.",
     ]
     return ctg_display.vigilance_box([*text, *analysis.notes])
+
+
+# --------------------------------------------------------------------------- waves
+
+
+def waves_header(comparison: WaveComparison) -> HTML:
+    """Banner (fictional data), the waves compared and how to read their differences."""
+    fictional = any(a.fictional for a in comparison.analyses)
+    parts = [ctg_display.fictional_banner().data] if fictional else []
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in comparison.waves_text())
+    universe = comparison.analyses[-1].codebook.survey.universe
+    parts.append(
+        f"<p>Vagues comparées (population visée{NBSP}: {html.escape(universe)}){NBSP}:</p>"
+        f"<ul>{items}</ul>"
+        "<p>Pour chaque réponse posée dans les mêmes termes aux deux vagues, la page donne la "
+        "part des répondants à chaque vague et l'écart entre les deux, en points de "
+        "pourcentage. Ces parts et leurs écarts sont des <strong>estimations</strong>, "
+        "données avec leur intervalle de confiance à 95{NBSP}%{NBSP}: un écart dont "
+        "l'intervalle contient zéro n'est pas significatif (il peut tenir au hasard de "
+        "l'échantillon).</p>".replace("{NBSP}", NBSP)
+    )
+    return HTML("\n".join(parts))
+
+
+def waves_findings(comparison: WaveComparison) -> HTML:
+    """The largest differences between the last two waves, as French sentences."""
+    return ctg_display.findings_list(comparison.findings())
+
+
+def _share_cell(share: float, low: float, high: float) -> str:
+    return (
+        f"{fr_number(share, 0)}{NBSP}% ({fr_number(low, 0)}–{fr_number(high, 0)}{NBSP}%)"
+        if pd.notna(share)
+        else "n.d."
+    )
+
+
+def _weighted_word(weighted: bool) -> str:
+    return "pondérée" if weighted else "non pondérée"
+
+
+def _wave_table(rows: pd.DataFrame) -> str:
+    first = rows.iloc[0]
+    y1, y2 = first["annee_1"], first["annee_2"]
+    shown = pd.DataFrame(
+        {
+            "Modalité": rows["modalite"],
+            f"Effectif brut {y1} (non pondéré)": rows["effectif_1"].map(fr_int),
+            f"Part {_weighted_word(bool(first['pondere_1']))} {y1} (IC 95 %)": [
+                _share_cell(*v) for v in zip(rows["part_1"], rows["ic_bas_1"], rows["ic_haut_1"])
+            ],
+            f"Effectif brut {y2} (non pondéré)": rows["effectif_2"].map(fr_int),
+            f"Part {_weighted_word(bool(first['pondere_2']))} {y2} (IC 95 %)": [
+                _share_cell(*v) for v in zip(rows["part_2"], rows["ic_bas_2"], rows["ic_haut_2"])
+            ],
+            "Écart (points)": rows["ecart_points"].map(lambda v: fr_signed(v, 0)),
+            "IC 95 % de l'écart (points)": [
+                f"{fr_signed(a, 0)} à {fr_signed(b, 0)}" if pd.notna(a) else "n.d."
+                for a, b in zip(rows["ic_ecart_bas"], rows["ic_ecart_haut"])
+            ],
+            "Écart significatif": rows["significatif"].map(lambda s: "oui" if s else "non"),
+        }
+    )
+    notes = sorted({a for a in rows["alerte"] if a})
+    return ctg_display.simple_table(shown, notes=[n[:1].upper() + n[1:] + "." for n in notes]).data
+
+
+def waves_results(comparison: WaveComparison) -> None:
+    """The chart of the main differences, then every comparable question's table."""
+    last = comparison.pairs[-1]
+    if last.empty:
+        display(HTML("<p>Aucune question commune aux deux vagues.</p>"))
+        return
+    analysis = comparison.analyses[-1]
+    top = main_differences(last, profile=comparison.profile).head(10)
+    y1, y2 = int(last.iloc[0]["annee_1"]), int(last.iloc[0]["annee_2"])
+    display(
+        _figure(
+            analysis,
+            survey_charts.wave_differences(
+                top,
+                title=f"Principaux écarts entre {y1} et {y2}",
+                source=f"Source{NBSP}: {analysis.codebook.survey.title}, vagues {y1} et {y2}",
+                note="Pour chaque question, la réponse dont la part a le plus changé ; "
+                "intervalles de confiance à 95 % de l'écart.",
+            ),
+        )
+    )
+    for pair in comparison.pairs:
+        for _, rows in pair.groupby("question", sort=False):
+            display(ctg_display.markdown_title(str(rows.iloc[0]["libelle_question"]), level=3))
+            display(HTML(_wave_table(rows)))
+
+
+def waves_method(comparison: WaveComparison) -> HTML:
+    """How the differences are computed, and the cautions."""
+    text = [
+        "Seules les questions et réponses identiques aux deux vagues (même question du "
+        "questionnaire, même réponse) sont comparées.",
+        "Les deux vagues interrogent des personnes différentes, à des années d'écart : ce "
+        "sont deux échantillons indépendants. L'intervalle de confiance à 95 % de l'écart "
+        "combine la précision des deux vagues (méthode de Newcombe, à partir des "
+        "intervalles de Wilson de chaque vague, calculés sur la taille effective quand les "
+        "résultats sont pondérés).",
+        "Un écart est dit significatif quand son intervalle ne contient pas zéro.",
+        "Effectif brut : nombre de répondants, non pondéré ; part pondérée : part estimée "
+        "après pondération sur la structure par âge et sexe de la population du territoire.",
+        "Estimations sur moins de 30 répondants signalées.",
+        "Une enquête en ligne à participation volontaire n'est pas un échantillon "
+        "aléatoire : un écart peut aussi venir d'un changement dans le profil des personnes "
+        "qui ont répondu.",
+    ]
+    return ctg_display.vigilance_box(text)
