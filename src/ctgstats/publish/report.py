@@ -305,9 +305,10 @@ def write_index(
         blocks.append(status_summary_html(followup))
         notes.extend(followup.notes)
     table_links = [("Classeur Excel (toutes les tables, en français)", f"tables/{stem}.xlsx")]
-    taken: set[str] = set()
+    sheet_titles = {s.name: s.title for s in workbook_sheets(portrait, surveys, followup)}
+    taken: set[str] = set(t.casefold() for t in sheet_titles.values())
     for name in all_tables(portrait, surveys, followup):
-        readable = excel.sheet_title(name, taken=taken)
+        readable = sheet_titles.get(name) or excel.sheet_title(name, taken=taken)
         table_links.append((f"{readable} — CSV", f"tables/{name}.csv"))
         twin = french_csv_name(name)
         table_links.append((f"{readable} — CSV pour Excel (format français)", f"tables/{twin}"))

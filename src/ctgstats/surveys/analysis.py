@@ -23,6 +23,8 @@ from ctgstats.surveys.margins import MarginsUnavailable, census_margins
 from ctgstats.surveys.model import FREQUENCY_COLUMNS, SurveyData
 
 CROSSTAB_BY = ("age", "sexe", "famille")
+#: French names of the weighting variables read in the notes (never the codes).
+MARGIN_NAMES = {"age": "âge", "sexe": "sexe", "commune": "commune"}
 
 
 @dataclass
@@ -103,16 +105,15 @@ class SurveyAnalysis:
         ]
         if self.weighted:
             rows += [
-                ("Taille effective (Kish)", fr_number(self.n_eff, 1)),
+                ("Taille effective de l'échantillon pondéré", fr_number(self.n_eff, 1)),
                 ("Effet de plan dû à la pondération", fr_number(self.design_effect, 2)),
             ]
         body = "".join(
             f"<tr><th scope='row'>{html.escape(a)}</th><td>{html.escape(b)}</td></tr>"
             for a, b in rows
         )
-        year = f" — vague {self.spec.year}" if self.spec.year else ""
         return (
-            f"<h3>{html.escape(self.codebook.survey.title)}{year}</h3>"
+            f"<h3>{html.escape(self.spec.readable_title)}</h3>"
             f"<table class='ctg-table'><tbody>{body}</tbody></table>"
         )
 
@@ -158,9 +159,14 @@ def _weights(
     for descriptor, margin in margins.margins.items():
         codes = included[descriptor].astype(str)
         sample[descriptor] = codes.where(codes.isin(margin.index), "")
+    names = {d: MARGIN_NAMES.get(d, d) for d in margins.margins}
     try:
         result = weighting.rake(
-            sample, margins.margins, bounds=spec.weighting.bounds, missing="class_mean"
+            sample,
+            margins.margins,
+            bounds=spec.weighting.bounds,
+            missing="class_mean",
+            labels=names,
         )
     except weighting.WeightingError as error:
         return (
@@ -172,11 +178,8 @@ def _weights(
             ),
             [],
         )
-    names = ", ".join(
-        {"age": "âge", "sexe": "sexe", "commune": "commune"}[d] for d in margins.margins
-    )
     note = (
-        f"Résultats pondérés par calage (raking) sur les marges {names} de la "
+        f"Résultats pondérés par calage sur les marges {', '.join(names.values())} de la "
         f"{margins.universe} (COG {portrait.cog_year}). Le calage corrige la "
         f"structure des répondants sur ces seules variables : une enquête en ligne "
         f"à participation volontaire n'est pas un échantillon aléatoire."

@@ -9,11 +9,11 @@ Definitions used in the report
 * The base of a question is every included respondent (``base``, unweighted). A
   respondent with no answer row for the question counts as a non-response.
 * Single choice and Likert: the modalities are the options in codebook order ("ne sait
-  pas" options kept visible), then "Non-réponse" when any, then "Réponse hors codebook"
+  pas" options kept visible), then "Non-réponse" when any, then "Réponse hors questionnaire"
   when any; their percentages sum to 100.
 * Multiple choice: the percentage of respondents who ticked each option, over the same
   base (the percentages do not sum to 100: several answers are possible), then
-  "Non-réponse" (no box ticked) and "Réponse hors codebook" (at least one answer outside
+  "Non-réponse" (no box ticked) and "Réponse hors questionnaire" (at least one answer outside
   the option list) when any.
 * ``effectif``: unweighted number of respondents in the modality. ``pourcentage``: the
   weighted share Σw(respondents in the modality) / Σw(base) × 100 when weights are
@@ -69,7 +69,7 @@ __all__ = [
 ]
 
 HORS_CODEBOOK = "__hors_codebook__"
-HORS_CODEBOOK_LABEL = "Réponse hors codebook"
+HORS_CODEBOOK_LABEL = "Réponse hors questionnaire"
 CHOICE_TYPES = ("single", "likert", "multiple")
 FREQUENCY_EXTRA_COLUMNS = ["libelle_question", "type", "code", "n_eff", "alerte"]
 NUMERIC_COLUMNS = [
@@ -669,7 +669,7 @@ def _chi_square(
         "Le test suppose un échantillon aléatoire, ce que n'est pas une enquête à "
         "participation volontaire : c'est un indice, pas une preuve."
     )
-    scope = "des répondants retenus, hors non-réponses et réponses hors codebook"
+    scope = "des répondants retenus, hors non-réponses et réponses hors questionnaire"
     if weighted is not None and weights is not None:
         n = int(array.sum())
         deff = float(len(weights) * np.sum(weights**2) / np.sum(weights) ** 2)
@@ -681,7 +681,7 @@ def _chi_square(
             dof,
             (
                 f"Test du khi-deux corrigé de Rao-Scott (ordre 1) sur le tableau pondéré, "
-                f"effet de plan {fr_number(deff, 2)} (effet de plan de Kish dû à la "
+                f"effet de plan {fr_number(deff, 2)} (effet de plan dû à la "
                 f"pondération : le tableau pondéré est ramené à la taille effective de "
                 f"{fr_number(n / deff, 1)} répondants au lieu de {fr_int(n)}), {scope} : "
                 f"khi-deux "

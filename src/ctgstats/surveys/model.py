@@ -51,7 +51,7 @@ NON_RESPONSE_LABEL = "Non-réponse"
 RESPONDENT_COLUMNS = ["respondent_id", "row", "submitted_at", "complete", "included", "exclusion"]
 ANSWER_COLUMNS = ["respondent_id", "question", "code", "value", "text"]
 QUALITY_COLUMNS = [
-    "probleme",  # "doublon", "questionnaire incomplet", "réponse hors codebook",
+    "probleme",  # "doublon", "questionnaire incomplet", "réponse hors questionnaire",
     # "hors territoire", "colonne manquante", "colonne inconnue"
     "respondent_id",
     "ligne",  # 1-based line in the export (header = 1), or NA

@@ -16,7 +16,7 @@ from ctgstats.surveys.waves import WaveComparison, main_differences
 
 
 def _source(analysis: SurveyAnalysis) -> str:
-    return f"Source{NBSP}: {analysis.codebook.survey.title} ({analysis.data.format})"
+    return f"Source{NBSP}: {analysis.spec.readable_title}"
 
 
 def _figure(analysis: SurveyAnalysis, figure):
@@ -29,9 +29,10 @@ def header(analysis: SurveyAnalysis) -> HTML:
     """Banner (fictional data), survey, universe, sizes and weighting."""
     parts = [ctg_display.fictional_banner().data] if analysis.fictional else []
     survey = analysis.codebook.survey
-    wave = f" — vague {analysis.spec.year}" if analysis.spec.year is not None else ""
+    wave = f" (vague {analysis.spec.year})" if analysis.spec.year is not None else ""
     parts.append(
-        f"<p><strong>{html.escape(survey.title)}</strong>{wave}<br>"
+        f"<p><strong>{html.escape(analysis.spec.readable_title)}</strong>{wave} — "
+        f"{fr_int(analysis.n_included)} répondants<br>"
         f"Population visée : {html.escape(survey.universe)}.<br>"
         f"{fr_int(len(analysis.data.respondents))} questionnaires reçus, "
         f"{fr_int(analysis.n_included)} analysés.</p>"
@@ -105,7 +106,7 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
     )
     lo, hi = analysis.raking.bounds
     sizes = (
-        f"<p>n = {fr_int(analysis.n_included)} répondants ; taille effective de Kish "
+        f"<p>n = {fr_int(analysis.n_included)} répondants ; taille effective "
         f"n<sub>eff</sub> = (Σw)²/Σw² = {fr_number(analysis.n_eff, 1)} ; effet de plan dû à "
         f"la pondération = {fr_number(analysis.design_effect, 2)}. Poids bornés entre "
         f"{fr_number(lo, 2)} et {fr_number(hi, 2)} fois le poids moyen "
@@ -119,12 +120,18 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
     )
 
 
+def _share_header(rows: pd.DataFrame) -> str:
+    """« Part pondérée » or « Part (non pondérée) » of a question's rows."""
+    weighted = bool(rows["pondere"].iloc[0]) if len(rows) else False
+    return "Part pondérée" if weighted else "Part (non pondérée)"
+
+
 def _frequency_table(rows: pd.DataFrame) -> str:
     shown = pd.DataFrame(
         {
             "Modalité": rows["modalite"],
-            "Effectif": rows["effectif"].map(fr_int),
-            "Pourcentage": rows["pourcentage"].map(fr_percent),
+            "Effectif brut (non pondéré)": rows["effectif"].map(fr_int),
+            _share_header(rows): rows["pourcentage"].map(fr_percent),
             "IC 95 %": [
                 f"{fr_number(a, 1)}–{fr_number(b, 1)}{NBSP}%"
                 for a, b in zip(rows["ic_bas"], rows["ic_haut"])
@@ -255,7 +262,8 @@ def verbatims(analysis: SurveyAnalysis) -> None:
         if question_id in analysis.themes:
             display(
                 ctg_display.simple_table(
-                    analysis.themes[question_id], caption="Thèmes (mots-clés du codebook)"
+                    analysis.themes[question_id],
+                    caption="Thèmes (mots-clés du dictionnaire des questions)",
                 )
             )
         items = "".join(f"<li>{html.escape(str(v))}</li>" for v in table["verbatim"])
@@ -280,8 +288,8 @@ def method(analysis: SurveyAnalysis) -> HTML:
         "affichés, jamais retirés).",
         "Questions à choix multiples : part des répondants ayant coché chaque réponse ; "
         "le total dépasse 100 %.",
-        "Intervalles de confiance à 95 % de Wilson, calculés sur la taille effective de Kish "
-        "quand les résultats sont pondérés.",
+        "Intervalles de confiance à 95 % de Wilson, calculés sur la taille effective de "
+        "l'échantillon quand les résultats sont pondérés.",
         "Estimations sur moins de 30 répondants signalées ; dans les tableaux croisés, les "
         "cases de moins de 5 répondants sont masquées (« s »), ainsi que, en complément, "
         "d'autres cases choisies pour qu'aucune case masquée ne puisse être retrouvée par "
@@ -289,8 +297,8 @@ def method(analysis: SurveyAnalysis) -> HTML:
         "critère) : secret secondaire.",
         "Tableaux croisés : test du khi-deux de Pearson sur les effectifs quand les "
         "résultats ne sont pas pondérés ; test du khi-deux corrigé de Rao-Scott (ordre 1) "
-        "sur le tableau pondéré sinon, l'effet de plan étant estimé par celui de Kish dû à "
-        "la pondération.",
+        "sur le tableau pondéré sinon, l'effet de plan étant estimé par celui dû à la "
+        "pondération.",
         "Une enquête en ligne à participation volontaire n'est pas un échantillon aléatoire : "
         "le calage ne corrige que les variables de calage.",
     ]
@@ -401,10 +409,15 @@ def waves_method(comparison: WaveComparison) -> HTML:
         "résultats sont pondérés).",
         "Un écart est dit significatif quand son intervalle ne contient pas zéro.",
         "Effectif brut : nombre de répondants, non pondéré ; part pondérée : part estimée "
-        "après pondération sur la structure par âge et sexe de la population du territoire.",
+        "après pondération sur la structure de la population du territoire (calage sur le "
+        "recensement) ; part non pondérée : part des répondants.",
         "Estimations sur moins de 30 répondants signalées.",
         "Une enquête en ligne à participation volontaire n'est pas un échantillon "
         "aléatoire : un écart peut aussi venir d'un changement dans le profil des personnes "
         "qui ont répondu.",
     ]
-    return ctg_display.vigilance_box(text)
+    unweighted = [a.spec.readable_title for a in comparison.analyses if not a.weighted]
+    if unweighted:
+        text.append("Résultats non pondérés pour : " + ", ".join(unweighted) + ".")
+    notes = [n for a in comparison.analyses for n in a.notes[:1]]
+    return ctg_display.vigilance_box([*text, *notes])

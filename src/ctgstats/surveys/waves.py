@@ -115,7 +115,7 @@ def compare_frequencies(
     -------
     pd.DataFrame
         One row per modality present in both waves (same question id and option code,
-        "Réponse hors codebook" left out), in the order of the later wave; columns
+        "Réponse hors questionnaire" left out), in the order of the later wave; columns
         :data:`WAVE_COLUMNS`. The differences are ``NaN`` (and ``significatif`` False)
         when a wave has no effective respondent.
     """
@@ -306,7 +306,9 @@ def series_comparisons(analyses: Mapping[str, Any]) -> dict[str, WaveComparison]
     """Comparisons of every series with two dated waves among ``analyses`` (by survey id)."""
     waves = series_waves([a.spec for a in analyses.values()])
     by_id = {a.spec.id: a for a in analyses.values()}
-    return {name: compare_series(name, [by_id[w.id] for w in specs]) for name, specs in waves.items()}
+    return {
+        name: compare_series(name, [by_id[w.id] for w in specs]) for name, specs in waves.items()
+    }
 
 
 def waves_from_params(
