@@ -20,11 +20,9 @@ from ctgstats.present.formatting import fr_int, fr_number
 from ctgstats.surveys import adapters, estimates, quality, redact, sentences, weighting
 from ctgstats.surveys.codebook import Codebook, load_codebook
 from ctgstats.surveys.margins import MarginsUnavailable, census_margins
-from ctgstats.surveys.model import FREQUENCY_COLUMNS, SurveyData
+from ctgstats.surveys.model import FREQUENCY_COLUMNS, SurveyData, descriptor_name
 
 CROSSTAB_BY = ("age", "sexe", "famille")
-#: French names of the weighting variables read in the notes (never the codes).
-MARGIN_NAMES = {"age": "âge", "sexe": "sexe", "commune": "commune"}
 
 
 @dataclass
@@ -53,6 +51,15 @@ class SurveyAnalysis:
     @property
     def weighted(self) -> bool:
         return self.weights is not None
+
+    @property
+    def title(self) -> str:
+        """Readable title with the wave's year: the params' title, else the codebook's."""
+        if self.spec.title:
+            return self.spec.readable_title
+        base = self.codebook.survey.title
+        year = self.spec.year
+        return f"{base} {year}" if year is not None and str(year) not in base else base
 
     @property
     def n_included(self) -> int:
@@ -113,7 +120,7 @@ class SurveyAnalysis:
             for a, b in rows
         )
         return (
-            f"<h3>{html.escape(self.spec.readable_title)}</h3>"
+            f"<h3>{html.escape(self.title)}</h3>"
             f"<table class='ctg-table'><tbody>{body}</tbody></table>"
         )
 
@@ -159,7 +166,7 @@ def _weights(
     for descriptor, margin in margins.margins.items():
         codes = included[descriptor].astype(str)
         sample[descriptor] = codes.where(codes.isin(margin.index), "")
-    names = {d: MARGIN_NAMES.get(d, d) for d in margins.margins}
+    names = {d: descriptor_name(d) for d in margins.margins}
     try:
         result = weighting.rake(
             sample,

@@ -231,7 +231,7 @@ def wave_differences(rows: pd.DataFrame, *, title: str, source: str, note: str) 
     "no change".
     """
     rows = rows.reset_index(drop=True)
-    height = 1.4 + 0.5 * len(rows)
+    height = 1.6 + 0.62 * len(rows)
     with styled():
         fig, ax = new_figure(height)
         positions = np.arange(len(rows))[::-1]
@@ -245,7 +245,7 @@ def wave_differences(rows: pd.DataFrame, *, title: str, source: str, note: str) 
                 [value], [y], xerr=[[lo], [hi]], fmt="o", color=color, capsize=3, elinewidth=1.2
             )
         labels = [
-            wrap_label(f"{q} — {m}", 44)
+            wrap_label(f"{q} — {m}", 52)
             for q, m in zip(rows["libelle_question"], rows["modalite"], strict=True)
         ]
         ax.set_yticks(positions, labels)

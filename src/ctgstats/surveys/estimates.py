@@ -44,6 +44,7 @@ from ctgstats.surveys.model import (
     NON_RESPONSE,
     NON_RESPONSE_LABEL,
     SurveyData,
+    descriptor_name,
 )
 from ctgstats.surveys.weighting import kish_effective_size
 
@@ -845,7 +846,7 @@ def crosstab(
     if left_out:
         notes.append(
             f"{fr_int(left_out)} répondant{'s' if left_out > 1 else ''} sans "
-            f"« {by} » renseigné ne figure{'nt' if left_out > 1 else ''} pas dans "
+            f"« {descriptor_name(by)} » renseigné ne figure{'nt' if left_out > 1 else ''} pas dans "
             "le tableau."
         )
     notes.append(test_note)

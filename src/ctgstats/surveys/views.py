@@ -16,7 +16,7 @@ from ctgstats.surveys.waves import WaveComparison, main_differences
 
 
 def _source(analysis: SurveyAnalysis) -> str:
-    return f"Source{NBSP}: {analysis.spec.readable_title}"
+    return f"Source{NBSP}: {analysis.title}"
 
 
 def _figure(analysis: SurveyAnalysis, figure):
@@ -29,10 +29,9 @@ def header(analysis: SurveyAnalysis) -> HTML:
     """Banner (fictional data), survey, universe, sizes and weighting."""
     parts = [ctg_display.fictional_banner().data] if analysis.fictional else []
     survey = analysis.codebook.survey
-    wave = f" (vague {analysis.spec.year})" if analysis.spec.year is not None else ""
     parts.append(
-        f"<p><strong>{html.escape(analysis.spec.readable_title)}</strong>{wave} — "
-        f"{fr_int(analysis.n_included)} répondants<br>"
+        f"<p><strong>{html.escape(analysis.title)}</strong> — "
+        f"{fr_int(analysis.n_included)} répondants retenus<br>"
         f"Population visée : {html.escape(survey.universe)}.<br>"
         f"{fr_int(len(analysis.data.respondents))} questionnaires reçus, "
         f"{fr_int(analysis.n_included)} analysés.</p>"
@@ -391,10 +390,27 @@ def waves_results(comparison: WaveComparison) -> None:
             ),
         )
     )
+    profile = set(comparison.profile)
     for pair in comparison.pairs:
-        for _, rows in pair.groupby("question", sort=False):
+        groups = list(pair.groupby("question", sort=False))
+        opinions = [g for g in groups if g[0] not in profile]
+        described = [g for g in groups if g[0] in profile]
+        for _, rows in opinions:
             display(ctg_display.markdown_title(str(rows.iloc[0]["libelle_question"]), level=3))
             display(HTML(_wave_table(rows)))
+        if described:
+            display(ctg_display.markdown_title("Profil des répondants", level=3))
+            display(
+                HTML(
+                    "<p class='ctg-note'>Questions qui décrivent les répondants : un écart "
+                    "y dit qui a répondu, pas une évolution d'opinion. Les parts pondérées "
+                    "des variables de calage (âge, sexe…) reproduisent la population du "
+                    "territoire à chaque vague.</p>"
+                )
+            )
+            for _, rows in described:
+                display(ctg_display.markdown_title(str(rows.iloc[0]["libelle_question"]), level=4))
+                display(HTML(_wave_table(rows)))
 
 
 def waves_method(comparison: WaveComparison) -> HTML:
@@ -419,5 +435,5 @@ def waves_method(comparison: WaveComparison) -> HTML:
     unweighted = [a.spec.readable_title for a in comparison.analyses if not a.weighted]
     if unweighted:
         text.append("Résultats non pondérés pour : " + ", ".join(unweighted) + ".")
-    notes = [n for a in comparison.analyses for n in a.notes[:1]]
+    notes = list(dict.fromkeys(n for a in comparison.analyses for n in a.notes[:1]))
     return ctg_display.vigilance_box([*text, *notes])

@@ -270,7 +270,7 @@ class WaveComparison:
         for analysis in self.analyses:
             weighted = "pondérés" if analysis.weighted else "non pondérés"
             lines.append(
-                f"{analysis.spec.readable_title}{NBSP}: {fr_int(analysis.n_included)} "
+                f"{analysis.title}{NBSP}: {fr_int(analysis.n_included)} "
                 f"répondants retenus (résultats {weighted})"
             )
         return lines
