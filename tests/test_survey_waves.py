@@ -16,6 +16,7 @@ from ctgstats.surveys.waves import (
     compare_frequencies,
     main_differences,
     series_waves,
+    signed_bound,
     wave_findings,
 )
 
@@ -169,3 +170,10 @@ def test_the_waves_notebook_needs_two_waves():
         {"id": "h2", "series": "h", "export": "y.csv", "codebook": "c.yaml", "year": 2029},
     ]
     assert "03b_enquete_vagues" in parse_params({**base, "surveys": two}).notebook_names
+
+
+def test_a_bound_rounding_to_zero_keeps_its_sign():
+    assert signed_bound(0.3) == "+0,3"
+    assert signed_bound(-0.3) == "\u22120,3"
+    assert signed_bound(15.4) == "+15"
+    assert signed_bound(-4.6) == "\u22125"

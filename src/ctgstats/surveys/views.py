@@ -12,7 +12,7 @@ from ctgstats.present import display as ctg_display
 from ctgstats.present.formatting import NBSP, fr_int, fr_number, fr_percent, fr_signed
 from ctgstats.surveys import charts as survey_charts
 from ctgstats.surveys.analysis import SurveyAnalysis
-from ctgstats.surveys.waves import WaveComparison, main_differences
+from ctgstats.surveys.waves import WaveComparison, main_differences, signed_bound
 
 
 def _source(analysis: SurveyAnalysis) -> str:
@@ -26,7 +26,8 @@ def _figure(analysis: SurveyAnalysis, figure):
 
 
 def header(analysis: SurveyAnalysis) -> HTML:
-    """Banner (fictional data), survey, universe, sizes and weighting."""
+    """Page title (the survey and its wave), banner, universe, sizes and weighting."""
+    display(ctg_display.markdown_title(analysis.title, level=1))
     parts = [ctg_display.fictional_banner().data] if analysis.fictional else []
     survey = analysis.codebook.survey
     parts.append(
@@ -308,7 +309,8 @@ def method(analysis: SurveyAnalysis) -> HTML:
 
 
 def waves_header(comparison: WaveComparison) -> HTML:
-    """Banner (fictional data), the waves compared and how to read their differences."""
+    """Page title, banner, the waves compared and how to read their differences."""
+    display(ctg_display.markdown_title(comparison.title, level=1))
     fictional = any(a.fictional for a in comparison.analyses)
     parts = [ctg_display.fictional_banner().data] if fictional else []
     items = "".join(f"<li>{html.escape(line)}</li>" for line in comparison.waves_text())
@@ -359,7 +361,7 @@ def _wave_table(rows: pd.DataFrame) -> str:
             ],
             "Écart (points)": rows["ecart_points"].map(lambda v: fr_signed(v, 0)),
             "IC 95 % de l'écart (points)": [
-                f"{fr_signed(a, 0)} à {fr_signed(b, 0)}" if pd.notna(a) else "n.d."
+                f"{signed_bound(a)} à {signed_bound(b)}" if pd.notna(a) else "n.d."
                 for a, b in zip(rows["ic_ecart_bas"], rows["ic_ecart_haut"])
             ],
             "Écart significatif": rows["significatif"].map(lambda s: "oui" if s else "non"),

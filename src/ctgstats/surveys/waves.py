@@ -50,6 +50,7 @@ __all__ = [
     "compare_series",
     "series_comparisons",
     "series_waves",
+    "signed_bound",
     "wave_findings",
     "waves_from_params",
 ]
@@ -170,6 +171,17 @@ def _quoted(text: str) -> str:
     return f"«{NBSP}{text}{NBSP}»"
 
 
+def signed_bound(value: float) -> str:
+    """A bound of a difference's interval in points, to the unit (``+5``, ``−12``).
+
+    A bound that rounds to 0 keeps one decimal (``−0,3``, ``+0,4``): its sign is what
+    says whether the difference is significant.
+    """
+    if round(value) == 0 and value != 0:
+        return fr_signed(value, 1)
+    return fr_signed(value, 0)
+
+
 def _points(value: float) -> str:
     text = fr_number(abs(value), 0)
     sign = "" if text == "0" else ("+" if value > 0 else "−")
@@ -187,8 +199,8 @@ def difference_sentence(row: Mapping[str, Any]) -> str:
     first, second = fr_number(row["part_1"], 0), fr_number(row["part_2"], 0)
     verdict = "écart significatif" if row["significatif"] else "écart non significatif"
     interval = (
-        f"IC 95{NBSP}%{NBSP}: {fr_signed(row['ic_ecart_bas'], 0)} à "
-        f"{fr_signed(row['ic_ecart_haut'], 0)}{NBSP}points"
+        f"IC 95{NBSP}%{NBSP}: {signed_bound(row['ic_ecart_bas'])} à "
+        f"{signed_bound(row['ic_ecart_haut'])}{NBSP}points"
     )
     years = ""
     if row.get("annee_1") is not None and row.get("annee_2") is not None:
@@ -254,6 +266,14 @@ class WaveComparison:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The table written to ``tables/enquete_<series>_vagues.csv``."""
         return {f"enquete_{self.series}_vagues": self.table}
+
+    @property
+    def title(self) -> str:
+        """« Enquête auprès des habitants : comparaison des vagues 2026 et 2029 »."""
+        last = self.analyses[-1]
+        base = last.spec.title or last.codebook.survey.title
+        years = [str(a.spec.year) for a in self.analyses]
+        return f"{base} : comparaison des vagues {', '.join(years[:-1])} et {years[-1]}"
 
     @property
     def profile(self) -> tuple[str, ...]:
