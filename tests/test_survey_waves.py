@@ -177,3 +177,25 @@ def test_a_bound_rounding_to_zero_keeps_its_sign():
     assert signed_bound(-0.3) == "\u22120,3"
     assert signed_bound(15.4) == "+15"
     assert signed_bound(-4.6) == "\u22125"
+
+
+def test_the_synthesis_names_the_largest_significant_change_of_each_series():
+    from types import SimpleNamespace
+
+    from ctgstats.surveys.waves import waves_synthesis
+
+    first = _freq([("q", "1", "Oui", 48, 60.0, 80, 80.0), ("r", "1", "Oui", 40, 50.0, 80, 80.0)])
+    second = _freq([("q", "1", "Oui", 56, 80.0, 70, 70.0), ("r", "1", "Oui", 36, 52.0, 70, 70.0)])
+    codebook = SimpleNamespace(descriptors={}, survey=SimpleNamespace(title="Enquête"))
+
+    def wave(id_, year, frequencies):
+        spec = Survey(
+            id=id_, series="h", year=year, export="x.csv", codebook="c.yaml", title="Enquête h"
+        )
+        return SimpleNamespace(spec=spec, frequencies=frequencies, codebook=codebook)
+
+    analyses = {"h1": wave("h1", 2026, first), "h2": wave("h2", 2029, second), "e": None}
+    del analyses["e"]
+    (sentence,) = waves_synthesis(surveys=analyses)
+    assert sentence.startswith(f"Enquête h : comparaison des vagues 2026 et 2029{NBSP}: ")
+    assert "de 60\u00a0% à 80\u00a0%" in sentence and "écart significatif" in sentence

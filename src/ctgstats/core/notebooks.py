@@ -125,6 +125,7 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         needs=frozenset({"portrait", "surveys"}),
         requires="survey_series",
         territory_specific=True,
+        synthesis="ctgstats.surveys.waves:waves_synthesis",
     ),
     NotebookSpec(
         name="04_indicateurs",

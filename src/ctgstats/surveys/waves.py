@@ -52,6 +52,7 @@ __all__ = [
     "series_waves",
     "signed_bound",
     "wave_findings",
+    "waves_synthesis",
     "waves_from_params",
 ]
 
@@ -350,3 +351,15 @@ def waves_from_params(
         )
     portrait = build_portrait(validated)
     return compare_series(series, [analyse(w, portrait=portrait) for w in waves[series]])
+
+
+def waves_synthesis(*, surveys: Mapping[str, Any] | None = None, **_: object) -> list[str]:
+    """Contribution of the waves to the synthesis: the largest significant change per series."""
+    result = []
+    for comparison in series_comparisons(surveys or {}).values():
+        last = comparison.pairs[-1]
+        significant = last[last["significatif"].astype(bool)]
+        sentences = wave_findings(significant, profile=comparison.profile, limit=1)
+        if sentences:
+            result.append(f"{comparison.title}{NBSP}: {sentences[0]}")
+    return result
