@@ -341,6 +341,14 @@ def _share_cell(share: float, low: float, high: float) -> str:
     )
 
 
+def _difference_cell(diff: float, low: float, high: float, significant: bool) -> str:
+    """« −11 (−18 à −3), significatif »."""
+    if pd.isna(diff):
+        return "n.d."
+    verdict = "significatif" if significant else "non significatif"
+    return f"{fr_signed(diff, 0)} ({signed_bound(low)} à {signed_bound(high)}), {verdict}"
+
+
 def _weighted_word(weighted: bool) -> str:
     return "pondérée" if weighted else "non pondérée"
 
@@ -359,12 +367,15 @@ def _wave_table(rows: pd.DataFrame) -> str:
             f"Part {_weighted_word(bool(first['pondere_2']))} {y2} (IC 95 %)": [
                 _share_cell(*v) for v in zip(rows["part_2"], rows["ic_bas_2"], rows["ic_haut_2"])
             ],
-            "Écart (points)": rows["ecart_points"].map(lambda v: fr_signed(v, 0)),
-            "IC 95 % de l'écart (points)": [
-                f"{signed_bound(a)} à {signed_bound(b)}" if pd.notna(a) else "n.d."
-                for a, b in zip(rows["ic_ecart_bas"], rows["ic_ecart_haut"])
+            "Écart en points (IC 95 %)": [
+                _difference_cell(d, a, b, bool(sig))
+                for d, a, b, sig in zip(
+                    rows["ecart_points"],
+                    rows["ic_ecart_bas"],
+                    rows["ic_ecart_haut"],
+                    rows["significatif"],
+                )
             ],
-            "Écart significatif": rows["significatif"].map(lambda s: "oui" if s else "non"),
         }
     )
     notes = sorted({a for a in rows["alerte"] if a})
