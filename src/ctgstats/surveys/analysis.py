@@ -112,7 +112,7 @@ class SurveyAnalysis:
         ]
         if self.weighted:
             rows += [
-                ("Taille effective de l'échantillon pondéré", fr_number(self.n_eff, 1)),
+                ("Taille effective", fr_number(self.n_eff, 1)),
                 ("Effet de plan dû à la pondération", fr_number(self.design_effect, 2)),
             ]
         body = "".join(
