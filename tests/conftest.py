@@ -77,6 +77,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_survey_margins.py": ("unit",),
     "test_survey_redact.py": ("unit",),
     "test_survey_sentences.py": ("unit",),
+    "test_survey_waves.py": ("unit",),
     "test_survey_weighting.py": ("unit",),
     "test_territories.py": ("unit",),
     # files read from disk (fixtures in INSEE's formats, the demo data, the templates)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ctgstats.core.params import parse_params
+from ctgstats.core.params import load_params, parse_params
 from ctgstats.pipeline.plan import notebooks_dir, plan_run, slugify
 
 
@@ -191,3 +191,12 @@ def test_a_relative_price_index_of_a_mapping_is_made_absolute(tmp_path, monkeypa
         }
     )
     assert plan_run(params).injected["indicators"]["price_index"] == str(tmp_path / "i.csv")
+
+
+def test_the_waves_notebook_runs_once_per_series_of_waves(tmp_path):
+    params = load_params(Path("params/demo.yaml"))
+    tasks = {t.executed: t for t in plan_run(params, output_dir=tmp_path).tasks}
+    task = tasks["03b_enquete_vagues_habitants.ipynb"]
+    assert task.series_id == "habitants" and task.parameters["series"] == "habitants"
+    assert task.title == "Enquête auprès des habitants : comparaison des vagues 2026 et 2029"
+    assert not any(name.startswith("03b_enquete_vagues_elus") for name in tasks)

@@ -455,11 +455,11 @@ def test_out_of_codebook_reported_and_kept(codebook, tmp_path):
     data = read_export(path, codebook=report)
     answer = data.answers.query("respondent_id == '00004' and question == 'satisfaction'")
     assert answer["code"].tolist() == [OUT_OF_CODEBOOK]
-    row = data.quality[data.quality["probleme"] == "réponse hors codebook"]
+    row = data.quality[data.quality["probleme"] == "réponse hors questionnaire"]
     assert row[["respondent_id", "ligne", "colonne", "valeur"]].values.tolist() == [
         ["00004", 5, "Q04", "Peut-être"]
     ]
-    assert row["traitement"].iloc[0] == "conservé comme « réponse hors codebook »"
+    assert row["traitement"].iloc[0] == "conservé comme « réponse hors questionnaire »"
 
 
 def test_missing_column_error_with_close_match(codebook, tmp_path):

@@ -198,6 +198,9 @@ def test_header_names_the_survey_and_its_wave():
         codebook=CODEBOOK,
         weighting=Weighting(method="none"),
     )
-    text = header(analyse(spec, portrait=None)).data
-    assert "— vague 2029" in text
+    analysis = analyse(spec, portrait=None)
+    text = header(analysis).data
+    # which survey, which wave, how many respondents, at the top of the page
+    assert f"<strong>{analysis.codebook.survey.title} 2029</strong>" in text
+    assert f"— {analysis.n_included} répondants retenus" in text
     assert "questionnaires reçus" in text and "analysés" in text

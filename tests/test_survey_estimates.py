@@ -255,7 +255,7 @@ def test_frequencies_hors_codebook_row_and_weights_checks():
     ] = "7"
     data.answers = answers
     sat = frequencies(data, CODEBOOK).query("question == 'satisfaction'").set_index("code")
-    assert sat.loc[HORS_CODEBOOK, "modalite"] == "Réponse hors codebook"
+    assert sat.loc[HORS_CODEBOOK, "modalite"] == "Réponse hors questionnaire"
     assert sat.loc[HORS_CODEBOOK, "effectif"] == 1
     assert sat["pourcentage"].sum() == pytest.approx(100)
     with pytest.raises(ValueError, match="no weight"):

@@ -72,7 +72,7 @@ def test_incomplete_excluded_by_default(codebook):
         "Doublons exclus": 0,
         "Incomplets exclus": 1,
         "Hors territoire exclus": 0,
-        "Réponses hors codebook": 0,
+        "Réponses hors questionnaire": 0,
         "Questionnaires analysés": 9,
     }
 
@@ -158,7 +158,7 @@ def test_identical_answers_and_timestamp_are_a_probable_duplicate(codebook, tmp_
         "Doublons exclus": 1,
         "Incomplets exclus": 1,
         "Hors territoire exclus": 0,
-        "Réponses hors codebook": 0,
+        "Réponses hors questionnaire": 0,
         "Questionnaires analysés": 10,
     }
 
@@ -188,7 +188,7 @@ def test_territory_exclusions_and_summary(codebook):
         "Doublons exclus": 0,
         "Incomplets exclus": 1,
         "Hors territoire exclus": 3,
-        "Réponses hors codebook": 0,
+        "Réponses hors questionnaire": 0,
         "Questionnaires analysés": 6,
     }
 
@@ -273,7 +273,7 @@ def test_summary_counts_out_of_codebook_answers(tmp_path):
         "Doublons exclus": 0,
         "Incomplets exclus": 0,
         "Hors territoire exclus": 3,
-        "Réponses hors codebook": 2,
+        "Réponses hors questionnaire": 2,
         "Questionnaires analysés": 7,
     }
     assert summary(data)["effectif"].dtype == "int64"

@@ -193,7 +193,7 @@ def test_incomplete_respondents_get_the_mean_weight_of_their_class_by_hand():
     gap = 70 - 100 * 6.3 / 9.45  # 3.33 points, larger than the 3.16 of sex
     assert result.full_gap == pytest.approx(gap)
     notes = " ".join(result.notes)
-    assert "Calage (raking) de 9 répondants complets" in notes
+    assert "Calage de 9 répondants complets" in notes
     assert "convergence atteinte pour ces répondants" in notes
     assert "4 répondants sur 13 n'ont pas de catégorie utilisable" in notes
     assert "(2 pour « sexe » ; 3 pour « age »)" in notes  # x2, x3 / x1, x3, x4

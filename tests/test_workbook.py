@@ -202,7 +202,7 @@ def test_sheet_titles_are_french_short_and_unique(workbook):
     assert titles[0] == "À propos"
     for title in ("Chiffres clés", "Points de vigilance", "Définitions", "Territoires"):
         assert title in titles
-    assert "Elus – Fréquences" in titles and "Elus – Fréquences (détail)" in titles
+    assert "Élus – Fréquences" in titles and "Élus – Fréquences (détail)" in titles
     assert not any("…" in t or "_" in t for t in titles)
 
 
@@ -260,11 +260,11 @@ def test_codes_are_text_cells_and_numbers_have_excel_formats(workbook, demo):
             assert cell.number_format == "#,##0", row[indicator_at].value
         elif unit == "%":
             assert cell.number_format == "0.0", row[indicator_at].value
-    counts = _column(workbook["Elus – Fréquences"], "Effectif")
+    counts = _column(workbook["Élus – Fréquences"], "Effectif")
     assert counts and all(c.number_format == "#,##0" and c.data_type == "n" for c in counts)
-    shares = _column(workbook["Elus – Fréquences"], "Pourcentage (%)")
+    shares = _column(workbook["Élus – Fréquences"], "Pourcentage (%)")
     assert all(c.number_format == "0.0" for c in shares)
-    weighted = _column(workbook["Elus – Fréquences"], "Pondéré")
+    weighted = _column(workbook["Élus – Fréquences"], "Pondéré")
     assert {c.value for c in weighted} == {"non"}
 
 
@@ -279,8 +279,8 @@ def test_a_survey_without_portrait_has_its_own_workbook(inputs, tmp_path):
     try:
         assert book.sheetnames[:3] == [
             "À propos",
-            "Elus – Fréquences",
-            "Elus – Fréquences (détail)",
+            "Élus – Fréquences",
+            "Élus – Fréquences (détail)",
         ]
         rows = list(book["À propos"].iter_rows(values_only=True))
         assert rows[0][0].startswith("Données fictives")  # the survey is fictional

@@ -39,6 +39,9 @@ class NotebookSpec:
         French title of its HTML page.
     per_survey
         Executed once per survey (``03_enquete_<id>.ipynb``) rather than once per run.
+    per_series
+        Executed once per survey series having at least two dated waves
+        (``03b_enquete_vagues_<series>.ipynb``), with ``series`` injected.
     needs
         What the preparation computes for it: ``"portrait"``, ``"surveys"``,
         ``"followup"``.
@@ -79,6 +82,7 @@ class NotebookSpec:
     name: str
     title: str
     per_survey: bool = False
+    per_series: bool = False
     needs: frozenset[str] = frozenset({"portrait"})
     requires: str | None = None
     territory_specific: bool = False
@@ -171,6 +175,15 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         synthesis="ctgstats.surveys.analysis:survey_synthesis",
     ),
     NotebookSpec(
+        name="03b_enquete_vagues",
+        title="Enquête : comparaison des vagues",
+        per_series=True,
+        needs=frozenset({"portrait", "surveys"}),
+        requires="survey_series",
+        territory_specific=True,
+        synthesis="ctgstats.surveys.waves:waves_synthesis",
+    ),
+    NotebookSpec(
         name="04_indicateurs",
         title="Suivi des indicateurs du plan d'action",
         needs=frozenset({"portrait", "surveys", "followup"}),
@@ -216,12 +229,13 @@ def notebook_of_page(stem: str) -> NotebookSpec | None:
     """The notebook an executed file stem comes from, or None.
 
     ``"01_demographie"`` → its spec; ``"03_enquete_habitants"`` → the per-survey spec
-    ``03_enquete``; anything else → None.
+    ``03_enquete``; ``"03b_enquete_vagues_habitants"`` → the per-series spec; anything
+    else → None.
     """
     spec = _BY_NAME.get(stem)
     if spec is not None:
         return spec
     for candidate in NOTEBOOKS:
-        if candidate.per_survey and stem.startswith(candidate.name + "_"):
+        if (candidate.per_survey or candidate.per_series) and stem.startswith(candidate.name + "_"):
             return candidate
     return None

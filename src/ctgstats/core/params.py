@@ -20,7 +20,7 @@ Whether a download source id is known is checked by the data layer
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -58,7 +58,11 @@ def _anchored(value: str, info: ValidationInfo) -> str:
 InputPath = Annotated[str, AfterValidator(_anchored)]
 
 #: How a notebook's ``requires`` is worded in the message refusing it.
-_REQUIREMENT_WORDING = {"surveys": "au moins une entrée dans 'surveys'"}
+_REQUIREMENT_WORDING = {
+    "surveys": "au moins une entrée dans 'surveys'",
+    "survey_series": "au moins une série d'enquêtes à deux vagues datées dans 'surveys' "
+    "(même 'series', champs 'year' différents)",
+}
 
 
 class ParamsError(InputError, ValueError):
@@ -331,6 +335,23 @@ class Survey(StrictModel):
         return base
 
 
+def survey_series(surveys: Sequence[Survey]) -> dict[str, tuple[Survey, ...]]:
+    """Series with at least two dated waves: series id → its waves by year.
+
+    Only waves with a ``year`` are ordered and compared; a series whose dated waves share
+    a single year has nothing to compare and is left out.
+    """
+    by_series: dict[str, list[Survey]] = {}
+    for survey in surveys:
+        if survey.year is not None:
+            by_series.setdefault(survey.series_id, []).append(survey)
+    return {
+        series: tuple(sorted(waves, key=lambda s: s.year or 0))
+        for series, waves in by_series.items()
+        if len({w.year for w in waves}) >= 2
+    }
+
+
 class TargetSpec(StrictModel):
     """The target of an indicator in an action sheet."""
 
@@ -486,6 +507,11 @@ class Params(StrictModel):
         for part in field.split("."):
             value = getattr(value, part)
         return bool(value)
+
+    @property
+    def survey_series(self) -> dict[str, tuple[Survey, ...]]:
+        """Series with at least two waves of different years (:func:`survey_series`)."""
+        return survey_series(self.surveys)
 
     @property
     def notebook_names(self) -> tuple[str, ...]:

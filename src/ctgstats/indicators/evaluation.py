@@ -104,7 +104,7 @@ from ctgstats.data.registry import Indicator
 from ctgstats.indicators.prices import PriceIndex
 from ctgstats.present.display import COUNT_UNITS, format_change, format_quantity
 from ctgstats.present.formatting import NBSP, fr_number, fr_signed
-from ctgstats.surveys.estimates import wilson_interval
+from ctgstats.surveys.estimates import newcombe_interval
 
 __all__ = [
     "ALL_STATUSES",
@@ -292,45 +292,6 @@ def relative_change(start: float, end: float) -> float:
     if start == 0:
         return math.nan
     return (end - start) / abs(start) * 100.0
-
-
-def newcombe_interval(
-    p0: float, n0: float, p1: float, n1: float, *, level: float = 0.95
-) -> tuple[float, float]:
-    """Newcombe's hybrid score interval of ``p1 − p0`` (independent samples).
-
-    Parameters
-    ----------
-    p0, p1
-        Proportions (0–1) of the first and second sample.
-    n0, n1
-        Their (effective) sizes; may be non-integer (Kish ``n_eff``).
-    level
-        Confidence level.
-
-    Returns
-    -------
-    tuple of float
-        ``(lower, upper)`` of the difference, as proportions.
-
-    Notes
-    -----
-    Method 10 of Newcombe (1998): with ``(l0, u0)`` and ``(l1, u1)`` the Wilson intervals
-    of each proportion, ``d = p1 − p0``::
-
-        lower = d − √((p1 − l1)² + (u0 − p0)²)
-        upper = d + √((u1 − p1)² + (p0 − l0)²)
-    """
-    for p in (p0, p1):
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"a proportion lies between 0 and 1, got {p}")
-    l0, u0 = wilson_interval(p0 * n0, n0, level=level)
-    l1, u1 = wilson_interval(p1 * n1, n1, level=level)
-    d = p1 - p0
-    return (
-        d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2),
-        d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2),
-    )
 
 
 # --------------------------------------------------------------------------- French text

@@ -37,6 +37,7 @@ class NotebookTask:
     html: str
     parameters: dict[str, Any] = field(default_factory=dict)
     survey_id: str | None = None
+    series_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def _task(
     parameters: dict[str, Any],
     survey_id: str | None = None,
     survey_title: str | None = None,
+    series_id: str | None = None,
 ) -> NotebookTask:
     title = survey_title or get_notebook(name).title
     return NotebookTask(
@@ -152,7 +154,17 @@ def _task(
         html=f"{name}{suffix}.html",
         parameters=parameters,
         survey_id=survey_id,
+        series_id=series_id,
     )
+
+
+def _series_title(waves: tuple[Survey, ...]) -> str:
+    """« Enquête auprès des habitants : 2026 et 2029 » (waves of one series)."""
+    last = waves[-1]
+    base = last.title or "Enquête " + last.series_id.replace("_", " ").replace("-", " ")
+    years = [str(w.year) for w in waves]
+    listed = ", ".join(years[:-1]) + " et " + years[-1]
+    return f"{base} : comparaison des vagues {listed}"
 
 
 def plan_run(
@@ -182,6 +194,18 @@ def plan_run(
                     parameters={**_params_only(injected), "survey_id": survey.id},
                 )
                 for survey in params.surveys
+            )
+        elif get_notebook(name).per_series:
+            tasks.extend(
+                _task(
+                    name,
+                    folder,
+                    suffix=f"_{series}",
+                    series_id=series,
+                    survey_title=_series_title(waves),
+                    parameters={**_params_only(injected), "series": series},
+                )
+                for series, waves in params.survey_series.items()
             )
         else:
             tasks.append(_task(name, folder, parameters=_params_only(injected)))

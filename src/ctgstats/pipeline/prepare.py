@@ -121,9 +121,11 @@ def prepare(plan: RunPlan, *, say: Progress = _quiet) -> Prepared:
         # The params as the notebooks receive them: same memo key as their own call.
         prepared.portrait = build_portrait(parse_params(plan.injected, source=_source(plan)))
     per_survey = {t.survey_id for t in plan.tasks if t.survey_id}
+    per_series = {t.series_id for t in plan.tasks if t.series_id}
     followup = "followup" in wanted
     for survey in plan.surveys:
-        if survey.id in per_survey or (followup and survey.year is not None):
+        in_series = survey.series_id in per_series and survey.year is not None
+        if survey.id in per_survey or in_series or (followup and survey.year is not None):
             say(f"analyse de l'enquête {survey.id}")
             prepared.surveys[survey.id] = analyse(survey, portrait=prepared.portrait)
     if followup:

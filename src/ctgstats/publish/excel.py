@@ -202,6 +202,7 @@ SURVEY_KINDS: dict[str, tuple[str, str]] = {
     "scores": ("Scores", "Scores"),
     "ponderation": ("Pondération", "Pondér."),
     "verbatims": ("Verbatims", "Verbatims"),
+    "vagues": ("Comparaison des vagues", "Vagues"),
 }
 
 # Columns holding codes or identifiers: always text.
@@ -381,6 +382,9 @@ def survey_sheet_titles(
     survey_id: str, kinds: Sequence[str], *, number: int, taken: set[str]
 ) -> dict[str, str]:
     """Sheet titles of one survey's tables: kind → "<Survey> – <kind>" (≤ 31, unique).
+
+    ``survey_id`` is the survey's readable short name (« Habitants 2029 », « Élus »);
+    an id is made readable (underscores to spaces, capital first letter).
 
     Tried in turn: the full kind label, its short form, the survey name shortened by
     whole words, then "Enquête <number> – <short>"; ``taken`` is updated.

@@ -17,6 +17,7 @@ headers and number formats, and a first sheet "À propos" describing the others:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from ctgstats.core.notebooks import NOTEBOOKS
 from ctgstats.portrait.model import FICTIONAL_NOTICE, Portrait
 from ctgstats.present.formatting import fr_date
 from ctgstats.publish import excel
+from ctgstats.surveys.waves import series_comparisons
 
 KEY_INDICATORS = (
     "population",
@@ -87,6 +89,8 @@ def all_tables(
     frames = portrait_tables(portrait) if portrait is not None else {}
     for analysis in surveys.values():
         frames.update(analysis.tables())
+    for comparison in series_comparisons(surveys).values():
+        frames.update(comparison.tables())
     if followup is not None:
         frames.update(followup.tables())
     return frames
@@ -185,6 +189,18 @@ _SURVEY_CONTENTS = {
 }
 
 
+def _short_survey_name(spec: Any, *, year: bool = True) -> str:
+    """Readable short name of a survey for sheet titles: « Habitants 2029 », « Élus »."""
+    title = spec.readable_title if year else (spec.title or spec.series_id)
+    short = re.sub(
+        r"^enqu[êe]te\s+(?:auprès\s+)?(?:des\s+|du\s+|de\s+la\s+|de\s+l'|d')?",
+        "",
+        title,
+        flags=re.IGNORECASE,
+    ).strip()
+    return short or title
+
+
 def _portrait_source(portrait: Portrait | None) -> str:
     if portrait is None:
         return ""
@@ -209,7 +225,9 @@ def workbook_sheets(
         prefix = f"enquete_{analysis.survey_id}_"
         names = list(analysis.tables())
         kinds = [n.removeprefix(prefix) for n in names]
-        titles = excel.survey_sheet_titles(analysis.survey_id, kinds, number=number, taken=taken)
+        titles = excel.survey_sheet_titles(
+            _short_survey_name(analysis.spec), kinds, number=number, taken=taken
+        )
         label = analysis.codebook.survey.title
         year = f" ({analysis.spec.year})" if analysis.spec.year else ""
         for name, kind in zip(names, kinds, strict=True):
@@ -220,6 +238,19 @@ def workbook_sheets(
                 + _SURVEY_CONTENTS.get(kind, f"table {kind}"),
                 source=f"Export {analysis.export_path.name}, "
                 f"codebook {analysis.codebook_path.name}",
+            )
+    for comparison in series_comparisons(surveys).values():
+        last = comparison.analyses[-1]
+        years = " et ".join(str(a.spec.year) for a in comparison.analyses)
+        for name in comparison.tables():
+            sheets[name] = excel.Sheet(
+                name=name,
+                title=excel.survey_sheet_titles(
+                    _short_survey_name(last.spec, year=False), ["vagues"], number=0, taken=taken
+                )["vagues"],
+                content=f"Enquête « {last.codebook.survey.title} » : comparaison des vagues "
+                f"{years} (parts pondérées, écart en points et son IC 95 %)",
+                source=", ".join(f"Export {a.export_path.name}" for a in comparison.analyses),
             )
     if followup is not None:
         for name in followup.tables():
@@ -285,9 +316,10 @@ def write_index(
         blocks.append(status_summary_html(followup))
         notes.extend(followup.notes)
     table_links = [("Classeur Excel (toutes les tables, en français)", f"tables/{stem}.xlsx")]
-    taken: set[str] = set()
+    sheet_titles = {s.name: s.title for s in workbook_sheets(portrait, surveys, followup)}
+    taken: set[str] = set(t.casefold() for t in sheet_titles.values())
     for name in all_tables(portrait, surveys, followup):
-        readable = excel.sheet_title(name, taken=taken)
+        readable = sheet_titles.get(name) or excel.sheet_title(name, taken=taken)
         table_links.append((f"{readable} — CSV", f"tables/{name}.csv"))
         twin = french_csv_name(name)
         table_links.append((f"{readable} — CSV pour Excel (format français)", f"tables/{twin}"))

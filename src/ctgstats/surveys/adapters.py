@@ -78,7 +78,7 @@ __all__ = [
 
 #: Code of an answer kept although it matches no option (``unknown_answers: report``).
 OUT_OF_CODEBOOK = "__hors_codebook__"
-OUT_OF_CODEBOOK_LABEL = "Réponse hors codebook"
+OUT_OF_CODEBOOK_LABEL = "Réponse hors questionnaire"
 
 #: LimeSurvey system columns (compared exactly).
 LIMESURVEY_SYSTEM_COLUMNS: frozenset[str] = frozenset(
@@ -1197,7 +1197,7 @@ def read_export(
         respondents=respondents,
         answers=answers,
         quality=quality_frame(ctx.quality_rows),
-        notes=[_reading_note(raw, fmt)] + ctx.notes,
+        notes=[_reading_note(raw)] + ctx.notes,
     )
     columns = {b.question.id: _binding_column(b, raw.header) for b in bindings}
     return quality.assess(
@@ -1211,21 +1211,10 @@ def _binding_column(binding: _Binding, header: list[str]) -> str:
     return ", ".join(header[i] for i in binding.option_columns)
 
 
-_FORMAT_NAMES = {
-    "limesurvey": "LimeSurvey",
-    "googleforms": "Google Forms",
-    "kobo": "KoboToolbox",
-    "csv": "CSV/XLSX",
-}
-
-
-def _reading_note(raw: RawExport, fmt: str) -> str:
+def _reading_note(raw: RawExport) -> str:
     how = (
         f"feuille « {raw.sheet} »"
         if raw.sheet
         else f"séparateur « {raw.separator} », encodage {raw.encoding}"
     )
-    return (
-        f"Export {_FORMAT_NAMES[fmt]} lu : {raw.path.name}, {len(raw.rows)} "
-        f"questionnaire(s), {how}."
-    )
+    return f"Fichier d'export de l'outil d'enquête lu : {len(raw.rows)} questionnaire(s), {how}."

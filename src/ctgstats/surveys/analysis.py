@@ -20,7 +20,7 @@ from ctgstats.present.formatting import fr_int, fr_number
 from ctgstats.surveys import adapters, estimates, quality, redact, sentences, weighting
 from ctgstats.surveys.codebook import Codebook, load_codebook
 from ctgstats.surveys.margins import MarginsUnavailable, census_margins
-from ctgstats.surveys.model import FREQUENCY_COLUMNS, SurveyData
+from ctgstats.surveys.model import FREQUENCY_COLUMNS, SurveyData, descriptor_name
 
 CROSSTAB_BY = ("age", "sexe", "famille")
 
@@ -51,6 +51,15 @@ class SurveyAnalysis:
     @property
     def weighted(self) -> bool:
         return self.weights is not None
+
+    @property
+    def title(self) -> str:
+        """Readable title with the wave's year: the params' title, else the codebook's."""
+        if self.spec.title:
+            return self.spec.readable_title
+        base = self.codebook.survey.title
+        year = self.spec.year
+        return f"{base} {year}" if year is not None and str(year) not in base else base
 
     @property
     def n_included(self) -> int:
@@ -103,16 +112,15 @@ class SurveyAnalysis:
         ]
         if self.weighted:
             rows += [
-                ("Taille effective (Kish)", fr_number(self.n_eff, 1)),
+                ("Taille effective", fr_number(self.n_eff, 1)),
                 ("Effet de plan dû à la pondération", fr_number(self.design_effect, 2)),
             ]
         body = "".join(
             f"<tr><th scope='row'>{html.escape(a)}</th><td>{html.escape(b)}</td></tr>"
             for a, b in rows
         )
-        year = f" — vague {self.spec.year}" if self.spec.year else ""
         return (
-            f"<h3>{html.escape(self.codebook.survey.title)}{year}</h3>"
+            f"<h3>{html.escape(self.title)}</h3>"
             f"<table class='ctg-table'><tbody>{body}</tbody></table>"
         )
 
@@ -158,9 +166,14 @@ def _weights(
     for descriptor, margin in margins.margins.items():
         codes = included[descriptor].astype(str)
         sample[descriptor] = codes.where(codes.isin(margin.index), "")
+    names = {d: descriptor_name(d) for d in margins.margins}
     try:
         result = weighting.rake(
-            sample, margins.margins, bounds=spec.weighting.bounds, missing="class_mean"
+            sample,
+            margins.margins,
+            bounds=spec.weighting.bounds,
+            missing="class_mean",
+            labels=names,
         )
     except weighting.WeightingError as error:
         return (
@@ -172,11 +185,8 @@ def _weights(
             ),
             [],
         )
-    names = ", ".join(
-        {"age": "âge", "sexe": "sexe", "commune": "commune"}[d] for d in margins.margins
-    )
     note = (
-        f"Résultats pondérés par calage (raking) sur les marges {names} de la "
+        f"Résultats pondérés par calage sur les marges {', '.join(names.values())} de la "
         f"{margins.universe} (COG {portrait.cog_year}). Le calage corrige la "
         f"structure des répondants sur ces seules variables : une enquête en ligne "
         f"à participation volontaire n'est pas un échantillon aléatoire."

@@ -220,3 +220,56 @@ def _palette(k: int) -> list[str]:
         colors.append(NEUTRAL)
     colors.extend(POSITIVE[len(POSITIVE) - half :])
     return colors
+
+
+def wave_differences(rows: pd.DataFrame, *, title: str, source: str, note: str) -> Figure:
+    """Differences between two waves (points) with their 95 % intervals, one row each.
+
+    ``rows``: rows of :func:`ctgstats.surveys.waves.compare_frequencies` (columns
+    libelle_question, modalite, ecart_points, ic_ecart_bas, ic_ecart_haut, significatif).
+    Significant differences are drawn in colour, the others in grey; the zero line marks
+    "no change".
+    """
+    rows = rows.reset_index(drop=True)
+    height = 1.6 + 0.62 * len(rows)
+    with styled():
+        fig, ax = new_figure(height)
+        positions = np.arange(len(rows))[::-1]
+        values = rows["ecart_points"].to_numpy(dtype=float)
+        low = values - rows["ic_ecart_bas"].to_numpy(dtype=float)
+        high = rows["ic_ecart_haut"].to_numpy(dtype=float) - values
+        colors = [TERRITORY_COLOR if s else MUTED_COLOR for s in rows["significatif"]]
+        ax.axvline(0, color=TEXT_COLOR, linewidth=0.8)
+        for y, value, lo, hi, color in zip(positions, values, low, high, colors, strict=True):
+            ax.errorbar(
+                [value], [y], xerr=[[lo], [hi]], fmt="o", color=color, capsize=3, elinewidth=1.2
+            )
+        labels = [
+            wrap_label(f"{q} — {m}", 52)
+            for q, m in zip(rows["libelle_question"], rows["modalite"], strict=True)
+        ]
+        ax.set_yticks(positions, labels)
+        span = float(np.nanmax(np.abs(rows[["ic_ecart_bas", "ic_ecart_haut"]].to_numpy())))
+        span = max(5.0, span + 2)
+        ax.set_xlim(-span, span)
+        ax.xaxis.set_major_formatter(french_formatter(signed=True))
+        ax.set_xlabel("Écart entre les deux vagues (points de pourcentage)")
+        ax.legend(
+            handles=[
+                Patch(color=TERRITORY_COLOR, label="écart significatif"),
+                Patch(color=MUTED_COLOR, label="écart non significatif"),
+            ],
+            loc="lower right",
+            frameon=False,
+        )
+        alt = "; ".join(
+            f"{' '.join(str(m).split())} {fr_number(v, 0)} points"
+            for m, v in zip(rows["modalite"], values, strict=True)
+        )
+        return finish_figure(
+            fig,
+            title=wrap_label(title, 70),
+            source=source,
+            note=note,
+            alt=alt,
+        )

@@ -9,11 +9,11 @@ Definitions used in the report
 * The base of a question is every included respondent (``base``, unweighted). A
   respondent with no answer row for the question counts as a non-response.
 * Single choice and Likert: the modalities are the options in codebook order ("ne sait
-  pas" options kept visible), then "Non-réponse" when any, then "Réponse hors codebook"
+  pas" options kept visible), then "Non-réponse" when any, then "Réponse hors questionnaire"
   when any; their percentages sum to 100.
 * Multiple choice: the percentage of respondents who ticked each option, over the same
   base (the percentages do not sum to 100: several answers are possible), then
-  "Non-réponse" (no box ticked) and "Réponse hors codebook" (at least one answer outside
+  "Non-réponse" (no box ticked) and "Réponse hors questionnaire" (at least one answer outside
   the option list) when any.
 * ``effectif``: unweighted number of respondents in the modality. ``pourcentage``: the
   weighted share Σw(respondents in the modality) / Σw(base) × 100 when weights are
@@ -44,6 +44,7 @@ from ctgstats.surveys.model import (
     NON_RESPONSE,
     NON_RESPONSE_LABEL,
     SurveyData,
+    descriptor_name,
 )
 from ctgstats.surveys.weighting import kish_effective_size
 
@@ -61,6 +62,7 @@ __all__ = [
     "frequencies",
     "included_weights",
     "likert_scores",
+    "newcombe_interval",
     "numeric_summary",
     "rao_scott_first_order",
     "weighted_quantile",
@@ -68,7 +70,7 @@ __all__ = [
 ]
 
 HORS_CODEBOOK = "__hors_codebook__"
-HORS_CODEBOOK_LABEL = "Réponse hors codebook"
+HORS_CODEBOOK_LABEL = "Réponse hors questionnaire"
 CHOICE_TYPES = ("single", "likert", "multiple")
 FREQUENCY_EXTRA_COLUMNS = ["libelle_question", "type", "code", "n_eff", "alerte"]
 NUMERIC_COLUMNS = [
@@ -132,6 +134,45 @@ def wilson_interval(successes: float, n: float, *, level: float = 0.95) -> tuple
     low = 0.0 if p == 0.0 else max(0.0, centre - half)
     high = 1.0 if p == 1.0 else min(1.0, centre + half)
     return (low, high)
+
+
+def newcombe_interval(
+    p0: float, n0: float, p1: float, n1: float, *, level: float = 0.95
+) -> tuple[float, float]:
+    """Newcombe's hybrid score interval of ``p1 − p0`` (independent samples).
+
+    Parameters
+    ----------
+    p0, p1
+        Proportions (0–1) of the first and second sample.
+    n0, n1
+        Their (effective) sizes; may be non-integer (Kish ``n_eff``).
+    level
+        Confidence level.
+
+    Returns
+    -------
+    tuple of float
+        ``(lower, upper)`` of the difference, as proportions.
+
+    Notes
+    -----
+    Method 10 of Newcombe (1998): with ``(l0, u0)`` and ``(l1, u1)`` the Wilson intervals
+    of each proportion, ``d = p1 − p0``::
+
+        lower = d − √((p1 − l1)² + (u0 − p0)²)
+        upper = d + √((u1 − p1)² + (p0 − l0)²)
+    """
+    for p in (p0, p1):
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"a proportion lies between 0 and 1, got {p}")
+    l0, u0 = wilson_interval(p0 * n0, n0, level=level)
+    l1, u1 = wilson_interval(p1 * n1, n1, level=level)
+    d = p1 - p0
+    return (
+        d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2),
+        d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2),
+    )
 
 
 def weighted_quantile(values, q: float, weights=None) -> float:
@@ -629,7 +670,7 @@ def _chi_square(
         "Le test suppose un échantillon aléatoire, ce que n'est pas une enquête à "
         "participation volontaire : c'est un indice, pas une preuve."
     )
-    scope = "des répondants retenus, hors non-réponses et réponses hors codebook"
+    scope = "des répondants retenus, hors non-réponses et réponses hors questionnaire"
     if weighted is not None and weights is not None:
         n = int(array.sum())
         deff = float(len(weights) * np.sum(weights**2) / np.sum(weights) ** 2)
@@ -641,7 +682,7 @@ def _chi_square(
             dof,
             (
                 f"Test du khi-deux corrigé de Rao-Scott (ordre 1) sur le tableau pondéré, "
-                f"effet de plan {fr_number(deff, 2)} (effet de plan de Kish dû à la "
+                f"effet de plan {fr_number(deff, 2)} (effet de plan dû à la "
                 f"pondération : le tableau pondéré est ramené à la taille effective de "
                 f"{fr_number(n / deff, 1)} répondants au lieu de {fr_int(n)}), {scope} : "
                 f"khi-deux "
@@ -805,7 +846,7 @@ def crosstab(
     if left_out:
         notes.append(
             f"{fr_int(left_out)} répondant{'s' if left_out > 1 else ''} sans "
-            f"« {by} » renseigné ne figure{'nt' if left_out > 1 else ''} pas dans "
+            f"« {descriptor_name(by)} » renseigné ne figure{'nt' if left_out > 1 else ''} pas dans "
             "le tableau."
         )
     notes.append(test_note)

@@ -46,12 +46,27 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 NON_RESPONSE = "__non_reponse__"
+
+#: French names of the respondent descriptors read in notes (never the codes).
+DESCRIPTOR_NAMES = {
+    "age": "âge",
+    "sexe": "sexe",
+    "commune": "commune",
+    "famille": "situation familiale",
+}
+
+
+def descriptor_name(descriptor: str) -> str:
+    """French name of a descriptor (``"age"`` → ``"âge"``); other names unchanged."""
+    return DESCRIPTOR_NAMES.get(descriptor, descriptor.replace("_", " "))
+
+
 NON_RESPONSE_LABEL = "Non-réponse"
 
 RESPONDENT_COLUMNS = ["respondent_id", "row", "submitted_at", "complete", "included", "exclusion"]
 ANSWER_COLUMNS = ["respondent_id", "question", "code", "value", "text"]
 QUALITY_COLUMNS = [
-    "probleme",  # "doublon", "questionnaire incomplet", "réponse hors codebook",
+    "probleme",  # "doublon", "questionnaire incomplet", "réponse hors questionnaire",
     # "hors territoire", "colonne manquante", "colonne inconnue"
     "respondent_id",
     "ligne",  # 1-based line in the export (header = 1), or NA

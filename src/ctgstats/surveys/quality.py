@@ -58,7 +58,7 @@ PROBLEM_INCOMPLETE = "questionnaire incomplet"
 PROBLEM_OUTSIDE = "hors territoire"
 PROBLEM_NO_COMMUNE = "commune non renseignée"
 PROBLEM_UNKNOWN_COMMUNE = "commune non reconnue"
-PROBLEM_OUT_OF_CODEBOOK = "réponse hors codebook"
+PROBLEM_OUT_OF_CODEBOOK = "réponse hors questionnaire"
 PROBLEM_UNKNOWN_COLUMN = "colonne inconnue"
 
 EXCLUSION_DUPLICATE_ID = "doublon (identifiant répété)"
@@ -85,7 +85,7 @@ SUMMARY_ROWS = (
     "Doublons exclus",
     "Incomplets exclus",
     "Hors territoire exclus",
-    "Réponses hors codebook",
+    "Réponses hors questionnaire",
     "Questionnaires analysés",
 )
 
@@ -346,7 +346,7 @@ def _check_territory(
                 PROBLEM_UNKNOWN_COMMUNE,
                 column,
                 code,
-                "conservé (commune hors codebook, non vérifiable)",
+                "conservé (commune absente du questionnaire, non vérifiable)",
             )
     return None
 
@@ -359,7 +359,7 @@ def summary(data: SurveyData) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``indicateur`` (French, :data:`SUMMARY_ROWS` in order) and ``effectif``.
         "Questionnaires reçus" = "Questionnaires analysés" + the three "exclus" rows.
-        "Réponses hors codebook" counts answers, not questionnaires.
+        "Réponses hors questionnaire" counts answers, not questionnaires.
     """
     respondents = data.respondents
     exclusion = respondents["exclusion"]

@@ -12,10 +12,11 @@ from ctgstats.present import display as ctg_display
 from ctgstats.present.formatting import NBSP, fr_int, fr_number, fr_percent, fr_signed
 from ctgstats.surveys import charts as survey_charts
 from ctgstats.surveys.analysis import SurveyAnalysis
+from ctgstats.surveys.waves import WaveComparison, main_differences, signed_bound
 
 
 def _source(analysis: SurveyAnalysis) -> str:
-    return f"Source{NBSP}: {analysis.codebook.survey.title} ({analysis.data.format})"
+    return f"Source{NBSP}: {analysis.title}"
 
 
 def _figure(analysis: SurveyAnalysis, figure):
@@ -25,12 +26,13 @@ def _figure(analysis: SurveyAnalysis, figure):
 
 
 def header(analysis: SurveyAnalysis) -> HTML:
-    """Banner (fictional data), survey, universe, sizes and weighting."""
+    """Page title (the survey and its wave), banner, universe, sizes and weighting."""
+    display(ctg_display.markdown_title(analysis.title, level=1))
     parts = [ctg_display.fictional_banner().data] if analysis.fictional else []
     survey = analysis.codebook.survey
-    wave = f" — vague {analysis.spec.year}" if analysis.spec.year is not None else ""
     parts.append(
-        f"<p><strong>{html.escape(survey.title)}</strong>{wave}<br>"
+        f"<p><strong>{html.escape(analysis.title)}</strong> — "
+        f"{fr_int(analysis.n_included)} répondants retenus<br>"
         f"Population visée : {html.escape(survey.universe)}.<br>"
         f"{fr_int(len(analysis.data.respondents))} questionnaires reçus, "
         f"{fr_int(analysis.n_included)} analysés.</p>"
@@ -104,7 +106,7 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
     )
     lo, hi = analysis.raking.bounds
     sizes = (
-        f"<p>n = {fr_int(analysis.n_included)} répondants ; taille effective de Kish "
+        f"<p>n = {fr_int(analysis.n_included)} répondants ; taille effective "
         f"n<sub>eff</sub> = (Σw)²/Σw² = {fr_number(analysis.n_eff, 1)} ; effet de plan dû à "
         f"la pondération = {fr_number(analysis.design_effect, 2)}. Poids bornés entre "
         f"{fr_number(lo, 2)} et {fr_number(hi, 2)} fois le poids moyen "
@@ -118,12 +120,18 @@ def weighting(analysis: SurveyAnalysis) -> HTML:
     )
 
 
+def _share_header(rows: pd.DataFrame) -> str:
+    """« Part pondérée » or « Part (non pondérée) » of a question's rows."""
+    weighted = bool(rows["pondere"].iloc[0]) if len(rows) else False
+    return "Part pondérée" if weighted else "Part (non pondérée)"
+
+
 def _frequency_table(rows: pd.DataFrame) -> str:
     shown = pd.DataFrame(
         {
             "Modalité": rows["modalite"],
-            "Effectif": rows["effectif"].map(fr_int),
-            "Pourcentage": rows["pourcentage"].map(fr_percent),
+            "Effectif brut (non pondéré)": rows["effectif"].map(fr_int),
+            _share_header(rows): rows["pourcentage"].map(fr_percent),
             "IC 95 %": [
                 f"{fr_number(a, 1)}–{fr_number(b, 1)}{NBSP}%"
                 for a, b in zip(rows["ic_bas"], rows["ic_haut"])
@@ -254,7 +262,8 @@ def verbatims(analysis: SurveyAnalysis) -> None:
         if question_id in analysis.themes:
             display(
                 ctg_display.simple_table(
-                    analysis.themes[question_id], caption="Thèmes (mots-clés du codebook)"
+                    analysis.themes[question_id],
+                    caption="Thèmes (mots-clés du dictionnaire des questions)",
                 )
             )
         items = "".join(f"<li>{html.escape(str(v))}</li>" for v in table["verbatim"])
@@ -279,8 +288,8 @@ def method(analysis: SurveyAnalysis) -> HTML:
         "affichés, jamais retirés).",
         "Questions à choix multiples : part des répondants ayant coché chaque réponse ; "
         "le total dépasse 100 %.",
-        "Intervalles de confiance à 95 % de Wilson, calculés sur la taille effective de Kish "
-        "quand les résultats sont pondérés.",
+        "Intervalles de confiance à 95 % de Wilson, calculés sur la taille effective de "
+        "l'échantillon quand les résultats sont pondérés.",
         "Estimations sur moins de 30 répondants signalées ; dans les tableaux croisés, les "
         "cases de moins de 5 répondants sont masquées (« s »), ainsi que, en complément, "
         "d'autres cases choisies pour qu'aucune case masquée ne puisse être retrouvée par "
@@ -288,9 +297,156 @@ def method(analysis: SurveyAnalysis) -> HTML:
         "critère) : secret secondaire.",
         "Tableaux croisés : test du khi-deux de Pearson sur les effectifs quand les "
         "résultats ne sont pas pondérés ; test du khi-deux corrigé de Rao-Scott (ordre 1) "
-        "sur le tableau pondéré sinon, l'effet de plan étant estimé par celui de Kish dû à "
-        "la pondération.",
+        "sur le tableau pondéré sinon, l'effet de plan étant estimé par celui dû à la "
+        "pondération.",
         "Une enquête en ligne à participation volontaire n'est pas un échantillon aléatoire : "
         "le calage ne corrige que les variables de calage.",
     ]
     return ctg_display.vigilance_box([*text, *analysis.notes])
+
+
+# --------------------------------------------------------------------------- waves
+
+
+def waves_header(comparison: WaveComparison) -> HTML:
+    """Page title, banner, the waves compared and how to read their differences."""
+    display(ctg_display.markdown_title(comparison.title, level=1))
+    fictional = any(a.fictional for a in comparison.analyses)
+    parts = [ctg_display.fictional_banner().data] if fictional else []
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in comparison.waves_text())
+    universe = comparison.analyses[-1].codebook.survey.universe
+    parts.append(
+        f"<p>Vagues comparées (population visée{NBSP}: {html.escape(universe)}){NBSP}:</p>"
+        f"<ul>{items}</ul>"
+        "<p>Pour chaque réponse posée dans les mêmes termes aux deux vagues, la page donne la "
+        "part des répondants à chaque vague et l'écart entre les deux, en points de "
+        "pourcentage. Ces parts et leurs écarts sont des <strong>estimations</strong>, "
+        "données avec leur intervalle de confiance à 95{NBSP}%{NBSP}: un écart dont "
+        "l'intervalle contient zéro n'est pas significatif (il peut tenir au hasard de "
+        "l'échantillon).</p>".replace("{NBSP}", NBSP)
+    )
+    return HTML("\n".join(parts))
+
+
+def waves_findings(comparison: WaveComparison) -> HTML:
+    """The largest differences between the last two waves, as French sentences."""
+    return ctg_display.findings_list(comparison.findings())
+
+
+def _share_cell(share: float, low: float, high: float) -> str:
+    return (
+        f"{fr_number(share, 0)}{NBSP}% ({fr_number(low, 0)}–{fr_number(high, 0)}{NBSP}%)"
+        if pd.notna(share)
+        else "n.d."
+    )
+
+
+def _difference_cell(diff: float, low: float, high: float, significant: bool) -> str:
+    """« −11 (−18 à −3), significatif »."""
+    if pd.isna(diff):
+        return "n.d."
+    verdict = "significatif" if significant else "non significatif"
+    return f"{fr_signed(diff, 0)} ({signed_bound(low)} à {signed_bound(high)}), {verdict}"
+
+
+def _weighted_word(weighted: bool) -> str:
+    return "pondérée" if weighted else "non pondérée"
+
+
+def _wave_table(rows: pd.DataFrame) -> str:
+    first = rows.iloc[0]
+    y1, y2 = first["annee_1"], first["annee_2"]
+    shown = pd.DataFrame(
+        {
+            "Modalité": rows["modalite"],
+            f"Effectif brut {y1} (non pondéré)": rows["effectif_1"].map(fr_int),
+            f"Part {_weighted_word(bool(first['pondere_1']))} {y1} (IC 95 %)": [
+                _share_cell(*v) for v in zip(rows["part_1"], rows["ic_bas_1"], rows["ic_haut_1"])
+            ],
+            f"Effectif brut {y2} (non pondéré)": rows["effectif_2"].map(fr_int),
+            f"Part {_weighted_word(bool(first['pondere_2']))} {y2} (IC 95 %)": [
+                _share_cell(*v) for v in zip(rows["part_2"], rows["ic_bas_2"], rows["ic_haut_2"])
+            ],
+            "Écart en points (IC 95 %)": [
+                _difference_cell(d, a, b, bool(sig))
+                for d, a, b, sig in zip(
+                    rows["ecart_points"],
+                    rows["ic_ecart_bas"],
+                    rows["ic_ecart_haut"],
+                    rows["significatif"],
+                )
+            ],
+        }
+    )
+    notes = sorted({a for a in rows["alerte"] if a})
+    return ctg_display.simple_table(shown, notes=[n[:1].upper() + n[1:] + "." for n in notes]).data
+
+
+def waves_results(comparison: WaveComparison) -> None:
+    """The chart of the main differences, then every comparable question's table."""
+    last = comparison.pairs[-1]
+    if last.empty:
+        display(HTML("<p>Aucune question commune aux deux vagues.</p>"))
+        return
+    analysis = comparison.analyses[-1]
+    top = main_differences(last, profile=comparison.profile).head(10)
+    y1, y2 = int(last.iloc[0]["annee_1"]), int(last.iloc[0]["annee_2"])
+    display(
+        _figure(
+            analysis,
+            survey_charts.wave_differences(
+                top,
+                title=f"Principaux écarts entre {y1} et {y2}",
+                source=f"Source{NBSP}: {analysis.codebook.survey.title}, vagues {y1} et {y2}",
+                note="Pour chaque question, la réponse dont la part a le plus changé ; "
+                "intervalles de confiance à 95 % de l'écart.",
+            ),
+        )
+    )
+    profile = set(comparison.profile)
+    for pair in comparison.pairs:
+        groups = list(pair.groupby("question", sort=False))
+        opinions = [g for g in groups if g[0] not in profile]
+        described = [g for g in groups if g[0] in profile]
+        for _, rows in opinions:
+            display(ctg_display.markdown_title(str(rows.iloc[0]["libelle_question"]), level=3))
+            display(HTML(_wave_table(rows)))
+        if described:
+            display(ctg_display.markdown_title("Profil des répondants", level=3))
+            display(
+                HTML(
+                    "<p class='ctg-note'>Questions qui décrivent les répondants : un écart "
+                    "y dit qui a répondu, pas une évolution d'opinion. Les parts pondérées "
+                    "des variables de calage (âge, sexe…) reproduisent la population du "
+                    "territoire à chaque vague.</p>"
+                )
+            )
+            for _, rows in described:
+                display(ctg_display.markdown_title(str(rows.iloc[0]["libelle_question"]), level=4))
+                display(HTML(_wave_table(rows)))
+
+
+def waves_method(comparison: WaveComparison) -> HTML:
+    """How the differences are computed, and the cautions."""
+    text = [
+        "Seules les questions et réponses identiques aux deux vagues (même question du "
+        "questionnaire, même réponse) sont comparées.",
+        "Les deux vagues interrogent des personnes différentes, à des années d'écart : ce "
+        "sont deux échantillons indépendants. L'intervalle de confiance à 95 % de l'écart "
+        "combine la précision des deux vagues (méthode de Newcombe, à partir des "
+        "intervalles de Wilson de chaque vague, calculés sur la taille effective quand les "
+        "résultats sont pondérés).",
+        "Un écart est dit significatif quand son intervalle ne contient pas zéro.",
+        "Effectif brut : nombre de répondants, non pondéré ; part pondérée : part estimée "
+        "après pondération sur la structure de la population du territoire (calage sur le "
+        "recensement) ; part non pondérée : part des répondants.",
+        "Estimations sur moins de 30 répondants signalées.",
+        "Une enquête en ligne à participation volontaire n'est pas un échantillon "
+        "aléatoire : un écart peut aussi venir d'un changement dans le profil des personnes "
+        "qui ont répondu.",
+    ]
+    unweighted = [a.spec.readable_title for a in comparison.analyses if not a.weighted]
+    if unweighted:
+        text.append("Résultats non pondérés pour : " + ", ".join(unweighted) + ".")
+    notes = list(dict.fromkeys(n for a in comparison.analyses for n in a.notes[:1]))
+    return ctg_display.vigilance_box([*text, *notes])

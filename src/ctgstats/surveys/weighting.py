@@ -177,6 +177,7 @@ def rake(
     max_iter: int = 100,
     tol: float = 1e-6,
     missing: Literal["error", "class_mean"] = "error",
+    labels: Mapping[str, str] | None = None,
 ) -> RakingResult:
     """Rake respondents on population margins, with bounded (trimmed) weights.
 
@@ -206,6 +207,9 @@ def rake(
         respondents, 1), rescales every weight to a mean of 1 and says so in the notes.
         The bounds apply to the raked weights; a class mean lies between them, the
         final rescaling may move it by the factor ``n / Σw`` (printed in the notes).
+    labels
+        French name of each variable read in the notes and messages (``{"age": "âge"}``);
+        a variable without one is named by its key.
 
     Returns
     -------
@@ -222,6 +226,7 @@ def rake(
         margins with no respondent (merge categories); respondents in a category whose
         population is zero.
     """
+    names = {v: (labels or {}).get(v, v) for v in margins}
     if missing not in MISSING_OPTIONS:
         raise WeightingError(f"missing doit valoir 'error' ou 'class_mean', pas {missing!r}")
     low, high = _check_bounds(bounds)
@@ -245,7 +250,7 @@ def rake(
     if unusable and missing == "error":
         raise WeightingError(
             "répondants impossibles à caler (catégorie vide ou absente des marges) : "
-            + " ; ".join(f"{fr_int(k)} pour « {v} »" for v, k in unusable.items())
+            + " ; ".join(f"{fr_int(k)} pour « {names[v]} »" for v, k in unusable.items())
             + ". Complétez ou regroupez les catégories, ou donnez-leur le poids moyen des "
             "répondants calés de mêmes catégories connues (missing='class_mean')."
         )
@@ -288,6 +293,7 @@ def rake(
         bounded=bounds is not None,
         full_gap=full_gap,
         scale=scale,
+        names=names,
     )
     return RakingResult(
         weights=result,
@@ -553,12 +559,14 @@ def _notes(
     bounded: bool,
     full_gap: float = 0.0,
     scale: float = 1.0,
+    names: Mapping[str, str] | None = None,
 ) -> list[str]:
     low, high = bounds
-    variables = ", ".join(f"« {v} »" for v in shares)
+    names = names or {}
+    variables = ", ".join(f"« {names.get(v, v)} »" for v in shares)
     complete = " complets" if n_raked < n else ""
     notes = [
-        f"Calage (raking) de {fr_int(n_raked)} répondants{complete} sur les marges {variables}"
+        f"Calage de {fr_int(n_raked)} répondants{complete} sur les marges {variables}"
         + (
             f" ; poids bornés entre {_short(low)} et {_short(high)} fois le poids moyen"
             if bounded
@@ -587,7 +595,7 @@ def _notes(
             "poids ramené à une borne (poids tronqué)."
         )
     if unusable:
-        detail = " ; ".join(f"{fr_int(k)} pour « {v} »" for v, k in unusable.items())
+        detail = " ; ".join(f"{fr_int(k)} pour « {names.get(v, v)} »" for v, k in unusable.items())
         kept = n - n_raked
         plural = kept > 1
         have_not = "n'ont" if plural else "n'a"
