@@ -62,3 +62,33 @@ def test_demo_synthesis_in_plain_french(demo_portrait) -> None:
         assert internal not in text
     every_chapter = {s.title for s in NOTEBOOKS if s.synthesis}
     assert {title for title, _ in synthesis.findings} <= every_chapter
+
+
+def _eight_a(**_):
+    return [f"a{i}" for i in range(8)]
+
+
+def _eight_b(**_):
+    return [f"b{i}" for i in range(8)]
+
+
+def _one_c(**_):
+    return ["c0"]
+
+
+def test_the_room_is_shared_so_a_late_chapter_is_never_crowded_out():
+    from ctgstats.core.notebooks import NotebookSpec
+    from ctgstats.publish.synthesis import MAX_FINDINGS, build_synthesis
+
+    specs = [
+        NotebookSpec(name=f"9{k}_x", title=k, synthesis=f"{__name__}:{function}")
+        for k, function in (("A", "_eight_a"), ("B", "_eight_b"), ("C", "_one_c"))
+    ]
+    found = build_synthesis(notebooks=specs).findings
+    # round by round: a0 b0 c0, a1 b1, a2 b2, a3 b3, a4 → 10 sentences
+    assert found == [
+        ("A", [f"a{i}" for i in range(5)]),
+        ("B", [f"b{i}" for i in range(4)]),
+        ("C", ["c0"]),
+    ]
+    assert sum(len(s) for _, s in found) == MAX_FINDINGS

@@ -84,18 +84,29 @@ def build_synthesis(
     followup: Any = None,
     notebooks: Sequence[NotebookSpec] = NOTEBOOKS,
 ) -> Synthesis:
-    """Collect each chapter's findings (catalogue order), at most :data:`MAX_FINDINGS`."""
+    """Collect each chapter's findings (catalogue order), at most :data:`MAX_FINDINGS`.
+
+    The room is shared round by round: every chapter's most important sentence first (in
+    catalogue order), then every chapter's second, and so on, so that a chapter late in
+    the catalogue (the follow-up statuses) is never crowded out by the earlier ones.
+    """
     surveys = surveys or {}
-    findings: list[tuple[str, list[str]]] = []
-    room = MAX_FINDINGS
+    offered: list[tuple[str, list[str]]] = []
     for spec in notebooks:
         provider = _provider(spec)
-        if provider is None or room <= 0:
+        if provider is None:
             continue
-        sentences = provider(portrait=portrait, surveys=surveys, followup=followup)[:room]
+        sentences = list(provider(portrait=portrait, surveys=surveys, followup=followup))
         if sentences:
-            findings.append((spec.title, sentences))
-            room -= len(sentences)
+            offered.append((spec.title, sentences))
+    taken = [0] * len(offered)
+    room = MAX_FINDINGS
+    for depth in range(max((len(s) for _, s in offered), default=0)):
+        for index, (_, sentences) in enumerate(offered):
+            if room and depth < len(sentences):
+                taken[index] += 1
+                room -= 1
+    findings = [(title, s[:n]) for (title, s), n in zip(offered, taken, strict=True) if n]
     return Synthesis(findings, _cautions(portrait, surveys, followup))
 
 
