@@ -869,7 +869,7 @@ p.ctg-annex-note { font-style: italic; color: var(--ctg-muted); }
 #: trentaine de pages au maximum"; the detail goes to the annexes, counted apart.
 PRINT_BUDGET_PAGES = 30
 #: Printed page budget of the annexes of the demo's ``rapport_complet.html``.
-ANNEX_BUDGET_PAGES = 70
+ANNEX_BUDGET_PAGES = 100
 #: Cell tag (notebook templates) and element class (views) sending a block to the annexes
 #: of ``rapport_complet.html``. A tagged markdown heading takes its whole section along
 #: (every cell up to the next heading of the same or a higher level).
