@@ -204,3 +204,27 @@ def test_header_names_the_survey_and_its_wave():
     assert f"<strong>{analysis.codebook.survey.title} 2029</strong>" in text
     assert f"— {analysis.n_included} répondants retenus" in text
     assert "questionnaires reçus" in text and "analysés" in text
+
+
+def test_keyword_themes_are_shown_in_words():
+    import pandas as pd
+
+    from ctgstats.surveys.views import readable_themes
+
+    table = pd.DataFrame(
+        {
+            "question": ["q"] * 2,
+            "theme": ["lien_social", "acces_aux_droits"],
+            "effectif": [45, 12],
+            "pourcentage": [34.9, 9.3],
+            "base": [129, 129],
+        }
+    )
+    shown = readable_themes(table)
+    assert list(shown.columns) == [
+        "Thème",
+        "Réponses citant le thème",
+        "Part des réponses (%)",
+        "Réponses libres",
+    ]
+    assert list(shown["Thème"]) == ["Lien social", "Accès aux droits"]

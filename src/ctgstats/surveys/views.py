@@ -7,6 +7,7 @@ import html
 import pandas as pd
 from IPython.display import HTML, display
 
+from ctgstats.data.registry import THEMES
 from ctgstats.portrait import charts
 from ctgstats.present import display as ctg_display
 from ctgstats.present.formatting import NBSP, fr_int, fr_number, fr_percent, fr_signed
@@ -251,6 +252,26 @@ def crosstabs(analysis: SurveyAnalysis) -> None:
         )
 
 
+def theme_label(theme: str) -> str:
+    """A keyword theme in words: the CTG theme's label, else the id made readable."""
+    if theme in THEMES:
+        return THEMES[theme]
+    text = str(theme).replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def readable_themes(table: pd.DataFrame) -> pd.DataFrame:
+    """The keyword-themes table with French headers and theme labels (no internal ids)."""
+    return pd.DataFrame(
+        {
+            "Thème": [theme_label(t) for t in table["theme"]],
+            "Réponses citant le thème": table["effectif"].to_numpy(),
+            "Part des réponses (%)": table["pourcentage"].to_numpy(),
+            "Réponses libres": table["base"].to_numpy(),
+        }
+    )
+
+
 def verbatims(analysis: SurveyAnalysis) -> None:
     """Free-text answers, redacted, with keyword themes."""
     if not analysis.verbatims:
@@ -262,7 +283,7 @@ def verbatims(analysis: SurveyAnalysis) -> None:
         if question_id in analysis.themes:
             display(
                 ctg_display.simple_table(
-                    analysis.themes[question_id],
+                    readable_themes(analysis.themes[question_id]),
                     caption="Thèmes (mots-clés du dictionnaire des questions)",
                 )
             )
