@@ -119,3 +119,23 @@ def test_dashboard_puts_the_status_second_in_a_scrolling_box(followup):
     assert len(rows) == len(followup.dashboard)
     shown = [tr.find_all("td")[1].find("span", class_="ctg-status").get_text() for tr in rows]
     assert shown == list(followup.dashboard["statut"])
+
+
+def test_survey_indicators_are_described_in_the_questionnaires_words(followup):
+    """The glossary reads the question and the answers, not their ids and codes."""
+    import yaml
+
+    from ctgstats.demo import DATA_DIR
+    from ctgstats.indicators.views import glossary
+
+    result = followup
+    codebook = yaml.safe_load(
+        (DATA_DIR / "enquetes" / "codebook_habitants.yaml").read_text(encoding="utf-8")
+    )
+    question = next(q for q in codebook["questions"] if q["id"] == "acces_droits")
+    answer = next(o["label"] for o in question["options"] if o["code"] == "A1")
+    import html as html_module
+
+    html = html_module.unescape(glossary(result).data)
+    assert f"question « {question['label']} », réponse « {answer} »" in html
+    assert "acces_droits" not in html and "lieux_acces" not in html

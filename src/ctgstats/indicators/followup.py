@@ -44,6 +44,8 @@ class FollowUp:
     dashboard: pd.DataFrame
     territory: Any
     notes: list[str] = field(default_factory=list)
+    survey_sources: dict[str, str] = field(default_factory=dict)
+    """Indicator id → its survey source in words (:func:`survey_source_words`)."""
 
     def indicators_table(self) -> pd.DataFrame:
         """The public table, exact columns."""
@@ -110,6 +112,35 @@ def _measure(row) -> evaluation.Measure | None:
         ic_low=_optional(row, "ic_bas"),
         ic_high=_optional(row, "ic_haut"),
     )
+
+
+def survey_source_words(registry: Registry, analyses: Mapping[str, Any]) -> dict[str, str]:
+    """Indicator id → its survey source in words: the question and the answers' labels.
+
+    The registry names a survey indicator's question and answers by their ids and codes
+    (« question acces_droits, réponses A1 »); the questionnaire of a wave of the series
+    gives their wording. An indicator whose series has no wave analysed keeps the
+    registry's text.
+    """
+    words: dict[str, str] = {}
+    for indicator in registry.indicators:
+        formula = indicator.formula
+        if indicator.source.kind != "survey" or not formula.question:
+            continue
+        analysis = next((a for a in analyses.values() if a.spec.series_id == formula.survey), None)
+        if analysis is None:
+            continue
+        try:
+            question = analysis.codebook.question(formula.question)
+        except KeyError:
+            continue
+        labels = {option.code: option.label for option in question.options}
+        answers = " ou ".join(f"« {labels.get(code, code)} »" for code in formula.codes or ())
+        words[indicator.id] = (
+            f"{indicator.source.name} : {analysis.spec.readable_title.rsplit(' ', 1)[0]}"
+            f" (chaque vague), question « {question.label} », réponse {answers}"
+        )
+    return words
 
 
 def build_followup(params, *, portrait, analyses: Mapping[str, Any]) -> FollowUp:
@@ -186,6 +217,7 @@ def build_followup(params, *, portrait, analyses: Mapping[str, Any]) -> FollowUp
         dashboard=dashboard,
         territory=portrait.territory,
         notes=notes,
+        survey_sources=survey_source_words(registry, analyses),
     )
 
 

@@ -136,5 +136,11 @@ def evolution_charts(followup: FollowUp, portrait):
 
 def glossary(followup: FollowUp) -> HTML:
     """Methodology appendix: definitions of the indicators, from the registry."""
-    table = readable_glossary(followup.glossary())
+    table = followup.glossary().copy()
+    words = followup.survey_sources
+    table["source"] = [
+        words.get(ident, text)
+        for ident, text in zip(table["indicateur"], table["source"], strict=True)
+    ]
+    table = readable_glossary(table)
     return ctg_display.simple_table(table, caption="Définitions des indicateurs")
