@@ -56,48 +56,42 @@ def _classes(year: int) -> tuple[str, ...]:
     )
 
 
-def columns_2022() -> list[str]:
-    """Columns of the demo ``base-cc-logement-2022`` (without ``CODGEO``)."""
-    p22 = [
+def _latest(year: int) -> list[str]:
+    """The ``P..`` variables of the latest vintage of a demo logement base (no prefix)."""
+    return [
         *STOCK,
         *ROOMS,
         "NBPI_RP",
         "RP_ACHTOT",
-        *_classes(2022),
+        *_classes(year),
         "MEN",
         "PMEN",
         *MOVES,
         *TENURE,
         *CARS,
     ]
-    old = [*STOCK, "MEN", "PMEN", *TENURE]
+
+
+_OLDER = [*STOCK, "MEN", "PMEN", *TENURE]
+"""The variables of the older vintages a demo logement base repeats (no prefix)."""
+
+
+def columns_2022() -> list[str]:
+    """Columns of the demo ``base-cc-logement-2022`` (without ``CODGEO``)."""
     return (
-        [f"P22_{n}" for n in p22]
+        [f"P22_{n}" for n in _latest(2022)]
         + [f"C22_RP_{n}" for n in OCCUPANCY]
-        + [f"P16_{n}" for n in old]
-        + [f"P11_{n}" for n in old]
+        + [f"P16_{n}" for n in _OLDER]
+        + [f"P11_{n}" for n in _OLDER]
     )
 
 
 def columns_2016() -> list[str]:
     """Columns of the demo ``base-cc-logement-2016`` (without ``CODGEO``)."""
-    p16 = [
-        *STOCK,
-        *ROOMS,
-        "NBPI_RP",
-        "RP_ACHTOT",
-        *_classes(2016),
-        "MEN",
-        "PMEN",
-        *MOVES,
-        *TENURE,
-        *CARS,
-    ]
-    old = [*STOCK, "MEN", "PMEN", *TENURE]
     return (
-        [f"P16_{n}" for n in p16]
+        [f"P16_{n}" for n in _latest(2016)]
         + ["C16_RP_HSTU1P", "C16_RP_HSTU1P_SUROCC"]
-        + [f"P11_{n}" for n in old]
+        + [f"P11_{n}" for n in _OLDER]
         + ["C11_RP_HSTU1P", "C11_RP_HSTU1P_SUROCC"]
     )
 
