@@ -72,8 +72,8 @@ class NotebookSpec:
         ``(indicator id, short column label)`` the chapter adds to the portal's table of
         territories (keep it to one or two: the portal is read on a phone too).
     demo
-        ``"module:function"`` writing the chapter's fictional demo files, called by
-        :func:`ctgstats.demo.generate.generate` with ``(out, seed, data)``, or None.
+        ``"module:function"`` of each writer of the chapter's fictional demo files, called
+        in order by :func:`ctgstats.demo.generate.generate` with ``(out, seed, data)``.
     group
         French heading the chapter is listed under on the territory's home page
         (:data:`GROUPS`), or None to derive it from ``needs`` (:attr:`part`).
@@ -92,7 +92,7 @@ class NotebookSpec:
     registry: str | None = None
     key_figures: tuple[str, ...] = ()
     portal_figures: tuple[tuple[str, str], ...] = ()
-    demo: str | None = None
+    demo: tuple[str, ...] = ()
     group: str | None = None
 
     @property
@@ -143,7 +143,7 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         registry="portrait/housing/indicateurs.yaml",
         key_figures=("part_residences_secondaires", "part_logements_vacants", "part_proprietaires"),
         portal_figures=(("part_residences_secondaires", "Rés. secondaires"),),
-        demo="ctgstats.demo.housing:write",
+        demo=("ctgstats.demo.housing:write",),
     ),
     NotebookSpec(
         name="06_emploi_jeunesse",
@@ -153,7 +153,7 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         registry="portrait/employment/indicateurs.yaml",
         key_figures=("taux_chomage_15_64", "taux_chomage_15_24", "part_neet_15_24"),
         portal_figures=(("taux_chomage_15_64", "Chômage 15-64 ans (recensement)"),),
-        demo="ctgstats.demo.employment:write",
+        demo=("ctgstats.demo.employment:write",),
     ),
     NotebookSpec(
         name="07_pauvrete_caf",
@@ -163,7 +163,7 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         registry="portrait/poverty/indicateurs.yaml",
         key_figures=("taux_pauvrete_60", "taux_pauvrete_60_moins_30", "intensite_pauvrete"),
         portal_figures=(("taux_pauvrete_60", "Taux de pauvreté"),),
-        demo="ctgstats.demo.poverty:write",
+        demo=("ctgstats.demo.poverty:write",),
     ),
     NotebookSpec(
         name="03_enquete",

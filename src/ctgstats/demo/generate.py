@@ -1760,8 +1760,8 @@ def generate(output_dir: Path, *, seed: int = DEFAULT_SEED) -> list[Path]:
         *write_cog(output_dir),
     ]
     for spec in NOTEBOOKS:  # each chapter of the catalogue writes its own demo files
-        if spec.demo:
-            module, _, function = spec.demo.partition(":")
+        for entry in spec.demo:
+            module, _, function = entry.partition(":")
             writer = getattr(importlib.import_module(module), function)
             paths.extend(writer(output_dir, seed, data))
     return paths
