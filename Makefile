@@ -47,10 +47,10 @@ test-fast: $(STAMP) ## Pure-function and loader tests only: starts no kernel
 check-install: $(STAMP) ## Build the wheel, install it into a new environment, run the demo elsewhere
 	$(BIN)/python -m pytest -m install -p no:xdist
 
-bench: $(STAMP) ## Benchmarks (loaders, one run, batch vs naive loop); last line: the ratio
+bench: $(STAMP) ## Benchmarks: loaders, one run, batch vs naive loop, floor, marginal cost, memory
 	$(BIN)/python benchmarks/bench_loaders.py
 	$(BIN)/python benchmarks/bench_run.py
-	$(BIN)/python benchmarks/bench_batch.py --scaling
+	$(BIN)/python benchmarks/bench_batch.py
 
 demo-data: $(STAMP) ## Regenerate the fictional demo files (seeded, byte-identical)
 	$(BIN)/python -m ctgstats.demo.generate

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import pytest
+from tests.helpers import REPO
 
 from ctgstats.data import memo
 from ctgstats.demo import DATA_DIR
@@ -89,3 +91,32 @@ def test_the_portrait_is_computed_once_for_the_same_inputs(tmp_path, counted):
     assert len(counted) == 3
     build.build_portrait(other, cache_dir=cache)
     assert len(counted) == 3
+
+
+def test_a_survey_is_analysed_once_per_portrait_and_files(tmp_path, monkeypatch):
+    from ctgstats.core.params import load_params
+    from ctgstats.surveys import analysis
+
+    monkeypatch.setenv("CTGSTATS_CACHE_DIR", str(tmp_path / "cache"))
+    params = load_params(REPO / "params" / "demo.yaml")
+    portrait = build.build_portrait(params, cache_dir=tmp_path / "cache")
+    assert portrait.content_key, "build_portrait gives the portrait its memo key"
+    spec = params.surveys[0]
+    calls = []
+    real = analysis._analyse
+
+    def counting(survey, *, portrait=None):
+        calls.append(survey.id)
+        return real(survey, portrait=portrait)
+
+    monkeypatch.setattr(analysis, "_analyse", counting)
+    first = analysis.analyse(spec, portrait=portrait)
+    again = analysis.analyse(spec, portrait=portrait)
+    assert calls == [spec.id]
+    assert again.n_included == first.n_included
+    # other census inputs (another portrait key): analysed again, never a stale weighting
+    analysis.analyse(spec, portrait=replace(portrait, content_key="autre"))
+    assert calls == [spec.id, spec.id]
+    # a portrait without key (built by hand): no memo
+    analysis.analyse(spec, portrait=replace(portrait, content_key=""))
+    assert len(calls) == 3

@@ -537,7 +537,7 @@ def _parse_file(path: Path) -> list[tuple[Indicator, bool, int | None]]:
     except UnicodeDecodeError as error:
         raise RegistryError(f"{path} : texte non UTF-8 ({error})") from None
     try:
-        data = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as error:
         raise RegistryError(f"{path} : YAML invalide : {error}") from None
     source = str(path)

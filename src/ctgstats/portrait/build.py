@@ -615,7 +615,7 @@ def build_portrait(
     portrait = memo.memoised(
         "portrait", key, lambda: compute_portrait(params, catalog), cache_dir=cache_dir
     )
-    return replace(portrait, params=params)
+    return replace(portrait, params=params, content_key=key)
 
 
 def input_checksums(catalog: Catalog) -> list[tuple[str, str | None, str | None, str]]:

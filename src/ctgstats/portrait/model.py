@@ -61,6 +61,9 @@ class Portrait:
     """File name → French title of its source (readers see titles, never file names)."""
     chapter_vigilance: dict[str, list[str]] = field(default_factory=dict)
     """Points de vigilance of each catalogue chapter (:mod:`ctgstats.portrait.chapters`)."""
+    content_key: str = ""
+    """Memo key of the portrait's inputs (params, files, code), set by ``build_portrait``;
+    results derived from the portrait (the survey analyses) are memoised with it."""
 
     @property
     def territories(self) -> list[ResolvedTerritory]:

@@ -14,8 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from ctgstats.core.files import is_demo_path, resolve_path
+from ctgstats.core.files import file_sha256, is_demo_path, resolve_path
 from ctgstats.core.params import ParamsError, Survey, params_from
+from ctgstats.data import memo
 from ctgstats.present.formatting import fr_int, fr_number
 from ctgstats.surveys import adapters, estimates, quality, redact, sentences, weighting
 from ctgstats.surveys.codebook import Codebook, load_codebook
@@ -197,11 +198,31 @@ def _weights(
 def analyse(spec: Survey, *, portrait=None) -> SurveyAnalysis:
     """Read, check, weight and estimate one survey.
 
+    Memoised by content (:mod:`ctgstats.data.memo`) when ``portrait`` carries its content
+    key: the survey's description, the sha256 of its export and codebook and the
+    portrait's inputs (the weights come from its census margins). A run analyses each
+    survey once in its preparation; the survey notebooks' kernels find the result.
+
     Raises
     ------
     CodebookError, SurveyInputError, WeightingError
         With a message naming the file, column, row or value at fault.
     """
+    portrait_key = getattr(portrait, "content_key", "")
+    if not portrait_key:
+        return _analyse(spec, portrait=portrait)
+    key = memo.content_key(
+        "enquete",
+        spec.model_dump(mode="json"),
+        file_sha256(resolve_path(spec.export)),
+        file_sha256(resolve_path(spec.codebook)),
+        portrait_key,
+    )
+    return memo.memoised("survey", key, lambda: _analyse(spec, portrait=portrait))
+
+
+def _analyse(spec: Survey, *, portrait=None) -> SurveyAnalysis:
+    """:func:`analyse` without the memo."""
     export_path = resolve_path(spec.export)
     codebook_path = resolve_path(spec.codebook)
     codebook = load_codebook(codebook_path)
