@@ -120,3 +120,38 @@ def test_a_survey_is_analysed_once_per_portrait_and_files(tmp_path, monkeypatch)
     # a portrait without key (built by hand): no memo
     analysis.analyse(spec, portrait=replace(portrait, content_key=""))
     assert len(calls) == 3
+
+
+def test_the_census_block_is_computed_once_for_every_territory_of_the_same_files(
+    tmp_path, monkeypatch
+):
+    calls = []
+    real = build._compute_block
+
+    def counting(catalog, composition, *, extra=()):
+        calls.append(composition.cog_year)
+        return real(catalog, composition, extra=extra)
+
+    monkeypatch.setattr(build, "_compute_block", counting)
+    monkeypatch.setattr(build, "_BLOCKS", {})
+    base = {"cog_year": 2025, "data_dirs": ["ctgstats:demo"]}
+    first = build.build_portrait(
+        {**base, "territory": {"level": "epci", "code": "000000101"}}, cache_dir=tmp_path
+    )
+    second = build.build_portrait(
+        {**base, "territory": {"level": "epci", "code": "000000102"}}, cache_dir=tmp_path
+    )
+    assert calls == [2025], "one harmonisation of the census files for both EPCIs"
+    build._BLOCKS.clear()  # another process: the shared memo serves it
+    build.build_portrait(
+        {**base, "territory": {"level": "epci", "code": "000000103"}}, cache_dir=tmp_path
+    )
+    assert calls == [2025]
+    # a portrait carries its own communes only, never the whole département
+    assert set(first.census_communes.index) == set(first.territory.communes)
+    assert set(second.census_communes.index) == set(second.territory.communes)
+    # the sums are the territory's own: its population is the sum of its communes' rows
+    column = "P22_POP"
+    assert first.census_totals.loc["epci:000000101", column] == pytest.approx(
+        first.census_communes[column].sum()
+    )

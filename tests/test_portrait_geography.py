@@ -16,7 +16,7 @@ from tests.helpers import one
 
 from ctgstats.core.params import parse_params
 from ctgstats.data.catalog import Catalog
-from ctgstats.portrait.build import compute_portrait
+from ctgstats.portrait.build import census_block, compute_portrait
 
 MVT_HEADER = (
     "MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,NCC_AV,NCCENR_AV,LIBELLE_AV,"
@@ -89,9 +89,12 @@ def portrait(data):
     return _portrait(data)
 
 
-def test_a_split_commune_is_shared_by_the_population_of_the_first_census_after_it(portrait):
+def test_a_split_commune_is_shared_by_the_population_of_the_first_census_after_it(portrait, data):
     # weights: P22_POP (RP2022 is the first census from 2020 on) 300 and 100 → 75 % / 25 %
-    communes = portrait.census_communes
+    catalog = Catalog.from_dirs([str(data)])
+    block = census_block(catalog, catalog.load_composition(portrait.cog_year))
+    communes = block.communes
+    assert list(portrait.census_communes.index) == ["31002", "31003"], "its own communes"
     assert communes.loc["31001", "C16_MEN"] == 200 * 0.75 == 150
     assert communes.loc["31002", "C16_MEN"] == 200 * 0.25 == 50
     assert communes.loc["31002", "C16_FAM"] == 120 * 0.25 == 30

@@ -457,7 +457,7 @@ class Registry(StrictModel):
 def _entry_lines(text: str) -> list[tuple[int, dict[str, int]]]:
     """Line (1-based) of each item of the top-level ``indicators`` list, and of its keys."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=YAML_LOADER)
     except yaml.YAMLError:
         return []
     if not isinstance(node, yaml.MappingNode):

@@ -234,19 +234,63 @@ def split_weights(
     return weights, described
 
 
-def load_census(
-    catalog: Catalog,
-    territories: Sequence[ResolvedTerritory],
-    composition: Composition,
-    *,
-    extra: Sequence[chapters.Chapter] = (),
-) -> CensusData:
-    """Read every census file, harmonise it to the COG year, merge and aggregate.
+@dataclass
+class CensusBlock:
+    """What the census files give every territory alike: the harmonised commune table.
 
-    A variable present in several files (e.g. ``P16_POP`` in the RP2022 and RP2016 bases)
-    is taken from the most recent publication (its geography is the closest to the COG
-    year); the file of each variable is recorded in ``provenance``.
+    Independent of the territory portrayed (only of the files, the COG year and the
+    chapters), so a batch over every EPCI of a département or of France computes it once
+    (:func:`census_block`) and each territory only sums its communes.
     """
+
+    communes: pd.DataFrame
+    provenance: dict[str, str]
+    records: list[HarmonisationRecord]
+    unknown: dict[str, list[str]]
+    weights: dict[str, float]
+    weights_source: dict[str, str]
+    variances: pd.DataFrame
+    identity_points: list[str]
+    uses: list[Any]
+    """The catalogue's records of the files read (:class:`ctgstats.data.catalog.FileUse`)."""
+
+
+_BLOCKS: dict[str, CensusBlock] = {}  # this process's last block (a batch worker's)
+
+
+def census_block(
+    catalog: Catalog, composition: Composition, *, extra: Sequence[chapters.Chapter] = ()
+) -> CensusBlock:
+    """The harmonised census block of ``catalog``, memoised by content.
+
+    Kept in this process (the last one) and in the shared memo (:mod:`ctgstats.data.memo`)
+    under the checksums of every input file, the COG year and the chapters' ids.
+    """
+    key = memo.content_key(
+        "recensement",
+        input_checksums(catalog),
+        composition.cog_year,
+        [chapter.id for chapter in extra],
+    )
+    block = _BLOCKS.get(key)
+    if block is None:
+        block = memo.memoised(
+            "census",
+            key,
+            lambda: _compute_block(catalog, composition, extra=extra),
+            cache_dir=catalog.cache_dir,
+        )
+        _BLOCKS.clear()
+        _BLOCKS[key] = block
+    for use in block.uses:
+        catalog.used.setdefault(use.path, use)
+    return block
+
+
+def _compute_block(
+    catalog: Catalog, composition: Composition, *, extra: Sequence[chapters.Chapter] = ()
+) -> CensusBlock:
+    """:func:`census_block` without the memo."""
     movements = catalog.load_movements()
     targets = set(composition.table["commune"])
     departements = set(composition.table["departement"])
@@ -281,19 +325,47 @@ def load_census(
         merged = block if merged is None else merged.join(block, how="outer")
     if merged is None:
         merged = pd.DataFrame(index=pd.Index([], name="CODGEO"))
-    totals, notes = aggregate(merged, territories)
-    variances, _ = aggregate(commune_variances(merged, extra=extra), territories)
+    return CensusBlock(
+        communes=merged,
+        provenance=provenance,
+        records=records,
+        unknown=unknown,
+        weights=weights,
+        weights_source=weights_source,
+        variances=commune_variances(merged, extra=extra),
+        identity_points=checks,
+        uses=[catalog.used[found.path] for found, _ in tables if found.path in catalog.used],
+    )
+
+
+def load_census(
+    catalog: Catalog,
+    territories: Sequence[ResolvedTerritory],
+    composition: Composition,
+    *,
+    extra: Sequence[chapters.Chapter] = (),
+) -> CensusData:
+    """Read every census file, harmonise it to the COG year, merge and aggregate.
+
+    A variable present in several files (e.g. ``P16_POP`` in the RP2022 and RP2016 bases)
+    is taken from the most recent publication (its geography is the closest to the COG
+    year); the file of each variable is recorded in ``provenance``. The harmonised block
+    is the same for every territory (:func:`census_block`); only the sums are theirs.
+    """
+    block = census_block(catalog, composition, extra=extra)
+    totals, notes = aggregate(block.communes, territories)
+    variances, _ = aggregate(block.variances, territories)
     return CensusData(
         totals,
         notes,
-        records,
-        unknown,
-        merged,
-        provenance,
-        weights,
-        weights_source,
+        list(block.records),
+        dict(block.unknown),
+        block.communes,
+        dict(block.provenance),
+        dict(block.weights),
+        dict(block.weights_source),
         variances=variances,
-        identity_points=checks,
+        identity_points=list(block.identity_points),
     )
 
 
@@ -704,13 +776,19 @@ def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
         fictional=catalog.is_demo,
         composition_source=composition.source,
         census_totals=census.totals,
-        census_communes=census.communes,
+        census_communes=_own_communes(census.communes, territory),
         source_titles=source_titles(catalog),
         chapter_vigilance={key: list(result.vigilance) for key, result in results.items()},
     )
     found = [findings.findings_table(portrait)]
     found.extend(chapter.findings(portrait) for chapter in extra if chapter.findings is not None)
     return replace(portrait, findings=pd.concat(found, ignore_index=True))
+
+
+def _own_communes(communes: pd.DataFrame, territory: ResolvedTerritory) -> pd.DataFrame:
+    """The census rows of the territory's own communes (a portrait never carries France's)."""
+    members = [c for c in (territory.communes or ()) if c in communes.index]
+    return communes.loc[members]
 
 
 def source_titles(catalog: Catalog) -> dict[str, str]:

@@ -392,7 +392,7 @@ class FileIdentities:
 
 
 def _residuals(table: pd.DataFrame, identity: Identity) -> Residuals:
-    frame = table[identity.columns].astype("float64").dropna()
+    frame = table[identity.columns].dropna()
     values = frame.to_numpy().ravel()
     decimals = _decimals(values) if len(values) else 0
     residual = frame[identity.total] - frame[list(identity.parts)].sum(axis=1)
@@ -435,7 +435,7 @@ def check_file(
         Identities checked, integer finding, truncation/rounding pattern and breaks (see the
         module docstring for the rules).
     """
-    numeric = table.select_dtypes("number")
+    numeric = table.select_dtypes("number").astype("float64")  # converted once, not per identity
     report = FileIdentities(label=label, communes=len(table))
     report.checked = identities_of(numeric.columns)
     cells = _expected_decimal_cells(numeric)
