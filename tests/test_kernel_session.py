@@ -79,3 +79,23 @@ def test_a_run_starts_one_kernel_for_all_its_notebooks(tmp_path, monkeypatch):
     assert len(started) == 1
     assert started[0].km is None  # shut down at the end of the run
     assert execute.KERNEL_NAME == "python3"
+
+
+def test_an_execution_stopped_outside_a_cell_keeps_a_notebook_saying_why(tmp_path, monkeypatch):
+    # A timeout or a dead kernel is not a cell error: papermill writes nothing then
+    # (the notebook is saved at the end only); ctgstats keeps the template with a banner.
+    import papermill
+
+    def stopped(*args, **kwargs):
+        raise TimeoutError("Cell execution timed out")
+
+    monkeypatch.setattr(papermill, "execute_notebook", stopped)
+    with KernelSession() as session, pytest.raises(RunError) as caught:
+        run(plan_run(_params("000000101"), output_dir=tmp_path / "out"), session=session)
+    from ctgstats.pipeline.plan import notebooks_dir
+
+    template = nbformat.read(notebooks_dir() / "01_demographie.ipynb", as_version=4)
+    kept = nbformat.read(caught.value.kept / "01_demographie.ipynb", as_version=4)
+    assert kept.cells[0].cell_type == "markdown"
+    assert kept.cells[0].source.startswith("**Exécution interrompue** : TimeoutError")
+    assert [c.source for c in kept.cells[1:]] == [c.source for c in template.cells]
