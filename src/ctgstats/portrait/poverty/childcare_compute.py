@@ -97,8 +97,7 @@ def coverage_figures(rows: pd.DataFrame) -> pd.DataFrame:
     a component absent from the file says so.
     """
     result = []
-    for row in rows.itertuples(index=False):
-        data = row._asdict()
+    for data in rows.to_dict("records"):  # not itertuples: it renames "_note"
         for spec in COVERAGE_SERIES:
             value = data.get(spec.column, math.nan)
             note = str(data.get("_note") or "")
