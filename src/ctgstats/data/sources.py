@@ -695,6 +695,17 @@ def _registry() -> tuple[SourceSpec, ...]:
     neet = _FAMILIES["observatoire_neet"]
     for level in NEET_LEVELS.values():
         specs.append(_with_download(neet.spec(2018, level), None, _NO_URL))
+    coverage = _FAMILIES["caf_txcouv_pe"]
+    for level in ("COM", "EPCI", "DEP", "NAT"):  # multi-year exports: vintage 0
+        specs.append(
+            _with_download(
+                coverage.spec(0, level),
+                None,
+                "data.caf.fr only offers an export of the current dataset (no URL pinned to "
+                f"a year): download txcouv_pe_{level.lower()} from "
+                f"https://data.caf.fr/explore/dataset/txcouv_pe_{level.lower()}/ (Export, CSV).",
+            )
+        )
     movements = _FAMILIES["cog_mouvements"]
     for vintage, page, name, member in _MOVEMENTS:
         how = _CITED + (f" Read member {member} of the COG archive." if member else "")
