@@ -78,10 +78,12 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "11": (
         "test_territories.py::test_aggregate_sums_numerators_and_denominators",
         "test_ccphg_real.py::test_income_from_each_level_file",
+        "test_childcare.py::test_each_territory_from_its_own_level_file",
     ),
     "12": (
         "test_readers.py::test_filosofi_commune_secret_cells_are_nan_not_zero",
         "test_income.py::test_secret_cells_and_absent_territory",
+        "test_childcare.py::test_figures_keep_published_values_reasons_and_blanks",
     ),
     "13": (
         "test_survey_weighting.py::test_kish_effective_size_and_design_effect_by_hand",
