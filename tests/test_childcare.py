@@ -197,9 +197,7 @@ def test_each_territory_from_its_own_level_file(tmp_path):
     assert rows.loc[(territories[6].id, 2023), "_note"] == read.FRANCE_NOTE
     assert rows.loc[(territories[7].id, 2023), "_note"] == read.GROUP_NOTE
     figures = compute.coverage_figures(rows.reset_index())
-    flagged = figures[
-        (figures["territoire"] == territories[1].id) & (figures["annee"] == "2022")
-    ]
+    flagged = figures[(figures["territoire"] == territories[1].id) & (figures["annee"] == "2022")]
     assert (flagged["note"] == compute.SECRET_NOTE).all()
 
 

@@ -446,8 +446,7 @@ _FAMILIES: dict[str, _Family] = {
         ),
         _Family(
             id="caf_txcouv_pe",
-            title="Taux de couverture de l'accueil du jeune enfant (Cnaf, Onape) — niveau "
-            "{level}",
+            title="Taux de couverture de l'accueil du jeune enfant (Cnaf, Onape) — niveau {level}",
             producer="Cnaf, Observatoire national de la petite enfance (data.caf.fr)",
             geography_offset=0,
             patterns=("txcouv_pe_{level}*",),

@@ -123,7 +123,9 @@ def write(out: Path, seed: int, data: Sequence[CommuneData]) -> list[Path]:
             tables["epci"].append(row + _rates(p, p["_children"]))
         summed = {m: sum(places[(e, year)][m] for e in BASE) for m in MODES}
         kids = sum(places[(e, year)]["_children"] for e in BASE)
-        tables["dep"].append([str(year), DEP_CODE, DEP_NAME, REG_CODE, REG_NAME, *_rates(summed, kids)])
+        tables["dep"].append(
+            [str(year), DEP_CODE, DEP_NAME, REG_CODE, REG_NAME, *_rates(summed, kids)]
+        )
         national = {
             m: 1000 * (base + trend * (year - 2022))
             for m, (base, trend) in zip(MODES, NATIONAL, strict=True)

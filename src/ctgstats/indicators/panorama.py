@@ -41,7 +41,11 @@ GROUPS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         ),
         (),
     ),
-    ("Facteur aggravant : mobilité", ("facteur_aggravant_mobilite",), ("part_menages_sans_voiture",)),
+    (
+        "Facteur aggravant : mobilité",
+        ("facteur_aggravant_mobilite",),
+        ("part_menages_sans_voiture",),
+    ),
     ("Facteur aggravant : énergie", ("facteur_aggravant_energie",), ()),
     (
         "Facteur aggravant : garde des jeunes enfants",

@@ -143,9 +143,7 @@ def evolution_figures(
                 definition="Évolution du taux de couverture global de l'accueil du jeune "
                 "enfant, en points (places pour 100 enfants de moins de 3 ans), entre la "
                 "première et la dernière année publiées (données annuelles).",
-                note=""
-                if ok
-                else f"non disponible : taux non publié en {start} ou en {end}",
+                note="" if ok else f"non disponible : taux non publié en {start} ou en {end}",
             )
         )
     return to_frame(rows)

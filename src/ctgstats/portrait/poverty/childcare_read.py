@@ -137,8 +137,7 @@ def _numbers(values: pd.Series, *, path: str, column: str) -> pd.Series:
     bad = numbers.isna() & text.notna()
     if bad.any():
         raise ChildcareFileError(
-            f"{path} : valeur non numérique dans la colonne {column!r} "
-            f"({text[bad].iloc[0]!r})"
+            f"{path} : valeur non numérique dans la colonne {column!r} ({text[bad].iloc[0]!r})"
         )
     return numbers.astype(float)
 
