@@ -60,8 +60,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 )
 """(group label, the analyst's indicator ids, ctgstats' proxy figure ids)."""
 
-LOCAL = "données locales (panorama Insee–DIPLP)"
-PROXY = "indicateur approché (ctgstats)"
+LOCAL = "panorama (données locales)"
+PROXY = "approché (ctgstats)"
 NOT_SUPPLIED = "non fourni"
 
 
@@ -122,6 +122,9 @@ def panorama_rows(portrait, local: pd.DataFrame | None = None) -> pd.DataFrame:
 def panorama(portrait) -> HTML:
     """The panorama table: the analyst's figures, then ctgstats' proxies, by group."""
     table = panorama_rows(portrait)
+    supplied = int(((table["nature"] == LOCAL) & (table["annee"] != "")).sum())
+    if not supplied:  # nothing from the analyst: the proxies only, and one sentence
+        table = table[table["nature"] == PROXY].reset_index(drop=True)
     labels = portrait.labels
     shown = pd.DataFrame(
         {
@@ -140,13 +143,18 @@ def panorama(portrait) -> HTML:
             },
         }
     )
-    supplied = int(((table["nature"] == LOCAL) & (table["annee"] != "")).sum())
     note = (
         "<p class='ctg-note'>Les profils de pauvreté et les facteurs aggravants sont ceux du "
         "panorama territorial de la pauvreté de l'Insee et de la DIPLP, fournis par "
-        "l'analyste dans la table des données locales (« non fourni » sinon) ; les "
-        "indicateurs approchés sont calculés par ctgstats à partir des fichiers publics "
-        "(recensement, Observatoire des territoires, Cnaf) et ne mesurent pas la même chose : "
-        f"ils sont signalés comme tels. Indicateurs du panorama fournis : {supplied}.</p>"
+        "l'analyste dans la table des données locales ; les indicateurs approchés sont "
+        "calculés par ctgstats à partir des fichiers publics (recensement, Observatoire des "
+        "territoires, Cnaf) et ne mesurent pas la même chose : ils sont signalés comme tels."
+        + (
+            f" Indicateurs du panorama fournis : {supplied}."
+            if supplied
+            else " Aucun indicateur du panorama n'a été fourni : seuls les indicateurs "
+            "approchés sont affichés."
+        )
+        + "</p>"
     )
     return HTML(shown.to_html(index=False, escape=True, classes="ctg-table") + note)

@@ -96,7 +96,10 @@ def _modes(portrait: Portrait, year: str) -> dict | None:
         f"{_comparisons(portrait, 'taux_couverture_accueil_eaje', year)}."
     )
     return _finding(
-        text, "taux_couverture_accueil_eaje,taux_couverture_accueil_assistants_maternels", year
+        text,
+        "taux_couverture_accueil_eaje,taux_couverture_accueil_assistants_maternels",
+        year,
+        prudence="",
     )
 
 
@@ -117,7 +120,7 @@ def _evolution(portrait: Portrait) -> dict | None:
         f"{fr_number(portrait.value(GLOBAL, end), 1)} places pour 100 enfants "
         f"({fr_signed(float(row['valeur']))} point)."
     )
-    return _finding(text, ident, str(row["annee"]))
+    return _finding(text, ident, str(row["annee"]), prudence="")
 
 
 def findings(portrait: Portrait) -> pd.DataFrame:
