@@ -287,6 +287,17 @@ def test_demo_portrait_figures_come_from_each_level_file(tmp_path, monkeypatch):
     assert portrait.value(
         "taux_couverture_accueil_jeune_enfant_evolution", "2019-2025"
     ) == pytest.approx(end - start)
+    # an annual Cnaf indicator is measured by the follow-up every year (T0 2022, T+3 2025)
+    from ctgstats.data.registry import load_registry
+    from ctgstats.indicators.measures import portrait_measures
+
+    measures = pd.DataFrame(portrait_measures(load_registry(), portrait))
+    ours = measures[
+        (measures["indicateur"] == "taux_couverture_accueil_jeune_enfant")
+        & (measures["territoire"] == "epci:000000101")
+    ]
+    assert {2022, 2025} <= set(ours["annee"])
+    assert load_registry().get("taux_couverture_accueil_jeune_enfant").min_gap_years == 1
     table = portrait.tables["accueil_jeune_enfant_communes"]
     assert (table["statut_couverture_2025"] == "non couverte").all()  # no large commune
     themes = portrait.findings[portrait.findings["theme"] == "Accueil du jeune enfant"]

@@ -104,6 +104,7 @@ COVERAGE: dict[str, tuple[str, ...]] = {
         "test_evaluation.py::test_census_three_years_is_not_measurable",
         "test_evaluation.py::test_census_min_gap_years_cannot_lower_the_insee_floor",
         "test_followup_demo.py::test_census_indicator_is_not_measurable_at_three_years",
+        "test_childcare.py::test_demo_portrait_figures_come_from_each_level_file",
     ),
     "17": (
         "test_followup_demo.py::test_committed_t0_matches_a_fresh_freeze",
