@@ -206,7 +206,11 @@ def test_missing_level_file_gives_a_reason(tmp_path):
     (tmp_path / "txcouv_pe_nat.csv").unlink()
     catalog = Catalog.from_dirs([str(tmp_path)], cache_dir=None)
     rows = read.territory_rows(catalog, [_territory(Level.FRANCE, "FRM")])
-    assert rows["_note"].str.contains("pas de fichier txcouv_pe_nat").all()
+    assert (
+        rows["_note"]
+        .str.contains("pas de fichier du taux de couverture de la Cnaf au niveau national")
+        .all()
+    )
 
 
 def test_file_without_the_rate_column_names_it(tmp_path):
@@ -302,3 +306,30 @@ def test_demo_portrait_figures_come_from_each_level_file(tmp_path, monkeypatch):
     assert (table["statut_couverture_2025"] == "non couverte").all()  # no large commune
     themes = portrait.findings[portrait.findings["theme"] == "Accueil du jeune enfant"]
     assert themes["constat"].str.contains("places pour 100 enfants").any()
+
+
+def test_no_coverage_file_gives_non_disponible_rows_not_an_error(tmp_path):
+    from ctgstats.portrait.chapters import ChapterContext
+    from ctgstats.portrait.poverty import childcare_chapter
+
+    territory = _territory(Level.EPCI, "200000001")
+    context = ChapterContext(
+        params=None,  # type: ignore[arg-type]  # not read when no file is found
+        territory=territory,
+        territories=[territory],
+        totals=pd.DataFrame({"P22_POP0002": [120.0]}, index=[territory.id]),
+        communes=pd.DataFrame(),
+        variances=None,
+        vintages=[2022],
+        notes={},
+        composition=None,  # type: ignore[arg-type]
+        catalog=Catalog.from_dirs([str(tmp_path)], cache_dir=None),
+        cog_year=2025,
+    )
+    result = childcare_chapter.section(context)
+    rate = result.figures[result.figures["indicateur"] == "taux_couverture_accueil_jeune_enfant"]
+    assert not rate["disponible"].any()
+    assert (rate["note"] == childcare_chapter.MISSING_NOTE).all()
+    under3 = result.figures[result.figures["indicateur"] == "population_moins_3_ans"]
+    assert under3["valeur"].tolist() == [120.0]
+    assert result.vigilance and "data.caf.fr" in result.vigilance[0]

@@ -14,8 +14,8 @@ __all__ = ["COMMUNES_TABLE", "MISSING_NOTE", "extend", "section"]
 COMMUNES_TABLE = "accueil_jeune_enfant_communes"
 MISSING_NOTE = (
     "non disponible : aucun fichier du taux de couverture de l'accueil du jeune enfant "
-    "de la Cnaf (txcouv_pe_com, txcouv_pe_epci, txcouv_pe_dep, txcouv_pe_nat) dans les "
-    "données"
+    "de la Cnaf (data.caf.fr, un fichier par niveau : communes, EPCI, départements, "
+    "France) dans les données"
 )
 CAUTION = (
     "Accueil du jeune enfant : taux de couverture publiés par la Cnaf (Onape), places pour "

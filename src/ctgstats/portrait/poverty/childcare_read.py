@@ -68,6 +68,13 @@ LEVELS = {
     Level.REGION: "REG",
     Level.FRANCE: "NAT",
 }
+LEVEL_NAMES = {
+    "COM": "des communes",
+    "EPCI": "des EPCI",
+    "DEP": "des départements",
+    "REG": "des régions",
+    "NAT": "national",
+}
 SUFFIX = {"COM": "com", "EPCI": "epci", "DEP": "dep", "REG": "reg", "NAT": "nat"}
 CODE_FIELDS = {
     "COM": ("numcom", "numero commune"),
@@ -248,8 +255,8 @@ def territory_rows(
             note = GROUP_NOTE
         elif table is None:
             note = (
-                f"non disponible : pas de fichier txcouv_pe_{SUFFIX[level]} (Cnaf, "
-                "data.caf.fr) dans les données"
+                "non disponible : pas de fichier du taux de couverture de la Cnaf au niveau "
+                f"{LEVEL_NAMES[level]} (data.caf.fr) dans les données"
             )
         elif territory.level is Level.FRANCE:
             code = _france_code(table, territory)
