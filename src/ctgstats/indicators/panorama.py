@@ -61,7 +61,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 """(group label, the analyst's indicator ids, ctgstats' proxy figure ids)."""
 
 LOCAL = "panorama (données locales)"
-PROXY = "approché (ctgstats)"
+PROXY = "indicateur approché"
 NOT_SUPPLIED = "non fourni"
 
 
@@ -128,9 +128,10 @@ def panorama(portrait) -> HTML:
     labels = portrait.labels
     shown = pd.DataFrame(
         {
-            "Thème": table["groupe"],
-            "Indicateur": [indicator_label(i) for i in table["indicateur"]],
-            "Nature": table["nature"],
+            "Indicateur": [
+                f"{indicator_label(i)} ({n})" if n == PROXY else indicator_label(i)
+                for i, n in zip(table["indicateur"], table["nature"], strict=True)
+            ],
             "Année": table["annee"].replace("", "–"),
             **{
                 labels[t]: [
