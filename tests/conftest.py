@@ -55,6 +55,8 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_employment.py": ("loaders",),
     "test_employment_real.py": ("loaders",),
     "test_poverty.py": ("loaders",),
+    "test_childcare.py": ("loaders",),
+    "test_poverty_panorama.py": ("loaders",),
     "test_ownership.py": ("cli",),
     "test_census_identities.py": ("unit",),
     "test_comparability.py": ("unit",),

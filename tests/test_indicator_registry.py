@@ -350,7 +350,7 @@ def test_source_kind_rules(tmp_path):
     )
     path = _registry_file(tmp_path / "u.yaml", local)
     with pytest.raises(
-        RegistryError, match="formula.figure ne sert qu'aux indicateurs census et filosofi"
+        RegistryError, match="formula.figure ne sert qu'aux indicateurs census, filosofi et caf"
     ):
         load_registry(path, default=False)
 

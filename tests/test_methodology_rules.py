@@ -78,10 +78,12 @@ COVERAGE: dict[str, tuple[str, ...]] = {
     "11": (
         "test_territories.py::test_aggregate_sums_numerators_and_denominators",
         "test_ccphg_real.py::test_income_from_each_level_file",
+        "test_childcare.py::test_each_territory_from_its_own_level_file",
     ),
     "12": (
         "test_readers.py::test_filosofi_commune_secret_cells_are_nan_not_zero",
         "test_income.py::test_secret_cells_and_absent_territory",
+        "test_childcare.py::test_figures_keep_published_values_reasons_and_blanks",
     ),
     "13": (
         "test_survey_weighting.py::test_kish_effective_size_and_design_effect_by_hand",
@@ -102,6 +104,7 @@ COVERAGE: dict[str, tuple[str, ...]] = {
         "test_evaluation.py::test_census_three_years_is_not_measurable",
         "test_evaluation.py::test_census_min_gap_years_cannot_lower_the_insee_floor",
         "test_followup_demo.py::test_census_indicator_is_not_measurable_at_three_years",
+        "test_childcare.py::test_demo_portrait_figures_come_from_each_level_file",
     ),
     "17": (
         "test_followup_demo.py::test_committed_t0_matches_a_fresh_freeze",

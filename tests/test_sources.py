@@ -44,6 +44,7 @@ def test_registry_keys_are_unique_and_ids_known():
         "cog_epci_composition",
         "cog_communes_epci",
         "cog_mouvements",
+        "caf_txcouv_pe",
     }
 
 
@@ -80,6 +81,9 @@ def test_registry_entry_is_well_formed(spec: SourceSpec):
         assert spec.level in FILOSOFI_LEVELS
         spelling = "Pauvres" if spec.vintage < 2020 else "PAUVRES"
         assert spec.archive_member == f"FILO{spec.vintage}_DISP_{spelling}_{spec.level}.csv"
+    elif spec.id == "caf_txcouv_pe":  # multi-year exports of data.caf.fr, one per level
+        assert spec.level in ("COM", "EPCI", "DEP", "NAT") and spec.vintage == 0
+        assert spec.matches(f"txcouv_pe_{spec.level.lower()}.csv")
     else:
         assert spec.level is None
 

@@ -216,7 +216,8 @@ class _Family:
         match = self.name_regex.match(name)
         if not match:
             return []
-        vintage = int(next(g for g in match.groups() if g and g.isdigit()))
+        year = next((g for g in match.groups() if g and g.isdigit()), None)
+        vintage = int(year) if year else 0  # 0: a multi-year file without a year in its name
         return [(vintage, level) for level in self.level_of(match)]
 
 
@@ -442,6 +443,23 @@ _FAMILIES: dict[str, _Family] = {
             notes="Movements since 1943 (MOD, DATE_EFF, TYPECOM_AV, COM_AV, …, COM_AP): "
             "the file of year N brings any older geography to 1 January N. "
             "Column names were lower-case until 2021.",
+        ),
+        _Family(
+            id="caf_txcouv_pe",
+            title="Taux de couverture de l'accueil du jeune enfant (Cnaf, Onape) — niveau {level}",
+            producer="Cnaf, Observatoire national de la petite enfance (data.caf.fr)",
+            geography_offset=0,
+            patterns=("txcouv_pe_{level}*",),
+            name_regex=re.compile(
+                r"^txcouv_pe_(com|epci|dep|reg|nat)(_hist)?(?:[_-](\d{4}))?(?![a-z])",
+                re.IGNORECASE,
+            ),
+            level_of=lambda m: (m.group(1).upper() + ("_HIST" if m.group(2) else ""),),
+            notes="data.caf.fr exports txcouv_pe_{com,epci,dep,reg,nat} (';', one row per "
+            "territory and year 'annee', several years per file; rates for 100 children "
+            "under 3). A name without a year holds several years (vintage 0); '_hist' "
+            "files hold the older years. The commune file covers only the larger "
+            "communes. Layout in ctgstats.portrait.poverty.childcare_read.",
         ),
     )
 }
@@ -676,6 +694,17 @@ def _registry() -> tuple[SourceSpec, ...]:
     neet = _FAMILIES["observatoire_neet"]
     for level in NEET_LEVELS.values():
         specs.append(_with_download(neet.spec(2018, level), None, _NO_URL))
+    coverage = _FAMILIES["caf_txcouv_pe"]
+    for level in ("COM", "EPCI", "DEP", "NAT"):  # multi-year exports: vintage 0
+        specs.append(
+            _with_download(
+                coverage.spec(0, level),
+                None,
+                "data.caf.fr only offers an export of the current dataset (no URL pinned to "
+                f"a year): download txcouv_pe_{level.lower()} from "
+                f"https://data.caf.fr/explore/dataset/txcouv_pe_{level.lower()}/ (Export, CSV).",
+            )
+        )
     movements = _FAMILIES["cog_mouvements"]
     for vintage, page, name, member in _MOVEMENTS:
         how = _CITED + (f" Read member {member} of the COG archive." if member else "")
@@ -841,7 +870,7 @@ def readable_sources(uses: Iterable[tuple[str, int | None]]) -> list[str]:
         if family is None:
             continue
         years = vintages.setdefault(family.producer, set())
-        if vintage is not None:
+        if vintage:  # None or 0 (a multi-year file): no year to print
             years.add(int(vintage))
     return [
         f"{producer} ({', '.join(str(y) for y in sorted(years))})" if years else producer

@@ -1715,6 +1715,8 @@ les fichiers en géographie antérieure (RP2016, Filosofi 2016) contiennent les 
 | `insee/rp/base-cc-diplomes-formation-{{2022,2016}}_csv.zip` | Scolarisation et diplômes ; regroupement ancien (`DIPLMIN` inclut le BEPC, `SUP` unique) pour 2016 et 2011 |
 | `insee/rp/base-cc-caract_emp-2022_csv.zip` | Lieu de travail et mode de transport des actifs occupés (RP2022) |
 | `observatoire/neet/neet_{{communes,epci,dpt,region}}_2022.csv` | Part des 15-24 ans ni en emploi ni en formation, 2011, 2016, 2022 (format de l'Observatoire des territoires : BOM, CRLF, virgule décimale) |
+| `caf/txcouv_pe_{{com,epci,dep,nat}}.csv` | Cnaf (Onape), taux de couverture de l'accueil du jeune enfant 2022–2025 : global et par mode (EAJE PSU et hors PSU, école préélémentaire, assistants maternels, garde à domicile), format d'export data.caf.fr (`;`, point décimal) ; fichier communal limité aux communes de 10 000 habitants ou plus (`ctgstats.demo.childcare`) |
+| `caf/txcouv_pe_{{com,epci,dep,nat}}_hist.csv` | Mêmes taux, 2019–2022 (fichiers historiques ; 2022 identique dans les deux) |
 
 Les valeurs du recensement sont des estimations pondérées avec décimales ; les variables
 `C..` (exploitation complémentaire) sont des multiples d'un poids communal d'environ 4 à 5.

@@ -7,8 +7,8 @@ modules, figures and views) when their files are read.
 from __future__ import annotations
 
 from ctgstats.portrait.chapters import Chapter
-from ctgstats.portrait.poverty import chapter, findings
+from ctgstats.portrait.poverty import sections
 
 __all__ = ["CHAPTER"]
 
-CHAPTER = Chapter(id="pauvrete", compute=chapter.compute, findings=findings.findings)
+CHAPTER = Chapter(id="pauvrete", compute=sections.compute, findings=sections.findings)

@@ -27,10 +27,8 @@ __all__ = [
 
 INDICATORS = (*(s.ident for s in POVERTY_SERIES), "taux_pauvrete_60_evolution")
 PENDING = (
-    "Les sections « Prestations CAF » et « Accueil du jeune enfant » de ce chapitre "
-    "demandent les fichiers open data de la CAF (data.caf.fr) et les taux de couverture de "
-    "l'accueil du jeune enfant ; ctgstats ne les lit pas encore : elles ne sont pas "
-    "affichées."
+    "La section « Prestations CAF » de ce chapitre demande les fichiers open data de la "
+    "CAF (data.caf.fr) ; ctgstats ne les lit pas encore : elle n'est pas affichée."
 )
 
 
