@@ -122,7 +122,7 @@ THEMES: dict[str, str] = {
 }
 """CTG themes and axes of a Pacte local des solidarités, with their French labels."""
 
-SOURCE_KINDS = ("census", "filosofi", "user_table", "survey")
+SOURCE_KINDS = ("census", "filosofi", "user_table", "survey", "register")
 """Kinds of source an indicator is computed from."""
 
 SOURCE_KIND_LABELS: dict[str, str] = {
@@ -130,6 +130,7 @@ SOURCE_KIND_LABELS: dict[str, str] = {
     "filosofi": "Filosofi (Insee)",
     "user_table": "données locales (table d'indicateurs)",
     "survey": "enquête",
+    "register": "répertoire administratif (ex. RPLS du SDES)",
 }
 """French names of the source kinds."""
 
@@ -171,7 +172,7 @@ class RegistryError(InputError, ValueError):
 class Source(StrictModel):
     """Where an indicator's values come from."""
 
-    kind: Literal["census", "filosofi", "user_table", "survey"]
+    kind: Literal["census", "filosofi", "user_table", "survey", "register"]
     name: str = Field(min_length=1, description="Nom de la source, en français")
     frequency: str = Field(min_length=1, description="Fréquence de mise à jour, en français")
     exploitation: Literal["P", "C"] | None = Field(
@@ -271,7 +272,7 @@ class Indicator(StrictModel):
         survey_fields = [
             f for f in ("survey", "question", "codes") if getattr(formula, f) is not None
         ]
-        if kind in ("census", "filosofi"):
+        if kind in ("census", "filosofi", "register"):
             if formula.figure is None:
                 raise ValueError(
                     f"un indicateur {kind} nomme son chiffre du portrait dans "
@@ -362,7 +363,7 @@ def _source_text(indicator: Indicator) -> str:
         ratio = f"{_terms(formula.numerator)} / {_terms(formula.denominator)}"
         if formula.scale != 1:
             ratio = f"{ratio} × {formula.scale:g}"
-    label = "variables" if indicator.source.kind in ("census", "filosofi") else "calcul"
+    label = "variables" if indicator.source.kind in ("census", "filosofi", "register") else "calcul"
     return f"{text} ; {label} : {ratio}"
 
 

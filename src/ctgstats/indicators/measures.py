@@ -81,7 +81,7 @@ def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
     figures = portrait.figures[portrait.figures["disponible"]]
     files = [(u.path.name, u.sha256) for u in portrait.files]
     for indicator in registry.indicators:
-        if indicator.source.kind not in ("census", "filosofi"):
+        if indicator.source.kind not in ("census", "filosofi", "register"):
             continue
         figure_id = indicator.formula.figure or indicator.id
         rows_of = figures[figures["indicateur"] == figure_id]
