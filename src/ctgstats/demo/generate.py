@@ -1715,6 +1715,7 @@ les fichiers en géographie antérieure (RP2016, Filosofi 2016) contiennent les 
 | `insee/rp/base-cc-diplomes-formation-{{2022,2016}}_csv.zip` | Scolarisation et diplômes ; regroupement ancien (`DIPLMIN` inclut le BEPC, `SUP` unique) pour 2016 et 2011 |
 | `insee/rp/base-cc-caract_emp-2022_csv.zip` | Lieu de travail et mode de transport des actifs occupés (RP2022) |
 | `observatoire/neet/neet_{{communes,epci,dpt,region}}_2022.csv` | Part des 15-24 ans ni en emploi ni en formation, 2011, 2016, 2022 (format de l'Observatoire des territoires : BOM, CRLF, virgule décimale) |
+| `sdes/rpls/resultats_rpls_{{2023,2024}}.xlsx` | Parc locatif social au 1er janvier (format des « résultats RPLS » du SDES : feuilles `COMMUNE`, `EPCI`, `DEPARTEMENT`, `REGION`, en-tête technique en ligne 6 ; `nb_ls`, `nb_loues`, `nb_vacants`, `tx_vac`, `tx_mob`, `loymoy`, et `nb_ls` de l'année précédente) ; parc 2022 ≈ 1,1 × locataires HLM du RP2022 ; taux masqués sous 5 logements (`ctgstats.demo.rpls`) |
 
 Les valeurs du recensement sont des estimations pondérées avec décimales ; les variables
 `C..` (exploitation complémentaire) sont des multiples d'un poids communal d'environ 4 à 5.
