@@ -44,6 +44,7 @@ def test_registry_keys_are_unique_and_ids_known():
         "cog_epci_composition",
         "cog_communes_epci",
         "cog_mouvements",
+        "sdes_rpls",
     }
 
 
