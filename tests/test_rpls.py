@@ -62,7 +62,10 @@ def _table() -> pd.DataFrame:
         ("EPCI", "200000001", 2023, "nb_ls", 120.0),
     ]
     # 01003 is absent (no social dwelling); 01001 and 01002 are published
-    for code, ls, let, vac, mob in (("01001", 100.0, 90.0, 6.0, 8.0), ("01002", 30.0, 27.0, 2.0, 12.0)):
+    for code, ls, let, vac, mob in (
+        ("01001", 100.0, 90.0, 6.0, 8.0),
+        ("01002", 30.0, 27.0, 2.0, 12.0),
+    ):
         rows += [
             ("COM", code, 2024, "nb_ls", ls),
             ("COM", code, 2024, "nb_loues", let),
@@ -139,15 +142,37 @@ def _sdes_sheet(book: Workbook, title: str, header: list[str], rows: list[list[o
 def _workbook(path, year: int) -> None:
     book = Workbook()
     book.remove(book.active)
-    header = ["REG", "DEP", "DEPCOM_ARM", "LIBCOM", "nb_ls", "nb_loues", "nb_vacants",
-              "tx_vac", "tx_mob", "loymoy", f"nb_ls{year - 1}", f"tx_mob_{year - 1}"]
-    _sdes_sheet(book, "Commune", header, [
-        ["84", "01", "01001", "A", 100, 90, 6, 6.25, 8.0, 5.5, 97, 8.4],
-        ["84", "01", "01002", "B", 3, None, None, None, None, None, 3, None],
-    ])
-    _sdes_sheet(book, "EPCI", ["EPCI", "LIBEPCI", "nb_ls", "tx_vac", "tx_mob", "loymoy"], [
-        ["200000001", "CC A", 103, 6.1, 8.1, 5.6],
-    ])
+    header = [
+        "REG",
+        "DEP",
+        "DEPCOM_ARM",
+        "LIBCOM",
+        "nb_ls",
+        "nb_loues",
+        "nb_vacants",
+        "tx_vac",
+        "tx_mob",
+        "loymoy",
+        f"nb_ls{year - 1}",
+        f"tx_mob_{year - 1}",
+    ]
+    _sdes_sheet(
+        book,
+        "Commune",
+        header,
+        [
+            ["84", "01", "01001", "A", 100, 90, 6, 6.25, 8.0, 5.5, 97, 8.4],
+            ["84", "01", "01002", "B", 3, None, None, None, None, None, 3, None],
+        ],
+    )
+    _sdes_sheet(
+        book,
+        "EPCI",
+        ["EPCI", "LIBEPCI", "nb_ls", "tx_vac", "tx_mob", "loymoy"],
+        [
+            ["200000001", "CC A", 103, 6.1, 8.1, 5.6],
+        ],
+    )
     book.save(path)
 
 
@@ -159,14 +184,20 @@ def test_sdes_workbook_and_csv_are_recognised_and_read(tmp_path):
     (folder / "resultats_rpls_2023.csv").write_text(
         "DEPCOM_ARM;LIBCOM;nb_ls;tx_mob\n01001;A;96;9,0\n01002;B;3;\n", encoding="utf-8"
     )
-    assert sources._FAMILIES["sdes_rpls"].parse("statistiques_sdes_resultats_rpls_2025_secret_donnees.xlsx") == [(2025, None)]
+    assert sources._FAMILIES["sdes_rpls"].parse(
+        "statistiques_sdes_resultats_rpls_2025_secret_donnees.xlsx"
+    ) == [(2025, None)]
     assert sources._FAMILIES["sdes_rpls"].parse("rpls_2023_resultats.xlsx") == [(2023, None)]
     table = rpls.read_rpls(Catalog.from_dirs([str(folder)]))
     assert table is not None
 
     def get(level, code, year, variable):
-        rows = table[(table["niveau"] == level) & (table["code"] == code)
-                     & (table["annee"] == year) & (table["variable"] == variable)]
+        rows = table[
+            (table["niveau"] == level)
+            & (table["code"] == code)
+            & (table["annee"] == year)
+            & (table["variable"] == variable)
+        ]
         assert len(rows) == 1, (level, code, year, variable)
         return rows.iloc[0]
 
@@ -239,7 +270,8 @@ def test_demo_rpls_recomputed_from_the_workbooks(demo):
         )
         # vacancy of the demo EPCI row from its own terms
         assert math.isclose(
-            epci["tx_vac"], round(100 * epci["nb_vacants"] / (epci["nb_loues"] + epci["nb_vacants"]), 2)
+            epci["tx_vac"],
+            round(100 * epci["nb_vacants"] / (epci["nb_loues"] + epci["nb_vacants"]), 2),
         )
     # the 2022 stock (nb_ls2022 of the 2023 workbook) is about 1.1 × the census HLM tenants
     epci = next(r for r in _sheet_rows(2023, "EPCI") if r["EPCI"] == "000000101")

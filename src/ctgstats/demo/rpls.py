@@ -41,8 +41,15 @@ _VALUES = ("nb_ls", "nb_loues", "nb_vacants", "tx_vac", "tx_mob", "loymoy")
 _TITLES = (
     ("Ensemble du parc", "", "", "Vacance et mobilité", "", "Loyers", "Évolution"),
     ("Parc complet", "Proposés à la location", "", "Au 01/01", "", "", ""),
-    ("Ensemble du parc social", "loués", "vacants", "Taux de vacance %", "Taux de mobilité %",
-     "Loyer moyen en €/m²", "Parc l'année précédente"),
+    (
+        "Ensemble du parc social",
+        "loués",
+        "vacants",
+        "Taux de vacance %",
+        "Taux de mobilité %",
+        "Loyer moyen en €/m²",
+        "Parc l'année précédente",
+    ),
 )
 
 
@@ -114,17 +121,19 @@ def workbook(year: int, values: dict[str, dict[int, dict[str, float]]]) -> bytes
         v[f"nb_ls{year - 1}"] = values[code][year - 1]["nb_ls"]
         if v["nb_ls"] < SECRET_UNDER:
             v |= {k: float("nan") for k in ("nb_loues", "nb_vacants", "tx_vac", "tx_mob", "loymoy")}
-        commune_rows.append(
-            [g.REG_CODE, g.DEP_CODE, code, names[code], *(v[c] for c in columns)]
-        )
-    header = ["REG", "DEP", "DEPCOM_ARM", "LIBCOM", *columns]
-    _sheet(book, "COMMUNE", ("région", "département", "commune", "libellé"), [header, *commune_rows])
+        commune_rows.append([g.REG_CODE, g.DEP_CODE, code, names[code], *(v[c] for c in columns)])
+    header: list[object] = ["REG", "DEP", "DEPCOM_ARM", "LIBCOM", *columns]
+    _sheet(
+        book, "COMMUNE", ("région", "département", "commune", "libellé"), [header, *commune_rows]
+    )
     epci_rows = []
     for epci in g.EPCIS:
         members = [values[c] for c in sorted(values) if epcis[c] == epci.code]
         total = _aggregate(members, year)
         epci_rows.append([epci.code, epci.name, *(total[c] for c in columns)])
-    _sheet(book, "EPCI", ("intercommunalité", "libellé"), [["EPCI", "LIBEPCI", *columns], *epci_rows])
+    _sheet(
+        book, "EPCI", ("intercommunalité", "libellé"), [["EPCI", "LIBEPCI", *columns], *epci_rows]
+    )
     everything = _aggregate(list(values.values()), year)
     dep_row = [g.DEP_CODE, g.DEP_NAME, *(everything[c] for c in columns)]
     _sheet(book, "DEPARTEMENT", ("département", "libellé"), [["DEP", "LIBDEP", *columns], dep_row])

@@ -201,7 +201,9 @@ def _social_housing(portrait: Portrait) -> dict | None:
         )
     note = territory_note(portrait, "logements_sociaux_rpls", str(year))
     indicators = "logements_sociaux_rpls, logements_sociaux_pour_100_rp, part_locataires_hlm"
-    return _row(sentence + ".", indicators, str(year), " ; ".join(p for p in (SOCIAL_PRUDENCE, note) if p))
+    return _row(
+        sentence + ".", indicators, str(year), " ; ".join(p for p in (SOCIAL_PRUDENCE, note) if p)
+    )
 
 
 def _per_100(value: float) -> str:

@@ -46,7 +46,7 @@ from ctgstats.core.codes import Level
 from ctgstats.core.figures import figure, to_frame
 from ctgstats.core.territories import ResolvedTerritory
 from ctgstats.data.catalog import Catalog
-from ctgstats.data.readers import DataFileError, MISSING_MARKERS
+from ctgstats.data.readers import MISSING_MARKERS, DataFileError
 from ctgstats.data.sources import FoundFile
 from ctgstats.present.formatting import fr_int
 
@@ -77,7 +77,12 @@ _VALUE = re.compile(r"^(nb_ls|nb_loues|nb_vacants|tx_vac|tx_mob|loymoy)(?:_?(\d{
 _SHEETS = (("COMMUNE", "COM"), ("EPCI", "EPCI"), ("DEPARTEMENT", "DEP"), ("REGION", "REG"))
 _CODES = {"COM": ("DEPCOM_ARM", "DEPCOM"), "EPCI": ("EPCI",), "DEP": ("DEP",), "REG": ("REG",)}
 _WIDTH = {"COM": 5, "EPCI": 9, "DEP": 2, "REG": 2}
-_LEVEL_OF = {Level.COMMUNE: "COM", Level.EPCI: "EPCI", Level.DEPARTEMENT: "DEP", Level.REGION: "REG"}
+_LEVEL_OF = {
+    Level.COMMUNE: "COM",
+    Level.EPCI: "EPCI",
+    Level.DEPARTEMENT: "DEP",
+    Level.REGION: "REG",
+}
 
 _DEFINITIONS = {
     COUNT_ID: "Logements du parc locatif des bailleurs sociaux au 1er janvier (répertoire "
@@ -103,7 +108,10 @@ _PUBLISHED = {VACANCY_ID: "tx_vac", MOBILITY_ID: "tx_mob", RENT_ID: "loymoy"}
 
 
 def _source(year: int) -> str:
-    return f"SDES, répertoire des logements locatifs des bailleurs sociaux (RPLS) au 1er janvier {year}"
+    return (
+        "SDES, répertoire des logements locatifs des bailleurs sociaux (RPLS) au 1er "
+        f"janvier {year}"
+    )
 
 
 def _plain(name: str) -> str:
@@ -122,7 +130,7 @@ def _sheets(path: Path) -> list[tuple[str | None, str | None]]:
         names = list(workbook.sheetnames)
     finally:
         workbook.close()
-    chosen = []
+    chosen: list[tuple[str | None, str | None]] = []
     for name in names:
         level = next((lv for prefix, lv in _SHEETS if _plain(name).startswith(prefix)), None)
         if level is not None:
@@ -178,11 +186,12 @@ def _numbers(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
 
 def _read_one(catalog: Catalog, found: FoundFile) -> list[pd.DataFrame]:
     frames = []
-    for sheet, level in _sheets(found.path):
-        if sheet is None:
+    for sheet, sheet_level in _sheets(found.path):
+        if sheet is None or sheet_level is None:
             level, code_column = _csv_level(found.path)
             target = found
         else:
+            level = sheet_level
             code_column = _CODES[level][0]
             target = replace(found, source=replace(found.source, sheet=sheet))
         table = catalog.read(target, pattern=VALUE_PATTERN, code_column=code_column)

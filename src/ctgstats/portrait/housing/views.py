@@ -112,9 +112,7 @@ def social_housing_years(portrait: Portrait) -> HTML:
     rows = figures[(figures["indicateur"] == COUNT_ID) & figures["disponible"]]
     years = sorted({str(y) for y in rows["annee"]})
     if not years:
-        return display.key_figures_table(
-            figures, indicators=RPLS_IDS, labels=portrait.labels
-        )
+        return display.key_figures_table(figures, indicators=RPLS_IDS, labels=portrait.labels)
     tables = [
         display.key_figures_table(
             figures,
