@@ -107,7 +107,7 @@ def key_figures(portrait: Portrait, theme: str, *, annee: str | None = None) -> 
 
 
 def social_housing_years(portrait: Portrait) -> HTML:
-    """RPLS figures at 1 January of every year of the files (territory and comparators)."""
+    """RPLS figures at 1 January of the earlier years of the files (the latest is in the body)."""
     figures = portrait.figures
     rows = figures[(figures["indicateur"] == COUNT_ID) & figures["disponible"]]
     years = sorted({str(y) for y in rows["annee"]})
@@ -121,8 +121,10 @@ def social_housing_years(portrait: Portrait) -> HTML:
             annee=year,
             caption=f"Parc social au 1er janvier {year} — SDES, répertoire RPLS",
         ).data
-        for year in reversed(years)
+        for year in reversed(years[:-1])
     ]
+    if not tables:
+        return HTML("<p>Les fichiers RPLS fournis ne donnent qu'une année.</p>")
     return HTML("".join(tables))
 
 
