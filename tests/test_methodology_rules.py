@@ -115,6 +115,8 @@ COVERAGE: dict[str, tuple[str, ...]] = {
         "test_housing.py::test_construction_classes_follow_each_vintage",
         "test_housing.py::test_overcrowding_is_c_over_c_with_an_interval",
         "test_housing.py::test_demo_commune_table_and_findings",
+        "test_rpls.py::test_group_sums_counts_never_averages_rates",
+        "test_rpls.py::test_demo_finding_compares_register_and_census",
     ),
     "19": (
         "test_employment.py::test_rates_are_sums_over_sums_with_the_vintage_definition",

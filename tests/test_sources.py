@@ -45,6 +45,7 @@ def test_registry_keys_are_unique_and_ids_known():
         "cog_communes_epci",
         "cog_mouvements",
         "caf_txcouv_pe",
+        "sdes_rpls",
     }
 
 

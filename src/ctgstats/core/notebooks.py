@@ -143,7 +143,7 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         registry="portrait/housing/indicateurs.yaml",
         key_figures=("part_residences_secondaires", "part_logements_vacants", "part_proprietaires"),
         portal_figures=(("part_residences_secondaires", "Rés. secondaires"),),
-        demo=("ctgstats.demo.housing:write",),
+        demo=("ctgstats.demo.housing:write", "ctgstats.demo.rpls:write"),
     ),
     NotebookSpec(
         name="06_emploi_jeunesse",

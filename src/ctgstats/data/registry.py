@@ -122,8 +122,11 @@ THEMES: dict[str, str] = {
 }
 """CTG themes and axes of a Pacte local des solidarités, with their French labels."""
 
-SOURCE_KINDS = ("census", "filosofi", "user_table", "survey", "caf")
+SOURCE_KINDS = ("census", "filosofi", "user_table", "survey", "caf", "register")
 """Kinds of source an indicator is computed from."""
+
+FIGURE_KINDS = ("census", "filosofi", "caf", "register")
+"""Kinds whose values are figures of the portrait (``formula.figure``), not local tables."""
 
 SOURCE_KIND_LABELS: dict[str, str] = {
     "census": "recensement de la population (Insee)",
@@ -131,6 +134,7 @@ SOURCE_KIND_LABELS: dict[str, str] = {
     "user_table": "données locales (table d'indicateurs)",
     "survey": "enquête",
     "caf": "données de la Cnaf (data.caf.fr)",
+    "register": "répertoire administratif (ex. RPLS du SDES)",
 }
 """French names of the source kinds."""
 
@@ -172,7 +176,7 @@ class RegistryError(InputError, ValueError):
 class Source(StrictModel):
     """Where an indicator's values come from."""
 
-    kind: Literal["census", "filosofi", "user_table", "survey", "caf"]
+    kind: Literal["census", "filosofi", "user_table", "survey", "caf", "register"]
     name: str = Field(min_length=1, description="Nom de la source, en français")
     frequency: str = Field(min_length=1, description="Fréquence de mise à jour, en français")
     exploitation: Literal["P", "C"] | None = Field(
@@ -272,7 +276,7 @@ class Indicator(StrictModel):
         survey_fields = [
             f for f in ("survey", "question", "codes") if getattr(formula, f) is not None
         ]
-        if kind in ("census", "filosofi", "caf"):
+        if kind in FIGURE_KINDS:
             if formula.figure is None:
                 raise ValueError(
                     f"un indicateur {kind} nomme son chiffre du portrait dans "
@@ -364,7 +368,7 @@ def _source_text(indicator: Indicator) -> str:
         ratio = f"{_terms(formula.numerator)} / {_terms(formula.denominator)}"
         if formula.scale != 1:
             ratio = f"{ratio} × {formula.scale:g}"
-    label = "variables" if indicator.source.kind in ("census", "filosofi", "caf") else "calcul"
+    label = "variables" if indicator.source.kind in FIGURE_KINDS else "calcul"
     return f"{text} ; {label} : {ratio}"
 
 

@@ -461,6 +461,30 @@ _FAMILIES: dict[str, _Family] = {
             "files hold the older years. The commune file covers only the larger "
             "communes. Layout in ctgstats.portrait.poverty.childcare_read.",
         ),
+        _Family(
+            id="sdes_rpls",
+            title="Répertoire des logements locatifs des bailleurs sociaux (RPLS) au 1er "
+            "janvier {vintage} — résultats par territoire (SDES)",
+            producer="SDES (ministère chargé du logement), répertoire RPLS",
+            geography_offset=0,
+            patterns=(
+                "resultats_rpls_{vintage}*",
+                "resultats-rpls-{vintage}*",
+                "rpls_{vintage}_resultats*",
+                "statistiques_sdes_resultats_rpls_{vintage}*",
+            ),
+            name_regex=re.compile(
+                r"^(?:statistiques_sdes_)?(?:resultats[_-]rpls[_-](\d{4})|rpls_(\d{4})_resultats)"
+                r"(?!\d)",
+                re.IGNORECASE,
+            ),
+            notes="Workbook of the SDES « résultats RPLS » (sheets COMMUNE(S), EPCI, "
+            "DEPARTEMENT, REGION; five title lines above the technical header: DEPCOM_ARM, "
+            "nb_ls, nb_loues, nb_vacants, tx_vac, tx_mob, loymoy, and the past years "
+            "nb_lsYYYY, tx_vac_YYYY, tx_mob_YYYY, loymoy_YYYY), or one sheet saved as CSV. "
+            "Vintage = 1 January of the year in the name. Blank cells are secret (never 0). "
+            "Read by ctgstats.portrait.housing.rpls.",
+        ),
     )
 }
 
@@ -705,6 +729,9 @@ def _registry() -> tuple[SourceSpec, ...]:
                 f"https://data.caf.fr/explore/dataset/txcouv_pe_{level.lower()}/ (Export, CSV).",
             )
         )
+    rpls = _FAMILIES["sdes_rpls"]
+    for vintage in (2022, 2023, 2024):
+        specs.append(_with_download(rpls.spec(vintage), None, _NO_URL))
     movements = _FAMILIES["cog_mouvements"]
     for vintage, page, name, member in _MOVEMENTS:
         how = _CITED + (f" Read member {member} of the COG archive." if member else "")

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ctgstats.core.files import file_sha256
-from ctgstats.data.registry import Registry
+from ctgstats.data.registry import FIGURE_KINDS, Registry
 from ctgstats.indicators.usertables import read_user_table
 
 MEASURE_COLUMNS = [
@@ -81,7 +81,7 @@ def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
     figures = portrait.figures[portrait.figures["disponible"]]
     files = [(u.path.name, u.sha256) for u in portrait.files]
     for indicator in registry.indicators:
-        if indicator.source.kind not in ("census", "filosofi", "caf"):
+        if indicator.source.kind not in FIGURE_KINDS:
             continue
         figure_id = indicator.formula.figure or indicator.id
         rows_of = figures[figures["indicateur"] == figure_id]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ctgstats.core.comparability import is_comparable
 from ctgstats.portrait.chapters import ChapterContext, ChapterResult
+from ctgstats.portrait.housing import rpls
 from ctgstats.portrait.housing.compute import (
     HLM_NOTE,
     RSECOCC_NOTE,
@@ -50,6 +51,20 @@ def communes_table(context: ChapterContext, year: int | None) -> pd.DataFrame:
         frame[f"part_logements_vacants_{year}"] = list(_share(rows, f"P{yy}_LOGVAC", f"P{yy}_LOG"))
         frame["petite_commune"] = [bool(v < context.threshold) for v in log]
     return frame.sort_values("commune", kind="stable").reset_index(drop=True)
+
+
+RPLS_CAUTION = (
+    "Parc social : le répertoire des bailleurs sociaux (RPLS, SDES) recense les logements "
+    "des bailleurs au 1er janvier (y compris vacants, hors logements-foyers) ; le recensement "
+    "compte les ménages qui se déclarent locataires HLM. Les deux sources diffèrent et ne "
+    "se substituent pas. Les taux de vacance, de mobilité et le loyer au m² sont ceux publiés "
+    "pour chaque territoire ; le SDES masque les petits effectifs (secret statistique), "
+    "signalés comme non disponibles."
+)
+RPLS_ABSENT = (
+    "Parc social : aucun fichier RPLS (SDES) dans les dossiers de données (registre "
+    "optionnel) ; seuls les locataires HLM déclarés au recensement sont donnés."
+)
 
 
 def cautions(vintages: Sequence[int], threshold: float) -> list[str]:
@@ -95,7 +110,18 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
         variances=context.variances,
     )
     last = vintages[-1] if vintages else None
+    table = rpls.read_rpls(context.catalog)
+    social = rpls.rpls_figures(
+        table,
+        context.territories,
+        totals=context.totals,
+        fallback_year=int(last or (context.vintages[-1] if context.vintages else context.cog_year)),
+        threshold=context.threshold,
+        notes=context.notes,
+    )
+    figures = pd.concat([figures, social], ignore_index=True)
     points = cautions(vintages, context.threshold)
+    points.append(RPLS_CAUTION if table is not None else RPLS_ABSENT)
     if not vintages:
         points.insert(
             0,

@@ -161,6 +161,55 @@ def _overcrowding(portrait: Portrait, indicateur: str, universe: str) -> dict | 
     return _row(sentence, indicateur, year, " ; ".join(p for p in (prudence, note) if p))
 
 
+SOCIAL_PRUDENCE = (
+    "Le RPLS recense les logements des bailleurs sociaux (registre, y compris vacants, hors "
+    "logements-foyers) ; le recensement compte les ménages qui se déclarent locataires HLM : "
+    "les deux sources diffèrent"
+)
+
+
+def _rpls_years(portrait: Portrait) -> list[int]:
+    figures = portrait.figures
+    rows = figures[
+        (figures["indicateur"] == "logements_sociaux_rpls")
+        & (figures["territoire"] == portrait.territory.id)
+        & figures["disponible"]
+    ]
+    return sorted(int(y) for y in rows["annee"])
+
+
+def _social_housing(portrait: Portrait) -> dict | None:
+    """Social stock of the register (RPLS) against the census HLM tenants."""
+    years = _rpls_years(portrait)
+    if not years:
+        return None
+    year = years[-1]
+    count = portrait.value("logements_sociaux_rpls", year)
+    density = portrait.value("logements_sociaux_pour_100_rp", year)
+    sentence = (
+        f"Au 1er janvier {year}, le répertoire des bailleurs sociaux (RPLS) compte "
+        f"{fr_int(count)} logements sociaux"
+    )
+    if _ok(density):
+        sentence += f", soit {fr_number(density, 1)} pour 100 résidences principales"
+        sentence += comparisons(portrait, "logements_sociaux_pour_100_rp", str(year), _per_100)
+    census_year, hlm = _last(portrait, "part_locataires_hlm")
+    if census_year:
+        sentence += (
+            f" ; au recensement de {census_year}, {fr_percent(hlm)} des résidences "
+            "principales sont occupées par des ménages se déclarant locataires HLM"
+        )
+    note = territory_note(portrait, "logements_sociaux_rpls", str(year))
+    indicators = "logements_sociaux_rpls, logements_sociaux_pour_100_rp, part_locataires_hlm"
+    return _row(
+        sentence + ".", indicators, str(year), " ; ".join(p for p in (SOCIAL_PRUDENCE, note) if p)
+    )
+
+
+def _per_100(value: float) -> str:
+    return fr_number(value, 1)
+
+
 def housing_findings(portrait: Portrait) -> pd.DataFrame:
     """Findings of the housing chapter (theme « Logement »), most important first."""
     candidates = [
@@ -183,6 +232,7 @@ def housing_findings(portrait: Portrait) -> pd.DataFrame:
             "{year}",
             prudence=HLM_NOTE[:1].upper() + HLM_NOTE[1:],
         ),
+        _social_housing(portrait),
         _share(
             portrait,
             "part_maisons",

@@ -15,6 +15,7 @@ from ctgstats.portrait import views as portrait_views
 from ctgstats.portrait.housing.chapter import COMMUNES_TABLE
 from ctgstats.portrait.housing.compute import construction_columns, housing_vintages
 from ctgstats.portrait.housing.findings import THEME
+from ctgstats.portrait.housing.rpls import COUNT_ID, RPLS_IDS
 from ctgstats.portrait.model import Portrait
 from ctgstats.present import display
 from ctgstats.present.formatting import fr_int, fr_number
@@ -28,6 +29,7 @@ __all__ = [
     "glossary",
     "header",
     "key_figures",
+    "social_housing_years",
     "stock_chart",
     "tenure_chart",
     "vigilance",
@@ -62,6 +64,7 @@ THEMES: dict[str, tuple[str, ...]] = {
         "part_suroccupation_peuplement",
         *construction_columns(2022),
     ),
+    "parc_social": RPLS_IDS,
 }
 
 
@@ -101,6 +104,28 @@ def key_figures(portrait: Portrait, theme: str, *, annee: str | None = None) -> 
         f"Insee, RP{year}",
     )
     return HTML(f"{table.data}{second.data}")
+
+
+def social_housing_years(portrait: Portrait) -> HTML:
+    """RPLS figures at 1 January of the earlier years of the files (the latest is in the body)."""
+    figures = portrait.figures
+    rows = figures[(figures["indicateur"] == COUNT_ID) & figures["disponible"]]
+    years = sorted({str(y) for y in rows["annee"]})
+    if not years:
+        return display.key_figures_table(figures, indicators=RPLS_IDS, labels=portrait.labels)
+    tables = [
+        display.key_figures_table(
+            figures,
+            indicators=RPLS_IDS,
+            labels=portrait.labels,
+            annee=year,
+            caption=f"Parc social au 1er janvier {year} — SDES, répertoire RPLS",
+        ).data
+        for year in reversed(years[:-1])
+    ]
+    if not tables:
+        return HTML("<p>Les fichiers RPLS fournis ne donnent qu'une année.</p>")
+    return HTML("".join(tables))
 
 
 def _latest(portrait: Portrait, indicator: str) -> int | None:
