@@ -230,14 +230,14 @@ def test_insee_xlsx_other_sheet_and_unknown_sheet():
         read_table(path, sheet="IRIS")
 
 
-def test_xlsx_code_stored_as_number_is_an_error():
+def test_xlsx_code_stored_as_number_is_padded_with_a_warning():
     path = FIXTURES / "codgeo_lost_zeros.xlsx"
-    with pytest.raises(DataFileError) as caught:
-        read_table(path)
-    error = caught.value
-    assert (error.column, error.line, error.value, error.sheet) == ("CODGEO", 8, 1001, "COM")
-    message = str(error)
-    assert "codgeo_lost_zeros.xlsx" in message and "ligne 8" in message and "1001" in message
+    with pytest.warns(DataFileWarning) as caught:
+        table = read_table(path)
+    assert table["CODGEO"].tolist() == ["31001", "01001"]  # 1001 lost the zero of dép. 01
+    message = str(caught[0].message)
+    assert "codgeo_lost_zeros.xlsx" in message and "'CODGEO'" in message
+    assert "1 code(s)" in message and "1001 → '01001'" in message
 
 
 def test_cp1252_file_is_decoded_with_a_warning():

@@ -149,6 +149,7 @@ def read_table(
     member: str | None = None,
     sheet: str | None = None,
     unique_codes: bool = True,
+    commune_codes: bool = False,
 ) -> pd.DataFrame:
     """:func:`ctgstats.data.readers.read_table` through the parquet cache.
 
@@ -169,6 +170,7 @@ def read_table(
         codes=codes,
         code_column=code_column,
         unique_codes=unique_codes,
+        commune_codes=commune_codes,
     )
 
 

@@ -27,6 +27,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -52,14 +53,16 @@ __all__ = [
     "STRING_COLUMN_PREFIXES",
     "DataFileError",
     "DataFileWarning",
+    "check_file_type",
     "is_string_column",
     "parse_file",
     "read_table",
+    "repair_commune_codes",
     "select_table",
 ]
 
 #: Bumped whenever parsing or typing changes, so that cached tables are re-parsed.
-READER_VERSION = "1"
+READER_VERSION = "2"
 
 #: Code and label columns that always stay strings (compared case-insensitively).
 STRING_COLUMNS: frozenset[str] = frozenset(
@@ -124,6 +127,29 @@ CODE_COLUMNS: frozenset[str] = frozenset(
     }
 )
 
+#: Columns holding commune codes (5 characters: ``01001``, ``2A004``): a 4-digit code there
+#: lost its leading zero (see :func:`repair_commune_codes`).
+COMMUNE_CODE_COLUMNS: frozenset[str] = frozenset(
+    {"CODGEO", "COM", "DEPCOM", "DEPCOM_ARM", "COM_AV", "COM_AP"}
+)
+
+#: Width of the other code columns padded when a workbook stored them as numbers.
+_PADDED_WIDTHS: dict[str, tuple[int, ...]] = {
+    "DEP": (2, 3),  # 1 → "01"; 971 stays "971"
+    "DEPARTEMENT": (2, 3),
+    "REG": (2,),  # 1 → "01"
+    "REGION": (2,),
+    "EPCI": (9,),
+    "SIREN": (9,),
+    "EPCI_CODE": (9,),
+}
+
+#: Census count columns: weighted counts, never negative, never thousands-grouped.
+COUNT_FAMILIES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"^[PCD]\d{2}_"),
+    re.compile(r"^(?:NAIS|DECE)\d{4}$"),
+)
+
 #: Names, in order of preference, of the column holding the row's territory code.
 CODE_COLUMN_CANDIDATES: tuple[str, ...] = ("CODGEO", "code", "COM")
 
@@ -156,7 +182,15 @@ _NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
 _DECIMAL_COMMA = r"^-?\d+,\d+$"
 _DECIMAL_POINT = r"^-?\d+\.\d+$"
 _LEADING_ZERO = r"^0\d"
+_COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+_LOST_ZERO_CODE = re.compile(r"^\d{4}$")
+#: ``2 361``, ``2,361``, ``2.361``, ``12 345 678`` (space, no-break or narrow no-break space).
+_GROUPED = re.compile(r"^-?\d{1,3}(?:([ \u00a0\u202f,.'])\d{3})(?:\1\d{3})*$")
+_THREE_DECIMALS = r"^-?\d{1,3}\.\d{3}$"
+_PLAIN_THOUSANDS = r"^-?\d{4,}(?:\.\d*)?$"
 _DEFAULT_SHEETS = ("COM", "Composition_communale")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class DataFileError(InputError, ValueError):
@@ -260,6 +294,148 @@ def _describe_location(path: Path, member: str | None, sheet: str | None) -> str
 # --------------------------------------------------------------------------- public API
 
 
+class CodeRepairError(ValueError):
+    """Commune codes that lost their leading zero cannot be repaired unambiguously.
+
+    Attributes
+    ----------
+    reason : str
+        French explanation.
+    value : str
+        An offending code.
+    """
+
+    def __init__(self, reason: str, value: str) -> None:
+        self.reason = reason
+        self.value = value
+        super().__init__(reason)
+
+
+def repair_commune_codes(
+    codes: Sequence[str | None], *, commune_column: bool = False
+) -> tuple[list[str | None], int]:
+    """Pad the commune codes that lost their leading zero (``1001`` → ``01001``).
+
+    A spreadsheet or a numeric conversion turns the codes of départements 01 to 09 into
+    4 digits. The repair is made only when it is unambiguous:
+
+    * every 4-character code is 4 digits not starting with ``0`` (padding gives a code
+      of départements 01 to 09, never ``00…``);
+    * no 5-character code starting with ``0`` is present (a file holding both
+      ``01001`` and ``1002`` is inconsistent: which codes lost a zero?).
+
+    Parameters
+    ----------
+    codes : sequence of str or None
+        The column (None or ``""`` for empty cells, left as they are).
+    commune_column : bool
+        True when the caller knows the column holds commune codes (a census file): a
+        column of 4-digit codes only is repaired. When False the column is taken for a
+        commune column only if it mixes 4-character codes and 5-character commune codes
+        and holds no code of another length; otherwise it is returned unchanged.
+
+    Returns
+    -------
+    tuple of (list, int)
+        The codes and the number of codes repaired.
+
+    Raises
+    ------
+    CodeRepairError
+        A commune column whose short codes cannot be repaired unambiguously.
+    """
+    present = [c for c in codes if c]
+    short = [c for c in present if len(c) == 4]
+    if not short:
+        return list(codes), 0
+    if not commune_column and (
+        not any(_COMMUNE_CODE.match(c) for c in present)
+        or any(len(c) not in (4, 5) for c in present)
+    ):
+        return list(codes), 0
+    bad = [c for c in short if not _LOST_ZERO_CODE.match(c) or c.startswith("0")]
+    if bad:
+        raise CodeRepairError(
+            "code à 4 caractères dans une colonne de codes commune, qui n'est pas un code "
+            "privé de son zéro initial (5 caractères attendus, ex. '01001', '2A004')",
+            bad[0],
+        )
+    zeros = [c for c in present if len(c) == 5 and c.startswith("0")]
+    if zeros:
+        raise CodeRepairError(
+            f"{len(short)} code(s) commune à 4 chiffres (ex. {short[0]!r}) et des codes à 5 "
+            f"caractères commençant par 0 (ex. {zeros[0]!r}) : impossible de savoir quels "
+            "codes ont perdu leur zéro initial ; corriger le fichier (codes en texte)",
+            short[0],
+        )
+    return ["0" + c if c and len(c) == 4 else c for c in codes], len(short)
+
+
+def check_file_type(path: Path | str) -> None:
+    """Refuse a file whose content is not of the type its suffix says.
+
+    A workbook renamed ``.csv`` is a zip container (``PK``); a CSV renamed ``.xlsx`` is
+    text. The check reads the first bytes (and, for a zip, its member names) and runs
+    before any cache lookup, so that the outcome never depends on the cache.
+
+    Raises
+    ------
+    DataFileError
+        The content is a spreadsheet (XLSX or XLS), a zip archive or text, and the
+        suffix says otherwise.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    kind = _content_kind(path)
+    expected = {".csv": "text", ".txt": "text", ".xlsx": "xlsx", ".zip": "zip"}.get(suffix)
+    if expected is None or kind == expected or kind == "empty":
+        return
+    described = _KIND_LABELS[kind]
+    wanted = {"text": "un fichier CSV", "xlsx": "un classeur XLSX", "zip": "une archive zip"}
+    advice = {
+        "xlsx": " : le renommer en .xlsx",
+        "zip": " : le renommer en .zip",
+        "text": " : le renommer en .csv",
+        "xls": " : l'enregistrer au format CSV ou xlsx",
+    }[kind]
+    raise DataFileError(
+        f"le fichier est {described}, pas {wanted[expected]} comme l'indique son extension "
+        f"{path.suffix!r}{advice}",
+        path=path,
+    )
+
+
+_KIND_LABELS = {
+    "xlsx": "un classeur tableur (XLSX)",
+    "xls": "un classeur Excel binaire (.xls)",
+    "zip": "une archive zip",
+    "text": "un fichier texte (CSV ?)",
+}
+
+
+def _content_kind(path: Path) -> str:
+    with path.open("rb") as stream:
+        head = stream.read(8)
+    return _bytes_kind(head, lambda: zipfile.ZipFile(path))
+
+
+def _bytes_kind(head: bytes, open_zip: Callable[[], zipfile.ZipFile]) -> str:
+    if not head:
+        return "empty"
+    if head.startswith(_OLE_MAGIC):
+        return "xls"
+    if not head.startswith(_ZIP_MAGIC):
+        return "text"
+    try:
+        with open_zip() as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return "zip"
+    return "xlsx" if "xl/workbook.xml" in names else "zip"
+
+
+
+
 def is_string_column(name: str) -> bool:
     """Tell whether ``name`` is a code/label column that always stays a string."""
     upper = name.upper()
@@ -310,6 +486,7 @@ def read_table(
     member: str | None = None,
     sheet: str | None = None,
     unique_codes: bool = True,
+    commune_codes: bool = False,
 ) -> pd.DataFrame:
     """Read the columns a caller needs from an INSEE table (no cache).
 
@@ -335,6 +512,12 @@ def read_table(
     unique_codes : bool
         When False, a code may appear on several rows (long tables: one row per code and
         year, like the Observatoire des territoires files); empty codes are still errors.
+    commune_codes : bool
+        The code column holds commune codes (a commune-level file): 4-digit codes are
+        repaired (:func:`repair_commune_codes`) even when no 5-character code is
+        present. Without it, a ``CODGEO``/``COM``/``DEPCOM`` column mixing 4- and
+        5-character codes is repaired. A repair is reported by a :class:`DataFileWarning`
+        naming the file and the number of codes; an ambiguous column is refused.
 
     Returns
     -------
@@ -359,6 +542,7 @@ def read_table(
         codes=codes,
         code_column=code_column,
         unique_codes=unique_codes,
+        commune_codes=commune_codes,
     )
 
 
@@ -374,6 +558,7 @@ def select_table(
     codes: Collection[str] | None = None,
     code_column: str | None = None,
     unique_codes: bool = True,
+    commune_codes: bool = False,
 ) -> pd.DataFrame:
     """Select, check and filter the columns of a parsed table (see :func:`read_table`).
 
@@ -387,14 +572,17 @@ def select_table(
         Its ``attrs["source"]`` (member and sheet, for messages).
     load : callable
         Returns the parsed table restricted to the given columns (index ``line``).
-    required, optional, pattern, codes, code_column, unique_codes
+    required, optional, pattern, codes, code_column, unique_codes, commune_codes
         As in :func:`read_table`.
     """
     location = _location_from_source(source, path)
+    for note in source.get("repairs") or ():
+        warnings.warn(f"{location.describe()} : {note}", DataFileWarning, stacklevel=3)
     code = _resolve_code_column(names, code_column, location)
     selection = _select_columns(names, code, required, optional, pattern, location)
     table = load(selection)
     if code is not None:
+        table = _repair_code_column(table, code, location, commune=commune_codes)
         _check_codes(table, code, location, unique=unique_codes)
     if codes is not None:
         table = _filter_codes(table, code, codes, location)
@@ -469,6 +657,30 @@ def _shorten(names: Sequence[str], limit: int = 12) -> str:
     return f"[{shown}{f', … et {more} autres' if more > 0 else ''}]"
 
 
+def _repair_code_column(
+    table: pd.DataFrame, code: str, location: _Location, *, commune: bool
+) -> pd.DataFrame:
+    if not commune and code.upper() not in COMMUNE_CODE_COLUMNS:
+        return table
+    values = [None if pd.isna(v) else str(v) for v in table[code]]
+    try:
+        repaired, count = repair_commune_codes(values, commune_column=commune)
+    except CodeRepairError as exc:
+        raise location.error(exc.reason, column=code, value=exc.value) from None
+    if not count:
+        return table
+    example = next(v for v in values if v and len(v) == 4)
+    warnings.warn(
+        f"{location.describe()}, colonne {code!r} : {count} code(s) commune à 4 chiffres "
+        f"complété(s) par le zéro initial perdu (ex. {example!r} → {'0' + example!r})",
+        DataFileWarning,
+        stacklevel=4,
+    )
+    table = table.copy()
+    table[code] = pd.array(repaired, dtype="str")
+    return table
+
+
 def _check_codes(
     table: pd.DataFrame, code: str, location: _Location, *, unique: bool = True
 ) -> None:
@@ -512,6 +724,7 @@ def _filter_codes(
 def _read_raw(path: Path, *, member: str | None, sheet: str | None) -> _RawTable:
     if not path.is_file():
         raise DataFileError("fichier introuvable", path=path, member=member, sheet=sheet)
+    check_file_type(path)
     suffix = path.suffix.lower()
     if suffix == ".zip":
         return _read_zip(path, member=member, sheet=sheet)
@@ -544,11 +757,27 @@ def _read_zip(path: Path, *, member: str | None, sheet: str | None) -> _RawTable
     with archive:
         name = _pick_member(archive, path, member)
         location = _Location(path, member=name)
-        if name.lower().endswith(".xlsx"):
-            with archive.open(name) as stream:
-                data = io.BytesIO(stream.read())
-            return _read_xlsx(data, location, sheet=sheet)
-        return _read_csv(lambda: archive.open(name), location)
+        data = _read_member(archive, location)
+    kind = _bytes_kind(data[:8], lambda: zipfile.ZipFile(io.BytesIO(data)))
+    if name.lower().endswith(".xlsx"):
+        if kind not in ("xlsx", "empty"):
+            raise location.error(f"le membre est {_KIND_LABELS[kind]}, pas un classeur XLSX")
+        return _read_xlsx(io.BytesIO(data), location, sheet=sheet)
+    if kind not in ("text", "empty"):
+        raise location.error(f"le membre est {_KIND_LABELS[kind]}, pas un fichier CSV")
+    return _read_csv(lambda: io.BytesIO(data), location)
+
+
+def _read_member(archive: zipfile.ZipFile, location: _Location) -> bytes:
+    """The bytes of a member, fully read (and CRC-checked) before any parsing."""
+    assert location.member is not None
+    try:
+        return archive.read(location.member)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise location.error(
+            f"membre de l'archive illisible, archive zip corrompue ({exc}) ; "
+            "re-télécharger le fichier"
+        ) from None
 
 
 def _pick_member(archive: zipfile.ZipFile, path: Path, member: str | None) -> str:
@@ -597,8 +826,24 @@ def _read_csv(opener: Any, location: _Location) -> _RawTable:
         encoding = _fallback_encoding(opener, location)
         table, separator = _arrow_csv(opener, location, header_bytes, encoding)
     raw = _raw_from_rows(table, location)
-    raw.notes.update(encoding=encoding, separator=separator)
+    raw.notes.update(
+        encoding=encoding,
+        separator=separator,
+        final_newline=not _ends_mid_line(opener),
+        fields=_count_fields(header_bytes.decode(encoding, errors="replace"), separator),
+    )
     return raw
+
+
+def _ends_mid_line(opener: Any) -> bool:
+    """True when the file's last byte is not a line feed (nor a carriage return)."""
+    with opener() as stream:
+        stream.seek(0, io.SEEK_END)
+        size = stream.tell()
+        if size == 0:
+            return False
+        stream.seek(size - 1)
+        return stream.read(1) not in (b"\n", b"\r")
 
 
 class _NotUtf8(Exception):
@@ -663,11 +908,22 @@ def _count_fields(header: str, separator: str) -> int:
 
 def _row_error(opener: Any, location: _Location, row: Any) -> DataFileError:
     line = row.number if row.number is not None else _find_line(opener, row.text)
-    return location.error(
-        f"{row.expected_columns} champs attendus, {row.actual_columns} trouvés",
-        line=line,
-        value=row.text[:200],
-    )
+    reason = f"{row.expected_columns} champs attendus, {row.actual_columns} trouvés"
+    if row.actual_columns < row.expected_columns and _is_last_line(opener, row.text):
+        reason += (
+            " : le fichier s'arrête au milieu de son dernier enregistrement, sans saut de "
+            "ligne final (fichier tronqué ; re-télécharger le fichier)"
+        )
+    return location.error(reason, line=line, value=row.text[:200])
+
+
+def _is_last_line(opener: Any, text: str) -> bool:
+    if not _ends_mid_line(opener):
+        return False
+    with opener() as stream:
+        data = stream.read()
+    tail = data.rsplit(b"\n", 1)[-1]
+    return tail.decode("utf-8", errors="ignore").rstrip("\r") == text.rstrip("\r\n")
 
 
 def _find_line(opener: Any, text: str) -> int | None:
@@ -718,6 +974,11 @@ def _finish_raw(
         mask = pa.array(keep_rows)
         data = [col.filter(mask) for col in data]
         lines = lines[keep_rows]
+    if len(lines) == 0:
+        raise location.error(
+            f"aucune ligne de données : le fichier n'a que son en-tête (ligne {header_line}) ; "
+            "fichier vide ou tronqué, re-télécharger le fichier"
+        )
     names, data = _drop_unnamed(location, names, data, lines)
     _check_duplicate_names(location, names, header_line)
     return _RawTable(location, names, data, lines, header_line)
@@ -784,7 +1045,7 @@ def _read_xlsx(stream: IO[bytes], location: _Location, *, sheet: str | None) -> 
             raise location.error("classeur sans feuille") from None
         raise location.error(f"classeur xlsx illisible ({exc.reason})") from None
     location = _Location(location.path, location.member, table.sheet)
-    _check_code_cells(table, location)
+    repairs = _pad_code_cells(table, location)
     if table.overflow:
         line = min(table.overflow)
         raise location.error(
@@ -794,13 +1055,15 @@ def _read_xlsx(stream: IO[bytes], location: _Location, *, sheet: str | None) -> 
         )
     columns = [[row[i] for row in table.rows] for i in range(len(table.header))]
     data = [pa.array(col, type=pa.string()) for col in columns]
-    return _finish_raw(
+    raw = _finish_raw(
         location,
         list(table.header),
         data,
         np.asarray(table.lines, dtype=np.int64),
         header_line=table.header_line,
     )
+    raw.notes["repairs"] = repairs
+    return raw
 
 
 def _is_header_row(values: Sequence[Any]) -> bool:
@@ -819,19 +1082,93 @@ def _pick_sheet(sheetnames: list[str], sheet: str | None, location: _Location) -
     return sheetnames[0]
 
 
-def _check_code_cells(table: tabular.TextTable, location: _Location) -> None:
-    positions = [i for i, n in enumerate(table.header) if n.upper() in CODE_COLUMNS]
-    for number, row in zip(table.lines, table.raw, strict=True):
-        for i in positions:
-            value = row[i]
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                raise location.error(
-                    "code enregistré comme nombre dans le classeur (les zéros initiaux peuvent "
-                    "être perdus) ; les codes doivent être des cellules texte",
-                    column=table.header[i],
-                    line=number,
-                    value=value,
-                )
+def _pad_code_cells(table: tabular.TextTable, location: _Location) -> list[str]:
+    """Turn code cells stored as numbers back into codes, padded when unambiguous.
+
+    Commune columns (:data:`COMMUNE_CODE_COLUMNS`) go through
+    :func:`repair_commune_codes`; ``DEP`` and ``REG`` numbers are padded to 2 digits
+    (``1`` → ``"01"``, ``971`` stays); an EPCI SIREN must already have 9 digits. Any
+    other numeric code cell is refused (its zeros may be lost). Returns the French notes
+    of the repairs made (one per column).
+    """
+    repairs: list[str] = []
+    for i, name in enumerate(table.header):
+        upper = name.upper()
+        if upper not in CODE_COLUMNS and upper not in COMMUNE_CODE_COLUMNS:
+            continue
+        numeric = [k for k, row in enumerate(table.raw) if _is_number(row[i])]
+        if not numeric:
+            continue
+        for k in numeric:
+            value = table.raw[k][i]
+            if value < 0 or (isinstance(value, float) and not value.is_integer()):
+                raise _numeric_code_error(table, location, i, k)
+        if upper in COMMUNE_CODE_COLUMNS:
+            count = _pad_commune_cells(table, location, i, numeric)
+        elif upper in _PADDED_WIDTHS:
+            count = _pad_fixed_cells(table, location, i, numeric, _PADDED_WIDTHS[upper])
+        else:
+            raise _numeric_code_error(table, location, i, numeric[0])
+        if count:
+            k = next(k for k in numeric if table.rows[k][i] != tabular.cell_text(table.raw[k][i]))
+            repairs.append(
+                f"colonne {name!r} : {count} code(s) enregistré(s) comme nombres dans le "
+                "classeur, complété(s) par des zéros à gauche (ex. "
+                f"{tabular.cell_text(table.raw[k][i])} → {table.rows[k][i]!r})"
+            )
+    return repairs
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _numeric_code_error(
+    table: tabular.TextTable, location: _Location, column: int, row: int
+) -> DataFileError:
+    return location.error(
+        "code enregistré comme nombre dans le classeur (les zéros initiaux peuvent "
+        "être perdus) ; les codes doivent être des cellules texte",
+        column=table.header[column],
+        line=table.lines[row],
+        value=table.raw[row][column],
+    )
+
+
+def _pad_commune_cells(
+    table: tabular.TextTable, location: _Location, column: int, numeric: list[int]
+) -> int:
+    texts: list[str | None] = [row[column] for row in table.rows]
+    try:
+        repaired, count = repair_commune_codes(texts)
+    except CodeRepairError as exc:
+        raise location.error(exc.reason, column=table.header[column], value=exc.value) from None
+    for k in numeric:
+        code = repaired[k]
+        if code is None or not _COMMUNE_CODE.match(code):
+            raise _numeric_code_error(table, location, column, k)
+    for k, code in enumerate(repaired):
+        table.rows[k][column] = code or ""
+    return count
+
+
+def _pad_fixed_cells(
+    table: tabular.TextTable,
+    location: _Location,
+    column: int,
+    numeric: list[int],
+    widths: tuple[int, ...],
+) -> int:
+    count = 0
+    for k in numeric:
+        text = table.rows[k][column]
+        if len(text) in widths:
+            continue
+        if len(text) > widths[0] or widths[0] == 9 or text == "0":
+            raise _numeric_code_error(table, location, column, k)
+        table.rows[k][column] = text.zfill(widths[0])
+        count += 1
+    return count
 
 
 # --------------------------------------------------------------------------- typing
@@ -840,10 +1177,16 @@ def _check_code_cells(table: tabular.TextTable, location: _Location) -> None:
 def _type_table(raw: _RawTable) -> pd.DataFrame:
     candidates = {i for i, name in enumerate(raw.names) if not is_string_column(name)}
     decimal_comma = _detect_decimal_comma([raw.columns[i] for i in sorted(candidates)])
+    counts = [i for i in sorted(candidates) if _is_count_column(raw.names[i])]
+    _check_grouped_counts(raw, counts, decimal_comma)
+    if raw.notes.get("final_newline") is False:
+        _check_truncated_tail(raw)
     frame: dict[str, Any] = {}
     for i, (name, col) in enumerate(zip(raw.names, raw.columns, strict=True)):
         if i in candidates:
             frame[name] = _typed_column(name, col, raw, decimal_comma)
+            if i in counts:
+                _check_not_negative(raw, name, frame[name])
         else:
             frame[name] = _string_values(col)
     table = pd.DataFrame(frame, index=pd.Index(raw.lines, name="line"))
@@ -854,8 +1197,124 @@ def _type_table(raw: _RawTable) -> pd.DataFrame:
         "encoding": raw.notes.get("encoding"),
         "separator": raw.notes.get("separator"),
         "decimal": "," if decimal_comma else ".",
+        "repairs": list(raw.notes.get("repairs", [])),
     }
     return table
+
+
+def _is_count_column(name: str) -> bool:
+    return any(p.search(name) for p in COUNT_FAMILIES)
+
+
+def _check_grouped_counts(raw: _RawTable, counts: list[int], decimal_comma: bool) -> None:
+    """Refuse count columns whose only "decimals" look like thousands groups.
+
+    ``2,361`` or ``2.361`` may be 2.361 or 2 361. The census writes its weighted counts
+    with varying decimals (``159.17233``) and its counts above 999 without separator
+    (``2361``): when every value of the count columns written with the file's decimal
+    mark has 1 to 3 digits then exactly 3 "decimals", and no count is written as a plain
+    number above 999, the mark is most probably a thousands separator. The file is
+    refused (never guessed): the message names the column, the line and the value.
+    """
+    texts = [raw.columns[i] for i in counts]
+    if decimal_comma:
+        texts = [pc.replace_substring(c, ",", ".") for c in texts]
+    marked_any = False
+    for col in texts:
+        marked = col.filter(pc.match_substring(col, "."))
+        if len(marked) == 0:
+            continue
+        marked_any = True
+        if not pc.all(pc.match_substring_regex(marked, _THREE_DECIMALS)).as_py():
+            return
+        if pc.any(pc.match_substring_regex(col, _PLAIN_THOUSANDS)).as_py():
+            return
+    if not marked_any:
+        return
+    for i, col in zip(counts, texts, strict=True):
+        if pc.any(pc.match_substring_regex(col, _PLAIN_THOUSANDS)).as_py():
+            return
+    i, k = next(
+        (i, int(np.argmax(pc.match_substring(col, ".").to_numpy(zero_copy_only=False))))
+        for i, col in zip(counts, texts, strict=True)
+        if pc.any(pc.match_substring(col, ".")).as_py()
+    )
+    value = raw.columns[i][k].as_py()
+    mark = "," if decimal_comma else "."
+    raise raw.location.error(
+        f"séparateur de milliers probable dans une colonne d'effectifs : {value!r} se lit "
+        f"{value.replace(mark, '')} et non {value.replace(',', '.')} (toutes les valeurs à "
+        f"décimales de ces colonnes ont exactement 3 chiffres après {mark!r} et aucun "
+        "effectif n'est écrit au-delà de 999 sans séparateur) ; refusé plutôt que deviné : "
+        "exporter le fichier sans séparateur de milliers",
+        column=raw.names[i],
+        line=int(raw.lines[k]),
+        value=value,
+    )
+
+
+def _check_not_negative(raw: _RawTable, name: str, values: np.ndarray) -> None:
+    negative = np.flatnonzero(values < 0)
+    if not len(negative):
+        return
+    k = int(negative[0])
+    code = _row_code(raw, k)
+    where = f"commune {code!r} : " if code is not None else ""
+    raise raw.location.error(
+        f"{where}effectif négatif ({len(negative)} valeur(s) négative(s) dans cette colonne) ; "
+        "un effectif du recensement n'est jamais négatif : fichier modifié ou corrompu",
+        column=name,
+        line=int(raw.lines[k]),
+        value=raw.columns[raw.names.index(name)][k].as_py(),
+    )
+
+
+def _row_code(raw: _RawTable, row: int) -> str | None:
+    by_upper = {n.upper(): i for i, n in reversed(list(enumerate(raw.names)))}
+    for candidate in CODE_COLUMN_CANDIDATES:
+        if candidate.upper() in by_upper:
+            value = raw.columns[by_upper[candidate.upper()]][row].as_py()
+            return str(value) if value is not None else None
+    return None
+
+
+def _decimals(text: str) -> int:
+    for mark in (".", ","):
+        if mark in text:
+            return len(text.rsplit(mark, 1)[1])
+    return 0
+
+
+def _check_truncated_tail(raw: _RawTable) -> None:
+    """Refuse a file cut inside the last field of its last record.
+
+    Only for a file without final line feed, whose header has no unnamed trailing
+    column: when every other value of the last column carries decimals and the last
+    value has fewer decimals than all of them (``159.17233`` cut to ``15``), the file
+    most probably stops in the middle of that value. A complete last record without a
+    final line feed (frequent in real files) passes: its value has the column's
+    precision.
+    """
+    if not raw.names or raw.notes.get("fields") != len(raw.names) or len(raw.lines) < 3:
+        return
+    values = raw.columns[-1].to_pylist()
+    last, others = values[-1], [v for v in values[:-1] if v not in MISSING_MARKERS]
+    if last in MISSING_MARKERS or len(others) < 2 or not re.match(_NUMBER, last.replace(",", ".")):
+        return
+    if not all(re.match(_NUMBER, v.replace(",", ".")) for v in others):
+        return
+    precision = min(_decimals(v) for v in others)
+    if precision == 0 or _decimals(last) >= precision:
+        return
+    raise raw.location.error(
+        "fichier probablement tronqué : il ne se termine pas par un saut de ligne et la "
+        f"dernière valeur de la colonne a {_decimals(last)} décimale(s), quand toutes les "
+        f"autres en ont au moins {precision} ; re-télécharger le fichier (s'il est complet, "
+        "ajouter un saut de ligne final)",
+        column=raw.names[-1],
+        line=int(raw.lines[-1]),
+        value=last,
+    )
 
 
 def _detect_decimal_comma(columns: list[pa.Array]) -> bool:
@@ -889,9 +1348,16 @@ def _typed_column(name: str, col: pa.Array, raw: _RawTable, decimal_comma: bool)
     if _is_numeric_family(name):
         bad = np.flatnonzero(~valid.to_numpy(zero_copy_only=False))
         first = int(bad[0])
+        value = col[first].as_py()
+        hint = ""
+        if _GROUPED.match(value):
+            hint = (
+                f" ; {value!r} ressemble à un nombre écrit avec un séparateur de milliers "
+                "(non accepté : exporter le fichier sans séparateur de milliers)"
+            )
         raise raw.location.error(
             f"valeur non numérique dans une colonne numérique ({len(bad)} cellule(s) de ce "
-            f"type ; séparateur décimal du fichier : {',' if decimal_comma else '.'!r})",
+            f"type ; séparateur décimal du fichier : {',' if decimal_comma else '.'!r}){hint}",
             column=name,
             line=int(raw.lines[first]),
             value=col[first].as_py(),
