@@ -9,8 +9,18 @@ reverse) and stores the full typed table as parquet under
 The key is the SHA-256 of the file's bytes, the archive member, the sheet,
 :data:`CACHE_FORMAT_VERSION` and the reader version, so a changed file, a changed
 reader or a changed cache layout never reuses a stale table. Files are written
-atomically (temporary file + :func:`os.replace`); a corrupt cache file is deleted and
-the source re-parsed.
+atomically (temporary file + :func:`os.replace`).
+
+The key says which source a table comes from, not that the parquet file still holds
+what was written: each entry has a sidecar ``<key>.sha256`` with the SHA-256 of the
+parquet file, written with it and verified before every read. An entry whose checksum
+is missing or differs (one flipped bit changes a published figure), or which cannot be
+read, is never used: it is deleted and rebuilt from the source, with a
+:class:`~ctgstats.data.readers.DataFileWarning` in French.
+
+The source's real type (a workbook renamed ``.csv``…) is checked
+(:func:`~ctgstats.data.readers.check_file_type`) before any cache lookup, so that a
+file refused with a cold cache is refused with a warm one too.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ import hashlib
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,20 +38,27 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from ctgstats.core.files import file_sha256
-from ctgstats.data.readers import READER_VERSION, parse_file, select_table
+from ctgstats.data.readers import (
+    READER_VERSION,
+    DataFileWarning,
+    check_file_type,
+    parse_file,
+    select_table,
+)
 
 __all__ = [
     "CACHE_FORMAT_VERSION",
     "cache_key",
     "cache_path",
     "cached_column_names",
+    "checksum_path",
     "cached_parse",
     "default_cache_dir",
     "read_table",
 ]
 
 #: Bumped whenever the layout of cached parquet files changes.
-CACHE_FORMAT_VERSION = 1
+CACHE_FORMAT_VERSION = 2
 
 #: Environment variable overriding the default cache directory.
 CACHE_DIR_ENV = "CTGSTATS_CACHE_DIR"
@@ -76,6 +94,11 @@ def cache_path(cache_dir: Path | str, key: str) -> Path:
     return Path(cache_dir) / key[:2] / f"{key}.parquet"
 
 
+def checksum_path(target: Path | str) -> Path:
+    """Sidecar holding the SHA-256 of a cache entry: ``<key>.sha256`` beside it."""
+    return Path(target).with_suffix(".sha256")
+
+
 def cached_parse(
     path: Path | str,
     *,
@@ -105,8 +128,8 @@ def cached_parse(
     target = _ensure_cached(Path(path), Path(cache_dir), member, sheet)
     try:
         return _read_parquet(target, columns)
-    except _CorruptCache:
-        target.unlink(missing_ok=True)
+    except _CorruptCache as exc:
+        _discard(target, Path(path), str(exc))
         table = _parse_and_store(Path(path), target, member, sheet)
         return table if columns is None else table.loc[:, list(columns)]
 
@@ -125,8 +148,8 @@ def cached_column_names(
     target = _ensure_cached(Path(path), Path(cache_dir), member, sheet)
     try:
         schema = pq.read_schema(target)
-    except Exception:  # noqa: BLE001 - any unreadable file is a corrupt cache entry
-        target.unlink(missing_ok=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is a corrupt cache entry
+        _discard(target, Path(path), f"illisible : {exc}")
         table = _parse_and_store(Path(path), target, member, sheet)
         return list(table.columns), dict(table.attrs.get("source", {}))
     names = [
@@ -179,10 +202,51 @@ class _CorruptCache(Exception):
 
 
 def _ensure_cached(path: Path, cache_dir: Path, member: str | None, sheet: str | None) -> Path:
+    """The verified cache entry of ``path`` (parsed and stored when absent or corrupt)."""
+    if path.is_file():
+        check_file_type(path)  # before any lookup: the cache never hides a mistyped file
     target = cache_path(cache_dir, cache_key(path, member=member, sheet=sheet))
-    if not target.is_file():
-        _parse_and_store(path, target, member, sheet)
+    if target.is_file():
+        problem = _checksum_problem(target)
+        if problem is None:
+            return target
+        _discard(target, path, problem)
+    _parse_and_store(path, target, member, sheet)
     return target
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checksum_problem(target: Path) -> str | None:
+    """Why the entry cannot be trusted (French), or None when its checksum matches."""
+    try:
+        expected = checksum_path(target).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return "empreinte SHA-256 absente"
+    try:
+        actual = _file_digest(target)
+    except OSError as exc:
+        return f"illisible : {exc}"
+    if actual != expected:
+        return "empreinte SHA-256 différente de celle enregistrée à l'écriture"
+    return None
+
+
+def _discard(target: Path, source: Path, problem: str) -> None:
+    warnings.warn(
+        f"cache {target} corrompu ({problem}) : entrée ignorée, supprimée et reconstruite "
+        f"à partir de {source}",
+        DataFileWarning,
+        stacklevel=4,
+    )
+    target.unlink(missing_ok=True)
+    checksum_path(target).unlink(missing_ok=True)
 
 
 def _parse_and_store(
@@ -197,11 +261,16 @@ def _write_atomic(table: pd.DataFrame, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".parquet")
     os.close(handle)
+    handle, temp_sum = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".sha256")
+    os.close(handle)
     try:
         table.to_parquet(temp_name, engine="pyarrow", index=True)
+        Path(temp_sum).write_text(_file_digest(Path(temp_name)) + "\n", encoding="ascii")
+        os.replace(temp_sum, checksum_path(target))
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
+        Path(temp_sum).unlink(missing_ok=True)
         raise
 
 

@@ -19,13 +19,26 @@ import pandas as pd
 from ctgstats.core.errors import InputError
 from ctgstats.core.files import demo_data_dir, file_sha256, resolve_data_dir
 from ctgstats.core.territories import Composition, Movements, composition_from_frame
-from ctgstats.data import cache, readers, sources
+from ctgstats.data import cache, readers, sources, variables
 
 RP_SOURCES = sources.CENSUS_SOURCE_IDS
 RP_PATTERN = r"^(?:[PC]\d{2}_.+|(?:NAIS|DECE)\d{4})$"
 COMPOSITION_SOURCES = ("cog_epci_composition", "cog_communes_epci")
 BUILTIN_MOVEMENTS = "mouvements_communes_complement.csv"
 NEET_SOURCE = "observatoire_neet"
+
+#: The column every census base publishes for its own vintage (``{yy}``: ``22`` for
+#: RP2022): a file without it is not the base its name says (a column was removed or
+#: the wrong file renamed), and every figure it feeds would silently be "n.d.".
+CENSUS_KEY_COLUMNS: dict[str, str] = {
+    "rp_evol_struct_pop": "P{yy}_POP",
+    "rp_coupl_fam_men": "C{yy}_MEN",
+    "rp_serie_historique": "P{yy}_POP",
+    "rp_logement": "P{yy}_LOG",
+    "rp_emploi_pop_active": "P{yy}_POP1564",
+    "rp_diplomes_formation": "P{yy}_NSCOL15P",
+    "rp_caract_emp": "P{yy}_ACTOCC15P",
+}
 
 
 class DataNotFoundError(InputError, FileNotFoundError):
@@ -161,11 +174,24 @@ class Catalog:
     def rp_tables(
         self, *, codes: Sequence[str] | None = None
     ) -> list[tuple[sources.FoundFile, pd.DataFrame]]:
-        """Every census file found, as commune-indexed numeric tables, newest first."""
+        """Every census file found, as commune-indexed numeric tables, newest first.
+
+        Each file must hold the key column of its base for its vintage
+        (:data:`CENSUS_KEY_COLUMNS`, else a :class:`~ctgstats.data.readers.DataFileError`
+        names the file and the column); its codes are commune codes (lost leading zeros
+        are repaired with a warning when unambiguous, else refused).
+        """
         tables = []
         for source_id in RP_SOURCES:
             for found in self.files(source_id):
-                frame = self.read(found, pattern=RP_PATTERN, codes=codes)
+                key = CENSUS_KEY_COLUMNS.get(source_id)
+                frame = self.read(
+                    found,
+                    required=[key.format(yy=variables.yy(found.vintage))] if key else [],
+                    pattern=RP_PATTERN,
+                    codes=codes,
+                    commune_codes=True,
+                )
                 tables.append((found, _index_by_code(frame)))
         tables.sort(key=lambda item: (-item[0].vintage, RP_SOURCES.index(item[0].source.id)))
         return tables
@@ -177,7 +203,7 @@ class Catalog:
         files = self.files("filosofi_disp", vintage=year, level=level)
         if not files:
             return None
-        frame = self.read(files[0], codes=codes)
+        frame = self.read(files[0], codes=codes, commune_codes=level.upper() == "COM")
         return _index_by_code(frame)
 
     def neet_table(self, *, level: str) -> pd.DataFrame | None:

@@ -6,8 +6,11 @@ caller's parts, the ctgstats version and a digest of its installed sources, so t
 edited checkout never reuses a stale result). A run computes its portrait once in the
 preparation; each notebook's kernel then finds it here instead of computing it again.
 
-Files are written atomically (temporary file + :func:`os.replace`); a file that cannot be
-read back (truncated, written by another Python) is deleted and the result recomputed.
+Files are written atomically (temporary file + :func:`os.replace`). Each file starts with
+the SHA-256 of its pickle, verified before unpickling: a file whose checksum differs (a
+flipped bit would change a published figure), or that cannot be read back (truncated,
+written by another Python), is never used: it is deleted and the result recomputed, with
+a warning in French.
 Only the newest :data:`MAX_ENTRIES` files of a namespace are kept.
 """
 
@@ -18,6 +21,7 @@ import json
 import os
 import pickle
 import tempfile
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -31,6 +35,7 @@ T = TypeVar("T")
 #: Files kept per namespace (the oldest are deleted beyond).
 MAX_ENTRIES = 64
 _SUFFIX = ".pickle"
+_MAGIC = b"ctgstats-memo sha256 "
 
 
 @lru_cache(maxsize=1)
@@ -64,21 +69,40 @@ def memo_path(namespace: str, key: str, *, cache_dir: Path | None = None) -> Pat
 
 def _load(path: Path) -> tuple[bool, Any]:
     try:
-        with path.open("rb") as stream:
-            return True, pickle.load(stream)  # our own cache folder
+        data = path.read_bytes()
     except FileNotFoundError:
         return False, None
-    except Exception:  # noqa: BLE001 - any unreadable file is recomputed
-        path.unlink(missing_ok=True)
-        return False, None
+    except OSError as exc:
+        return _discard(path, f"illisible : {exc}")
+    header, _, payload = data.partition(b"\n")
+    if not header.startswith(_MAGIC):
+        return _discard(path, "en-tête d'empreinte absent")
+    if hashlib.sha256(payload).hexdigest().encode("ascii") != header[len(_MAGIC) :]:
+        return _discard(path, "empreinte SHA-256 différente de celle enregistrée à l'écriture")
+    try:
+        return True, pickle.loads(payload)  # our own cache folder, checksum verified
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is recomputed
+        return _discard(path, f"illisible : {exc}")
+
+
+def _discard(path: Path, problem: str) -> tuple[bool, Any]:
+    warnings.warn(
+        f"cache {path} corrompu ({problem}) : résultat ignoré, supprimé et recalculé",
+        UserWarning,
+        stacklevel=4,
+    )
+    path.unlink(missing_ok=True)
+    return False, None
 
 
 def _store(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        digest = hashlib.sha256(payload).hexdigest().encode("ascii")
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.write(_MAGIC + digest + b"\n" + payload)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
