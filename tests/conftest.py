@@ -96,6 +96,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_portrait_geography.py": ("loaders",),
     "test_portrait_download.py": ("loaders",),
     "test_readers.py": ("loaders",),
+    "test_reliability_data.py": ("loaders",),
     "test_sources.py": ("loaders",),
     "test_survey_adapters.py": ("loaders",),
     "test_survey_analysis.py": ("loaders",),
