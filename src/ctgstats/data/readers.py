@@ -434,8 +434,6 @@ def _bytes_kind(head: bytes, open_zip: Callable[[], zipfile.ZipFile]) -> str:
     return "xlsx" if "xl/workbook.xml" in names else "zip"
 
 
-
-
 def is_string_column(name: str) -> bool:
     """Tell whether ``name`` is a code/label column that always stays a string."""
     upper = name.upper()
@@ -1219,34 +1217,31 @@ def _check_grouped_counts(raw: _RawTable, counts: list[int], decimal_comma: bool
     texts = [raw.columns[i] for i in counts]
     if decimal_comma:
         texts = [pc.replace_substring(c, ",", ".") for c in texts]
-    marked_any = False
-    for col in texts:
-        marked = col.filter(pc.match_substring(col, "."))
-        if len(marked) == 0:
-            continue
-        marked_any = True
-        if not pc.all(pc.match_substring_regex(marked, _THREE_DECIMALS)).as_py():
-            return
-        if pc.any(pc.match_substring_regex(col, _PLAIN_THOUSANDS)).as_py():
-            return
-    if not marked_any:
-        return
+    first: tuple[int, int] | None = None
     for i, col in zip(counts, texts, strict=True):
         if pc.any(pc.match_substring_regex(col, _PLAIN_THOUSANDS)).as_py():
-            return
-    i, k = next(
-        (i, int(np.argmax(pc.match_substring(col, ".").to_numpy(zero_copy_only=False))))
-        for i, col in zip(counts, texts, strict=True)
-        if pc.any(pc.match_substring(col, ".")).as_py()
-    )
+            return  # 2361 written plainly: the mark is a decimal mark
+        has_mark = pc.match_substring(col, ".")
+        marked = col.filter(has_mark)
+        if len(marked) == 0:
+            continue
+        if not pc.all(pc.match_substring_regex(marked, _THREE_DECIMALS)).as_py():
+            return  # 159.17233: the file shows its decimals
+        if first is None:
+            first = (i, int(np.argmax(has_mark.to_numpy(zero_copy_only=False))))
+    if first is None:
+        return
+    i, k = first
     value = raw.columns[i][k].as_py()
-    mark = "," if decimal_comma else "."
+    digits = value.replace(",", "").replace(".", "")
+    grouped = f"{int(digits):,}".replace(",", " ")
+    decimal = value.replace(".", ",")
     raise raw.location.error(
-        f"séparateur de milliers probable dans une colonne d'effectifs : {value!r} se lit "
-        f"{value.replace(mark, '')} et non {value.replace(',', '.')} (toutes les valeurs à "
-        f"décimales de ces colonnes ont exactement 3 chiffres après {mark!r} et aucun "
-        "effectif n'est écrit au-delà de 999 sans séparateur) ; refusé plutôt que deviné : "
-        "exporter le fichier sans séparateur de milliers",
+        f"séparateur de milliers probable dans une colonne d'effectifs : {value!r} vaut-il "
+        f"{grouped} ou {decimal} ? Toutes les valeurs à décimales des colonnes d'effectifs "
+        "ont 1 à 3 chiffres puis exactement 3 « décimales », et aucun effectif n'est écrit "
+        "au-delà de 999 sans séparateur : refusé plutôt que deviné ; exporter le fichier "
+        "sans séparateur de milliers",
         column=raw.names[i],
         line=int(raw.lines[k]),
         value=value,
