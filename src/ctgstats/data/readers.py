@@ -13,7 +13,17 @@ title lines above the header. :func:`read_table` reads all of them into one type
 * every other column is ``float64``; an empty cell (or a secrecy mark, see
   :data:`MISSING_MARKERS`) is ``NaN`` — "secret / not published", never ``0``;
 * the decimal mark is detected once per file (Filosofi writes ``14789,6`` and
-  ``3,400`` meaning 3.4); thousands separators are never accepted.
+  ``3,400`` meaning 3.4); thousands separators are never accepted: ``2 361`` is refused,
+  and so are census counts whose only "decimals" look like thousands groups (``2,361``
+  or ``2.361`` in a file that shows no other decimals, see ``_check_grouped_counts``);
+* census counts (:data:`COUNT_FAMILIES`) are never negative;
+* a file whose content is not of the type its suffix says (a workbook renamed ``.csv``)
+  is refused (:func:`check_file_type`), and so is a table with a header and no rows, a
+  file that stops in the middle of its last record, or a zip whose member is corrupt
+  (the member is read whole, CRC checked, before parsing);
+* commune codes that lost their leading zero (``1001``) are repaired when unambiguous
+  (:func:`repair_commune_codes`), and so are ``REG``/``DEP``/commune codes stored as
+  numbers in a workbook; each repair is a :class:`DataFileWarning`.
 
 Every problem raises a :class:`DataFileError` that names the file (and the archive
 member or sheet), the column(s), the line and the offending value.
@@ -44,6 +54,8 @@ from ctgstats.data import tabular
 
 __all__ = [
     "CODE_COLUMNS",
+    "COMMUNE_CODE_COLUMNS",
+    "COUNT_FAMILIES",
     "CODE_COLUMN_CANDIDATES",
     "HEADER_MARKERS",
     "MISSING_MARKERS",
@@ -51,6 +63,7 @@ __all__ = [
     "READER_VERSION",
     "STRING_COLUMNS",
     "STRING_COLUMN_PREFIXES",
+    "CodeRepairError",
     "DataFileError",
     "DataFileWarning",
     "check_file_type",
