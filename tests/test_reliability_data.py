@@ -279,6 +279,10 @@ def test_numeric_codes_that_cannot_be_padded_are_refused(tmp_path):
     with pytest.raises(DataFileError) as caught:
         read_table(mixed)
     assert caught.value.column == "CODGEO" and caught.value.value == "1001"
+    one_dep = workbook(tmp_path, "ain.xlsx", ["DEPCOM", "DEP"], [[1001, 1], [1004, 1]])
+    with pytest.warns(DataFileWarning, match=r"'DEPCOM' : 2 code\(s\)"):
+        table = read_table(one_dep, code_column="DEPCOM")
+    assert table["DEPCOM"].tolist() == ["01001", "01004"]
     departement = workbook(tmp_path, "dep.xlsx", ["CODGEO", "DEP", "P22_POP"], [[31, 31, 5]])
     with pytest.raises(DataFileError, match="code enregistré comme nombre") as caught:
         read_table(departement)

@@ -1150,8 +1150,10 @@ def _pad_commune_cells(
     table: tabular.TextTable, location: _Location, column: int, numeric: list[int]
 ) -> int:
     texts: list[str | None] = [row[column] for row in table.rows]
+    # DEPCOM, COM… can only hold communes; CODGEO may hold codes of another level
+    commune = table.header[column].upper() != "CODGEO"
     try:
-        repaired, count = repair_commune_codes(texts)
+        repaired, count = repair_commune_codes(texts, commune_column=commune)
     except CodeRepairError as exc:
         raise location.error(exc.reason, column=table.header[column], value=exc.value) from None
     for k in numeric:
