@@ -208,7 +208,8 @@ def test_a_national_file_with_lost_leading_zeros_is_repaired_with_a_warning(tmp_
             message = str(caught[0].message)
             assert "base-cc-evol-struct-pop-2022.csv" in message and "'CODGEO'" in message
             assert "2 code(s)" in message
-    assert read_table(path, codes=["01001"])["P22_POP"].tolist() == [776.0]
+    with pytest.warns(DataFileWarning):
+        assert read_table(path, codes=["01001"])["P22_POP"].tolist() == [776.0]
 
 
 def test_lost_zeros_mixed_with_padded_codes_are_refused(tmp_path):
@@ -280,9 +281,10 @@ def test_numeric_codes_that_cannot_be_padded_are_refused(tmp_path):
         read_table(mixed)
     assert caught.value.column == "CODGEO" and caught.value.value == "1001"
     one_dep = workbook(tmp_path, "ain.xlsx", ["DEPCOM", "DEP"], [[1001, 1], [1004, 1]])
-    with pytest.warns(DataFileWarning, match=r"'DEPCOM' : 2 code\(s\)"):
+    with pytest.warns(DataFileWarning) as caught:
         table = read_table(one_dep, code_column="DEPCOM")
     assert table["DEPCOM"].tolist() == ["01001", "01004"]
+    assert any("'DEPCOM' : 2 code(s)" in str(w.message) for w in caught)
     departement = workbook(tmp_path, "dep.xlsx", ["CODGEO", "DEP", "P22_POP"], [[31, 31, 5]])
     with pytest.raises(DataFileError, match="code enregistré comme nombre") as caught:
         read_table(departement)
