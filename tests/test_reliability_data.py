@@ -245,6 +245,17 @@ def test_a_census_file_without_its_key_column_names_the_file_and_the_column(tmp_
     )
 
 
+def test_a_filosofi_file_without_its_median_names_the_file_and_the_column(tmp_path):
+    folder = tmp_path / "donnees"
+    folder.mkdir()
+    header = "CODGEO;LIBGEO;NBMEN19;NBPERS19;NBUC19;Q119"
+    write(folder, "FILO2019_DISP_COM.csv", f"\ufeff{header}\r\n31001;Agassac;51;120;72;15000\r\n")
+    catalog = Catalog.from_dirs([str(folder)], cache_dir=tmp_path / "cache")
+    with pytest.raises(DataFileError) as caught:
+        catalog.filosofi_table(year=2019, level="COM")
+    assert caught.value.column == ("Q219",) and "FILO2019_DISP_COM.csv" in str(caught.value)
+
+
 def test_a_census_file_with_a_header_and_no_rows_is_refused(tmp_path):
     path = write(tmp_path, "base-cc-evol-struct-pop-2022.csv", f"{HEADER}\n")
     with pytest.raises(DataFileError, match="aucune ligne de données") as caught:

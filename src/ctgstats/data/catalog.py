@@ -27,6 +27,8 @@ COMPOSITION_SOURCES = ("cog_epci_composition", "cog_communes_epci")
 BUILTIN_MOVEMENTS = "mouvements_communes_complement.csv"
 NEET_SOURCE = "observatoire_neet"
 
+_FILO_DISP = re.compile(r"^FILO\d{4}_DISP_", re.IGNORECASE)
+
 #: The column every census base publishes for its own vintage (``{yy}``: ``22`` for
 #: RP2022): a file without it is not the base its name says (a column was removed or
 #: the wrong file renamed), and every figure it feeds would silently be "n.d.".
@@ -199,11 +201,28 @@ class Catalog:
     def filosofi_table(
         self, *, year: int, level: str, codes: Sequence[str] | None = None
     ) -> pd.DataFrame | None:
-        """Filosofi ``FILO{year}_DISP_{level}`` as a code-indexed table, or None if absent."""
+        """Filosofi ``FILO{year}_DISP_{level}`` as a code-indexed table, or None if absent.
+
+        The file must hold ``Q2{yy}`` (its median): a file without it is refused naming the
+        file and the column, instead of every income figure becoming "n.d.".
+        """
         files = self.files("filosofi_disp", vintage=year, level=level)
         if not files:
             return None
-        frame = self.read(files[0], codes=codes, commune_codes=level.upper() == "COM")
+        found = files[0]
+        # Q2yy, the median, is the figure every FILOyyyy_DISP file publishes
+        key = [variables.filosofi("Q2", year)] if _FILO_DISP.match(found.path.name) else []
+        frame = self.read(found, codes=codes, commune_codes=level.upper() == "COM")
+        missing = [name for name in key if name not in frame.columns]
+        if missing:
+            raise readers.DataFileError(
+                "colonne obligatoire absente (la médiane du niveau de vie, publiée par "
+                "tout fichier FILOaaaa_DISP)",
+                path=found.path,
+                column=tuple(missing),
+                member=found.member,
+                sheet=found.sheet,
+            )
         return _index_by_code(frame)
 
     def neet_table(self, *, level: str) -> pd.DataFrame | None:
