@@ -186,14 +186,15 @@ class Catalog:
         tables = []
         for source_id in RP_SOURCES:
             for found in self.files(source_id):
+                frame = self.read(found, pattern=RP_PATTERN, codes=codes, commune_codes=True)
                 key = CENSUS_KEY_COLUMNS.get(source_id)
-                frame = self.read(
-                    found,
-                    required=[key.format(yy=variables.yy(found.vintage))] if key else [],
-                    pattern=RP_PATTERN,
-                    codes=codes,
-                    commune_codes=True,
-                )
+                if key is not None:
+                    _require(
+                        frame,
+                        found,
+                        key.format(yy=variables.yy(found.vintage)),
+                        f"colonne de référence de la base pour son millésime {found.vintage}",
+                    )
                 tables.append((found, _index_by_code(frame)))
         tables.sort(key=lambda item: (-item[0].vintage, RP_SOURCES.index(item[0].source.id)))
         return tables
@@ -210,18 +211,13 @@ class Catalog:
         if not files:
             return None
         found = files[0]
-        # Q2yy, the median, is the figure every FILOyyyy_DISP file publishes
-        key = [variables.filosofi("Q2", year)] if _FILO_DISP.match(found.path.name) else []
         frame = self.read(found, codes=codes, commune_codes=level.upper() == "COM")
-        missing = [name for name in key if name not in frame.columns]
-        if missing:
-            raise readers.DataFileError(
-                "colonne obligatoire absente (la médiane du niveau de vie, publiée par "
-                "tout fichier FILOaaaa_DISP)",
-                path=found.path,
-                column=tuple(missing),
-                member=found.member,
-                sheet=found.sheet,
+        if _FILO_DISP.match(found.path.name):
+            _require(
+                frame,
+                found,
+                variables.filosofi("Q2", year),
+                "médiane du niveau de vie, publiée par tout fichier FILOaaaa_DISP",
             )
         return _index_by_code(frame)
 
@@ -282,6 +278,19 @@ class Catalog:
     def filosofi_years(self) -> list[int]:
         """Filosofi vintages with at least one file."""
         return self.vintages("filosofi_disp")
+
+
+def _require(frame: pd.DataFrame, found: sources.FoundFile, column: str, what: str) -> None:
+    """Refuse a file without ``column``, naming the file and the column (French)."""
+    if column not in frame.columns:
+        raise readers.DataFileError(
+            f"colonne obligatoire absente ({what}) : les indicateurs qui en dépendent "
+            "seraient tous « n.d. » ; vérifier que le fichier est complet et bien nommé",
+            path=found.path,
+            column=(column,),
+            member=found.member,
+            sheet=found.sheet,
+        )
 
 
 def _index_by_code(frame: pd.DataFrame) -> pd.DataFrame:
