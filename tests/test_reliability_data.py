@@ -431,3 +431,36 @@ def test_an_intact_zip_is_still_read_from_memory(tmp_path):
     table = no_warning_read(path)
     assert len(table) == 49 and table["P22_POP"].sum() == sum(i + 0.5 for i in range(1, 50))
     assert not math.isnan(table.loc[0, "P22_POP0014"])
+
+
+@pytest.mark.cli
+def test_the_command_line_reports_a_corrupt_zip_member_as_an_input_error(tmp_path):
+    from tests.helpers import run_cli
+
+    demo = Path(__file__).resolve().parents[1] / "src" / "ctgstats" / "demo" / "data" / "insee"
+    data = tmp_path / "donnees"
+    data.mkdir()
+    for name in ("cog/Intercommunalite_Metropole_au_01-01-2025.xlsx", "cog/v_mvt_commune_2025.csv"):
+        (data / Path(name).name).write_bytes((demo / name).read_bytes())
+    source = demo / "rp" / "base-cc-evol-struct-pop-2022_csv.zip"
+    target = data / source.name
+    with (
+        zipfile.ZipFile(source) as archive,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
+        for info in archive.infolist():
+            out.writestr(info.filename, archive.read(info.filename))
+    info = zipfile.ZipFile(target).getinfo("base-cc-evol-struct-pop-2022.CSV")
+    _flip_one_bit(target, info.header_offset + 30 + len(info.filename) + info.compress_size // 3)
+    params = tmp_path / "params.yaml"
+    params.write_text(
+        'territory:\n  level: epci\n  code: "000000101"\ncog_year: 2025\n'
+        f"data_dirs:\n  - {data}\noutput_dir: {tmp_path / 'sorties'}\n"
+        "notebooks:\n  - 01_demographie\n",
+        encoding="utf-8",
+    )
+    result = run_cli("run", params, env={"CTGSTATS_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.returncode == 2, result.stderr  # bad input, not "erreur inattendue" (1)
+    assert "base-cc-evol-struct-pop-2022_csv.zip" in result.stderr
+    assert "'base-cc-evol-struct-pop-2022.CSV'" in result.stderr and "corrompue" in result.stderr
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
