@@ -88,6 +88,22 @@ def test_a_thousands_separator_in_a_decimal_point_file_is_refused_with_a_hint(tm
     assert "séparateur de milliers" in str(error)
 
 
+def test_a_space_grouped_number_outside_the_census_columns_is_refused(tmp_path):
+    # communes-epci layout: "population" is not a census family, it would stay text
+    text = "code,nom,population\n01001,L'Abergement-Clémenciat,776\n01004,Ambérieu,14 081\n"
+    with pytest.raises(DataFileError) as caught:
+        read_table(write(tmp_path, "communes-epci-2026.csv", text))
+    error = caught.value
+    assert (error.column, error.line, error.value) == ("population", 3, "14 081")
+    assert "séparateur de milliers" in str(error) and "communes-epci-2026.csv" in str(error)
+    # a label column with digits and spaces is not a number column
+    labels = "CODGEO;LIBELLE\n01001;Lot 12 345\n01002;Zone 1\n"
+    assert no_warning_read(write(tmp_path, "t.csv", labels))["LIBELLE"].tolist() == [
+        "Lot 12 345",
+        "Zone 1",
+    ]
+
+
 def test_three_decimals_are_decimals_when_the_file_shows_its_precision(tmp_path):
     # 159.17233 (5 decimals) and 1200 (a count above 999 without separator): the point is
     # a decimal mark, so 2.361 is 2.361

@@ -160,7 +160,7 @@ class Catalog:
                 f"données ; années trouvées : {years}"
             )
         found = sorted(chosen, key=lambda f: COMPOSITION_SOURCES.index(f.source.id))[0]
-        frame = self.read(found)
+        frame = self.read(found, commune_codes=True)
         return composition_from_frame(frame, cog_year=year, source=str(found.path))
 
     def load_movements(self) -> Movements:

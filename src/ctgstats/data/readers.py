@@ -199,6 +199,8 @@ _COMMUNE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 _LOST_ZERO_CODE = re.compile(r"^\d{4}$")
 #: ``2 361``, ``2,361``, ``2.361``, ``12 345 678`` (space, no-break or narrow no-break space).
 _GROUPED = re.compile(r"^-?\d{1,3}(?:([ \u00a0\u202f,.'])\d{3})(?:\1\d{3})*$")
+# not a raw string: RE2 (pyarrow) has no \u escapes, so the spaces are literal
+_SPACE_GROUPED = "^-?\\d{1,3}(?:[ \u00a0\u202f]\\d{3})+(?:[.,]\\d+)?$"
 _THREE_DECIMALS = r"^-?\d{1,3}\.\d{3}$"
 _PLAIN_THOUSANDS = r"^-?\d{4,}(?:\.\d*)?$"
 _DEFAULT_SHEETS = ("COM", "Composition_communale")
@@ -1372,7 +1374,29 @@ def _typed_column(name: str, col: pa.Array, raw: _RawTable, decimal_comma: bool)
             line=int(raw.lines[first]),
             value=col[first].as_py(),
         )
+    _refuse_space_grouped(name, col, valid, raw)
     return _string_values(col)
+
+
+def _refuse_space_grouped(name: str, col: pa.Array, valid: pa.Array, raw: _RawTable) -> None:
+    """Refuse a column of numbers some of which are written ``2 361`` (any column).
+
+    A space is never a decimal mark: a column whose every value is a number, blank or
+    a number grouped by spaces is numeric with thousands separators, which are not
+    accepted (it would otherwise silently stay text).
+    """
+    grouped = pc.match_substring_regex(col, _SPACE_GROUPED)
+    if not pc.all(pc.or_(valid, grouped)).as_py():
+        return
+    first = int(np.argmax(grouped.to_numpy(zero_copy_only=False)))
+    value = col[first].as_py()
+    raise raw.location.error(
+        f"nombre écrit avec un séparateur de milliers ({value!r}) : non accepté, exporter "
+        "le fichier sans séparateur de milliers",
+        column=name,
+        line=int(raw.lines[first]),
+        value=value,
+    )
 
 
 def _is_numeric_family(name: str) -> bool:
