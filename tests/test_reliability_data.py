@@ -358,6 +358,16 @@ def test_a_csv_renamed_xlsx_and_a_zip_renamed_csv_are_named(tmp_path):
         read_table(archive)
 
 
+def test_the_low_level_reader_refuses_a_workbook_renamed_csv(tmp_path):
+    from ctgstats.data.tabular import TabularError, read_delimited
+
+    renamed = tmp_path / "indicateurs.csv"
+    renamed.write_bytes(_xlsx_bytes(tmp_path))
+    with pytest.raises(TabularError, match=r"classeur tableur \(XLSX\)") as caught:
+        read_delimited(renamed)
+    assert "indicateurs.csv" in str(caught.value)
+
+
 # --------------------------------------------------------------- 5. negative, truncated
 
 

@@ -263,7 +263,7 @@ def read_delimited(
         Empty file, or a malformed record (unbalanced quotes).
     """
     path = Path(path)
-    decoded = text if text is not None else decode(_read_bytes(path))
+    decoded = text if text is not None else decode(_text_bytes(path))
     sep = separator or sniff_separator(decoded.text)
     reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=sep)
     table = TextTable(path, [], [], [], encoding=decoded.encoding, separator=sep)
@@ -302,6 +302,24 @@ def _add_record(table: TextTable, cells: Sequence[str], line: int) -> bool:
     table.rows.append((list(cells) + [""] * width)[:width])
     table.lines.append(line)
     return True
+
+
+def _text_bytes(path: Path) -> bytes:
+    """The bytes of a delimited file, refused when they are a workbook or an archive."""
+    data = _read_bytes(path)
+    if data.startswith(b"PK\x03\x04"):
+        raise TabularError(
+            "le fichier est un classeur tableur (XLSX) ou une archive zip, pas un fichier "
+            "CSV : l'enregistrer au format CSV, ou le renommer avec sa vraie extension",
+            path=path,
+        )
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise TabularError(
+            "le fichier est un classeur Excel binaire (.xls), pas un fichier CSV : "
+            "l'enregistrer au format CSV",
+            path=path,
+        )
+    return data
 
 
 def _read_bytes(path: Path) -> bytes:
