@@ -168,12 +168,14 @@ def _own_rows(table: pd.DataFrame, territory: ResolvedTerritory) -> tuple[pd.Dat
         return table.iloc[0:0], ""
     part = table[table["niveau"] == level]
     if level == "NAT":
-        if territory.code == METROPOLE:
-            return part.iloc[0:0], (
-                "non disponible : le fichier national de la Cnaf couvre la France entière, "
-                "pas la France métropolitaine"
+        metropole = part["code"].str.lower().str.contains("metropol|métropol", regex=True)
+        chosen = part[metropole] if territory.code == METROPOLE else part[~metropole]
+        if chosen.empty:
+            return chosen, (
+                "non disponible : le fichier national de la Cnaf ne donne pas ce niveau "
+                "(France entière ou France métropolitaine)"
             )
-        return part, ""
+        return chosen, ""
     return part[part["code"] == territory.code], ""
 
 

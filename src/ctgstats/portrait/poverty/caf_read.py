@@ -64,7 +64,7 @@ _CODES = {
     "COM": ("codes_insee", "numcom", "numero commune", "code commune"),
     "EPCI": ("numepci", "numero epci", "code epci"),
     "DEP": ("numdep", "numero departement", "code departement"),
-    "NAT": (),
+    "NAT": ("national", "france"),
 }
 _YEARS = ("dtref", "annee", "date reference")
 _OLD_TAGS = {
@@ -127,7 +127,7 @@ def _find(columns: Sequence[str], names: Sequence[str]) -> str | None:
 
 def _columns(frame: pd.DataFrame, *, name: str, level: str, benefit: str) -> _Columns:
     columns = [str(c) for c in frame.columns]
-    code = _find(columns, _CODES[level]) if _CODES[level] else None
+    code = _find(columns, _CODES[level])
     year = _find(columns, _YEARS)
     foyers = _find(columns, _foyers_names(benefit))
     missing = [
@@ -212,13 +212,18 @@ def read_file(catalog: Catalog, found: FoundFile) -> pd.DataFrame:
         (NaN: not published or absent), ``disposition`` (``ancien`` or ``cafdata``: counts
         rounded to 5) and ``fichier``; categories summed (NaN when one is not published).
     """
-    level, benefit = str(found.level or "").split(":")
+    level, benefit = str(found.level or "").upper().split(":")
+    benefit = benefit.lower()
     frame = catalog.read(found)
     name = found.path.name
     if frame.empty:
         raise CafFileError(f"{name} : le fichier de la Cnaf ne contient aucune ligne")
     cols = _columns(frame, name=name, level=level, benefit=benefit)
-    codes = _codes(frame[cols.code], level) if cols.code else pd.Series("FRANCE", frame.index)
+    codes = (
+        _codes(frame[cols.code], level)
+        if cols.code
+        else pd.Series("France", index=frame.index, dtype=str)
+    )
     table = pd.DataFrame(
         {
             "code": codes,
