@@ -472,9 +472,7 @@ _FAMILIES: dict[str, _Family] = {
                 r"paje|bas[_-]revenus)[_-](com|epci|dep|nat)(?:[_-](\d{4}))?(?![a-z0-9])",
                 re.IGNORECASE,
             ),
-            level_of=lambda m: (
-                m.group(2).upper() + ":" + m.group(1).lower().replace("-", "_"),
-            ),
+            level_of=lambda m: (m.group(2).upper() + ":" + m.group(1).lower().replace("-", "_"),),
             notes="Exports of data.caf.fr (older files with DTREF / Codes_Insee / NUMEPCI, "
             "or the Cafdata portal with annee / numcom / numepci, counts rounded to 5), "
             "saved as caf_<prestation>_<niveau>[_<année>].csv; December of year N, "

@@ -185,13 +185,13 @@ def _commune_sum(
     part = table[
         (table["niveau"] == "COM") & (table["prestation"] == benefit) & (table["annee"] == year)
     ].set_index("code")
-    missing = [c for c in communes if c not in part.index]
+    missing = [c for c in communes if c not in part.index or pd.isna(part.at[c, "foyers"])]
     if part.empty:
         return {}, "non disponible : pas de fichier communal de la Cnaf pour cette prestation"
     if missing:
         return {}, (
-            f"non disponible : {len(missing)} commune(s) sur {len(communes)} absente(s) du "
-            f"fichier communal de la Cnaf en {year} (effectif non publié), dont "
+            f"non disponible : {len(missing)} commune(s) sur {len(communes)} sans effectif "
+            f"publié dans le fichier communal de la Cnaf en {year} (secret ou absente), dont "
             f"{', '.join(missing[:3])} ; la somme des communes serait fausse"
         )
     values = {}
