@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
@@ -344,7 +345,7 @@ def rate_figures(
                 elif denominator <= 0:
                     note = f"non disponible : dénominateur nul ({column})"
             value = None if note else 100.0 * float(row[counted.column]) / denominator
-            exploitation = "C" if kind == "C" else "P"
+            exploitation: Literal["P", "C"] = "C" if kind == "C" else "P"
             result.append(
                 figure(
                     territory,
@@ -399,7 +400,16 @@ def evolution_figures(
                 and bool(b.disponible)
                 and float(a.valeur) > 0
             )
-            note = "" if ok else f"non disponible : effectif non publié en {start} ou en {end}"
+            reasons = [str(r.note) for r in (a, b) if r is not None and not r.disponible]
+            note = (
+                ""
+                if ok
+                else (
+                    reasons[0]
+                    if reasons and reasons[0]
+                    else f"non disponible : effectif non publié en {start} ou en {end}"
+                )
+            )
             small = ok and min(float(a.valeur), float(b.valeur)) < 100  # type: ignore[union-attr]
             rows.append(
                 figure(
