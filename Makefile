@@ -10,7 +10,7 @@ LINTED := src tests benchmarks
 TEMPLATES := $(wildcard src/ctgstats/notebooks/*.ipynb)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-batch lint test test-fast check-install demo-data schema lab clean clean-outputs bench
+.PHONY: help install demo demo-batch lint test test-fast check-install demo-data schema lab clean clean-outputs bench bench-national
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
@@ -51,6 +51,9 @@ bench: $(STAMP) ## Benchmarks: loaders, one run, batch vs naive loop, floor, mar
 	$(BIN)/python benchmarks/bench_loaders.py
 	$(BIN)/python benchmarks/bench_run.py
 	$(BIN)/python benchmarks/bench_batch.py
+
+bench-national: $(STAMP) ## National-size synthetic files, a sample of EPCIs (local and Dask), extrapolation to France
+	$(BIN)/python benchmarks/bench_national.py
 
 demo-data: $(STAMP) ## Regenerate the fictional demo files (seeded, byte-identical)
 	$(BIN)/python -m ctgstats.demo.generate

@@ -56,6 +56,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_employment_real.py": ("loaders",),
     "test_poverty.py": ("loaders",),
     "test_childcare.py": ("loaders",),
+    "test_poverty_caf.py": ("loaders",),
     "test_poverty_panorama.py": ("loaders",),
     "test_ownership.py": ("cli",),
     "test_census_identities.py": ("unit",),

@@ -163,7 +163,11 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         registry="portrait/poverty/indicateurs.yaml",
         key_figures=("taux_pauvrete_60", "taux_pauvrete_60_moins_30", "intensite_pauvrete"),
         portal_figures=(("taux_pauvrete_60", "Taux de pauvreté"),),
-        demo=("ctgstats.demo.poverty:write", "ctgstats.demo.childcare:write"),
+        demo=(
+            "ctgstats.demo.poverty:write",
+            "ctgstats.demo.childcare:write",
+            "ctgstats.demo.caf:write",
+        ),
     ),
     NotebookSpec(
         name="03_enquete",

@@ -110,6 +110,11 @@ STRING_COLUMNS: frozenset[str] = frozenset(
         "LIBCOM",
         "LIBIRIS",
         "GEO",  # Filosofi 2 long format (DS_FILOSOFI_CC_…)
+        "CODES_INSEE",  # data.caf.fr (Cnaf) exports
+        "NUMCOM",
+        "NUMEPCI",
+        "NUMDEP",
+        "DEPSEPCI",
     }
 )
 

@@ -462,6 +462,23 @@ _FAMILIES: dict[str, _Family] = {
             "communes. Layout in ctgstats.portrait.poverty.childcare_read.",
         ),
         _Family(
+            id="caf_prestations",
+            title="Foyers allocataires de la Cnaf — {level} (data.caf.fr)",
+            producer="Cnaf, fichiers des allocataires en décembre (data.caf.fr)",
+            geography_offset=0,
+            patterns=("caf_*_{vintage}*", "caf_*"),
+            name_regex=re.compile(
+                r"^caf[_-](allocataires|rsa|prime[_-]activite|aah|aides[_-]logement|af|asf|"
+                r"paje|bas[_-]revenus)[_-](com|epci|dep|nat)(?:[_-](\d{4}))?(?![a-z0-9])",
+                re.IGNORECASE,
+            ),
+            level_of=lambda m: (m.group(2).upper() + ":" + m.group(1).lower().replace("-", "_"),),
+            notes="Exports of data.caf.fr (older files with DTREF / Codes_Insee / NUMEPCI, "
+            "or the Cafdata portal with annee / numcom / numepci, counts rounded to 5), "
+            "saved as caf_<prestation>_<niveau>[_<année>].csv; December of year N, "
+            "geography of January N+1. Layout in ctgstats.portrait.poverty.caf_read.",
+        ),
+        _Family(
             id="sdes_rpls",
             title="Répertoire des logements locatifs des bailleurs sociaux (RPLS) au 1er "
             "janvier {vintage} — résultats par territoire (SDES)",

@@ -531,6 +531,13 @@ ACTION_PLAN: tuple[Sheet, ...] = (
                 "seuil de stabilité de 1 %",
             ),
             PlannedTarget(
+                "foyers_rsa_caf",
+                {"kind": "change", "value": -20},
+                "atteint",
+                "130 foyers allocataires du RSA en décembre 2022, 100 en décembre 2025 "
+                "(fichiers de la Cnaf, effectifs arrondis à 5) : −30 pour les −20 visés",
+            ),
+            PlannedTarget(
                 "enquete_renoncement_droits",
                 {"kind": "direction", "direction": "down"},
                 "pas d'évolution significative",

@@ -54,19 +54,25 @@ class Baseline:
         return rows.iloc[0] if len(rows) else None
 
 
+ANNUAL_KINDS: frozenset[str] = frozenset({"user_table", "caf", "register"})
+"""Source kinds whose files hold one value per year: T0 is the value of ``t0_year``."""
+
+
 def t0_values(measures: pd.DataFrame, registry: Registry, *, t0_year: int | None) -> pd.DataFrame:
     """One T0 value per (indicator, territory).
 
-    Local data (user tables): the value of ``t0_year`` (or the latest before it; the
-    latest of all when ``t0_year`` is None). Census, Filosofi and surveys: the latest
-    measure available when freezing.
+    Annual sources (:data:`ANNUAL_KINDS`: local data, CAF files, registers): the value
+    of ``t0_year`` (or the latest before it; the latest of all when ``t0_year`` is None),
+    so that files published after T0 never move it. Census, Filosofi and surveys: the
+    latest measure available when freezing.
     """
     rows = []
     for (indicator, _territory), group in measures.groupby(["indicateur", "territoire"], sort=True):
         spec = registry.get(indicator)
         candidates = group
-        if spec.source.kind == "user_table" and t0_year is not None:
-            candidates = group[group["annee"] <= t0_year]
+        if spec.source.kind in ANNUAL_KINDS and t0_year is not None:
+            years = pd.to_numeric(group["annee"], errors="coerce")
+            candidates = group[years <= t0_year]
         if candidates.empty:
             continue
         row = candidates.sort_values("annee").iloc[-1].to_dict()
