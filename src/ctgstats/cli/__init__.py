@@ -1,9 +1,9 @@
 """Command line: one module per command, registered on :data:`app` when imported.
 
 Commands: ``run``, ``batch``, ``survey``, ``survey-draft``, ``baseline``, ``validate``,
-``schema``, ``dispositifs-modele``, ``data``, ``portal``, ``version``. Each module is a thin layer that parses
-options and calls one API function; :mod:`ctgstats.cli.app` holds the typer application,
-the error-to-exit-code wrapper and the shared option parsing. The console entry point is
+``schema``, ``dispositifs-modele``, ``data``, ``portal``, ``version``. Each module is a
+thin layer that parses options and calls one API function; :mod:`ctgstats.cli.app` holds
+the typer application, the error-to-exit-code wrapper and the shared option parsing. The console entry point is
 ``ctgstats = "ctgstats.cli:app"``.
 
 Exit codes: 0 success; 1 a notebook or export failed (the failed notebook is kept), or an

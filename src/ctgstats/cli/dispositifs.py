@@ -21,11 +21,9 @@ def dispositifs_template(
             help="Fichier à écrire : .xlsx (avec les feuilles « notice » et « codes ») ou .csv.",
         ),
     ],
-    force: Annotated[
-        bool, typer.Option("--force", help="Remplacer un fichier existant.")
-    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Remplacer un fichier existant.")] = False,
 ) -> None:
-    """Écrire le modèle vierge de l'inventaire des dispositifs (clé « dispositifs » des paramètres)."""
+    """Écrire le modèle vierge de l'inventaire des dispositifs (clé « dispositifs »)."""
     from ctgstats.core.errors import InputError
     from ctgstats.portrait.dispositifs.template import write_template
 

@@ -64,7 +64,8 @@ def _territory_params(base: Params, level: str, code: str, *, source: str) -> Pa
 
     Kept: COG year, census and income vintages, data folders, downloads, comparators,
     options and the notebooks 01/02. Dropped: the slug, surveys, indicators (T0, action
-    plan, local data), the inventory of dispositifs and the notebooks 03/04 that need them — they describe one territory.
+    plan, local data), the inventory of dispositifs and the notebooks 03/04 that need
+    them — they describe one territory.
     The base's own territory keeps everything (its surveys and follow-up included), so a
     batch never replaces its full report by a reduced one.
     """

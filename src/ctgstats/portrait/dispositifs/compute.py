@@ -21,6 +21,7 @@ __all__ = [
     "coverage_table",
     "latest_value",
     "needs_table",
+    "of_theme",
     "split_list",
     "theme_summary",
 ]
@@ -33,6 +34,11 @@ def split_list(value: object) -> list[str]:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
     return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def of_theme(dispositifs: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """The rows of ``dispositifs`` whose ``theme_ctg`` lists ``theme``."""
+    return dispositifs[[theme in split_list(value) for value in dispositifs["theme_ctg"]]]
 
 
 def coverage_table(dispositifs: pd.DataFrame, communes: Mapping[str, str]) -> pd.DataFrame:
@@ -52,7 +58,7 @@ def coverage_table(dispositifs: pd.DataFrame, communes: Mapping[str, str]) -> pd
         commune (by name), ``nombre_dispositifs`` 0 for a commune covered by none.
     """
     themes = code_lists().themes
-    rows = []
+    rows: list[dict[str, object]] = []
     ordered = sorted(communes, key=lambda code: (communes[code], code))
     for code_theme, theme in themes.items():
         names_by_commune: dict[str, list[str]] = {c: [] for c in ordered}
@@ -85,7 +91,7 @@ def theme_summary(dispositifs: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataF
     """
     rows = []
     for code_theme, theme in code_lists().themes.items():
-        mine = dispositifs[dispositifs["theme_ctg"].map(lambda v: code_theme in split_list(v))]
+        mine = of_theme(dispositifs, code_theme)
         capacities: dict[str, float] = {}
         for _, item in mine.iterrows():
             if pd.notna(item["capacite"]):

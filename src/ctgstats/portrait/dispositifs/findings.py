@@ -40,8 +40,7 @@ def dispositifs_findings(portrait: Portrait) -> pd.DataFrame:
             for row in gaps.itertuples()
         ]
         rows.append(
-            "Des communes ne sont couvertes par aucun dispositif inventorié en "
-            + ", ".join(parts)
+            "Des communes ne sont couvertes par aucun dispositif inventorié en " + ", ".join(parts)
         )
     absent = summary[summary["nombre_dispositifs"] == 0]
     if len(absent):

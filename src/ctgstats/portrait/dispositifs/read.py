@@ -90,8 +90,7 @@ COLUMNS: tuple[Column, ...] = (
         "reseaux_porteurs",
         "Réseau du porteur",
         False,
-        "Code(s) data·inclusion du réseau du porteur, séparés par des virgules "
-        "(feuille « codes »)",
+        "Code(s) data·inclusion du réseau du porteur, séparés par des virgules (feuille « codes »)",
         "communes",
         True,
     ),
@@ -241,8 +240,7 @@ class Geography:
             return tuple(sorted(self.communes))
         if code in self.known:
             raise ValueError(
-                f"la commune {code} n'est pas dans le territoire du rapport "
-                f"(COG {self.cog_year})"
+                f"la commune {code} n'est pas dans le territoire du rapport (COG {self.cog_year})"
             )
         raise ValueError(
             f"code {code!r} inconnu pour la géographie du rapport : ni commune du "
@@ -458,7 +456,7 @@ def _check_rows(
             problems.append(
                 (line, f"ligne {line} : valeur {table.overflow[line]!r} hors des colonnes")
             )
-        data = {key: value for key, value in row.items() if value != ""}
+        data: dict[str, object] = {key: value for key, value in row.items() if value != ""}
         data.setdefault("communes", ())
         try:
             item = Dispositif.model_validate(data, context={"geography": geography})
@@ -478,8 +476,11 @@ def _check_rows(
         first_line[key] = line
         if item.capacite is not None and item.unite_capacite is None:
             problems.append(
-                (line, f"ligne {line} : champ « unite_capacite » : précisez ce que compte la "
-                 "capacité (places, personnes par an …)")
+                (
+                    line,
+                    f"ligne {line} : champ « unite_capacite » : précisez ce que compte la "
+                    "capacité (places, personnes par an …)",
+                )
             )
         items.append(item)
         lines.append(line)
@@ -531,7 +532,9 @@ def read_inventory(path: Path | str, *, geography: Geography | None = None) -> I
         raise InventoryError(_message(path, table.sheet, problems))
     items, lines, row_problems = _check_rows(table, geography)
     if row_problems:
-        raise InventoryError(_message(path, table.sheet, [p for _, p in sorted(row_problems, key=lambda p: p[0])]))
+        raise InventoryError(
+            _message(path, table.sheet, [p for _, p in sorted(row_problems, key=lambda p: p[0])])
+        )
     if not items:
         raise InventoryError(
             _message(path, table.sheet, ["aucun dispositif : le tableau n'a que son en-tête"])

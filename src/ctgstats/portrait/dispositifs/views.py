@@ -19,7 +19,12 @@ from ctgstats.portrait import findings as findings_module
 from ctgstats.portrait import views as portrait_views
 from ctgstats.portrait.dispositifs.chapter import COVERAGE_TABLE, INVENTORY_TABLE
 from ctgstats.portrait.dispositifs.codes import code_lists
-from ctgstats.portrait.dispositifs.compute import needs_table, split_list, theme_summary
+from ctgstats.portrait.dispositifs.compute import (
+    needs_table,
+    of_theme,
+    split_list,
+    theme_summary,
+)
 from ctgstats.portrait.dispositifs.findings import THEME
 from ctgstats.portrait.model import Portrait
 from ctgstats.present import display
@@ -111,14 +116,16 @@ def synthetic_table(portrait: Portrait) -> HTML:
     summary = theme_summary(dispositifs, coverage)
     rows = []
     for item in summary.itertuples():
-        mine = dispositifs[dispositifs["theme_ctg"].map(lambda v, t=item.theme_ctg: t in split_list(v))]
+        mine = of_theme(dispositifs, str(item.theme_ctg))
         listed = [f"{r.nom} ({r.porteur})" for r in mine.itertuples()]
         rows.append(
             {
                 "Thème CTG": item.theme,
                 "Dispositifs (porteur)": "; ".join(listed) or "aucun inventorié",
                 "Capacité": _capacities(item.capacites),
-                "Communes couvertes": f"{fr_int(item.communes_couvertes)} sur {fr_int(item.communes)}",
+                "Communes couvertes": (
+                    f"{fr_int(item.communes_couvertes)} sur {fr_int(item.communes)}"
+                ),
                 "Couverture des besoins (appréciation)": _grades(mine) if len(mine) else "—",
             }
         )
@@ -203,7 +210,9 @@ def uncovered_table(portrait: Portrait) -> HTML:
         for theme, group in empty.groupby("theme", sort=False)
     ]
     if not rows:
-        return HTML("<p>Chaque commune est couverte par au moins un dispositif de chaque thème.</p>")
+        return HTML(
+            "<p>Chaque commune est couverte par au moins un dispositif de chaque thème.</p>"
+        )
     return display.simple_table(
         pd.DataFrame(rows), caption="Communes couvertes par aucun dispositif, par thème"
     )
@@ -245,7 +254,9 @@ def details_table(portrait: Portrait) -> HTML:
                 + ("" if pd.isna(item.partenaires) else f" ; {item.partenaires}"),
                 "Thèmes CTG": ", ".join(themes),
                 "Publics": ", ".join(publics) or "—",
-                "Financeurs (budget annuel)": f"{_text(item.financeurs)} ({_money(item.budget_annuel_euros)})",
+                "Financeurs (budget annuel)": (
+                    f"{_text(item.financeurs)} ({_money(item.budget_annuel_euros)})"
+                ),
                 "Capacité": capacity,
                 "Communes": fr_int(len(split_list(item.communes_couvertes))),
                 "Couverture des besoins": coverage,
