@@ -3,8 +3,8 @@
 Commands: ``run``, ``batch``, ``survey``, ``survey-draft``, ``baseline``, ``validate``,
 ``schema``, ``dispositifs-modele``, ``data``, ``portal``, ``version``. Each module is a
 thin layer that parses options and calls one API function; :mod:`ctgstats.cli.app` holds
-the typer application, the error-to-exit-code wrapper and the shared option parsing. The console entry point is
-``ctgstats = "ctgstats.cli:app"``.
+the typer application, the error-to-exit-code wrapper and the shared option parsing. The
+console entry point is ``ctgstats = "ctgstats.cli:app"``.
 
 Exit codes: 0 success; 1 a notebook or export failed (the failed notebook is kept), or an
 unexpected error (said in French; its traceback only with ``ctgstats --debug``); 2 invalid
