@@ -301,6 +301,7 @@ def test_every_needs_indicator_is_in_the_registries():
     known = {i.id for i in load_registry().indicators}
     for theme in code_lists().themes.values():
         assert set(theme.needs) <= known, theme.code
+        assert len(theme.needs) <= 2, theme.code  # the crossing stays compact
         assert set(theme.data_inclusion) <= set(code_lists().thematiques), theme.code
 
 
@@ -410,4 +411,63 @@ def test_cli_writes_the_template_and_refuses_to_overwrite(tmp_path):
     assert "Modèle écrit" in first.stdout and target.is_file()
     again = run_cli("dispositifs-modele", target)
     assert again.returncode == 2 and "existe déjà" in again.stderr
-    assert run_cli("dispositifs-modele", target, "--force").returncode == 0
+
+
+# -------------------------------------------------------------------------------- views
+
+
+def _portrait(tables: dict, figures: pd.DataFrame | None = None, dispositifs: str | None = None):
+    from types import SimpleNamespace
+
+    comparator = ResolvedTerritory(
+        level=Level.DEPARTEMENT, code="99", name="Dép. test", communes=None, cog_year=2025
+    )
+    return SimpleNamespace(
+        fictional=True,
+        territory=TERRITORY,
+        comparators=[comparator],
+        cog_year=2025,
+        vintages=[2022],
+        filosofi_year=None,
+        tables=tables,
+        figures=figures if figures is not None else pd.DataFrame([_figure("x", "y", "2022", 1)]),
+        params=SimpleNamespace(dispositifs=dispositifs),
+        chapter_vigilance={},
+    )
+
+
+def test_without_an_inventory_the_views_say_how_to_get_the_template():
+    from ctgstats.portrait.dispositifs import views
+
+    portrait = _portrait({})
+    header = views.header(portrait).data
+    assert "Aucun inventaire des dispositifs" in header
+    assert "ctgstats dispositifs-modele" in header and "Données fictives" in header
+    for view in (views.synthetic_table, views.needs_crossing, views.details_table):
+        assert "Pas d'inventaire des dispositifs" in view(portrait).data
+
+
+def test_the_crossing_view_puts_needs_next_to_the_uncovered_communes(tmp_path):
+    from ctgstats.portrait.dispositifs import views
+
+    table = _inventory_table(tmp_path)
+    tables = {
+        "dispositifs": table,
+        "dispositifs_couverture": coverage_table(table, GEOGRAPHY.communes),
+    }
+    figures = pd.DataFrame(
+        [
+            _figure(TERRITORY.id, "taux_couverture_accueil_jeune_enfant", "2024", 41.24),
+            _figure("departement:99", "taux_couverture_accueil_jeune_enfant", "2024", 58.0),
+        ]
+    )
+    portrait = _portrait(tables, figures, dispositifs="i.csv")
+    crossing = views.needs_crossing(portrait).data
+    row = crossing.split("<tr>")[2]  # first body row: petite enfance
+    assert "Petite enfance" in row and "41,2" in row and "Dép. test 58,0" in row
+    assert "2 : Charlie, Delta" in row
+    synthetic = views.synthetic_table(portrait).data
+    assert "Crèche A; Crèche B" in synthetic and "15 places" in synthetic
+    assert "2 sur 4" in synthetic
+    details = views.details_table(portrait).data
+    assert "Crèche A (CC Test)" in details and "capacité 10 places" in details

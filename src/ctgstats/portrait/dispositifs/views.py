@@ -117,11 +117,11 @@ def synthetic_table(portrait: Portrait) -> HTML:
     rows = []
     for item in summary.itertuples():
         mine = of_theme(dispositifs, str(item.theme_ctg))
-        listed = [f"{r.nom} ({r.porteur})" for r in mine.itertuples()]
+        listed = list(mine["nom"])
         rows.append(
             {
                 "Thème CTG": item.theme,
-                "Dispositifs (porteur)": "; ".join(listed) or "aucun inventorié",
+                "Dispositifs": "; ".join(listed) or "aucun inventorié",
                 "Capacité": _capacities(item.capacites),
                 "Communes couvertes": (
                     f"{fr_int(item.communes_couvertes)} sur {fr_int(item.communes)}"
@@ -133,7 +133,8 @@ def synthetic_table(portrait: Portrait) -> HTML:
         pd.DataFrame(rows),
         caption="Tableau synthétique des dispositifs existants, par thème de la CTG",
         notes=[
-            "Source : inventaire des dispositifs du territoire (déclaratif). Un dispositif "
+            "Source : inventaire des dispositifs du territoire (déclaratif ; porteurs et "
+            "moyens de chaque dispositif en annexe). Un dispositif "
             "rattaché à plusieurs thèmes figure dans chacun. Une commune est couverte quand "
             "elle est dans la zone d'éligibilité d'au moins un dispositif du thème."
         ],
@@ -230,6 +231,10 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _joined(*parts: str) -> str:
+    return " ; ".join(p for p in parts if p) or "—"
+
+
 def details_table(portrait: Portrait) -> HTML:
     """Annex: each dispositif in full, with the Pacte's coverage, difficulties, ways forward."""
     found = _tables(portrait)
@@ -240,28 +245,34 @@ def details_table(portrait: Portrait) -> HTML:
     rows = []
     for item in dispositifs.itertuples():
         themes = [lists.themes[c].label for c in split_list(item.theme_ctg)]
-        publics = [lists.publics[c] for c in split_list(item.publics)]
+        publics = [lists.publics[c].lower() for c in split_list(item.publics)]
         capacity = (
-            "—" if pd.isna(item.capacite) else f"{fr_int(item.capacite)} {item.unite_capacite}"
+            ""
+            if pd.isna(item.capacite)
+            else f"capacité {fr_int(item.capacite)} {item.unite_capacite}"
         )
+        partners = "" if pd.isna(item.partenaires) else f"partenaires : {item.partenaires}"
+        funders = "" if pd.isna(item.financeurs) else f"financeurs : {item.financeurs}"
         coverage = (
             "—" if pd.isna(item.couverture_besoins) else lists.couverture[item.couverture_besoins]
         )
+        count = len(split_list(item.communes_couvertes))
         rows.append(
             {
-                "Dispositif": item.nom,
-                "Porteur et partenaires": _text(item.porteur)
-                + ("" if pd.isna(item.partenaires) else f" ; {item.partenaires}"),
-                "Thèmes CTG": ", ".join(themes),
-                "Publics": ", ".join(publics) or "—",
-                "Financeurs (budget annuel)": (
-                    f"{_text(item.financeurs)} ({_money(item.budget_annuel_euros)})"
+                "Dispositif (porteur)": f"{item.nom} ({item.porteur})",
+                "Thèmes, publics, zone": _joined(
+                    ", ".join(themes),
+                    ", ".join(publics),
+                    f"{fr_int(count)} commune{'s' if count > 1 else ''}",
                 ),
-                "Capacité": capacity,
-                "Communes": fr_int(len(split_list(item.communes_couvertes))),
+                "Moyens": _joined(
+                    capacity, f"budget {_money(item.budget_annuel_euros)}", funders, partners
+                ),
                 "Couverture des besoins": coverage,
-                "Difficultés": _text(item.difficultes),
-                "Pistes d'évolution": _text(item.pistes_evolution),
+                "Difficultés et pistes d'évolution": _joined(
+                    "" if pd.isna(item.difficultes) else f"difficultés : {item.difficultes}",
+                    "" if pd.isna(item.pistes_evolution) else f"pistes : {item.pistes_evolution}",
+                ),
             }
         )
     return display.simple_table(
