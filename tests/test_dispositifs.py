@@ -464,10 +464,11 @@ def test_the_crossing_view_puts_needs_next_to_the_uncovered_communes(tmp_path):
     portrait = _portrait(tables, figures, dispositifs="i.csv")
     crossing = views.needs_crossing(portrait).data
     row = crossing.split("<tr>")[2]  # first body row: petite enfance
-    assert "Petite enfance" in row and "41,2" in row and "Dép. test 58,0" in row
-    assert "2 : Charlie, Delta" in row
+    assert "Petite enfance" in row and "de l&#x27;accueil du jeune enfant : 41,2" in row
+    assert "(dép. 58,0\u00a0%), 2024" in row
+    assert "2 sur 4" in row  # Charlie and Delta (by hand)
     synthetic = views.synthetic_table(portrait).data
     assert "Crèche A; Crèche B" in synthetic and "15 places" in synthetic
-    assert "2 sur 4" in synthetic
+    assert "2 sur 4" in synthetic and "partielle" not in synthetic  # none graded
     details = views.details_table(portrait).data
     assert "Crèche A (CC Test)" in details and "capacité 10 places" in details

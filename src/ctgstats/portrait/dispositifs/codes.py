@@ -33,6 +33,9 @@ class CtgTheme:
     label: str
     data_inclusion: tuple[str, ...]
     needs: tuple[str, ...]
+    """Indicator ids of the portrait measuring the need, most important first."""
+    short_labels: dict[str, str]
+    """Indicator id → short French label (the compact crossing table)."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ def code_lists() -> CodeLists:
             code=code,
             label=str(entry["label"]),
             data_inclusion=tuple(entry.get("data_inclusion") or ()),
-            needs=tuple(entry.get("besoins") or ()),
+            needs=tuple(need["id"] for need in entry.get("besoins") or ()),
+            short_labels={need["id"]: need["court"] for need in entry.get("besoins") or ()},
         )
         for code, entry in local["themes"].items()
     }

@@ -47,9 +47,6 @@ __all__ = [
 TEMPLATE_COMMAND = "ctgstats dispositifs-modele inventaire_dispositifs.xlsx"
 """The command writing the blank template, as shown to readers."""
 
-#: Most commune names listed in a cell of the main body (the rest go to the annex).
-MAX_NAMES = 6
-
 _ABSENT = "<p><em>Pas d'inventaire des dispositifs dans les paramètres : rien à afficher.</em></p>"
 
 
@@ -90,21 +87,15 @@ def _capacities(capacities: dict[str, float]) -> str:
     return ", ".join(f"{fr_number(v, 0)} {unit}" for unit, v in capacities.items())
 
 
-def _names(names: list[str]) -> str:
-    if len(names) <= MAX_NAMES:
-        return ", ".join(names)
-    return ", ".join(names[:MAX_NAMES]) + f" … (+{len(names) - MAX_NAMES}, voir l'annexe)"
-
-
 def _grades(rows: pd.DataFrame) -> str:
-    labels = code_lists().couverture
+    """« partielle 2, insuffisante 1 » (appreciations in the order of the code list)."""
     counts = rows["couverture_besoins"].dropna().value_counts()
     parts = [
-        f"{label.lower()} : {fr_int(counts[code])}"
-        for code, label in labels.items()
+        f"{code.replace('_', ' ')} {fr_int(counts[code])}"
+        for code in code_lists().couverture
         if counts.get(code, 0)
     ]
-    return " ; ".join(parts) or "non renseignée"
+    return ", ".join(parts) or "non renseignée"
 
 
 def synthetic_table(portrait: Portrait) -> HTML:
@@ -126,7 +117,7 @@ def synthetic_table(portrait: Portrait) -> HTML:
                 "Communes couvertes": (
                     f"{fr_int(item.communes_couvertes)} sur {fr_int(item.communes)}"
                 ),
-                "Couverture des besoins (appréciation)": _grades(mine) if len(mine) else "—",
+                "Couverture des besoins": _grades(mine) if len(mine) else "—",
             }
         )
     return display.simple_table(
@@ -136,23 +127,28 @@ def synthetic_table(portrait: Portrait) -> HTML:
             "Source : inventaire des dispositifs du territoire (déclaratif ; porteurs et "
             "moyens de chaque dispositif en annexe). Un dispositif "
             "rattaché à plusieurs thèmes figure dans chacun. Une commune est couverte quand "
-            "elle est dans la zone d'éligibilité d'au moins un dispositif du thème."
+            "elle est dans la zone d'éligibilité d'au moins un dispositif du thème. Couverture "
+            "des besoins : nombre de dispositifs par appréciation portée dans l'inventaire."
         ],
     )
 
 
-def _need_text(row: pd.Series, comparator: str | None) -> str:
+#: Short name of a comparator's level in the compact crossing table.
+_SHORT_LEVEL = {"departement": "dép.", "region": "rég.", "france": "France", "epci": "EPCI"}
+
+
+def _need_text(row: pd.Series, comparator: str | None, short: dict[str, str]) -> str:
     value = format_value(row["valeur"], row["unite"], indicateur=row["indicateur"])
-    text = f"{indicator_label(row['indicateur'])} : {value} ({row['annee']})"
+    label = short.get(row["indicateur"]) or indicator_label(row["indicateur"])
+    text = f"{label} : {value}"
     other = row["valeur_comparateur"]
     if comparator and not (isinstance(other, float) and math.isnan(other)):
-        shown = format_value(other, row["unite"], indicateur=row["indicateur"])
-        text += f", {comparator} {shown}"
-    return text
+        text += f" ({comparator} {format_value(other, row['unite'], indicateur=row['indicateur'])})"
+    return f"{text}, {row['annee']}"
 
 
 def needs_crossing(portrait: Portrait) -> HTML:
-    """Needs × dispositifs: each theme's needs indicators, dispositifs and uncovered communes."""
+    """Needs × dispositifs: each theme's needs indicators next to its coverage gaps."""
     found = _tables(portrait)
     if found is None:
         return HTML(_ABSENT)
@@ -165,28 +161,34 @@ def needs_crossing(portrait: Portrait) -> HTML:
         comparator=comparator.id if comparator else None,
         themes=list(summary["theme_ctg"]),
     )
-    label = comparator.label if comparator else None
+    short = _SHORT_LEVEL.get(comparator.level.value, comparator.label) if comparator else None
+    themes = code_lists().themes
     rows = []
     for item in summary.itertuples():
         mine = needs[needs["theme_ctg"] == item.theme_ctg]
+        labels = themes[str(item.theme_ctg)].short_labels
         uncovered = list(item.communes_non_couvertes)
         rows.append(
             {
                 "Thème CTG": item.theme,
-                "Besoins (indicateurs du portrait)": " ; ".join(
-                    _need_text(r, label) for _, r in mine.iterrows()
+                "Besoins (portrait)": " ; ".join(
+                    _need_text(r, short, labels) for _, r in mine.iterrows()
                 )
-                or "pas d'indicateur du portrait",
+                or "—",
                 "Dispositifs": fr_int(item.nombre_dispositifs),
-                "Communes couvertes par aucun dispositif": (
-                    f"{fr_int(len(uncovered))} : {_names(uncovered)}" if uncovered else "aucune"
+                "Communes sans dispositif": (
+                    f"{fr_int(len(uncovered))} sur {fr_int(item.communes)}"
+                    if uncovered
+                    else "aucune"
                 ),
             }
         )
     notes = [
-        "Besoins : dernier millésime disponible de chaque indicateur pour le territoire"
-        + (f" et, après la virgule, pour {label}" if label else "")
-        + " (voir les chapitres du portrait pour leurs sources et précautions)."
+        "Besoins : dernier millésime disponible pour le territoire"
+        + (f" (entre parenthèses : {comparator.label})" if comparator else "")
+        + " ; sources et précautions dans les chapitres du portrait. Communes sans "
+        "dispositif : communes du territoire hors de la zone de tout dispositif du thème "
+        "(liste en annexe)."
     ]
     return display.simple_table(
         pd.DataFrame(rows), caption="Besoins et dispositifs, par thème de la CTG", notes=notes
