@@ -175,7 +175,6 @@ def needs_crossing(portrait: Portrait) -> HTML:
                     _need_text(r, short, labels) for _, r in mine.iterrows()
                 )
                 or "—",
-                "Dispositifs": fr_int(item.nombre_dispositifs),
                 "Communes sans dispositif": (
                     f"{fr_int(len(uncovered))} sur {fr_int(item.communes)}"
                     if uncovered
