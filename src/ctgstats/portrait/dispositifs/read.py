@@ -388,7 +388,10 @@ class Inventory:
             row["communes_couvertes"] = ", ".join(item.communes)
             rows.append(row)
         columns = ["ligne", *(c.name for c in COLUMNS), "communes_couvertes"]
-        return pd.DataFrame(rows, columns=columns)
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["capacite"] = frame["capacite"].astype("Int64")  # counts stay integers
+        frame["budget_annuel_euros"] = frame["budget_annuel_euros"].astype("float64")
+        return frame
 
 
 def _read_table(path: Path) -> TextTable:
