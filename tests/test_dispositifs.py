@@ -472,3 +472,32 @@ def test_the_crossing_view_puts_needs_next_to_the_uncovered_communes(tmp_path):
     assert "2 sur 4" in synthetic and "partielle" not in synthetic  # none graded
     details = views.details_table(portrait).data
     assert "Crèche A (CC Test)" in details and "capacité 10 places" in details
+
+
+def test_the_portrait_memo_follows_the_inventory_content(tmp_path):
+    from ctgstats.portrait.build import build_portrait
+
+    path = _write_csv(tmp_path / "i.csv", [_row(zone_eligibilite="00001")])
+    params = parse_params(
+        {
+            "territory": {"level": "epci", "code": "000000101"},
+            "cog_year": 2025,
+            "census": {"vintages": [2011, 2016, 2022]},
+            "dispositifs": str(path),
+        }
+    )
+    cache = tmp_path / "cache"
+    first = build_portrait(params, cache_dir=cache)
+    assert list(first.tables["dispositifs"]["nom"]) == ["Relais petite enfance"]
+    _write_csv(path, [_row(nom="Crèche", zone_eligibilite="00001, 00002")])
+    second = build_portrait(params, cache_dir=cache)  # same params, new file content
+    assert list(second.tables["dispositifs"]["nom"]) == ["Crèche"]
+    assert first.content_key != second.content_key
+
+
+def test_a_value_right_of_the_last_column_is_refused(tmp_path):
+    path = tmp_path / "i.csv"
+    cells = [_row().get(n, "") for n in NAMES]
+    path.write_text(";".join(NAMES) + "\n" + ";".join([*cells, "oubli"]) + "\n", encoding="utf-8")
+    (error,) = _errors(path)
+    assert "ligne 2 : valeur 'oubli' hors des colonnes" in error
