@@ -170,6 +170,12 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         ),
     ),
     NotebookSpec(
+        name="10_dispositifs",
+        title="Dispositifs existants et besoins du territoire",
+        chapter="ctgstats.portrait.dispositifs:CHAPTER",
+        demo=("ctgstats.demo.dispositifs:write",),
+    ),
+    NotebookSpec(
         name="03_enquete",
         title="Enquête",
         per_survey=True,

@@ -6,7 +6,8 @@ well-formed code *exists* is checked against the composition table of the stated
 by :func:`ctgstats.core.territories.resolve` (also before any kernel starts).
 
 Relative input paths of a params file (``data_dirs``, survey exports and codebooks,
-registries, user tables, baseline, price index, action plan file) are resolved against the
+registries, user tables, baseline, price index, action plan file, inventory of
+dispositifs) are resolved against the
 folder of that file (:func:`load_params`), whatever the current working directory: the same
 file gives the same run from the command line and from a notebook. Paths of a params
 mapping validated directly (:func:`parse_params` without ``base_dir``) and ``output_dir``
@@ -478,6 +479,12 @@ class Params(StrictModel):
     surveys: tuple[Survey, ...] = Field(default=(), description="Enquêtes à analyser")
     indicators: Indicators = Field(
         default_factory=Indicators, description="Suivi des indicateurs (T0, cibles, T+n)"
+    )
+    dispositifs: InputPath | None = Field(
+        default=None,
+        description="Inventaire des dispositifs du territoire (CSV ou XLSX ; modèle vierge : "
+        "ctgstats dispositifs-modele FICHIER.xlsx), lu par le carnet 10_dispositifs ; "
+        "'ctgstats:demo/dispositifs/inventaire_dispositifs.csv' pour la démo",
     )
     options: Options = Options()
     download: Download = Download()

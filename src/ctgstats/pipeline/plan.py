@@ -116,6 +116,8 @@ def injected_params(params: Params) -> dict[str, Any]:
         entry if is_demo_path(entry) else str(resolve_data_dir(entry)) for entry in params.data_dirs
     ]
     data["surveys"] = [injected_survey(s) for s in params.surveys]
+    if data.get("dispositifs") and not is_demo_path(data["dispositifs"]):
+        data["dispositifs"] = str(resolve_path(data["dispositifs"]))
     indicators = data["indicators"]
     for key in ("user_tables", "registry"):
         indicators[key] = [p if is_demo_path(p) else str(resolve_path(p)) for p in indicators[key]]

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ctgstats.core import comparability
 from ctgstats.core.codes import Level
-from ctgstats.core.files import file_sha256
+from ctgstats.core.files import file_sha256, resolve_path
 from ctgstats.core.params import Params, ParamsError, params_from
 from ctgstats.core.territories import (
     DEPARTEMENTS_TABLE,
@@ -683,11 +683,22 @@ def build_portrait(
     params = params_from(params, params_file)
     extra_dirs = fetch_sources(params, cache_dir=cache_dir)
     catalog = Catalog.from_dirs([*params.data_dirs, *extra_dirs], cache_dir=cache_dir)
-    key = memo.content_key(params.to_jsonable(), input_checksums(catalog))
+    key = memo.content_key(params.to_jsonable(), input_checksums(catalog), _own_files(params))
     portrait = memo.memoised(
         "portrait", key, lambda: compute_portrait(params, catalog), cache_dir=cache_dir
     )
     return replace(portrait, params=params, content_key=key)
+
+
+def _own_files(params: Params) -> list[tuple[str, str | None]]:
+    """``(path, sha256)`` of the params' own input files a chapter reads (the inventory).
+
+    A missing file has no checksum: the chapter then refuses it, naming it.
+    """
+    if params.dispositifs is None:
+        return []
+    path = resolve_path(params.dispositifs)
+    return [(str(path), file_sha256(path) if path.is_file() else None)]
 
 
 def input_checksums(catalog: Catalog) -> list[tuple[str, str | None, str | None, str]]:

@@ -151,6 +151,25 @@ HEADERS: dict[str, str] = {
     "exploitation": "Exploitation",
     "ecart_minimal": "Écart minimal entre millésimes",
     "polarite": "Sens souhaité",
+    # inventory of dispositifs (ctgstats.portrait.dispositifs; data·inclusion field names)
+    "nom": "Nom du dispositif",
+    "porteur": "Structure porteuse",
+    "reseaux_porteurs": "Réseau du porteur (data·inclusion)",
+    "partenaires": "Partenaires",
+    "publics": "Publics (data·inclusion)",
+    "theme_ctg": "Thème CTG (code)",
+    "thematiques": "Thématiques (data·inclusion)",
+    "zone_eligibilite": "Zone couverte (codes)",
+    "financeurs": "Financeurs",
+    "budget_annuel_euros": "Budget annuel (€)",
+    "capacite": "Capacité",
+    "unite_capacite": "Unité de la capacité",
+    "couverture_besoins": "Couverture des besoins",
+    "difficultes": "Difficultés",
+    "pistes_evolution": "Pistes d'évolution",
+    "communes_couvertes": "Communes couvertes (codes)",
+    "nombre_dispositifs": "Nombre de dispositifs",
+    "dispositifs": "Dispositifs",
 }
 
 _PATTERN_HEADERS = (

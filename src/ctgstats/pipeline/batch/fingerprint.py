@@ -58,7 +58,8 @@ def input_files(
 
     The INSEE files discovered in the data folders (keyed by source, vintage and level),
     the bundled commune-movements complement, the survey exports and codebooks, the
-    indicator files (local tables, registries, T0, action plan file) and the notebook
+    indicator files (local tables, registries, T0, action plan file), the inventory of
+    dispositifs and the notebook
     templates of the planned notebooks. A missing file counts as ``"absent"``.
     """
     from importlib import resources
@@ -85,6 +86,8 @@ def input_files(
         files["indicateurs:t0"] = _sha(resolve_path(indicators.baseline))
     if indicators.action_plan_file:
         files["indicateurs:plan"] = _sha(resolve_path(indicators.action_plan_file))
+    if params.dispositifs:
+        files["dispositifs"] = _sha(resolve_path(params.dispositifs))
     for task in plan_run(params).tasks:
         files[f"carnet:{task.name}"] = _sha(task.template)
     return files

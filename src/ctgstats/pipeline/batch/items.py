@@ -64,7 +64,8 @@ def _territory_params(base: Params, level: str, code: str, *, source: str) -> Pa
 
     Kept: COG year, census and income vintages, data folders, downloads, comparators,
     options and the notebooks 01/02. Dropped: the slug, surveys, indicators (T0, action
-    plan, local data) and the notebooks 03/04 that need them — they describe one territory.
+    plan, local data), the inventory of dispositifs and the notebooks 03/04 that need
+    them — they describe one territory.
     The base's own territory keeps everything (its surveys and follow-up included), so a
     batch never replaces its full report by a reduced one.
     """
@@ -75,6 +76,7 @@ def _territory_params(base: Params, level: str, code: str, *, source: str) -> Pa
     data["slug"] = None
     data["surveys"] = []
     data.pop("indicators", None)
+    data.pop("dispositifs", None)
     if data.get("notebooks"):
         kept = [n for n in data["notebooks"] if not get_notebook(n).territory_specific]
         data["notebooks"] = kept or None
@@ -163,7 +165,7 @@ def _item(base: Params, level: str, code: str, *, origin: str) -> BatchItem:
 def _shared_settings(base: Params) -> dict:
     """The territory-independent settings of ``base`` (as :func:`_territory_params` keeps)."""
     data = base.to_jsonable()
-    for key in ("territory", "slug", "indicators"):
+    for key in ("territory", "slug", "indicators", "dispositifs"):
         data.pop(key, None)
     data["surveys"] = []
     if data.get("notebooks"):
