@@ -166,6 +166,16 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         demo=("ctgstats.demo.poverty:write", "ctgstats.demo.childcare:write"),
     ),
     NotebookSpec(
+        name="08_offre_services",
+        title="Offre de services : équipements et distances",
+        synthesis="ctgstats.portrait.services.findings:synthesis",
+        chapter="ctgstats.portrait.services:CHAPTER",
+        registry="portrait/services/indicateurs.yaml",
+        key_figures=("part_pop_sans_medecin_generaliste", "distance_medecin_generaliste"),
+        portal_figures=(("part_pop_sans_medecin_generaliste", "Sans médecin dans la commune"),),
+        demo=("ctgstats.demo.services:write",),
+    ),
+    NotebookSpec(
         name="03_enquete",
         title="Enquête",
         per_survey=True,
