@@ -213,7 +213,7 @@ def count_figures(
                 reason = _member_note(context, territory)
                 rows += [_row(territory, k, service, vintage, None, reason) for k in kinds]
                 continue
-            counts = table[service].reindex(members)
+            counts = table[service.id].reindex(members)
             pop = population.reindex(members)
             if counts.isna().any():
                 reason = (
@@ -416,7 +416,7 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
     summary = (
         f"Distances calculées à partir de {distance_note}."
         if distances is not None
-        else f"Distances {distance_note}."
+        else f"Distances {distance_note.replace('non disponible :', ': non disponibles,', 1)}."
     )
     return ChapterResult(
         figures=to_frame(rows),

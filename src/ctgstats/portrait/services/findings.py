@@ -32,8 +32,9 @@ def _latest(portrait: Portrait, indicator: str) -> tuple[str, float, str] | None
 
 def _without(service: Service) -> str:
     """« de médecin généraliste », « d'école maternelle ou primaire »."""
-    label = service.label if service.label.startswith("France") else service.label.lower()
-    label = label.split(" (")[0]
+    label = service.label.split(" (")[0]
+    if not label.startswith("France"):
+        label = label[:1].lower() + label[1:]
     return f"d'{label}" if label[:1].lower() in "aeiouéèêh" else f"de {label}"
 
 
