@@ -55,7 +55,7 @@ _OLD = ("DEPCOM", "TYPEQU", "NB_EQUIP")
 _LONG = ("GEO", "GEO_OBJECT", "FACILITY_TYPE", "TIME_PERIOD", "OBS_VALUE")
 _LAMBERT = ("LAMBERT_X", "LAMBERT_Y")
 _LONLAT = ("LONGITUDE", "LATITUDE")
-NOT_GEOLOCATED = frozenset({"_Z", "Z"})
+NOT_GEOLOCATED = frozenset({"_Z", "Z", "NON GÉOLOCALISÉ", "NON GEOLOCALISE"})
 """``QUALITE_XY`` of an equipment without coordinates."""
 
 
