@@ -58,7 +58,9 @@ def test_presence_density_share_without():
 
 
 def test_nearest_distances_against_hand_computed_euclidean_distances():
-    communes = pd.DataFrame({"code": ["A", "B", "C"], "x": [0.0, 10.0, 100.0], "y": [0.0, 0.0, 0.0]})
+    communes = pd.DataFrame(
+        {"code": ["A", "B", "C"], "x": [0.0, 10.0, 100.0], "y": [0.0, 0.0, 0.0]}
+    )
     equipment = pd.DataFrame({"x": [3.0, 10.0, 1000.0], "y": [4.0, 0.0, 0.0]})
     distances = compute.nearest_distances(communes, equipment)
     # A: (3, 4) at 5; B: on an equipment, 0; C: (10, 0) at 90 (not 900 to the far one)
@@ -66,10 +68,15 @@ def test_nearest_distances_against_hand_computed_euclidean_distances():
     rng = np.random.default_rng(3)
     many = pd.DataFrame({"x": rng.uniform(0, 5e4, 200), "y": rng.uniform(0, 5e4, 200)})
     places = pd.DataFrame(
-        {"code": [f"{i:05d}" for i in range(30)], "x": rng.uniform(0, 5e4, 30), "y": rng.uniform(0, 5e4, 30)}
+        {
+            "code": [f"{i:05d}" for i in range(30)],
+            "x": rng.uniform(0, 5e4, 30),
+            "y": rng.uniform(0, 5e4, 30),
+        }
     )
     brute = [
-        float(np.min(np.hypot(many["x"] - x, many["y"] - y))) for x, y in zip(places["x"], places["y"])
+        float(np.min(np.hypot(many["x"] - x, many["y"] - y)))
+        for x, y in zip(places["x"], places["y"])
     ]
     assert compute.nearest_distances(places, many).tolist() == pytest.approx(brute)
 
@@ -115,8 +122,16 @@ def test_catalogue_errors_name_the_problem():
         read.parse_catalogue(data)
     bad = {
         "nomenclatures": {"a": {"millesimes": [2021]}},
-        "services": [{"id": "x", "libelle": "X", "court": "X", "theme": "t", "densite": False,
-                      "codes": {"z": {"codes": ["A1"]}}}],
+        "services": [
+            {
+                "id": "x",
+                "libelle": "X",
+                "court": "X",
+                "theme": "t",
+                "densite": False,
+                "codes": {"z": {"codes": ["A1"]}},
+            }
+        ],
     }
     with pytest.raises(read.CatalogueError, match="nomenclature inconnue 'z'"):
         read.parse_catalogue(bad)
@@ -251,7 +266,11 @@ def chef_lieux():
     points = chef_lieu_points()
     points.pop("00013")  # merged into 00012 on 1 January 2019
     return pd.DataFrame(
-        {"code": list(points), "x": [p[0] for p in points.values()], "y": [p[1] for p in points.values()]}
+        {
+            "code": list(points),
+            "x": [p[0] for p in points.values()],
+            "y": [p[1] for p in points.values()],
+        }
     )
 
 
@@ -281,7 +300,9 @@ def test_chapter_without_contours_says_distance_not_available(demo_dir, tmp_path
     social = _one(figures, territory, "nombre_centre_social", 2021)
     assert not social["disponible"] and "nomenclature" in social["note"]
     assert any("vol d'oiseau" in p for p in portrait.chapter_vigilance["services"])
-    found = portrait.findings[portrait.findings["indicateurs"] == "part_pop_sans_medecin_generaliste"]
+    found = portrait.findings[
+        portrait.findings["indicateurs"] == "part_pop_sans_medecin_generaliste"
+    ]
     assert len(found) == 1 and "médecin généraliste" in found["constat"].iloc[0]
 
 
@@ -312,3 +333,20 @@ def test_chapter_distances_with_commune_points(demo_dir, tmp_path, monkeypatch, 
 
 def test_indicator_ids():
     assert indicator_id("part_pop_sans", "pharmacie") == "part_pop_sans_pharmacie"
+
+
+def test_old_geography_codes_are_harmonised_to_the_cog_year(demo_dir, tmp_path):
+    """A BPE file listing Vallon-Bas (00013, merged into 00012 in 2019) is summed into 00012."""
+    folder = tmp_path / "data"
+    shutil.copytree(demo_dir, folder)
+    (folder / "insee" / "bpe" / "bpe19_ensemble.csv").write_text(
+        "REG;DEP;DEPCOM;DCIRIS;AN;TYPEQU;NB_EQUIP\n"
+        "00;00;00012;000120000;2019;D301;1\n"
+        "00;00;00013;000130000;2019;D301;2\n"
+        "00;00;00001;000010000;2019;D201;4\n"
+    )
+    portrait = _portrait(folder, tmp_path)
+    territory = portrait.territory.id
+    assert _one(portrait.figures, territory, "nombre_pharmacie", 2019)["valeur"] == 3.0
+    assert _one(portrait.figures, territory, "communes_avec_pharmacie", 2019)["valeur"] == 1.0
+    assert _one(portrait.figures, territory, "nombre_medecin_generaliste", 2019)["valeur"] == 4.0

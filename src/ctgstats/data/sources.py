@@ -514,9 +514,7 @@ _FAMILIES: dict[str, _Family] = {
             producer="Insee, base permanente des équipements (BPE)",
             geography_offset=0,
             patterns=("bpe{vintage}_ensemble_xy*", "BPE{vintage}.*", "BPE{vintage}_*"),
-            name_regex=re.compile(
-                r"^(?:bpe(\d{2})_ensemble_xy|BPE(\d{4})(?![\d]))", re.IGNORECASE
-            ),
+            name_regex=re.compile(r"^(?:bpe(\d{2})_ensemble_xy|BPE(\d{4})(?![\d]))", re.IGNORECASE),
             member_of=lambda v, level: _bpe_xy_member(v),  # noqa: ARG005 - one member
             notes="One row per equipment: DEPCOM, TYPEQU, LAMBERT_X, LAMBERT_Y (Lambert 93, "
             "EPSG:2154, in metropolitan France; local UTM projections overseas, column EPSG "

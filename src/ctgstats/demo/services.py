@@ -98,7 +98,9 @@ def _draw(rng: np.random.Generator, code: str, pop: float, year: int) -> dict[st
         "france_services": 1 if code in HUBS.values() else 0,
         "france_travail": 1 if code in ("00018", "00036") else 0,
         "centre_social": (2 if code == "00018" else 1 if code == "00026" else 0),
-        "commerce_proximite": int(rng.poisson(pop / 1400.0)) if pop > 250 else int(rng.random() < 0.2),
+        "commerce_proximite": int(rng.poisson(pop / 1400.0))
+        if pop > 250
+        else int(rng.random() < 0.2),
         "supermarche": (1 if pop > 2000 else 0) + int(pop // 9000),
         "poste": 1 if pop > 500 or rng.random() < 0.3 else 0,
         "boulangerie": int(rng.poisson(pop / 1200.0)),

@@ -227,7 +227,9 @@ def count_figures(
                 "nombre": total,
                 "communes_avec": float((counts > 0).sum()),
                 "part_pop_sans": compute.share_without(counts, pop),
-                "densite": compute.density(total, float(pop.sum()) if pop.notna().all() else math.nan),
+                "densite": compute.density(
+                    total, float(pop.sum()) if pop.notna().all() else math.nan
+                ),
             }
             for kind in kinds:
                 value = values[kind]
@@ -372,7 +374,12 @@ def cautions(
             "pas dans le catalogue des services (services.yaml) : non exploité(s)."
         )
     unconfirmed = sorted(
-        {s.short for s in catalogue.services for n, ok in s.confirmed.items() if not ok and s.codes.get(n)}
+        {
+            s.short
+            for s in catalogue.services
+            for n, ok in s.confirmed.items()
+            if not ok and s.codes.get(n)
+        }
     )
     if unconfirmed:
         points.append(
@@ -397,16 +404,20 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
     extra: list[str] = []
     last_counts: pd.DataFrame | None = None
     if counts is None or not vintages:
-        reason = NO_COUNTS if counts is None else (
-            "non disponible : millésime(s) de la BPE sans table de codes dans le catalogue "
-            f"des services ({', '.join(str(v) for v in unknown)})"
+        reason = (
+            NO_COUNTS
+            if counts is None
+            else (
+                "non disponible : millésime(s) de la BPE sans table de codes dans le catalogue "
+                f"des services ({', '.join(str(v) for v in unknown)})"
+            )
         )
         for territory in context.territories:
             for service in catalogue.services:
                 for kind in [k for k in _kinds(service) if k != "distance"]:
                     rows.append(_row(territory, kind, service, fallback, None, reason))
     for vintage in vintages:
-        table, points = commune_counts(context, counts, catalogue, vintage)  # type: ignore[arg-type]
+        table, points = commune_counts(context, counts, catalogue, vintage)
         extra += points
         rows += count_figures(context, table, catalogue, vintage)
         last_counts = table
@@ -434,9 +445,13 @@ def _distances(
         return None, fallback, NO_POINTS
     vintage = int(points.attrs["millesime"])
     if not catalogue.nomenclature(vintage):
-        return None, vintage, (
-            f"non disponible : BPE géolocalisée {vintage} sans table de codes dans le "
-            "catalogue des services"
+        return (
+            None,
+            vintage,
+            (
+                f"non disponible : BPE géolocalisée {vintage} sans table de codes dans le "
+                "catalogue des services"
+            ),
         )
     reference = _reference(context)
     if reference is None:

@@ -46,7 +46,7 @@ def share_without_chart(
     first = series[0][2]
     alt = "; ".join(f"{n} {fr_percent(v)}" for (_, n), v in zip(shown, first, strict=True))
     with styled():
-        fig, ax = new_figure(1.6 + 0.22 * len(shown) * len(series))
+        fig, ax = new_figure(1.3 + 0.15 * len(shown) * len(series))
         grouped_hbars(
             ax, [n for _, n in shown], series, territory_colors(labels), lambda v: fr_percent(v)
         )

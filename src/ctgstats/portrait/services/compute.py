@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ __all__ = [
 
 
 def service_counts(
-    counts: pd.DataFrame, codes: dict[str, Sequence[str]], *, communes: Iterable[str]
+    counts: pd.DataFrame, codes: Mapping[str, Sequence[str]], *, communes: Iterable[str]
 ) -> pd.DataFrame:
     """Number of equipments of each service in each commune.
 

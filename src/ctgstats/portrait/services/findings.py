@@ -91,8 +91,7 @@ def chapter_findings(portrait: Portrait) -> pd.DataFrame:
                 "indicateurs": indicator_id("part_pop_sans", service.id),
                 "annee": year,
                 "prudence": "la BPE compte des équipements, pas leur capacité ; un service "
-                "peut être proche dans une commune voisine"
-                + (f" ; {note}" if note else ""),
+                "peut être proche dans une commune voisine" + (f" ; {note}" if note else ""),
             }
         )
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)

@@ -137,7 +137,9 @@ def parse_catalogue(data: dict[str, Any], *, where: str = CATALOGUE_FILE) -> Cat
         nomenclatures = dict(data["nomenclatures"])
         entries = list(data["services"])
     except (KeyError, TypeError) as error:
-        raise CatalogueError(f"{where} : clés « nomenclatures » et « services » attendues") from error
+        raise CatalogueError(
+            f"{where} : clés « nomenclatures » et « services » attendues"
+        ) from error
     vintages: dict[int, str] = {}
     for name, spec in nomenclatures.items():
         for year in spec.get("millesimes", []):
@@ -255,7 +257,7 @@ def read_counts(catalog: Catalog) -> pd.DataFrame | None:
     files = catalog.files(COUNTS_SOURCE)
     if not files:
         return None
-    frames = []
+    frames: list[pd.DataFrame] = []
     for found in files:
         header = _header(catalog, found)
         if all(c in header for c in _LONG):

@@ -17,6 +17,8 @@ from ctgstats.portrait.services import findings as chapter_findings
 from ctgstats.portrait.services.chapter import (
     CHAPTER_ID,
     COMMUNES_TABLE,
+    STRAIGHT,
+    UNITS,
     all_indicator_ids,
     indicator_id,
 )
@@ -34,6 +36,36 @@ __all__ = [
     "summary_table",
     "vigilance",
 ]
+
+
+MEASURES: dict[str, tuple[str, str]] = {
+    "nombre": (
+        "Nombre d'équipements",
+        "Équipements du service recensés par la BPE au 1er janvier dans les communes du "
+        "territoire (des équipements, pas leur capacité).",
+    ),
+    "communes_avec": (
+        "Communes équipées",
+        "Communes ayant au moins un équipement du service.",
+    ),
+    "part_pop_sans": (
+        "Population sans le service dans sa commune",
+        "Somme des populations municipales des communes sans équipement du service, sur la "
+        "population municipale du territoire (recensement le plus récent).",
+    ),
+    "densite": (
+        "Densité",
+        "Équipements pour 10 000 habitants ; seulement pour les équipements courants "
+        "(médecin généraliste, pharmacie, supérette ou épicerie).",
+    ),
+    "distance": (
+        "Distance au plus proche",
+        "Moyenne, pondérée par la population des communes, de la distance du point de "
+        f"référence de chaque commune à l'équipement le plus proche (même hors du territoire) ; "
+        f"{STRAIGHT}.",
+    ),
+}
+"""Generic definition of each measure (the figures' own definitions name the service)."""
 
 
 def _year(portrait: Portrait, kind: str = "communes_avec") -> str | None:
@@ -61,18 +93,25 @@ def _value(portrait: Portrait, ident: str, year: str | None, territory: str) -> 
 
 
 def summary_table(portrait: Portrait) -> HTML:
-    """Short table: communes equipped, population without (territory and comparators),
-    mean straight-line distance to the nearest equipment."""
+    """Short table of the key services: communes equipped, population without, distance.
+
+    The population without a service is given for the territory and each comparator with
+    a value; the distance is the territory's mean straight-line distance to the nearest.
+    """
     year, distance_year = _year(portrait), _year(portrait, "distance")
     if year is None:
         return HTML("<p><em>Offre de services non disponible : aucun fichier de la BPE.</em></p>")
     members = len(portrait.territory.communes or ())
     rows = []
     for service in load_catalogue().services:
-        equipped = _value(portrait, indicator_id("communes_avec", service.id), year, portrait.territory.id)
+        equipped = _value(
+            portrait, indicator_id("communes_avec", service.id), year, portrait.territory.id
+        )
         row = {
             "Service": service.short,
-            "Communes équipées": "n.d." if math.isnan(equipped) else f"{fr_int(equipped)} / {fr_int(members)}",
+            "Communes équipées": "n.d."
+            if math.isnan(equipped)
+            else f"{fr_int(equipped)} / {fr_int(members)}",
         }
         for territory in portrait.territories:
             share = _value(portrait, indicator_id("part_pop_sans", service.id), year, territory.id)
@@ -86,17 +125,22 @@ def summary_table(portrait: Portrait) -> HTML:
             "n.d." if math.isnan(distance) else fr_number(distance, 1)
         )
         rows.append(row)
+    frame = pd.DataFrame(rows)
+    empty = [
+        c for c in frame.columns if c.startswith("Population sans") and (frame[c] == "n.d.").all()
+    ]
+    frame = frame.drop(columns=empty)
+    dropped = [c.removeprefix("Population sans le service — ") for c in empty]
     notes = [
-        f"BPE {year}. Population sans le service : part des habitants vivant dans une commune "
+        (f"Non disponible pour {', '.join(dropped)} (colonne omise). " if dropped else "")
+        + f"BPE {year}. Population sans le service : part des habitants vivant dans une commune "
         "qui n'en a aucun (population municipale du recensement). Distance : moyenne pondérée "
         "par la population, à vol d'oiseau, du point de référence de chaque commune à "
         "l'équipement le plus proche, même hors du territoire"
         + (f" (BPE géolocalisée {distance_year})." if distance_year else " (non disponible).")
         + " n.d. : non disponible (raison dans l'annexe « Chiffres détaillés »)."
     ]
-    return display.simple_table(
-        pd.DataFrame(rows), caption="Les services clés du territoire", notes=notes
-    )
+    return display.simple_table(frame, caption="Les services clés du territoire", notes=notes)
 
 
 def share_chart(portrait: Portrait) -> Figure | HTML:
@@ -105,10 +149,21 @@ def share_chart(portrait: Portrait) -> Figure | HTML:
     if year is None:
         return HTML("<p><em>Graphique non disponible : aucun fichier de la BPE.</em></p>")
     services = [(indicator_id("part_pop_sans", s.id), s.short) for s in load_catalogue().services]
+    figures = portrait.figures
+    shown = figures[
+        figures["indicateur"].isin([i for i, _ in services])
+        & figures["disponible"]
+        & (figures["annee"].astype(str) == year)
+    ]
+    labels = {
+        key: name
+        for key, name in portrait.labels.items()
+        if key == portrait.territory.id or (shown["territoire"] == key).any()
+    }
     figure = charts.share_without_chart(
-        portrait.figures,
+        figures,
         services=services,
-        labels=portrait.labels,
+        labels=labels,
         annee=year,
         source=f"Source : Insee, BPE {year} ; recensement (population municipale)",
     )
@@ -169,7 +224,41 @@ def vigilance(portrait: Portrait) -> HTML:
 
 
 def definitions(portrait: Portrait) -> HTML:
-    """Definitions and sources of the chapter's indicators."""
-    return display.definitions_table(
-        portrait.figures, indicators=all_indicator_ids(load_catalogue())
+    """Definitions of the chapter's measures, and the BPE codes of each service by vintage."""
+    catalogue = load_catalogue()
+    kinds = pd.DataFrame(
+        [
+            {"Mesure": label, "Définition": text, "Unité": UNITS[kind]}
+            for kind, (label, text) in MEASURES.items()
+        ]
     )
+    figures = portrait.figures
+    ours = figures[figures["indicateur"].isin(all_indicator_ids(catalogue))]
+    sources = sorted({str(s) for s in ours["source"] if s})
+    names = sorted(
+        catalogue.sources,
+        key=lambda n: min([v for v, m in catalogue.vintages.items() if m == n] or [0]),
+    )
+    rows = []
+    for service in catalogue.services:
+        row = {"Service": service.label}
+        for name in names:
+            years = sorted(v for v, m in catalogue.vintages.items() if m == name)
+            codes = service.codes.get(name, ())
+            text = ", ".join(codes) if codes else "absent"
+            if codes and not service.confirmed.get(name, False):
+                text += " (non confirmé)"
+            if service.notes.get(name):
+                text += f" — {service.notes[name]}"
+            row[f"BPE {years[0]}-{years[-1]}" if len(years) > 1 else f"BPE {years[0]}"] = text
+        rows.append(row)
+    notes = [f"{name} : {catalogue.sources[name]}" for name in names]
+    first = display.simple_table(
+        kinds,
+        caption="Mesures calculées pour chaque service",
+        notes=[f"Sources : {'; '.join(sources)}."],
+    )
+    second = display.simple_table(
+        pd.DataFrame(rows), caption="Codes de la BPE de chaque service, par millésime", notes=notes
+    )
+    return HTML(f"{first.data}{second.data}")
