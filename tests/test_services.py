@@ -113,6 +113,24 @@ def test_catalogue_keeps_one_code_table_per_vintage():
     assert catalogue.get("france_services").confirmed["bpe_2019_2021"] is False
 
 
+def test_catalogue_themes_are_registry_themes():
+    from ctgstats.data.registry import THEMES
+
+    assert {s.theme for s in read.load_catalogue().services} <= set(THEMES)
+
+
+def test_overseas_communes_get_no_distance():
+    from ctgstats.portrait.services.chapter import commune_distances
+
+    catalogue = read.load_catalogue()
+    reference = pd.DataFrame({"code": ["31042", "97411"], "x": [0.0, 10.0], "y": [0.0, 0.0]})
+    points = pd.DataFrame({"code": ["31042"], "typequ": ["D307"], "x": [3000.0], "y": [4000.0]})
+    table = commune_distances(reference, points, catalogue, 2024)
+    assert table.loc["31042", "pharmacie"] == pytest.approx(5.0)  # 5 000 m
+    assert math.isnan(table.loc["97411", "pharmacie"])
+    assert table["medecin_generaliste"].isna().all()  # no D201 point at all
+
+
 def test_catalogue_errors_name_the_problem():
     data = {
         "nomenclatures": {"a": {"millesimes": [2021]}, "b": {"millesimes": [2021]}},

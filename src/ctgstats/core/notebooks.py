@@ -171,7 +171,7 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         synthesis="ctgstats.portrait.services.findings:synthesis",
         chapter="ctgstats.portrait.services:CHAPTER",
         registry="portrait/services/indicateurs.yaml",
-        key_figures=("part_pop_sans_medecin_generaliste", "distance_medecin_generaliste"),
+        key_figures=("part_pop_sans_medecin_generaliste", "densite_medecin_generaliste"),
         portal_figures=(("part_pop_sans_medecin_generaliste", "Sans médecin dans la commune"),),
         demo=("ctgstats.demo.services:write",),
     ),

@@ -251,7 +251,11 @@ def count_figures(
 def commune_distances(
     reference: pd.DataFrame, points: pd.DataFrame, catalogue: Catalogue, vintage: int
 ) -> pd.DataFrame:
-    """Distance (km) of every commune to the nearest equipment of each service."""
+    """Distance (km) of every commune to the nearest equipment of each service.
+
+    Overseas communes (codes ``97…``) get NaN: their equipments are in local UTM
+    projections, left out of the Lambert-93 points.
+    """
     index = pd.Index([str(c) for c in reference["code"]], name="code")
     table = pd.DataFrame(index=index)
     for service in catalogue.services:
@@ -261,6 +265,8 @@ def commune_distances(
             continue
         equipment = points[points["typequ"].isin(list(codes))]
         table[service.id] = compute.nearest_distances(reference, equipment) / 1000.0
+    overseas = [c for c in table.index if str(c).startswith("97")]
+    table.loc[overseas, :] = math.nan  # local UTM projections: never mixed with Lambert 93
     return table
 
 
