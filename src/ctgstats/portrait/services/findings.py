@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -97,12 +98,40 @@ def chapter_findings(portrait: Portrait) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " ni " + parts[-1]
+
+
 def sentences(portrait: Portrait) -> list[str]:
-    """The findings as sentences (their caution is in the chapter's vigilance box)."""
-    table = portrait.findings
-    if table is None or not isinstance(table, pd.DataFrame) or table.empty:
-        return []
-    return [str(t) for t in table.loc[table["theme"] == THEME, "constat"]]
+    """The findings for the chapter's page, in a compact form.
+
+    The year is in the page's header; the services no commune has (or every commune has)
+    are grouped in one sentence.
+    """
+    members = len(portrait.territory.communes or ())
+    partial, none, every = [], [], []
+    for service in load_catalogue().services:
+        with_it = _latest(portrait, indicator_id("communes_avec", service.id))
+        if with_it is None or not members:
+            continue
+        lacking = members - int(round(with_it[1]))
+        if lacking <= 0:
+            every.append(service.short)
+        elif lacking == members:
+            none.append(_without(service))
+        else:
+            found = sentence(portrait, service)
+            if found is not None:
+                partial.append(re.sub(r" \(BPE \d{4}\)", "", found[0]))
+    result = partial
+    if none:
+        result.append(f"Aucune des {fr_int(members)} communes n'a {_join(none)}.")
+    if every:
+        result.append(
+            f"Les {fr_int(members)} communes ont toutes au moins un équipement : "
+            f"{', '.join(every)}."
+        )
+    return result
 
 
 def synthesis(*, portrait: Portrait | None = None, **_: object) -> list[str]:
