@@ -322,6 +322,31 @@ def test_chapter_without_contours_says_distance_not_available(demo_dir, tmp_path
         portrait.findings["indicateurs"] == "part_pop_sans_medecin_generaliste"
     ]
     assert len(found) == 1 and "médecin généraliste" in found["constat"].iloc[0]
+    _check_views(portrait)
+
+
+def _check_views(portrait):
+    from matplotlib.figure import Figure
+
+    from ctgstats.portrait.services import findings, views
+
+    summary = views.summary_table(portrait).data
+    assert "Médecin généraliste" in summary
+    assert "Population sans le service — France métropolitaine" not in summary  # all n.d.
+    assert "D307" in views.definitions(portrait).data  # pharmacy code of BPE 2023-2024
+    assert "Vallons-Fictifs" in views.communes_table(portrait).data
+    assert isinstance(views.share_chart(portrait), Figure)
+    assert "vol d&#x27;oiseau" in views.vigilance(portrait).data
+    members = len(portrait.territory.communes)
+    absent = [
+        s.short
+        for s in read.load_catalogue().services
+        if portrait.value(indicator_id("communes_avec", s.id), "2024") == 0
+    ]
+    grouped = [t for t in findings.sentences(portrait) if t.startswith("Aucune")]
+    assert len(grouped) == (1 if absent else 0)
+    if absent:
+        assert grouped[0].startswith(f"Aucune des {members} communes n'a ")
 
 
 def test_chapter_distances_with_commune_points(demo_dir, tmp_path, monkeypatch, chef_lieux):
