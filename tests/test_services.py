@@ -393,3 +393,15 @@ def test_old_geography_codes_are_harmonised_to_the_cog_year(demo_dir, tmp_path):
     assert _one(portrait.figures, territory, "nombre_pharmacie", 2019)["valeur"] == 3.0
     assert _one(portrait.figures, territory, "communes_avec_pharmacie", 2019)["valeur"] == 1.0
     assert _one(portrait.figures, territory, "nombre_medecin_generaliste", 2019)["valeur"] == 4.0
+
+
+def test_zipped_old_layout_is_read_through_its_member(tmp_path):
+    import zipfile
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "bpe21_ensemble_csv.zip", "w") as archive:
+        archive.write(FIXTURES / "bpe21_ensemble.csv", "bpe21_ensemble.csv")
+    catalog = Catalog.from_dirs([str(folder)], cache_dir=tmp_path / "cache")
+    counts = read.read_counts(catalog).set_index(["code", "typequ"])["nombre"]
+    assert counts[("31042", "D201")] == 5.0
