@@ -371,7 +371,8 @@ def test_chapter_distances_with_commune_points(demo_dir, tmp_path, monkeypatch, 
     mean = (table["distance_km_pharmacie"].reindex(members) * population).sum() / population.sum()
     row = _one(portrait.figures, portrait.territory.id, "distance_pharmacie", 2024)
     assert row["valeur"] == pytest.approx(mean)
-    assert "vol d'oiseau" in row["note"]
+    assert "vol d'oiseau" in row["definition"]
+    assert row["source"].endswith("recensement 2022 (population municipale)")
 
 
 def test_indicator_ids():

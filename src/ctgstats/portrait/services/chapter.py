@@ -66,9 +66,10 @@ def indicator_id(kind: str, service: str) -> str:
     return f"{kind}_{service}"
 
 
-def _source(vintage: int, *, points: bool = False) -> str:
+def _source(vintage: int, *, points: bool = False, census: int | None = None) -> str:
     base = f"Insee, base permanente des équipements (BPE) {vintage}"
-    return f"{base}, équipements géolocalisés" if points else base
+    base = f"{base}, équipements géolocalisés" if points else base
+    return f"{base} ; Insee, recensement {census} (population municipale)" if census else base
 
 
 def _definition(kind: str, service: Service) -> str:
@@ -94,6 +95,7 @@ def _row(
     year: int,
     value: float | None,
     note: str,
+    census: int | None = None,
 ) -> dict[str, object]:
     return figure(
         territory.id,
@@ -101,7 +103,7 @@ def _row(
         year,
         None if value is None or (isinstance(value, float) and math.isnan(value)) else value,
         unite=UNITS[kind],
-        source=_source(year, points=kind == "distance"),
+        source=_source(year, points=kind == "distance", census=census),
         definition=_definition(kind, service),
         note=note,
     )
@@ -109,6 +111,17 @@ def _row(
 
 def _kinds(service: Service) -> tuple[str, ...]:
     return tuple(k for k in KINDS if k != "densite" or service.density)
+
+
+def _caution(catalogue: Catalogue, service: Service, vintage: int) -> str:
+    """The caution of an available figure: only when its BPE code is not confirmed."""
+    name = catalogue.nomenclature(vintage)
+    if name and catalogue.codes(service, vintage) and not service.confirmed.get(name, False):
+        return (
+            f"code BPE non confirmé sur la documentation de l'Insee du millésime "
+            f"({_code_note(catalogue, service, vintage)})"
+        )
+    return ""
 
 
 def _code_note(catalogue: Catalogue, service: Service, vintage: int) -> str:
@@ -231,17 +244,15 @@ def count_figures(
                     total, float(pop.sum()) if pop.notna().all() else math.nan
                 ),
             }
+            caution = _caution(catalogue, service, vintage)
             for kind in kinds:
                 value = values[kind]
-                text = note
+                text, year = caution, None
                 if kind in ("part_pop_sans", "densite"):
+                    year = census
                     if math.isnan(value):
                         text = "non disponible : population du recensement absente"
-                    else:
-                        text = f"population municipale du recensement {census}" + (
-                            f" ; {note}" if note else ""
-                        )
-                rows.append(_row(territory, kind, service, vintage, value, text))
+                rows.append(_row(territory, kind, service, vintage, value, text, census=year))
     return rows
 
 
@@ -305,11 +316,8 @@ def distance_figures(
                 rows.append(_row(territory, "distance", service, vintage, None, note))
                 continue
             value = compute.weighted_mean(values, population.reindex(members))
-            note = (
-                f"{STRAIGHT} ; moyenne pondérée par la population municipale {census} ; "
-                f"{_code_note(catalogue, service, vintage)}"
-            )
-            rows.append(_row(territory, "distance", service, vintage, value, note))
+            note = _caution(catalogue, service, vintage)
+            rows.append(_row(territory, "distance", service, vintage, value, note, census=census))
     return rows
 
 
