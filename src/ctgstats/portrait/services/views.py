@@ -184,31 +184,63 @@ def _cell(count: float, distance: float) -> str:
     return text
 
 
+GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "Enfance, éducation et vie sociale",
+        ("eaje", "ecole_maternelle", "ecole_elementaire", "college", "centre_social"),
+    ),
+    (
+        "Santé, accès aux droits et commerces",
+        (
+            "medecin_generaliste",
+            "pharmacie",
+            "france_services",
+            "france_travail",
+            "poste",
+            "commerce_proximite",
+            "supermarche",
+        ),
+    ),
+)
+"""Services of each commune table of the annex (two narrow tables rather than one wide)."""
+
+
 def communes_table(portrait: Portrait) -> HTML:
     """Equipments and distance to the nearest one, by commune (alphabetical, not ranked)."""
     table = portrait.tables.get(COMMUNES_TABLE)
     if table is None or table.empty:
         return HTML("<p><em>Tableau par commune non disponible.</em></p>")
-    services = load_catalogue().services
-    shown = pd.DataFrame(
-        {
-            "Commune": table["commune"],
-            "Population": table["population"].map(lambda v: "n.d." if pd.isna(v) else fr_int(v)),
-        }
-    )
-    for service in services:
-        shown[service.short] = [
-            _cell(c, d)
-            for c, d in zip(
-                table[f"nombre_{service.id}"], table[f"distance_km_{service.id}"], strict=True
-            )
-        ]
+    catalogue = load_catalogue()
+    known = {s.id for s in catalogue.services}
+    grouped = {i for _, ids in GROUPS for i in ids}
+    groups = [*GROUPS, ("Autres services", tuple(sorted(known - grouped)))]
     note = (
         "Nombre d'équipements de la commune (BPE) et, entre parenthèses, la distance à vol "
         "d'oiseau de son point de référence à l'équipement le plus proche, dans la commune ou "
         "ailleurs. Communes par ordre alphabétique."
     )
-    return display.simple_table(shown, caption="Services par commune", notes=[note])
+    parts = []
+    for title, ids in groups:
+        services = [catalogue.get(i) for i in ids if i in known]
+        if not services:
+            continue
+        shown = pd.DataFrame(
+            {
+                "Commune": table["commune"],
+                "Population": table["population"].map(
+                    lambda v: "n.d." if pd.isna(v) else fr_int(v)
+                ),
+            }
+        )
+        for service in services:
+            shown[service.short] = [
+                _cell(c, d)
+                for c, d in zip(
+                    table[f"nombre_{service.id}"], table[f"distance_km_{service.id}"], strict=True
+                )
+            ]
+        parts.append(display.simple_table(shown, caption=title, notes=[note]).data)
+    return HTML("".join(parts))
 
 
 def detailed_figures(portrait: Portrait) -> HTML:
