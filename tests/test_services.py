@@ -389,11 +389,17 @@ def test_old_geography_codes_are_harmonised_to_the_cog_year(demo_dir, tmp_path):
         "00;00;00013;000130000;2019;D301;2\n"
         "00;00;00001;000010000;2019;D201;4\n"
     )
+    (folder / "insee" / "bpe" / "bpe20_ensemble.csv").write_text(  # another département only
+        "REG;DEP;DEPCOM;DCIRIS;AN;TYPEQU;NB_EQUIP\n76;31;31042;310420101;2020;D301;1\n"
+    )
     portrait = _portrait(folder, tmp_path)
     territory = portrait.territory.id
     assert _one(portrait.figures, territory, "nombre_pharmacie", 2019)["valeur"] == 3.0
     assert _one(portrait.figures, territory, "communes_avec_pharmacie", 2019)["valeur"] == 1.0
     assert _one(portrait.figures, territory, "nombre_medecin_generaliste", 2019)["valeur"] == 4.0
+    # a file without the territory's département says so: unknown, never 0
+    row = _one(portrait.figures, territory, "nombre_pharmacie", 2020)
+    assert not row["disponible"] and "département absent du fichier BPE" in row["note"]
 
 
 def test_zipped_old_layout_is_read_through_its_member(tmp_path):
