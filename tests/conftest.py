@@ -67,6 +67,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_families.py": ("unit",),
     "test_housing.py": ("loaders",),
     "test_rpls.py": ("loaders",),
+    "test_services.py": ("loaders",),
     "test_dispositifs.py": ("loaders",),
     "test_precision.py": ("unit",),
     "test_methodology_rules.py": ("unit",),

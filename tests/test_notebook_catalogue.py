@@ -48,6 +48,7 @@ def test_defaults_follow_requires():
         "05_logement",
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
+        "08_offre_services",
         "10_dispositifs",
     )
     with_survey = parse_params({"territory": TERRITORY, "surveys": [SURVEY]})
@@ -57,6 +58,7 @@ def test_defaults_follow_requires():
         "05_logement",
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
+        "08_offre_services",
         "10_dispositifs",
         "03_enquete",
     )

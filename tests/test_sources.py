@@ -46,6 +46,8 @@ def test_registry_keys_are_unique_and_ids_known():
         "cog_mouvements",
         "caf_txcouv_pe",
         "sdes_rpls",
+        "insee_bpe",
+        "insee_bpe_xy",
     }
 
 

@@ -170,6 +170,16 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         ),
     ),
     NotebookSpec(
+        name="08_offre_services",
+        title="Offre de services : équipements et distances",
+        synthesis="ctgstats.portrait.services.findings:synthesis",
+        chapter="ctgstats.portrait.services:CHAPTER",
+        registry="portrait/services/indicateurs.yaml",
+        key_figures=("part_pop_sans_medecin_generaliste", "densite_medecin_generaliste"),
+        portal_figures=(("part_pop_sans_medecin_generaliste", "Sans médecin dans la commune"),),
+        demo=("ctgstats.demo.services:write",),
+    ),
+    NotebookSpec(
         name="10_dispositifs",
         title="Dispositifs existants et besoins du territoire",
         chapter="ctgstats.portrait.dispositifs:CHAPTER",

@@ -122,10 +122,10 @@ THEMES: dict[str, str] = {
 }
 """CTG themes and axes of a Pacte local des solidarités, with their French labels."""
 
-SOURCE_KINDS = ("census", "filosofi", "user_table", "survey", "caf", "register")
+SOURCE_KINDS = ("census", "filosofi", "user_table", "survey", "caf", "register", "bpe")
 """Kinds of source an indicator is computed from."""
 
-FIGURE_KINDS = ("census", "filosofi", "caf", "register")
+FIGURE_KINDS = ("census", "filosofi", "caf", "register", "bpe")
 """Kinds whose values are figures of the portrait (``formula.figure``), not local tables."""
 
 SOURCE_KIND_LABELS: dict[str, str] = {
@@ -135,6 +135,7 @@ SOURCE_KIND_LABELS: dict[str, str] = {
     "survey": "enquête",
     "caf": "données de la Cnaf (data.caf.fr)",
     "register": "répertoire administratif (ex. RPLS du SDES)",
+    "bpe": "base permanente des équipements (Insee)",
 }
 """French names of the source kinds."""
 
@@ -176,7 +177,7 @@ class RegistryError(InputError, ValueError):
 class Source(StrictModel):
     """Where an indicator's values come from."""
 
-    kind: Literal["census", "filosofi", "user_table", "survey", "caf", "register"]
+    kind: Literal["census", "filosofi", "user_table", "survey", "caf", "register", "bpe"]
     name: str = Field(min_length=1, description="Nom de la source, en français")
     frequency: str = Field(min_length=1, description="Fréquence de mise à jour, en français")
     exploitation: Literal["P", "C"] | None = Field(

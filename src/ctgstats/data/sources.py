@@ -218,6 +218,8 @@ class _Family:
             return []
         year = next((g for g in match.groups() if g and g.isdigit()), None)
         vintage = int(year) if year else 0  # 0: a multi-year file without a year in its name
+        if 0 < vintage < 100:  # two-digit year of a name (``bpe21_ensemble``): 2000 + yy
+            vintage += 2000
         return [(vintage, level) for level in self.level_of(match)]
 
 
@@ -502,6 +504,41 @@ _FAMILIES: dict[str, _Family] = {
             "Vintage = 1 January of the year in the name. Blank cells are secret (never 0). "
             "Read by ctgstats.portrait.housing.rpls.",
         ),
+        _Family(
+            id="insee_bpe",
+            title="Base permanente des équipements (BPE) {vintage} — nombre d'équipements par "
+            "commune et type",
+            producer="Insee, base permanente des équipements (BPE)",
+            geography_offset=0,
+            patterns=("bpe{vintage}_ensemble*", "DS_BPE_{vintage}_data*", "DS_BPE_data*"),
+            name_regex=re.compile(
+                r"^(?:bpe(\d{2})_ensemble(?!_xy)|DS_BPE_(?:(\d{4})_)?data)", re.IGNORECASE
+            ),
+            member_of=lambda v, level: _bpe_member(v),  # noqa: ARG005 - one member
+            notes="Two layouts, read by ctgstats.portrait.services.read: the older "
+            "bpeYY_ensemble (REG;DEP;DEPCOM;DCIRIS;AN;TYPEQU;NB_EQUIP, one row per IRIS and "
+            "type) and the long DS_BPE_YYYY_data "
+            "(GEO;GEO_OBJECT;FACILITY_DOM;FACILITY_SDOM;FACILITY_TYPE;BPE_MEASURE;"
+            "[UNIT_MEASURE;OBS_STATUS;UNIT_MULT;]TIME_PERIOD;OBS_VALUE, every level in one "
+            "file). Equipment types (TYPEQU / FACILITY_TYPE) change between vintages: codes "
+            "per vintage in portrait/services/services.yaml. BPE counts equipments at 1 "
+            "January, not their capacity. Codes in the geography of 1 January of the "
+            "vintage (established for BPE 2018; assumed for the others).",
+        ),
+        _Family(
+            id="insee_bpe_xy",
+            title="Base permanente des équipements (BPE) {vintage} — équipements géolocalisés",
+            producer="Insee, base permanente des équipements (BPE)",
+            geography_offset=0,
+            patterns=("bpe{vintage}_ensemble_xy*", "BPE{vintage}.*", "BPE{vintage}_*"),
+            name_regex=re.compile(r"^(?:bpe(\d{2})_ensemble_xy|BPE(\d{4})(?![\d]))", re.IGNORECASE),
+            member_of=lambda v, level: _bpe_xy_member(v),  # noqa: ARG005 - one member
+            notes="One row per equipment: DEPCOM, TYPEQU, LAMBERT_X, LAMBERT_Y (Lambert 93, "
+            "EPSG:2154, in metropolitan France; local UTM projections overseas, column EPSG "
+            "from BPE 2024) or LONGITUDE/LATITUDE (WGS84), QUALITE_XY (B good, A acceptable, "
+            "M bad, _Z not geolocated). Read by ctgstats.portrait.services.read for "
+            "straight-line distances.",
+        ),
     )
 }
 
@@ -519,6 +556,20 @@ def _filosofi_levels(match: re.Match[str]) -> tuple[str | None, ...]:
     if match.group(4).upper() == "COMMUNES":
         return ("COM",)
     return ("EPCI", "DEP", "REG", "METROPOLE")
+
+
+def _bpe_member(vintage: int) -> str | None:
+    if not vintage:
+        return None
+    if vintage < 2023:
+        return f"bpe{vintage % 100:02d}_ensemble.csv"
+    return f"DS_BPE_{vintage}_data.csv"
+
+
+def _bpe_xy_member(vintage: int) -> str | None:
+    if not vintage:
+        return None
+    return f"bpe{vintage % 100:02d}_ensemble_xy.csv" if vintage < 2023 else f"BPE{vintage}.csv"
 
 
 def _pauvres_member(vintage: int, level: str | None) -> str | None:
@@ -749,6 +800,13 @@ def _registry() -> tuple[SourceSpec, ...]:
     rpls = _FAMILIES["sdes_rpls"]
     for vintage in (2022, 2023, 2024):
         specs.append(_with_download(rpls.spec(vintage), None, _NO_URL))
+    bpe_how = (
+        _NO_URL + " BPE pages on insee.fr: https://www.insee.fr/fr/statistiques/3568638 "
+        "(« Base permanente des équipements », one page per vintage)."
+    )
+    for vintage in (2021, 2023, 2024):
+        specs.append(_with_download(_FAMILIES["insee_bpe"].spec(vintage), None, bpe_how))
+        specs.append(_with_download(_FAMILIES["insee_bpe_xy"].spec(vintage), None, bpe_how))
     movements = _FAMILIES["cog_mouvements"]
     for vintage, page, name, member in _MOVEMENTS:
         how = _CITED + (f" Read member {member} of the COG archive." if member else "")
