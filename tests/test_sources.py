@@ -33,6 +33,7 @@ def test_registry_keys_are_unique_and_ids_known():
         "rp_evol_struct_pop",
         "rp_coupl_fam_men",
         "rp_serie_historique",
+        "caf_prestations",
         "rp_logement",
         "rp_emploi_pop_active",
         "rp_diplomes_formation",
@@ -87,6 +88,11 @@ def test_registry_entry_is_well_formed(spec: SourceSpec):
     elif spec.id == "caf_txcouv_pe":  # multi-year exports of data.caf.fr, one per level
         assert spec.level in ("COM", "EPCI", "DEP", "NAT") and spec.vintage == 0
         assert spec.matches(f"txcouv_pe_{spec.level.lower()}.csv")
+    elif spec.id == "caf_prestations":  # one export per benefit and level
+        level, benefit = spec.level.split(":")
+        assert level in ("COM", "EPCI", "DEP", "NAT") and spec.vintage == 0
+        assert spec.matches(f"caf_{benefit.lower()}_{level.lower()}.csv")
+        assert spec.matches(f"caf_{benefit.lower()}_{level.lower()}_2019.csv")
     else:
         assert spec.level is None
 

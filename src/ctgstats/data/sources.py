@@ -465,7 +465,7 @@ _FAMILIES: dict[str, _Family] = {
         ),
         _Family(
             id="caf_prestations",
-            title="Foyers allocataires de la Cnaf — {level} (data.caf.fr)",
+            title="Foyers allocataires de la Cnaf en décembre, par prestation (data.caf.fr)",
             producer="Cnaf, fichiers des allocataires en décembre (data.caf.fr)",
             geography_offset=0,
             patterns=("caf_*_{vintage}*", "caf_*"),
@@ -797,6 +797,28 @@ def _registry() -> tuple[SourceSpec, ...]:
                 f"https://data.caf.fr/explore/dataset/txcouv_pe_{level.lower()}/ (Export, CSV).",
             )
         )
+    benefits = _FAMILIES["caf_prestations"]
+    for benefit in (
+        "allocataires",
+        "rsa",
+        "prime_activite",
+        "aah",
+        "aides_logement",
+        "af",
+        "asf",
+        "paje",
+        "bas_revenus",
+    ):
+        for level in ("COM", "EPCI", "DEP", "NAT"):  # multi-year exports: vintage 0
+            specs.append(
+                _with_download(
+                    benefits.spec(0, f"{level}:{benefit.upper()}"),
+                    None,
+                    "data.caf.fr (Cafdata) only offers an export of the current dataset (no "
+                    "URL pinned to a year): export the benefit's dataset at this level as CSV "
+                    f"and save it as caf_{benefit}_{level.lower()}.csv.",
+                )
+            )
     rpls = _FAMILIES["sdes_rpls"]
     for vintage in (2022, 2023, 2024):
         specs.append(_with_download(rpls.spec(vintage), None, _NO_URL))
