@@ -6,11 +6,10 @@ import math
 
 import pandas as pd
 
-from ctgstats.portrait.findings import FINDING_COLUMNS
+from ctgstats.portrait.findings import FINDING_COLUMNS, comparisons
 from ctgstats.portrait.model import Portrait
 from ctgstats.portrait.poverty.childcare_findings import latest_year
-from ctgstats.present.formatting import fr_int, fr_number, fr_signed_percent
-from ctgstats.present.labels import where_phrase
+from ctgstats.present.formatting import fr_int, fr_number, fr_percent, fr_signed_percent
 
 __all__ = ["COVERED", "THEME", "findings"]
 
@@ -20,18 +19,6 @@ PRUDENCE = (
     "allocataires de la Cnaf en décembre, MSA exclue ; un foyer allocataire n'est pas un "
     "ménage ; dénominateur du recensement"
 )
-
-
-def _comparisons(portrait: Portrait, ident: str, year: str) -> str:
-    parts = [
-        f"{fr_number(value, 1)} % {where_phrase(c.level, c.code, c.label)}"
-        for c in portrait.comparators
-        if not math.isnan(value := portrait.value(ident, year, c.id))
-    ]
-    if not parts:
-        return ""
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
-    return f", contre {listed}"
 
 
 def _finding(constat: str, indicateurs: str, annee: str, prudence: str = PRUDENCE) -> dict:
@@ -52,7 +39,7 @@ def _covered(portrait: Portrait, year: str) -> dict | None:
     text = (
         f"En décembre {year}, {fr_int(people)} personnes sont couvertes par au moins une "
         f"prestation de la CAF, soit {fr_number(value, 1)} % des habitants"
-        f"{_comparisons(portrait, COVERED, year)}."
+        f"{comparisons(portrait, COVERED, year, fr_percent)}."
     )
     return _finding(text, COVERED, year)
 
@@ -64,7 +51,7 @@ def _rsa(portrait: Portrait, year: str) -> dict | None:
         return None
     text = (
         f"{fr_int(count)} foyers perçoivent le RSA, l'équivalent de {fr_number(value, 1)} "
-        f"ménages sur 100{_comparisons(portrait, 'part_menages_rsa', year)}."
+        f"ménages sur 100{comparisons(portrait, 'part_menages_rsa', year, fr_percent)}."
     )
     return _finding(text, "part_menages_rsa,foyers_rsa_caf", year)
 
