@@ -1,0 +1,122 @@
+"""Runs, batches, surveys and the command line under bad input and faults.
+
+Each fault is met where it arises: a dead kernel or a cell over its timeout in
+:mod:`ctgstats.pipeline.execute`, survey exports in :mod:`ctgstats.surveys.adapters`,
+``validate`` running the checks of ``run``'s preparation, paths the command line cannot
+write or read, and batches interrupted or killed.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ctgstats.core.errors import RunError
+from ctgstats.pipeline.execute import KernelSession
+from ctgstats.pipeline.plan import NotebookTask
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_PARAMS = REPO / "params" / "demo.yaml"
+
+
+# ------------------------------------------------------------- kernel faults (item 1)
+
+
+def _tiny_task(folder: Path, *sources: str, name: str = "minuscule") -> NotebookTask:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / f"{name}.ipynb"
+    nbformat.write(notebook, template)
+    return NotebookTask(
+        name=name, title=name, template=template, executed=f"{name}.ipynb", html=f"{name}.html"
+    )
+
+
+@pytest.mark.notebooks
+def test_a_kernel_dying_mid_cell_fails_within_seconds_naming_the_cell(tmp_path):
+    task = _tiny_task(tmp_path / "modeles", "x = 41", "import os; os._exit(1)", "y = 2")
+    out = tmp_path / "out"
+    out.mkdir()
+    with KernelSession(timeout=120) as session:
+        start = time.monotonic()
+        with pytest.raises(RunError) as caught:
+            session.execute(task, folder=out)
+        elapsed = time.monotonic() - start
+        assert elapsed < 30, f"a dead kernel took {elapsed:.0f} s to be noticed"
+        assert caught.value.notebook == "minuscule" and caught.value.cell == 1
+        assert "le noyau Python s'est arrêté" in str(caught.value)
+        assert "minuscule" in str(caught.value) and "index 1" in str(caught.value)
+        kept = nbformat.read(out / "minuscule.ipynb", as_version=4)
+        assert kept.cells[0].cell_type == "markdown"
+        assert kept.cells[0].source.startswith("**Exécution interrompue** : notebook minuscule")
+        assert kept.cells[1].execution_count is not None  # « x = 41 » ran
+        assert kept.cells[2].outputs[-1]["output_type"] == "error"
+        assert kept.cells[3].source == "y = 2" and not kept.cells[3].get("outputs")
+        # the session starts a fresh kernel for the next notebook
+        after = _tiny_task(tmp_path / "modeles", "z = 6 * 7\nprint(z)", name="suivant")
+        session.execute(after, folder=out)
+    done = nbformat.read(out / "suivant.ipynb", as_version=4)
+    assert done.cells[0].outputs[0]["text"] == "42\n"
+
+
+@pytest.mark.notebooks
+def test_a_cell_over_the_timeout_is_interrupted_and_reported(tmp_path):
+    task = _tiny_task(tmp_path / "modeles", "import time\ntime.sleep(60)")
+    out = tmp_path / "out"
+    out.mkdir()
+    with KernelSession(timeout=3) as session:
+        start = time.monotonic()
+        with pytest.raises(RunError) as caught:
+            session.execute(task, folder=out)
+        elapsed = time.monotonic() - start
+        assert elapsed < 30, f"a 3 s timeout stopped the cell after {elapsed:.0f} s"
+        assert caught.value.cell == 0
+        assert "délai de 3 s" in str(caught.value) and "interrompue" in str(caught.value)
+        kept = nbformat.read(out / "minuscule.ipynb", as_version=4)
+        assert "délai de 3 s" in kept.cells[0].source
+        after = _tiny_task(tmp_path / "modeles", "print(2 + 2)", name="suivant")
+        session.execute(after, folder=out)
+    assert nbformat.read(out / "suivant.ipynb", as_version=4).cells[0].outputs[0]["text"] == "4\n"
+
+
+def _invoke(*args: object):
+    from typer.testing import CliRunner
+
+    from ctgstats.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.mark.notebooks
+def test_ctgstats_run_with_a_dying_kernel_exits_1_and_keeps_the_failed_notebook(
+    tmp_path, monkeypatch
+):
+    from ctgstats.pipeline.plan import NOTEBOOKS_DIR_ENV, notebooks_dir
+
+    templates = tmp_path / "modeles"
+    templates.mkdir()
+    notebook = nbformat.read(notebooks_dir() / "01_demographie.ipynb", as_version=4)
+    notebook.cells.insert(3, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    nbformat.write(notebook, templates / "01_demographie.ipynb")
+    monkeypatch.setenv(NOTEBOOKS_DIR_ENV, str(templates))
+    start = time.monotonic()
+    result = _invoke("run", DEMO_PARAMS, "-n", "01_demographie", "-o", tmp_path / "out", "-q")
+    assert time.monotonic() - start < 120
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.stderr
+    assert "notebook 01_demographie : le noyau Python s'est arrêté" in result.stderr
+    # papermill injects the parameters cell after the template's « parameters » cell
+    (failed,) = (tmp_path / "out").glob("*.echec")
+    kept = nbformat.read(failed / "01_demographie.ipynb", as_version=4)
+    assert kept.cells[0].source.startswith("**Exécution interrompue**")
+    stopped = [c for c in kept.cells if c.source == "import os\nos._exit(1)"]
+    assert stopped and stopped[0].outputs[-1]["output_type"] == "error"
