@@ -120,3 +120,107 @@ def test_ctgstats_run_with_a_dying_kernel_exits_1_and_keeps_the_failed_notebook(
     assert kept.cells[0].source.startswith("**Exécution interrompue**")
     stopped = [c for c in kept.cells if c.source == "import os\nos._exit(1)"]
     assert stopped and stopped[0].outputs[-1]["output_type"] == "error"
+
+
+# ------------------------------------------------------------ survey exports (2, 3)
+
+SURVEYS = Path(__file__).parent / "fixtures" / "surveys"
+
+
+@pytest.fixture
+def codebook():
+    from ctgstats.surveys.codebook import load_codebook
+
+    return load_codebook(SURVEYS / "codebook.yaml")
+
+
+def _kobo_rows() -> list[list[str]]:
+    import csv
+
+    with open(SURVEYS / "kobo.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle, delimiter=";"))
+
+
+def _workbook(path: Path, sheets: dict[str, list[list[str]]]) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append([v or None for v in row])
+    workbook.save(path)
+    return path
+
+
+def test_kobo_xlsx_with_the_answers_on_the_second_sheet_after_an_empty_one(codebook, tmp_path):
+    from ctgstats.surveys.adapters import read_export
+
+    rows = _kobo_rows()
+    path = _workbook(tmp_path / "kobo.xlsx", {"Feuil1": [], "Enquête habitants": rows})
+    data = read_export(path, codebook=codebook)
+    assert len(data.respondents) == len(rows) - 1 == 10
+    assert "feuille « Enquête habitants »" in data.notes[0]
+    assert "Feuil1" in data.notes[0] and "vide" in data.notes[0]
+
+
+def test_kobo_xlsx_with_the_answers_after_a_notes_sheet_reads_the_kobo_sheet(codebook, tmp_path):
+    from ctgstats.surveys.adapters import read_export
+
+    rows = _kobo_rows()
+    notes = [["Export KoboToolbox du 4 mars 2024"], ["Formulaire : enquête habitants"]]
+    path = _workbook(tmp_path / "kobo.xlsx", {"Notes": notes, "Réponses": rows})
+    data = read_export(path, codebook=codebook)
+    assert len(data.respondents) == 10 and data.format == "kobo"
+    assert "feuille « Réponses »" in data.notes[0] and "« Notes »" in data.notes[0]
+
+
+def test_a_workbook_with_its_answers_on_one_of_two_other_sheets_lists_the_sheets(
+    codebook, tmp_path
+):
+    from ctgstats.surveys.adapters import SurveyInputError, read_export
+
+    rows = _kobo_rows()
+    path = _workbook(tmp_path / "kobo.xlsx", {"Vide": [], "Vague 1": rows, "Vague 2": rows})
+    with pytest.raises(SurveyInputError) as caught:
+        read_export(path, codebook=codebook)
+    message = str(caught.value)
+    assert str(path) in message
+    assert "« Vide »" in message and "« Vague 1 »" in message and "« Vague 2 »" in message
+    assert "première feuille" in message
+
+
+def test_an_error_on_the_first_sheet_says_the_other_sheets_were_not_read(codebook, tmp_path):
+    from ctgstats.surveys.adapters import SurveyInputError, read_export
+
+    rows = _kobo_rows()
+    # another Kobo table first (Kobo markers too): ambiguous, so the first sheet is read
+    other = [["_id", "_uuid", "nom"], ["1", "u", "a"]]
+    path = _workbook(tmp_path / "kobo.xlsx", {"Synthèse": other, "Données": rows})
+    with pytest.raises(SurveyInputError) as caught:
+        read_export(path, codebook=codebook, format="kobo")
+    assert "seule la feuille « Synthèse » a été lue" in str(caught.value)
+    assert "« Données »" in str(caught.value)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_an_export_with_a_header_and_no_answer_is_refused(tmp_path, suffix):
+    from ctgstats.core.errors import InputError
+    from ctgstats.core.params import Survey
+    from ctgstats.surveys.analysis import analyse
+
+    header = _kobo_rows()[0]
+    if suffix == "csv":
+        path = tmp_path / "kobo.csv"
+        path.write_text(";".join(header) + "\n", encoding="utf-8")
+    else:
+        path = _workbook(tmp_path / "kobo.xlsx", {"Réponses": [header], "Notes": [["x"]]})
+    spec = Survey(id="habitants", export=str(path), codebook=str(SURVEYS / "codebook.yaml"))
+    with pytest.raises(InputError) as caught:
+        analyse(spec, portrait=None)
+    message = str(caught.value)
+    assert message.startswith(f"{path} : aucune réponse")
+    assert "0 questionnaire(s)" in message
+    if suffix == "xlsx":
+        assert "feuille « Réponses »" in message and "« Notes »" in message
