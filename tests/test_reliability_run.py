@@ -224,3 +224,56 @@ def test_an_export_with_a_header_and_no_answer_is_refused(tmp_path, suffix):
     assert "0 questionnaire(s)" in message
     if suffix == "xlsx":
         assert "feuille « Réponses »" in message and "« Notes »" in message
+
+
+# ----------------------------------------------- validate = run's preparation (item 4)
+
+SHARED_COG = REPO.parent / "shared" / "data" / "insee"
+
+
+@pytest.mark.shared
+def test_validate_refuses_a_territory_of_the_composition_in_no_census_file(tmp_path):
+    # CC Coeur et Coteaux du Comminges is in the composition table of the Haute-Garonne,
+    # but the census extract covers the CCPHG communes only.
+    import yaml
+
+    params = {
+        "territory": {"level": "epci", "code": "200072643"},
+        "data_dirs": [str(SHARED_COG / "rp2022-ccphg"), str(SHARED_COG / "cog")],
+        "notebooks": ["01_demographie"],
+    }
+    path = tmp_path / "autre.yaml"
+    path.write_text(yaml.safe_dump(params), encoding="utf-8")
+    result = _invoke("validate", path)
+    assert result.exit_code == 2, result.output
+    assert "OK" not in result.stdout
+    assert "epci:200072643" in result.stderr and "aucune de ses" in result.stderr
+    assert "rp2022-ccphg" in result.stderr
+
+
+def _demo_params(tmp_path: Path, **changes) -> Path:
+    import yaml
+
+    data = yaml.safe_load(DEMO_PARAMS.read_text(encoding="utf-8"))
+    data.update(changes)
+    path = tmp_path / "params.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("notebooks", [None, ["01_demographie"]])
+def test_validate_refuses_a_missing_survey_export_as_run_does(tmp_path, notebooks):
+    import yaml
+
+    surveys = yaml.safe_load(DEMO_PARAMS.read_text(encoding="utf-8"))["surveys"]
+    surveys[2]["export"] = str(tmp_path / "absente.csv")
+    changes = {"surveys": surveys} | ({"notebooks": notebooks} if notebooks else {})
+    path = _demo_params(tmp_path, **changes)
+    result = _invoke("validate", path)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.stderr and "inattendue" not in result.stderr
+    assert str(tmp_path / "absente.csv") in result.stderr
+    assert "elus" in result.stderr
+    # run refuses it the same way, before any kernel starts (the guard would fail the test)
+    run = _invoke("run", path, "-o", tmp_path / "out", "-q")
+    assert run.exit_code == 2 and run.stderr == result.stderr
