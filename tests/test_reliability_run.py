@@ -277,3 +277,129 @@ def test_validate_refuses_a_missing_survey_export_as_run_does(tmp_path, notebook
     # run refuses it the same way, before any kernel starts (the guard would fail the test)
     run = _invoke("run", path, "-o", tmp_path / "out", "-q")
     assert run.exit_code == 2 and run.stderr == result.stderr
+
+
+# ------------------------------------------ paths the command line cannot use (item 5)
+
+
+def _refused(result, *fragments: object) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.stderr and "inattendue" not in result.stderr
+    assert result.stderr.startswith("Erreur : ")
+    for fragment in fragments:
+        assert str(fragment) in result.stderr, (fragment, result.stderr)
+
+
+def test_an_output_folder_under_a_file_is_refused_before_any_work(tmp_path):
+    somefile = tmp_path / "unfichier"
+    somefile.write_text("x", encoding="utf-8")
+    result = _invoke("run", DEMO_PARAMS, "-o", somefile / "x", "-q")
+    _refused(result, somefile / "x", f"{somefile} est un fichier, pas un dossier")
+    result = _invoke("run", DEMO_PARAMS, "-o", somefile, "-q")
+    _refused(result, f"dossier de sortie {somefile} : c'est un fichier")
+    assert somefile.read_text(encoding="utf-8") == "x"
+
+
+def test_a_batch_into_an_output_folder_under_a_file_is_refused(tmp_path):
+    somefile = tmp_path / "unfichier"
+    somefile.write_text("x", encoding="utf-8")
+    result = _invoke("batch", DEMO_PARAMS, "-o", somefile / "x", "--no-progress")
+    _refused(result, f"{somefile} est un fichier")
+
+
+def _unwritable(tmp_path: Path) -> Path:
+    import os
+
+    if os.geteuid() != 0:
+        folder = tmp_path / "lecture-seule"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder / "sorties"
+    # root writes anywhere a mode allows: /sys refuses new entries even to root
+    if not Path("/sys").is_dir() or os.access("/sys", os.W_OK) and _can_create("/sys"):
+        pytest.skip("no folder refuses writes to this user")
+    return Path("/sys") / "ctgstats-sorties"
+
+
+def _can_create(folder: str) -> bool:
+    import tempfile
+
+    try:
+        tempfile.TemporaryDirectory(dir=folder).cleanup()
+    except OSError:
+        return False
+    return True
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused(tmp_path):
+    target = _unwritable(tmp_path)
+    try:
+        result = _invoke("run", DEMO_PARAMS, "-o", target, "-q")
+        _refused(result, target, "écriture impossible")
+        batch = _invoke("batch", DEMO_PARAMS, "-o", target, "--no-progress")
+        _refused(batch, target, "écriture impossible")
+    finally:
+        target.parent.chmod(0o755) if target.parent != Path("/sys") else None
+
+
+def test_a_params_path_that_is_a_folder_is_refused(tmp_path):
+    _refused(_invoke("validate", tmp_path), f"{tmp_path} est un dossier")
+    _refused(_invoke("run", tmp_path, "-q"), f"{tmp_path} est un dossier")
+
+
+def test_a_params_file_not_in_utf8_is_refused(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes('territory:\n  level: epci\n  code: "000000101"\n# crèche\n'.encode("cp1252"))
+    _refused(_invoke("validate", path), path, "UTF-8")
+
+
+def test_a_codebook_not_in_utf8_is_refused_naming_it(tmp_path):
+    import yaml
+
+    from ctgstats.core.files import resolve_path
+
+    codebook = tmp_path / "codebook_elus.yaml"
+    text = resolve_path("ctgstats:demo/enquetes/codebook_elus.yaml").read_text(encoding="utf-8")
+    assert "é" in text
+    codebook.write_bytes(text.encode("cp1252"))
+    surveys = yaml.safe_load(DEMO_PARAMS.read_text(encoding="utf-8"))["surveys"]
+    surveys[2]["codebook"] = str(codebook)
+    path = _demo_params(tmp_path, surveys=surveys, notebooks=["03_enquete"])
+    _refused(_invoke("validate", path), codebook, "UTF-8")
+
+
+def test_data_list_on_a_missing_folder_fails(tmp_path):
+    _refused(_invoke("data", "list", tmp_path / "absent"), tmp_path / "absent", "introuvable")
+
+
+def test_batch_of_a_folder_with_its_base_file_inside(tmp_path, monkeypatch):
+    import shutil
+
+    from ctgstats.cli import batch as cli_batch
+
+    folder = tmp_path / "territoires"
+    folder.mkdir()
+    shutil.copy(DEMO_PARAMS, folder / "commun.yaml")
+    for name, code in (("a", "000000101"), ("b", "000000104")):
+        (folder / f"{name}.yaml").write_text(
+            f'territory:\n  level: epci\n  code: "{code}"\n', encoding="utf-8"
+        )
+    seen = []
+
+    class Done:
+        exit_code = 0
+
+    def fake_run_batch(items, **options):
+        seen.extend(items)
+        return Done()
+
+    monkeypatch.setattr(cli_batch, "run_batch", fake_run_batch)
+    result = _invoke("batch", folder, "--base", folder / "commun.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert [(i.slug, Path(i.source).name, i.error) for i in seen] == [
+        ("epci-000000101", "a.yaml", None),
+        ("epci-000000104", "b.yaml", None),
+    ]
+    assert all(i.params.data_dirs == ("ctgstats:demo",) for i in seen)  # from the base
+    # a folder given as --base is refused with a sentence, not a traceback
+    _refused(_invoke("batch", folder, "--base", folder), f"{folder} est un dossier")

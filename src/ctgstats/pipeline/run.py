@@ -74,6 +74,7 @@ def run(
 
 
 def _run(plan: RunPlan, *, say: Progress, session: KernelSession) -> Path:
+    ownership.check_writable(plan.output_root)
     ownership.check_replaceable(plan)
     for stale in stale_staging(plan):
         shutil.rmtree(stale, ignore_errors=True)

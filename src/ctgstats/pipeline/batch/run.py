@@ -49,6 +49,7 @@ from ctgstats.pipeline.batch.summary import (
     write_manifest,
 )
 from ctgstats.pipeline.execute import KernelSession
+from ctgstats.pipeline.ownership import check_writable
 from ctgstats.pipeline.plan import plan_run
 from ctgstats.pipeline.run import run
 
@@ -262,6 +263,7 @@ def run_batch(
     from ctgstats.data.cache import default_cache_dir
     from ctgstats.publish import portal
 
+    check_writable(Path(output_dir))
     portal.check_portal_replaceable(Path(output_dir))
     jobs = max(1, int(jobs if jobs is not None else (os.cpu_count() or 1)))
     output_dir = Path(output_dir)
