@@ -13,13 +13,18 @@ variable leaks from one notebook or territory to the next.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from ctgstats.core.errors import RunError
+from ctgstats.pipeline.lifetime import child_dies_with_us
 from ctgstats.pipeline.plan import NotebookTask
 
 KERNEL_NAME = "python3"
+
+#: Set in the workers of a batch (:mod:`ctgstats.pipeline.batch.executors`).
+WORKER_VARIABLE = "CTGSTATS_BATCH_WORKER"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
@@ -67,12 +72,24 @@ class KernelSession:
     kernel_name
         Jupyter kernel to start.
     timeout
-        Seconds a cell may run.
+        Seconds a cell may run: a longer cell is interrupted and its notebook fails.
+    die_with_parent
+        The kernel gets SIGKILL when this process dies, even by ``kill -9`` (Linux; a
+        batch worker's kernels). Default: in a batch worker (:mod:`ctgstats.pipeline.lifetime`).
     """
 
-    def __init__(self, *, kernel_name: str = KERNEL_NAME, timeout: int = 1800) -> None:
+    def __init__(
+        self,
+        *,
+        kernel_name: str = KERNEL_NAME,
+        timeout: int = 1800,
+        die_with_parent: bool | None = None,
+    ) -> None:
         self.kernel_name = kernel_name
         self.timeout = timeout
+        if die_with_parent is None:
+            die_with_parent = bool(os.environ.get(WORKER_VARIABLE))
+        self.die_with_parent = die_with_parent
         self.km: Any = None
 
     def __enter__(self) -> KernelSession:
@@ -87,7 +104,11 @@ class KernelSession:
             return
         self.close()
         km = _kernel_manager_class()(kernel_name=self.kernel_name)
-        km.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
+        options: dict[str, Any] = {}
+        preexec = child_dies_with_us() if self.die_with_parent else None
+        if preexec is not None:
+            options["preexec_fn"] = preexec
+        km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, **options)
         client = km.shell_client()
         client.start_channels()
         try:

@@ -16,12 +16,19 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, Self
 
+from ctgstats.pipeline.execute import WORKER_VARIABLE
+from ctgstats.pipeline.lifetime import die_with_parent
+
 #: What a task gave: its result, or the exception that prevented it (a dead worker).
 Outcome = Any
 
 
-def _init_worker(environment: dict[str, str]) -> None:
+def _init_worker(environment: dict[str, str], parent_pid: int | None = None) -> None:
+    """A spawned worker: the parent's variables, and its life tied to the parent's."""
     os.environ.update(environment)
+    os.environ[WORKER_VARIABLE] = "1"
+    if parent_pid is not None:
+        die_with_parent(parent_pid=parent_pid)
 
 
 class Executor(Protocol):
@@ -88,6 +95,8 @@ class ProcessExecutor:
     really starts. Workers are *spawned* (not forked: the parent holds threads from
     pyarrow and tqdm) and receive ``environment`` (the shared cache folder …). A worker
     that dies makes its tasks fail; the pool is then recreated for the remaining tasks.
+    Each worker, and each kernel it starts, dies with the batch's parent process, even a
+    parent killed by ``kill -9`` (:mod:`ctgstats.pipeline.lifetime`, Linux).
     """
 
     name = "process"
@@ -104,7 +113,7 @@ class ProcessExecutor:
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self.environment,),
+            initargs=(self.environment, os.getpid()),
         )
         return self._pool
 
