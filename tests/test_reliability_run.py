@@ -403,3 +403,244 @@ def test_batch_of_a_folder_with_its_base_file_inside(tmp_path, monkeypatch):
     assert all(i.params.data_dirs == ("ctgstats:demo",) for i in seen)  # from the base
     # a folder given as --base is refused with a sentence, not a traceback
     _refused(_invoke("batch", folder, "--base", folder), f"{folder} est un dossier")
+
+
+# --------------------------------------------------------------- batches (item 6)
+
+
+def _demo(code: str, notebooks=("01_demographie",)):
+    from ctgstats.core.params import parse_params
+
+    return parse_params(
+        {
+            "territory": {"level": "epci", "code": code},
+            "cog_year": 2025,
+            "data_dirs": ["ctgstats:demo"],
+            "notebooks": list(notebooks),
+        }
+    )
+
+
+def _without_template(tmp_path, monkeypatch, missing: str) -> None:
+    """The shipped templates but ``missing`` (as if deleted from the installation)."""
+    import shutil
+
+    from ctgstats.pipeline import plan as planner
+
+    shipped = planner.notebooks_dir()
+    folder = tmp_path / "installes"
+    shutil.copytree(shipped, folder)
+    (folder / f"{missing}.ipynb").unlink()
+    monkeypatch.setattr(planner, "notebooks_dir", lambda: folder)
+
+
+def test_a_run_with_a_missing_template_fails_before_any_notebook(tmp_path, monkeypatch):
+    # not marked « notebooks »: the kernel guard fails the test if a kernel starts
+    from ctgstats.pipeline.plan import plan_run
+    from ctgstats.pipeline.prepare import TemplateNotFoundError
+    from ctgstats.pipeline.run import run
+
+    _without_template(tmp_path, monkeypatch, "02_familles_menages")
+    plan = plan_run(
+        _demo("000000101", ("01_demographie", "02_familles_menages")), output_dir=tmp_path / "out"
+    )
+    with pytest.raises(TemplateNotFoundError, match="notebook 02_familles_menages : modèle"):
+        run(plan)
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_batch_with_a_missing_template_runs_no_territory(tmp_path, monkeypatch):
+    from ctgstats.pipeline.batch import BatchItem, run_batch
+    from ctgstats.pipeline.prepare import TemplateNotFoundError
+
+    _without_template(tmp_path, monkeypatch, "02_familles_menages")
+    items = [
+        BatchItem(slug="a", params=_demo("000000101"), source="a"),
+        BatchItem(
+            slug="b",
+            params=_demo("000000104", ("01_demographie", "02_familles_menages")),
+            source="b",
+        ),
+    ]
+    with pytest.raises(TemplateNotFoundError) as caught:
+        run_batch(items, output_dir=tmp_path / "out", jobs=2, progress=False, echo=lambda m: None)
+    assert "02_familles_menages" in str(caught.value) and "1 territoire(s), dont b" in str(
+        caught.value
+    )
+    assert not (tmp_path / "out").exists()
+
+
+class _InterruptedAfterOne:
+    """An executor: the first territory finishes, then Ctrl-C."""
+
+    name = "interrompu-apres-un"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def map(self, fn, tasks, *, started=None, tick=None):
+        from ctgstats.pipeline.batch import ItemResult
+
+        first = tasks[0]
+        yield first, ItemResult(slug=first.item.slug, source=first.item.source, status="ok")
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_marks_only_the_unfinished_territories_interrupted(tmp_path):
+    import json
+
+    from ctgstats.pipeline.batch import BatchItem, run_batch
+    from ctgstats.publish.portal import collect_entries
+
+    items = [
+        BatchItem(slug=f"t{n}", params=_demo(code), source=f"t{n}.yaml")
+        for n, code in enumerate(("000000101", "000000104", "000000101"))
+    ]
+    result = run_batch(
+        items,
+        output_dir=tmp_path,
+        executor=_InterruptedAfterOne(),
+        progress=False,
+        echo=lambda m: None,
+        force=True,
+    )
+    assert result.interrupted
+    assert [r.status for r in result.items] == ["ok", "interrompu", "interrompu"]
+    manifest = json.loads((tmp_path / "batch-manifest.json").read_text(encoding="utf-8"))
+    assert [i["statut"] for i in manifest["items"]] == ["ok", "interrompu", "interrompu"]
+    failed = {e.slug for e in collect_entries(tmp_path) if e.status == "failed"}
+    assert failed == {"t1", "t2"}
+
+
+def test_stale_staging_folders_of_any_report_are_removed_at_the_start_of_a_run(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from ctgstats.pipeline.run import remove_stale_staging, stale_staging
+
+    dead = int(
+        subprocess.run(
+            [sys.executable, "-c", "import os; print(os.getpid())"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    killed_run = tmp_path / f".epci-000000104.en-cours-{dead}"
+    killed_worker = tmp_path / f".commune-00001.en-cours-lot-{dead}"
+    old_report = tmp_path / f".epci-000000101.ancien-{dead}"
+    running = tmp_path / f".epci-000000101.en-cours-lot-{os.getppid()}"
+    mine = tmp_path / "mon-dossier.en-cours-12"  # not hidden: not ctgstats'
+    for folder in (killed_run, killed_worker, old_report, running, mine):
+        folder.mkdir()
+        (folder / "x.txt").write_text("x", encoding="utf-8")
+    # a folder changed after the run started is left alone, even with a dead pid
+    assert stale_staging(tmp_path, before=0) == []
+    assert remove_stale_staging(tmp_path) == sorted([killed_run, killed_worker, old_report])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([running.name, mine.name])
+
+
+def _children() -> dict[int, list[int]]:
+    """ppid -> live (not zombie) pids, from /proc."""
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if state != "Z":
+            tree.setdefault(int(ppid), []).append(int(entry.name))
+    return tree
+
+
+def _descendants(pid: int) -> set[int]:
+    tree, found, todo = _children(), set(), [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+BATCH_SCRIPT = """
+import sys
+from ctgstats.core.params import parse_params
+from ctgstats.pipeline.batch import BatchItem, run_batch
+params = parse_params({"territory": {"level": "epci", "code": "000000101"}, "cog_year": 2025,
+                       "data_dirs": ["ctgstats:demo"], "notebooks": ["01_demographie"]})
+run_batch([BatchItem(slug="a", params=params, source="a")], output_dir=sys.argv[1], jobs=2,
+          executor="process", progress=False, force=True)
+"""
+
+
+@pytest.mark.notebooks
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc needed")
+def test_killing_the_batch_parent_ends_its_workers_and_kernels(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from ctgstats.pipeline.plan import notebooks_dir
+
+    templates = tmp_path / "modeles"
+    templates.mkdir()
+    notebook = nbformat.read(notebooks_dir() / "01_demographie.ipynb", as_version=4)
+    notebook.cells.insert(3, nbformat.v4.new_code_cell("import time\ntime.sleep(300)"))
+    nbformat.write(notebook, templates / "01_demographie.ipynb")
+    environment = dict(os.environ)
+    environment["CTGSTATS_NOTEBOOKS_DIR"] = str(templates)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO / "src"), environment.get("PYTHONPATH", "")]
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", BATCH_SCRIPT, str(tmp_path / "out")],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        kernels: set[int] = set()
+        while time.monotonic() < deadline and parent.poll() is None:
+            family = _descendants(parent.pid)
+            kernels = {p for p in family if "ipykernel" in _cmdline(p)}
+            if kernels:
+                break
+            time.sleep(0.5)
+        assert kernels, "no kernel started by the batch's worker"
+        workers = {p for p in _descendants(parent.pid) if p not in kernels}
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(map(_alive, workers | kernels)):
+            time.sleep(0.2)
+        left = {p: _cmdline(p)[:80] for p in workers | kernels if _alive(p)}
+        assert not left, f"still running after the parent was killed: {left}"
+    finally:
+        for pid in _descendants(parent.pid) if parent.poll() is None else ():
+            os.kill(pid, signal.SIGKILL)
+        if parent.poll() is None:
+            parent.kill()

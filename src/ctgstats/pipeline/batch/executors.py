@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, Self
 
@@ -141,7 +141,11 @@ class ProcessExecutor:
                 running[future] = task
                 if started:
                     started(task)
-            done, _ = wait(running, return_when=FIRST_COMPLETED, timeout=1.0 if tick else None)
+            try:
+                done, _ = wait(running, return_when=FIRST_COMPLETED, timeout=1.0 if tick else None)
+            except KeyboardInterrupt:
+                yield from self._interrupted(running)
+                raise
             if not done and tick:
                 tick()
                 continue
@@ -161,6 +165,18 @@ class ProcessExecutor:
                     running.pop(future)
                     yield task, BrokenProcessPool("processus de travail arrêté brutalement")
                 pool = self._new_pool()
+
+    def _interrupted(self, running: dict[Any, Any]) -> Iterator[tuple[Any, Outcome]]:
+        """Ctrl-C: start nothing more; the running tasks end (or are interrupted too)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        for future in as_completed(running):
+            task = running.pop(future)
+            try:
+                outcome: Outcome = future.result()
+            except BaseException as error:  # noqa: BLE001 - a worker interrupted too
+                outcome = error
+            yield task, outcome
 
 
 EXECUTORS: dict[str, Callable[..., Executor]] = {

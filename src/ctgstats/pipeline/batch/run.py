@@ -125,7 +125,12 @@ def run_task(task: Task) -> ItemResult:
             session=worker_session(),
             progress=lambda message: note_progress(task.output_dir, item.slug, message),
         )
+    except KeyboardInterrupt:  # Ctrl-C reaches the workers too
+        return result(STATUS_INTERRUPTED, message="lot interrompu")
     except RunError as error:
+        if isinstance(error.__cause__, KeyboardInterrupt):
+            kept = str(error.kept) if error.kept else None
+            return result(STATUS_INTERRUPTED, message="lot interrompu", output=kept)
         cause = error.__cause__
         message = str(error) if error.notebook or cause is None else _message(cause)
         return result(
@@ -405,6 +410,8 @@ def _run_tasks(
         for task, outcome in running.map(
             run_task, tasks, started=bar.started, tick=bar.tick if bar.enabled else None
         ):
+            if isinstance(outcome, KeyboardInterrupt):
+                continue  # « interrompu » (:func:`_in_order`)
             if isinstance(outcome, BaseException):
                 outcome = ItemResult(
                     slug=task.item.slug,
