@@ -114,6 +114,7 @@ def test_ctgstats_run_with_a_dying_kernel_exits_1_and_keeps_the_failed_notebook(
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.stderr
     assert "notebook 01_demographie : le noyau Python s'est arrêté" in result.stderr
+    assert "Kernel died" not in result.stderr  # nbclient's English log line, silenced
     # papermill injects the parameters cell after the template's « parameters » cell
     (failed,) = (tmp_path / "out").glob("*.echec")
     kept = nbformat.read(failed / "01_demographie.ipynb", as_version=4)

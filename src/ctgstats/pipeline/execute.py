@@ -13,6 +13,7 @@ variable leaks from one notebook or territory to the next.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ from ctgstats.pipeline.lifetime import child_dies_with_us
 from ctgstats.pipeline.plan import NotebookTask
 
 KERNEL_NAME = "python3"
+
+# papermill and nbclient log a timeout or a dead kernel in English on stderr (Python's
+# last-resort handler); ctgstats says it in French in its RunError.
+logging.getLogger("papermill").addHandler(logging.NullHandler())
 
 #: Set in the workers of a batch (:mod:`ctgstats.pipeline.batch.executors`).
 WORKER_VARIABLE = "CTGSTATS_BATCH_WORKER"
