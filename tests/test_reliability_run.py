@@ -645,3 +645,33 @@ def test_killing_the_batch_parent_ends_its_workers_and_kernels(tmp_path):
             os.kill(pid, signal.SIGKILL)
         if parent.poll() is None:
             parent.kill()
+
+
+def _sleep_then_double(task):
+    import time as clock
+
+    clock.sleep(task)
+    return task * 2
+
+
+def test_ctrl_c_in_the_parent_keeps_the_outcomes_of_the_running_workers():
+    # SIGINT to the parent only (kill -INT): the running territory ends and is recorded,
+    # the pending one never starts.
+    import os
+    import signal
+    import threading
+
+    from ctgstats.pipeline.batch import ProcessExecutor
+
+    seen = []
+    with ProcessExecutor(2) as pool:
+        timer = threading.Timer(4.0, os.kill, (os.getpid(), signal.SIGINT))
+        outcomes = pool.map(_sleep_then_double, [0.1, 8, 0.2], started=seen.append)
+        got = []
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            for task, outcome in outcomes:
+                got.append((task, outcome))
+    timer.cancel()
+    assert all(outcome == task * 2 for task, outcome in got)
+    assert (8, 16) in got  # running when Ctrl-C came: waited for, not lost
