@@ -675,3 +675,10 @@ def test_ctrl_c_in_the_parent_keeps_the_outcomes_of_the_running_workers():
     timer.cancel()
     assert all(outcome == task * 2 for task, outcome in got)
     assert (8, 16) in got  # running when Ctrl-C came: waited for, not lost
+
+
+def test_validate_refuses_the_output_folder_run_would_refuse(tmp_path):
+    somefile = tmp_path / "unfichier"
+    somefile.write_text("x", encoding="utf-8")
+    path = _demo_params(tmp_path, output_dir=str(somefile / "sorties"))
+    _refused(_invoke("validate", path), f"{somefile} est un fichier")

@@ -213,7 +213,16 @@ def check_templates(plan: RunPlan) -> None:
 
 
 def check(plan: RunPlan, *, say: Progress = _quiet) -> Prepared:
-    """The preparation of ``ctgstats run`` without any kernel: what ``validate`` runs."""
+    """The preparation of ``ctgstats run`` without any kernel: what ``validate`` runs.
+
+    The same checks as :func:`ctgstats.pipeline.run.run` before its first notebook: the
+    output folder (writable, nothing of the user's replaced), the templates, the files
+    named in the params, then the preparation itself.
+    """
+    from ctgstats.pipeline import ownership
+
+    ownership.check_writable(plan.output_root)
+    ownership.check_replaceable(plan)
     check_templates(plan)
     return prepare(plan, say=say)
 
