@@ -9,6 +9,11 @@ shutting it down. Starting a kernel and importing pandas, matplotlib and ctgstat
 seconds: a run pays it once for all its notebooks, a batch worker once for all its
 territories. Between two notebooks the user namespace is reset (``%reset -f``), so no
 variable leaks from one notebook or territory to the next.
+
+A cell running longer than the session's ``timeout`` is interrupted, and a kernel that
+dies mid-cell is noticed within about a second (nbclient polls it): the notebook fails
+with a French :class:`~ctgstats.core.errors.RunError` naming it and the cell, the
+notebook kept as far as it ran, and the next notebook starts on a fresh kernel.
 """
 
 from __future__ import annotations
