@@ -50,6 +50,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_files.py": ("loaders",),
     "test_tabular.py": ("loaders",),
     "test_cli_errors.py": ("cli",),
+    "test_reliability_run.py": ("cli",),
     "test_charts.py": ("unit",),
     "test_chapters.py": ("loaders",),
     "test_employment.py": ("loaders",),

@@ -75,7 +75,7 @@ def build_items(
         )
     if params:
         shared = load_params(base) if base is not None else None
-        return items_from_files(list(params), base=shared)
+        return items_from_files(list(params), base=shared, base_path=base)
     if level != "epci" and departement is None:
         raise BatchError("--level ne sert qu'avec --departement")
     base_params = load_params(base) if base is not None else default_base()

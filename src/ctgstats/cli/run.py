@@ -73,6 +73,7 @@ def execute(plan: RunPlan, *, quiet: bool) -> None:
     from ctgstats.pipeline import run as pipeline_run
     from ctgstats.publish import portal
 
+    ownership.check_writable(plan.output_root)
     ownership.check_replaceable(plan, portal=True)
 
     def say(message: str) -> None:

@@ -9,29 +9,61 @@ shutting it down. Starting a kernel and importing pandas, matplotlib and ctgstat
 seconds: a run pays it once for all its notebooks, a batch worker once for all its
 territories. Between two notebooks the user namespace is reset (``%reset -f``), so no
 variable leaks from one notebook or territory to the next.
+
+A cell running longer than the session's ``timeout`` is interrupted, and a kernel that
+dies mid-cell is noticed within about a second (nbclient polls it): the notebook fails
+with a French :class:`~ctgstats.core.errors.RunError` naming it and the cell, the
+notebook kept as far as it ran, and the next notebook starts on a fresh kernel.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from ctgstats.core.errors import RunError
+from ctgstats.pipeline.lifetime import child_dies_with_us
 from ctgstats.pipeline.plan import NotebookTask
 
 KERNEL_NAME = "python3"
+
+# papermill and nbclient log a timeout or a dead kernel in English on stderr (Python's
+# last-resort handler); ctgstats says it in French in its RunError.
+logging.getLogger("papermill").addHandler(logging.NullHandler())
+
+#: Set in the workers of a batch (:mod:`ctgstats.pipeline.batch.executors`).
+WORKER_VARIABLE = "CTGSTATS_BATCH_WORKER"
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def _kernel_manager_class() -> type:
-    """A jupyter_client KernelManager that remembers the clients made from it."""
+    """A jupyter_client KernelManager that remembers the clients made from it.
+
+    Its :meth:`client` (the one nbclient asks for) is *asynchronous*: nbclient waits for
+    the execute reply, for the IOPub output and for the kernel's heartbeat in concurrent
+    asyncio tasks; on a blocking client the IOPub task blocks the whole event loop until
+    the kernel sends something, so neither the cell timeout nor the death of the kernel
+    was ever noticed (a cell doing ``os._exit(1)`` hung the run). ctgstats' own requests
+    (waiting for the kernel, the reset between notebooks) use :meth:`shell_client`.
+    """
     from jupyter_client.manager import KernelManager
+    from traitlets import DottedObjectName
 
     class SessionKernelManager(KernelManager):
         """So that the clients nbclient opens for each notebook can be closed after it."""
 
+        client_class = DottedObjectName("jupyter_client.asynchronous.AsyncKernelClient")
+
         def client(self, **kwargs: Any) -> Any:
             made = super().client(**kwargs)
+            self.__dict__.setdefault("_ctgstats_clients", []).append(made)
+            return made
+
+        def shell_client(self) -> Any:
+            """A blocking client (closed by :meth:`stop_clients`)."""
+            made = self.blocking_client()
             self.__dict__.setdefault("_ctgstats_clients", []).append(made)
             return made
 
@@ -50,12 +82,24 @@ class KernelSession:
     kernel_name
         Jupyter kernel to start.
     timeout
-        Seconds a cell may run.
+        Seconds a cell may run: a longer cell is interrupted and its notebook fails.
+    die_with_parent
+        The kernel gets SIGKILL when this process dies, even by ``kill -9`` (Linux; a
+        batch worker's kernels). Default: in a batch worker (:mod:`ctgstats.pipeline.lifetime`).
     """
 
-    def __init__(self, *, kernel_name: str = KERNEL_NAME, timeout: int = 1800) -> None:
+    def __init__(
+        self,
+        *,
+        kernel_name: str = KERNEL_NAME,
+        timeout: int = 1800,
+        die_with_parent: bool | None = None,
+    ) -> None:
         self.kernel_name = kernel_name
         self.timeout = timeout
+        if die_with_parent is None:
+            die_with_parent = bool(os.environ.get(WORKER_VARIABLE))
+        self.die_with_parent = die_with_parent
         self.km: Any = None
 
     def __enter__(self) -> KernelSession:
@@ -70,8 +114,12 @@ class KernelSession:
             return
         self.close()
         km = _kernel_manager_class()(kernel_name=self.kernel_name)
-        km.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
-        client = km.client()
+        options: dict[str, Any] = {}
+        preexec = child_dies_with_us() if self.die_with_parent else None
+        if preexec is not None:
+            options["preexec_fn"] = preexec
+        km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, **options)
+        client = km.shell_client()
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
@@ -82,6 +130,11 @@ class KernelSession:
         km.stop_clients()
         self.km = km
 
+    def interrupt(self) -> None:
+        """Interrupt the running cell (SIGINT to the kernel), if the kernel lives."""
+        if self.km is not None and self.km.is_alive():
+            self.km.interrupt_kernel()
+
     def close(self) -> None:
         """Shut the kernel down."""
         if self.km is not None:
@@ -91,7 +144,7 @@ class KernelSession:
 
     def _reset(self, folder: Path) -> None:
         """Empty the user namespace, close the figures and move into ``folder``."""
-        client = self.km.client()
+        client = self.km.shell_client()
         client.start_channels(iopub=False, stdin=False, hb=False)
         try:
             # Only the shell channel: a silent request and its reply. Waiting for the
@@ -130,21 +183,39 @@ class KernelSession:
         execute_notebook(task, folder=folder, session=self)
 
 
+class _Progress:
+    """What nbclient's hooks tell of one execution: the notebook, the running cell."""
+
+    def __init__(self) -> None:
+        self.notebook: Any = None
+        self.cell: int | None = None
+
+    def on_notebook_start(self, *, notebook: Any, **_: Any) -> None:
+        self.notebook = notebook
+
+    def on_cell_execute(self, *, cell_index: int, **_: Any) -> None:
+        self.cell = cell_index
+
+
 def execute_notebook(task: NotebookTask, *, folder: Path, session: KernelSession) -> None:
     """Execute one notebook into ``folder`` on the kernel of ``session``.
 
     Raises
     ------
     RunError
-        The template is missing, or a cell failed (naming the notebook and the cell).
+        The template is missing, a cell failed, a cell ran longer than
+        ``session.timeout`` (it is interrupted) or the kernel died; the message names the
+        notebook and the cell, and the executed notebook, with its error, is in ``folder``.
     """
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     if not task.template.is_file():
         raise RunError(f"modèle de notebook {task.template} introuvable", notebook=task.name)
     session.start()
     session._reset(folder)
+    seen = _Progress()
     try:
         pm.execute_notebook(
             str(task.template),
@@ -161,6 +232,8 @@ def execute_notebook(task: NotebookTask, *, folder: Path, session: KernelSession
             # fails), not after every cell: each save serialised and validated the
             # whole notebook with its images again (about 0,4 s per notebook).
             request_save_on_cell_execute=False,
+            on_notebook_start=seen.on_notebook_start,
+            on_cell_execute=seen.on_cell_execute,
         )
     except PapermillExecutionError as error:
         raise RunError(
@@ -169,12 +242,56 @@ def execute_notebook(task: NotebookTask, *, folder: Path, session: KernelSession
             notebook=task.name,
             cell=error.cell_index,
         ) from error
-    except Exception as error:  # a timeout, a dead kernel: keep a notebook saying so
+    except (CellTimeoutError, DeadKernelError) as error:
+        if isinstance(error, CellTimeoutError):
+            why = (
+                f"la cellule a dépassé le délai de {session.timeout} s et a été interrompue"
+                if seen.cell is not None
+                else f"le noyau n'a pas répondu dans le délai de {session.timeout} s"
+            )
+            session.interrupt()
+        else:
+            why = "le noyau Python s'est arrêté (processus terminé ou tué)"
+        session.close()  # the next notebook starts on a fresh kernel
+        where = f" pendant la cellule d'index {seen.cell}" if seen.cell is not None else ""
+        message = f"notebook {task.name} : {why}{where}"
+        _write_partial(task, folder, seen, message)
+        raise RunError(message, notebook=task.name, cell=seen.cell) from error
+    except Exception as error:  # anything else outside a cell: keep a notebook saying so
         if not (folder / task.executed).exists():
             _write_stopped(task, folder, error)
         raise
     finally:
-        session.km.stop_clients()
+        if session.km is not None:
+            session.km.stop_clients()
+
+
+def _banner(text: str) -> Any:
+    import nbformat
+
+    return nbformat.v4.new_markdown_cell(f"**Exécution interrompue** : {text}")
+
+
+def _write_partial(task: NotebookTask, folder: Path, seen: _Progress, message: str) -> None:
+    """The notebook as far as it ran, the stopped cell marked, a first cell saying why."""
+    import nbformat
+
+    notebook = seen.notebook
+    if notebook is None:
+        notebook = nbformat.read(task.template, as_version=4)
+    if seen.cell is not None and seen.cell < len(notebook.cells):
+        cell = notebook.cells[seen.cell]
+        cell.setdefault("outputs", []).append(
+            nbformat.v4.new_output("error", ename="RunError", evalue=message, traceback=[message])
+        )
+    notebook.cells.insert(
+        0,
+        _banner(
+            f"{message}. Les cellules suivantes n'ont pas été exécutées ; les sorties sont "
+            "celles obtenues jusque-là."
+        ),
+    )
+    nbformat.write(notebook, folder / task.executed)
 
 
 def _write_stopped(task: NotebookTask, folder: Path, error: BaseException) -> None:
@@ -184,8 +301,8 @@ def _write_stopped(task: NotebookTask, folder: Path, error: BaseException) -> No
     notebook = nbformat.read(task.template, as_version=4)
     notebook.cells.insert(
         0,
-        nbformat.v4.new_markdown_cell(
-            f"**Exécution interrompue** : {type(error).__name__}: {error}. Ce notebook "
+        _banner(
+            f"{type(error).__name__}: {error}. Ce notebook "
             "n'a pas été exécuté jusqu'au bout ; ses cellules sont celles du modèle."
         ),
     )

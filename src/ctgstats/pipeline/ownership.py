@@ -10,17 +10,59 @@ starts, with a French message naming the path: nothing of the user's is ever del
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 from ctgstats.core.errors import InputError
 from ctgstats.pipeline.plan import RunPlan
 from ctgstats.publish.portal import check_portal_replaceable
 
-__all__ = ["NotOursError", "check_replaceable", "is_ctgstats_report"]
+__all__ = [
+    "NotOursError",
+    "OutputDirError",
+    "check_replaceable",
+    "check_writable",
+    "is_ctgstats_report",
+]
 
 
 class NotOursError(InputError, FileExistsError):
     """A path ctgstats would replace holds something ctgstats did not write."""
+
+
+class OutputDirError(InputError, OSError):
+    """The output folder cannot be created or written to."""
+
+
+def check_writable(root: Path) -> None:
+    """Refuse an output folder ctgstats could not create or write in, before any work.
+
+    Nothing is created: the folder itself when it exists, else its nearest existing
+    parent, is probed with a temporary folder removed at once.
+
+    Raises
+    ------
+    OutputDirError
+        A part of the path is a file, or the folder (or the parent it would be created
+        in) is not writable; the message names the path.
+    """
+    root = Path(root)
+    absolute = root.expanduser().absolute()
+    existing = absolute
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    fix = "choisissez un autre dossier de sortie (--output-dir ou output_dir des paramètres)"
+    if not existing.is_dir():
+        where = "c'est un fichier" if existing == absolute else f"{existing} est un fichier"
+        raise OutputDirError(f"dossier de sortie {root} : {where}, pas un dossier ; {fix}")
+    try:
+        tempfile.TemporaryDirectory(prefix=".ctgstats-essai-", dir=existing).cleanup()
+    except OSError as error:
+        what = "" if existing == absolute else f" (dossier parent {existing})"
+        raise OutputDirError(
+            f"dossier de sortie {root}{what} : écriture impossible "
+            f"({error.strerror or error}) ; {fix}"
+        ) from None
 
 
 def is_ctgstats_report(folder: Path) -> bool:

@@ -98,6 +98,52 @@ class Prepared:
         return files
 
 
+class InputFileNotFoundError(InputError, FileNotFoundError):
+    """A file named in the params (survey export, codebook, table …) is missing."""
+
+
+def declared_files(params: Params) -> list[tuple[str, str]]:
+    """``(field, entry)`` of every input file the params name.
+
+    Not ``data_dirs`` (the catalogue checks them) nor ``indicators.baseline``: that file is
+    first written by ``ctgstats baseline freeze``; the follow-up refuses it when missing.
+    """
+    found = []
+    for number, survey in enumerate(params.surveys):
+        found.append((f"surveys[{number}] ({survey.id}).export", survey.export))
+        found.append((f"surveys[{number}] ({survey.id}).codebook", survey.codebook))
+    indicators = params.indicators
+    for key in ("user_tables", "registry"):
+        found.extend(
+            (f"indicators.{key}[{number}]", entry)
+            for number, entry in enumerate(getattr(indicators, key))
+        )
+    for key in ("price_index", "action_plan_file"):
+        entry = getattr(indicators, key, None)
+        if entry:
+            found.append((f"indicators.{key}", entry))
+    return found
+
+
+def check_files(params: Params) -> None:
+    """Every file the params name exists, whichever notebooks are planned.
+
+    A params file naming a missing survey export is refused by ``run`` and ``validate``
+    alike, before anything is computed (not only when that survey's notebook runs).
+
+    Raises
+    ------
+    InputFileNotFoundError
+        Naming the field and the path.
+    """
+    for name, entry in declared_files(params):
+        path = resolve_path(entry)
+        if path.is_file():
+            continue
+        what = "est un dossier, pas un fichier" if path.is_dir() else "introuvable"
+        raise InputFileNotFoundError(f"{name} : fichier {path} {what}")
+
+
 def needs(plan: RunPlan) -> frozenset[str]:
     """What the planned notebooks need from the preparation (union of their ``needs``)."""
     return frozenset().union(*(get_notebook(t.name).needs for t in plan.tasks))
@@ -116,6 +162,15 @@ def prepare(plan: RunPlan, *, say: Progress = _quiet) -> Prepared:
 
     wanted = needs(plan)
     prepared = Prepared()
+    if plan.params is not None:
+        check_files(plan.params)
+    else:
+        for survey in plan.surveys:
+            for name, entry in (("export", survey.export), ("codebook", survey.codebook)):
+                if not resolve_path(entry).is_file():
+                    raise InputFileNotFoundError(
+                        f"enquête {survey.id}, {name} : fichier {resolve_path(entry)} introuvable"
+                    )
     if plan.params is not None and plan.injected is not None:
         say("calcul du portrait")
         # The params as the notebooks receive them: same memo key as their own call.
@@ -158,7 +213,16 @@ def check_templates(plan: RunPlan) -> None:
 
 
 def check(plan: RunPlan, *, say: Progress = _quiet) -> Prepared:
-    """The preparation of ``ctgstats run`` without any kernel: what ``validate`` runs."""
+    """The preparation of ``ctgstats run`` without any kernel: what ``validate`` runs.
+
+    The same checks as :func:`ctgstats.pipeline.run.run` before its first notebook: the
+    output folder (writable, nothing of the user's replaced), the templates, the files
+    named in the params, then the preparation itself.
+    """
+    from ctgstats.pipeline import ownership
+
+    ownership.check_writable(plan.output_root)
+    ownership.check_replaceable(plan)
     check_templates(plan)
     return prepare(plan, say=say)
 

@@ -18,7 +18,6 @@ untouched and keeps the failed notebook, with its error, in ``<output-dir>/<slug
 
 from __future__ import annotations
 
-import glob
 import os
 import re
 import shutil
@@ -35,7 +34,7 @@ from ctgstats.pipeline import ownership
 from ctgstats.pipeline.execute import KernelSession
 from ctgstats.pipeline.manifest import Manifest
 from ctgstats.pipeline.plan import Progress, RunPlan
-from ctgstats.pipeline.prepare import Prepared, prepare
+from ctgstats.pipeline.prepare import Prepared, check_templates, prepare
 from ctgstats.portrait.model import Portrait
 from ctgstats.present.formatting import fr_date
 from ctgstats.publish import export, portal, report
@@ -74,9 +73,10 @@ def run(
 
 
 def _run(plan: RunPlan, *, say: Progress, session: KernelSession) -> Path:
+    ownership.check_writable(plan.output_root)
     ownership.check_replaceable(plan)
-    for stale in stale_staging(plan):
-        shutil.rmtree(stale, ignore_errors=True)
+    check_templates(plan)  # every template, before the first notebook runs
+    remove_stale_staging(plan.output_root)
     manifest = Manifest(plan=plan)
     clock = time.perf_counter()
     prepared = prepare(plan, say=say)
@@ -226,10 +226,13 @@ def _footer(prepared: Prepared) -> str:
     )
 
 
-_STAGING_PID = re.compile(r"\.en-cours-(?:lot-)?(\d+)$")
+#: Hidden folders of a run: its staging folder, and the previous report being replaced.
+_STAGING_PID = re.compile(r"^\..+\.(?:en-cours-(?:lot-)?|ancien-)(\d+)$")
 
 
 def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -239,21 +242,47 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def stale_staging(plan: RunPlan) -> list[Path]:
-    """Staging folders of earlier runs of the same report whose process is gone.
+def stale_staging(where: RunPlan | Path, *, before: float | None = None) -> list[Path]:
+    """Hidden folders of earlier runs whose process is gone.
 
     A run killed before its end (power cut, ``kill -9``) leaves its hidden
-    ``.<slug>.en-cours-<pid>`` folder behind; the next run of the same report removes it.
-    A folder whose process still runs (a concurrent run) is left alone.
+    ``.<slug>.en-cours-<pid>`` folder (or ``.<slug>.ancien-<pid>``, the previous report
+    being replaced) behind. ``where`` is an output folder (every report's folders) or a
+    plan (the folders of its report only). A folder is stale when it was last changed
+    before ``before`` (default: now) and its process is dead; a folder whose process
+    still runs (a concurrent run, a batch worker) is left alone.
     """
+    before = time.time() if before is None else before
+    if isinstance(where, RunPlan):
+        root, prefix, own = where.output_root, f".{where.slug}.", where.staging_dir
+    else:
+        root, prefix, own = Path(where), ".", None
     stale = []
-    for folder in plan.output_root.glob(f".{glob.escape(plan.slug)}.en-cours-*"):
-        match = _STAGING_PID.search(folder.name)
-        if folder == plan.staging_dir or not folder.is_dir() or match is None:
+    try:
+        entries = list(root.iterdir())
+    except OSError:  # no output folder yet
+        return []
+    for folder in entries:
+        match = _STAGING_PID.match(folder.name)
+        if match is None or not folder.name.startswith(prefix) or folder == own:
             continue
-        if not _alive(int(match.group(1))):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        try:
+            older = folder.stat().st_mtime < before
+        except OSError:
+            continue
+        if older and not _alive(int(match.group(1))):
             stale.append(folder)
     return sorted(stale)
+
+
+def remove_stale_staging(root: Path) -> list[Path]:
+    """Remove the :func:`stale_staging` folders of every report in ``root``; returns them."""
+    removed = stale_staging(root)
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
 
 
 def keep_failed(plan: RunPlan) -> Path:

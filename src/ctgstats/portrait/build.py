@@ -718,6 +718,30 @@ def input_checksums(catalog: Catalog) -> list[tuple[str, str | None, str | None,
     return sorted(rows, key=lambda row: tuple(str(part) for part in row))
 
 
+def _require_census(territory: ResolvedTerritory, communes: pd.DataFrame, params: Params) -> None:
+    """The territory has at least one commune in the census files read.
+
+    A territory of the composition table none of whose communes is in the census files
+    (data folders of another territory) would give a report where every figure is « non
+    disponible »: refused. Some communes missing make the sums not available, with a
+    note naming them (:func:`ctgstats.core.territories.aggregate`).
+
+    Raises
+    ------
+    DataNotFoundError
+        Naming the territory and the data folders.
+    """
+    if not territory.communes or any(c in communes.index for c in territory.communes):
+        return
+    folders = ", ".join(params.data_dirs)
+    raise DataNotFoundError(
+        f"territoire {territory.id} ({territory.label}) : aucune de ses "
+        f"{len(territory.communes)} communes n'est dans les fichiers du recensement des "
+        f"dossiers de données (data_dirs : {folders}) ; ajouter le dossier des fichiers "
+        "Insee qui couvrent ce territoire"
+    )
+
+
 def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
     """Compute the portrait of ``params`` from the files of ``catalog`` (no memo)."""
     composition = catalog.load_composition(params.cog_year)
@@ -725,6 +749,7 @@ def compute_portrait(params: Params, catalog: Catalog) -> Portrait:
     territories = [territory, *comparators]
     extra = chapters.load_chapters()
     census = load_census(catalog, territories, composition, extra=extra)
+    _require_census(territory, census.communes, params)
     vintages = census_vintages(params, census.totals)
     census.totals = derive_period_columns(census.totals, vintages)
     context = chapters.ChapterContext(

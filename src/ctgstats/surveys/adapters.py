@@ -245,6 +245,10 @@ class RawExport:
         Line of each record (header = 1; the spreadsheet row number).
     encoding, separator, sheet : str or None
         How the file was read (``separator`` for CSV, ``sheet`` for XLSX).
+    sheets : list of str
+        Every sheet of a workbook, in order (empty for CSV).
+    sheet_note : str or None
+        Why ``sheet`` was read when it is not the first sheet (French).
     """
 
     path: Path
@@ -255,6 +259,13 @@ class RawExport:
     separator: str | None = None
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    sheet_note: str | None = None
+
+    @property
+    def unread_sheets(self) -> list[str]:
+        """The sheets of a workbook that were not read."""
+        return [name for name in self.sheets if name != self.sheet]
 
     def column(self, index: int) -> list[str]:
         """All cells of column ``index``."""
@@ -267,7 +278,9 @@ def read_raw_export(path: Path | str, *, header_only: bool = False) -> RawExport
     Parameters
     ----------
     path : path-like
-        The export (``.csv``/``.txt`` or ``.xlsx``; the first sheet of a workbook).
+        The export (``.csv``/``.txt`` or ``.xlsx``). Of a workbook, the first sheet is
+        read, unless it is empty or its header is no export's while exactly one other
+        sheet's header is (:func:`_choose_sheet`).
     header_only : bool, keyword-only
         Read only the header (used to detect the format).
 
@@ -334,13 +347,11 @@ def _check_overflow(table: tabular.TextTable, fix: str) -> None:
 
 
 def _read_xlsx(path: Path, *, header_only: bool) -> RawExport:
+    sheets = _sheet_headers(path)
+    name, note = _choose_sheet(path, sheets)
     try:
-        table = tabular.read_xlsx(path, header_only=header_only)
+        table = tabular.read_xlsx(path, sheet=name, header_only=header_only)
     except tabular.TabularError as error:
-        if "pas de ligne d'en-tête" in error.reason or "sans feuille" in error.reason:
-            raise SurveyInputError(
-                "classeur vide (pas de ligne d'en-tête dans la première feuille)", path=path
-            ) from None
         raise SurveyInputError(
             f"{error.reason} ; exporter à nouveau les réponses en CSV ou en XLSX", path=path
         ) from None
@@ -349,7 +360,83 @@ def _read_xlsx(path: Path, *, header_only: bool) -> RawExport:
         "(cellules à droite de la dernière colonne nommée) ; donner un nom à la colonne "
         "ou vider ces cellules",
     )
-    return RawExport(path, table.header, table.rows, table.lines, sheet=table.sheet)
+    return RawExport(
+        path,
+        table.header,
+        table.rows,
+        table.lines,
+        sheet=table.sheet,
+        sheets=[sheet for sheet, _ in sheets],
+        sheet_note=note,
+    )
+
+
+def _sheet_headers(path: Path) -> list[tuple[str, list[str]]]:
+    """Each sheet of a workbook with its header (first non-blank row; [] if none)."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for broken files
+        raise SurveyInputError(
+            f"classeur .xlsx illisible ({exc}) ; exporter à nouveau les réponses en CSV ou en XLSX",
+            path=path,
+        ) from None
+    try:
+        found = []
+        for name in workbook.sheetnames:
+            header: list[str] = []
+            for values in workbook[name].iter_rows(values_only=True):
+                cells = [tabular.cell_text(v).strip() for v in values or ()]
+                if any(cells):
+                    header = cells
+                    break
+            found.append((name, header))
+    finally:
+        workbook.close()
+    return found
+
+
+def _quoted(names: Sequence[str]) -> str:
+    return ", ".join(f"« {name} »" for name in names)
+
+
+def _choose_sheet(path: Path, sheets: list[tuple[str, list[str]]]) -> tuple[str, str | None]:
+    """The sheet holding the answers, and why it was read when not the first (French).
+
+    The first sheet, unless it is empty, or its header is no export's (LimeSurvey, Google
+    Forms, Kobo) while exactly one other sheet's is; when that is ambiguous, the first
+    non-empty sheet if it is the first sheet, else an error listing the sheets.
+    """
+    if not sheets:
+        raise SurveyInputError("classeur sans feuille ; exporter à nouveau les réponses", path=path)
+    names = [name for name, _ in sheets]
+    first, first_header = sheets[0]
+    filled = [name for name, header in sheets if any(header)]
+    marked = [name for name, header in sheets if _formats_of(header)]
+    if first_header and (_formats_of(first_header) or not marked):
+        return first, None
+    if not filled:
+        raise SurveyInputError(
+            f"classeur vide : aucune feuille n'a de ligne d'en-tête (feuilles : {_quoted(names)})",
+            path=path,
+        )
+    if not first_header and len(filled) == 1:
+        return filled[0], f"la première feuille « {first} » est vide"
+    if len(marked) == 1:
+        fmt = _formats_of(dict(sheets)[marked[0]])[0]
+        why = "est vide" if not first_header else "n'a pas l'en-tête d'un export"
+        return marked[0], (
+            f"seule feuille à l'en-tête d'un export {fmt} ; la première feuille « {first} » {why}"
+        )
+    if first_header:
+        return first, None
+    raise SurveyInputError(
+        f"la première feuille « {first} » du classeur est vide et plusieurs feuilles ont des "
+        f"données ({_quoted(filled)}) ; feuilles du classeur : {_quoted(names)}. Mettre les "
+        "réponses dans la première feuille, ou supprimer les autres feuilles",
+        path=path,
+    )
 
 
 # --------------------------------------------------------------------------- format
@@ -373,17 +460,33 @@ def detect_format(path: Path | str) -> str:
         markers: pass ``format=`` explicitly.
     """
     raw = read_raw_export(path, header_only=True)
-    names = set(raw.header)
-    lime_markers = [m for m in _LIMESURVEY_MARKERS if m in names]
-    kobo_markers = [m for m in _KOBO_MARKERS if m in names]
-    first = normalize_text(raw.header[0]) if raw.header else ""
+    try:
+        return _detect(raw)
+    except SurveyInputError as error:
+        raise _with_sheets(error, raw) from None
+
+
+def _formats_of(header: Sequence[str]) -> list[str]:
+    """The export formats whose markers are all in ``header`` (none, one or several)."""
+    names = set(header)
+    first = normalize_text(header[0]) if header else ""
     found = []
     if "id" in names and "submitdate" in names and {"lastpage", "startlanguage"} & names:
         found.append("limesurvey")
     if first in GOOGLE_TIMESTAMP_HEADERS:
         found.append("googleforms")
-    if len(kobo_markers) >= 2:
+    if len([m for m in _KOBO_MARKERS if m in names]) >= 2:
         found.append("kobo")
+    return found
+
+
+def _detect(raw: RawExport) -> str:
+    path = raw.path
+    names = set(raw.header)
+    lime_markers = [m for m in _LIMESURVEY_MARKERS if m in names]
+    kobo_markers = [m for m in _KOBO_MARKERS if m in names]
+    first = normalize_text(raw.header[0]) if raw.header else ""
+    found = _formats_of(raw.header)
     if len(found) == 1:
         return found[0]
     choices = "format='limesurvey', 'googleforms', 'kobo' or 'csv'"
@@ -1168,12 +1271,15 @@ def read_export(
         )
     raw = read_raw_export(path)
     ctx = _Context(raw, codebook, fmt, notes=list(raw.notes))
-    respondents = _respondent_meta(ctx)
-    bindings = _bind_all(ctx)
-    ids = respondents["respondent_id"].tolist()
-    rows, unknown = _answers(ctx, bindings, ids)
-    if unknown and codebook.survey.unknown_answers == "error":
-        raise _unknown_error(ctx, unknown)
+    try:
+        respondents = _respondent_meta(ctx)
+        bindings = _bind_all(ctx)
+        ids = respondents["respondent_id"].tolist()
+        rows, unknown = _answers(ctx, bindings, ids)
+        if unknown and codebook.survey.unknown_answers == "error":
+            raise _unknown_error(ctx, unknown)
+    except SurveyInputError as error:
+        raise _with_sheets(error, raw) from None
     for u in unknown:
         ctx.quality_rows.append(
             _quality_row(
@@ -1211,10 +1317,28 @@ def _binding_column(binding: _Binding, header: list[str]) -> str:
     return ", ".join(header[i] for i in binding.option_columns)
 
 
-def _reading_note(raw: RawExport) -> str:
-    how = (
-        f"feuille « {raw.sheet} »"
-        if raw.sheet
-        else f"séparateur « {raw.separator} », encodage {raw.encoding}"
+def _with_sheets(error: SurveyInputError, raw: RawExport) -> SurveyInputError:
+    """``error``, saying which sheet of a workbook was read when it has others."""
+    if not raw.unread_sheets:
+        return error
+    return SurveyInputError(
+        f"{error.reason} (seule la feuille « {raw.sheet} » a été lue ; autres feuilles du "
+        f"classeur : {_quoted(raw.unread_sheets)})",
+        path=error.path,
+        column=error.column,
+        row=error.row,
+        value=error.value,
+        problems=error.problems,
     )
+
+
+def _reading_note(raw: RawExport) -> str:
+    if raw.sheet:
+        how = f"feuille « {raw.sheet} »"
+        if raw.sheet_note:
+            how += f" ({raw.sheet_note})"
+        elif raw.unread_sheets:
+            how += f" (autres feuilles non lues : {_quoted(raw.unread_sheets)})"
+    else:
+        how = f"séparateur « {raw.separator} », encodage {raw.encoding}"
     return f"Fichier d'export de l'outil d'enquête lu : {len(raw.rows)} questionnaire(s), {how}."

@@ -232,6 +232,13 @@ def _analyse(spec: Survey, *, portrait=None) -> SurveyAnalysis:
         format=spec.format,
         territory_communes=_territory_communes(portrait),
     )
+    if data.respondents.empty:
+        # read_export gives the (empty) tidy tables; a report of 0 questionnaires is not one
+        raise adapters.SurveyInputError(
+            "aucune réponse : l'export n'a que sa ligne d'en-tête ; exporter à nouveau les "
+            f"réponses une fois des questionnaires remplis ({data.notes[0]})",
+            path=export_path,
+        )
     weights, raking, note, notes = _weights(data, codebook, spec, portrait)
     frequencies = estimates.frequencies(data, codebook, weights=weights)
     analysis = SurveyAnalysis(

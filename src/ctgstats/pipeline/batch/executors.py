@@ -12,16 +12,23 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, Self
+
+from ctgstats.pipeline.execute import WORKER_VARIABLE
+from ctgstats.pipeline.lifetime import die_with_parent
 
 #: What a task gave: its result, or the exception that prevented it (a dead worker).
 Outcome = Any
 
 
-def _init_worker(environment: dict[str, str]) -> None:
+def _init_worker(environment: dict[str, str], parent_pid: int | None = None) -> None:
+    """A spawned worker: the parent's variables, and its life tied to the parent's."""
     os.environ.update(environment)
+    os.environ[WORKER_VARIABLE] = "1"
+    if parent_pid is not None:
+        die_with_parent(parent_pid=parent_pid)
 
 
 class Executor(Protocol):
@@ -88,6 +95,8 @@ class ProcessExecutor:
     really starts. Workers are *spawned* (not forked: the parent holds threads from
     pyarrow and tqdm) and receive ``environment`` (the shared cache folder …). A worker
     that dies makes its tasks fail; the pool is then recreated for the remaining tasks.
+    Each worker, and each kernel it starts, dies with the batch's parent process, even a
+    parent killed by ``kill -9`` (:mod:`ctgstats.pipeline.lifetime`, Linux).
     """
 
     name = "process"
@@ -104,7 +113,7 @@ class ProcessExecutor:
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self.environment,),
+            initargs=(self.environment, os.getpid()),
         )
         return self._pool
 
@@ -132,7 +141,11 @@ class ProcessExecutor:
                 running[future] = task
                 if started:
                     started(task)
-            done, _ = wait(running, return_when=FIRST_COMPLETED, timeout=1.0 if tick else None)
+            try:
+                done, _ = wait(running, return_when=FIRST_COMPLETED, timeout=1.0 if tick else None)
+            except KeyboardInterrupt:
+                yield from self._interrupted(running)
+                raise
             if not done and tick:
                 tick()
                 continue
@@ -152,6 +165,18 @@ class ProcessExecutor:
                     running.pop(future)
                     yield task, BrokenProcessPool("processus de travail arrêté brutalement")
                 pool = self._new_pool()
+
+    def _interrupted(self, running: dict[Any, Any]) -> Iterator[tuple[Any, Outcome]]:
+        """Ctrl-C: start nothing more; the running tasks end (or are interrupted too)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        for future in as_completed(running):
+            task = running.pop(future)
+            try:
+                outcome: Outcome = future.result()
+            except BaseException as error:  # noqa: BLE001 - a worker interrupted too
+                outcome = error
+            yield task, outcome
 
 
 EXECUTORS: dict[str, Callable[..., Executor]] = {

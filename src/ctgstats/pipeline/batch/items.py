@@ -201,8 +201,13 @@ def params_over_base(path: Path, base: Params) -> Params:
     return parse_params(data, source=str(path), base_dir=Path(path).absolute().parent)
 
 
-def items_from_files(paths: Sequence[Path | str], *, base: Params | None = None) -> list[BatchItem]:
+def items_from_files(
+    paths: Sequence[Path | str], *, base: Params | None = None, base_path: Path | str | None = None
+) -> list[BatchItem]:
     """Items from params files: folders (their ``*.yaml``/``*.yml``, sorted) or files.
+
+    ``base_path``, the file ``base`` was read from, is no territory when it sits in one of
+    the folders (``ctgstats batch params/ --base params/commun.yaml``).
 
     Each file is validated; a file that cannot be read or validated becomes an item that
     fails with its message (the batch goes on). With ``base``, each file holds only what
@@ -217,13 +222,18 @@ def items_from_files(paths: Sequence[Path | str], *, base: Params | None = None)
     from ctgstats.pipeline.plan import default_slug, slugify
 
     files: list[Path] = []
+    base_file = Path(base_path).resolve() if base_path is not None else None
     for entry in paths:
         entry = Path(entry)
         if entry.is_dir():
+            # the --base file kept with the territories' files is no territory of its own
             found = sorted(
                 p
                 for p in entry.iterdir()
-                if p.suffix in (".yaml", ".yml") and p.is_file() and not p.name.startswith(".")
+                if p.suffix in (".yaml", ".yml")
+                and p.is_file()
+                and not p.name.startswith(".")
+                and p.resolve() != base_file
             )
             if not found:
                 raise BatchError(f"{entry} : aucun fichier de paramètres *.yaml dans ce dossier")

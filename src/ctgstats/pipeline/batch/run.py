@@ -49,8 +49,10 @@ from ctgstats.pipeline.batch.summary import (
     write_manifest,
 )
 from ctgstats.pipeline.execute import KernelSession
+from ctgstats.pipeline.ownership import check_writable
 from ctgstats.pipeline.plan import plan_run
-from ctgstats.pipeline.run import run
+from ctgstats.pipeline.prepare import TemplateNotFoundError
+from ctgstats.pipeline.run import remove_stale_staging, run
 
 
 def _silent(message: str) -> None:  # noqa: ARG001 - the default progress reporter
@@ -123,7 +125,12 @@ def run_task(task: Task) -> ItemResult:
             session=worker_session(),
             progress=lambda message: note_progress(task.output_dir, item.slug, message),
         )
+    except KeyboardInterrupt:  # Ctrl-C reaches the workers too
+        return result(STATUS_INTERRUPTED, message="lot interrompu")
     except RunError as error:
+        if isinstance(error.__cause__, KeyboardInterrupt):
+            kept = str(error.kept) if error.kept else None
+            return result(STATUS_INTERRUPTED, message="lot interrompu", output=kept)
         cause = error.__cause__
         message = str(error) if error.notebook or cause is None else _message(cause)
         return result(
@@ -149,6 +156,30 @@ def run_task(task: Task) -> ItemResult:
             STATUS_FAILED, message=f"empreinte non écrite : {_message(error)}", output=str(folder)
         )
     return result(STATUS_OK, output=str(folder), name=name)
+
+
+def check_batch_templates(items: Sequence[BatchItem], *, output_dir: Path) -> None:
+    """Every notebook any territory plans has its template, before anything runs.
+
+    Raises
+    ------
+    TemplateNotFoundError
+        Naming the notebook, its template and how many territories plan it.
+    """
+    missing: dict[str, tuple[str, list[str]]] = {}
+    for item in items:
+        if item.params is None:
+            continue
+        plan = plan_run(item.params, output_dir=output_dir, token="verification")
+        for task in plan.tasks:
+            if not task.template.is_file():
+                missing.setdefault(task.name, (str(task.template), []))[1].append(item.slug)
+    if missing:
+        name, (template, slugs) = next(iter(missing.items()))
+        raise TemplateNotFoundError(
+            f"notebook {name} : modèle {template} introuvable (prévu pour {len(slugs)} "
+            f"territoire(s), dont {slugs[0]}) ; aucun territoire n'a été lancé"
+        )
 
 
 def fetch_downloads(items: Sequence[BatchItem], *, cache_dir: Path) -> None:
@@ -262,12 +293,15 @@ def run_batch(
     from ctgstats.data.cache import default_cache_dir
     from ctgstats.publish import portal
 
+    check_writable(Path(output_dir))
     portal.check_portal_replaceable(Path(output_dir))
     jobs = max(1, int(jobs if jobs is not None else (os.cpu_count() or 1)))
     output_dir = Path(output_dir)
     cache_dir = Path(cache_dir or default_cache_dir()).expanduser().resolve()
     selected = unique_outputs(select(items, only=only, limit=limit))
+    check_batch_templates(selected, output_dir=output_dir)
     started_at, clock = now(), time.perf_counter()
+    remove_stale_staging(output_dir)
     fetch_downloads(selected, cache_dir=cache_dir)
     memo: dict = {}
     results, tasks = _skip_unchanged(
@@ -282,7 +316,7 @@ def run_batch(
         if tasks:
             prewarm([t.item for t in tasks], cache_dir=cache_dir, say=bar.say, memo=memo)
             pool = _executor(executor, kind, workers, cache_dir=cache_dir)
-            results.update(_run_tasks(pool, tasks, bar=bar))
+            _run_tasks(pool, tasks, bar=bar, results=results)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -364,13 +398,20 @@ def _executor(executor: str | Executor, kind: str, workers: int, *, cache_dir: P
     return EXECUTORS[kind](workers, environment)
 
 
-def _run_tasks(pool: Executor, tasks: Sequence[Task], *, bar: BatchProgress) -> dict[int, Any]:
-    """Run ``tasks`` on ``pool``; a dead worker fails its territory only."""
-    results: dict[int, ItemResult] = {}
+def _run_tasks(
+    pool: Executor, tasks: Sequence[Task], *, bar: BatchProgress, results: dict[int, ItemResult]
+) -> None:
+    """Run ``tasks`` on ``pool`` into ``results``; a dead worker fails its territory only.
+
+    Each outcome is recorded as it arrives, so that an interruption (Ctrl-C) keeps the
+    territories already finished: only the others are « interrompu ».
+    """
     with pool as running:
         for task, outcome in running.map(
             run_task, tasks, started=bar.started, tick=bar.tick if bar.enabled else None
         ):
+            if isinstance(outcome, KeyboardInterrupt):
+                continue  # « interrompu » (:func:`_in_order`)
             if isinstance(outcome, BaseException):
                 outcome = ItemResult(
                     slug=task.item.slug,
@@ -382,7 +423,6 @@ def _run_tasks(pool: Executor, tasks: Sequence[Task], *, bar: BatchProgress) -> 
             results[task.index] = outcome
             bar.finished(outcome.slug)
             bar.say(line(outcome))
-    return results
 
 
 def _in_order(selected: Sequence[BatchItem], results: dict[int, ItemResult]) -> list[ItemResult]:
