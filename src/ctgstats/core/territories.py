@@ -275,12 +275,10 @@ def resolve(
 
 
 def _incomplete_note(composition: Composition, missing: Sequence[str]) -> str:
-    shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+    shown = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
     return (
-        f"{INCOMPLETE} (la composition communale lue pour le COG {composition.cog_year} "
-        "ne contient pas "
-        f"{len(missing)} de ses départements : {shown}) ; totaux non calculables à partir "
-        "des communes"
+        f"{INCOMPLETE} (COG {composition.cog_year} : il manque {len(missing)} de ses "
+        f"départements, {shown}) ; totaux non calculables à partir des communes"
     )
 
 
