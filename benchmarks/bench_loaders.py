@@ -52,18 +52,18 @@ def build_csv(path: Path, *, communes: int, columns: int, seed: int = 0) -> list
 
 def run_step(step: str, csv_path: Path, cache_dir: Path, codes: list[str]) -> dict:
     """Run one step in this process and return its measures."""
-    from ctgstats.data.readers import read_table
+    from ctgstats.data import cache, readers
 
     columns = [f"P22_V{j:03d}" for j in range(0, 100, 5)][:REQUESTED_COLUMNS]
     wanted = codes[:: max(1, len(codes) // REQUESTED_COMMUNES)][:REQUESTED_COMMUNES]
     tracemalloc.start()
     start = time.perf_counter()
     if step == "first_parse":
-        table = read_table(csv_path, cache_dir=cache_dir)
+        table = cache.read_table(csv_path, cache_dir=cache_dir)
     elif step == "cached_subset":
-        table = read_table(csv_path, required=columns, codes=wanted, cache_dir=cache_dir)
+        table = cache.read_table(csv_path, required=columns, codes=wanted, cache_dir=cache_dir)
     elif step == "uncached_subset":
-        table = read_table(csv_path, required=columns, codes=wanted)
+        table = readers.read_table(csv_path, required=columns, codes=wanted)
     else:
         raise ValueError(step)
     elapsed = time.perf_counter() - start
