@@ -109,6 +109,7 @@ def test_expansion_drops_what_belongs_to_one_territory():
         "05_logement",
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
+        "09_cartes",
     )
     assert item.params.slug is None
 

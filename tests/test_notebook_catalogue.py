@@ -48,6 +48,7 @@ def test_defaults_follow_requires():
         "05_logement",
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
+        "09_cartes",
     )
     with_survey = parse_params({"territory": TERRITORY, "surveys": [SURVEY]})
     assert with_survey.notebook_names == (
@@ -56,6 +57,7 @@ def test_defaults_follow_requires():
         "05_logement",
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
+        "09_cartes",
         "03_enquete",
     )
 

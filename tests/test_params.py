@@ -28,6 +28,7 @@ def test_minimal_params_get_documented_defaults():
         "05_logement",
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
+        "09_cartes",
     )
     with_survey = parse_params(
         {

@@ -21,6 +21,7 @@ def test_plan_of_the_demo(tmp_path):
         "05_logement",
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
+        "09_cartes",
     ]
     assert plan.tasks[0].template == notebooks_dir() / "01_demographie.ipynb"
     assert plan.tasks[1].html == "02_familles_menages.html"
@@ -61,6 +62,7 @@ def test_the_users_templates_replace_the_shipped_ones(tmp_path, monkeypatch):
         notebooks_dir() / "05_logement.ipynb",
         notebooks_dir() / "06_emploi_jeunesse.ipynb",
         notebooks_dir() / "07_pauvrete_caf.ipynb",
+        notebooks_dir() / "09_cartes.ipynb",
     ]
     monkeypatch.setenv("CTGSTATS_NOTEBOOKS_DIR", str(own))
     assert plan_run(params).tasks[1].template == own / "02_familles_menages.ipynb"

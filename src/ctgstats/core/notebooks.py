@@ -166,6 +166,12 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         demo=("ctgstats.demo.poverty:write", "ctgstats.demo.childcare:write"),
     ),
     NotebookSpec(
+        name="09_cartes",
+        title="Cartes : besoins et offre de services",
+        chapter="ctgstats.portrait.maps:CHAPTER",
+        demo=("ctgstats.demo.contours:write",),
+    ),
+    NotebookSpec(
         name="03_enquete",
         title="Enquête",
         per_survey=True,

@@ -107,9 +107,7 @@ class Contours:
     def vintage(self) -> str:
         """French phrase: the edition of the contours and the geography they are in."""
         edition = f"édition {self.source_year}" if self.source_year else "édition non indiquée"
-        return (
-            f"contours IGN Admin Express COG ({edition}), géographie au 1er janvier {self.cog_year}"
-        )
+        return f"contours des communes ({edition}), géographie au 1er janvier {self.cog_year}"
 
     def harmonisation_text(self) -> list[str]:
         """French sentences: which codes were merged into which."""
