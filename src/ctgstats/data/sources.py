@@ -786,6 +786,15 @@ def _registry() -> tuple[SourceSpec, ...]:
     rpls = _FAMILIES["sdes_rpls"]
     for vintage in (2022, 2023, 2024):
         specs.append(_with_download(rpls.spec(vintage), None, _NO_URL))
+    specs.append(
+        _with_download(
+            _FAMILIES[CONTOURS_SOURCE].spec(2018, "COM"),
+            None,
+            _NO_URL + " IGN distributes ADMIN-EXPRESS-COG as 7z archives "
+            "(https://geoservices.ign.fr/adminexpress): extract COMMUNE.shp with its .dbf, "
+            ".shx and .prj (and DEPARTEMENT.shp) into a data folder.",
+        )
+    )
     movements = _FAMILIES["cog_mouvements"]
     for vintage, page, name, member in _MOVEMENTS:
         how = _CITED + (f" Read member {member} of the COG archive." if member else "")
