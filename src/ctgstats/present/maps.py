@@ -261,7 +261,7 @@ def choropleth(
     context: BaseGeometry | None = None,
     points: pd.DataFrame | None = None,
     points_label: str = "Équipements",
-    height: float = 6.0,
+    height: float = 4.0,
 ) -> Figure:
     """Choropleth of ``table`` (:func:`map_table`) over ``geometries`` (code → polygon).
 
@@ -352,7 +352,7 @@ def situation_map(
     territory_label: str,
     departement_label: str,
     source: str,
-    height: float = 5.5,
+    height: float = 3.0,
 ) -> Figure:
     """The territory (its communes, its outline) inside its département's outline."""
     fig, ax = new_figure(height)

@@ -40,17 +40,9 @@ def _unavailable(portrait: Portrait) -> HTML:
 
 
 def header(portrait: Portrait) -> HTML:
-    """Banner (fictional data), territory, comparators, and the vintage of the contours."""
-    text = portrait_views.header(portrait).data
-    table = portrait.tables.get(CONTOURS_TABLE)
-    if table is None or table.empty:
-        return HTML(text)
-    edition = table["edition"].iloc[0]
-    shown = f"édition {edition}" if pd.notna(edition) and str(edition) else "édition non indiquée"
-    return HTML(
-        f"{text}<p>Fond de carte : contours des communes ({html.escape(shown)}), ramenés à la "
-        f"géographie au 1er janvier {portrait.cog_year}, projection Lambert 93.</p>"
-    )
+    """Banner (fictional data), territory, comparators and vintages (the contours' vintage
+    is in each map's caption)."""
+    return portrait_views.header(portrait)
 
 
 def situation(portrait: Portrait) -> Figure | HTML:
