@@ -40,8 +40,10 @@ def _unavailable(portrait: Portrait) -> HTML:
 
 
 def header(portrait: Portrait) -> HTML:
-    """Banner (fictional data), territory, comparators and vintages (the contours' vintage
-    is in each map's caption)."""
+    """Banner (fictional data), territory, comparators and vintages.
+
+    The vintage of the contours is in each map's caption.
+    """
     return portrait_views.header(portrait)
 
 
