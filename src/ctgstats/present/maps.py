@@ -230,7 +230,7 @@ def draw(ax: Axes, geometry: BaseGeometry, **style: object) -> None:
     """Add a (multi)polygon to ``ax`` with matplotlib patch ``style``."""
     path = _path(geometry)
     if path is not None:
-        ax.add_patch(PathPatch(path, **style))  # type: ignore[arg-type]
+        ax.add_patch(PathPatch(path, **style))
 
 
 def _frame(ax: Axes, geometries: Sequence[BaseGeometry], *, margin: float = 0.04) -> None:
@@ -313,7 +313,7 @@ def choropleth(
     if drawn:
         _frame(ax, drawn)
     ax.legend(
-        handles=handles,  # type: ignore[arg-type]
+        handles=handles,
         loc="upper left",
         bbox_to_anchor=(1.0, 1.0),
         frameon=False,
