@@ -15,7 +15,7 @@ import logging
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import pandas as pd
 import shapely
@@ -25,8 +25,17 @@ from ctgstats.core.files import write_text_atomic
 from ctgstats.present import maps
 from ctgstats.present.labels import indicator_label
 
-if TYPE_CHECKING:
-    from ctgstats.publish.portal import PortalEntry
+
+class PortalEntry(Protocol):
+    """What the map reads of a :class:`ctgstats.publish.portal.PortalEntry`."""
+
+    slug: str
+    name: str
+    level: str
+    code: str
+    report_dir: str | None
+    figures: dict[str, Any]
+
 
 __all__ = ["PORTAL_MAP_INDICATOR", "PORTAL_MAP_TABLE", "portal_map_section"]
 
@@ -89,7 +98,7 @@ def portal_map_section(root: Path, entries: Sequence[PortalEntry]) -> str:
     drawn = [e for e in entries if e.slug in territories]
     values = {
         e.slug: (
-            float(e.figures[PORTAL_MAP_INDICATOR].valeur)  # type: ignore[arg-type]
+            float(e.figures[PORTAL_MAP_INDICATOR].valeur)
             if PORTAL_MAP_INDICATOR in e.figures
             and e.figures[PORTAL_MAP_INDICATOR].valeur is not None
             else float("nan")
