@@ -22,6 +22,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ctgstats.core.files import write_text_atomic
+from ctgstats.portrait.charts import fictional_watermark
 from ctgstats.present import maps
 from ctgstats.present.labels import indicator_label
 
@@ -34,6 +35,7 @@ class PortalEntry(Protocol):
     level: str
     code: str
     report_dir: str | None
+    fictional: bool
     figures: dict[str, Any]
 
 
@@ -141,6 +143,8 @@ def portal_map_section(root: Path, entries: Sequence[PortalEntry]) -> str:
         context=shapely.union_all(list(departements.values())) if departements else None,
         height=5.5,
     )
+    if all(e.fictional for e in drawn):
+        fictional_watermark(figure)
     uri = maps.figure_data_uri(figure)
     missing = len(entries) - len(drawn)
     note = (
@@ -153,7 +157,7 @@ def portal_map_section(root: Path, entries: Sequence[PortalEntry]) -> str:
         '<section><h2 id="carte">Carte des territoires</h2>'
         f'<figure class="ctg-portal-map"><img src="{uri}" alt="{escape(alt, quote=True)}" '
         'style="max-width:100%;height:auto">'
-        f"<figcaption>{escape(spec.title)}. Chaque territoire est la réunion de ses communes "
+        "<figcaption>Chaque territoire est la réunion de ses communes "
         f"dans la géographie de son rapport ; données de la carte : tables/{PORTAL_MAP_TABLE}.csv."
         f"{escape(note)}</figcaption></figure></section>"
     )
