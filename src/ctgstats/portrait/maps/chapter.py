@@ -51,6 +51,8 @@ NO_CONTOURS = (
 COMMUNE_TOLERANCE = 20.0
 """Metres: simplification of the commune polygons kept in the table (invisible at print scale)."""
 OUTLINE_TOLERANCE = 120.0
+MAX_COMMUNES = 1_000
+"""Beyond this many communes (a région, France), no commune map is drawn."""
 MAX_WKT = 30_000
 """Characters: a workbook cell holds at most 32 767 (outlines are simplified until they fit)."""
 
@@ -302,6 +304,11 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
     codes = list(context.territory.communes or ())
     if not codes:
         return unavailable("la liste des communes du territoire n'est pas connue")
+    if len(codes) > MAX_COMMUNES:
+        return unavailable(
+            f"{len(codes)} communes : au-delà de {MAX_COMMUNES}, une carte par commune n'est "
+            "pas lisible à l'échelle d'une page (cartes par EPCI ou par commune seulement)"
+        )
     try:
         communes = contour_data.commune_polygons(
             context.catalog, cog_year=context.cog_year, communes=codes
