@@ -307,7 +307,7 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
     if len(codes) > MAX_COMMUNES:
         return unavailable(
             f"{len(codes)} communes : au-delà de {MAX_COMMUNES}, une carte par commune n'est "
-            "pas lisible à l'échelle d'une page (cartes par EPCI ou par commune seulement)"
+            "pas lisible sur une page"
         )
     try:
         communes = contour_data.commune_polygons(
