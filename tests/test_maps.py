@@ -80,6 +80,7 @@ def test_merged_communes_are_dissolved_and_recorded():
         "00012": box(0, 0, 1000, 1000),
         "00013": box(1000, 0, 2000, 1000),
         "00014": box(0, 1000, 1000, 2000),
+        "00099": box(5000, 5000, 6000, 6000),  # in no composition, no movement
     }
     result, records, blocked = contours.harmonise_polygons(
         polygons,
@@ -94,7 +95,7 @@ def test_merged_communes_are_dissolved_and_recorded():
     assert [(r.old_codes, r.new_code, r.action) for r in records] == [
         (("00012", "00013"), "00012", "fusion")
     ]
-    assert blocked == {}
+    assert list(blocked) == ["00099"] and "inconnu du COG 2025" in blocked["00099"]
 
 
 def test_epci_outlines_dissolve_their_communes():

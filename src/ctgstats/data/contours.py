@@ -102,6 +102,9 @@ class Contours:
     files: tuple[str, ...] = ()
     harmonisation: tuple[HarmonisationRecord, ...] = ()
     missing: dict[str, str] = field(default_factory=dict)
+    ignored: dict[str, str] = field(default_factory=dict)
+    """Codes of the files unknown in the COG year (neither in the composition nor in the
+    movements), with the reason: their polygons are not drawn."""
 
     @property
     def vintage(self) -> str:
@@ -329,7 +332,7 @@ def harmonise_polygons(
     """
     targets = list(composition.table["commune"])
     frame = pd.DataFrame({"n": 1.0}, index=pd.Index(sorted(geometries), name="code"))
-    result, records, _unknown = harmonise(
+    result, records, unknown = harmonise(
         frame,
         target_codes=targets,
         movements=movements,
@@ -364,6 +367,11 @@ def harmonise_polygons(
             blocked[code] = "contour d'une commune fusionnée absent"
             continue
         polygons[code] = parts[0] if len(parts) == 1 else dissolve(parts)
+    for code in unknown:
+        blocked[code] = (
+            f"code inconnu du COG {composition.cog_year} (ni dans la composition, ni dans "
+            "les mouvements des communes) : contour ignoré"
+        )
     return polygons, kept, blocked
 
 
@@ -425,6 +433,8 @@ def commune_polygons(
         for c in wanted
         if c not in geometries
     }
+    targets = set(composition.table["commune"])
+    ignored = {c: r for c, r in blocked.items() if c not in targets}
     if communes is not None:
         geometries = {c: geometries[c] for c in wanted if c in geometries}
     years = sorted({f.vintage for f in chosen})
@@ -436,6 +446,7 @@ def commune_polygons(
         files=tuple(f.path.name for f in chosen),
         harmonisation=tuple(records),
         missing=missing,
+        ignored=ignored,
     )
 
 

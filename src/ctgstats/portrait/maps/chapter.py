@@ -355,6 +355,9 @@ def cautions(communes: contour_data.Contours) -> list[str]:
         points.append(
             f"Cartes : {len(communes.missing)} commune(s) sans contour, non dessinée(s) : {shown}."
         )
+    if communes.ignored:
+        shown = ", ".join(f"{c} ({r})" for c, r in list(communes.ignored.items())[:5])
+        points.append(f"Cartes : {len(communes.ignored)} code(s) des contours ignoré(s) : {shown}.")
     return points
 
 
