@@ -46,6 +46,7 @@ __all__ = [
     "choropleth",
     "class_breaks",
     "class_labels",
+    "draw",
     "figure_data_uri",
     "map_table",
     "situation_map",
@@ -377,24 +378,6 @@ def situation_map(
         title=title,
         source=source,
         alt=f"{territory_label} ({len(communes)} communes) dans {departement_label}",
-    )
-
-
-def outlines_map(
-    outlines: Mapping[str, BaseGeometry],
-    table: pd.DataFrame,
-    spec: MapValues,
-    *,
-    context: Sequence[BaseGeometry] = (),
-    height: float = 5.5,
-) -> Figure:
-    """Choropleth of territories' outlines (the portal: one area per territory)."""
-    return choropleth(
-        outlines,
-        table,
-        spec,
-        context=shapely.union_all(np.array(list(context), dtype=object)) if context else None,
-        height=height,
     )
 
 
