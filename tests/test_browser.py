@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import signal
+import string
 import subprocess
 import sys
 import time
@@ -674,7 +675,7 @@ def test_full_demo_report_prints_within_the_page_budget(
         assert f"{number}. {chapter}" in contents, chapter
     # annexes lettered A, B, C … in reading order, one per chapter that has detail
     annexed = re.findall(r"Annexe ([A-Z]) — (.+?)(?= Annexe [A-Z] — | Les numéros)", contents)
-    assert [letter for letter, _ in annexed] == list("ABCDEFGHIJ"[: len(annexed)])
+    assert [letter for letter, _ in annexed] == list(string.ascii_uppercase[: len(annexed)])
     titles = [title for _, title in annexed]
     assert titles and titles == [c for c in chapters if c in titles], titles
     # The annexes begin on the page whose first line is "Annexes".
