@@ -53,6 +53,8 @@ __all__ = [
 ]
 
 CLASSES = 5
+MAP_HEIGHT = 4.0
+"""Inches: height of a choropleth (the report's column is 8 inches wide)."""
 """Number of classes of a choropleth (quantiles)."""
 PALETTE = "cividis_r"
 """Sequential palette, light (low) to dark (high), readable in grey and by colour-blind readers."""
@@ -262,7 +264,7 @@ def choropleth(
     context: BaseGeometry | None = None,
     points: pd.DataFrame | None = None,
     points_label: str = "Équipements",
-    height: float = 4.0,
+    height: float = MAP_HEIGHT,
 ) -> Figure:
     """Choropleth of ``table`` (:func:`map_table`) over ``geometries`` (code → polygon).
 

@@ -28,6 +28,8 @@ from ctgstats.present.formatting import fr_int
 __all__ = ["choropleth", "harmonisation", "header", "situation", "vigilance"]
 
 CHAPTER_ID = "cartes"
+ANNEX_HEIGHT = 3.3
+"""Inches: the annex's maps are smaller (two or three a printed page)."""
 
 
 def _unavailable(portrait: Portrait) -> HTML:
@@ -123,6 +125,7 @@ def choropleth(
         context=outline,
         points=points,
         points_label=points_label,
+        height=ANNEX_HEIGHT if spec.annex else maps.MAP_HEIGHT,
     )
     return portrait_views._finish(portrait, figure)
 
