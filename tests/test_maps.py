@@ -422,3 +422,30 @@ def test_the_portal_map_is_inline_and_lists_its_territories(tmp_path):
     assert list(table["code"]) == ["epci-1", "epci-2"]
     assert list(table["valeur"]) == [30.0, 40.0]
     assert list(table["territoire"]) == ["epci:000000001", "epci:000000002"]
+
+
+def test_commune_points_of_the_demo_lie_in_the_2025_communes(tmp_path):
+    from ctgstats.data.catalog import Catalog
+
+    catalog = Catalog.from_dirs(["ctgstats:demo"], cache_dir=tmp_path)
+    points = contours.commune_points(catalog, cog_year=2025, communes=["00001", "00012", "00018"])
+    assert list(points.columns) == ["code", "x", "y"]
+    assert list(points["code"]) == ["00001", "00012", "00018"]
+    raw, _ = contours.read_contour_file(
+        DATA_DIR / "geo" / "communes-00-2018" / "communes-00-val-d-exemple.geojson"
+    )
+    vallons = raw["00012"].union(raw["00013"])  # merged on 1 January 2019
+    for code, x, y in points.itertuples(index=False):
+        area = vallons if code == "00012" else raw[code]
+        assert area.buffer(1.0).contains(Point(x, y)), code
+        assert x < 0  # offshore
+    assert any(path.suffix == ".geojson" for path in catalog.used)  # recorded for the manifest
+
+
+def test_commune_points_without_contours_is_none(tmp_path):
+    from ctgstats.data.catalog import Catalog
+
+    data = tmp_path / "cog"
+    shutil.copytree(DATA_DIR / "insee" / "cog", data)
+    catalog = Catalog.from_dirs([str(data)], cache_dir=tmp_path / "cache")
+    assert contours.commune_points(catalog, cog_year=2025, communes=["00001"]) is None
