@@ -67,6 +67,8 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_evaluation.py": ("unit",),
     "test_families.py": ("unit",),
     "test_housing.py": ("loaders",),
+    "test_maps.py": ("loaders",),
+    "test_maps_real.py": ("loaders",),
     "test_rpls.py": ("loaders",),
     "test_services.py": ("loaders",),
     "test_dispositifs.py": ("loaders",),

@@ -110,6 +110,7 @@ def test_expansion_drops_what_belongs_to_one_territory():
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
         "08_offre_services",
+        "09_cartes",
         "10_dispositifs",
     )
     assert item.params.slug is None

@@ -43,6 +43,7 @@ CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 SLUG = "epci-000000101"
 NOTEBOOK = "01_demographie"
 DASHBOARD = "04_indicateurs"  # the indicators dashboard: its wide tables, on a phone
+MAPS = "09_cartes"  # static maps inlined as images (no tile, no network)
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
 PDFINFO, PDFTOTEXT, PDFIMAGES = (shutil.which(n) for n in ("pdfinfo", "pdftotext", "pdfimages"))
 
@@ -319,7 +320,9 @@ def _fake_territory(root: Path, slug: str, name: str, code: str, population: flo
 def demo(tmp_path_factory):
     """The demo report of two notebooks, its single-file report and the portal."""
     out = tmp_path_factory.mktemp("browser") / "outputs"
-    result = _run("run", "params/demo.yaml", "--output-dir", out, "-n", NOTEBOOK, "-n", DASHBOARD)
+    result = _run(
+        "run", "params/demo.yaml", "--output-dir", out, "-n", NOTEBOOK, "-n", DASHBOARD, "-n", MAPS
+    )
     assert result.returncode == 0, result.stderr
     folder = out / SLUG
     single_file_report(folder)
@@ -362,10 +365,21 @@ PAGES = {
         ["Sommaire", "Démographie : population, âges, vieillissement", "Données fictives"],
         1,
     ),
+    "maps": (
+        f"{SLUG}/{MAPS}.html",
+        ["Cartes : besoins et offre de services", "dans son département", "Données fictives"],
+        2,
+    ),
     "portal": (
         "index.html",
-        ["Diagnostics de territoire", "CC du Haut-Val fictif", "réussi", "Population"],
-        0,
+        [
+            "Diagnostics de territoire",
+            "CC du Haut-Val fictif",
+            "réussi",
+            "Population",
+            "Carte des territoires",
+        ],
+        1,
     ),
 }
 

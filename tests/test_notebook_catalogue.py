@@ -49,6 +49,7 @@ def test_defaults_follow_requires():
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
         "08_offre_services",
+        "09_cartes",
         "10_dispositifs",
     )
     with_survey = parse_params({"territory": TERRITORY, "surveys": [SURVEY]})
@@ -59,6 +60,7 @@ def test_defaults_follow_requires():
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
         "08_offre_services",
+        "09_cartes",
         "10_dispositifs",
         "03_enquete",
     )

@@ -29,6 +29,7 @@ def test_minimal_params_get_documented_defaults():
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
         "08_offre_services",
+        "09_cartes",
         "10_dispositifs",
     )
     with_survey = parse_params(

@@ -22,6 +22,7 @@ def test_plan_of_the_demo(tmp_path):
         "06_emploi_jeunesse",
         "07_pauvrete_caf",
         "08_offre_services",
+        "09_cartes",
         "10_dispositifs",
     ]
     assert plan.tasks[0].template == notebooks_dir() / "01_demographie.ipynb"
@@ -64,6 +65,7 @@ def test_the_users_templates_replace_the_shipped_ones(tmp_path, monkeypatch):
         notebooks_dir() / "06_emploi_jeunesse.ipynb",
         notebooks_dir() / "07_pauvrete_caf.ipynb",
         notebooks_dir() / "08_offre_services.ipynb",
+        notebooks_dir() / "09_cartes.ipynb",
         notebooks_dir() / "10_dispositifs.ipynb",
     ]
     monkeypatch.setenv("CTGSTATS_NOTEBOOKS_DIR", str(own))

@@ -49,6 +49,7 @@ def test_registry_keys_are_unique_and_ids_known():
         "sdes_rpls",
         "insee_bpe",
         "insee_bpe_xy",
+        "ign_contours",
     }
 
 
@@ -93,6 +94,8 @@ def test_registry_entry_is_well_formed(spec: SourceSpec):
         assert level in ("COM", "EPCI", "DEP", "NAT") and spec.vintage == 0
         assert spec.matches(f"caf_{benefit.lower()}_{level.lower()}.csv")
         assert spec.matches(f"caf_{benefit.lower()}_{level.lower()}_2019.csv")
+    elif spec.id == "ign_contours":  # IGN Admin Express COG, national COMMUNE.shp
+        assert spec.level == "COM" and spec.matches("COMMUNE.shp")
     else:
         assert spec.level is None
 
@@ -223,3 +226,26 @@ def test_discover_the_shared_data():
     composition = found[("cog_epci_composition", 2020, None)]
     assert composition.sheet is None  # a csv, not the workbook
     assert len(composition.read_table(required=["EPCI"])) == 586
+
+
+def test_contours_are_recognised_with_their_edition_and_departement(tmp_path):
+    """Contours: the year from the name, else from the folders; per-département levels."""
+    folder = tmp_path / "geo" / "communes-31-2018"
+    folder.mkdir(parents=True)
+    (folder / "communes-31-haute-garonne.geojson").write_text("{}", encoding="utf-8")
+    (folder / "departement-31-haute-garonne.geojson").write_text("{}", encoding="utf-8")
+    admin = tmp_path / "ADMIN-EXPRESS-COG_2-1__SHP__FRA_2020-11-20" / "ADE-COG_2-1_SHP_LAMB93_FR"
+    admin.mkdir(parents=True)
+    (admin / "COMMUNE.shp").write_bytes(b"shp")
+    (tmp_path / "communes-20220101.shp").write_bytes(b"other")
+    found = {
+        (f.path.name, f.vintage, f.level)
+        for f in discover([tmp_path])
+        if f.source.id == "ign_contours"
+    }
+    assert found == {
+        ("communes-31-haute-garonne.geojson", 2018, "COM-31"),
+        ("departement-31-haute-garonne.geojson", 2018, "DEP-31"),
+        ("COMMUNE.shp", 2020, "COM"),
+        ("communes-20220101.shp", 2022, "COM"),
+    }

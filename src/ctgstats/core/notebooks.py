@@ -180,6 +180,12 @@ NOTEBOOKS: tuple[NotebookSpec, ...] = (
         demo=("ctgstats.demo.services:write",),
     ),
     NotebookSpec(
+        name="09_cartes",
+        title="Cartes : besoins et offre de services",
+        chapter="ctgstats.portrait.maps:CHAPTER",
+        demo=("ctgstats.demo.contours:write",),
+    ),
+    NotebookSpec(
         name="10_dispositifs",
         title="Dispositifs existants et besoins du territoire",
         chapter="ctgstats.portrait.dispositifs:CHAPTER",

@@ -29,6 +29,7 @@ from ctgstats.core.files import file_sha256
 
 __all__ = [
     "CENSUS_SOURCE_IDS",
+    "CONTOURS_SOURCE",
     "FILOSOFI_LEVELS",
     "NEET_LEVELS",
     "REGISTRY",
@@ -51,10 +52,13 @@ FILOSOFI_LEVELS: tuple[str, ...] = ("COM", "EPCI", "DEP", "REG", "METROPOLE")
 NEET_LEVELS: dict[str, str] = {"communes": "COM", "epci": "EPCI", "dpt": "DEP", "region": "REG"}
 
 #: File suffixes :func:`discover` considers (case-insensitive).
-DATA_FILE_SUFFIXES: tuple[str, ...] = (".csv", ".zip", ".xlsx")
+DATA_FILE_SUFFIXES: tuple[str, ...] = (".csv", ".zip", ".xlsx", ".geojson", ".shp")
 
 #: Preference between copies of the same source: lower is preferred.
-FORMAT_PREFERENCE: dict[str, int] = {".csv": 0, ".zip": 1, ".xlsx": 2}
+FORMAT_PREFERENCE: dict[str, int] = {".csv": 0, ".zip": 1, ".xlsx": 2, ".geojson": 3, ".shp": 4}
+
+#: Source of the commune and département contours (:mod:`ctgstats.data.contours`).
+CONTOURS_SOURCE = "ign_contours"
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,8 @@ class _Family:
     notes: str = ""
     census: bool = False
     """A commune base of the census (``P..``/``C..`` columns), read by the portrait."""
+    vintage_of: Callable[[re.Match[str]], int] | None = None
+    """Vintage read from the match when the first group of digits is not the year."""
 
     def spec(self, vintage: int, level: str | None = None, **fields: Any) -> SourceSpec:
         values = {"vintage": vintage, "level": level or ""}
@@ -216,10 +222,13 @@ class _Family:
         match = self.name_regex.match(name)
         if not match:
             return []
-        year = next((g for g in match.groups() if g and g.isdigit()), None)
-        vintage = int(year) if year else 0  # 0: a multi-year file without a year in its name
-        if 0 < vintage < 100:  # two-digit year of a name (``bpe21_ensemble``): 2000 + yy
-            vintage += 2000
+        if self.vintage_of is not None:
+            vintage = self.vintage_of(match)
+        else:
+            year = next((g for g in match.groups() if g and g.isdigit()), None)
+            vintage = int(year) if year else 0  # 0: a multi-year file without a year in its name
+            if 0 < vintage < 100:  # two-digit year of a name (``bpe21_ensemble``): 2000 + yy
+                vintage += 2000
         return [(vintage, level) for level in self.level_of(match)]
 
 
@@ -538,6 +547,25 @@ _FAMILIES: dict[str, _Family] = {
             "from BPE 2024) or LONGITUDE/LATITUDE (WGS84), QUALITE_XY (B good, A acceptable, "
             "M bad, _Z not geolocated). Read by ctgstats.portrait.services.read for "
             "straight-line distances.",
+            id=CONTOURS_SOURCE,
+            title="Contours des communes et départements (IGN, Admin Express COG ou "
+            "équivalent), édition {vintage} — niveau {level}",
+            producer="IGN, Admin Express COG (contours des communes)",
+            geography_offset=0,
+            patterns=("COMMUNE.shp", "DEPARTEMENT.shp", "communes-*", "departement*-*"),
+            name_regex=re.compile(
+                r"^(?:(COMMUNE|DEPARTEMENT)\.shp"
+                r"|(communes|departements?)[-_]((?:\d{2,3}|2A|2B)(?![0-9]))?.*\.(?:geojson|shp))$",
+                re.IGNORECASE,
+            ),
+            level_of=lambda m: (_contour_level(m),),
+            vintage_of=lambda m: _year_in(m.group(0)),
+            notes="Commune polygons: IGN Admin Express COG (COMMUNE.shp, fields INSEE_COM and "
+            "NOM or NOM_COM, Lambert 93) or any GeoJSON / shapefile of communes (properties "
+            "code, nom; WGS84 or Lambert 93); DEPARTEMENT.shp / departement-*.geojson for "
+            "the outline. The edition (year) is read from the name, else from the folders "
+            "holding the file; the geography is that of 1 January of the edition. Read by "
+            "ctgstats.data.contours (maps), never needed by the figures.",
         ),
     )
 }
@@ -570,6 +598,30 @@ def _bpe_xy_member(vintage: int) -> str | None:
     if not vintage:
         return None
     return f"bpe{vintage % 100:02d}_ensemble_xy.csv" if vintage < 2023 else f"BPE{vintage}.csv"
+
+
+def _year_in(text: str) -> int:
+    """First year (19xx or 20xx, alone or opening a ``YYYYMMDD`` date) in ``text``, or 0."""
+    for run in re.findall(r"\d+", text):
+        if len(run) in (4, 8) and run[:2] in ("19", "20"):
+            return int(run[:4])
+    return 0
+
+
+def _contour_level(match: re.Match[str]) -> str:
+    """``COM`` or ``DEP``, with the département of a per-département file (``COM-31``)."""
+    kind = (match.group(1) or match.group(2)).upper()
+    level = "COM" if kind.startswith("COMMUNE") else "DEP"
+    return f"{level}-{match.group(3).upper()}" if match.group(3) else level
+
+
+def _folder_year(path: Path) -> int:
+    """Year in the name of one of the three folders holding ``path`` (nearest first), or 0."""
+    for parent in list(path.parents)[:3]:
+        year = _year_in(parent.name)
+        if year:
+            return year
+    return 0
 
 
 def _pauvres_member(vintage: int, level: str | None) -> str | None:
@@ -829,6 +881,15 @@ def _registry() -> tuple[SourceSpec, ...]:
     for vintage in (2021, 2023, 2024):
         specs.append(_with_download(_FAMILIES["insee_bpe"].spec(vintage), None, bpe_how))
         specs.append(_with_download(_FAMILIES["insee_bpe_xy"].spec(vintage), None, bpe_how))
+    specs.append(
+        _with_download(
+            _FAMILIES[CONTOURS_SOURCE].spec(2018, "COM"),
+            None,
+            _NO_URL + " IGN distributes ADMIN-EXPRESS-COG as 7z archives "
+            "(https://geoservices.ign.fr/adminexpress): extract COMMUNE.shp with its .dbf, "
+            ".shx and .prj (and DEPARTEMENT.shp) into a data folder.",
+        )
+    )
     movements = _FAMILIES["cog_mouvements"]
     for vintage, page, name, member in _MOVEMENTS:
         how = _CITED + (f" Read member {member} of the COG archive." if member else "")
@@ -909,6 +970,8 @@ def discover(data_dirs: Sequence[Path | str]) -> list[FoundFile]:
     candidates: dict[tuple[str, int, str | None], list[tuple[SourceSpec, Path]]] = {}
     for path in _walk(data_dirs):
         for spec in _specs_for_name(path.name):
+            if spec.id == CONTOURS_SOURCE and spec.vintage == 0:
+                spec = spec_for(spec.id, _folder_year(path), spec.level)
             candidates.setdefault(spec.key, []).append((spec, path))
     found = [_choose(key, entries) for key, entries in candidates.items()]
     return sorted(found, key=lambda f: (f.source.id, f.vintage, f.level or "", str(f.path)))

@@ -1719,6 +1719,7 @@ les fichiers en géographie antérieure (RP2016, Filosofi 2016) contiennent les 
 | `caf/txcouv_pe_{{com,epci,dep,nat}}_hist.csv` | Mêmes taux, 2019–2022 (fichiers historiques ; 2022 identique dans les deux) |
 | `sdes/rpls/resultats_rpls_{{2023,2024}}.xlsx` | Parc locatif social au 1er janvier (format des « résultats RPLS » du SDES : feuilles `COMMUNE`, `EPCI`, `DEPARTEMENT`, `REGION`, en-tête technique en ligne 6 ; `nb_ls`, `nb_loues`, `nb_vacants`, `tx_vac`, `tx_mob`, `loymoy`, et `nb_ls` de l'année précédente) ; parc 2022 ≈ 1,1 × locataires HLM du RP2022 ; taux masqués sous 5 logements (`ctgstats.demo.rpls`) |
 | `dispositifs/inventaire_dispositifs.csv` | Inventaire fictif de 15 dispositifs de la CC du Haut-Val (modèle de `ctgstats dispositifs-modele` : `;`, UTF-8 avec BOM ; codes du schéma data·inclusion 1.0.8), lu par le carnet `10_dispositifs` (`ctgstats.demo.dispositifs`) |
+| `geo/communes-00-2018/communes-00-val-d-exemple.geojson`, `departement-00-val-d-exemple.geojson` | Contours fictifs des 43 communes (géographie 2018, avant la fusion de 00012 et 00013) et du département, au format de l'extrait IGN Admin Express COG (GeoJSON WGS84, 5 décimales, propriétés `code`, `nom`) : cellules de Voronoï des chefs-lieux fixes de `ctgstats.demo.geography`, en mer (x < 0 en Lambert 93) (`ctgstats.demo.contours`) |
 
 Les valeurs du recensement sont des estimations pondérées avec décimales ; les variables
 `C..` (exploitation complémentaire) sont des multiples d'un poids communal d'environ 4 à 5.

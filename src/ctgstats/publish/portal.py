@@ -55,6 +55,7 @@ from ctgstats.publish.export import (
     report_css,
     table_of_contents,
 )
+from ctgstats.publish.portal_map import portal_map_section
 
 __all__ = [
     "PORTAL_INDICATORS",
@@ -670,8 +671,12 @@ def render_portal(
     *,
     title: str = "Diagnostics de territoire",
     generated_at: str | None = None,
+    map_section: str = "",
 ) -> str:
     """The portal page (see :func:`write_portal`), as a string.
+
+    ``map_section`` is the map of the territories
+    (:func:`ctgstats.publish.portal_map.portal_map_section`), shown after the table.
 
     Raises
     ------
@@ -744,6 +749,8 @@ def render_portal(
             '<section><h2 id="territoires">Territoires</h2>'
             "<p>Aucun diagnostic trouvé dans ce dossier.</p></section>"
         )
+    if map_section and entries:
+        sections.append(map_section)
     sections.append(
         f'<footer class="ctg-footer"><p>Portail généré le {escape(generated_at)} '
         f"avec ctgstats {escape(__version__)}.</p>"
@@ -822,7 +829,8 @@ def write_portal(output_dir: Path, *, title: str = "Diagnostics de territoire") 
     if not root.is_dir():
         raise OutputFolderError(f"dossier de sortie {root} introuvable")
     check_portal_replaceable(root)
-    page = render_portal(collect_entries(root), title=title)
+    entries = collect_entries(root)
+    page = render_portal(entries, title=title, map_section=portal_map_section(root, entries))
     return write_text_atomic(root / "index.html", page)
 
 
