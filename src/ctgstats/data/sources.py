@@ -547,6 +547,8 @@ _FAMILIES: dict[str, _Family] = {
             "from BPE 2024) or LONGITUDE/LATITUDE (WGS84), QUALITE_XY (B good, A acceptable, "
             "M bad, _Z not geolocated). Read by ctgstats.portrait.services.read for "
             "straight-line distances.",
+        ),
+        _Family(
             id=CONTOURS_SOURCE,
             title="Contours des communes et départements (IGN, Admin Express COG ou "
             "équivalent), édition {vintage} — niveau {level}",
