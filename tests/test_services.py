@@ -412,3 +412,20 @@ def test_zipped_old_layout_is_read_through_its_member(tmp_path):
     catalog = Catalog.from_dirs([str(folder)], cache_dir=tmp_path / "cache")
     counts = read.read_counts(catalog).set_index(["code", "typequ"])["nombre"]
     assert counts[("31042", "D201")] == 5.0
+
+
+def test_equipment_of_the_territory_feed_the_needs_and_offer_map(demo_dir, tmp_path):
+    from ctgstats.portrait.maps import views as map_views
+    from ctgstats.portrait.services.chapter import POINTS_TABLE
+
+    portrait = _portrait(demo_dir, tmp_path)
+    table = portrait.tables[POINTS_TABLE]
+    communes = set(portrait.territory.communes or ())
+    assert set(table["code"]) <= communes
+    raw = pd.read_csv(demo_dir / "insee" / "bpe" / "BPE2024.csv", sep=";", dtype=str)
+    doctors = raw[(raw["TYPEQU"] == "D201") & raw["DEPCOM"].isin(communes)]
+    mine = table[table["service"] == "medecin_generaliste"]
+    assert len(mine) == len(doctors)
+    assert sorted(mine["x"].round(1)) == sorted(doctors["LAMBERT_X"].astype(float).round(1))
+    figure = map_views.needs_and_offer(portrait, "age_60_plus", service="medecin_generaliste")
+    assert not hasattr(figure, "data")  # a matplotlib figure, not an HTML "non disponible"

@@ -22,10 +22,12 @@ from ctgstats.portrait.maps.chapter import (
     map_stem,
 )
 from ctgstats.portrait.model import Portrait
+from ctgstats.portrait.services.chapter import POINTS_TABLE
+from ctgstats.portrait.services.read import load_catalogue
 from ctgstats.present import display, maps
 from ctgstats.present.formatting import fr_int
 
-__all__ = ["choropleth", "harmonisation", "header", "situation", "vigilance"]
+__all__ = ["choropleth", "harmonisation", "header", "needs_and_offer", "situation", "vigilance"]
 
 CHAPTER_ID = "cartes"
 ANNEX_HEIGHT = 3.3
@@ -155,3 +157,28 @@ def harmonisation(portrait: Portrait) -> HTML:
 def vigilance(portrait: Portrait) -> HTML:
     """The chapter's points de vigilance."""
     return portrait_views.vigilance(portrait, chapter=CHAPTER_ID)
+
+
+def needs_and_offer(
+    portrait: Portrait, map_id: str = "age_60_plus", *, service: str = "medecin_generaliste"
+) -> Figure | HTML:
+    """« Besoins × offre » : the choropleth ``map_id`` with the equipment of ``service``.
+
+    The equipment come from the services chapter (BPE géolocalisée, points in the
+    territory's communes); without them the map says so.
+    """
+    table = portrait.tables.get(POINTS_TABLE)
+    if table is None or table.empty:
+        return HTML(
+            "<p><em>Carte « besoins × offre » non disponible : pas de fichier de la BPE "
+            "géolocalisée dans les données.</em></p>"
+        )
+    chosen = table[table["service"] == service]
+    label = load_catalogue().get(service).label
+    vintage = int(table["millesime"].iloc[0])
+    return choropleth(
+        portrait,
+        map_id,
+        points=chosen[["x", "y"]],
+        points_label=f"{label} (Insee, BPE géolocalisée {vintage} ; {len(chosen)} équipement(s))",
+    )

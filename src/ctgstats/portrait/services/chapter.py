@@ -26,6 +26,7 @@ from ctgstats.present.formatting import fr_int
 __all__ = [
     "CHAPTER_ID",
     "COMMUNES_TABLE",
+    "POINTS_TABLE",
     "KINDS",
     "compute_chapter",
     "indicator_id",
@@ -33,6 +34,8 @@ __all__ = [
 
 CHAPTER_ID = "services"
 COMMUNES_TABLE = "services_communes"
+POINTS_TABLE = "services_equipements"
+"""Geolocated equipment of the key services in the territory's communes (maps)."""
 """Stem of the commune table (``tables/services_communes.csv``)."""
 
 KINDS = ("nombre", "communes_avec", "part_pop_sans", "densite", "distance")
@@ -436,6 +439,7 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
         rows += count_figures(context, table, catalogue, vintage)
         last_counts = table
     distances, point_vintage, distance_note = _distances(context, catalogue, fallback)
+    equipment = territory_points(context, catalogue)
     reason = distance_note if distances is None else ""
     rows += distance_figures(context, distances, catalogue, point_vintage, reason)
     summary = (
@@ -445,7 +449,10 @@ def compute_chapter(context: ChapterContext) -> ChapterResult:
     )
     return ChapterResult(
         figures=to_frame(rows),
-        tables={COMMUNES_TABLE: communes_table(context, catalogue, last_counts, distances)},
+        tables={
+            COMMUNES_TABLE: communes_table(context, catalogue, last_counts, distances),
+            **({POINTS_TABLE: equipment} if equipment is not None else {}),
+        },
         vigilance=[*cautions(catalogue, vintages, unknown, summary), *extra],
     )
 
@@ -479,6 +486,26 @@ def _distances(
         + ")"
     )
     return table, vintage, used
+
+
+def territory_points(context: ChapterContext, catalogue: Catalogue) -> pd.DataFrame | None:
+    """Equipment of every key service located in the territory's communes.
+
+    Columns ``service``, ``typequ``, ``code`` (commune), ``x``, ``y`` (Lambert 93) and
+    ``millesime``; None without a points file.
+    """
+    points = read.read_points(context.catalog)
+    if points is None:
+        return None
+    vintage = int(points.attrs["millesime"])
+    mine = points[points["code"].isin(set(context.territory.communes or ()))]
+    parts = []
+    for service in catalogue.services:
+        codes = set(catalogue.codes(service, vintage))
+        part = mine[mine["typequ"].isin(codes)]
+        parts.append(part.assign(service=service.id)[["service", "typequ", "code", "x", "y"]])
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return table.assign(millesime=vintage)
 
 
 def all_indicator_ids(catalogue: Catalogue) -> list[str]:
