@@ -49,7 +49,7 @@ def test_demo_outputs(demo_run):
     assert index.index('class="ctg-synthese"') < index.index('id="chiffres-cles"')
     complete = (folder / "rapport_complet.html").read_text(encoding="utf-8")
     assert complete.index('class="ctg-synthese"') < complete.index('id="sommaire"')
-    assert "Suivi du plan d'action, 11 indicateurs suivis" in complete
+    assert "Suivi du plan d'action, 12 indicateurs suivis" in complete
     with open(folder / "tables" / "chiffres_cles.csv", encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         assert next(reader) == [

@@ -16,6 +16,7 @@ from ctgstats.core.notebooks import NOTEBOOKS as CATALOGUE
 from ctgstats.pipeline.plan import notebooks_dir
 
 NOTEBOOKS = [notebooks_dir() / spec.template for spec in CATALOGUE]
+WITHOUT_CHARTS = {"10_dispositifs"}  # the inventory is read as tables, not charts
 
 
 @pytest.mark.notebooks
@@ -28,7 +29,8 @@ def test_notebook_runs_on_the_demo(path, tmp_path):
     notebook = nbformat.read(output, as_version=4)
     text = json.dumps([c.get("outputs", []) for c in notebook.cells], ensure_ascii=False)
     assert "Données fictives" in text or "DONNÉES FICTIVES" in text
-    assert "image/png" in text
+    if path.stem not in WITHOUT_CHARTS:
+        assert "image/png" in text
     assert '"output_type": "error"' not in text
     expected = {"04_indicateurs": "en bonne voie"}.get(path.stem, "Points de vigilance")
     assert expected in text

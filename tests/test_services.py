@@ -293,7 +293,9 @@ def chef_lieux():
 
 
 def test_chapter_without_contours_says_distance_not_available(demo_dir, tmp_path):
-    portrait = _portrait(demo_dir, tmp_path)
+    bare = tmp_path / "sans_contours"
+    shutil.copytree(demo_dir, bare, ignore=shutil.ignore_patterns("geo"))
+    portrait = _portrait(bare, tmp_path)
     figures = portrait.figures
     territory = portrait.territory.id
     row = _one(figures, territory, "distance_medecin_generaliste", 2024)
