@@ -847,7 +847,7 @@ section.ctg-part { margin-top: 2.5rem; }
 nav.ctg-toc li.ctg-toc-1 { font-weight: bold; margin-top: 0.5rem; }
 section.ctg-part + section.ctg-part { border-top: 3px solid var(--ctg-border); padding-top: 1rem; }
 .ctg-print-toc { display: none; }
-.ctg-print-toc ol, .ctg-print-toc ul { font-size: 1.1rem; line-height: 1.8; }
+.ctg-print-toc ol, .ctg-print-toc ul { font-size: 1rem; line-height: 1.45; }
 .ctg-print-toc-annexes { font-size: 1.2rem; font-weight: bold; margin: 1rem 0 0; }
 .ctg-print-toc-title { font-size: 1.5rem; font-weight: bold; margin: 0 0 0.5rem; }
 p.ctg-annex-note { font-style: italic; color: var(--ctg-muted); }
@@ -876,8 +876,10 @@ p.ctg-annex-note { font-style: italic; color: var(--ctg-muted); }
 #: printed table of contents and chapters) fits in **30 pages**, the Pacte's "une
 #: trentaine de pages au maximum"; the detail goes to the annexes, counted apart.
 PRINT_BUDGET_PAGES = 30
-#: Printed page budget of the annexes of the demo's ``rapport_complet.html``.
-ANNEX_BUDGET_PAGES = 100
+#: Printed page budget of the annexes of the demo's ``rapport_complet.html``: a guard
+#: against runaway detail (the demo's twelve chapters print about 130 pages of annexes:
+#: commune tables, definitions, cross-tabulations, maps).
+ANNEX_BUDGET_PAGES = 140
 #: Cell tag (notebook templates) and element class (views) sending a block to the annexes
 #: of ``rapport_complet.html``. A tagged markdown heading takes its whole section along
 #: (every cell up to the next heading of the same or a higher level).
