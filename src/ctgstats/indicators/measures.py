@@ -79,7 +79,7 @@ def portrait_measures(registry: Registry, portrait) -> list[dict[str, Any]]:
     """Census and Filosofi indicators, taken from the portrait's figures."""
     rows = []
     figures = portrait.figures[portrait.figures["disponible"]]
-    files = [(u.path.name, u.sha256) for u in portrait.files]
+    files = sorted({(u.path.name, u.sha256) for u in portrait.files})  # cache-independent
     for indicator in registry.indicators:
         if indicator.source.kind not in FIGURE_KINDS:
             continue

@@ -74,6 +74,10 @@ def _kernel_manager_class() -> type:
     return SessionKernelManager
 
 
+START_ATTEMPTS = 3
+"""Kernel starts tried before giving up (a start can lose a race for its ports)."""
+
+
 class KernelSession:
     """One kernel kept alive across notebooks (a run, or a batch worker).
 
@@ -113,22 +117,29 @@ class KernelSession:
         if self.km is not None and self.km.is_alive():
             return
         self.close()
-        km = _kernel_manager_class()(kernel_name=self.kernel_name)
-        options: dict[str, Any] = {}
-        preexec = child_dies_with_us() if self.die_with_parent else None
-        if preexec is not None:
-            options["preexec_fn"] = preexec
-        km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, **options)
-        client = km.shell_client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-        except RuntimeError:
+        for attempt in range(1, START_ATTEMPTS + 1):
+            km = _kernel_manager_class()(kernel_name=self.kernel_name)
+            options: dict[str, Any] = {}
+            preexec = child_dies_with_us() if self.die_with_parent else None
+            if preexec is not None:
+                options["preexec_fn"] = preexec
+            km.start_kernel(extra_arguments=KERNEL_ARGUMENTS, **options)
+            client = km.shell_client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=60)
+            except RuntimeError:
+                # A kernel that dies at start-up most often lost a race for its TCP
+                # ports with another kernel starting at the same moment ("Address already
+                # in use"): a new manager picks new ports.
+                km.stop_clients()
+                km.shutdown_kernel(now=True)
+                if attempt == START_ATTEMPTS:
+                    raise
+                continue
             km.stop_clients()
-            km.shutdown_kernel(now=True)
-            raise
-        km.stop_clients()
-        self.km = km
+            self.km = km
+            return
 
     def interrupt(self) -> None:
         """Interrupt the running cell (SIGINT to the kernel), if the kernel lives."""
